@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform model's internal API: what machine.c, ram.c, pci.c and
+ * testdev.c give to the platform builders (virt.c, q35.c) and to the unit
+ * models (smmuv3.c, vtd.c).  Not used outside backends/sim.
+ *
+ * Build order (sim_machine_create):
+ *   1. the machine is allocated, parameters copied, RAM set up from
+ *      p->ram_base/p->ram_size (sparse, nothing allocated yet);
+ *   2. sim_virt_build() or sim_q35_build() runs.  A builder:
+ *        - fills a struct sim_layout and calls sim_set_layout();
+ *        - creates its unit (sim_smmuv3_create / sim_vtd_create), which
+ *          maps its registers and calls sim_machine_set_iommu();
+ *        - calls sim_pci_init() (maps ECAM; on q35 the core then also
+ *          answers 0xcf8/0xcfc) and sim_pci_add_testdevs();
+ *        - on virt, sim_testdev_create_platform();
+ *        - builds its firmware tables and hands them to sim_fw_add().
+ *   On failure the builder just returns a negative errno: the machine is
+ *   destroyed, running everything registered so far.
+ */
+#ifndef SMMU_SIM_INTERNAL_H
+#define SMMU_SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/sim/sim.h"
+
+#define SIM_PAGE_SHIFT 12
+#define SIM_PAGE_SIZE  (1ULL << SIM_PAGE_SHIFT)
+
+/* --- the machine --------------------------------------------------------- */
+
+/* Platform builders: one per platform. */
+int sim_virt_build(struct sim_machine *m);  /* virt.c */
+int sim_q35_build(struct sim_machine *m);   /* q35.c */
+
+/* Record where things are; sim_machine_layout() returns it.  ram_base and
+ * ram_size are taken from the parameters, whatever l says. */
+void sim_set_layout(struct sim_machine *m, const struct sim_layout *l);
+
+/* Add a firmware blob ("fdt", "IORT", "DMAR", "MCFG", ...).  The machine takes
+ * ownership of data (malloc'd; freed on destroy, also when this fails).
+ * -EEXIST if the name is taken. */
+int sim_fw_add(struct sim_machine *m, const char *name, void *data, size_t len);
+
+/* ACPI helpers for builders: fill the 36-byte standard header (OEM "SMMUSH",
+ * table id "SIMMACH ") and, once the body is complete, the checksum. */
+void sim_acpi_header(void *table, const char sig[4], uint32_t len, uint8_t rev);
+void sim_acpi_checksum(void *table, size_t len);
+
+/* Virtual time: every DMA access and every table fetch costs a fixed amount,
+ * so the same script gives the same timestamps. */
+#define SIM_NS_PER_ACCESS 10
+#define SIM_NS_PER_FETCH  5
+
+/* --- RAM (ram.c) ----------------------------------------------------------
+ * Sparse: 4 KiB pages allocated on first write.  These are the fast paths for
+ * unit models (table walks) and devices; sim_mem_read/sim_mem_write are the
+ * general ones. */
+
+/* The 4 KiB page holding pa.  write=false: an untouched page is a shared
+ * zero page (do not write through it).  NULL outside RAM (or on allocation
+ * failure). */
+uint8_t *sim_ram_page(struct sim_machine *m, uint64_t pa, bool write);
+/* Aligned little-endian 64-bit accesses (pa must be 8-byte aligned):
+ * 0 or -EFAULT outside RAM.  What a unit uses to fetch STEs, CDs, PTEs. */
+int sim_ram_read64(struct sim_machine *m, uint64_t pa, uint64_t *val);
+int sim_ram_write64(struct sim_machine *m, uint64_t pa, uint64_t val);
+bool sim_ram_contains(const struct sim_machine *m, uint64_t pa, uint64_t len);
+/* Number of pages touched so far (tests, memory accounting). */
+size_t sim_ram_pages(const struct sim_machine *m);
+
+/* --- PCI (pci.c) ---------------------------------------------------------- */
+struct sim_pci_dev;
+
+/* Create the host bridge at 00:00.0 (vendor:device as given) and map ECAM at
+ * base (size: 1 MiB per bus).  On SIM_Q35 the core also answers port I/O
+ * 0xcf8/0xcfc.  BARs are assigned from mmio32_base upwards, the way firmware
+ * would (see sim_pci_register). */
+int sim_pci_init(struct sim_machine *m, uint64_t ecam_base, uint64_t ecam_size,
+		 uint64_t mmio32_base, uint16_t host_vendor, uint16_t host_device);
+
+/* A PCI function with one 32-bit memory BAR0 of bar_size bytes (a power of
+ * two >= 4 KiB, or 0 for none) served by ops/opaque.  The BAR is
+ * pre-assigned (next free slot from mmio32_base) and COMMAND has memory space
+ * enabled but bus master off: software turns bus master on before DMA, as on
+ * QEMU.  Software may move the BAR; writing 0xffffffff sizes it.  The
+ * device's StreamID / source-id is its bdf (identity mapping on both
+ * platforms). */
+int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
+		     uint16_t device, uint32_t class_rev, uint32_t bar_size,
+		     const struct sim_mmio_ops *ops, void *opaque,
+		     struct sim_pci_dev **out);
+/* COMMAND.BME (bit 2) set: the device may master DMA. */
+bool sim_pci_bus_master(const struct sim_pci_dev *d);
+uint16_t sim_pci_bdf(const struct sim_pci_dev *d);
+
+/* n edu-compatible test devices at 00:01.0, 00:02.0, ... (vendor 0x1234,
+ * device 0x11e8, class 0x00ff00, 1 MiB BAR0). */
+int sim_pci_add_testdevs(struct sim_machine *m, unsigned n);
+
+/* Used by machine.c: a BAR that decodes addr (memory space enabled). */
+int sim_pci_bar_access(struct sim_machine *m, uint64_t addr, unsigned size,
+		       uint64_t *val, bool write);
+int sim_pci_pio(struct sim_machine *m, uint16_t port, unsigned size,
+		uint32_t *val, bool write);
+
+/* --- test devices (testdev.c) --------------------------------------------- */
+struct sim_testdev;
+
+/* The PCI test device at devfn on bus 0; its DMA uses StreamID/source-id
+ * sid and is gated by COMMAND.BME. */
+int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
+			   struct sim_testdev **out);
+/* The platform (non-PCI) test device: registers at base (SIM_TESTDEV_BAR_SIZE
+ * bytes), DMA always enabled, StreamID sid. */
+int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
+				struct sim_testdev **out);
+
+/* One DMA access through the machine's unit, the way every device does it:
+ * split at 4 KiB boundaries, each chunk translated (no unit: identity) and
+ * then read or written in RAM.  Returns 0, or -EFAULT when any chunk faulted
+ * or fell outside RAM (that chunk is dropped: reads give zeros).  Exposed so
+ * unit tests and other devices do not reimplement it. */
+int sim_dma(struct sim_machine *m, const struct sim_txn *t, void *buf, size_t len);
+
+/* --- core state ------------------------------------------------------------
+ * Defined here for machine.c, ram.c, pci.c and testdev.c.  Builders and unit
+ * models should use the functions above, not these fields. */
+struct sim_ram;
+struct sim_pci;
+
+struct sim_region {
+	uint64_t base, size;
+	const struct sim_mmio_ops *ops;
+	void *opaque;
+};
+
+struct sim_fw_blob {
+	char name[16];
+	void *data;
+	size_t len;
+};
+
+struct sim_dtor {
+	void (*fn)(void *);
+	void *opaque;
+};
+
+struct sim_machine {
+	struct sim_params p;
+	struct sim_layout layout;
+	struct sim_ram *ram;
+	struct sim_pci *pci;
+	struct sim_iommu *iommu;
+	struct sim_region *regions;
+	size_t nregions;
+	struct sim_fw_blob *fw;
+	size_t nfw;
+	struct sim_dtor *dtors;
+	size_t ndtors;
+	uint64_t now_ns;
+	/* one-entry lookup cache for MMIO dispatch */
+	const struct sim_region *last_region;
+};
+
+int sim_ram_init(struct sim_machine *m);
+void sim_ram_fini(struct sim_machine *m);
+void sim_pci_fini(struct sim_machine *m);
+
+#endif

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The built-in platform model.  A machine is sparse RAM, MMIO regions, a PCI
+ * configuration space and firmware tables, plus IOMMU units and DMA test
+ * devices.  It is written from the architecture specifications and does not
+ * use libsmmu's page-table engine or decoders: it is a second, independent
+ * implementation that the library is tested against.
+ *
+ * Everything is synchronous and deterministic: a DMA completes inside the
+ * register write that starts it, and time is a virtual clock that advances by
+ * fixed amounts per access.
+ */
+#ifndef SMMU_SIM_H
+#define SMMU_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim_machine;
+
+enum sim_platform { SIM_VIRT, SIM_Q35 };
+
+/* --- parameters ------------------------------------------------------------
+ * Every tunable is declared once (name, default, help) in params.c and listed
+ * by `smmush --target-help`.  Values are parsed by sim_params_set(). */
+struct sim_params {
+	enum sim_platform platform;
+	uint64_t ram_base;     /* 0x40000000 on virt, 0 on q35 */
+	uint64_t ram_size;     /* default 1 GiB */
+	unsigned ndevs;        /* PCI DMA test devices (>= 2) */
+	unsigned evtq_log2;    /* SMMUv3 EVENTQ size advertised in IDR1.EVENTQS */
+	unsigned cmdq_log2;    /* SMMUv3 IDR1.CMDQS */
+	unsigned nfr;          /* VT-d fault recording registers */
+	unsigned vtd_aw;       /* VT-d host address width (MGAW) in bits: 39, 48 or 57 */
+	bool stage2;           /* SMMUv3: advertise stage 2 (and nesting) */
+	bool scalable;         /* VT-d: advertise scalable mode */
+};
+
+struct sim_param_desc {
+	const char *name;  /* "ram", "devs", "evtq", ... */
+	const char *def;   /* default, as text */
+	const char *help;
+};
+
+/* The declared parameters, terminated by .name == NULL. */
+extern const struct sim_param_desc sim_param_descs[];
+void sim_params_default(struct sim_params *p, enum sim_platform platform);
+/* Set one parameter from text: 0, -ENOENT (no such name) or -EINVAL (bad value). */
+int sim_params_set(struct sim_params *p, const char *name, const char *value);
+
+/* --- the machine ---------------------------------------------------------- */
+int sim_machine_create(const struct sim_params *p, struct sim_machine **out);
+void sim_machine_destroy(struct sim_machine *m);
+const struct sim_params *sim_machine_params(const struct sim_machine *m);
+
+/* Physical memory as a CPU sees it.  -EFAULT outside RAM.  RAM is sparse: a
+ * page exists once written and reads as zero before. */
+int sim_mem_read(struct sim_machine *m, uint64_t pa, void *buf, size_t len);
+int sim_mem_write(struct sim_machine *m, uint64_t pa, const void *buf, size_t len);
+/* MMIO (size 1, 2, 4 or 8).  -EFAULT where nothing is mapped. */
+int sim_mmio_read(struct sim_machine *m, uint64_t addr, unsigned size, uint64_t *val);
+int sim_mmio_write(struct sim_machine *m, uint64_t addr, unsigned size, uint64_t val);
+/* x86 port I/O (q35: 0xcf8/0xcfc).  -ENODEV on virt. */
+int sim_pio_read(struct sim_machine *m, uint16_t port, unsigned size, uint32_t *val);
+int sim_pio_write(struct sim_machine *m, uint16_t port, unsigned size, uint32_t val);
+/* PCI configuration space by bus/device/function (what ECAM and 0xcf8 reach). */
+int sim_pci_cfg_read(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
+int sim_pci_cfg_write(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+/* Firmware blobs by name: "fdt" (virt), "IORT" (virt), "DMAR" (q35), "MCFG".
+ * -ENOENT when the platform has none. */
+int sim_fw_table(struct sim_machine *m, const char *name, const void **data, size_t *len);
+/* Where the platform puts things (for tests and the backend adapter). */
+struct sim_layout {
+	uint64_t ram_base, ram_size;
+	uint64_t iommu_base, iommu_size; /* SMMUv3 or VT-d register frame */
+	uint64_t ecam_base, ecam_size;   /* PCIe ECAM */
+	uint64_t mmio32_base;            /* where BARs are assigned */
+	uint64_t platdev_base;           /* virt: the platform DMA device's registers (0 on q35) */
+	uint32_t platdev_sid;            /* virt: its StreamID */
+	uint64_t fdt_addr;               /* virt: device tree blob in RAM */
+	uint64_t table_base, table_size; /* RAM reserved for smmush's own tables */
+};
+void sim_machine_layout(const struct sim_machine *m, struct sim_layout *l);
+
+/* Deterministic virtual time. */
+uint64_t sim_now_ns(const struct sim_machine *m);
+void sim_advance_ns(struct sim_machine *m, uint64_t ns);
+
+/* --- MMIO regions (used by units and devices when the machine is built) --- */
+struct sim_mmio_ops {
+	int (*read)(void *opaque, uint64_t off, unsigned size, uint64_t *val);
+	int (*write)(void *opaque, uint64_t off, unsigned size, uint64_t val);
+};
+int sim_mmio_map(struct sim_machine *m, uint64_t base, uint64_t size,
+		 const struct sim_mmio_ops *ops, void *opaque);
+
+/* --- IOMMU units ----------------------------------------------------------
+ * A device's DMA goes through its unit one access at a time (at most up to the
+ * next 4 KiB boundary).  The unit walks its tables, checks permissions, and
+ * either returns the physical address or records the fault the way the
+ * hardware would (event queue, fault recording register) and returns
+ * -EFAULT.  The device then drops the access, as hardware does. */
+enum sim_access {
+	SIM_ACC_READ  = 1 << 0,
+	SIM_ACC_WRITE = 1 << 1,
+	SIM_ACC_EXEC  = 1 << 2, /* instruction fetch */
+	SIM_ACC_PRIV  = 1 << 3, /* privileged */
+};
+struct sim_txn {
+	uint32_t sid;     /* SMMUv3 StreamID, or VT-d source-id (bus << 8 | devfn) */
+	bool ssv;         /* a SubstreamID / PASID is present */
+	uint32_t ssid;    /* SubstreamID or PASID */
+	uint64_t iova;
+	unsigned access;  /* enum sim_access */
+};
+struct sim_iommu {
+	/* 0 with *pa filled, or -EFAULT after the fault was recorded. */
+	int (*translate)(struct sim_iommu *u, const struct sim_txn *t, uint64_t *pa);
+	void (*destroy)(struct sim_iommu *u);
+};
+/* Each machine has one unit; devices find it here. */
+struct sim_iommu *sim_machine_iommu(struct sim_machine *m);
+void sim_machine_set_iommu(struct sim_machine *m, struct sim_iommu *u);
+/* Remember a destructor to run when the machine goes (units, devices). */
+int sim_machine_on_destroy(struct sim_machine *m, void (*fn)(void *), void *opaque);
+
+/* --- unit models (smmuv3.c, vtd.c) ----------------------------------------- */
+int sim_smmuv3_create(struct sim_machine *m, uint64_t base);
+int sim_vtd_create(struct sim_machine *m, uint64_t base);
+
+/* --- DMA test devices (testdev.c) -----------------------------------------
+ * Register-compatible with QEMU's edu device (BAR0: 0x00 ID 0x010000ed,
+ * 0x80 DMA source, 0x88 destination, 0x90 count, 0x98 command: bit 0 run,
+ * bit 1 direction (1 = device buffer to RAM), bit 2 interrupt; the device's
+ * 4 KiB buffer is at 0x40000 in its own space) so one script runs on sim and
+ * on QEMU.  Extensions above 0x100 that edu does not have:
+ *   0x100 SSID/PASID   bit 31 valid, bits 19:0 value, used by the next DMA
+ *   0x108 DMA status   bit 0 done, bit 1 faulted (some access was dropped)
+ *   0x110 STORM        write N: issue N one-byte reads at the DMA source
+ *                      address, as fast as the model can (fault load tests)
+ *   0x118 ACCESS       extra access attributes for the next DMA: bit 0
+ *                      privileged, bit 1 instruction fetch
+ * PCI devices sit at 00:01.0, 00:02.0, ... (vendor 0x1234, device 0x11e8,
+ * like edu).  On virt, one more device with the same registers sits on the
+ * platform bus at layout.platdev_base with StreamID layout.platdev_sid. */
+#define SIM_TESTDEV_ID          0x00
+#define SIM_TESTDEV_DMA_SRC     0x80
+#define SIM_TESTDEV_DMA_DST     0x88
+#define SIM_TESTDEV_DMA_COUNT   0x90
+#define SIM_TESTDEV_DMA_CMD     0x98
+#define   SIM_TESTDEV_CMD_RUN     0x1
+#define   SIM_TESTDEV_CMD_TO_RAM  0x2
+#define   SIM_TESTDEV_CMD_IRQ     0x4
+#define SIM_TESTDEV_SSID        0x100
+#define   SIM_TESTDEV_SSID_VALID  (1u << 31)
+#define SIM_TESTDEV_STATUS      0x108
+#define   SIM_TESTDEV_ST_DONE     0x1
+#define   SIM_TESTDEV_ST_FAULT    0x2
+#define SIM_TESTDEV_STORM       0x110
+#define SIM_TESTDEV_ACCESS      0x118
+#define SIM_TESTDEV_BUF         0x40000
+#define SIM_TESTDEV_BUF_SIZE    0x1000
+#define SIM_TESTDEV_BAR_SIZE    0x100000
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* The one place error codes become words (smmu.h). */
+#include <string.h>
+
+#include "config.h"
+#include "smmu.h"
+
+const char *smmu_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
+	[SMMU_E_NOTOWNED - SMMU_E_BASE] = "unit not owned (use 'own', or --write to write anyway)",
+	[SMMU_E_LOOP - SMMU_E_BASE] = "table walk looped or exceeded its step budget",
+	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
+	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",
+	[SMMU_E_PARSE - SMMU_E_BASE] = "malformed input",
+};
+
+const char *smmu_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err > SMMU_E_BASE && err < SMMU_E_MAX && smmu_errors[err - SMMU_E_BASE])
+		return smmu_errors[err - SMMU_E_BASE];
+	return strerror(err);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command lines: split into commands at ';', commands into words with
+ * shell-like quoting, '#' to the end of a line is a comment.  Used by -c,
+ * -f, standard input and the REPL alike.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+#define MAX_WORDS 64
+
+/* Split one line in place.  Returns commands run, or a negative errno at the
+ * first failure (already reported). */
+int shell_run_line(struct shell *sh, const char *line)
+{
+	char *buf = strdup(line), *p = buf, *w = buf;
+	char *argv[MAX_WORDS];
+	int argc = 0, rc = 0;
+	bool in_word = false;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		char c = *p;
+		if (c == '\0' || c == ';' || c == '#') {
+			if (in_word)
+				*w++ = '\0';
+			rc = shell_run(sh, argc, argv);
+			argc = 0;
+			in_word = false;
+			if (rc || c != ';')
+				break;
+			p++;
+			w = p;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			if (in_word) {
+				*w++ = '\0';
+				in_word = false;
+			}
+			p++;
+			continue;
+		}
+		if (!in_word) {
+			if (argc == MAX_WORDS) {
+				shell_error("too many words in one command (at most %d)", MAX_WORDS);
+				rc = -E2BIG;
+				break;
+			}
+			argv[argc++] = w;
+			in_word = true;
+		}
+		if (c == '\'' || c == '"') {
+			char q = c;
+			p++;
+			while (*p && *p != q) {
+				if (q == '"' && *p == '\\' && p[1])
+					p++;
+				*w++ = *p++;
+			}
+			if (*p != q) {
+				shell_error("unterminated %c quote", q);
+				rc = -EINVAL;
+				break;
+			}
+			p++;
+			continue;
+		}
+		if (c == '\\' && p[1]) {
+			p++;
+			*w++ = *p++;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	free(buf);
+	return rc;
+}
+
+/* A script: lines with '#' comments and '\' continuation. */
+int shell_run_file(struct shell *sh, FILE *f, const char *name)
+{
+	char *line = NULL, *cmd = NULL;
+	size_t cap = 0, cmdlen = 0;
+	unsigned lineno = 0, first = 0;
+	int rc = 0;
+
+	for (;;) {
+		ssize_t n = getline(&line, &cap, f);
+		if (n < 0)
+			break;
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		bool cont = n && line[n - 1] == '\\';
+		if (cont)
+			line[--n] = '\0';
+		if (!cmd)
+			first = lineno;
+		char *grown = realloc(cmd, cmdlen + n + 2);
+		if (!grown) {
+			rc = -ENOMEM;
+			break;
+		}
+		cmd = grown;
+		memcpy(cmd + cmdlen, line, n);
+		cmdlen += n;
+		cmd[cmdlen++] = ' ';
+		cmd[cmdlen] = '\0';
+		if (cont)
+			continue;
+		rc = shell_run_line(sh, cmd);
+		free(cmd);
+		cmd = NULL;
+		cmdlen = 0;
+		if (rc) {
+			shell_error("%s:%u: stopped at the failing command", name, first);
+			break;
+		}
+	}
+	if (!rc && cmd) /* a file ending in a continuation line */
+		rc = shell_run_line(sh, cmd);
+	free(cmd);
+	free(line);
+	return rc;
+}
