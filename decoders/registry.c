@@ -32,42 +32,59 @@ const struct smmu_desc *smmu_decoder_at(size_t i)
 	return NULL;
 }
 
-/* "ste" matches "smmuv3.ste"; "cmd.sync" matches "smmuv3.cmd.sync". */
-static bool suffix_match(const char *kind, const char *want)
+/* The part after the architecture prefix: "ste" of "smmuv3.ste". */
+static const char *suffix(const char *kind)
 {
 	const char *dot = strchr(kind, '.');
 
-	return dot && !strcasecmp(dot + 1, want);
+	return dot ? dot + 1 : kind;
 }
 
+enum match { EXACT, SUFFIX, PREFIX };
+
+static bool matches(const char *kind, const char *want, enum match how)
+{
+	switch (how) {
+	case EXACT:
+		return !strcasecmp(kind, want);
+	case SUFFIX:
+		return !strcasecmp(suffix(kind), want);
+	default:
+		return !strncasecmp(kind, want, strlen(want)) ||
+		       !strncasecmp(suffix(kind), want, strlen(want));
+	}
+}
+
+/* Exact kind, then exact suffix ("ste"), then a unique prefix of either
+ * ("cmd.cfgi_ste_r").  Several hits at one level make the name ambiguous. */
 int smmu_decoder_find(const char *kind, const struct smmu_desc **out, const char **candidates)
 {
-	static char cand[512];
-	const struct smmu_desc *found = NULL;
-	size_t n = smmu_decoder_count(), hits = 0;
+	static char cand[1024];
+	size_t n = smmu_decoder_count();
 
 	cand[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		const struct smmu_desc *d = smmu_decoder_at(i);
-		if (!strcasecmp(d->kind, kind)) {
-			*out = d;
-			return 0;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct smmu_desc *d = smmu_decoder_at(i);
-		if (!suffix_match(d->kind, kind))
-			continue;
-		found = d;
-		if (hits++)
-			strncat(cand, ", ", sizeof(cand) - strlen(cand) - 1);
-		strncat(cand, d->kind, sizeof(cand) - strlen(cand) - 1);
-	}
 	if (candidates)
 		*candidates = cand;
-	if (hits == 1) {
-		*out = found;
-		return 0;
+	if (!*kind)
+		return -ENOENT;
+	for (enum match how = EXACT; how <= PREFIX; how++) {
+		const struct smmu_desc *found = NULL;
+		size_t hits = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct smmu_desc *d = smmu_decoder_at(i);
+			if (!matches(d->kind, kind, how))
+				continue;
+			found = d;
+			if (hits++)
+				strncat(cand, ", ", sizeof(cand) - strlen(cand) - 1);
+			strncat(cand, d->kind, sizeof(cand) - strlen(cand) - 1);
+		}
+		if (hits == 1) {
+			*out = found;
+			return 0;
+		}
+		if (hits)
+			return -EINVAL;
 	}
-	return hits ? -EINVAL : -ENOENT;
+	return -ENOENT;
 }

@@ -230,7 +230,7 @@ START_TEST(json_escapes_everything)
 }
 END_TEST
 
-START_TEST(lookup_by_suffix)
+START_TEST(lookup_by_name)
 {
 	const struct smmu_desc *d;
 	const char *cands;
@@ -240,6 +240,13 @@ START_TEST(lookup_by_suffix)
 	ck_assert_int_eq(smmu_decoder_find("STE", &d, &cands), 0);
 	ck_assert_str_eq(d->kind, "smmuv3.ste");
 	ck_assert_int_eq(smmu_decoder_find("no-such-thing", &d, &cands), -ENOENT);
+	ck_assert_int_eq(smmu_decoder_find("", &d, &cands), -ENOENT);
+	/* a unique prefix finds one; a shared one lists every candidate */
+	ck_assert_int_eq(smmu_decoder_find("cmd.cfgi_ste_r", &d, &cands), 0);
+	ck_assert_str_eq(d->kind, "smmuv3.cmd.cfgi_ste_range");
+	ck_assert_int_eq(smmu_decoder_find("cmd.cfgi", &d, &cands), -EINVAL);
+	ck_assert_msg(strstr(cands, "smmuv3.cmd.cfgi_ste") && strstr(cands, "smmuv3.cmd.cfgi_cd"),
+		      "%s", cands);
 }
 END_TEST
 
@@ -295,7 +302,7 @@ Suite *suite_decoders(void)
 	tcase_add_test(tc, tables_are_consistent);
 	tcase_add_test(tc, every_descriptor_renders);
 	tcase_add_test(tc, every_promised_kind_exists);
-	tcase_add_test(tc, lookup_by_suffix);
+	tcase_add_test(tc, lookup_by_name);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("render");
 	tcase_add_test(tc, text_format);
