@@ -119,7 +119,7 @@ static void print_header(FILE *out, const struct smmu_desc *d, const struct smmu
 			 const uint64_t *words)
 {
 	fputs(r->name, out);
-	if (d->flags & SMMU_D_REGISTER)
+	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
 		fprintf(out, " @0x%05" PRIx32, d->offset);
 	fputs(" =", out);
 	for (unsigned w = 0; w < d->nwords; w++)
@@ -230,7 +230,7 @@ void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint
 	smmu_json_obj_begin(j);
 	smmu_json_kstr(j, "kind", r->kind);
 	smmu_json_kstr(j, "name", r->name);
-	if (d->flags & SMMU_D_REGISTER)
+	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
 		smmu_json_khex(j, "offset", d->offset);
 	smmu_json_key(j, "words");
 	smmu_json_arr_begin(j);

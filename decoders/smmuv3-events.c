@@ -151,10 +151,10 @@ static const struct smmu_field f_walk_eabt_fields[] = {
 EVENT_DESC(f_walk_eabt, "f_walk_eabt", "F_WALK_EABT",
 	   "Event 0x0b: external abort fetching or updating a translation table descriptor");
 
-/* F_TRANSLATION, F_ADDR_SIZE and F_ACCESS share one layout. */
-#define XLATE_FIELDS \
-	EV_DW0, EV_STAG, EV_STALL, EV_PNU, EV_IND, EV_RNW, EV_NSIPA, EV_S2, EV_CLASS, \
-	EV_INPUTADDR, EV_IPA
+/* F_TRANSLATION, F_ADDR_SIZE, F_ACCESS and F_PERMISSION share one layout. */
+#define XLATE_DW01 \
+	EV_DW0, EV_STAG, EV_STALL, EV_PNU, EV_IND, EV_RNW, EV_NSIPA, EV_S2, EV_CLASS
+#define XLATE_FIELDS XLATE_DW01, EV_INPUTADDR, EV_IPA
 
 static const struct smmu_field f_translation_fields[] = { XLATE_FIELDS, SMMU_FLD_END };
 EVENT_DESC(f_translation, "f_translation", "F_TRANSLATION",
@@ -169,10 +169,10 @@ EVENT_DESC(f_access, "f_access", "F_ACCESS",
 	   "Event 0x12: access flag fault (AF == 0 in a Block or Page descriptor)");
 
 static const struct smmu_field f_permission_fields[] = {
-	XLATE_FIELDS,
+	XLATE_DW01,
 	SMMU_BIT("TTRnW", 1, 44,
 		 .help = "CLASS == TTD: stage 1 descriptor Read (1) or Write (0) faulted at stage 2"),
-	SMMU_FLD_END,
+	EV_INPUTADDR, EV_IPA, SMMU_FLD_END,
 };
 EVENT_DESC(f_permission, "f_permission", "F_PERMISSION",
 	   "Event 0x13: permission fault on page access");

@@ -56,7 +56,7 @@ check "STE JSON: config and CD pointer" json_valid "$TMP/out" 'doc["fields"]["V"
 run -j decode vtd.frcd 0x1000 0xc000000600000008
 check "FRCD from QEMU: SID 8, reason 6, read" json_valid "$TMP/out" \
 	'doc["fields"]["SID"] == "0x8" or doc["fields"]["SID"] == 8' \
-	'doc["fields"]["FR"]["value"] == 6' 'doc["fields"]["F"] is True' 'doc["fields"]["T"] is True'
+	'doc["fields"]["FR"]["value"] == 6' 'doc["fields"]["F"] is True' 'doc["fields"]["T1"] is True'
 expect_out "verbose mode explains fields" 'Stage 1 translation' decode -v smmuv3.idr0 0x2
 expect_out "reserved bits are flagged" 'warning: reserved bits set' decode smmuv3.cr0 0x80000000
 
