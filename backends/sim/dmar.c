@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI tables for q35: the DMAR (Intel VT-d specification, chapter 8) and
+ * the MCFG (PCI Firmware specification).  Little-endian byte layouts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sim/sim-internal.h"
+#include "backends/sim/sim-q35.h"
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#define ACPI_HDR_LEN   36
+#define DMAR_HDR_LEN   48   /* header, HAW, flags, 10 reserved bytes */
+#define DRHD_LEN       16
+#define SCOPE_EP_LEN   8    /* one PCI endpoint, path of one (device, function) */
+
+int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
+{
+	size_t drhd_len = DRHD_LEN + (size_t)d->ndevs * SCOPE_EP_LEN;
+	size_t total = DMAR_HDR_LEN + drhd_len;
+	uint8_t *t, *p;
+	unsigned size_log2 = 0;
+
+	if (drhd_len > 0xffff || d->haw < 1)
+		return -EINVAL;
+	t = calloc(1, total);
+	if (!t)
+		return -ENOMEM;
+	sim_acpi_header(t, "DMAR", (uint32_t)total, 1);
+	t[36] = (uint8_t)(d->haw - 1);           /* Host Address Width: N - 1 */
+	t[37] = d->intr_remap ? 0x1 : 0x0;       /* INTR_REMAP */
+	p = t + DMAR_HDR_LEN;
+	put16(p + 0, 0);                         /* type 0: DRHD */
+	put16(p + 2, (uint16_t)drhd_len);
+	p[4] = 0;                                /* flags: explicit scopes, not INCLUDE_PCI_ALL */
+	while ((4096ULL << size_log2) < d->drhd_size)
+		size_log2++;
+	p[5] = (uint8_t)size_log2;               /* Size: 2^N 4 KiB pages */
+	put16(p + 6, 0);                         /* segment */
+	put64(p + 8, d->drhd_base);
+	p += DRHD_LEN;
+	for (unsigned i = 0; i < d->ndevs; i++, p += SCOPE_EP_LEN) {
+		p[0] = 1;                        /* PCI endpoint */
+		p[1] = SCOPE_EP_LEN;
+		p[4] = 0;                        /* enumeration id */
+		p[5] = 0;                        /* start bus */
+		p[6] = (uint8_t)(d->devs[i] >> 3);
+		p[7] = (uint8_t)(d->devs[i] & 7);
+	}
+	sim_acpi_checksum(t, total);
+	*out = t;
+	*len = total;
+	return 0;
+}
+
+int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *len)
+{
+	size_t total = ACPI_HDR_LEN + 8 + 16;
+	uint64_t buses = ecam_size >> 20;
+	uint8_t *t;
+
+	if (buses < 1 || buses > 256)
+		return -EINVAL;
+	t = calloc(1, total);
+	if (!t)
+		return -ENOMEM;
+	sim_acpi_header(t, "MCFG", (uint32_t)total, 1);
+	put64(t + 44, ecam_base);
+	put16(t + 52, 0);                        /* segment */
+	t[54] = 0;                               /* start bus */
+	t[55] = (uint8_t)(buses - 1);            /* end bus */
+	sim_acpi_checksum(t, total);
+	*out = t;
+	*len = total;
+	return 0;
+}

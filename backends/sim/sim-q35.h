@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between vtd.c, dmar.c and q35.c: the q35 platform's VT-d pieces. */
+#ifndef SMMU_SIM_Q35_H
+#define SMMU_SIM_Q35_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim_machine;
+
+/* Size of the VT-d register frame with nfr fault recording registers
+ * (4 KiB, or 8 KiB when the records do not fit). */
+uint64_t sim_vtd_frame_size(unsigned nfr);
+/* Host address width the unit implements (what DMAR reports, minus one). */
+unsigned sim_vtd_haw(unsigned aw);
+
+struct sim_dmar_desc {
+	uint64_t drhd_base;      /* register frame */
+	uint64_t drhd_size;      /* bytes, a power of two >= 4 KiB */
+	unsigned haw;            /* host address width in bits */
+	bool intr_remap;         /* ECAP.IR: DMAR flags bit 0 */
+	const uint16_t *devs;    /* bus 0 devfns covered by the DRHD */
+	unsigned ndevs;
+};
+/* Build an ACPI DMAR table (malloc'd) describing one DRHD with explicit
+ * endpoint scopes. */
+int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len);
+/* Build an ACPI MCFG table for one ECAM window on segment 0. */
+int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *len);
+
+#endif

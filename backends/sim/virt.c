@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Arm virt-like platform (`sim:virt`), laid out like QEMU's virt: RAM at
+ * 0x40000000 with the device tree at its start, an SMMUv3 at 0x09050000, PCIe
+ * ECAM at 0x4010000000 with DMA test devices at 00:01.0, 00:02.0, ..., and one
+ * platform DMA test device with its own StreamID.  Firmware: the flattened
+ * device tree ("fdt", also written to RAM), an ACPI IORT and MCFG.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "backends/sim/sim-internal.h"
+#include "backends/sim/sim-q35.h" /* sim_mcfg_build */
+
+#define VIRT_SMMU_BASE    0x09050000ULL
+#define VIRT_SMMU_SIZE    0x20000ULL
+#define VIRT_PLATDEV_BASE 0x0c000000ULL  /* QEMU virt's platform bus window */
+#define VIRT_PLATDEV_SID  0x100          /* no PCI function has this RID: only bus 0 exists */
+#define VIRT_MMIO32_BASE  0x10000000ULL
+#define VIRT_MMIO32_SIZE  0x2eff0000ULL
+#define VIRT_ECAM_BASE    0x4010000000ULL
+#define VIRT_ECAM_SIZE    0x10000000ULL  /* 256 buses */
+#define VIRT_TABLE_MAX    (16ULL << 20)
+#define FDT_MAX           0x10000
+#define SMMU_PHANDLE      1
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, v);
+	put32(p + 4, v >> 32);
+}
+
+static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
+{
+	fdt32_t buf[16];
+
+	for (int i = 0; i < n; i++)
+		buf[i] = cpu_to_fdt32(cells[i]);
+	return fdt_property(fdt, name, buf, n * (int)sizeof(buf[0]));
+}
+
+static int prop_reg(void *fdt, uint64_t base, uint64_t size)
+{
+	uint32_t r[4] = { base >> 32, (uint32_t)base, size >> 32, (uint32_t)size };
+
+	return prop_cells(fdt, "reg", r, 4);
+}
+
+/* The device tree, with the sequential-write API; errors accumulate in rc. */
+static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
+{
+	void *fdt = calloc(1, FDT_MAX);
+	char name[64];
+	int rc = 0;
+
+	if (!fdt)
+		return -ENOMEM;
+#define T(x) do { if (!rc) rc = (x); } while (0)
+	T(fdt_create(fdt, FDT_MAX));
+	T(fdt_finish_reservemap(fdt));
+	T(fdt_begin_node(fdt, ""));
+	T(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+	T(fdt_property_string(fdt, "model", "smmush sim:virt"));
+	T(fdt_property_u32(fdt, "#address-cells", 2));
+	T(fdt_property_u32(fdt, "#size-cells", 2));
+
+	T(fdt_begin_node(fdt, "chosen"));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)l->ram_base);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "device_type", "memory"));
+	T(prop_reg(fdt, l->ram_base, l->ram_size));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "smmuv3@%llx", (unsigned long long)l->iommu_base);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "arm,smmu-v3"));
+	T(prop_reg(fdt, l->iommu_base, l->iommu_size));
+	T(fdt_property_u32(fdt, "#iommu-cells", 1));
+	T(fdt_property(fdt, "dma-coherent", NULL, 0));
+	T(fdt_property_u32(fdt, "phandle", SMMU_PHANDLE));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)VIRT_MMIO32_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
+	T(fdt_property_string(fdt, "device_type", "pci"));
+	T(prop_reg(fdt, l->ecam_base, l->ecam_size));
+	T(fdt_property_u32(fdt, "#address-cells", 3));
+	T(fdt_property_u32(fdt, "#size-cells", 2));
+	T(fdt_property_u32(fdt, "linux,pci-domain", 0));
+	{
+		uint32_t bus_range[2] = { 0, (uint32_t)(l->ecam_size >> 20) - 1 };
+		/* 32-bit memory window, identity-mapped. */
+		uint32_t ranges[7] = { 0x02000000, 0, (uint32_t)VIRT_MMIO32_BASE,
+				       0, (uint32_t)VIRT_MMIO32_BASE, 0, (uint32_t)VIRT_MMIO32_SIZE };
+		/* RID -> StreamID identity for all 64K RIDs, as on QEMU. */
+		uint32_t iommu_map[4] = { 0, SMMU_PHANDLE, 0, 0x10000 };
+
+		T(prop_cells(fdt, "bus-range", bus_range, 2));
+		T(prop_cells(fdt, "ranges", ranges, 7));
+		T(prop_cells(fdt, "iommu-map", iommu_map, 4));
+	}
+	T(fdt_property(fdt, "dma-coherent", NULL, 0));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "dma@%llx", (unsigned long long)l->platdev_base);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "smmush,sim-testdev"));
+	T(prop_reg(fdt, l->platdev_base, SIM_TESTDEV_BAR_SIZE));
+	{
+		uint32_t iommus[2] = { SMMU_PHANDLE, l->platdev_sid };
+
+		T(prop_cells(fdt, "iommus", iommus, 2));
+	}
+	T(fdt_property(fdt, "dma-coherent", NULL, 0));
+	T(fdt_end_node(fdt));
+
+	T(fdt_end_node(fdt));
+	T(fdt_finish(fdt));
+#undef T
+	if (rc) {
+		free(fdt);
+		return -EINVAL;
+	}
+	*len = fdt_totalsize(fdt);
+	*out = fdt;
+	return 0;
+}
+
+/* ACPI IORT (DEN 0049): an SMMUv3 node, a root complex whose RIDs map 1:1 to
+ * StreamIDs, and a named component for the platform device. */
+#define IORT_HDR      48
+#define IORT_SMMU_LEN 68
+#define IORT_RC_LEN   (36 + 20)
+#define IORT_NC_NAME  "\\_SB.DMA0"
+#define IORT_NC_FIXED 29
+#define IORT_NC_IDS   ((IORT_NC_FIXED + sizeof(IORT_NC_NAME) + 3) & ~3u)
+#define IORT_NC_LEN   (IORT_NC_IDS + 20)
+
+static void iort_node(uint8_t *n, uint8_t type, uint16_t len, uint8_t rev,
+		      uint32_t nids, uint32_t ids_off)
+{
+	n[0] = type;
+	put16(n + 1, len);
+	n[3] = rev;
+	put32(n + 8, nids);
+	put32(n + 12, ids_off);
+}
+
+static void iort_map(uint8_t *p, uint32_t in, uint32_t count_minus_1, uint32_t out,
+		     uint32_t ref, uint32_t flags)
+{
+	put32(p, in);
+	put32(p + 4, count_minus_1);
+	put32(p + 8, out);
+	put32(p + 12, ref);
+	put32(p + 16, flags);
+}
+
+static int build_iort(const struct sim_layout *l, void **out, size_t *len)
+{
+	size_t total = IORT_HDR + IORT_SMMU_LEN + IORT_RC_LEN + IORT_NC_LEN;
+	uint32_t smmu_off = IORT_HDR, rc_off = smmu_off + IORT_SMMU_LEN;
+	uint32_t nc_off = rc_off + IORT_RC_LEN;
+	uint8_t *t = calloc(1, total), *n;
+
+	if (!t)
+		return -ENOMEM;
+	sim_acpi_header(t, "IORT", (uint32_t)total, 0);
+	put32(t + 36, 3);          /* number of nodes */
+	put32(t + 40, IORT_HDR);   /* offset of the first node */
+
+	n = t + smmu_off;          /* SMMUv3 node, revision 2 */
+	iort_node(n, 4, IORT_SMMU_LEN, 2, 0, 0);
+	put64(n + 16, l->iommu_base);
+	put32(n + 24, 1);          /* flags: COHACC override */
+	put32(n + 40, 0);          /* model: generic SMMUv3 */
+
+	n = t + rc_off;            /* root complex node, revision 1 */
+	iort_node(n, 2, IORT_RC_LEN, 1, 1, 36);
+	put32(n + 16, 1);          /* cache coherent */
+	n[23] = 0x3;               /* CPM | DACS */
+	put32(n + 24, 0);          /* no ATS */
+	put32(n + 28, 0);          /* PCI segment 0 */
+	n[32] = 48;                /* memory address size limit */
+	iort_map(n + 36, 0, 0xffff, 0, smmu_off, 0);
+
+	n = t + nc_off;            /* named component, revision 0 */
+	iort_node(n, 1, IORT_NC_LEN, 0, 1, IORT_NC_IDS);
+	put32(n + 20, 1);          /* cache coherent */
+	n[28] = 48;                /* device memory address size limit */
+	memcpy(n + IORT_NC_FIXED, IORT_NC_NAME, sizeof(IORT_NC_NAME));
+	iort_map(n + IORT_NC_IDS, 0, 0, l->platdev_sid, smmu_off, 1 /* single mapping */);
+
+	sim_acpi_checksum(t, total);
+	*out = t;
+	*len = total;
+	return 0;
+}
+
+int sim_virt_build(struct sim_machine *m)
+{
+	const struct sim_params *p = sim_machine_params(m);
+	struct sim_layout l = { 0 };
+	void *blob;
+	size_t len;
+	int rc;
+
+	if (p->ram_base != 0x40000000 || p->ram_size < (1ULL << 20) ||
+	    p->ram_base + p->ram_size > VIRT_ECAM_BASE)
+		return -EINVAL;
+	if (p->ndevs < 1 || p->ndevs > 31)
+		return -EINVAL;
+	l.ram_base = p->ram_base;
+	l.ram_size = p->ram_size;
+	l.iommu_base = VIRT_SMMU_BASE;
+	l.iommu_size = VIRT_SMMU_SIZE;
+	l.ecam_base = VIRT_ECAM_BASE;
+	l.ecam_size = VIRT_ECAM_SIZE;
+	l.mmio32_base = VIRT_MMIO32_BASE;
+	l.platdev_base = VIRT_PLATDEV_BASE;
+	l.platdev_sid = VIRT_PLATDEV_SID;
+	l.fdt_addr = p->ram_base;
+	/* smmush's own tables: the top of RAM (a quarter of it when RAM is small). */
+	l.table_size = p->ram_size / 4 < VIRT_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL
+							: VIRT_TABLE_MAX;
+	l.table_base = p->ram_base + p->ram_size - l.table_size;
+	sim_set_layout(m, &l);
+
+	rc = sim_smmuv3_create(m, l.iommu_base);
+	if (rc)
+		return rc;
+	/* Host bridge: QEMU's generic PCIe host (1b36:0008). */
+	rc = sim_pci_init(m, l.ecam_base, l.ecam_size, l.mmio32_base, 0x1b36, 0x0008);
+	if (rc)
+		return rc;
+	rc = sim_pci_add_testdevs(m, p->ndevs);
+	if (rc)
+		return rc;
+	rc = sim_testdev_create_platform(m, l.platdev_base, l.platdev_sid, NULL);
+	if (rc)
+		return rc;
+
+	rc = build_fdt(&l, &blob, &len);
+	if (rc)
+		return rc;
+	/* Like QEMU with -bios: the blob sits at the start of RAM. */
+	rc = sim_mem_write(m, l.fdt_addr, blob, len);
+	if (rc) {
+		free(blob);
+		return rc;
+	}
+	rc = sim_fw_add(m, "fdt", blob, len);
+	if (rc)
+		return rc;
+	rc = build_iort(&l, &blob, &len);
+	if (rc)
+		return rc;
+	rc = sim_fw_add(m, "IORT", blob, len);
+	if (rc)
+		return rc;
+	rc = sim_mcfg_build(l.ecam_base, l.ecam_size, &blob, &len);
+	if (rc)
+		return rc;
+	return sim_fw_add(m, "MCFG", blob, len);
+}
