@@ -214,6 +214,16 @@ static void fault_event(struct sim_vtd *v)
 	v->fault_msgs++;
 }
 
+static bool ppf(const struct sim_vtd *v);
+
+/* FECTL.IP clears once software has serviced every fault status condition
+ * (VT-d: no PPF, PFO, AFO, APF, IQE, ICE or ITE left). */
+static void fault_serviced(struct sim_vtd *v)
+{
+	if (!(v->fsts & FSTS_W1C) && !ppf(v))
+		v->fectl &= ~ECTL_IP;
+}
+
 static void inv_event(struct sim_vtd *v)
 {
 	if (v->iectl & ECTL_IP)
@@ -1190,6 +1200,7 @@ static void write32(struct sim_vtd *v, uint64_t off, uint32_t val)
 		v->fsts &= ~(val & FSTS_W1C);
 		if (val & FSTS_IQE)
 			iq_process(v);      /* resume from the (fixed) descriptor at IQH */
+		fault_serviced(v);
 		break;
 	case VTD_FECTL:
 		v->fectl = (v->fectl & ~ECTL_IM) | (val & ECTL_IM);
@@ -1326,8 +1337,10 @@ static void write64(struct sim_vtd *v, uint64_t reg, uint64_t val, uint64_t mask
 			/* F is write-1-to-clear; everything else is read-only. */
 			unsigned i = (reg - VTD_FRCD) / 16;
 
-			if ((mask & BIT(63)) && (val & BIT(63)))
+			if ((mask & BIT(63)) && (val & BIT(63))) {
 				v->frcd[i][1] &= ~BIT(63);
+				fault_serviced(v);
+			}
 		}
 		break;                      /* CAP, ECAP, IQH, IQERCD, AFLOG: read-only */
 	}

@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Arm SMMUv3 driver: probe, take ownership with no bypass window, attach
+ * streams to domains, invalidate through the command queue, drain the event
+ * queue, give everything back on release.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoders/decode.h"
+#include "lib/arch.h"
+#include "lib/domain.h"
+#include "lib/hw.h"
+#include "lib/smmuv3.h"
+
+#define STRTAB_SPLIT 8   /* 2-level tables: 256 STEs per level-2 table */
+#define STE_SIZE 64
+#define CMD_SIZE 16
+#define EVT_SIZE 32
+#define CMDQ_LOG2 8      /* 256 commands */
+#define EVTQ_LOG2 10     /* 1024 events: 32 KiB */
+
+/* The registers own() saves and release() restores. */
+struct saved {
+	uint32_t cr0, cr1, cr2, gbpa, irq_ctrl, strtab_cfg;
+	uint32_t cmdq_prod, cmdq_cons, evtq_prod, evtq_cons, priq_prod, priq_cons;
+	uint32_t gerror_irq_cfg1, gerror_irq_cfg2, evtq_irq_cfg1, evtq_irq_cfg2;
+	uint32_t priq_irq_cfg1, priq_irq_cfg2;
+	uint64_t strtab_base, cmdq_base, evtq_base, priq_base;
+	uint64_t gerror_irq_cfg0, evtq_irq_cfg0, priq_irq_cfg0;
+};
+
+struct smmuv3 {
+	/* features from the ID registers */
+	bool s1p, s2p, two_level;
+	unsigned sidsize, ssidsize, oas, oas_enc, cmdqs, evtqs;
+	unsigned granules; /* bit n: 2^n-byte granule supported */
+	/* our structures, while owned */
+	struct saved saved;
+	uint64_t strtab_pa, cmdq_pa, evtq_pa;
+	uint64_t *l2_pa;     /* 2-level: level-2 table of each span, 0 if none */
+	size_t strtab_size;
+	unsigned n_l1;
+	uint32_t cmdq_prod, evtq_cons, cmdq_log2, evtq_log2;
+	bool queues_live; /* our command queue is programmed and enabled */
+};
+
+static struct smmuv3 *priv(struct smmu_unit *u)
+{
+	return u->arch_priv;
+}
+
+static const unsigned oas_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+static int probe(struct smmu_unit *u)
+{
+	struct smmuv3 *s = calloc(1, sizeof(*s));
+	uint32_t idr0, idr1, idr5;
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	if ((rc = reg_read32(u, SMMUV3_IDR0, &idr0)) || (rc = reg_read32(u, SMMUV3_IDR1, &idr1)) ||
+	    (rc = reg_read32(u, SMMUV3_IDR5, &idr5))) {
+		free(s);
+		return rc;
+	}
+	s->s1p = SMMU_FIELD_GET(SMMUV3_IDR0_S1P, idr0);
+	s->s2p = SMMU_FIELD_GET(SMMUV3_IDR0_S2P, idr0);
+	s->two_level = SMMU_FIELD_GET(SMMUV3_IDR0_ST_LEVEL, idr0) == 1;
+	s->sidsize = SMMU_FIELD_GET(SMMUV3_IDR1_SIDSIZE, idr1);
+	s->ssidsize = SMMU_FIELD_GET(SMMUV3_IDR1_SSIDSIZE, idr1);
+	s->cmdqs = SMMU_FIELD_GET(SMMUV3_IDR1_CMDQS, idr1);
+	s->evtqs = SMMU_FIELD_GET(SMMUV3_IDR1_EVENTQS, idr1);
+	s->oas_enc = SMMU_FIELD_GET(SMMUV3_IDR5_OAS, idr5);
+	s->oas = s->oas_enc < 7 ? oas_bits[s->oas_enc] : 48;
+	s->granules = (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN4K, idr5) ? 1u << 12 : 0) |
+		      (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN16K, idr5) ? 1u << 14 : 0) |
+		      (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN64K, idr5) ? 1u << 16 : 0);
+	if (!idr0 && !idr1) { /* nothing answers at this address */
+		free(s);
+		return -ENODEV;
+	}
+	u->arch_priv = s;
+	return 0;
+}
+
+static void destroy(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+
+	if (s)
+		free(s->l2_pa);
+	free(s);
+	u->arch_priv = NULL;
+}
+
+/* --- command queue ------------------------------------------------------------ */
+
+static uint32_t q_idx(uint32_t v, unsigned log2)
+{
+	return v & ((1u << log2) - 1);
+}
+
+static uint32_t q_wrap(uint32_t v, unsigned log2)
+{
+	return v & (1u << log2);
+}
+
+static uint32_t q_inc(uint32_t v, unsigned log2)
+{
+	return (v + 1) & ((2u << log2) - 1); /* index and wrap bit */
+}
+
+/* Submit commands and wait until the SMMU consumed them.  A command the SMMU
+ * rejects (CONS.ERR) is replaced by a CMD_SYNC, as the specification allows,
+ * and the error is returned. */
+static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
+{
+	struct smmuv3 *s = priv(u);
+	unsigned log2 = s->cmdq_log2;
+	int rc = 0, err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(s->cmdq_prod, log2) * CMD_SIZE,
+					 cmds[i], CMD_SIZE)))
+			return rc;
+		s->cmdq_prod = q_inc(s->cmdq_prod, log2);
+		/* never let PROD lap CONS: submit when the queue is full */
+		if (i + 1 < n && q_idx(s->cmdq_prod, log2) != 0)
+			continue;
+		if ((rc = reg_write32(u, SMMUV3_CMDQ_PROD, s->cmdq_prod)))
+			return rc;
+		for (unsigned tries = 0;; tries++) {
+			uint32_t cons, gerror, gerrorn;
+			if ((rc = reg_read32(u, SMMUV3_CMDQ_CONS, &cons)))
+				return rc;
+			if ((cons & ((2u << log2) - 1)) == s->cmdq_prod)
+				break;
+			if ((rc = reg_read32(u, SMMUV3_GERROR, &gerror)) ||
+			    (rc = reg_read32(u, SMMUV3_GERRORN, &gerrorn)))
+				return rc;
+			if ((gerror ^ gerrorn) & SMMUV3_GERROR_CMDQ_ERR) {
+				static const uint64_t sync[2] = { SMMUV3_CMD_SYNC, 0 };
+				err = -EIO;
+				u->t->faults.totals.gerrors++;
+				if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(cons, log2) * CMD_SIZE,
+							 sync, CMD_SIZE)) ||
+				    (rc = reg_write32(u, SMMUV3_GERRORN,
+						      gerrorn ^ SMMUV3_GERROR_CMDQ_ERR)))
+					return rc;
+				continue;
+			}
+			if (tries > 100000)
+				return -SMMU_E_TIMEOUT;
+		}
+	}
+	return err;
+}
+
+static int cmd_sync(struct smmu_unit *u, uint64_t (*cmds)[2], size_t n)
+{
+	cmds[n][0] = SMMUV3_CMD_SYNC;
+	cmds[n][1] = 0;
+	return cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
+}
+
+static int invalidate_all(struct smmu_unit *u)
+{
+	uint64_t cmds[3][2] = {
+		{ SMMUV3_CMD_CFGI_ALL, SMMU_FIELD_PREP(SMMUV3_CMD1_RANGE, 31) },
+		{ SMMUV3_CMD_TLBI_NSNH_ALL, 0 },
+	};
+	return cmd_sync(u, cmds, 2);
+}
+
+/* --- stream table ---------------------------------------------------------------- */
+
+static const uint64_t ste_abort[8] = { SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_ABORT) };
+
+/* A level-2 table (or the linear table) whose every STE aborts. */
+static int write_abort_stes(struct smmu_target *t, uint64_t pa, size_t n)
+{
+	uint64_t *buf = malloc(n * STE_SIZE);
+	int rc;
+
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + i * 8, ste_abort, STE_SIZE);
+	rc = smmu_mem_write(t, pa, buf, n * STE_SIZE);
+	free(buf);
+	return rc;
+}
+
+/* Where the STE for sid lives; 2-level spans get their table on demand. */
+static int ste_addr(struct smmu_unit *u, uint32_t sid, uint64_t *pa)
+{
+	struct smmuv3 *s = priv(u);
+	int rc;
+
+	if (sid >> s->sidsize)
+		return -ERANGE;
+	if (!s->l2_pa) {
+		*pa = s->strtab_pa + (uint64_t)sid * STE_SIZE;
+		return 0;
+	}
+	uint32_t span = sid >> STRTAB_SPLIT;
+	if (!s->l2_pa[span]) {
+		size_t size = (1u << STRTAB_SPLIT) * STE_SIZE;
+		uint64_t l2, desc;
+		if ((rc = smmu_table_zalloc(u->t, size, size, &l2)))
+			return rc;
+		if ((rc = write_abort_stes(u->t, l2, 1u << STRTAB_SPLIT))) {
+			smmu_table_free(u->t, l2, size);
+			return rc;
+		}
+		desc = SMMU_FIELD_PREP(SMMUV3_L1STD_SPAN, STRTAB_SPLIT + 1) | (l2 & SMMUV3_L1STD_L2PTR);
+		if ((rc = smmu_mem_write(u->t, s->strtab_pa + span * 8, &desc, 8))) {
+			smmu_table_free(u->t, l2, size);
+			return rc;
+		}
+		s->l2_pa[span] = l2;
+		uint64_t cmds[2][2] = { { SMMUV3_CMD_CFGI_ALL, SMMU_FIELD_PREP(SMMUV3_CMD1_RANGE, 31) } };
+		if ((rc = cmd_sync(u, cmds, 1)))
+			return rc;
+	}
+	*pa = s->l2_pa[span] + (uint64_t)(sid & ((1u << STRTAB_SPLIT) - 1)) * STE_SIZE;
+	return 0;
+}
+
+static int alloc_tables(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+	int rc;
+
+	s->cmdq_log2 = s->cmdqs < CMDQ_LOG2 ? s->cmdqs : CMDQ_LOG2;
+	s->evtq_log2 = s->evtqs < EVTQ_LOG2 ? s->evtqs : EVTQ_LOG2;
+	size_t cq = (size_t)CMD_SIZE << s->cmdq_log2, eq = (size_t)EVT_SIZE << s->evtq_log2;
+	if ((rc = smmu_table_zalloc(u->t, cq, cq, &s->cmdq_pa)))
+		return rc;
+	if ((rc = smmu_table_zalloc(u->t, eq, eq, &s->evtq_pa)))
+		return rc;
+	if (s->two_level && s->sidsize > STRTAB_SPLIT) {
+		s->n_l1 = 1u << (s->sidsize - STRTAB_SPLIT);
+		s->strtab_size = (size_t)s->n_l1 * 8;
+		s->l2_pa = calloc(s->n_l1, sizeof(*s->l2_pa));
+		if (!s->l2_pa)
+			return -ENOMEM;
+		/* every L1 descriptor invalid: streams without a level-2 table
+		 * are reported (C_BAD_STREAMID) and terminated */
+		return smmu_table_zalloc(u->t, s->strtab_size, s->strtab_size < 64 ? 64 : s->strtab_size,
+					 &s->strtab_pa);
+	}
+	s->strtab_size = (size_t)STE_SIZE << s->sidsize;
+	if ((rc = smmu_table_zalloc(u->t, s->strtab_size, s->strtab_size, &s->strtab_pa)))
+		return rc;
+	return write_abort_stes(u->t, s->strtab_pa, (size_t)1 << s->sidsize);
+}
+
+static void free_tables(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+
+	for (unsigned i = 0; s->l2_pa && i < s->n_l1; i++)
+		if (s->l2_pa[i])
+			smmu_table_free(u->t, s->l2_pa[i], (1u << STRTAB_SPLIT) * STE_SIZE);
+	free(s->l2_pa);
+	s->l2_pa = NULL;
+	if (s->strtab_pa)
+		smmu_table_free(u->t, s->strtab_pa, s->strtab_size);
+	if (s->cmdq_pa)
+		smmu_table_free(u->t, s->cmdq_pa, (size_t)CMD_SIZE << s->cmdq_log2);
+	if (s->evtq_pa)
+		smmu_table_free(u->t, s->evtq_pa, (size_t)EVT_SIZE << s->evtq_log2);
+	s->strtab_pa = s->cmdq_pa = s->evtq_pa = 0;
+}
+
+/* --- ownership ------------------------------------------------------------------------ */
+
+static int save_regs(struct smmu_unit *u, struct saved *v)
+{
+	int rc;
+
+#define R32(off, f) if ((rc = reg_read32(u, off, &v->f))) return rc
+#define R64(off, f) if ((rc = reg_read64(u, off, &v->f))) return rc
+	R32(SMMUV3_CR0, cr0); R32(SMMUV3_CR1, cr1); R32(SMMUV3_CR2, cr2);
+	R32(SMMUV3_GBPA, gbpa); R32(SMMUV3_IRQ_CTRL, irq_ctrl);
+	R64(SMMUV3_STRTAB_BASE, strtab_base); R32(SMMUV3_STRTAB_BASE_CFG, strtab_cfg);
+	R64(SMMUV3_CMDQ_BASE, cmdq_base); R32(SMMUV3_CMDQ_PROD, cmdq_prod);
+	R32(SMMUV3_CMDQ_CONS, cmdq_cons);
+	R64(SMMUV3_EVENTQ_BASE, evtq_base); R32(SMMUV3_EVENTQ_PROD, evtq_prod);
+	R32(SMMUV3_EVENTQ_CONS, evtq_cons);
+	R64(SMMUV3_PRIQ_BASE, priq_base); R32(SMMUV3_PRIQ_PROD, priq_prod);
+	R32(SMMUV3_PRIQ_CONS, priq_cons);
+	R64(SMMUV3_GERROR_IRQ_CFG0, gerror_irq_cfg0); R32(SMMUV3_GERROR_IRQ_CFG1, gerror_irq_cfg1);
+	R32(SMMUV3_GERROR_IRQ_CFG2, gerror_irq_cfg2);
+	R64(SMMUV3_EVENTQ_IRQ_CFG0, evtq_irq_cfg0); R32(SMMUV3_EVENTQ_IRQ_CFG1, evtq_irq_cfg1);
+	R32(SMMUV3_EVENTQ_IRQ_CFG2, evtq_irq_cfg2);
+	R64(SMMUV3_PRIQ_IRQ_CFG0, priq_irq_cfg0); R32(SMMUV3_PRIQ_IRQ_CFG1, priq_irq_cfg1);
+	R32(SMMUV3_PRIQ_IRQ_CFG2, priq_irq_cfg2);
+#undef R32
+#undef R64
+	return 0;
+}
+
+static int release(struct smmu_unit *u);
+
+/* CR0 changes take effect when CR0ACK says so. */
+static int set_cr0(struct smmu_unit *u, uint32_t v)
+{
+	int rc = reg_write32(u, SMMUV3_CR0, v);
+
+	return rc ? rc : smmu_poll32(u, SMMUV3_CR0ACK, ~0u, v);
+}
+
+/* GBPA is changed with its Update handshake. */
+static int set_gbpa(struct smmu_unit *u, uint32_t v)
+{
+	int rc = reg_write32(u, SMMUV3_GBPA, (v & ~SMMUV3_GBPA_UPDATE) | SMMUV3_GBPA_UPDATE);
+
+	return rc ? rc : smmu_poll32(u, SMMUV3_GBPA, SMMUV3_GBPA_UPDATE, 0);
+}
+
+static int own(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+	struct saved *v = &s->saved;
+	int rc;
+
+	if ((rc = save_regs(u, v)))
+		return rc; /* nothing written yet */
+	u->owned = true; /* from here on, release() knows how to undo */
+	s->queues_live = false;
+	/* Abort incoming transactions before translation is turned off, so
+	 * there is no moment in which DMA bypasses. */
+	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)) || (rc = set_cr0(u, 0)) ||
+	    (rc = reg_write32(u, SMMUV3_IRQ_CTRL, 0)) ||
+	    (rc = smmu_poll32(u, SMMUV3_IRQ_CTRLACK, ~0u, 0)))
+		goto undo;
+	if ((rc = alloc_tables(u)))
+		goto undo;
+	uint32_t cfg = SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_LOG2SIZE, s->sidsize);
+	if (s->l2_pa)
+		cfg |= SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_FMT, 1) |
+		       SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_SPLIT, STRTAB_SPLIT);
+	s->cmdq_prod = 0;
+	s->evtq_cons = 0;
+	if ((rc = reg_write64(u, SMMUV3_STRTAB_BASE, SMMUV3_STRTAB_BASE_RA | s->strtab_pa)) ||
+	    (rc = reg_write32(u, SMMUV3_STRTAB_BASE_CFG, cfg)) ||
+	    (rc = reg_write64(u, SMMUV3_CMDQ_BASE, s->cmdq_pa | s->cmdq_log2)) ||
+	    (rc = reg_write32(u, SMMUV3_CMDQ_PROD, 0)) || (rc = reg_write32(u, SMMUV3_CMDQ_CONS, 0)) ||
+	    (rc = reg_write64(u, SMMUV3_EVENTQ_BASE, s->evtq_pa | s->evtq_log2)) ||
+	    (rc = reg_write32(u, SMMUV3_EVENTQ_PROD, 0)) ||
+	    (rc = reg_write32(u, SMMUV3_EVENTQ_CONS, 0)) ||
+	    (rc = reg_write32(u, SMMUV3_CR1, 0)) ||
+	    (rc = reg_write32(u, SMMUV3_CR2, SMMUV3_CR2_RECINVSID | SMMUV3_CR2_PTM)) ||
+	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN)))
+		goto undo;
+	s->queues_live = true;
+	if ((rc = invalidate_all(u)) ||
+	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN | SMMUV3_CR0_SMMUEN)))
+		goto undo;
+	return 0;
+undo:
+	/* put back what was there; the first error is what the caller sees.
+	 * If that fails too, the unit stays owned so release can be retried. */
+	release(u);
+	return rc;
+}
+
+static int release(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+	struct saved *v = &s->saved;
+	int rc, first = 0;
+
+	if (!u->owned)
+		return 0;
+#define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
+	/* Translation off (GBPA still aborts), the previous stream table back,
+	 * and our queue used one last time to drop every cached entry of ours. */
+	STEP(set_cr0(u, s->queues_live ? SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN : 0));
+	STEP(reg_write64(u, SMMUV3_STRTAB_BASE, v->strtab_base));
+	STEP(reg_write32(u, SMMUV3_STRTAB_BASE_CFG, v->strtab_cfg));
+	if (s->queues_live && !first)
+		STEP(invalidate_all(u));
+	STEP(set_cr0(u, 0));
+	STEP(reg_write64(u, SMMUV3_CMDQ_BASE, v->cmdq_base));
+	STEP(reg_write32(u, SMMUV3_CMDQ_PROD, v->cmdq_prod));
+	STEP(reg_write32(u, SMMUV3_CMDQ_CONS, v->cmdq_cons));
+	STEP(reg_write64(u, SMMUV3_EVENTQ_BASE, v->evtq_base));
+	STEP(reg_write32(u, SMMUV3_EVENTQ_PROD, v->evtq_prod));
+	STEP(reg_write32(u, SMMUV3_EVENTQ_CONS, v->evtq_cons));
+	STEP(reg_write64(u, SMMUV3_PRIQ_BASE, v->priq_base));
+	STEP(reg_write32(u, SMMUV3_PRIQ_PROD, v->priq_prod));
+	STEP(reg_write32(u, SMMUV3_PRIQ_CONS, v->priq_cons));
+	STEP(reg_write64(u, SMMUV3_GERROR_IRQ_CFG0, v->gerror_irq_cfg0));
+	STEP(reg_write32(u, SMMUV3_GERROR_IRQ_CFG1, v->gerror_irq_cfg1));
+	STEP(reg_write32(u, SMMUV3_GERROR_IRQ_CFG2, v->gerror_irq_cfg2));
+	STEP(reg_write64(u, SMMUV3_EVENTQ_IRQ_CFG0, v->evtq_irq_cfg0));
+	STEP(reg_write32(u, SMMUV3_EVENTQ_IRQ_CFG1, v->evtq_irq_cfg1));
+	STEP(reg_write32(u, SMMUV3_EVENTQ_IRQ_CFG2, v->evtq_irq_cfg2));
+	STEP(reg_write64(u, SMMUV3_PRIQ_IRQ_CFG0, v->priq_irq_cfg0));
+	STEP(reg_write32(u, SMMUV3_PRIQ_IRQ_CFG1, v->priq_irq_cfg1));
+	STEP(reg_write32(u, SMMUV3_PRIQ_IRQ_CFG2, v->priq_irq_cfg2));
+	STEP(reg_write32(u, SMMUV3_CR1, v->cr1));
+	STEP(reg_write32(u, SMMUV3_CR2, v->cr2));
+	STEP(reg_write32(u, SMMUV3_IRQ_CTRL, v->irq_ctrl));
+	STEP(smmu_poll32(u, SMMUV3_IRQ_CTRLACK, ~0u, v->irq_ctrl));
+	STEP(set_cr0(u, v->cr0));
+	STEP(set_gbpa(u, v->gbpa));
+#undef STEP
+	if (first)
+		return first; /* still owned: a retry can finish the job */
+	s->queues_live = false;
+	free_tables(u);
+	u->owned = false;
+	return 0;
+}
+
+/* --- domains ---------------------------------------------------------------------------- */
+
+static unsigned tg_enc(unsigned granule, bool stage2)
+{
+	/* CD.TG0 and STE.S2TG share one encoding: 0 4K, 1 64K, 2 16K */
+	(void)stage2;
+	return granule == 65536 ? 1 : granule == 16384 ? 2 : 0;
+}
+
+static unsigned oas_enc(unsigned oas)
+{
+	for (unsigned i = 0; i < 7; i++)
+		if (oas_bits[i] >= oas)
+			return i;
+	return 5;
+}
+
+/* A stage-1 domain's context descriptor, written once when it is bound. */
+static int write_cd(struct smmu_unit *u, struct smmu_domain *dom)
+{
+	struct smmuv3 *s = priv(u);
+	struct smmu_pgt_geom g;
+	uint64_t cd[8] = { 0 };
+	int rc;
+
+	smmu_pgt_geometry(dom->pgt, &g);
+	if (!dom->ctx_pa && (rc = smmu_table_zalloc(u->t, 64, 64, &dom->ctx_pa)))
+		return rc;
+	cd[0] = SMMU_FIELD_PREP(SMMUV3_CD_T0SZ, 64 - g.ias) |
+		SMMU_FIELD_PREP(SMMUV3_CD_TG0, tg_enc(g.granule, false)) |
+		SMMU_FIELD_PREP(SMMUV3_CD_IR0, 1) | SMMU_FIELD_PREP(SMMUV3_CD_OR0, 1) |
+		SMMU_FIELD_PREP(SMMUV3_CD_SH0, 3) | SMMUV3_CD_EPD1 | SMMUV3_CD_V |
+		SMMU_FIELD_PREP(SMMUV3_CD_IPS, s->oas_enc) | SMMUV3_CD_AA64 | SMMUV3_CD_R |
+		SMMUV3_CD_A | SMMU_FIELD_PREP(SMMUV3_CD_ASID, dom->id);
+	cd[1] = smmu_pgt_root(dom->pgt) & SMMUV3_CD1_TTB0;
+	cd[3] = 0x04ff; /* MAIR: attr 0 Normal WB, attr 1 Device-nGnRE */
+	return smmu_mem_write(u->t, dom->ctx_pa, cd, sizeof(cd));
+}
+
+static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain *dom)
+{
+	struct smmuv3 *s = priv(u);
+	uint64_t ste[8], pa;
+	int rc;
+
+	if ((rc = ste_addr(u, d->info.sid, &pa)))
+		return rc;
+	memcpy(ste, ste_abort, sizeof(ste));
+	if (dom && !(dom->flags & SMMU_DOMAIN_STAGE2)) {
+		if ((rc = write_cd(u, dom)))
+			return rc;
+		ste[0] = SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_S1) |
+			 (dom->ctx_pa & SMMUV3_STE_S1CTXPTR);
+		ste[1] = SMMU_FIELD_PREP(SMMUV3_STE1_S1CIR, 1) | SMMU_FIELD_PREP(SMMUV3_STE1_S1COR, 1) |
+			 SMMU_FIELD_PREP(SMMUV3_STE1_S1CSH, 3);
+	} else if (dom) {
+		struct smmu_pgt_geom g;
+		smmu_pgt_geometry(dom->pgt, &g);
+		unsigned sl0 = (g.granule == 4096 ? 2 : 3) - g.start_level;
+		ste[0] = SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_S2);
+		ste[2] = SMMU_FIELD_PREP(SMMUV3_STE2_S2VMID, dom->id) |
+			 SMMU_FIELD_PREP(SMMUV3_STE2_S2T0SZ, 64 - g.ias) |
+			 SMMU_FIELD_PREP(SMMUV3_STE2_S2SL0, sl0) | SMMU_FIELD_PREP(SMMUV3_STE2_S2IR0, 1) |
+			 SMMU_FIELD_PREP(SMMUV3_STE2_S2OR0, 1) | SMMU_FIELD_PREP(SMMUV3_STE2_S2SH0, 3) |
+			 SMMU_FIELD_PREP(SMMUV3_STE2_S2TG, tg_enc(g.granule, true)) |
+			 SMMU_FIELD_PREP(SMMUV3_STE2_S2PS, oas_enc(g.oas < s->oas ? g.oas : s->oas)) |
+			 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2R;
+		ste[3] = smmu_pgt_root(dom->pgt) & SMMUV3_STE3_S2TTB;
+	}
+	/* dwords 1-7 first, then dword 0 with V: the SMMU never sees half an STE */
+	if ((rc = smmu_mem_write(u->t, pa + 8, ste + 1, STE_SIZE - 8)) ||
+	    (rc = smmu_mem_write(u->t, pa, ste, 8)))
+		return rc;
+	uint64_t cmds[2][2] = { { SMMUV3_CMD_CFGI_STE | SMMU_FIELD_PREP(SMMUV3_CMD_SID, d->info.sid),
+				  SMMUV3_CMD1_LEAF } };
+	return cmd_sync(u, cmds, 1);
+}
+
+/* After a map or unmap: per-page TLBIs for a few pages, one whole-ASID (or
+ * VMID) invalidation beyond that; one CMD_SYNC either way. */
+static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size)
+{
+	enum { MAX_VA = 32 };
+	uint64_t cmds[MAX_VA + 1][2];
+	struct smmu_pgt_geom g;
+	bool s2 = dom->flags & SMMU_DOMAIN_STAGE2;
+	size_t n = 0;
+
+	smmu_pgt_geometry(dom->pgt, &g);
+	if (size / g.granule <= MAX_VA) {
+		for (uint64_t a = iova & ~(uint64_t)(g.granule - 1); a < iova + size; a += g.granule) {
+			cmds[n][0] = s2 ? SMMUV3_CMD_TLBI_S2_IPA | SMMU_FIELD_PREP(SMMUV3_CMD_VMID, dom->id)
+					: SMMUV3_CMD_TLBI_NH_VA | SMMU_FIELD_PREP(SMMUV3_CMD_ASID, dom->id);
+			cmds[n][1] = a & SMMUV3_CMD1_ADDR;
+			n++;
+		}
+	} else {
+		cmds[0][0] = s2 ? SMMUV3_CMD_TLBI_S12_VMALL | SMMU_FIELD_PREP(SMMUV3_CMD_VMID, dom->id)
+				: SMMUV3_CMD_TLBI_NH_ASID | SMMU_FIELD_PREP(SMMUV3_CMD_ASID, dom->id);
+		cmds[0][1] = 0;
+		n = 1;
+	}
+	return cmd_sync(u, cmds, n);
+}
+
+/* --- events ---------------------------------------------------------------------------- */
+
+static enum smmu_fault_class event_class(unsigned id)
+{
+	switch (id) {
+	case 0x10: return SMMU_FC_TRANSLATION;
+	case 0x11: return SMMU_FC_ADDR_SIZE;
+	case 0x12: return SMMU_FC_ACCESS;
+	case 0x13: return SMMU_FC_PERMISSION;
+	case 0x02: case 0x06: case 0x07: return SMMU_FC_STREAM;
+	case 0x04: case 0x08: case 0x0a: return SMMU_FC_CONFIG;
+	case 0x03: case 0x09: case 0x0b: case 0x25: return SMMU_FC_FETCH;
+	default: return SMMU_FC_OTHER;
+	}
+}
+
+static void push_event(struct smmu_unit *u, const uint64_t *e)
+{
+	static const struct smmu_desc *evt_desc;
+	struct smmu_fault f = { .unit = u, .nraw = 4, .raw_kind = "smmuv3.event" };
+	unsigned id = SMMU_FIELD_GET(SMMUV3_EVT_ID, e[0]);
+
+	if (!evt_desc)
+		smmu_decoder_find("smmuv3.event", &evt_desc, NULL);
+	memcpy(f.raw, e, 4 * sizeof(*e));
+	f.code = id;
+	bool known;
+	const struct smmu_desc *v = evt_desc ? smmu_desc_resolve(evt_desc, e, &known) : NULL;
+	f.code_name = v && known ? v->name : "unknown event";
+	f.cls = event_class(id);
+	f.sid = SMMU_FIELD_GET(SMMUV3_EVT_SID, e[0]);
+	f.ssv = SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
+	f.ssid = f.ssv ? SMMU_FIELD_GET(SMMUV3_EVT_SSID, e[0]) : 0;
+	if (id >= 0x10 && id <= 0x13) { /* translation-class records carry the access */
+		f.addr = e[2];
+		f.access = SMMU_FIELD_GET(SMMUV3_EVT1_RNW, e[1]) ? SMMU_ACC_READ : SMMU_ACC_WRITE;
+		if (SMMU_FIELD_GET(SMMUV3_EVT1_IND, e[1]))
+			f.access |= SMMU_ACC_EXEC;
+		if (SMMU_FIELD_GET(SMMUV3_EVT1_PNU, e[1]))
+			f.access |= SMMU_ACC_PRIV;
+	} else if (id == 0x01 || id == 0x05 || id == 0x0b || id == 0x20 || id == 0x25) {
+		f.addr = e[2];
+	}
+	smmu_fault_push(u->t, &f);
+}
+
+static int drain(struct smmu_unit *u)
+{
+	struct smmuv3 *s = priv(u);
+	unsigned log2 = s->evtq_log2;
+	uint32_t prod, gerror, gerrorn;
+	uint64_t buf[64][4];
+	int rc;
+
+	if (!u->owned)
+		return 0;
+	if ((rc = reg_read32(u, SMMUV3_EVENTQ_PROD, &prod)))
+		return rc;
+	if ((prod ^ s->evtq_cons) & SMMUV3_Q_OVFLG) { /* the SMMU dropped records */
+		u->t->faults.totals.lost_overflow++;
+		s->evtq_cons ^= SMMUV3_Q_OVFLG;
+	}
+	prod &= (2u << log2) - 1;
+	while ((s->evtq_cons & ((2u << log2) - 1)) != prod) {
+		uint32_t ci = q_idx(s->evtq_cons, log2), pi = q_idx(prod, log2);
+		/* one bulk read: up to the producer or the end of the queue */
+		uint32_t n = (q_wrap(s->evtq_cons, log2) == q_wrap(prod, log2) ? pi : 1u << log2) - ci;
+		if (n > 64)
+			n = 64;
+		if ((rc = smmu_mem_read(u->t, s->evtq_pa + (uint64_t)ci * EVT_SIZE, buf, n * EVT_SIZE))) {
+			u->t->faults.totals.lost_unread += n;
+		} else {
+			for (uint32_t i = 0; i < n; i++)
+				push_event(u, buf[i]);
+		}
+		for (uint32_t i = 0; i < n; i++)
+			s->evtq_cons = (s->evtq_cons & SMMUV3_Q_OVFLG) |
+				       q_inc(s->evtq_cons & ~SMMUV3_Q_OVFLG, log2);
+	}
+	if ((rc = reg_write32(u, SMMUV3_EVENTQ_CONS, s->evtq_cons)))
+		return rc;
+	/* global errors: count, acknowledge (GERRORN toggles to match) */
+	if ((rc = reg_read32(u, SMMUV3_GERROR, &gerror)) ||
+	    (rc = reg_read32(u, SMMUV3_GERRORN, &gerrorn)))
+		return rc;
+	if (gerror ^ gerrorn) {
+		if ((gerror ^ gerrorn) & SMMUV3_GERROR_EVENTQ_ABT) {
+			/* QEMU 7.2 reports a full event queue here instead of
+			 * setting EVENTQ_PROD.OVFLG: records were lost either way */
+			u->t->faults.totals.quirks++;
+			u->t->faults.totals.lost_overflow++;
+		}
+		u->t->faults.totals.gerrors++;
+		if ((rc = reg_write32(u, SMMUV3_GERRORN, gerror)))
+			return rc;
+	}
+	return 0;
+}
+
+const struct smmu_arch_ops smmu_arch_smmuv3 = {
+	.probe = probe,
+	.own = own,
+	.release = release,
+	.attach = attach,
+	.flush = flush,
+	.drain = drain,
+	.destroy = destroy,
+};
+
+int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
+{
+	struct smmuv3 *s = priv(u);
+
+	if (cfg->fmt == SMMU_PGT_LPAE_S2 ? !s->s2p : !s->s1p)
+		return -EOPNOTSUPP;
+	if (!(s->granules & cfg->granule))
+		cfg->granule = s->granules & (1u << 12) ? 4096 : s->granules & (1u << 14) ? 16384 : 65536;
+	if (cfg->oas > s->oas)
+		cfg->oas = s->oas;
+	if (cfg->fmt == SMMU_PGT_LPAE_S2 && cfg->ias > cfg->oas)
+		cfg->ias = cfg->oas; /* stage 2 input is an IPA: no wider than the output */
+	return 0;
+}

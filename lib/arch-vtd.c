@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Intel VT-d driver (legacy mode): probe, take ownership behind a root table
+ * whose every context is blocked, attach devices to domains, invalidate
+ * through the context-command and IOTLB registers, drain the fault recording
+ * registers, give everything back on release.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoders/decode.h"
+#include "lib/arch.h"
+#include "lib/domain.h"
+#include "lib/hw.h"
+#include "lib/vtd.h"
+
+struct vtd_saved {
+	uint32_t gsts, fectl, fedata, feaddr, feuaddr;
+	uint64_t rtaddr, iqa, iqt;
+};
+
+struct vtd {
+	uint64_t cap, ecap;
+	unsigned mgaw, sagaw, nfr, sllps;
+	uint32_t fro, iro;   /* byte offsets of the fault recording / IOTLB registers */
+	bool qi;
+	struct vtd_saved saved;
+	uint64_t root_pa;
+	uint64_t ctx_pa[256]; /* context table of each bus, 0 if none */
+	unsigned fri;         /* next fault recording register to look at */
+};
+
+static struct vtd *priv(struct smmu_unit *u)
+{
+	return u->arch_priv;
+}
+
+static int probe(struct smmu_unit *u)
+{
+	struct vtd *v = calloc(1, sizeof(*v));
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	if ((rc = reg_read64(u, VTD_CAP, &v->cap)) || (rc = reg_read64(u, VTD_ECAP, &v->ecap))) {
+		free(v);
+		return rc;
+	}
+	if (!v->cap) {
+		free(v);
+		return -ENODEV;
+	}
+	v->mgaw = SMMU_FIELD_GET(VTD_CAP_MGAW, v->cap) + 1;
+	v->sagaw = SMMU_FIELD_GET(VTD_CAP_SAGAW, v->cap);
+	v->sllps = SMMU_FIELD_GET(VTD_CAP_SLLPS, v->cap);
+	v->nfr = SMMU_FIELD_GET(VTD_CAP_NFR, v->cap) + 1;
+	v->fro = SMMU_FIELD_GET(VTD_CAP_FRO, v->cap) * 16;
+	v->iro = SMMU_FIELD_GET(VTD_ECAP_IRO, v->ecap) * 16;
+	v->qi = SMMU_FIELD_GET(VTD_ECAP_QI, v->ecap);
+	u->arch_priv = v;
+	return 0;
+}
+
+static void destroy(struct smmu_unit *u)
+{
+	free(u->arch_priv);
+	u->arch_priv = NULL;
+}
+
+static int release(struct smmu_unit *u);
+
+/* One GCMD change, then wait for GSTS to follow. */
+static int gcmd(struct smmu_unit *u, uint32_t set, uint32_t clear, uint32_t status_mask,
+		uint32_t status_want)
+{
+	uint32_t gsts;
+	int rc = reg_read32(u, VTD_GSTS, &gsts);
+
+	if (rc)
+		return rc;
+	if ((rc = reg_write32(u, VTD_GCMD, ((gsts & VTD_GSTS_PERSIST) | set) & ~clear)))
+		return rc;
+	return smmu_poll32(u, VTD_GSTS, status_mask, status_want);
+}
+
+static int set_root(struct smmu_unit *u, uint64_t rtaddr)
+{
+	int rc = reg_write64(u, VTD_RTADDR, rtaddr);
+
+	return rc ? rc : gcmd(u, VTD_GSTS_RTPS, 0, VTD_GSTS_RTPS, VTD_GSTS_RTPS);
+}
+
+/* Register-based invalidation: the hardware clears ICC / IVT when done. */
+static int inv_context_global(struct smmu_unit *u)
+{
+	int rc = reg_write64(u, VTD_CCMD, VTD_CCMD_ICC | SMMU_FIELD_PREP(VTD_CCMD_CIRG, 1));
+
+	return rc ? rc : smmu_poll32(u, VTD_CCMD + 4, VTD_CCMD_ICC >> 32, 0);
+}
+
+static int inv_iotlb(struct smmu_unit *u, unsigned did)
+{
+	struct vtd *v = priv(u);
+	uint64_t cmd = VTD_IOTLB_IVT | VTD_IOTLB_DR | VTD_IOTLB_DW |
+		       (did ? SMMU_FIELD_PREP(VTD_IOTLB_IIRG, 2) | SMMU_FIELD_PREP(VTD_IOTLB_DID, did)
+			    : SMMU_FIELD_PREP(VTD_IOTLB_IIRG, 1));
+	int rc = reg_write64(u, v->iro + 8, cmd);
+
+	return rc ? rc : smmu_poll32(u, v->iro + 12, VTD_IOTLB_IVT >> 32, 0);
+}
+
+static int own(struct smmu_unit *u)
+{
+	struct vtd *v = priv(u);
+	struct vtd_saved *s = &v->saved;
+	int rc;
+
+	if ((rc = reg_read32(u, VTD_GSTS, &s->gsts)) || (rc = reg_read64(u, VTD_RTADDR, &s->rtaddr)) ||
+	    (rc = reg_read32(u, VTD_FECTL, &s->fectl)) || (rc = reg_read32(u, VTD_FEDATA, &s->fedata)) ||
+	    (rc = reg_read32(u, VTD_FEADDR, &s->feaddr)) ||
+	    (rc = reg_read32(u, VTD_FEUADDR, &s->feuaddr)) || (rc = reg_read64(u, VTD_IQA, &s->iqa)) ||
+	    (rc = reg_read64(u, VTD_IQT, &s->iqt)))
+		return rc; /* nothing written yet */
+	u->owned = true; /* from here on, release() knows how to undo */
+	/* Register-based invalidation is not allowed while queued invalidation
+	 * is on: let the queue drain, then turn it off. */
+	if (s->gsts & VTD_GSTS_QIES) {
+		if ((rc = smmu_poll32(u, VTD_IQH, ~0u, (uint32_t)s->iqt)) ||
+		    (rc = gcmd(u, 0, VTD_GSTS_QIES, VTD_GSTS_QIES, 0)))
+			goto undo;
+	}
+	/* A root table with no present entry: every context is blocked before
+	 * the hardware ever sees the table. */
+	if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->root_pa)))
+		goto undo;
+	if ((rc = reg_write32(u, VTD_FECTL, VTD_FECTL_IM)) || (rc = set_root(u, v->root_pa)) ||
+	    (rc = inv_context_global(u)) || (rc = inv_iotlb(u, 0)) ||
+	    (rc = gcmd(u, VTD_GSTS_TES, 0, VTD_GSTS_TES, VTD_GSTS_TES)))
+		goto undo;
+	return 0;
+undo:
+	/* if putting things back fails too, the unit stays owned for a retry */
+	release(u);
+	return rc;
+}
+
+static int release(struct smmu_unit *u)
+{
+	struct vtd *v = priv(u);
+	struct vtd_saved *s = &v->saved;
+	int rc, first = 0;
+
+	if (!u->owned)
+		return 0;
+#define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
+	if (!(s->gsts & VTD_GSTS_TES)) /* translation was off: turn it off before the switch */
+		STEP(gcmd(u, 0, VTD_GSTS_TES, VTD_GSTS_TES, 0));
+	/* RTPS, once set, stays set (only a reset clears it): the previous root
+	 * pointer is latched again when there was one. */
+	if (s->gsts & VTD_GSTS_RTPS)
+		STEP(set_root(u, s->rtaddr));
+	else
+		STEP(reg_write64(u, VTD_RTADDR, s->rtaddr));
+	STEP(inv_context_global(u));
+	STEP(inv_iotlb(u, 0));
+	STEP(reg_write32(u, VTD_FEDATA, s->fedata));
+	STEP(reg_write32(u, VTD_FEADDR, s->feaddr));
+	STEP(reg_write32(u, VTD_FEUADDR, s->feuaddr));
+	STEP(reg_write32(u, VTD_FECTL, s->fectl & VTD_FECTL_IM));
+	if (s->gsts & VTD_GSTS_QIES) {
+		/* the queue comes back empty: IQH restarts at 0 */
+		STEP(reg_write64(u, VTD_IQA, s->iqa));
+		STEP(reg_write64(u, VTD_IQT, 0));
+		STEP(gcmd(u, VTD_GSTS_QIES, 0, VTD_GSTS_QIES, VTD_GSTS_QIES));
+	}
+#undef STEP
+	if (first)
+		return first; /* still owned: a retry can finish the job */
+	for (unsigned b = 0; b < 256; b++)
+		if (v->ctx_pa[b]) {
+			smmu_table_free(u->t, v->ctx_pa[b], 4096);
+			v->ctx_pa[b] = 0;
+		}
+	if (v->root_pa)
+		smmu_table_free(u->t, v->root_pa, 4096);
+	v->root_pa = 0;
+	u->owned = false;
+	return 0;
+}
+
+/* Context table for a bus, made present in the root table on first use. */
+static int ctx_table(struct smmu_unit *u, unsigned bus, uint64_t *pa)
+{
+	struct vtd *v = priv(u);
+	int rc;
+
+	if (!v->ctx_pa[bus]) {
+		uint64_t root[2] = { 0, 0 }, ctx;
+		if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &ctx)))
+			return rc;
+		root[0] = (ctx & VTD_ROOT_CTP) | VTD_ROOT_P;
+		if ((rc = smmu_mem_write(u->t, v->root_pa + bus * 16, root, 16))) {
+			smmu_table_free(u->t, ctx, 4096);
+			return rc;
+		}
+		v->ctx_pa[bus] = ctx;
+	}
+	*pa = v->ctx_pa[bus];
+	return 0;
+}
+
+static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain *dom)
+{
+	uint64_t ctx[2] = { 0, 0 }, table;
+	unsigned bus = d->info.sid >> 8, devfn = d->info.sid & 0xff;
+	int rc;
+
+	if ((rc = ctx_table(u, bus, &table)))
+		return rc;
+	if (dom) {
+		struct smmu_pgt_geom g;
+		smmu_pgt_geometry(dom->pgt, &g);
+		ctx[1] = SMMU_FIELD_PREP(VTD_CTX_AW, g.levels - 2) | SMMU_FIELD_PREP(VTD_CTX_DID, dom->id);
+		ctx[0] = (smmu_pgt_root(dom->pgt) & VTD_CTX_SLPTPTR) | VTD_CTX_P; /* TT 0: translate */
+	}
+	/* the high qword first, then the low one with P */
+	if ((rc = smmu_mem_write(u->t, table + devfn * 16 + 8, &ctx[1], 8)) ||
+	    (rc = smmu_mem_write(u->t, table + devfn * 16, &ctx[0], 8)))
+		return rc;
+	if ((rc = inv_context_global(u)))
+		return rc;
+	return inv_iotlb(u, dom ? dom->id : 0);
+}
+
+static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size)
+{
+	(void)iova;
+	(void)size;
+	return inv_iotlb(u, dom->id);
+}
+
+/* --- faults ------------------------------------------------------------------------ */
+
+static enum smmu_fault_class reason_class(unsigned fr)
+{
+	switch (fr) {
+	case 0x04: case 0x83: case 0x84: return SMMU_FC_ADDR_SIZE;
+	case 0x05: case 0x06: case 0x81: case 0x82: case 0x85: case 0x86: return SMMU_FC_PERMISSION;
+	case 0x07: case 0x08: case 0x09: case 0x70 ... 0x7c: return SMMU_FC_FETCH;
+	case 0x01: case 0x02: case 0x03: case 0x0a: case 0x0b: case 0x0c: return SMMU_FC_CONFIG;
+	case 0x0d: return SMMU_FC_STREAM;
+	default: return fr >= 0x30 && fr < 0x70 ? SMMU_FC_CONFIG : SMMU_FC_OTHER;
+	}
+}
+
+static void push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
+{
+	static const struct smmu_field *fr_field;
+	struct smmu_fault f = { .unit = u, .nraw = 2, .raw_kind = "vtd.frcd" };
+
+	if (!fr_field) {
+		const struct smmu_desc *d;
+		if (!smmu_decoder_find("vtd.frcd", &d, NULL))
+			fr_field = smmu_desc_field(d, "FR");
+	}
+	f.raw[0] = lo;
+	f.raw[1] = hi;
+	f.code = SMMU_FIELD_GET(VTD_FRCD_FR, hi);
+	f.code_name = fr_field ? smmu_enum_name(fr_field, f.code) : NULL;
+	if (!f.code_name)
+		f.code_name = "unknown fault reason";
+	f.cls = reason_class(f.code);
+	f.sid = SMMU_FIELD_GET(VTD_FRCD_SID, hi);
+	f.ssv = SMMU_FIELD_GET(VTD_FRCD_PP, hi);
+	f.ssid = f.ssv ? SMMU_FIELD_GET(VTD_FRCD_PV, hi) : 0;
+	f.addr = lo & VTD_FRCD_FI;
+	f.access = SMMU_FIELD_GET(VTD_FRCD_T1, hi) ? SMMU_ACC_READ : SMMU_ACC_WRITE;
+	if (SMMU_FIELD_GET(VTD_FRCD_EXE, hi))
+		f.access |= SMMU_ACC_EXEC;
+	if (SMMU_FIELD_GET(VTD_FRCD_PRIV, hi))
+		f.access |= SMMU_ACC_PRIV;
+	smmu_fault_push(u->t, &f);
+}
+
+static int drain(struct smmu_unit *u)
+{
+	struct vtd *v = priv(u);
+	uint32_t fsts;
+	int rc;
+
+	if (!u->owned)
+		return 0;
+	if ((rc = reg_read32(u, VTD_FSTS, &fsts)))
+		return rc;
+	if (fsts & VTD_FSTS_PFO) { /* a fault arrived with every register full */
+		u->t->faults.totals.lost_overflow++;
+		if ((rc = reg_write32(u, VTD_FSTS, VTD_FSTS_PFO)))
+			return rc;
+	}
+	if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)) {
+		u->t->faults.totals.gerrors++;
+		if ((rc = reg_write32(u, VTD_FSTS, fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE))))
+			return rc;
+	}
+	if (!(fsts & VTD_FSTS_PPF))
+		return 0;
+	/* Records are kept in a ring starting at FRI; each is freed by writing
+	 * 1 to its F bit (the top of the register, written alone). */
+	unsigned i = SMMU_FIELD_GET(VTD_FSTS_FRI, fsts) % v->nfr;
+	for (unsigned n = 0; n < v->nfr; n++, i = (i + 1) % v->nfr) {
+		uint32_t off = v->fro + i * 16;
+		uint64_t lo, hi;
+		if ((rc = reg_read64(u, off + 8, &hi)))
+			return rc;
+		if (!(hi & VTD_FRCD_F))
+			continue;
+		if ((rc = reg_read64(u, off, &lo)))
+			u->t->faults.totals.lost_unread++;
+		else
+			push_record(u, lo, hi);
+		if ((rc = reg_write32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32))))
+			return rc;
+	}
+	return 0;
+}
+
+int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
+{
+	struct vtd *v = priv(u);
+	/* SAGAW bit 1: 3 levels (39 bits), bit 2: 4 (48), bit 3: 5 (57): the
+	 * widest the unit supports that MGAW can use, else the narrowest */
+	static const unsigned widths[] = { 0, 39, 48, 57 };
+	unsigned ias = 0;
+
+	for (unsigned b = 1; b <= 3; b++)
+		if ((v->sagaw & (1u << b)) && (!ias || widths[b] <= v->mgaw))
+			ias = widths[b];
+	if (!ias)
+		return -EOPNOTSUPP;
+	cfg->ias = ias;
+	cfg->oas = v->mgaw;
+	cfg->flags |= (v->sllps & 1 ? SMMU_PGT_CFG_2M : 0) | (v->sllps & 2 ? SMMU_PGT_CFG_1G : 0);
+	return 0;
+}
+
+const struct smmu_arch_ops smmu_arch_vtd = {
+	.probe = probe,
+	.own = own,
+	.release = release,
+	.attach = attach,
+	.flush = flush,
+	.drain = drain,
+	.destroy = destroy,
+};

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI discovery: SMMUv3 units and RID -> StreamID maps from the IORT, VT-d
+ * units and their device scopes from the DMAR.  Both tables go through the
+ * decoders' bounds-checked parsers first.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "decoders/acpi.h"
+#include "lib/target.h"
+
+static int add_map(struct smmu_target *t, uint32_t rid_base, uint32_t count, uint32_t sid_base,
+		   uint64_t unit_base)
+{
+	if (t->nrid_maps == sizeof(t->rid_maps) / sizeof(t->rid_maps[0]))
+		return -ENOSPC;
+	t->rid_maps[t->nrid_maps++] = (struct smmu_rid_map){ rid_base, sid_base, count, unit_base };
+	return 0;
+}
+
+static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct smmu_acpi_iort *iort;
+	int rc = smmu_acpi_iort_parse(buf, len, &iort, err, errlen);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < iort->nnodes && !rc; i++)
+		if (iort->nodes[i].type == SMMU_ACPI_IORT_SMMUV3)
+			rc = smmu_unit_new(t, SMMU_ARCH_SMMUV3, iort->nodes[i].smmuv3.base, "IORT", NULL);
+	/* root complexes: requester IDs map to StreamIDs of an SMMUv3 */
+	for (size_t i = 0; i < iort->nnodes && !rc; i++) {
+		const struct smmu_acpi_iort_node *n = &iort->nodes[i];
+		if (n->type != SMMU_ACPI_IORT_ROOT_COMPLEX)
+			continue;
+		for (uint32_t m = 0; m < n->mapping_count && !rc; m++) {
+			const struct smmu_acpi_iort_mapping *map = &n->mappings[m];
+			const struct smmu_acpi_iort_node *out = &iort->nodes[map->output_node];
+			if (out->type != SMMU_ACPI_IORT_SMMUV3)
+				continue;
+			/* id_count is "number of IDs minus one" */
+			rc = add_map(t, map->input_base, map->id_count + 1, map->output_base,
+				     out->smmuv3.base);
+		}
+	}
+	if (rc == -ENOSPC)
+		snprintf(err, errlen, "IORT: more ID mappings than smmush keeps");
+	smmu_acpi_iort_free(iort);
+	return rc;
+}
+
+/* The requester ID a DMAR scope path names: follow bridges below start_bus. */
+static int scope_bdf(struct smmu_target *t, const struct smmu_acpi_dmar_scope *s, uint16_t *bdf)
+{
+	unsigned bus = s->start_bus;
+
+	for (size_t i = 0; i < s->npath; i++) {
+		*bdf = bus << 8 | (s->path[i].device & 0x1f) << 3 | (s->path[i].function & 7);
+		if (i + 1 < s->npath) {
+			uint32_t sec;
+			int rc = smmu_pci_read(t, *bdf, 0x19, 1, &sec);
+			if (rc)
+				return rc;
+			if (sec <= bus) /* not a bridge, or a loop */
+				return -EINVAL;
+			bus = sec;
+		}
+	}
+	return 0;
+}
+
+static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct smmu_acpi_dmar *dmar;
+	int rc = smmu_acpi_dmar_parse(buf, len, &dmar, err, errlen);
+
+	if (rc)
+		return rc;
+	/* explicit scopes first; INCLUDE_PCI_ALL units take what is left */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (size_t i = 0; i < dmar->nentries && !rc; i++) {
+			const struct smmu_acpi_dmar_entry *e = &dmar->entries[i];
+			bool all = e->drhd.flags & SMMU_ACPI_DRHD_INCLUDE_PCI_ALL;
+			if (e->type != SMMU_ACPI_DMAR_DRHD || all != (pass == 1))
+				continue;
+			if ((rc = smmu_unit_new(t, SMMU_ARCH_VTD, e->drhd.register_base, "DMAR", NULL)))
+				break;
+			if (all) {
+				rc = add_map(t, 0, 0x10000, 0, e->drhd.register_base);
+				continue;
+			}
+			for (size_t s = 0; s < e->nscopes && !rc; s++) {
+				const struct smmu_acpi_dmar_scope *sc = &e->scopes[s];
+				uint16_t bdf = 0;
+				if (sc->type != SMMU_ACPI_SCOPE_PCI_ENDPOINT &&
+				    sc->type != SMMU_ACPI_SCOPE_PCI_BRIDGE)
+					continue;
+				if (scope_bdf(t, sc, &bdf)) {
+					snprintf(err, errlen, "DMAR: scope at offset 0x%x: its path leads nowhere",
+						 sc->offset);
+					rc = -EINVAL;
+					break;
+				}
+				if (sc->type == SMMU_ACPI_SCOPE_PCI_ENDPOINT) {
+					rc = add_map(t, bdf, 1, bdf, e->drhd.register_base);
+				} else { /* the bridge's whole bus range */
+					uint32_t sec, sub;
+					if ((rc = smmu_pci_read(t, bdf, 0x19, 1, &sec)) ||
+					    (rc = smmu_pci_read(t, bdf, 0x1a, 1, &sub)))
+						break;
+					if (sub >= sec)
+						rc = add_map(t, sec << 8, (sub - sec + 1) << 8, sec << 8,
+							     e->drhd.register_base);
+				}
+			}
+		}
+	}
+	if (rc == -ENOSPC)
+		snprintf(err, errlen, "DMAR: more device scopes or units than smmush keeps");
+	smmu_acpi_dmar_free(dmar);
+	return rc;
+}
+
+int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen)
+{
+	static const struct {
+		const char *sig;
+		int (*parse)(struct smmu_target *, const void *, size_t, char *, size_t);
+	} tables[] = { { "IORT", from_iort }, { "DMAR", from_dmar } };
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		void *buf;
+		size_t len;
+		int rc = smmu_fw_table(t, tables[i].sig, &buf, &len);
+		if (rc == -ENOENT)
+			continue;
+		if (rc) {
+			snprintf(err, errlen, "%s: cannot read the table: %s", tables[i].sig, smmu_strerror(rc));
+			return rc;
+		}
+		rc = tables[i].parse(t, buf, len, err, errlen);
+		free(buf);
+		if (rc)
+			return rc;
+		any = true;
+	}
+	return any ? 0 : -ENOENT;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Discovery: units and devices from the target's firmware tables, then PCI
+ * enumeration, then each device matched to its unit and StreamID /
+ * source-id.  Nothing is assumed about addresses: what firmware does not say,
+ * smmu_unit_add() can.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/target.h"
+
+int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, const char *source,
+		  struct smmu_unit **out)
+{
+	struct smmu_unit *u = smmu_unit_by_base(t, base);
+
+	if (u) { /* the same unit described twice (device tree and IORT) */
+		if (out)
+			*out = u;
+		return u->arch == arch ? 0 : -EEXIST;
+	}
+	if (t->nunits == SMMU_MAX_UNITS)
+		return -ENOSPC;
+	u = &t->units[t->nunits];
+	*u = (struct smmu_unit){ .t = t, .arch = arch, .index = t->nunits, .base = base,
+				 .source = source };
+	snprintf(u->name, sizeof(u->name), "%s@0x%08llx", arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : "dmar",
+		 (unsigned long long)base);
+	t->nunits++;
+	if (out)
+		*out = u;
+	return 0;
+}
+
+struct smmu_unit *smmu_unit_by_base(struct smmu_target *t, uint64_t base)
+{
+	for (size_t i = 0; i < t->nunits; i++)
+		if (t->units[i].base == base)
+			return &t->units[i];
+	return NULL;
+}
+
+struct smmu_device *smmu_device_new(struct smmu_target *t)
+{
+	struct smmu_device *d;
+
+	if (t->ndevices == SMMU_MAX_DEVICES)
+		return NULL;
+	d = &t->devices[t->ndevices++];
+	memset(d, 0, sizeof(*d));
+	d->t = t;
+	return d;
+}
+
+struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid)
+{
+	for (size_t i = 0; i < t->ndevices; i++)
+		if (t->devices[i].info.unit == u && t->devices[i].info.sid == sid)
+			return &t->devices[i];
+	return NULL;
+}
+
+/* Give each PCI device its unit and StreamID from the firmware's maps. */
+static void match_pci_devices(struct smmu_target *t)
+{
+	for (size_t i = 0; i < t->ndevices; i++) {
+		struct smmu_device *d = &t->devices[i];
+		if (d->info.bus != SMMU_BUS_PCI)
+			continue;
+		for (size_t m = 0; m < t->nrid_maps; m++) {
+			const struct smmu_rid_map *r = &t->rid_maps[m];
+			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
+				continue;
+			d->info.unit = smmu_unit_by_base(t, r->unit_base);
+			d->info.sid = r->sid_base + (d->info.bdf - r->rid_base);
+			break;
+		}
+	}
+}
+
+int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
+{
+	int rc;
+
+	/* Discovery may run again (after smmu_unit_add): devices are rebuilt,
+	 * units found before are kept. */
+	t->ndevices = 0;
+	t->nrid_maps = 0;
+	rc = smmu_discover_fdt(t, err, errlen);
+	if (rc && rc != -ENOENT)
+		return rc;
+	rc = smmu_discover_acpi(t, err, errlen);
+	if (rc && rc != -ENOENT)
+		return rc;
+	for (size_t i = 0; i < t->nunits; i++) {
+		if ((rc = smmu_unit_bind(&t->units[i])) && rc != -ENODEV) {
+			snprintf(err, errlen, "%s: reading its ID registers: %s", t->units[i].name,
+				 smmu_strerror(rc));
+			return rc;
+		}
+	}
+	rc = smmu_pci_scan(t, err, errlen);
+	if (rc)
+		return rc;
+	match_pci_devices(t);
+	for (size_t i = 0; i < t->ndevices; i++)
+		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
+	t->discovered = true;
+	return 0;
+}
+
+int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
+		  struct smmu_unit **out)
+{
+	struct smmu_unit *u;
+	int rc = smmu_unit_new(t, arch, base, "manual", &u);
+
+	if (rc)
+		return rc;
+	if ((rc = smmu_unit_bind(u))) {
+		t->nunits--; /* nothing answered there: forget it */
+		return rc;
+	}
+	if (out)
+		*out = u;
+	return 0;
+}
+
+size_t smmu_unit_count(const struct smmu_target *t)
+{
+	return t->nunits;
+}
+
+struct smmu_unit *smmu_unit_at(struct smmu_target *t, size_t i)
+{
+	return i < t->nunits ? &t->units[i] : NULL;
+}
+
+void smmu_unit_info(const struct smmu_unit *u, struct smmu_unit_info *info)
+{
+	*info = (struct smmu_unit_info){ .arch = u->arch, .index = u->index, .base = u->base,
+					 .name = u->name, .source = u->source };
+}
+
+size_t smmu_device_count(const struct smmu_target *t)
+{
+	return t->ndevices;
+}
+
+struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i)
+{
+	return i < t->ndevices ? &t->devices[i] : NULL;
+}
+
+void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info)
+{
+	*info = d->info;
+}
+
+struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name)
+{
+	for (size_t i = 0; i < t->ndevices; i++) {
+		const char *a = t->devices[i].addr;
+		/* "00:01.0", or "01.0" for bus 0 */
+		if (!strcasecmp(a, name) || (!strncmp(a, "00:", 3) && !strcasecmp(a + 3, name)))
+			return &t->devices[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Intel VT-d second-level and first-level (IA-32e format) paging entries for
+ * the page-table engine (VT-d specification, chapter 9 "Translation Structure
+ * Formats").  4K granule, 9 bits a level; internal level 3 is the PTE, so the
+ * spec's level n is internal level 4 - n.
+ */
+#define SMMU_PGT_INTERNAL
+#include <errno.h>
+
+#include "field.h"
+#include "pgtable.h"
+
+/* Second-level entries. */
+#define SL_R    SMMU_GENMASK(0, 0)
+#define SL_W    SMMU_GENMASK(1, 1)
+#define SL_X    SMMU_GENMASK(2, 2)
+#define SL_PS   SMMU_GENMASK(7, 7)
+/* First-level entries. */
+#define FL_P    SMMU_GENMASK(0, 0)
+#define FL_RW   SMMU_GENMASK(1, 1)
+#define FL_US   SMMU_GENMASK(2, 2)
+#define FL_A    SMMU_GENMASK(5, 5)
+#define FL_D    SMMU_GENMASK(6, 6)
+#define FL_PS   SMMU_GENMASK(7, 7)
+#define FL_XD   SMMU_GENMASK(63, 63)
+/* Both: the page frame or next table, up to the host address width. */
+#define VTD_ADDR SMMU_GENMASK(51, 12)
+
+static bool is_fl(const struct smmu_pgt *p)
+{
+	return p->cfg.fmt == SMMU_PGT_VTD_FL;
+}
+
+static int vtd_init(struct smmu_pgt *p)
+{
+	const struct smmu_pgt_cfg *c = &p->cfg;
+	unsigned levels;
+
+	if (c->granule && c->granule != 4096)
+		return -EINVAL;
+	p->pg_shift = 12;
+	p->bpl = 9;
+	p->pgd_bits = 9;
+	p->ias = c->ias;
+	p->oas = c->oas ? c->oas : 48;
+	/* SL: 3, 4, 5 levels (39/48/57-bit AGAW); FL: 4 or 5-level paging. */
+	if (p->ias != 48 && p->ias != 57 && (is_fl(p) || p->ias != 39))
+		return -EINVAL;
+	if (p->oas < 32 || p->oas > 52 || (c->flags & SMMU_PGT_CFG_START_LEVEL))
+		return -EINVAL;
+	levels = (p->ias - 12) / 9;
+	p->start = 4 - (int)levels;
+	p->canon = is_fl(p);
+	/* Leaves: PTE always; 2M PDE (FL always, SL with SLLPS bit 0); 1G PDPE
+	 * (SL SLLPS bit 1, FL FL1GP).  1G without 2M does not exist. */
+	p->leaf_map = 1u << 4;
+	if (is_fl(p) || (c->flags & (SMMU_PGT_CFG_2M | SMMU_PGT_CFG_1G)))
+		p->leaf_map |= 1u << 3;
+	if (c->flags & SMMU_PGT_CFG_1G)
+		p->leaf_map |= 1u << 2;
+	p->leaf_ok = p->leaf_map;
+	return 0;
+}
+
+static uint64_t vtd_table(const struct smmu_pgt *p, uint64_t pa)
+{
+	/* Non-leaf entries grant everything; leaves decide. */
+	if (is_fl(p))
+		return pa | FL_P | FL_RW | FL_US | FL_A;
+	return pa | SL_R | SL_W | ((p->cfg.flags & SMMU_PGT_CFG_EXEC) ? SL_X : 0);
+}
+
+static uint64_t vtd_leaf(const struct smmu_pgt *p, int level, unsigned prot)
+{
+	uint64_t pte;
+
+	if (is_fl(p)) {
+		/* A and D preset so the unit never has to write them back. */
+		pte = FL_P | FL_A | (level < 3 ? FL_PS : 0);
+		if (prot & SMMU_PGT_W)
+			pte |= FL_RW | FL_D;
+		if (!(prot & SMMU_PGT_PRIV))
+			pte |= FL_US;
+		if (!(prot & SMMU_PGT_X))
+			pte |= FL_XD;
+		return pte;
+	}
+	pte = level < 3 ? SL_PS : 0;
+	if (prot & SMMU_PGT_R)
+		pte |= SL_R;
+	if (prot & SMMU_PGT_W)
+		pte |= SL_W;
+	if ((prot & SMMU_PGT_X) && (p->cfg.flags & SMMU_PGT_CFG_EXEC))
+		pte |= SL_X;
+	return pte;
+}
+
+static uint64_t vtd_relevel(const struct smmu_pgt *p, uint64_t pte, int level)
+{
+	(void)p;
+	pte &= ~(VTD_ADDR | SL_PS); /* FL_PS is the same bit */
+	return pte | (level < 3 ? SL_PS : 0);
+}
+
+static unsigned rights_of(const struct smmu_pgt *p, uint64_t pte)
+{
+	unsigned r = 0;
+
+	if (is_fl(p)) {
+		r = PGT_RP | PGT_XP | ((pte & FL_RW) ? PGT_WP : 0);
+		if (pte & FL_US)
+			r |= r << 3;
+		if (pte & FL_XD)
+			r &= ~(PGT_XP | PGT_XU);
+		return r;
+	}
+	if (pte & SL_R)
+		r |= PGT_RP | PGT_RU;
+	if (pte & SL_W)
+		r |= PGT_WP | PGT_WU;
+	/* Without execute-request support the X bit is ignored: reads decide. */
+	if ((p->cfg.flags & SMMU_PGT_CFG_EXEC) ? (pte & SL_X) : (pte & SL_R))
+		r |= PGT_XP | PGT_XU;
+	return r;
+}
+
+static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
+{
+	bool fl = is_fl(p);
+	bool ps = level < 3 && (pte & SL_PS);
+	uint64_t low;
+
+	*d = (struct pgt_dec){ .type = SMMU_PGT_E_INVALID, .status = SMMU_PGT_OK,
+			       .kind = fl ? "vtd.fl.pte" : "vtd.sl.pte" };
+	/* FL: P; SL: present when R or W is set. */
+	if (fl ? !(pte & FL_P) : !(pte & (SL_R | SL_W))) {
+		d->status = SMMU_PGT_F_INVALID;
+		return;
+	}
+	d->addr = pte & VTD_ADDR;
+	if (d->addr >> p->oas)
+		d->status = SMMU_PGT_F_RESERVED; /* address bits at and above HAW */
+	if (level < 3 && !ps) {
+		d->type = SMMU_PGT_E_TABLE;
+		d->rights = PGT_RALL & ~rights_of(p, pte);
+		return;
+	}
+	d->type = SMMU_PGT_E_LEAF;
+	d->rights = rights_of(p, pte);
+	if (ps && !(p->leaf_ok >> (level + 1) & 1))
+		d->status = SMMU_PGT_F_RESERVED; /* PS where the unit has no such page size */
+	/* A large page's address bits below its size are reserved (FL: bit 12 is PAT). */
+	low = ((1ULL << pgt_shift(p, level)) - 1) & VTD_ADDR;
+	if (fl && level < 3)
+		low &= ~SMMU_GENMASK(12, 12);
+	if ((d->addr & low) && d->status == SMMU_PGT_OK)
+		d->status = SMMU_PGT_F_RESERVED;
+	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);
+}
+
+static int vtd_arch_level(int level)
+{
+	return 4 - level;
+}
+
+const struct pgt_ops smmu_pgt_vtd_ops = {
+	.init = vtd_init,
+	.table = vtd_table,
+	.leaf = vtd_leaf,
+	.relevel = vtd_relevel,
+	.decode = vtd_decode,
+	.arch_level = vtd_arch_level,
+};

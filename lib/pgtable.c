@@ -1,0 +1,1235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page-table engine, format independent: the region allocator, the host
+ * cache of table pages, map/unmap (plan first, then apply, so a failure
+ * changes nothing), translate with a trace, and the bounded walk and list.
+ * Entry layouts live in pgtable-lpae.c and pgtable-vtd.c.
+ */
+#define SMMU_PGT_INTERNAL
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgtable.h"
+#include "smmu.h"
+
+#define DEFAULT_BUDGET (1ULL << 26)
+
+/* --- region allocator ------------------------------------------------------- */
+
+static bool bit_get(const uint64_t *bm, size_t i)
+{
+	return bm[i / 64] >> (i % 64) & 1;
+}
+
+static void bits_set(uint64_t *bm, size_t i, size_t n, bool v)
+{
+	for (size_t k = i; k < i + n; k++) {
+		if (v)
+			bm[k / 64] |= 1ULL << (k % 64);
+		else
+			bm[k / 64] &= ~(1ULL << (k % 64));
+	}
+}
+
+static int region_alloc(void *ctx, size_t size, size_t align, uint64_t *pa)
+{
+	struct smmu_region *r = ctx;
+	size_t n = (size + r->unit - 1) / r->unit;
+	size_t step = align > r->unit ? align / r->unit : 1;
+	/* Alignment is of the physical address, so start from an aligned unit. */
+	size_t skew = (size_t)((r->base / r->unit) % step);
+
+	if (!n || n > r->nunits)
+		return -ENOMEM;
+	/* Next-fit from the hint, then once more from the start. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t i = pass ? 0 : r->hint;
+
+		i = (i + skew + step - 1) / step * step - skew;
+		if (i > r->nunits)
+			i = 0;
+		while (i + n <= r->nunits) {
+			size_t k;
+
+			/* Skip full words quickly for single-unit requests. */
+			if (n == 1 && step == 1 && i % 64 == 0 && r->bitmap[i / 64] == ~0ULL) {
+				i += 64;
+				continue;
+			}
+			for (k = 0; k < n && !bit_get(r->bitmap, i + k); k++)
+				;
+			if (k == n) {
+				bits_set(r->bitmap, i, n, true);
+				r->used += n;
+				r->hint = i + n;
+				*pa = r->base + (uint64_t)i * r->unit;
+				return 0;
+			}
+			i += (k / step + 1) * step;
+		}
+	}
+	return -ENOMEM;
+}
+
+static void region_free(void *ctx, uint64_t pa, size_t size)
+{
+	struct smmu_region *r = ctx;
+	size_t n = (size + r->unit - 1) / r->unit;
+	size_t i;
+
+	if (pa < r->base || (pa - r->base) % r->unit)
+		return;
+	i = (size_t)((pa - r->base) / r->unit);
+	if (i + n > r->nunits)
+		return;
+	for (size_t k = i; k < i + n; k++)
+		if (bit_get(r->bitmap, k))
+			r->used--;
+	bits_set(r->bitmap, i, n, false);
+}
+
+int smmu_region_alloc_init(struct smmu_region *r, uint64_t base, uint64_t size, size_t unit,
+			   struct smmu_table_alloc *ops)
+{
+	if (!unit || (unit & (unit - 1)) || base % unit || size < unit)
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->base = base;
+	r->size = size;
+	r->unit = unit;
+	r->nunits = (size_t)(size / unit);
+	r->bitmap = calloc((r->nunits + 63) / 64, sizeof(uint64_t));
+	if (!r->bitmap)
+		return -ENOMEM;
+	if (ops)
+		*ops = (struct smmu_table_alloc){ .alloc = region_alloc, .free = region_free, .ctx = r };
+	return 0;
+}
+
+void smmu_region_alloc_fini(struct smmu_region *r)
+{
+	free(r->bitmap);
+	r->bitmap = NULL;
+}
+
+uint64_t smmu_region_in_use(const struct smmu_region *r)
+{
+	return (uint64_t)r->used * r->unit;
+}
+
+/* --- table cache -------------------------------------------------------------- */
+
+struct pgt_page {
+	uint64_t pa;
+	uint64_t *e;
+	uint32_t size;
+	int32_t dirty;   /* index in p->dirty, or -1 */
+	int level;       /* owned tables: their level, for flush order */
+	struct pgt_page *next;
+};
+
+static size_t hash_pa(const struct smmu_pgt *p, uint64_t pa)
+{
+	return (size_t)(((pa >> 3) * 0x9e3779b97f4a7c15ULL) >> 32) & (p->nbucket - 1);
+}
+
+static struct pgt_page *cache_find(const struct smmu_pgt *p, uint64_t pa)
+{
+	for (struct pgt_page *t = p->bucket[hash_pa(p, pa)]; t; t = t->next)
+		if (t->pa == pa)
+			return t;
+	return NULL;
+}
+
+static int cache_grow(struct smmu_pgt *p)
+{
+	size_t nb = p->nbucket * 4;
+	struct pgt_page **b = calloc(nb, sizeof(*b));
+	struct pgt_page **old = p->bucket;
+	size_t onb = p->nbucket;
+
+	if (!b)
+		return -ENOMEM;
+	p->bucket = b;
+	p->nbucket = nb;
+	for (size_t i = 0; i < onb; i++)
+		for (struct pgt_page *t = old[i], *n; t; t = n) {
+			size_t h = hash_pa(p, t->pa);
+
+			n = t->next;
+			t->next = b[h];
+			b[h] = t;
+		}
+	free(old);
+	return 0;
+}
+
+static struct pgt_page *cache_add(struct smmu_pgt *p, uint64_t pa, size_t size, int level)
+{
+	struct pgt_page *t;
+	size_t h;
+
+	if (p->npages >= p->nbucket && cache_grow(p))
+		return NULL;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->e = calloc(1, size);
+	if (!t->e) {
+		free(t);
+		return NULL;
+	}
+	t->pa = pa;
+	t->size = (uint32_t)size;
+	t->dirty = -1;
+	t->level = level;
+	h = hash_pa(p, pa);
+	t->next = p->bucket[h];
+	p->bucket[h] = t;
+	p->npages++;
+	return t;
+}
+
+static void dirty_del(struct smmu_pgt *p, struct pgt_page *t)
+{
+	if (t->dirty < 0)
+		return;
+	p->dirty[t->dirty] = p->dirty[--p->ndirty];
+	p->dirty[t->dirty]->dirty = t->dirty;
+	t->dirty = -1;
+}
+
+static void cache_del(struct smmu_pgt *p, struct pgt_page *t)
+{
+	struct pgt_page **pp = &p->bucket[hash_pa(p, t->pa)];
+
+	while (*pp != t)
+		pp = &(*pp)->next;
+	*pp = t->next;
+	p->npages--;
+	dirty_del(p, t);
+	free(t->e);
+	free(t);
+}
+
+static void cache_clear(struct smmu_pgt *p)
+{
+	for (size_t i = 0; i < p->nbucket; i++)
+		for (struct pgt_page *t = p->bucket[i], *n; t; t = n) {
+			n = t->next;
+			free(t->e);
+			free(t);
+		}
+	memset(p->bucket, 0, p->nbucket * sizeof(*p->bucket));
+	p->npages = 0;
+	p->ndirty = 0;
+}
+
+static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
+{
+	if (t->dirty >= 0)
+		return 0;
+	if (p->ndirty == p->dirty_cap) {
+		size_t cap = p->dirty_cap ? p->dirty_cap * 2 : 64;
+		struct pgt_page **d = realloc(p->dirty, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		p->dirty = d;
+		p->dirty_cap = cap;
+	}
+	t->dirty = (int32_t)p->ndirty;
+	p->dirty[p->ndirty++] = t;
+	return 0;
+}
+
+static size_t table_size(const struct smmu_pgt *p, int level)
+{
+	return level == p->start ? p->root_size : p->granule;
+}
+
+/*
+ * The table at pa, read as a level-`level` table.  Owned trees are all in the
+ * cache; live tables are read whole on first use in an operation.  A table
+ * reached again at another level may need more bytes than cached: reread.
+ */
+static struct pgt_page *get_table(struct smmu_pgt *p, uint64_t pa, int level, int *err)
+{
+	size_t size = table_size(p, level);
+	struct pgt_page *t = cache_find(p, pa);
+
+	*err = 0;
+	if (t && t->size >= size)
+		return t;
+	if (!p->live) {
+		*err = -EIO; /* an owned tree points outside itself: corrupted */
+		return NULL;
+	}
+	if (t)
+		cache_del(p, t);
+	t = cache_add(p, pa, size, level);
+	if (!t) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = p->mem.read(p->mem.ctx, pa, t->e, size);
+	if (*err) {
+		cache_del(p, t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Live trees are read fresh by every operation. */
+static void op_done(struct smmu_pgt *p)
+{
+	if (p->live && p->npages)
+		cache_clear(p);
+}
+
+int smmu_pgt_flush(struct smmu_pgt *p)
+{
+	/* Deepest level first: a new table is in memory before the entry that points to it. */
+	for (int level = 3; level >= p->start; level--) {
+		for (size_t i = 0; i < p->ndirty;) {
+			struct pgt_page *t = p->dirty[i];
+			int rc;
+
+			if (t->level != level) {
+				i++;
+				continue;
+			}
+			rc = p->mem.write(p->mem.ctx, t->pa, t->e, t->size);
+			if (rc)
+				return rc;
+			dirty_del(p, t); /* moves the last one to i */
+		}
+	}
+	return 0;
+}
+
+/* --- geometry and handles ------------------------------------------------------ */
+
+static bool leaf_at(unsigned map, int level)
+{
+	return map >> (level + 1) & 1;
+}
+
+static unsigned idx_bits(const struct smmu_pgt *p, int level)
+{
+	return level == p->start ? p->pgd_bits : p->bpl;
+}
+
+static unsigned pgt_index(const struct smmu_pgt *p, int level, uint64_t va)
+{
+	return (unsigned)((va >> pgt_shift(p, level)) & ((1ULL << idx_bits(p, level)) - 1));
+}
+
+static uint64_t in_limit(const struct smmu_pgt *p)
+{
+	return 1ULL << p->ias;
+}
+
+/* Caller's address to the linear index space [0, 2^ias). */
+static int to_lin(const struct smmu_pgt *p, uint64_t iova, uint64_t *lin)
+{
+	if (p->canon) {
+		uint64_t top = iova >> (p->ias - 1);
+
+		if (top == 0 || top == (~0ULL >> (p->ias - 1))) {
+			*lin = iova & (in_limit(p) - 1);
+			return 0;
+		}
+		return -ERANGE;
+	}
+	if (iova >= in_limit(p))
+		return -ERANGE;
+	*lin = iova;
+	return 0;
+}
+
+static uint64_t from_lin(const struct smmu_pgt *p, uint64_t lin)
+{
+	if (p->canon && (lin >> (p->ias - 1) & 1))
+		return lin | ~(in_limit(p) - 1);
+	return lin;
+}
+
+/* [iova, iova + size) as a linear range inside the input space. */
+static int to_lin_range(const struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *lo,
+			uint64_t *hi)
+{
+	int rc = to_lin(p, iova, lo);
+
+	if (rc)
+		return rc;
+	if (size > in_limit(p) - *lo)
+		return -ERANGE;
+	*hi = *lo + size;
+	/* Canonical halves are not contiguous across the middle. */
+	if (p->canon && *lo < in_limit(p) / 2 && *hi > in_limit(p) / 2)
+		return -ERANGE;
+	return 0;
+}
+
+static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
+				int *err)
+{
+	struct smmu_pgt *p = calloc(1, sizeof(*p));
+
+	*err = -ENOMEM;
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	p->mem = *mem;
+	p->nbucket = 64;
+	p->bucket = calloc(p->nbucket, sizeof(*p->bucket));
+	if (!p->bucket) {
+		free(p);
+		return NULL;
+	}
+	p->ops = (cfg->fmt == SMMU_PGT_VTD_SL || cfg->fmt == SMMU_PGT_VTD_FL) ? &smmu_pgt_vtd_ops
+									       : &smmu_pgt_lpae_ops;
+	if (cfg->fmt > SMMU_PGT_VTD_FL)
+		*err = -EINVAL;
+	else
+		*err = p->ops->init(p);
+	if (*err) {
+		free(p->bucket);
+		free(p);
+		return NULL;
+	}
+	p->granule = 1u << p->pg_shift;
+	p->root_size = (size_t)8 << p->pgd_bits;
+	p->root_alloc = p->root_size > p->granule ? p->root_size : p->granule;
+	return p;
+}
+
+int smmu_pgt_create(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
+		    const struct smmu_table_alloc *alloc, struct smmu_pgt **out)
+{
+	int err;
+	struct smmu_pgt *p;
+
+	if (!cfg || !mem || !alloc || !out || !mem->write || !alloc->alloc)
+		return -EINVAL;
+	p = pgt_new(cfg, mem, &err);
+	if (!p)
+		return err;
+	p->alloc = *alloc;
+	/* Concatenated stage-2 roots are aligned to their total size. */
+	err = alloc->alloc(alloc->ctx, p->root_alloc, p->root_alloc, &p->root_pa);
+	if (!err) {
+		p->root = cache_add(p, p->root_pa, p->root_size, p->start);
+		err = p->root ? mark_dirty(p, p->root) : -ENOMEM;
+		if (!err)
+			err = smmu_pgt_flush(p);
+		if (err)
+			alloc->free(alloc->ctx, p->root_pa, p->root_alloc);
+	}
+	if (err) {
+		cache_clear(p);
+		free(p->bucket);
+		free(p->dirty);
+		free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+int smmu_pgt_open_live(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
+		       uint64_t root_pa, struct smmu_pgt **out)
+{
+	int err;
+	struct smmu_pgt *p;
+
+	if (!cfg || !mem || !mem->read || !out)
+		return -EINVAL;
+	p = pgt_new(cfg, mem, &err);
+	if (!p)
+		return err;
+	p->live = true;
+	p->root_pa = root_pa;
+	*out = p;
+	return 0;
+}
+
+void smmu_pgt_destroy(struct smmu_pgt *p)
+{
+	if (!p)
+		return;
+	/* Every table of an owned tree is in the cache, so the cache lists what to free. */
+	if (!p->live)
+		for (size_t i = 0; i < p->nbucket; i++)
+			for (struct pgt_page *t = p->bucket[i]; t; t = t->next)
+				p->alloc.free(p->alloc.ctx, t->pa,
+					      t == p->root ? p->root_alloc : p->granule);
+	cache_clear(p);
+	free(p->bucket);
+	free(p->dirty);
+	free(p->pool);
+	free(p);
+}
+
+uint64_t smmu_pgt_root(const struct smmu_pgt *p)
+{
+	return p->root_pa;
+}
+
+void smmu_pgt_geometry(const struct smmu_pgt *p, struct smmu_pgt_geom *g)
+{
+	g->start_level = p->ops->arch_level(p->start);
+	g->levels = (unsigned)(4 - p->start);
+	g->granule = (unsigned)p->granule;
+	g->ias = p->ias;
+	g->oas = p->oas;
+	g->concat = p->pgd_bits > p->bpl ? 1u << (p->pgd_bits - p->bpl) : 1;
+	g->root_size = p->root_size;
+	g->page_sizes = 0;
+	for (int l = p->start; l <= 3; l++)
+		if (leaf_at(p->leaf_map, l))
+			g->page_sizes |= 1ULL << pgt_shift(p, l);
+}
+
+const char *smmu_pgt_fault_name(int fault)
+{
+	static const char *const names[SMMU_PGT_F_MAX] = {
+		[SMMU_PGT_OK] = "ok",
+		[SMMU_PGT_F_INVALID] = "translation (entry not present)",
+		[SMMU_PGT_F_PERM] = "permission",
+		[SMMU_PGT_F_ACCESS] = "access flag (AF=0)",
+		[SMMU_PGT_F_ADDR_SIZE] = "address size (beyond OAS)",
+		[SMMU_PGT_F_INPUT_RANGE] = "input address beyond IAS",
+		[SMMU_PGT_F_RESERVED] = "reserved bits set",
+		[SMMU_PGT_F_TABLE_READ] = "table unreadable (outside memory)",
+		[SMMU_PGT_F_LOOP] = "table loop",
+		[SMMU_PGT_F_ALIAS] = "aliased table",
+		[SMMU_PGT_F_BUDGET] = "walk step budget exhausted",
+	};
+
+	if (fault < 0 || fault >= SMMU_PGT_F_MAX)
+		return "unknown";
+	return names[fault];
+}
+
+/* --- map ------------------------------------------------------------------------ */
+
+struct map_req {
+	unsigned prot;
+	unsigned leaf_map; /* levels map may use for this request */
+	uint64_t tmpl[6];  /* leaf templates by level + 1 */
+};
+
+static bool fits(const struct map_req *r, int level, unsigned shift, uint64_t va, uint64_t pa,
+		 uint64_t end)
+{
+	uint64_t sz = 1ULL << shift;
+
+	return leaf_at(r->leaf_map, level) && !((va | pa) & (sz - 1)) && end - va >= sz;
+}
+
+/* Tables a new, empty level-`level` table covering [va, end) needs, itself included. */
+static size_t count_new(const struct smmu_pgt *p, const struct map_req *r, int level, uint64_t va,
+			uint64_t pa, uint64_t end)
+{
+	unsigned shift = pgt_shift(p, level);
+	size_t n = 1;
+
+	if (level == 3)
+		return 1;
+	while (va < end) {
+		uint64_t ce = ((va >> shift) + 1) << shift;
+
+		if (ce > end)
+			ce = end;
+		if (!fits(r, level, shift, va, pa, ce))
+			n += count_new(p, r, level + 1, va, pa, ce);
+		pa += ce - va;
+		va = ce;
+	}
+	return n;
+}
+
+/* Check for overlaps and count the tables the map needs; writes nothing. */
+static int plan_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_page *t, int level,
+		    uint64_t va, uint64_t pa, uint64_t end, size_t *need)
+{
+	unsigned shift = pgt_shift(p, level);
+	unsigned i = pgt_index(p, level, va);
+	int err;
+
+	for (; va < end; i++) {
+		uint64_t ce = ((va >> shift) + 1) << shift;
+		struct pgt_dec d;
+
+		if (ce > end)
+			ce = end;
+		p->ops->decode(p, level, t->e[i], &d);
+		if (d.type == SMMU_PGT_E_TABLE) {
+			struct pgt_page *c = get_table(p, d.addr, level + 1, &err);
+
+			if (!c)
+				return err;
+			err = plan_map(p, r, c, level + 1, va, pa, ce, need);
+			if (err)
+				return err;
+		} else if (t->e[i]) {
+			/* A leaf, or bits we did not write: never overwrite them. */
+			return -EEXIST;
+		} else if (!fits(r, level, shift, va, pa, ce)) {
+			*need += count_new(p, r, level + 1, va, pa, ce);
+		}
+		pa += ce - va;
+		va = ce;
+	}
+	return 0;
+}
+
+/* A zeroed table from the pool, now in the cache and dirty: cannot fail. */
+static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
+{
+	struct pgt_page *c;
+	size_t h;
+
+	if (!p->npool)
+		return NULL;
+	c = p->pool[--p->npool];
+	c->level = level;
+	h = hash_pa(p, c->pa);
+	c->next = p->bucket[h];
+	p->bucket[h] = c;
+	p->npages++;
+	mark_dirty(p, c);
+	return c;
+}
+
+/* Apply a planned map: cannot fail for want of tables (they are in the pool). */
+static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_page *t, int level,
+		     uint64_t va, uint64_t pa, uint64_t end)
+{
+	unsigned shift = pgt_shift(p, level);
+	uint64_t sz = 1ULL << shift;
+	unsigned i = pgt_index(p, level, va);
+	int err;
+
+	for (; va < end; i++) {
+		uint64_t ce = ((va >> shift) + 1) << shift;
+		struct pgt_page *c;
+		struct pgt_dec d;
+
+		if (ce > end)
+			ce = end;
+		if (!t->e[i] && fits(r, level, shift, va, pa, ce)) {
+			/* The hot loop: consecutive leaves of one size. */
+			uint64_t tmpl = r->tmpl[level + 1];
+			unsigned n = 1u << idx_bits(p, level);
+
+			mark_dirty(p, t);
+			do {
+				t->e[i] = tmpl | pgt_addr_enc(p, pa);
+				va += sz;
+				pa += sz;
+				i++;
+			} while (i < n && end - va >= sz && !t->e[i] && !(pa & (sz - 1)));
+			i--;
+			continue;
+		}
+		if (!t->e[i]) {
+			c = pool_table(p, level + 1);
+			if (!c)
+				return -ENOMEM;
+			t->e[i] = p->ops->table(p, c->pa);
+			mark_dirty(p, t);
+		} else {
+			p->ops->decode(p, level, t->e[i], &d);
+			c = get_table(p, d.addr, level + 1, &err);
+			if (!c)
+				return err;
+		}
+		err = apply_map(p, r, c, level + 1, va, pa, ce);
+		if (err)
+			return err;
+		pa += ce - va;
+		va = ce;
+	}
+	return 0;
+}
+
+/*
+ * Everything the apply phase could run out of, taken before it starts: table
+ * memory, host copies, hash and dirty-list room.  So apply cannot fail half way.
+ */
+static int pool_fill(struct smmu_pgt *p, size_t need)
+{
+	size_t pages = p->npages + need + 1;
+
+	if (need > p->pool_cap) {
+		struct pgt_page **n = realloc(p->pool, need * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->pool = n;
+		p->pool_cap = need;
+	}
+	while (p->nbucket < pages)
+		if (cache_grow(p))
+			return -ENOMEM;
+	if (p->dirty_cap < pages) {
+		struct pgt_page **d = realloc(p->dirty, pages * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		p->dirty = d;
+		p->dirty_cap = pages;
+	}
+	while (p->npool < need) {
+		struct pgt_page *t = malloc(sizeof(*t));
+		int err;
+
+		if (!t || !(t->e = calloc(1, p->granule))) {
+			free(t);
+			return -ENOMEM;
+		}
+		t->size = (uint32_t)p->granule;
+		t->dirty = -1;
+		err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &t->pa);
+		if (err) {
+			free(t->e);
+			free(t);
+			return err;
+		}
+		p->pool[p->npool++] = t;
+	}
+	return 0;
+}
+
+static void pool_drain(struct smmu_pgt *p)
+{
+	while (p->npool) {
+		struct pgt_page *t = p->pool[--p->npool];
+
+		p->alloc.free(p->alloc.ctx, t->pa, p->granule);
+		free(t->e);
+		free(t);
+	}
+}
+
+static int finish(struct smmu_pgt *p, int err)
+{
+	pool_drain(p);
+	if (!err && !(p->cfg.flags & SMMU_PGT_CFG_DEFER_FLUSH))
+		err = smmu_pgt_flush(p);
+	return err;
+}
+
+int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
+{
+	struct map_req r = { .prot = prot };
+	uint64_t lo, hi;
+	size_t need = 0;
+	int err;
+
+	if (p->live)
+		return -EROFS;
+	if (!size || ((iova | pa | size) & (p->granule - 1)) || !(prot & (SMMU_PGT_R | SMMU_PGT_W)))
+		return -EINVAL;
+	err = to_lin_range(p, iova, size, &lo, &hi);
+	if (err)
+		return err;
+	if (pa >= (1ULL << p->oas) || size > (1ULL << p->oas) - pa)
+		return -ERANGE;
+	r.leaf_map = (prot & SMMU_PGT_PAGES) ? 1u << 4 : p->leaf_map;
+	for (int l = p->start; l <= 3; l++)
+		if (leaf_at(r.leaf_map, l))
+			r.tmpl[l + 1] = p->ops->leaf(p, l, prot);
+	err = plan_map(p, &r, p->root, p->start, lo, pa, hi, &need);
+	if (!err)
+		err = pool_fill(p, need);
+	if (!err)
+		err = apply_map(p, &r, p->root, p->start, lo, pa, hi);
+	return finish(p, err);
+}
+
+/* --- unmap ---------------------------------------------------------------------- */
+
+/* Tables needed to split a level-`level` leaf so that [va, end) inside it can go. */
+static size_t split_need(const struct smmu_pgt *p, int level, uint64_t va, uint64_t end)
+{
+	int cl = level + 1;
+	uint64_t csz = 1ULL << pgt_shift(p, cl);
+	uint64_t a = va & ~(csz - 1), b = (end - 1) & ~(csz - 1);
+	bool pa = va & (csz - 1), pb = end & (csz - 1);
+	size_t n = 1;
+
+	if (cl == 3)
+		return 1; /* pages: nothing below can be partly covered */
+	/* Only the child entries at the two edges can be partly covered. */
+	if (a == b) {
+		if (pa || pb)
+			n += split_need(p, cl, va, end);
+	} else {
+		if (pa)
+			n += split_need(p, cl, va, a + csz);
+		if (pb)
+			n += split_need(p, cl, b, end);
+	}
+	return n;
+}
+
+static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
+		      uint64_t end, size_t *need)
+{
+	unsigned shift = pgt_shift(p, level);
+	unsigned i = pgt_index(p, level, va);
+	int err;
+
+	for (; va < end; i++) {
+		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
+		bool full = va == eb && ce <= end;
+		struct pgt_dec d;
+
+		if (ce > end)
+			ce = end;
+		if (t->e[i] && !full) {
+			p->ops->decode(p, level, t->e[i], &d);
+			if (d.type == SMMU_PGT_E_TABLE) {
+				struct pgt_page *c = get_table(p, d.addr, level + 1, &err);
+
+				if (!c)
+					return err;
+				err = plan_unmap(p, c, level + 1, va, ce, need);
+				if (err)
+					return err;
+			} else if (d.type == SMMU_PGT_E_LEAF) {
+				*need += split_need(p, level, va, ce);
+			}
+		}
+		va = ce;
+	}
+	return 0;
+}
+
+static bool table_empty(const struct pgt_page *t)
+{
+	for (size_t i = 0; i < t->size / 8; i++)
+		if (t->e[i])
+			return false;
+	return true;
+}
+
+static void free_table(struct smmu_pgt *p, struct pgt_page *t)
+{
+	p->alloc.free(p->alloc.ctx, t->pa, p->granule);
+	cache_del(p, t);
+}
+
+static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
+		       uint64_t end, uint64_t *bytes)
+{
+	unsigned shift = pgt_shift(p, level);
+	unsigned i = pgt_index(p, level, va);
+	int err = 0;
+
+	for (; !err && va < end; i++) {
+		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
+		bool full = va == eb && ce <= end;
+		struct pgt_page *c;
+		struct pgt_dec d;
+
+		if (ce > end)
+			ce = end;
+		if (!t->e[i]) {
+			va = ce;
+			continue;
+		}
+		p->ops->decode(p, level, t->e[i], &d);
+		if (d.type != SMMU_PGT_E_TABLE && full) {
+			/* Leaves (and anything else we find) in range go. */
+			if (d.type == SMMU_PGT_E_LEAF)
+				*bytes += ce - va;
+			t->e[i] = 0;
+			mark_dirty(p, t);
+			va = ce;
+			continue;
+		}
+		if (d.type == SMMU_PGT_E_TABLE) {
+			c = get_table(p, d.addr, level + 1, &err);
+			if (!c)
+				break;
+		} else if (d.type == SMMU_PGT_E_LEAF) {
+			/* Split the block into next-level leaves with its attributes. */
+			int cl = level + 1;
+			uint64_t csz = 1ULL << pgt_shift(p, cl), tmpl = p->ops->relevel(p, t->e[i], cl);
+
+			c = pool_table(p, cl);
+			if (!c) {
+				err = -ENOMEM;
+				break;
+			}
+			for (size_t j = 0; j < c->size / 8; j++)
+				c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
+			t->e[i] = p->ops->table(p, c->pa);
+			mark_dirty(p, t);
+		} else {
+			va = ce; /* a malformed entry partly covered: leave it */
+			continue;
+		}
+		err = apply_unmap(p, c, level + 1, va, ce, bytes);
+		if (!err && table_empty(c)) {
+			free_table(p, c);
+			t->e[i] = 0;
+			mark_dirty(p, t);
+		}
+		va = ce;
+	}
+	return err;
+}
+
+int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *unmapped)
+{
+	uint64_t lo, hi, bytes = 0;
+	size_t need = 0;
+	int err;
+
+	if (unmapped)
+		*unmapped = 0;
+	if (p->live)
+		return -EROFS;
+	if (!size || ((iova | size) & (p->granule - 1)))
+		return -EINVAL;
+	err = to_lin_range(p, iova, size, &lo, &hi);
+	if (err)
+		return err;
+	err = plan_unmap(p, p->root, p->start, lo, hi, &need);
+	if (!err)
+		err = pool_fill(p, need);
+	if (!err)
+		err = apply_unmap(p, p->root, p->start, lo, hi, &bytes);
+	if (unmapped)
+		*unmapped = bytes;
+	return finish(p, err);
+}
+
+/* --- translate ------------------------------------------------------------------ */
+
+static unsigned prot_of(unsigned rights, unsigned attr)
+{
+	unsigned prot = attr;
+
+	if (!(rights & (PGT_RU | PGT_WU | PGT_XU))) {
+		prot |= SMMU_PGT_PRIV;
+		rights <<= 3;
+	}
+	if (rights & PGT_RU)
+		prot |= SMMU_PGT_R;
+	if (rights & PGT_WU)
+		prot |= SMMU_PGT_W;
+	if (rights & PGT_XU)
+		prot |= SMMU_PGT_X;
+	return prot;
+}
+
+int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
+		       struct smmu_pgt_xlate *x)
+{
+	uint64_t lin, path[SMMU_PGT_MAX_STEPS], tpa = p->root_pa;
+	unsigned removed = 0, depth = 0;
+	int level = p->start, err;
+
+	x->nsteps = 0;
+	x->fault = SMMU_PGT_OK;
+	x->perm_missing = 0;
+	x->oa = x->page_size = 0;
+	x->prot = 0;
+	x->fault_level = p->ops->arch_level(level);
+	if (to_lin(p, iova, &lin)) {
+		x->fault = SMMU_PGT_F_INPUT_RANGE;
+		return -EFAULT;
+	}
+	for (;;) {
+		struct pgt_page *t = get_table(p, tpa, level, &err);
+		struct smmu_pgt_step *s = &x->step[x->nsteps++];
+		struct pgt_dec d;
+		unsigned i = pgt_index(p, level, lin);
+
+		x->fault_level = s->level = p->ops->arch_level(level);
+		s->table_pa = tpa;
+		s->index = i;
+		s->entry_pa = tpa + 8ULL * i;
+		s->pte = 0;
+		s->kind = NULL;
+		path[depth++] = tpa;
+		if (!t) {
+			x->fault = SMMU_PGT_F_TABLE_READ;
+			break;
+		}
+		s->pte = t->e[i];
+		p->ops->decode(p, level, s->pte, &d);
+		s->kind = d.kind;
+		if (d.status != SMMU_PGT_OK && d.status != SMMU_PGT_F_ACCESS) {
+			x->fault = d.status;
+			break;
+		}
+		if (d.type == SMMU_PGT_E_TABLE) {
+			removed |= d.rights;
+			tpa = d.addr;
+			level++;
+			/* Hardware would reinterpret the table one level down; on a
+			 * board under bring-up that is a bug worth naming. */
+			for (unsigned k = 0; k < depth; k++)
+				if (path[k] == tpa)
+					x->fault = SMMU_PGT_F_LOOP;
+			if (x->fault || level > 3) {
+				if (!x->fault)
+					x->fault = SMMU_PGT_F_RESERVED;
+				break;
+			}
+			continue;
+		}
+		/* A leaf: access flag, then permissions (the architecture's order). */
+		unsigned rights = d.rights & ~removed, have, need;
+
+		x->page_size = 1ULL << pgt_shift(p, level);
+		x->oa = d.addr | (lin & (x->page_size - 1));
+		x->prot = prot_of(rights, d.attr);
+		if (d.status == SMMU_PGT_F_ACCESS) {
+			x->fault = SMMU_PGT_F_ACCESS;
+			break;
+		}
+		have = (access & SMMU_PGT_PRIV) ? rights : rights >> 3;
+		need = access & (SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_X);
+		x->perm_missing = need & ~have & 7;
+		if (x->perm_missing)
+			x->fault = SMMU_PGT_F_PERM;
+		break;
+	}
+	op_done(p);
+	return x->fault ? -EFAULT : 0;
+}
+
+/* --- walk and list -------------------------------------------------------------- */
+
+struct walk {
+	struct smmu_pgt *p;
+	smmu_pgt_visit_fn fn;
+	void *arg;
+	unsigned flags;
+	uint64_t budget;
+	struct smmu_pgt_walk_stats *st;
+	uint64_t path[SMMU_PGT_MAX_STEPS];
+	uint64_t *seen;  /* open-addressed set of table addresses (0 = empty slot) */
+	size_t nseen, seen_cap;
+	bool looped;
+};
+
+/* Add pa to the visited set; false when it was there. */
+static int seen_add(struct walk *w, uint64_t pa, bool *fresh)
+{
+	uint64_t key = pa + 1; /* 0 marks an empty slot */
+	size_t m, h;
+
+	if (2 * (w->nseen + 1) > w->seen_cap) {
+		size_t cap = w->seen_cap ? w->seen_cap * 2 : 256;
+		uint64_t *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		for (size_t i = 0; i < w->seen_cap; i++) {
+			if (!w->seen[i])
+				continue;
+			for (h = (size_t)(w->seen[i] * 0x9e3779b97f4a7c15ULL >> 40) & (cap - 1); n[h];
+			     h = (h + 1) & (cap - 1))
+				;
+			n[h] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = n;
+		w->seen_cap = cap;
+	}
+	m = w->seen_cap - 1;
+	for (h = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 40) & m; w->seen[h]; h = (h + 1) & m)
+		if (w->seen[h] == key) {
+			*fresh = false;
+			return 0;
+		}
+	w->seen[h] = key;
+	w->nseen++;
+	*fresh = true;
+	return 0;
+}
+
+static int visit(struct walk *w, struct smmu_pgt_entry *e)
+{
+	w->st->count[e->status]++;
+	if (e->type == SMMU_PGT_E_LEAF)
+		w->st->leaves++;
+	if (e->type == SMMU_PGT_E_INVALID && e->status == SMMU_PGT_F_INVALID &&
+	    !(w->flags & SMMU_PGT_WALK_INVALID))
+		return 0;
+	return w->fn(w->arg, e);
+}
+
+static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned depth, uint64_t va,
+		      uint64_t end, unsigned removed)
+{
+	struct smmu_pgt *p = w->p;
+	unsigned shift = pgt_shift(p, level);
+	unsigned i = pgt_index(p, level, va);
+	int rc = 0;
+
+	w->st->tables++;
+	for (; va < end; i++) {
+		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
+		struct smmu_pgt_entry e;
+		struct pgt_page *c = NULL;
+		struct pgt_dec d;
+
+		if (ce > end)
+			ce = end;
+		if (++w->st->steps > w->budget) {
+			w->looped = true;
+			e = (struct smmu_pgt_entry){ .level = p->ops->arch_level(level), .depth = depth,
+						     .iova = from_lin(p, eb), .table_pa = t->pa,
+						     .entry_pa = t->pa + 8ULL * i, .index = i,
+						     .status = SMMU_PGT_F_BUDGET };
+			w->st->count[SMMU_PGT_F_BUDGET]++;
+			w->fn(w->arg, &e);
+			return -SMMU_E_LOOP;
+		}
+		p->ops->decode(p, level, t->e[i], &d);
+		e = (struct smmu_pgt_entry){
+			.level = p->ops->arch_level(level), .depth = depth, .type = d.type,
+			.iova = from_lin(p, eb), .size = 1ULL << shift, .table_pa = t->pa,
+			.entry_pa = t->pa + 8ULL * i, .index = i, .pte = t->e[i], .addr = d.addr,
+			.kind = d.kind, .status = d.status,
+		};
+		if (d.type == SMMU_PGT_E_LEAF)
+			e.prot = prot_of(d.rights & ~removed, d.attr);
+		if (d.type == SMMU_PGT_E_TABLE && d.status == SMMU_PGT_OK) {
+			bool fresh = true;
+			int err = 0;
+
+			if (level == 3) {
+				e.status = SMMU_PGT_F_RESERVED;
+			} else {
+				for (unsigned k = 0; k <= depth; k++)
+					if (w->path[k] == d.addr)
+						e.status = SMMU_PGT_F_LOOP;
+				if (e.status == SMMU_PGT_OK && (err = seen_add(w, d.addr, &fresh)))
+					return err;
+				if (e.status == SMMU_PGT_OK && !fresh)
+					e.status = SMMU_PGT_F_ALIAS;
+				if (e.status == SMMU_PGT_OK &&
+				    !(c = get_table(p, d.addr, level + 1, &err)))
+					e.status = SMMU_PGT_F_TABLE_READ;
+			}
+			if (e.status == SMMU_PGT_F_LOOP)
+				w->looped = true;
+		}
+		rc = visit(w, &e);
+		if (rc)
+			return rc;
+		if (c) {
+			w->path[depth + 1] = d.addr;
+			rc = walk_table(w, c, level + 1, depth + 1, va, ce, removed | d.rights);
+			if (rc)
+				return rc;
+		}
+		va = ce;
+	}
+	return 0;
+}
+
+int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
+		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+{
+	struct smmu_pgt_walk_stats local;
+	struct walk w = { .p = p, .fn = fn, .arg = arg, .flags = flags,
+			  .budget = budget ? budget : DEFAULT_BUDGET, .st = st ? st : &local };
+	struct smmu_pgt_entry e = { .level = p->ops->arch_level(p->start), .table_pa = p->root_pa };
+	uint64_t lo, hi;
+	struct pgt_page *root;
+	bool fresh;
+	int rc;
+
+	memset(w.st, 0, sizeof(*w.st));
+	if (!fn)
+		return -EINVAL;
+	if (!size) {
+		lo = 0;
+		hi = in_limit(p);
+	} else if ((rc = to_lin_range(p, iova, size, &lo, &hi))) {
+		return rc;
+	}
+	root = get_table(p, p->root_pa, p->start, &rc);
+	if (!root) {
+		/* The root itself is unreadable: say so as a warning on it. */
+		e.status = SMMU_PGT_F_TABLE_READ;
+		w.st->count[e.status]++;
+		rc = fn(arg, &e);
+		op_done(p);
+		return rc;
+	}
+	w.path[0] = p->root_pa;
+	rc = seen_add(&w, p->root_pa, &fresh);
+	if (!rc)
+		rc = walk_table(&w, root, p->start, 0, lo, hi, 0);
+	free(w.seen);
+	op_done(p);
+	if (!rc && w.looped)
+		rc = -SMMU_E_LOOP;
+	return rc;
+}
+
+struct list_ctx {
+	smmu_pgt_range_fn fn;
+	void *arg;
+	uint64_t lo, hi; /* hi == lo: no clipping */
+	struct smmu_pgt_range cur;
+};
+
+static int list_visit(void *arg, const struct smmu_pgt_entry *e)
+{
+	struct list_ctx *l = arg;
+	uint64_t iova = e->iova, pa = e->addr, size = e->size;
+	int rc;
+
+	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
+		return 0;
+	/* A block partly inside the requested range counts for its part. */
+	if (l->hi != l->lo) {
+		if (iova < l->lo) {
+			pa += l->lo - iova;
+			size -= l->lo - iova;
+			iova = l->lo;
+		}
+		if (size > l->hi - iova)
+			size = l->hi - iova;
+	}
+	if (l->cur.size && e->prot == l->cur.prot && iova == l->cur.iova + l->cur.size &&
+	    pa == l->cur.pa + l->cur.size) {
+		l->cur.size += size;
+		return 0;
+	}
+	if (l->cur.size && (rc = l->fn(l->arg, &l->cur)))
+		return rc;
+	l->cur = (struct smmu_pgt_range){ .iova = iova, .pa = pa, .size = size, .prot = e->prot };
+	return 0;
+}
+
+int smmu_pgt_list(struct smmu_pgt *p, uint64_t iova, uint64_t size, smmu_pgt_range_fn fn,
+		  void *arg, struct smmu_pgt_walk_stats *st)
+{
+	struct list_ctx l = { .fn = fn, .arg = arg, .lo = iova, .hi = iova + size };
+	int rc, rc2 = 0;
+
+	if (!fn)
+		return -EINVAL;
+	rc = smmu_pgt_walk(p, iova, size, 0, 0, list_visit, &l, st);
+	/* The last range is still open; a walk that looped still listed what it saw. */
+	if (l.cur.size && (!rc || rc == -SMMU_E_LOOP))
+		rc2 = fn(arg, &l.cur);
+	return rc ? rc : rc2;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page-table engine (internal to libsmmu): one walker whose geometry comes
+ * from parameters, for Arm VMSAv8-64 (LPAE) stage 1 and 2 and Intel VT-d
+ * second- and first-level tables.
+ *
+ * Supported geometries:
+ *  - LPAE: 4K, 16K and 64K granules; input size 25..48 bits, and 52 bits with
+ *    the 64K granule (FEAT_LPA: OA[51:48] in descriptor bits [15:12]).  4K/16K
+ *    with FEAT_LPA2 (52-bit, level -1) is not supported.  Output size up to
+ *    48 bits (52 with 64K).  Blocks: 4K 1G (level 1) and 2M; 16K 32M; 64K 512M.
+ *    Stage 2 concatenates up to 16 tables at the start level the way Linux
+ *    does (a level-0 table of at most 16 entries becomes concatenated level-1
+ *    tables); open_live() takes an explicit start level (VTCR.SL0).
+ *  - VT-d second level: 3, 4 or 5 levels (39, 48, 57-bit); 2M/1G pages when
+ *    the unit reports them (CAP.SLLPS).  First level: 4 or 5 levels (48,
+ *    57-bit, canonical addresses), 2M pages, 1G with CAP.FL1GP.
+ *
+ * Memory: the engine never dereferences target memory.  It reads and writes
+ * whole tables through struct smmu_mem and keeps a host-side cache.  Tables it
+ * created (smmu_pgt_create) stay cached for the handle's life and the cache is
+ * the authoritative copy; map/unmap write dirty tables back once per call (or
+ * at smmu_pgt_flush with SMMU_PGT_CFG_DEFER_FLUSH), deepest level first so a
+ * new table reaches memory before the entry that points to it.  Tables opened
+ * live (smmu_pgt_open_live) are read fresh for every operation and are
+ * read-only to the engine.
+ *
+ * Errors: 0 or a negative errno; the engine never prints.  TLB invalidation
+ * after unmap is the caller's job.
+ */
+#ifndef SMMU_PGTABLE_H
+#define SMMU_PGTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How bytes reach physical memory.  Both return 0 or a negative errno. */
+struct smmu_mem {
+	int (*read)(void *ctx, uint64_t pa, void *buf, size_t len);
+	int (*write)(void *ctx, uint64_t pa, const void *buf, size_t len);
+	void *ctx;
+};
+
+/* Where table memory comes from. */
+struct smmu_table_alloc {
+	int (*alloc)(void *ctx, size_t size, size_t align, uint64_t *pa);
+	void (*free)(void *ctx, uint64_t pa, size_t size);
+	void *ctx;
+};
+
+/*
+ * A simple allocator over a physical range [base, base + size): a bitmap of
+ * `unit`-byte blocks (the granule), next-fit.  smmu_region_alloc_init() fills
+ * `ops` so the region can be handed to smmu_pgt_create().
+ */
+struct smmu_region {
+	uint64_t base, size;
+	size_t unit;
+	size_t nunits, hint, used;
+	uint64_t *bitmap;
+};
+int smmu_region_alloc_init(struct smmu_region *r, uint64_t base, uint64_t size, size_t unit,
+			   struct smmu_table_alloc *ops);
+void smmu_region_alloc_fini(struct smmu_region *r);
+/* Bytes currently allocated. */
+uint64_t smmu_region_in_use(const struct smmu_region *r);
+
+enum smmu_pgt_format {
+	SMMU_PGT_LPAE_S1,
+	SMMU_PGT_LPAE_S2,
+	SMMU_PGT_VTD_SL,
+	SMMU_PGT_VTD_FL,
+};
+
+enum smmu_pgt_cfg_flags {
+	SMMU_PGT_CFG_START_LEVEL = 1 << 0, /* use cfg.start_level (LPAE stage 2 live: SL0) */
+	SMMU_PGT_CFG_2M          = 1 << 1, /* VT-d SL: 2M pages supported (SLLPS bit 0) */
+	SMMU_PGT_CFG_1G          = 1 << 2, /* VT-d SL: 1G (SLLPS bit 1, implies 2M); FL: FL1GP */
+	SMMU_PGT_CFG_EXEC        = 1 << 3, /* VT-d SL: the X bit is meaningful (ECAP.ECS/...) */
+	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4, /* map/unmap leave dirty tables for smmu_pgt_flush() */
+};
+
+struct smmu_pgt_cfg {
+	enum smmu_pgt_format fmt;
+	unsigned granule;   /* LPAE: 4096, 16384 or 65536; VT-d: 4096 (0 = 4096) */
+	unsigned ias;       /* input address bits; VT-d: 39/48/57 (SL), 48/57 (FL) */
+	unsigned oas;       /* output address bits (VT-d: HAW); 0 = 48 */
+	int start_level;    /* with SMMU_PGT_CFG_START_LEVEL only */
+	unsigned flags;     /* enum smmu_pgt_cfg_flags */
+};
+
+/* Permissions (map prot, list and translate results) and accesses (translate). */
+enum smmu_pgt_prot {
+	SMMU_PGT_R      = 1 << 0,
+	SMMU_PGT_W      = 1 << 1,
+	SMMU_PGT_X      = 1 << 2,
+	/* prot: privileged only (S1 AP[1]=0, FL U/S=0).  access: a privileged request. */
+	SMMU_PGT_PRIV   = 1 << 3,
+	SMMU_PGT_DEVICE = 1 << 4, /* stage 2: MemAttr Device-nGnRE instead of Normal WB */
+	SMMU_PGT_PAGES  = 1 << 5, /* map: smallest pages only, no blocks */
+	/* bits 8..10: stage 1 AttrIndx (MAIR index); default 0 */
+};
+#define SMMU_PGT_ATTR(idx) (((unsigned)(idx) & 7) << 8)
+#define SMMU_PGT_ATTR_GET(prot) (((prot) >> 8) & 7)
+
+/* Why a translation stopped, or what a walk found wrong with an entry. */
+enum smmu_pgt_fault {
+	SMMU_PGT_OK = 0,
+	SMMU_PGT_F_INVALID,     /* entry not present / invalid */
+	SMMU_PGT_F_PERM,        /* permission fault (see xlate.perm_missing) */
+	SMMU_PGT_F_ACCESS,      /* access flag clear (AF=0) */
+	SMMU_PGT_F_ADDR_SIZE,   /* output/table address beyond OAS */
+	SMMU_PGT_F_INPUT_RANGE, /* input address beyond IAS (or not canonical) */
+	SMMU_PGT_F_RESERVED,    /* reserved bits or a reserved descriptor type */
+	SMMU_PGT_F_TABLE_READ,  /* a table could not be read (pointer outside memory) */
+	SMMU_PGT_F_LOOP,        /* a table pointer leads back to a table on the path */
+	SMMU_PGT_F_ALIAS,       /* walk: a table reached twice (not descended again) */
+	SMMU_PGT_F_BUDGET,      /* walk: step budget exhausted */
+	SMMU_PGT_F_MAX,
+};
+const char *smmu_pgt_fault_name(int fault);
+
+struct smmu_pgt;
+
+/* A new, empty table tree (zeroed root, concatenated roots for stage 2). */
+int smmu_pgt_create(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
+		    const struct smmu_table_alloc *alloc, struct smmu_pgt **out);
+/* Tables that already exist at root_pa (read-only: map/unmap give -EROFS). */
+int smmu_pgt_open_live(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
+		       uint64_t root_pa, struct smmu_pgt **out);
+/* Frees every table of a created tree, and the handle.  NULL is fine. */
+void smmu_pgt_destroy(struct smmu_pgt *p);
+
+uint64_t smmu_pgt_root(const struct smmu_pgt *p);
+/* Geometry as derived: start level (architecture numbering), levels, root size. */
+struct smmu_pgt_geom {
+	int start_level;     /* LPAE 0..3 / VT-d 5..1 (the spec's numbering) */
+	unsigned levels;
+	unsigned granule;
+	unsigned ias, oas;
+	unsigned concat;     /* tables concatenated at the start level (1 = none) */
+	size_t root_size;    /* bytes of the start-level table(s) */
+	uint64_t page_sizes; /* bitmap of page/block sizes map can use */
+};
+void smmu_pgt_geometry(const struct smmu_pgt *p, struct smmu_pgt_geom *g);
+
+/* Map [iova, iova+size) to pa.  -EINVAL misaligned/bad prot, -ERANGE outside
+ * IAS/OAS, -EEXIST overlapping a mapping, -ENOMEM no table memory: in every
+ * case nothing has changed. */
+int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
+/* Unmap; blocks partially covered are split, emptied tables freed.  Parts not
+ * mapped are skipped; *unmapped (optional) gets the bytes that were mapped. */
+int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *unmapped);
+/* Write dirty cached tables through smmu_mem. */
+int smmu_pgt_flush(struct smmu_pgt *p);
+
+/* --- translate: one address with a per-level trace ------------------------- */
+#define SMMU_PGT_MAX_STEPS 6
+struct smmu_pgt_step {
+	int level;          /* architecture numbering */
+	uint64_t table_pa;  /* the table read at this level */
+	unsigned index;
+	uint64_t entry_pa;
+	uint64_t pte;
+	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ... */
+};
+struct smmu_pgt_xlate {
+	unsigned nsteps;
+	struct smmu_pgt_step step[SMMU_PGT_MAX_STEPS];
+	int fault;            /* enum smmu_pgt_fault; SMMU_PGT_OK when translated */
+	int fault_level;      /* level where it stopped (architecture numbering) */
+	unsigned perm_missing;/* SMMU_PGT_F_PERM: the R/W/X bits the access lacked */
+	uint64_t oa;          /* output address (translated) */
+	uint64_t page_size;
+	unsigned prot;        /* effective permissions of the leaf (R/W/X/PRIV, ATTR) */
+};
+/* Translate iova for an access (SMMU_PGT_R/W/X, | SMMU_PGT_PRIV for a
+ * privileged request; 0 = just look).  0 when translated, -EFAULT when the
+ * translation faulted (details in *x), other negative errno on bad arguments. */
+int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
+		       struct smmu_pgt_xlate *x);
+
+/* --- walk: a visitor over entries, bounded ------------------------------------ */
+enum smmu_pgt_etype { SMMU_PGT_E_INVALID, SMMU_PGT_E_TABLE, SMMU_PGT_E_LEAF };
+struct smmu_pgt_entry {
+	int level;            /* architecture numbering */
+	unsigned depth;       /* 0 = start level */
+	enum smmu_pgt_etype type;
+	uint64_t iova, size;  /* input range the entry covers */
+	uint64_t table_pa, entry_pa;
+	unsigned index;
+	uint64_t pte;
+	uint64_t addr;        /* next table or output address */
+	unsigned prot;        /* leaf: effective permissions */
+	const char *kind;
+	int status;           /* enum smmu_pgt_fault: what is wrong with it, or OK */
+};
+enum smmu_pgt_walk_flags {
+	SMMU_PGT_WALK_INVALID = 1 << 0, /* visit invalid entries too */
+};
+struct smmu_pgt_walk_stats {
+	uint64_t steps, tables, leaves;
+	unsigned count[SMMU_PGT_F_MAX]; /* entries with each status */
+};
+typedef int (*smmu_pgt_visit_fn)(void *arg, const struct smmu_pgt_entry *e);
+/* Visit the entries covering [iova, iova+size) (size 0: the whole input
+ * space).  Tables seen before are not descended again (status ALIAS, or LOOP
+ * when on the current path), unreadable tables give TABLE_READ; budget 0
+ * means the default (1 << 26 entries).  Returns 0, the visitor's non-zero
+ * return, or -SMMU_E_LOOP when a cycle was found or the budget ran out. */
+int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
+		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+
+/* --- list: leaves coalesced into ranges --------------------------------------- */
+struct smmu_pgt_range {
+	uint64_t iova, pa, size;
+	unsigned prot;
+};
+typedef int (*smmu_pgt_range_fn)(void *arg, const struct smmu_pgt_range *r);
+/* Leaves that translate, merged while permissions are equal and output is
+ * contiguous.  Same returns as smmu_pgt_walk. */
+int smmu_pgt_list(struct smmu_pgt *p, uint64_t iova, uint64_t size, smmu_pgt_range_fn fn,
+		  void *arg, struct smmu_pgt_walk_stats *st);
+
+/* --- engine internals, shared by pgtable.c and the format files ------------- */
+#ifdef SMMU_PGT_INTERNAL
+
+/* Access rights of an entry: privileged (P) and unprivileged (U) R/W/X. */
+enum {
+	PGT_RP = 1 << 0, PGT_WP = 1 << 1, PGT_XP = 1 << 2,
+	PGT_RU = 1 << 3, PGT_WU = 1 << 4, PGT_XU = 1 << 5,
+	PGT_RALL = 0x3f,
+};
+
+/* One entry decoded by its format. */
+struct pgt_dec {
+	enum smmu_pgt_etype type;
+	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS */
+	uint64_t addr;      /* next table or output address */
+	unsigned rights;    /* leaf: rights; table: rights the table removes below it */
+	unsigned attr;      /* leaf: SMMU_PGT_DEVICE / SMMU_PGT_ATTR() bits */
+	const char *kind;
+};
+
+/*
+ * Levels are numbered internally the LPAE way: the leaf level is 3 and the
+ * start level is 4 - levels, so VT-d 5-level tables start at -1.
+ */
+struct pgt_ops {
+	int (*init)(struct smmu_pgt *p);                 /* geometry and checks */
+	uint64_t (*table)(const struct smmu_pgt *p, uint64_t pa);
+	uint64_t (*leaf)(const struct smmu_pgt *p, int level, unsigned prot); /* no address */
+	/* A leaf at `level` with the attributes of leaf `pte` (splitting a block). */
+	uint64_t (*relevel)(const struct smmu_pgt *p, uint64_t pte, int level);
+	void (*decode)(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d);
+	int (*arch_level)(int level);
+};
+extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops;
+
+struct pgt_page;
+
+struct smmu_pgt {
+	const struct pgt_ops *ops;
+	struct smmu_pgt_cfg cfg;
+	struct smmu_mem mem;
+	struct smmu_table_alloc alloc;
+	bool live;
+	bool canon;            /* VT-d FL: canonical (sign-extended) input addresses */
+	bool lpa64;            /* LPAE 64K granule: OA[51:48] live in bits [15:12] */
+	unsigned pg_shift, bpl, pgd_bits, ias, oas;
+	int start;             /* internal start level */
+	unsigned leaf_map;     /* bit (level + 1): map may create leaves there */
+	unsigned leaf_ok;      /* bit (level + 1): a leaf there is architecturally valid */
+	size_t granule, root_size, root_alloc;
+	uint64_t root_pa;
+	/* table cache: pa -> copy */
+	struct pgt_page **bucket;
+	size_t nbucket, npages;
+	struct pgt_page *root;
+	struct pgt_page **dirty;
+	size_t ndirty, dirty_cap;
+	struct pgt_page **pool; /* tables allocated ahead of a map/unmap */
+	size_t npool, pool_cap;
+};
+
+static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
+{
+	return p->pg_shift + (unsigned)(3 - level) * p->bpl;
+}
+
+/* Address field of an entry: the address, except that LPAE 64K keeps OA[51:48] in [15:12]. */
+static inline uint64_t pgt_addr_enc(const struct smmu_pgt *p, uint64_t pa)
+{
+	if (p->lpa64)
+		return (pa & 0x0000ffffffff0000ULL) | ((pa >> 36) & 0xf000);
+	return pa;
+}
+
+#endif /* SMMU_PGT_INTERNAL */
+
+#endif

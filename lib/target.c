@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* Targets: a backend chosen by name, opened with checked options. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/backend.h"
+#include "lib/smmu.h"
+#include "lib/domain.h"
+
+const struct smmu_backend_param *smmu_backend_sim_params(void);
+
+/* The explicit list of backends: no linker tricks. */
+static const struct smmu_backend_ops *const backends[] = {
+	&smmu_backend_sim,
+};
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+
+static const struct smmu_backend_param *backend_params(const struct smmu_backend_ops *b)
+{
+	return b == &smmu_backend_sim ? smmu_backend_sim_params() : b->params;
+}
+
+size_t smmu_backend_count(void)
+{
+	return NBACKENDS;
+}
+
+int smmu_backend_info(size_t i, struct smmu_backend_info *info)
+{
+	if (i >= NBACKENDS)
+		return -ENOENT;
+	*info = (struct smmu_backend_info){ backends[i]->name, backends[i]->help,
+					    backends[i]->variants };
+	return 0;
+}
+
+int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info)
+{
+	const struct smmu_backend_param *p;
+
+	if (b >= NBACKENDS)
+		return -ENOENT;
+	p = backend_params(backends[b]);
+	for (size_t k = 0; p && p[k].name; k++)
+		if (k == i) {
+			*info = (struct smmu_param_info){ p[k].name, p[k].def, p[k].help };
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
+		     struct smmu_target **out, char *err, size_t errlen)
+{
+	const struct smmu_backend_ops *b = NULL;
+	const char *colon = strchr(spec, ':');
+	size_t nlen = colon ? (size_t)(colon - spec) : strlen(spec);
+	struct smmu_target *t;
+	int rc;
+
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (strlen(backends[i]->name) == nlen && !strncmp(backends[i]->name, spec, nlen))
+			b = backends[i];
+	if (!b) {
+		snprintf(err, errlen, "unknown target '%s' (see --target-help)", spec);
+		return -ENOENT;
+	}
+	/* Options are checked against the declared parameters before anything
+	 * is opened: a typo never reaches hardware. */
+	const struct smmu_backend_param *params = backend_params(b);
+	for (size_t i = 0; i < nopts; i++) {
+		const char *eq = strchr(opts[i], '=');
+		bool known = false;
+		if (!eq || eq == opts[i]) {
+			snprintf(err, errlen, "option '%s' is not key=value", opts[i]);
+			return -EINVAL;
+		}
+		for (size_t k = 0; params && params[k].name; k++)
+			if (strlen(params[k].name) == (size_t)(eq - opts[i]) &&
+			    !strncmp(params[k].name, opts[i], eq - opts[i]))
+				known = true;
+		if (!known) {
+			snprintf(err, errlen, "target %s has no parameter '%.*s' (see --target-help)",
+				 b->name, (int)(eq - opts[i]), opts[i]);
+			return -EINVAL;
+		}
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->ops = b;
+	if ((rc = smmu_fault_mon_init(&t->faults, SMMU_FAULT_RING))) {
+		free(t);
+		return rc;
+	}
+	snprintf(t->spec, sizeof(t->spec), "%s:%s", b->name,
+		 colon && colon[1] ? colon + 1 : strchr(b->variants, '|') ? "virt" : b->variants);
+	if (colon && !colon[1]) {
+		snprintf(err, errlen, "target '%s': missing platform after ':' (%s)", spec, b->variants);
+		smmu_fault_mon_fini(&t->faults);
+		free(t);
+		return -EINVAL;
+	}
+	rc = b->open(colon ? colon + 1 : NULL, opts, nopts, &t->priv, err, errlen);
+	if (rc) {
+		smmu_fault_mon_fini(&t->faults);
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void smmu_target_close(struct smmu_target *t)
+{
+	if (!t)
+		return;
+	/* owned units are given back before anything else goes */
+	for (size_t i = 0; i < t->nunits; i++)
+		smmu_unit_unbind(&t->units[i]);
+	while (t->ndomains) {
+		struct smmu_domain *dom = t->domains[t->ndomains - 1];
+		smmu_domain_unbind(dom);
+		free(dom);
+		t->ndomains--;
+	}
+	if (t->tables_ready)
+		smmu_region_alloc_fini(&t->tables);
+	smmu_fault_mon_fini(&t->faults);
+	t->ops->close(t->priv);
+	free(t);
+}
+
+const char *smmu_target_spec(const struct smmu_target *t)
+{
+	return t->spec;
+}
+
+const char *smmu_target_describe(const struct smmu_target *t)
+{
+	return t->ops->describe ? t->ops->describe(t->priv) : t->ops->help;
+}
+
+int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size)
+{
+	return t->ops->table_region ? t->ops->table_region(t->priv, base, size) : -ENOTSUP;
+}
+
+uint64_t smmu_target_now_ns(struct smmu_target *t)
+{
+	return t->ops->now_ns ? t->ops->now_ns(t->priv) : 0;
+}
+
+int smmu_target_fail_after(struct smmu_target *t, uint64_t n)
+{
+	t->accesses = 0;
+	t->fail_after = n;
+	return 0;
+}
+
+uint64_t smmu_target_accesses(const struct smmu_target *t)
+{
+	return t->accesses;
+}
+
+/* Every access to the machine passes here: counted, and failed on demand. */
+static bool injected_failure(struct smmu_target *t)
+{
+	return ++t->accesses >= t->fail_after && t->fail_after;
+}
+
+int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len)
+{
+	return injected_failure(t) ? -EIO : t->ops->mem_read(t->priv, pa, buf, len);
+}
+
+int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
+{
+	return injected_failure(t) ? -EIO : t->ops->mem_write(t->priv, pa, buf, len);
+}
+
+int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val)
+{
+	if (size != 4 && size != 8)
+		return -EINVAL;
+	return injected_failure(t) ? -EIO : t->ops->mmio_read(t->priv, addr, size, val);
+}
+
+int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+{
+	if (size != 4 && size != 8)
+		return -EINVAL;
+	return injected_failure(t) ? -EIO : t->ops->mmio_write(t->priv, addr, size, val);
+}
+
+int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
+{
+	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
+		return -EINVAL;
+	return injected_failure(t) ? -EIO : t->ops->pci_read(t->priv, bdf, off, size, val);
+}
+
+int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val)
+{
+	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
+		return -EINVAL;
+	return injected_failure(t) ? -EIO : t->ops->pci_write(t->priv, bdf, off, size, val);
+}
+
+int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len)
+{
+	return t->ops->fw_table ? t->ops->fw_table(t->priv, name, data, len) : -ENOENT;
+}

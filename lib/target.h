@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* The target, unit and device objects, shared by the library's own files. */
+#ifndef SMMU_TARGET_H
+#define SMMU_TARGET_H
+
+#include <stdbool.h>
+
+#include "lib/backend.h"
+#include "lib/fault.h"
+#include "lib/pgtable.h"
+#include "lib/smmu.h"
+
+#define SMMU_MAX_UNITS 16
+#define SMMU_MAX_DEVICES 256
+
+struct smmu_domain;
+
+/* What an architecture driver (arch-smmuv3.c, arch-vtd.c) does for a unit. */
+struct smmu_arch_ops {
+	int (*probe)(struct smmu_unit *u);
+	int (*own)(struct smmu_unit *u);
+	int (*release)(struct smmu_unit *u);
+	/* dom NULL: the device's stream aborts / its context blocks */
+	int (*attach)(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain *dom);
+	/* invalidate what a domain's mappings changed, with the sync required */
+	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
+	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
+	void (*destroy)(struct smmu_unit *u);
+};
+
+struct smmu_unit {
+	struct smmu_target *t;
+	enum smmu_arch arch;
+	unsigned index;
+	uint64_t base;
+	char name[40];
+	const char *source;
+	const struct smmu_arch_ops *ops;
+	void *arch_priv;
+	bool owned;
+};
+
+/* Firmware's word on which StreamIDs a range of requester IDs uses (one
+ * iommu-map entry or IORT ID mapping), kept until PCI devices are known. */
+struct smmu_rid_map {
+	uint32_t rid_base, sid_base, count;
+	uint64_t unit_base;
+};
+
+struct smmu_device {
+	struct smmu_target *t;
+	struct smmu_device_info info;
+	char addr[40];
+	char name[128];
+	struct smmu_domain *domain;
+};
+
+struct smmu_target {
+	const struct smmu_backend_ops *ops;
+	void *priv;
+	char spec[32];
+	bool discovered;
+	struct smmu_unit units[SMMU_MAX_UNITS];
+	size_t nunits;
+	struct smmu_device devices[SMMU_MAX_DEVICES];
+	size_t ndevices;
+	struct smmu_rid_map rid_maps[32];
+	size_t nrid_maps;
+	struct smmu_fault_mon faults;
+	/* smmush's own table memory, from the backend's table region */
+	bool tables_ready;
+	struct smmu_region tables;
+	struct smmu_table_alloc table_alloc;
+	struct smmu_mem mem;
+	struct smmu_domain *domains[64];
+	size_t ndomains;
+	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */
+};
+
+/* discovery steps (discover-*.c, pci.c); each returns 0 or -errno with err set */
+int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen);
+int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen);
+int smmu_pci_scan(struct smmu_target *t, char *err, size_t errlen);
+struct smmu_unit *smmu_unit_by_base(struct smmu_target *t, uint64_t base);
+int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, const char *source,
+		  struct smmu_unit **out);
+struct smmu_device *smmu_device_new(struct smmu_target *t);
+/* unit.c, domain.c */
+int smmu_unit_bind(struct smmu_unit *u);   /* choose the arch driver and probe */
+void smmu_unit_unbind(struct smmu_unit *u);
+void smmu_domain_unbind(struct smmu_domain *dom);
+/* The device with this StreamID / source-id behind unit u, or NULL. */
+struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* Units: driver binding, ownership, and giving ownership back on exit. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/arch.h"
+#include "lib/domain.h"
+
+int smmu_unit_bind(struct smmu_unit *u)
+{
+	int rc;
+
+	if (u->ops)
+		return 0;
+	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3 : &smmu_arch_vtd;
+	rc = u->ops->probe(u);
+	if (rc)
+		u->ops = NULL;
+	return rc;
+}
+
+void smmu_unit_unbind(struct smmu_unit *u)
+{
+	if (u->ops) {
+		if (u->owned)
+			u->ops->release(u);
+		u->ops->destroy(u);
+	}
+	u->ops = NULL;
+}
+
+int smmu_unit_own(struct smmu_unit *u)
+{
+	int rc = smmu_unit_bind(u);
+
+	if (rc)
+		return rc;
+	if (u->owned)
+		return 0;
+	return u->ops->own(u);
+}
+
+int smmu_unit_release(struct smmu_unit *u)
+{
+	struct smmu_target *t = u->t;
+	int rc;
+
+	if (!u->owned)
+		return 0;
+	/* Devices leave their domains; domains bound to the unit lose their
+	 * tables with it (they stay, empty, for the next own). */
+	for (size_t i = 0; i < t->ndevices; i++)
+		if (t->devices[i].info.unit == u && t->devices[i].domain) {
+			t->devices[i].domain->ndevices--;
+			t->devices[i].domain = NULL;
+		}
+	rc = u->ops->release(u);
+	for (size_t i = 0; i < t->ndomains; i++)
+		if (t->domains[i]->unit == u)
+			smmu_domain_unbind(t->domains[i]);
+	return rc;
+}
+
+bool smmu_unit_owned(const struct smmu_unit *u)
+{
+	return u->owned;
+}
+
+int smmu_target_release_all(struct smmu_target *t)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < t->nunits; i++) {
+		int rc = smmu_unit_release(&t->units[i]);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
+/* --- release on exit and on signals ------------------------------------------------
+ * Release touches only registers and memory that own() already set up, so it
+ * is safe from a handler of a signal that interrupted the main program
+ * between two library calls; a second signal during release kills at once. */
+static struct smmu_target *exit_target;
+static volatile sig_atomic_t releasing;
+static const int exit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void release_at_exit(void)
+{
+	if (exit_target && !releasing) {
+		releasing = 1;
+		smmu_target_release_all(exit_target);
+	}
+}
+
+static void release_on_signal(int sig)
+{
+	if (!releasing && exit_target) {
+		releasing = 1;
+		smmu_target_release_all(exit_target);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int smmu_release_on_exit(struct smmu_target *t)
+{
+	static bool registered;
+
+	exit_target = t;
+	if (!registered) {
+		if (atexit(release_at_exit))
+			return -ENOMEM;
+		registered = true;
+	}
+	for (size_t i = 0; i < sizeof(exit_signals) / sizeof(exit_signals[0]); i++) {
+		struct sigaction sa = { .sa_handler = t ? release_on_signal : SIG_DFL };
+		sigemptyset(&sa.sa_mask);
+		for (size_t k = 0; k < sizeof(exit_signals) / sizeof(exit_signals[0]); k++)
+			sigaddset(&sa.sa_mask, exit_signals[k]);
+		if (sigaction(exit_signals[i], &sa, NULL))
+			return -errno;
+	}
+	return 0;
+}
