@@ -10,6 +10,7 @@
 
 #include "decoders/decode.h"
 #include "lib/arch.h"
+#include "lib/live.h"
 #include "lib/domain.h"
 #include "lib/hw.h"
 #include "lib/smmuv3.h"
@@ -43,7 +44,6 @@ struct smmuv3 {
 	size_t strtab_size;
 	unsigned n_l1;
 	uint32_t cmdq_prod, evtq_cons, cmdq_log2, evtq_log2;
-	bool queues_live; /* our command queue is programmed and enabled */
 };
 
 static struct smmuv3 *priv(struct smmu_unit *u)
@@ -134,6 +134,8 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 			return rc;
 		for (unsigned tries = 0;; tries++) {
 			uint32_t cons, gerror, gerrorn;
+			if (tries > 100000)
+				return -SMMU_E_TIMEOUT; /* the SMMU does not consume: give up */
 			if ((rc = reg_read32(u, SMMUV3_CMDQ_CONS, &cons)))
 				return rc;
 			if ((cons & ((2u << log2) - 1)) == s->cmdq_prod)
@@ -150,10 +152,7 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 				    (rc = reg_write32(u, SMMUV3_GERRORN,
 						      gerrorn ^ SMMUV3_GERROR_CMDQ_ERR)))
 					return rc;
-				continue;
 			}
-			if (tries > 100000)
-				return -SMMU_E_TIMEOUT;
 		}
 	}
 	return err;
@@ -332,7 +331,6 @@ static int own(struct smmu_unit *u)
 	if ((rc = save_regs(u, v)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
-	s->queues_live = false;
 	/* Abort incoming transactions before translation is turned off, so
 	 * there is no moment in which DMA bypasses. */
 	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)) || (rc = set_cr0(u, 0)) ||
@@ -356,10 +354,8 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_write32(u, SMMUV3_EVENTQ_CONS, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_CR1, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_CR2, SMMUV3_CR2_RECINVSID | SMMUV3_CR2_PTM)) ||
-	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN)))
-		goto undo;
-	s->queues_live = true;
-	if ((rc = invalidate_all(u)) ||
+	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN)) ||
+	    (rc = invalidate_all(u)) ||
 	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN | SMMUV3_CR0_SMMUEN)))
 		goto undo;
 	return 0;
@@ -379,14 +375,23 @@ static int release(struct smmu_unit *u)
 	if (!u->owned)
 		return 0;
 #define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
-	/* Translation off (GBPA still aborts), the previous stream table back,
-	 * and our queue used one last time to drop every cached entry of ours. */
-	STEP(set_cr0(u, s->queues_live ? SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN : 0));
+	/* Translation off (GBPA still aborts) and the previous stream table
+	 * back; then our command queue, programmed afresh so that a retried
+	 * release works from any state, drops every cached entry of ours. */
+	STEP(set_cr0(u, 0));
 	STEP(reg_write64(u, SMMUV3_STRTAB_BASE, v->strtab_base));
 	STEP(reg_write32(u, SMMUV3_STRTAB_BASE_CFG, v->strtab_cfg));
-	if (s->queues_live && !first)
-		STEP(invalidate_all(u));
-	STEP(set_cr0(u, 0));
+	if (s->cmdq_pa && !first) {
+		s->cmdq_prod = 0;
+		STEP(reg_write64(u, SMMUV3_CMDQ_BASE, s->cmdq_pa | s->cmdq_log2));
+		STEP(reg_write32(u, SMMUV3_CMDQ_PROD, 0));
+		STEP(reg_write32(u, SMMUV3_CMDQ_CONS, 0));
+		if (!first)
+			STEP(set_cr0(u, SMMUV3_CR0_CMDQEN));
+		if (!first)
+			STEP(invalidate_all(u));
+		STEP(set_cr0(u, 0));
+	}
 	STEP(reg_write64(u, SMMUV3_CMDQ_BASE, v->cmdq_base));
 	STEP(reg_write32(u, SMMUV3_CMDQ_PROD, v->cmdq_prod));
 	STEP(reg_write32(u, SMMUV3_CMDQ_CONS, v->cmdq_cons));
@@ -414,7 +419,6 @@ static int release(struct smmu_unit *u)
 #undef STEP
 	if (first)
 		return first; /* still owned: a retry can finish the job */
-	s->queues_live = false;
 	free_tables(u);
 	u->owned = false;
 	return 0;
@@ -631,6 +635,7 @@ const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.attach = attach,
 	.flush = flush,
 	.drain = drain,
+	.config = smmuv3_config,
 	.destroy = destroy,
 };
 

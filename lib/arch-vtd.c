@@ -11,6 +11,7 @@
 
 #include "decoders/decode.h"
 #include "lib/arch.h"
+#include "lib/live.h"
 #include "lib/domain.h"
 #include "lib/hw.h"
 #include "lib/vtd.h"
@@ -351,5 +352,6 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.attach = attach,
 	.flush = flush,
 	.drain = drain,
+	.config = vtd_config,
 	.destroy = destroy,
 };

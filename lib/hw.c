@@ -39,16 +39,6 @@ int smmu_poll32(struct smmu_unit *u, uint32_t off, uint32_t mask, uint32_t want)
 	}
 }
 
-static int mem_read(void *ctx, uint64_t pa, void *buf, size_t len)
-{
-	return smmu_mem_read(ctx, pa, buf, len);
-}
-
-static int mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
-{
-	return smmu_mem_write(ctx, pa, buf, len);
-}
-
 int smmu_target_tables(struct smmu_target *t, const struct smmu_table_alloc **alloc,
 		       const struct smmu_mem **mem)
 {
@@ -60,7 +50,6 @@ int smmu_target_tables(struct smmu_target *t, const struct smmu_table_alloc **al
 		rc = smmu_region_alloc_init(&t->tables, base, size, 4096, &t->table_alloc);
 		if (rc)
 			return rc;
-		t->mem = (struct smmu_mem){ mem_read, mem_write, t };
 		t->tables_ready = true;
 	}
 	if (alloc)

@@ -235,16 +235,10 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 		set_status(d, SMMU_PGT_F_ACCESS);
 }
 
-static int lpae_arch_level(int level)
-{
-	return level;
-}
-
 const struct pgt_ops smmu_pgt_lpae_ops = {
 	.init = lpae_init,
 	.table = lpae_table,
 	.leaf = lpae_leaf,
 	.relevel = lpae_relevel,
 	.decode = lpae_decode,
-	.arch_level = lpae_arch_level,
 };

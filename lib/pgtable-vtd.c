@@ -52,6 +52,7 @@ static int vtd_init(struct smmu_pgt *p)
 	levels = (p->ias - 12) / 9;
 	p->start = 4 - (int)levels;
 	p->canon = is_fl(p);
+	p->vtd_levels = true;
 	/* Leaves: PTE always; 2M PDE (FL always, SL with SLLPS bit 0); 1G PDPE
 	 * (SL SLLPS bit 1, FL FL1GP).  1G without 2M does not exist. */
 	p->leaf_map = 1u << 4;
@@ -159,16 +160,10 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);
 }
 
-static int vtd_arch_level(int level)
-{
-	return 4 - level;
-}
-
 const struct pgt_ops smmu_pgt_vtd_ops = {
 	.init = vtd_init,
 	.table = vtd_table,
 	.leaf = vtd_leaf,
 	.relevel = vtd_relevel,
 	.decode = vtd_decode,
-	.arch_level = vtd_arch_level,
 };

@@ -257,9 +257,12 @@ static size_t table_size(const struct smmu_pgt *p, int level)
 static struct pgt_page *get_table(struct smmu_pgt *p, uint64_t pa, int level, int *err)
 {
 	size_t size = table_size(p, level);
-	struct pgt_page *t = cache_find(p, pa);
+	struct pgt_page *t;
 
 	*err = 0;
+	if (p->root && pa == p->root_pa && level == p->start)
+		return p->root;
+	t = cache_find(p, pa);
 	if (t && t->size >= size)
 		return t;
 	if (!p->live) {
@@ -480,7 +483,7 @@ uint64_t smmu_pgt_root(const struct smmu_pgt *p)
 
 void smmu_pgt_geometry(const struct smmu_pgt *p, struct smmu_pgt_geom *g)
 {
-	g->start_level = p->ops->arch_level(p->start);
+	g->start_level = pgt_arch_level(p, p->start);
 	g->levels = (unsigned)(4 - p->start);
 	g->granule = (unsigned)p->granule;
 	g->ias = p->ias;
@@ -943,7 +946,7 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 	x->perm_missing = 0;
 	x->oa = x->page_size = 0;
 	x->prot = 0;
-	x->fault_level = p->ops->arch_level(level);
+	x->fault_level = pgt_arch_level(p, level);
 	if (to_lin(p, iova, &lin)) {
 		x->fault = SMMU_PGT_F_INPUT_RANGE;
 		return -EFAULT;
@@ -954,7 +957,7 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		struct pgt_dec d;
 		unsigned i = pgt_index(p, level, lin);
 
-		x->fault_level = s->level = p->ops->arch_level(level);
+		x->fault_level = s->level = pgt_arch_level(p, level);
 		s->table_pa = tpa;
 		s->index = i;
 		s->entry_pa = tpa + 8ULL * i;
@@ -1077,36 +1080,46 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 	struct smmu_pgt *p = w->p;
 	unsigned shift = pgt_shift(p, level);
 	unsigned i = pgt_index(p, level, va);
+	struct smmu_pgt_entry e = { .level = pgt_arch_level(p, level), .depth = depth,
+				    .size = 1ULL << shift, .table_pa = t->pa };
 	int rc = 0;
 
 	w->st->tables++;
 	for (; va < end; i++) {
 		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
-		struct smmu_pgt_entry e;
 		struct pgt_page *c = NULL;
 		struct pgt_dec d;
 
 		if (ce > end)
 			ce = end;
+		e.iova = from_lin(p, eb);
+		e.entry_pa = t->pa + 8ULL * i;
+		e.index = i;
 		if (++w->st->steps > w->budget) {
 			w->looped = true;
-			e = (struct smmu_pgt_entry){ .level = p->ops->arch_level(level), .depth = depth,
-						     .iova = from_lin(p, eb), .table_pa = t->pa,
-						     .entry_pa = t->pa + 8ULL * i, .index = i,
-						     .status = SMMU_PGT_F_BUDGET };
+			e.type = SMMU_PGT_E_INVALID;
+			e.pte = t->e[i];
+			e.addr = 0;
+			e.prot = 0;
+			e.kind = NULL;
+			e.status = SMMU_PGT_F_BUDGET;
 			w->st->count[SMMU_PGT_F_BUDGET]++;
 			w->fn(w->arg, &e);
 			return -SMMU_E_LOOP;
 		}
+		/* Zero is invalid in every format: the common case of a sparse table. */
+		if (!t->e[i] && !(w->flags & SMMU_PGT_WALK_INVALID)) {
+			w->st->count[SMMU_PGT_F_INVALID]++;
+			va = ce;
+			continue;
+		}
 		p->ops->decode(p, level, t->e[i], &d);
-		e = (struct smmu_pgt_entry){
-			.level = p->ops->arch_level(level), .depth = depth, .type = d.type,
-			.iova = from_lin(p, eb), .size = 1ULL << shift, .table_pa = t->pa,
-			.entry_pa = t->pa + 8ULL * i, .index = i, .pte = t->e[i], .addr = d.addr,
-			.kind = d.kind, .status = d.status,
-		};
-		if (d.type == SMMU_PGT_E_LEAF)
-			e.prot = prot_of(d.rights & ~removed, d.attr);
+		e.type = d.type;
+		e.pte = t->e[i];
+		e.addr = d.addr;
+		e.kind = d.kind;
+		e.status = d.status;
+		e.prot = d.type == SMMU_PGT_E_LEAF ? prot_of(d.rights & ~removed, d.attr) : 0;
 		if (d.type == SMMU_PGT_E_TABLE && d.status == SMMU_PGT_OK) {
 			bool fresh = true;
 			int err = 0;
@@ -1148,7 +1161,7 @@ int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned fla
 	struct smmu_pgt_walk_stats local;
 	struct walk w = { .p = p, .fn = fn, .arg = arg, .flags = flags,
 			  .budget = budget ? budget : DEFAULT_BUDGET, .st = st ? st : &local };
-	struct smmu_pgt_entry e = { .level = p->ops->arch_level(p->start), .table_pa = p->root_pa };
+	struct smmu_pgt_entry e = { .level = pgt_arch_level(p, p->start), .table_pa = p->root_pa };
 	uint64_t lo, hi;
 	struct pgt_page *root;
 	bool fresh;

@@ -78,7 +78,10 @@ enum smmu_pgt_cfg_flags {
 	SMMU_PGT_CFG_2M          = 1 << 1, /* VT-d SL: 2M pages supported (SLLPS bit 0) */
 	SMMU_PGT_CFG_1G          = 1 << 2, /* VT-d SL: 1G (SLLPS bit 1, implies 2M); FL: FL1GP */
 	SMMU_PGT_CFG_EXEC        = 1 << 3, /* VT-d SL: the X bit is meaningful (ECAP.ECS/...) */
-	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4, /* map/unmap leave dirty tables for smmu_pgt_flush() */
+	/* map/unmap leave dirty tables for smmu_pgt_flush(); tables freed meanwhile
+	 * may be reused before memory stops pointing at them: flush (and
+	 * invalidate) before hardware walks again. */
+	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4,
 };
 
 struct smmu_pgt_cfg {
@@ -254,7 +257,6 @@ struct pgt_ops {
 	/* A leaf at `level` with the attributes of leaf `pte` (splitting a block). */
 	uint64_t (*relevel)(const struct smmu_pgt *p, uint64_t pte, int level);
 	void (*decode)(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d);
-	int (*arch_level)(int level);
 };
 extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops;
 
@@ -268,6 +270,7 @@ struct smmu_pgt {
 	bool live;
 	bool canon;            /* VT-d FL: canonical (sign-extended) input addresses */
 	bool lpa64;            /* LPAE 64K granule: OA[51:48] live in bits [15:12] */
+	bool vtd_levels;       /* report levels the VT-d way (5..1, PTE = 1) */
 	unsigned pg_shift, bpl, pgd_bits, ias, oas;
 	int start;             /* internal start level */
 	unsigned leaf_map;     /* bit (level + 1): map may create leaves there */
@@ -287,6 +290,12 @@ struct smmu_pgt {
 static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
 {
 	return p->pg_shift + (unsigned)(3 - level) * p->bpl;
+}
+
+/* The level number the architecture's documents use. */
+static inline int pgt_arch_level(const struct smmu_pgt *p, int level)
+{
+	return p->vtd_levels ? 4 - level : level;
 }
 
 /* Address field of an entry: the address, except that LPAE 64K keeps OA[51:48] in [15:12]. */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pgtable.h"
+
 /* The library's version, "MAJOR.MINOR.PATCH". */
 const char *smmu_version(void);
 
@@ -77,6 +79,7 @@ enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD };
 
 struct smmu_unit;
 struct smmu_device;
+struct smmu_fault;
 
 /* Find units and devices (once per target; again after smmu_unit_add). */
 int smmu_discover(struct smmu_target *t, char *err, size_t errlen);
@@ -167,6 +170,68 @@ struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
  * batched: one sync per call, never skipped. */
 int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
 int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+
+/* --- live configuration, translation, explanation --------------------------------
+ * What the hardware would do for a requester, read from its live structures
+ * (STE -> CD, or root -> context -> PASID), each checked before its pointer is
+ * followed, then the page tables walked with a per-level trace. */
+enum smmu_cfg_verdict {
+	SMMU_CFG_TRANSLATE, /* tables to walk: see pgt and root */
+	SMMU_CFG_BYPASS,    /* addresses pass through untranslated */
+	SMMU_CFG_ABORT,     /* the configuration says abort / block */
+	SMMU_CFG_FAULT,     /* a structure on the way is invalid or unreadable */
+};
+#define SMMU_CFG_MAX_STEPS 8
+struct smmu_cfg_step {
+	const char *what;  /* "STE", "CD", "root entry", "PASID entry", "SMMU_GBPA" ... */
+	const char *kind;  /* decoder kind of words[] */
+	uint64_t addr;     /* physical address read (register offset when reg) */
+	bool reg;
+	unsigned nwords;
+	uint64_t words[8];
+};
+struct smmu_config {
+	unsigned nsteps;
+	struct smmu_cfg_step step[SMMU_CFG_MAX_STEPS];
+	enum smmu_cfg_verdict verdict;
+	char reason[192];       /* why it bypasses, aborts or stops; what it translates with */
+	uint32_t code;          /* the fault the hardware reports for it (0: none) */
+	const char *code_name;
+	struct smmu_pgt_cfg pgt;/* SMMU_CFG_TRANSLATE: the table format */
+	uint64_t root;
+};
+int smmu_unit_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid,
+		     struct smmu_config *cfg);
+int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
+
+struct smmu_translation {
+	struct smmu_config cfg;
+	bool walked;             /* the tables were walked: x is meaningful */
+	struct smmu_pgt_xlate x;
+	bool ok;                 /* the access translates: pa is meaningful */
+	uint64_t pa;
+};
+/* access: SMMU_ACC_* bits (0: just look).  0, or -errno when the target
+ * could not be read at all; a translation that faults still returns 0. */
+int smmu_translate(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
+		   unsigned access, struct smmu_translation *out);
+
+/* The mappings a requester's live tables hold, coalesced (fn gets ranges) or
+ * every entry (raw: fn_raw gets entries).  Bounded: loops end with
+ * -SMMU_E_LOOP, after the entries before them were visited. */
+int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
+	      uint64_t size, smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+int smmu_walk_raw(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
+		  uint64_t size, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+
+/* A fault, explained: the device's live configuration and tables walked for
+ * the faulting address; text says which structure or table level stopped
+ * translation, and why. */
+struct smmu_explain {
+	struct smmu_translation tr;
+	char text[512];
+};
+int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
 
 /* --- test DMA ------------------------------------------------------------------
  * Devices with a DMA engine (edu-compatible test devices: QEMU's edu, sim's)

@@ -52,6 +52,16 @@ int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info)
 	return -ENOENT;
 }
 
+static int mem_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	return smmu_mem_read(ctx, pa, buf, len);
+}
+
+static int mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
+{
+	return smmu_mem_write(ctx, pa, buf, len);
+}
+
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		     struct smmu_target **out, char *err, size_t errlen)
 {
@@ -92,6 +102,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 	if (!t)
 		return -ENOMEM;
 	t->ops = b;
+	t->mem = (struct smmu_mem){ mem_read, mem_write, t }; /* the page-table engine's view */
 	if ((rc = smmu_fault_mon_init(&t->faults, SMMU_FAULT_RING))) {
 		free(t);
 		return rc;

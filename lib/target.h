@@ -25,6 +25,9 @@ struct smmu_arch_ops {
 	/* invalidate what a domain's mappings changed, with the sync required */
 	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
 	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
+	/* read the live configuration a requester gets */
+	int (*config)(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid,
+		      struct smmu_config *cfg);
 	void (*destroy)(struct smmu_unit *u);
 };
 
@@ -71,7 +74,7 @@ struct smmu_target {
 	bool tables_ready;
 	struct smmu_region tables;
 	struct smmu_table_alloc table_alloc;
-	struct smmu_mem mem;
+	struct smmu_mem mem; /* target memory for the page-table engine */
 	struct smmu_domain *domains[64];
 	size_t ndomains;
 	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */

@@ -118,6 +118,23 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_uint_eq(f.addr, 0x30000);
 	ck_assert_uint_eq(f.access & (SMMU_ACC_READ | SMMU_ACC_WRITE), SMMU_ACC_READ);
 	ck_assert_uint_eq(f.code, p->unmapped_code);
+	struct smmu_explain ex;
+	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
+	ck_assert_msg(ex.tr.walked && !ex.tr.ok && ex.tr.x.fault == SMMU_PGT_F_INVALID, "%s", ex.text);
+	ck_assert_msg(strstr(ex.text, "0x30000 is not mapped"), "%s", ex.text);
+	/* the walk reached the last level: one entry per level was read */
+	ck_assert_int_ge(ex.tr.x.nsteps, 1);
+
+	/* the live configuration of an attached and of an unattached device */
+	struct smmu_config cfg;
+	ck_assert_int_eq(smmu_device_config(d, false, 0, &cfg), 0);
+	ck_assert_int_eq(cfg.verdict, SMMU_CFG_TRANSLATE);
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:02.0"), false, 0, &cfg), 0);
+	ck_assert_msg(cfg.verdict == SMMU_CFG_ABORT || cfg.verdict == SMMU_CFG_FAULT, "%s", cfg.reason);
+	struct smmu_translation tr;
+	ck_assert_int_eq(smmu_translate(u, 0x8, false, 0, 0x20010, SMMU_ACC_READ, &tr), 0);
+	ck_assert(tr.ok);
+	ck_assert_uint_eq(tr.pa, p->ram + 0x1010);
 
 	/* a write to a read-only page: a permission fault */
 	ck_assert_int_eq(smmu_map(dom, 0x40000, p->ram + 0x2000, 0x1000, SMMU_PROT_R), 0);
@@ -127,6 +144,9 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_uint_eq(f.code, p->perm_code);
 	ck_assert_uint_eq(f.cls, SMMU_FC_PERMISSION);
 	ck_assert_uint_eq(f.access & SMMU_ACC_WRITE, SMMU_ACC_WRITE);
+	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
+	ck_assert_msg(ex.tr.x.fault == SMMU_PGT_F_PERM && strstr(ex.text, "allows R") &&
+			      strstr(ex.text, "write needs W"), "%s", ex.text);
 
 	/* unmap, and the same DMA faults again: the TLB was invalidated */
 	ck_assert_int_eq(smmu_unmap(dom, 0x10000, 0x1000), 0);
