@@ -163,6 +163,17 @@ void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info
 
 struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name)
 {
+	char *end;
+	unsigned long long addr = strtoull(name, &end, 16);
+
+	/* an MMIO address inside a platform device's registers names it */
+	if (!strncasecmp(name, "0x", 2) && !*end)
+		for (size_t i = 0; i < t->ndevices; i++) {
+			const struct smmu_device_info *in = &t->devices[i].info;
+			if (in->bus == SMMU_BUS_PLATFORM && addr >= in->mmio_base &&
+			    addr - in->mmio_base < in->mmio_size)
+				return &t->devices[i];
+		}
 	for (size_t i = 0; i < t->ndevices; i++) {
 		const char *a = t->devices[i].addr;
 		/* "00:01.0", or "01.0" for bus 0 */

@@ -115,7 +115,8 @@ struct smmu_device_info {
 	bool dma_engine;           /* a test device smmush can drive DMA with */
 };
 void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
-/* By "bb:dd.f" / "dd.f" / "platform@ADDR" / index; NULL when none. */
+/* By PCI address ("00:01.0", or "01.0" on bus 0), by "platform@0x...", or by
+ * any MMIO address ("0x0c000010") inside a platform device's registers. */
 struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name);
 
 

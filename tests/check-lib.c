@@ -226,6 +226,199 @@ START_TEST(every_failure_point_still_releases)
 }
 END_TEST
 
+/* xorshift: the same sequence every run */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * The library's walk against the model's own translation: random mappings
+ * (pages and 2 MiB blocks, random permissions), then for random addresses
+ * and accesses, smmu_translate's verdict must match what the device's DMA
+ * does in the model: the data moves to or from the very physical address
+ * the library named, or the model records a fault.  (sim's test device also
+ * shows its DMA buffer at BAR0 + 0x40000, which lets the test see the data.)
+ */
+START_TEST(engine_agrees_with_the_model)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	uint64_t seed = 0x9e3779b97f4a7c15ull, maps[64][2];
+	unsigned nmaps = 0, translated = 0, faulted = 0;
+	uint32_t bar;
+
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "rand", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	/* random mappings in a 1 GiB window of IOVA, onto 64 MiB of RAM */
+	for (int i = 0; i < 64; i++) {
+		bool block = rnd(&seed) % 4 == 0;
+		uint64_t size = block ? 0x200000 : 0x1000 * (1 + rnd(&seed) % 4);
+		uint64_t align = block ? 0x200000 : 0x1000;
+		uint64_t iova = (rnd(&seed) % 0x40000000) & ~(align - 1);
+		uint64_t pa = p->ram + ((rnd(&seed) % 0x4000000) & ~(align - 1));
+		int rc = smmu_map(dom, iova, pa, size, 1 + rnd(&seed) % 3 /* R, W or RW */);
+		ck_assert_msg(rc == 0 || rc == -EEXIST, "map: %d", rc);
+		if (!rc) {
+			maps[nmaps][0] = iova;
+			maps[nmaps++][1] = size;
+		}
+	}
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0, 8, NULL), 0); /* BAR on, bus master on */
+	smmu_faults_poll(t);
+	ck_assert_int_eq(smmu_pci_read(t, 0x8, 0x10, 4, &bar), 0);
+	uint64_t buf = (bar & ~0xfu) + 0x40000;
+	for (int i = 0; i < 400; i++) {
+		/* half the probes inside a mapping, half anywhere */
+		uint64_t iova = rnd(&seed) % 0x40000000;
+		if (i & 1) {
+			const uint64_t *m = maps[rnd(&seed) % nmaps];
+			iova = m[0] + rnd(&seed) % m[1];
+		}
+		iova &= ~7ull;
+		bool write = rnd(&seed) & 1;
+		struct smmu_translation tr;
+		ck_assert_int_eq(smmu_translate(u, 0x8, false, 0, iova, write ? SMMU_ACC_WRITE : SMMU_ACC_READ,
+						&tr), 0);
+		uint64_t tag = rnd(&seed), got = 0;
+		if (write)
+			ck_assert_int_eq(smmu_mmio_write(t, buf, 8, tag), 0);
+		else if (tr.ok)
+			ck_assert_int_eq(smmu_mem_write(t, tr.pa, &tag, 8), 0);
+		ck_assert_int_eq(smmu_dma(d, write ? SMMU_DMA_TO_MEM : SMMU_DMA_FROM_MEM, iova, 8, NULL), 0);
+		int n = smmu_faults_poll(t);
+		ck_assert_msg((n == 0) == tr.ok, "%s: 0x%llx %s: the library says %s, the model %s", p->spec,
+			      (unsigned long long)iova, write ? "write" : "read",
+			      tr.ok ? "translates" : "faults", n ? "faulted" : "did not fault");
+		if (!tr.ok) {
+			faulted++;
+			continue;
+		}
+		if (write)
+			ck_assert_int_eq(smmu_mem_read(t, tr.pa, &got, 8), 0);
+		else
+			ck_assert_int_eq(smmu_mmio_read(t, buf, 8, &got), 0);
+		ck_assert_msg(got == tag, "%s: 0x%llx: the data did not go to/come from 0x%llx", p->spec,
+			      (unsigned long long)iova, (unsigned long long)tr.pa);
+		translated++;
+	}
+	ck_assert_uint_gt(faulted, 50);
+	ck_assert_uint_gt(translated, 50);
+	smmu_target_close(t);
+}
+END_TEST
+
+static unsigned seen_each, seen_batches;
+static void on_fault(void *ctx, const struct smmu_fault *f)
+{
+	(void)ctx;
+	(void)f;
+	seen_each++;
+}
+static void on_batch(void *ctx, size_t n)
+{
+	(void)ctx;
+	(void)n;
+	seen_batches++;
+}
+
+/* More faults than the queue (SMMUv3) or the recording registers (VT-d)
+ * hold, without draining: the loss is counted, never silent. */
+START_TEST(overflow_is_counted)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	struct smmu_fault_totals tot;
+	uint32_t bar;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "empty", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_fault_subscribe(t, on_fault, on_batch, NULL), 0);
+	seen_each = seen_batches = 0;
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x5000, 8, NULL), 0); /* enables the device */
+	ck_assert_int_eq(smmu_faults_poll(t), 1);
+	ck_assert_uint_eq(seen_each, 1);
+	ck_assert_uint_eq(seen_batches, 1);
+	ck_assert_int_eq(smmu_pci_read(t, 0x8, 0x10, 4, &bar), 0);
+	/* storm: 5000 faulting reads at the DMA source address, nobody draining */
+	ck_assert_int_eq(smmu_mmio_write(t, (bar & ~0xfu) + 0x110, 8, 5000), 0);
+	int n = smmu_faults_poll(t);
+	smmu_faults_totals(t, &tot);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_lt(n, 5000);
+	ck_assert_uint_ge(tot.lost_overflow, 1);
+	ck_assert_uint_eq(seen_each, 1 + (unsigned)n);
+	ck_assert_uint_eq(tot.total, 1 + (uint64_t)n);
+	smmu_fault_unsubscribe(t, NULL);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* virt's platform device joins a domain by its MMIO range and DMAs through it. */
+START_TEST(platform_device_by_mmio_range)
+{
+	struct smmu_target *t = open_target("sim:virt");
+	struct smmu_device *d = smmu_device_find(t, "0x0c000040"), *pci;
+	struct smmu_device_info di;
+	struct smmu_domain *dom;
+	uint8_t in[64], out[64];
+
+	ck_assert_ptr_nonnull(d);
+	smmu_device_info(d, &di);
+	ck_assert_int_eq(di.bus, SMMU_BUS_PLATFORM);
+	ck_assert_uint_eq(di.sid, 0x100);
+	ck_assert(di.dma_engine);
+	ck_assert_ptr_eq(smmu_device_find(t, "platform@0x0c000000"), d);
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "plat", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	pci = smmu_device_find(t, "00:01.0");
+	ck_assert_int_eq(smmu_device_attach(pci, dom), 0); /* two devices share a domain */
+	ck_assert_int_eq(smmu_device_attach(pci, dom), 0);
+	struct smmu_domain *other;
+	ck_assert_int_eq(smmu_domain_create(t, "other", 0, &other), 0);
+	ck_assert_int_eq(smmu_device_attach(pci, other), -EBUSY);
+	ck_assert_int_eq(smmu_map(dom, 0x80000, 0x40300000, 0x2000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	memset(in, 0x5a, sizeof(in));
+	ck_assert_int_eq(smmu_mem_write(t, 0x40300000, in, sizeof(in)), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x80000, sizeof(in), NULL), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_TO_MEM, 0x81000, sizeof(in), NULL), 0);
+	ck_assert_int_eq(smmu_mem_read(t, 0x40301000, out, sizeof(out)), 0);
+	ck_assert_mem_eq(in, out, sizeof(in));
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	ck_assert_int_eq(smmu_device_detach(d), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x80000, 8, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0); /* detached: its stream aborts silently */
+	smmu_target_close(t);
+}
+END_TEST
+
+/* Names come from pci.ids through libpci. */
+START_TEST(pci_names_from_pci_ids)
+{
+	struct smmu_target *t = open_target("sim:q35");
+	struct smmu_device_info di;
+
+	smmu_device_info(smmu_device_find(t, "00:00.0"), &di);
+	ck_assert_uint_eq(di.vendor, 0x8086);
+	ck_assert_msg(strstr(di.name, "Intel") && strstr(di.name, "Express DRAM Controller"), "%s", di.name);
+	smmu_device_info(smmu_device_find(t, "00:01.0"), &di);
+	ck_assert_str_eq(di.name, "QEMU edu DMA test device");
+	ck_assert_ptr_null(smmu_device_find(t, "00:1f.7"));
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_lib_e2e(void);
 Suite *suite_lib_e2e(void)
 {
@@ -235,6 +428,10 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, discovers_units_and_devices, 0, 2);
 	tcase_add_loop_test(tc, own_map_dma_fault_release, 0, 2);
 	tcase_add_loop_test(tc, every_failure_point_still_releases, 0, 2);
+	tcase_add_loop_test(tc, engine_agrees_with_the_model, 0, 2);
+	tcase_add_loop_test(tc, overflow_is_counted, 0, 2);
+	tcase_add_test(tc, platform_device_by_mmio_range);
+	tcase_add_test(tc, pci_names_from_pci_ids);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
