@@ -1,63 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* The command table and the dispatcher. */
+/* The command groups, the dispatcher, and the core commands (help, set, source, quit). */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shell.h"
 
-const struct shell_cmd shell_cmds[] = {
-	{ "decode", "[-v] KIND VALUE... | acpi FILE | --list",
-	  "decode a register, table entry, command, record or ACPI table", 0, cmd_decode },
-	{ "help", "[COMMAND]", "list commands, or describe one", 0, cmd_help },
-	{ .name = NULL },
+/* The groups, in the order help lists them. */
+static const struct shell_cmd *const groups[] = {
+	shell_cmds_target, shell_cmds_tables, shell_cmds_program, shell_cmds_faults,
+	shell_cmds_memory, shell_cmds_core,
 };
 
-void shell_error(const char *fmt, ...)
+const struct shell_cmd *shell_cmd_at(size_t i)
 {
-	va_list ap;
-
-	fflush(stdout);
-	fputs("smmush: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int shell_parse_u64(const char *what, const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+') {
-		shell_error("%s: '%s' is not a number", what, s);
-		return -EINVAL;
-	}
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (errno == ERANGE) {
-		shell_error("%s: '%s' does not fit in 64 bits", what, s);
-		return -ERANGE;
-	}
-	if (*end) {
-		shell_error("%s: '%s' is not a number", what, s);
-		return -EINVAL;
-	}
-	return 0;
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (const struct shell_cmd *c = groups[g]; c->name; c++)
+			if (i-- == 0)
+				return c;
+	return NULL;
 }
 
 const struct shell_cmd *shell_cmd_find(const char *name)
 {
-	const struct shell_cmd *hit = NULL;
+	const struct shell_cmd *c, *hit = NULL;
 	size_t len = strlen(name), hits = 0;
 	char list[256] = "";
 
-	for (const struct shell_cmd *c = shell_cmds; c->name; c++)
+	for (size_t i = 0; (c = shell_cmd_at(i)); i++)
 		if (!strcmp(c->name, name))
 			return c;
-	for (const struct shell_cmd *c = shell_cmds; c->name; c++) {
+	for (size_t i = 0; len && (c = shell_cmd_at(i)); i++) {
 		if (strncmp(c->name, name, len))
 			continue;
 		hit = c;
@@ -77,30 +50,138 @@ const struct shell_cmd *shell_cmd_find(const char *name)
 int shell_run(struct shell *sh, int argc, char **argv)
 {
 	const struct shell_cmd *c;
+	int rc;
 
 	if (argc == 0)
 		return 0;
 	c = shell_cmd_find(argv[0]);
 	if (!c)
 		return -EINVAL;
-	return c->run(sh, argc, argv);
+	argv[0] = (char *)c->name; /* errors name the command, not the prefix typed */
+	if ((c->flags & CMD_TARGET) && !shell_target(sh))
+		return -ENODEV;
+	if ((c->flags & CMD_WRITES_HW) && !sh->write_ok) {
+		struct smmu_unit *u = shell_unit(sh);
+		if (!u)
+			return -ENODEV;
+		if ((rc = shell_may_write(sh, c->name, u)))
+			return rc;
+	}
+	shell_interrupted = 0;
+	rc = c->run(sh, argc, argv);
+	return rc;
 }
 
-int cmd_help(struct shell *sh, int argc, char **argv)
+/* --- core commands ------------------------------------------------------------- */
+
+static int cmd_help(struct shell *sh, int argc, char **argv)
 {
-	if (argc > 2) {
-		shell_error("help: too many arguments");
+	const struct shell_cmd *c;
+
+	if (shell_nargs(sh, argc, argv, 0, 1))
 		return -EINVAL;
-	}
 	if (argc == 2) {
-		const struct shell_cmd *c = shell_cmd_find(argv[1]);
-		if (!c)
+		if (!(c = shell_cmd_find(argv[1])))
 			return -EINVAL;
-		fprintf(sh->out, "%s %s\n  %s%s\n", c->name, c->args, c->help,
-			c->flags & CMD_WRITES_HW ? " (writes hardware)" : "");
+		if (sh->json) {
+			shell_json_begin(sh);
+			smmu_json_kstr(&sh->j, "name", c->name);
+			smmu_json_kstr(&sh->j, "args", c->args);
+			smmu_json_kstr(&sh->j, "help", c->help);
+			smmu_json_kbool(&sh->j, "writes_hardware", c->flags & CMD_WRITES_HW);
+			shell_json_end(sh);
+			return 0;
+		}
+		fprintf(sh->out, "%s %s\n    %s%s\n", c->name, c->args, c->help,
+			c->flags & CMD_WRITES_HW ? " (writes hardware: needs 'own' or --write)" : "");
 		return 0;
 	}
-	for (const struct shell_cmd *c = shell_cmds; c->name; c++)
-		fprintf(sh->out, "  %-10s %-40s %s\n", c->name, c->args, c->help);
+	if (sh->json) {
+		smmu_json_arr_begin(&sh->j);
+		for (size_t i = 0; (c = shell_cmd_at(i)); i++) {
+			smmu_json_obj_begin(&sh->j);
+			smmu_json_kstr(&sh->j, "name", c->name);
+			smmu_json_kstr(&sh->j, "args", c->args);
+			smmu_json_kstr(&sh->j, "help", c->help);
+			smmu_json_obj_end(&sh->j);
+		}
+		smmu_json_arr_end(&sh->j);
+		smmu_json_done(&sh->j);
+		return 0;
+	}
+	for (size_t i = 0; (c = shell_cmd_at(i)); i++)
+		fprintf(sh->out, "  %-8s %-34s %s\n", c->name, c->args, c->help);
 	return 0;
 }
+
+static int cmd_quit(struct shell *sh, int argc, char **argv)
+{
+	if (shell_nargs(sh, argc, argv, 0, 0))
+		return -EINVAL;
+	return 1; /* the caller stops reading commands */
+}
+
+static int cmd_set(struct shell *sh, int argc, char **argv)
+{
+	bool on;
+
+	if (argc == 1) {
+		fprintf(sh->out, "errexit %s\njson %s\n", sh->errexit ? "on" : "off", sh->json ? "on" : "off");
+		return 0;
+	}
+	if (shell_nargs(sh, argc, argv, 2, 2))
+		return -EINVAL;
+	if (!strcmp(argv[2], "on"))
+		on = true;
+	else if (!strcmp(argv[2], "off"))
+		on = false;
+	else {
+		shell_error("set %s: expected on or off, got '%s'", argv[1], argv[2]);
+		return -EINVAL;
+	}
+	if (!strcmp(argv[1], "errexit"))
+		sh->errexit = on;
+	else if (!strcmp(argv[1], "json"))
+		sh->json = on;
+	else {
+		shell_error("set: unknown setting '%s' (errexit, json)", argv[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_source(struct shell *sh, int argc, char **argv)
+{
+	static int depth;
+	FILE *f;
+	int rc;
+
+	if (shell_nargs(sh, argc, argv, 1, 1))
+		return -EINVAL;
+	if (depth >= 16) {
+		shell_error("source: scripts nest deeper than 16 (a loop?)");
+		return -ELOOP;
+	}
+	if (!(f = fopen(argv[1], "r"))) {
+		shell_error("source: %s: %s", argv[1], strerror(errno));
+		return -errno;
+	}
+	depth++;
+	rc = shell_run_file(sh, f, argv[1]);
+	depth--;
+	fclose(f);
+	return rc;
+}
+
+const struct shell_cmd shell_cmds_core[] = {
+	{ "decode", "[-v] KIND VALUE... | acpi FILE | --list",
+	  "decode a register, table entry, command, record or ACPI table", 0, cmd_decode,
+	  COMPLETE_KIND },
+	{ "set", "[errexit|json on|off]", "show or change settings", 0, cmd_set, COMPLETE_WORDS,
+	  "errexit json" },
+	{ "source", "FILE", "run the commands in a script", 0, cmd_source, COMPLETE_FILE },
+	{ "help", "[COMMAND]", "list commands, or describe one", 0, cmd_help, COMPLETE_NONE },
+	{ "quit", "", "release owned units and leave (also exit, Ctrl-D)", 0, cmd_quit },
+	{ "exit", "", "same as quit", 0, cmd_quit },
+	{ .name = NULL },
+};

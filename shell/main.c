@@ -1,74 +1,208 @@
 /* SPDX-License-Identifier: MIT */
-/* smmush: options, then commands from -c, -f, the command line, stdin or the REPL. */
+/*
+ * smmush: options, then commands from -c, -f, the command line, standard
+ * input, or the REPL (GNU readline: history in ~/.smmush_history, Tab
+ * completion from the command tables).
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "config.h"
-#include "lib/smmu.h"
 #include "shell.h"
+
+int shell_gen_man(FILE *out);
+int shell_gen_bash_completion(FILE *out);
+int monitor_main(struct shell *sh, int argc, char **argv);
+char **shell_complete(const char *text, int start, int end);
 
 static void usage(FILE *f)
 {
 	fputs("usage: smmush [options] [COMMAND [ARG...]]\n"
 	      "       smmush [options] -c 'CMD; CMD...'\n"
 	      "       smmush [options] -f SCRIPT\n"
+	      "       smmush [options] monitor [--script FILE] [--storm N]\n"
 	      "options:\n"
-	      "  -c CMDS      run ';'-separated commands, then exit\n"
-	      "  -f FILE      run a script ('#' comments, '\\' continues a line)\n"
-	      "  -j           JSON output;  -p  pretty JSON\n"
-	      "  -q           quiet: no banners\n"
-	      "  --write      allow hardware writes to units that are not owned\n"
-	      "  --version    print the version;  --help  this text\n"
+	      "  -c CMDS            run ';'-separated commands, then exit\n"
+	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"
+	      "  --target NAME      sim (default), sim:q35, qemu:virt, qemu:q35\n"
+	      "  -O KEY=VALUE       a target parameter (see --target-help)\n"
+	      "  --target-help      list targets and their parameters\n"
+	      "  -j                 JSON output;  -p  pretty JSON\n"
+	      "  -q                 quiet: no banners\n"
+	      "  --write            allow hardware writes to units that are not owned\n"
+	      "  --version          print the version;  --help  this text\n"
 	      "With no command, reads commands from standard input, or runs an\n"
 	      "interactive shell on a terminal.  'help' lists the commands.\n",
 	      f);
 }
 
+static void target_help(FILE *f)
+{
+	struct smmu_backend_info bi;
+	struct smmu_param_info pi;
+
+	for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {
+		fprintf(f, "%s:{%s}\n    %s\n", bi.name, bi.variants, bi.help);
+		for (size_t i = 0; !smmu_backend_param(b, i, &pi); i++)
+			fprintf(f, "    -O %-10s default %-8s %s\n", pi.name, pi.def, pi.help);
+	}
+}
+
+/* --- signals -------------------------------------------------------------------- */
+
+static bool interactive_mode;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	shell_interrupted = 1;
+}
+
+void shell_signals(void)
+{
+	/* Interactive: Ctrl-C stops the running command (or clears the line),
+	 * never the shell.  In scripts the library's handler releases owned
+	 * units and the signal ends the process. */
+	if (interactive_mode) {
+		struct sigaction sa = { .sa_handler = on_sigint };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+	}
+}
+
+/* --- the REPL --------------------------------------------------------------------- */
+
+static struct shell *repl_sh;
+static int repl_rc;
+static bool repl_done;
+
+static void on_line(char *line)
+{
+	if (!line) { /* Ctrl-D */
+		repl_done = true;
+		fputc('\n', stdout);
+		return;
+	}
+	if (*line)
+		add_history(line);
+	int rc = shell_run_line(repl_sh, line);
+	free(line);
+	if (rc > 0)
+		repl_done = true;
+	else if (rc < 0)
+		repl_rc = rc; /* remembered, but the REPL goes on */
+}
+
+static char *history_path(void)
+{
+	const char *home = getenv("HOME");
+	char *p;
+
+	if (!home || !*home)
+		return NULL;
+	if (asprintf(&p, "%s/.smmush_history", home) < 0)
+		return NULL;
+	return p;
+}
+
+extern struct shell *shell_complete_sh;
+
 static int repl(struct shell *sh)
 {
-	char *line;
-	int rc = 0;
+	char *hist = history_path();
 
-	while ((line = readline("smmush> "))) {
-		if (*line)
-			add_history(line);
-		rc = shell_run_line(sh, line);
-		free(line);
+	repl_sh = sh;
+	shell_complete_sh = sh;
+	sh->errexit = false;
+	rl_readline_name = "smmush";
+	rl_attempted_completion_function = shell_complete;
+	rl_catch_signals = 0; /* SIGINT is ours: see on_sigint */
+	using_history();
+	if (hist)
+		read_history(hist);
+	if (!sh->quiet)
+		printf("smmush %s: IOMMU bring-up shell. 'help' lists commands, Tab completes, Ctrl-D leaves.\n",
+		       smmu_version());
+	shell_target(sh); /* so completion knows devices and domains; errors are shown once */
+	rl_callback_handler_install("smmush> ", on_line);
+	while (!repl_done) {
+		fd_set fds;
+		FD_ZERO(&fds);
+		FD_SET(STDIN_FILENO, &fds);
+		int n = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		if (shell_interrupted) { /* Ctrl-C at the prompt: a fresh line */
+			shell_interrupted = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_crlf();
+			rl_on_new_line();
+			rl_replace_line("", 0);
+			rl_redisplay();
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		rl_callback_read_char();
 	}
-	fputc('\n', stdout);
-	return rc;
+	rl_callback_handler_remove();
+	if (hist) {
+		write_history(hist);
+		history_truncate_file(hist, 1000);
+		free(hist);
+	}
+	return repl_rc;
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_WRITE = 256, OPT_VERSION, OPT_HELP };
+	enum { OPT_WRITE = 256, OPT_VERSION, OPT_HELP, OPT_TARGET, OPT_TARGET_HELP, OPT_GEN_MAN,
+	       OPT_GEN_BASH };
 	static const struct option longopts[] = {
 		{ "write", no_argument, NULL, OPT_WRITE },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "target-help", no_argument, NULL, OPT_TARGET_HELP },
+		{ "gen-man", no_argument, NULL, OPT_GEN_MAN },
+		{ "gen-bash-completion", no_argument, NULL, OPT_GEN_BASH },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct shell sh = { .out = stdout };
+	struct shell sh = { .out = stdout, .errexit = true, .target_spec = "sim" };
 	const char *cmds = NULL, *script = NULL;
+	const char *opts[64];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "+c:f:jpq", longopts, NULL)) != -1) {
+	sh.opts = opts;
+	while ((opt = getopt_long(argc, argv, "+c:f:jpqO:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cmds = optarg; break;
 		case 'f': script = optarg; break;
 		case 'j': sh.json = true; break;
 		case 'p': sh.json = sh.pretty = true; break;
 		case 'q': sh.quiet = true; break;
+		case 'O':
+			if (sh.nopts == sizeof(opts) / sizeof(opts[0])) {
+				shell_error("too many -O options");
+				return 2;
+			}
+			opts[sh.nopts++] = optarg;
+			break;
+		case OPT_TARGET: sh.target_spec = optarg; break;
+		case OPT_TARGET_HELP: target_help(stdout); return 0;
 		case OPT_WRITE: sh.write_ok = true; break;
 		case OPT_VERSION: printf("smmush %s\n", smmu_version()); return 0;
 		case OPT_HELP: usage(stdout); return 0;
+		case OPT_GEN_MAN: return shell_gen_man(stdout) ? 1 : 0;
+		case OPT_GEN_BASH: return shell_gen_bash_completion(stdout) ? 1 : 0;
 		default:
 			usage(stderr);
 			return 2;
@@ -79,6 +213,11 @@ int main(int argc, char **argv)
 		shell_error("a command on the command line cannot be combined with -c or -f");
 		return 2;
 	}
+	if (optind < argc && !strcmp(argv[optind], "monitor"))
+		return monitor_main(&sh, argc - optind, argv + optind) ? 1 : 0;
+	interactive_mode = !cmds && !script && optind == argc && isatty(STDIN_FILENO);
+	sh.interactive = interactive_mode;
+	shell_signals();
 	if (cmds)
 		rc = shell_run_line(&sh, cmds);
 	else if (script) {
@@ -90,15 +229,24 @@ int main(int argc, char **argv)
 		rc = shell_run_file(&sh, f, script);
 		if (f != stdin)
 			fclose(f);
-	} else if (optind < argc)
+	} else if (optind < argc) {
 		rc = shell_run(&sh, argc - optind, argv + optind);
-	else if (isatty(STDIN_FILENO))
+		if (rc < 0)
+			sh.failures++;
+	} else if (interactive_mode)
 		rc = repl(&sh);
 	else
 		rc = shell_run_file(&sh, stdin, "<stdin>");
-	if (fflush(stdout) == EOF && !rc) {
+	if (sh.t) {
+		int r = smmu_target_release_all(sh.t);
+		if (r && !sh.quiet)
+			shell_lib_error("exit", "releasing owned units", r);
+		smmu_target_close(sh.t);
+		smmu_release_on_exit(NULL);
+	}
+	if (fflush(stdout) == EOF && rc >= 0) {
 		shell_error("writing output: %s", strerror(errno));
 		rc = -EIO;
 	}
-	return rc ? 1 : 0;
+	return rc < 0 || sh.failures ? 1 : 0;
 }

@@ -12,8 +12,22 @@
 
 #define MAX_WORDS 64
 
-/* Split one line in place.  Returns commands run, or a negative errno at the
- * first failure (already reported). */
+/* One command of a line: a failure is counted; with errexit off the line
+ * and the script go on. */
+static int run_one(struct shell *sh, int argc, char **argv)
+{
+	int rc = shell_run(sh, argc, argv);
+
+	if (rc < 0) {
+		sh->failures++;
+		if (!sh->errexit)
+			rc = 0;
+	}
+	return rc;
+}
+
+/* Split one line in place and run its commands: 0, 1 when a command asked
+ * to quit, or a negative errno at the first failure (already reported). */
 int shell_run_line(struct shell *sh, const char *line)
 {
 	char *buf = strdup(line), *p = buf, *w = buf;
@@ -28,7 +42,7 @@ int shell_run_line(struct shell *sh, const char *line)
 		if (c == '\0' || c == ';' || c == '#') {
 			if (in_word)
 				*w++ = '\0';
-			rc = shell_run(sh, argc, argv);
+			rc = run_one(sh, argc, argv);
 			argc = 0;
 			in_word = false;
 			if (rc || c != ';')
@@ -117,10 +131,10 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name)
 		free(cmd);
 		cmd = NULL;
 		cmdlen = 0;
-		if (rc) {
+		if (rc < 0)
 			shell_error("%s:%u: stopped at the failing command", name, first);
+		if (rc)
 			break;
-		}
 	}
 	if (!rc && cmd) /* a file ending in a continuation line */
 		rc = shell_run_line(sh, cmd);

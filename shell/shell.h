@@ -1,26 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shell's state and its command table.  Help, completion, the man page's
- * command list and bash completion all come from the one table, so they
- * cannot drift apart.
+ * The shell's state, its command tables and the helpers every command uses.
+ * Commands live in per-group tables (one file a group); commands.c joins
+ * them.  Help, completion, the man page's command list and bash completion
+ * all come from those tables, so they cannot drift apart.
  */
 #ifndef SMMU_SHELL_H
 #define SMMU_SHELL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "decoders/json.h"
+#include "lib/smmu.h"
 
 struct shell {
 	FILE *out;
-	bool json, pretty, quiet, write_ok;
+	bool json, pretty, quiet;
+	bool write_ok;        /* --write: hardware writes allowed without owning */
+	bool errexit;         /* stop a script at the first failing command (default) */
+	bool interactive;     /* the REPL on a terminal */
 	struct smmu_json j;
+	/* the target, opened on first use so `decode` never starts a machine */
+	const char *target_spec;
+	const char **opts;
+	size_t nopts;
+	struct smmu_target *t;
+	size_t unit;          /* the selected unit (`unit N`) */
+	unsigned failures;    /* commands that failed (errexit off) */
 };
+
+/* Set by SIGINT while a command runs: long commands (trace, dma loops)
+ * check it and stop; the shell itself goes on. */
+extern volatile sig_atomic_t shell_interrupted;
 
 enum cmd_flags {
 	CMD_WRITES_HW = 1 << 0, /* refused unless the unit is owned or --write was given */
+	CMD_TARGET    = 1 << 1, /* needs the target opened */
+};
+
+/* Argument kinds, for completion and the generated documentation. */
+enum cmd_complete {
+	COMPLETE_NONE,
+	COMPLETE_DEVICE,   /* first argument is a device address */
+	COMPLETE_REGISTER, /* register names of the selected unit */
+	COMPLETE_DOMAIN,   /* domain names */
+	COMPLETE_KIND,     /* decoder kinds */
+	COMPLETE_FILE,
+	COMPLETE_WORDS,    /* the words listed in `words` */
 };
 
 struct shell_cmd {
@@ -31,10 +60,20 @@ struct shell_cmd {
 	/* 0 on success; on failure the handler has reported the error through
 	 * shell_error() and returns a negative errno. */
 	int (*run)(struct shell *sh, int argc, char **argv);
+	enum cmd_complete complete;
+	const char *words; /* COMPLETE_WORDS: space-separated subcommands */
 };
 
-extern const struct shell_cmd shell_cmds[];
+/* Each group's table, terminated by .name == NULL (cmd-*.c). */
+extern const struct shell_cmd shell_cmds_core[];
+extern const struct shell_cmd shell_cmds_target[];
+extern const struct shell_cmd shell_cmds_tables[];
+extern const struct shell_cmd shell_cmds_program[];
+extern const struct shell_cmd shell_cmds_faults[];
+extern const struct shell_cmd shell_cmds_memory[];
 
+/* Every command, in table order: i = 0, 1, ... until NULL. */
+const struct shell_cmd *shell_cmd_at(size_t i);
 /* Exact name first, then a unique prefix.  NULL after reporting the error. */
 const struct shell_cmd *shell_cmd_find(const char *name);
 /* Run one command already split into words. */
@@ -44,13 +83,42 @@ int shell_run_line(struct shell *sh, const char *line);
 /* Run a script ('#' comments, '\' continuation); stops at the first failure. */
 int shell_run_file(struct shell *sh, FILE *f, const char *name);
 
+/* --- helpers for commands ----------------------------------------------------- */
+
 /* The one place user-facing errors are printed: "smmush: <message>" on stderr. */
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parse a number (0x hex, 0 octal, decimal, K/M/G suffixes not accepted here). */
+/* An error from the library, worded once: "CMD: what: <reason>". */
+int shell_lib_error(const char *cmd, const char *what, int rc);
+/* Numbers: 0x hex, decimal; shell_parse_size also takes K/M/G suffixes. */
 int shell_parse_u64(const char *what, const char *s, uint64_t *out);
+int shell_parse_size(const char *what, const char *s, uint64_t *out);
+/* "r", "rw", "rwx", "rx", optionally "p" (privileged only): SMMU_PROT_* bits. */
+int shell_parse_perms(const char *what, const char *s, unsigned *out);
+/* Argument count check: "CMD: expected ARGS" when not min <= argc-1 <= max. */
+int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max);
 
-/* Command handlers, one file per group. */
+/* The target, opened and discovered on first use; NULL after reporting why. */
+struct smmu_target *shell_target(struct shell *sh);
+/* The selected unit; NULL (reported) when the target has none. */
+struct smmu_unit *shell_unit(struct shell *sh);
+/* A device by address; NULL (reported, naming the command) when none. */
+struct smmu_device *shell_device(struct shell *sh, const char *cmd, const char *name);
+struct smmu_domain *shell_domain(struct shell *sh, const char *cmd, const char *name);
+/* Hardware writes are allowed on an owned unit, or anywhere with --write. */
+int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u);
+
+/* Render a structure through the decoders: text, or one JSON object (no
+ * document end: the caller nests it). */
+void shell_render(struct shell *sh, const char *kind, const uint64_t *words, unsigned flags);
+/* Begin / end one JSON document for a command's output. */
+void shell_json_begin(struct shell *sh);
+void shell_json_end(struct shell *sh);
+
+/* SIGINT sets shell_interrupted instead of killing (main.c); called again
+ * after the library installs its release-on-signal handlers. */
+void shell_signals(void);
+
+/* Command handlers of the core group. */
 int cmd_decode(struct shell *sh, int argc, char **argv);
-int cmd_help(struct shell *sh, int argc, char **argv);
 
 #endif

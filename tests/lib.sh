@@ -52,3 +52,36 @@ finish() {
 	echo "# $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
+
+# expect_golden WHAT NAME ARGS...: exit 0 and stdout equal to
+# tests/golden/NAME (UPDATE_GOLDEN=1 rewrites the file; review the diff).
+expect_golden() {
+	local what=$1 name=$2; shift 2
+	local gold=$srcdir/tests/golden/$name
+	run "$@"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$srcdir/tests/golden"
+		printf '%s\n' "$out" >"$gold"
+	fi
+	if [ "$rc" -eq 0 ] && [ -f "$gold" ] && diff -u "$gold" "$TMP/out" >"$TMP/diff"; then
+		ok "$what"
+	else
+		not_ok "$what (rc=$rc; stderr: $err)"
+		head -20 "$TMP/diff" 2>/dev/null | sed 's/^/#   /'
+	fi
+}
+
+# expect_json WHAT ARGS... -- EXPR...: exit 0, stdout parses as JSON and every
+# Python expression over `doc`/`docs` holds.
+expect_json() {
+	local what=$1; shift
+	local args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	run -j "${args[@]}"
+	if [ "$rc" -eq 0 ] && json_valid "$TMP/out" "$@" 2>"$TMP/jerr"; then
+		ok "$what"
+	else
+		not_ok "$what (rc=$rc; $(cat "$TMP/jerr") $err)"
+	fi
+}

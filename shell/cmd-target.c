@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/* Targets and hardware: target, units, unit, regs, reg, devices. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "decoders/decode.h"
+#include "shell.h"
+
+static const char *arch_name(enum smmu_arch a)
+{
+	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+}
+
+static int cmd_target(struct shell *sh, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "info";
+
+	if (!strcmp(sub, "list")) {
+		struct smmu_backend_info bi;
+		if (shell_nargs(sh, argc, argv, 1, 1))
+			return -EINVAL;
+		if (sh->json)
+			smmu_json_arr_begin(&sh->j);
+		for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {
+			if (!sh->json) {
+				fprintf(sh->out, "%-6s {%s}  %s\n", bi.name, bi.variants, bi.help);
+				continue;
+			}
+			smmu_json_obj_begin(&sh->j);
+			smmu_json_kstr(&sh->j, "name", bi.name);
+			smmu_json_kstr(&sh->j, "variants", bi.variants);
+			smmu_json_kstr(&sh->j, "help", bi.help);
+			smmu_json_obj_end(&sh->j);
+		}
+		if (sh->json) {
+			smmu_json_arr_end(&sh->j);
+			smmu_json_done(&sh->j);
+		}
+		return 0;
+	}
+	if (!strcmp(sub, "open")) {
+		if (argc < 3) {
+			shell_error("target open: expected target open SPEC [KEY=VALUE...]");
+			return -EINVAL;
+		}
+		if (sh->t) { /* the old machine's owned units go back first */
+			int rc = smmu_target_release_all(sh->t);
+			if (rc)
+				return shell_lib_error("target open", "releasing the current target", rc);
+			smmu_target_close(sh->t);
+			smmu_release_on_exit(NULL);
+			sh->t = NULL;
+		}
+		static char spec[64];
+		static const char *opts[32];
+		snprintf(spec, sizeof(spec), "%s", argv[2]);
+		sh->target_spec = spec;
+		sh->nopts = 0;
+		for (int i = 3; i < argc && sh->nopts < 32; i++)
+			opts[sh->nopts++] = strdup(argv[i]); /* live as long as the target may reopen */
+		sh->opts = opts;
+		sh->unit = 0;
+		return shell_target(sh) ? 0 : -ENODEV;
+	}
+	if (strcmp(sub, "info")) {
+		shell_error("target: unknown subcommand '%s' (info, list, open)", sub);
+		return -EINVAL;
+	}
+	if (shell_nargs(sh, argc, argv, 0, 1))
+		return -EINVAL;
+	struct smmu_target *t = shell_target(sh);
+	uint64_t base = 0, size = 0;
+	if (!t)
+		return -ENODEV;
+	smmu_target_table_region(t, &base, &size);
+	if (sh->json) {
+		shell_json_begin(sh);
+		smmu_json_kstr(&sh->j, "target", smmu_target_spec(t));
+		smmu_json_kstr(&sh->j, "description", smmu_target_describe(t));
+		smmu_json_ku64(&sh->j, "units", smmu_unit_count(t));
+		smmu_json_ku64(&sh->j, "devices", smmu_device_count(t));
+		smmu_json_key(&sh->j, "table_region");
+		smmu_json_obj_begin(&sh->j);
+		smmu_json_khex(&sh->j, "base", base);
+		smmu_json_khex(&sh->j, "size", size);
+		smmu_json_obj_end(&sh->j);
+		shell_json_end(sh);
+		return 0;
+	}
+	fprintf(sh->out, "target %s: %s\n  units %zu, devices %zu\n  table region 0x%" PRIx64 "-0x%" PRIx64
+		" (%" PRIu64 " KiB, reserved for smmush's own tables)\n",
+		smmu_target_spec(t), smmu_target_describe(t), smmu_unit_count(t), smmu_device_count(t), base,
+		base + size - (size != 0), size >> 10);
+	return 0;
+}
+
+/* Whether translation is on: SMMUv3 CR0.SMMUEN, VT-d GSTS.TES. */
+static int translating(struct shell *sh, struct smmu_unit *u, bool *on)
+{
+	struct smmu_unit_info ui;
+	uint64_t v;
+	int rc;
+
+	smmu_unit_info(u, &ui);
+	rc = smmu_mmio_read(sh->t, ui.base + (ui.arch == SMMU_ARCH_VTD ? 0x1c : 0x20), 4, &v);
+	*on = ui.arch == SMMU_ARCH_VTD ? v >> 31 & 1 : v & 1;
+	return rc;
+}
+
+static int cmd_units(struct shell *sh, int argc, char **argv)
+{
+	struct smmu_target *t = sh->t;
+	struct smmu_unit_info ui;
+
+	if (shell_nargs(sh, argc, argv, 0, 0))
+		return -EINVAL;
+	if (sh->json)
+		smmu_json_arr_begin(&sh->j);
+	for (size_t i = 0; i < smmu_unit_count(t); i++) {
+		struct smmu_unit *u = smmu_unit_at(t, i);
+		bool on = false;
+		int rc = translating(sh, u, &on);
+		if (rc)
+			return shell_lib_error("units", "reading the unit", rc);
+		smmu_unit_info(u, &ui);
+		if (sh->json) {
+			smmu_json_obj_begin(&sh->j);
+			smmu_json_ku64(&sh->j, "index", ui.index);
+			smmu_json_kstr(&sh->j, "name", ui.name);
+			smmu_json_kstr(&sh->j, "arch", arch_name(ui.arch));
+			smmu_json_khex(&sh->j, "base", ui.base);
+			smmu_json_kstr(&sh->j, "source", ui.source);
+			smmu_json_kbool(&sh->j, "owned", smmu_unit_owned(u));
+			smmu_json_kbool(&sh->j, "translating", on);
+			smmu_json_kbool(&sh->j, "selected", i == sh->unit);
+			smmu_json_obj_end(&sh->j);
+			continue;
+		}
+		fprintf(sh->out, "%c%zu  %-22s %-6s from %-5s %s, translation %s\n", i == sh->unit ? '*' : ' ',
+			i, ui.name, arch_name(ui.arch), ui.source, smmu_unit_owned(u) ? "owned" : "not owned",
+			on ? "on" : "off");
+	}
+	if (sh->json) {
+		smmu_json_arr_end(&sh->j);
+		smmu_json_done(&sh->j);
+	} else if (!smmu_unit_count(t)) {
+		fprintf(sh->out, "no units: firmware named none ('unit add smmuv3|vtd ADDR' adds one)\n");
+	}
+	return 0;
+}
+
+static int cmd_unit(struct shell *sh, int argc, char **argv)
+{
+	uint64_t v;
+	int rc;
+
+	if (argc > 1 && !strcmp(argv[1], "add")) {
+		struct smmu_unit *u;
+		enum smmu_arch arch;
+		if (argc != 4) {
+			shell_error("unit add: expected unit add smmuv3|vtd ADDR");
+			return -EINVAL;
+		}
+		if (!strcmp(argv[2], "smmuv3"))
+			arch = SMMU_ARCH_SMMUV3;
+		else if (!strcmp(argv[2], "vtd"))
+			arch = SMMU_ARCH_VTD;
+		else {
+			shell_error("unit add: unknown architecture '%s' (smmuv3, vtd)", argv[2]);
+			return -EINVAL;
+		}
+		if (shell_parse_u64("unit add", argv[3], &v))
+			return -EINVAL;
+		if ((rc = smmu_unit_add(sh->t, arch, v, &u)))
+			return shell_lib_error("unit add", argv[3], rc);
+		return 0;
+	}
+	if (shell_nargs(sh, argc, argv, 1, 1) || shell_parse_u64("unit", argv[1], &v))
+		return -EINVAL;
+	if (v >= smmu_unit_count(sh->t)) {
+		shell_error("unit: no unit %s (the target has %zu)", argv[1], smmu_unit_count(sh->t));
+		return -ENOENT;
+	}
+	sh->unit = v;
+	return 0;
+}
+
+/* --- registers --------------------------------------------------------------------- */
+
+static const char *arch_prefix(struct smmu_unit *u)
+{
+	struct smmu_unit_info ui;
+
+	smmu_unit_info(u, &ui);
+	return ui.arch == SMMU_ARCH_VTD ? "vtd." : "smmuv3.";
+}
+
+/* A register descriptor of the unit's architecture by name ("cr0", "smmuv3.cr0"). */
+static const struct smmu_desc *find_reg(struct smmu_unit *u, const char *cmd, const char *name)
+{
+	const char *prefix = arch_prefix(u);
+	char full[64];
+	const struct smmu_desc *d;
+
+	snprintf(full, sizeof(full), "%s%s", strncasecmp(name, prefix, strlen(prefix)) ? prefix : "", name);
+	for (size_t i = 0; i < smmu_decoder_count(); i++) {
+		d = smmu_decoder_at(i);
+		if ((d->flags & SMMU_D_REGISTER) && !strcasecmp(d->kind, full))
+			return d;
+	}
+	shell_error("%s: no %sregister '%s'", cmd, prefix, name);
+	return NULL;
+}
+
+/* Dynamic registers' places come from the capability registers. */
+static int reg_offsets(struct shell *sh, struct smmu_unit *u, const struct smmu_desc *d, uint32_t *off,
+		       unsigned *count)
+{
+	struct smmu_unit_info ui;
+	uint64_t cap = 0, ecap = 0;
+	int rc;
+
+	*off = d->offset;
+	*count = 1;
+	if (!(d->flags & SMMU_D_DYNAMIC))
+		return 0;
+	smmu_unit_info(u, &ui);
+	if ((rc = smmu_mmio_read(sh->t, ui.base + 0x08, 8, &cap)) ||
+	    (rc = smmu_mmio_read(sh->t, ui.base + 0x10, 8, &ecap)))
+		return rc;
+	if (!strcmp(d->kind, "vtd.frcd")) {
+		*off = ((cap >> 24) & 0x3ff) * 16;
+		*count = ((cap >> 40) & 0xff) + 1;
+	} else {
+		*off = ((ecap >> 8) & 0x3ff) * 16 + (!strcmp(d->kind, "vtd.iotlb") ? 8 : 0);
+	}
+	return 0;
+}
+
+static int show_reg(struct shell *sh, struct smmu_unit *u, const struct smmu_desc *d, unsigned flags)
+{
+	struct smmu_unit_info ui;
+	uint32_t off;
+	unsigned count;
+	int rc;
+
+	smmu_unit_info(u, &ui);
+	if ((rc = reg_offsets(sh, u, d, &off, &count)))
+		return rc;
+	for (unsigned i = 0; i < count; i++) {
+		uint64_t words[2] = { 0, 0 };
+		unsigned wbytes = d->width / 8;
+		for (unsigned w = 0; w < d->nwords; w++)
+			if ((rc = smmu_mmio_read(sh->t, ui.base + off + i * d->nwords * wbytes + w * wbytes,
+						 wbytes, &words[w])))
+				return rc;
+		if (count > 1 && !sh->json)
+			fprintf(sh->out, "[%u] @0x%05x ", i, off + i * d->nwords * wbytes);
+		shell_render(sh, d->kind, words, flags);
+	}
+	return 0;
+}
+
+static int cmd_regs(struct shell *sh, int argc, char **argv)
+{
+	struct smmu_unit *u = shell_unit(sh);
+	const char *prefix;
+	unsigned flags = 0;
+	int i = 1, rc;
+
+	if (!u)
+		return -ENODEV;
+	if (argc > 1 && !strcmp(argv[1], "-v"))
+		flags = SMMU_R_VERBOSE, i++;
+	if (argc - i > 1) {
+		shell_error("regs: too many arguments: expected regs [-v] [NAME]");
+		return -EINVAL;
+	}
+	if (sh->json)
+		smmu_json_arr_begin(&sh->j);
+	if (argc - i == 1) {
+		const struct smmu_desc *d = find_reg(u, "regs", argv[i]);
+		if (!d)
+			return -ENOENT;
+		rc = show_reg(sh, u, d, flags);
+	} else {
+		prefix = arch_prefix(u);
+		rc = 0;
+		for (size_t k = 0; k < smmu_decoder_count() && !rc; k++) {
+			const struct smmu_desc *d = smmu_decoder_at(k);
+			if ((d->flags & SMMU_D_REGISTER) && !strncmp(d->kind, prefix, strlen(prefix)))
+				rc = show_reg(sh, u, d, flags);
+		}
+	}
+	if (sh->json) {
+		smmu_json_arr_end(&sh->j);
+		smmu_json_done(&sh->j);
+	}
+	return rc ? shell_lib_error("regs", "reading registers", rc) : 0;
+}
+
+static int cmd_reg(struct shell *sh, int argc, char **argv)
+{
+	struct smmu_unit *u = shell_unit(sh);
+	struct smmu_unit_info ui;
+	uint64_t v;
+	uint32_t off;
+	unsigned count;
+	int rc;
+
+	if (!u)
+		return -ENODEV;
+	if (argc < 2 || strcmp(argv[1], "write")) {
+		shell_error("reg: expected reg write NAME VALUE");
+		return -EINVAL;
+	}
+	if (argc != 4) {
+		shell_error("reg write: expected reg write NAME VALUE");
+		return -EINVAL;
+	}
+	const struct smmu_desc *d = find_reg(u, "reg write", argv[2]);
+	if (!d)
+		return -ENOENT;
+	if (shell_parse_u64("reg write", argv[3], &v))
+		return -EINVAL;
+	if (d->nwords != 1) {
+		shell_error("reg write: %s is %u words wide; write it with 'w' at its address", d->kind, d->nwords);
+		return -EINVAL;
+	}
+	if (d->width < 64 && v >> d->width) {
+		shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v, d->width, d->name);
+		return -ERANGE;
+	}
+	bool writable = false;
+	for (const struct smmu_field *f = d->fields; f->name; f++)
+		writable |= f->access != SMMU_A_RO && f->access != SMMU_A_RSVD;
+	if (!writable) {
+		shell_error("reg write: %s is read-only", d->name);
+		return -EPERM;
+	}
+	smmu_unit_info(u, &ui);
+	if ((rc = reg_offsets(sh, u, d, &off, &count)))
+		return shell_lib_error("reg write", d->name, rc);
+	if ((rc = smmu_mmio_write(sh->t, ui.base + off, d->width / 8, v)))
+		return shell_lib_error("reg write", d->name, rc);
+	return 0;
+}
+
+static int cmd_devices(struct shell *sh, int argc, char **argv)
+{
+	struct smmu_target *t = sh->t;
+	struct smmu_device_info di;
+
+	if (shell_nargs(sh, argc, argv, 0, 0))
+		return -EINVAL;
+	if (sh->json)
+		smmu_json_arr_begin(&sh->j);
+	for (size_t i = 0; i < smmu_device_count(t); i++) {
+		struct smmu_device *d = smmu_device_at(t, i);
+		struct smmu_domain *dom = smmu_device_domain(d);
+		struct smmu_unit_info ui = { .name = "-" };
+		smmu_device_info(d, &di);
+		if (di.unit)
+			smmu_unit_info(di.unit, &ui);
+		if (sh->json) {
+			smmu_json_obj_begin(&sh->j);
+			smmu_json_kstr(&sh->j, "addr", di.addr);
+			smmu_json_kstr(&sh->j, "bus", di.bus == SMMU_BUS_PCI ? "pci" : "platform");
+			smmu_json_kstr(&sh->j, "name", di.name);
+			if (di.bus == SMMU_BUS_PCI) {
+				smmu_json_khex(&sh->j, "vendor", di.vendor);
+				smmu_json_khex(&sh->j, "device", di.device);
+			} else {
+				smmu_json_khex(&sh->j, "mmio_base", di.mmio_base);
+				smmu_json_khex(&sh->j, "mmio_size", di.mmio_size);
+			}
+			smmu_json_key(&sh->j, "unit");
+			if (di.unit)
+				smmu_json_u64(&sh->j, ui.index);
+			else
+				smmu_json_null(&sh->j);
+			smmu_json_khex(&sh->j, "sid", di.sid);
+			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
+			smmu_json_kbool(&sh->j, "dma_engine", di.dma_engine);
+			smmu_json_obj_end(&sh->j);
+			continue;
+		}
+		if (!i)
+			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", "DEVICE", "UNIT", "SID", "DOMAIN", "DMA", "NAME");
+		char unit[8] = "-", sid[12] = "-";
+		if (di.unit) {
+			snprintf(unit, sizeof(unit), "%u", ui.index);
+			snprintf(sid, sizeof(sid), "0x%x", di.sid);
+		}
+		if (di.bus == SMMU_BUS_PCI)
+			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s [%04x:%04x] %s\n", di.addr, unit, sid,
+				dom ? smmu_domain_name(dom) : "-", di.dma_engine ? "yes" : "-", di.vendor, di.device,
+				di.name);
+		else
+			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
+				dom ? smmu_domain_name(dom) : "-", di.dma_engine ? "yes" : "-", di.name);
+	}
+	if (sh->json) {
+		smmu_json_arr_end(&sh->j);
+		smmu_json_done(&sh->j);
+	}
+	return 0;
+}
+
+const struct shell_cmd shell_cmds_target[] = {
+	{ "target", "[info | list | open SPEC [KEY=VALUE...]]", "show, list or open the target machine",
+	  0, cmd_target, COMPLETE_WORDS, "info list open" },
+	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
+	{ "unit", "N | add smmuv3|vtd ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
+	  cmd_unit, COMPLETE_WORDS, "add" },
+	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
+	  COMPLETE_REGISTER },
+	{ "reg", "write NAME VALUE", "write a register of the selected unit", CMD_TARGET | CMD_WRITES_HW,
+	  cmd_reg, COMPLETE_WORDS, "write" },
+	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
+	  cmd_devices },
+	{ .name = NULL },
+};

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers every command uses: errors, numbers, the target, devices, guards, output. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoders/decode.h"
+#include "shell.h"
+
+volatile sig_atomic_t shell_interrupted;
+
+void shell_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("smmush: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int shell_lib_error(const char *cmd, const char *what, int rc)
+{
+	shell_error("%s: %s: %s", cmd, what, smmu_strerror(rc));
+	return rc < 0 ? rc : -rc;
+}
+
+int shell_parse_u64(const char *what, const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ') {
+		shell_error("%s: '%s' is not a number", what, s);
+		return -EINVAL;
+	}
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (errno == ERANGE) {
+		shell_error("%s: '%s' does not fit in 64 bits", what, s);
+		return -ERANGE;
+	}
+	if (*end) {
+		shell_error("%s: '%s' is not a number", what, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int shell_parse_size(const char *what, const char *s, uint64_t *out)
+{
+	char buf[64];
+	size_t n = strlen(s);
+	unsigned shift = 0;
+
+	if (n && n < sizeof(buf)) {
+		switch (s[n - 1]) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		}
+	}
+	memcpy(buf, s, n + 1 < sizeof(buf) ? n + 1 : sizeof(buf));
+	buf[sizeof(buf) - 1] = '\0';
+	if (shift)
+		buf[n - 1] = '\0';
+	if (shell_parse_u64(what, buf, out))
+		return -EINVAL;
+	if (shift && *out > UINT64_MAX >> shift) {
+		shell_error("%s: '%s' does not fit in 64 bits", what, s);
+		return -ERANGE;
+	}
+	*out <<= shift;
+	return 0;
+}
+
+int shell_parse_perms(const char *what, const char *s, unsigned *out)
+{
+	*out = 0;
+	for (const char *p = s; *p; p++) {
+		unsigned bit = *p == 'r' || *p == 'R' ? SMMU_PROT_R : *p == 'w' || *p == 'W' ? SMMU_PROT_W
+			     : *p == 'x' || *p == 'X' ? SMMU_PROT_X : *p == 'p' || *p == 'P' ? SMMU_PROT_PRIV : 0;
+		if (!bit || (*out & bit)) {
+			shell_error("%s: permissions '%s' are not a combination of r, w, x and p", what, s);
+			return -EINVAL;
+		}
+		*out |= bit;
+	}
+	if (!(*out & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X))) {
+		shell_error("%s: permissions '%s' allow nothing (use r, w or x)", what, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max)
+{
+	const struct shell_cmd *c;
+
+	(void)sh;
+	if (argc - 1 >= min && argc - 1 <= max)
+		return 0;
+	for (size_t i = 0; (c = shell_cmd_at(i)); i++)
+		if (!strcmp(c->name, argv[0]))
+			break;
+	shell_error("%s: %s arguments: expected %s %s", argv[0], argc - 1 < min ? "missing" : "too many",
+		    argv[0], c ? c->args : "");
+	return -EINVAL;
+}
+
+struct smmu_target *shell_target(struct shell *sh)
+{
+	char err[256] = "";
+	int rc;
+
+	if (sh->t)
+		return sh->t;
+	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {
+		shell_error("target %s: %s", sh->target_spec, err[0] ? err : smmu_strerror(rc));
+		sh->t = NULL;
+		return NULL;
+	}
+	if ((rc = smmu_discover(sh->t, err, sizeof(err)))) {
+		shell_error("target %s: discovery: %s", sh->target_spec, err[0] ? err : smmu_strerror(rc));
+		smmu_target_close(sh->t);
+		sh->t = NULL;
+		return NULL;
+	}
+	/* owned units go back on exit and on SIGTERM/SIGHUP (SIGINT is the
+	 * shell's own: it stops a command, not the shell) */
+	smmu_release_on_exit(sh->t);
+	shell_signals();
+	return sh->t;
+}
+
+struct smmu_unit *shell_unit(struct shell *sh)
+{
+	struct smmu_target *t = shell_target(sh);
+
+	if (!t)
+		return NULL;
+	if (!smmu_unit_count(t)) {
+		shell_error("target %s has no IOMMU unit (firmware named none; 'unit add' adds one)",
+			    smmu_target_spec(t));
+		return NULL;
+	}
+	if (sh->unit >= smmu_unit_count(t))
+		sh->unit = 0;
+	return smmu_unit_at(t, sh->unit);
+}
+
+struct smmu_device *shell_device(struct shell *sh, const char *cmd, const char *name)
+{
+	struct smmu_target *t = shell_target(sh);
+	struct smmu_device *d;
+
+	if (!t)
+		return NULL;
+	if (!(d = smmu_device_find(t, name)))
+		shell_error("%s: no device '%s' ('devices' lists them)", cmd, name);
+	return d;
+}
+
+struct smmu_domain *shell_domain(struct shell *sh, const char *cmd, const char *name)
+{
+	struct smmu_target *t = shell_target(sh);
+	struct smmu_domain *dom;
+
+	if (!t)
+		return NULL;
+	if (!(dom = smmu_domain_find(t, name)))
+		shell_error("%s: no domain '%s' ('domain list' lists them)", cmd, name);
+	return dom;
+}
+
+int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u)
+{
+	struct smmu_unit_info ui;
+
+	if (sh->write_ok || smmu_unit_owned(u))
+		return 0;
+	smmu_unit_info(u, &ui);
+	shell_error("%s: refusing to write hardware: %s is not owned (use 'own', or --write)", cmd, ui.name);
+	return -SMMU_E_NOTOWNED;
+}
+
+void shell_render(struct shell *sh, const char *kind, const uint64_t *words, unsigned flags)
+{
+	const struct smmu_desc *d;
+
+	if (smmu_decoder_find(kind, &d, NULL)) {
+		shell_error("internal: no decoder '%s'", kind);
+		return;
+	}
+	if (sh->json)
+		smmu_render_json(&sh->j, d, words);
+	else
+		smmu_render_text(sh->out, d, words, flags);
+}
+
+void shell_json_begin(struct shell *sh)
+{
+	smmu_json_obj_begin(&sh->j);
+}
+
+void shell_json_end(struct shell *sh)
+{
+	smmu_json_obj_end(&sh->j);
+	smmu_json_done(&sh->j);
+}
