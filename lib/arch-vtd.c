@@ -323,7 +323,9 @@ static int drain(struct smmu_unit *u)
 		if ((rc = reg_write32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32))))
 			return rc;
 	}
-	return 0;
+	/* Writing FSTS (no bit set: nothing is cleared) is what makes QEMU
+	 * 7.2 drop FECTL.IP; the specification clears it on its own. */
+	return reg_write32(u, VTD_FSTS, 0);
 }
 
 int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)

@@ -52,5 +52,10 @@ struct smmu_backend_ops {
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;
+extern const struct smmu_backend_ops smmu_backend_qemu;
+
+/* qtest commands sent so far by a qemu backend's priv (0 for any other
+ * backend): the benchmarks count round trips per map, walk and fault. */
+uint64_t smmu_qemu_roundtrips(void *priv);
 
 #endif

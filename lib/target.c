@@ -15,6 +15,7 @@ const struct smmu_backend_param *smmu_backend_sim_params(void);
 /* The explicit list of backends: no linker tricks. */
 static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_sim,
+	&smmu_backend_qemu,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 

@@ -15,7 +15,7 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "evtq", "19", "SMMUv3 IDR1.EVENTQS: log2 of the largest event queue (0-19)" },
 	{ "cmdq", "19", "SMMUv3 IDR1.CMDQS: log2 of the largest command queue (1-19)" },
 	{ "stage2", "on", "SMMUv3: advertise stage 2 (and nesting) in IDR0.S2P" },
-	{ "nfr", "1", "VT-d: number of fault recording registers (1-256)" },
+	{ "nfr", "8", "VT-d: number of fault recording registers (1-256)" },
 	{ "aw", "39", "VT-d: host address width in bits (39, 48 or 57)" },
 	{ "scalable", "off", "VT-d: advertise scalable mode (ECAP.SMTS)" },
 	{ NULL, NULL, NULL },
@@ -31,7 +31,7 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 	p->evtq_log2 = 19;
 	p->cmdq_log2 = 19;
 	p->stage2 = true;
-	p->nfr = 1;
+	p->nfr = 8;
 	p->vtd_aw = 39;
 	p->scalable = false;
 }

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* The sim backend: the built-in platform model (backends/sim) behind the ops table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sim/sim.h"
+#include "lib/backend.h"
+
+/* The model declares its parameters once; the backend table is built from
+ * them at first use so the two lists cannot differ. */
+static struct smmu_backend_param sim_params[32];
+
+static const struct smmu_backend_param *params(void)
+{
+	if (!sim_params[0].name) {
+		size_t i = 0;
+		for (; sim_param_descs[i].name && i < sizeof(sim_params) / sizeof(sim_params[0]) - 1; i++)
+			sim_params[i] = (struct smmu_backend_param){ sim_param_descs[i].name,
+								     sim_param_descs[i].def,
+								     sim_param_descs[i].help };
+	}
+	return sim_params;
+}
+
+struct sim_be {
+	struct sim_machine *m;
+	char desc[160];
+};
+
+static int be_open(const char *variant, const char *const *opts, size_t nopts, void **priv,
+		   char *err, size_t errlen)
+{
+	struct sim_params p;
+	enum sim_platform plat;
+	struct sim_be *be;
+	int rc;
+
+	if (!variant || !strcmp(variant, "virt"))
+		plat = SIM_VIRT;
+	else if (!strcmp(variant, "q35"))
+		plat = SIM_Q35;
+	else {
+		snprintf(err, errlen, "sim has no platform '%s' (virt, q35)", variant);
+		return -ENOENT;
+	}
+	sim_params_default(&p, plat);
+	for (size_t i = 0; i < nopts; i++) {
+		char key[64];
+		const char *eq = strchr(opts[i], '=');
+		size_t klen = eq ? (size_t)(eq - opts[i]) : 0;
+		if (!eq || klen >= sizeof(key)) {
+			snprintf(err, errlen, "option '%s' is not key=value", opts[i]);
+			return -EINVAL;
+		}
+		memcpy(key, opts[i], klen);
+		key[klen] = '\0';
+		rc = sim_params_set(&p, key, eq + 1);
+		if (rc) {
+			snprintf(err, errlen, rc == -ENOENT ? "sim has no parameter '%s'"
+							    : "sim: bad value for '%s'",
+				 key);
+			return rc;
+		}
+	}
+	be = calloc(1, sizeof(*be));
+	if (!be)
+		return -ENOMEM;
+	rc = sim_machine_create(&p, &be->m);
+	if (rc) {
+		snprintf(err, errlen, "sim: cannot build the %s machine: %s",
+			 plat == SIM_Q35 ? "q35" : "virt", strerror(-rc));
+		free(be);
+		return rc;
+	}
+	snprintf(be->desc, sizeof(be->desc), "built-in %s model, %llu MiB RAM, %u test devices",
+		 plat == SIM_Q35 ? "q35 (VT-d)" : "virt (SMMUv3)",
+		 (unsigned long long)(p.ram_size >> 20), p.ndevs);
+	*priv = be;
+	return 0;
+}
+
+static void be_close(void *priv)
+{
+	struct sim_be *be = priv;
+
+	sim_machine_destroy(be->m);
+	free(be);
+}
+
+#define M(priv) (((struct sim_be *)(priv))->m)
+
+static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
+{
+	return sim_mem_read(M(priv), pa, buf, len);
+}
+
+static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
+{
+	return sim_mem_write(M(priv), pa, buf, len);
+}
+
+static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
+{
+	return sim_mmio_read(M(priv), addr, size, val);
+}
+
+static int be_mmio_write(void *priv, uint64_t addr, unsigned size, uint64_t val)
+{
+	return sim_mmio_write(M(priv), addr, size, val);
+}
+
+static int be_pci_read(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
+{
+	return sim_pci_cfg_read(M(priv), bdf, off, size, val);
+}
+
+static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t val)
+{
+	return sim_pci_cfg_write(M(priv), bdf, off, size, val);
+}
+
+static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
+{
+	const void *src;
+	int rc = sim_fw_table(M(priv), name, &src, len);
+
+	if (rc)
+		return rc;
+	*data = malloc(*len ? *len : 1);
+	if (!*data)
+		return -ENOMEM;
+	memcpy(*data, src, *len);
+	return 0;
+}
+
+static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	*base = l.table_base;
+	*size = l.table_size;
+	return l.table_size ? 0 : -ENOSPC;
+}
+
+static uint64_t be_now(void *priv)
+{
+	return sim_now_ns(M(priv));
+}
+
+static int be_sleep(void *priv, uint64_t ns)
+{
+	sim_advance_ns(M(priv), ns);
+	return 0;
+}
+
+static const char *be_describe(void *priv)
+{
+	return ((struct sim_be *)priv)->desc;
+}
+
+const struct smmu_backend_ops smmu_backend_sim = {
+	.name = "sim",
+	.help = "the built-in platform model: an SMMUv3 machine (virt) or a VT-d machine (q35)",
+	.variants = "virt|q35",
+	.open = be_open,
+	.close = be_close,
+	.mem_read = be_mem_read,
+	.mem_write = be_mem_write,
+	.mmio_read = be_mmio_read,
+	.mmio_write = be_mmio_write,
+	.pci_read = be_pci_read,
+	.pci_write = be_pci_write,
+	.fw_table = be_fw_table,
+	.table_region = be_table_region,
+	.now_ns = be_now,
+	.sleep_ns = be_sleep,
+	.describe = be_describe,
+};
+
+/* Called by target.c before listing parameters. */
+const struct smmu_backend_param *smmu_backend_sim_params(void);
+const struct smmu_backend_param *smmu_backend_sim_params(void)
+{
+	return params();
+}
