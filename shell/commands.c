@@ -50,10 +50,24 @@ const struct shell_cmd *shell_cmd_find(const char *name)
 int shell_run(struct shell *sh, int argc, char **argv)
 {
 	const struct shell_cmd *c;
+	char *slash;
 	int rc;
 
 	if (argc == 0)
 		return 0;
+	/* gdb-style "x/8xg ADDR": the format after '/' becomes its own word */
+	if ((slash = strchr(argv[0], '/')) && slash != argv[0]) {
+		char **split = calloc(argc + 2, sizeof(*split)), name[32];
+		if (!split)
+			return -ENOMEM;
+		snprintf(name, sizeof(name), "%.*s", (int)(slash - argv[0]), argv[0]);
+		split[0] = name;
+		split[1] = slash;
+		memcpy(split + 2, argv + 1, (argc - 1) * sizeof(*argv));
+		rc = shell_run(sh, argc + 1, split);
+		free(split);
+		return rc;
+	}
 	c = shell_cmd_find(argv[0]);
 	if (!c)
 		return -EINVAL;
