@@ -1183,7 +1183,7 @@ static const char *be_describe(void *priv)
 	return be->desc;
 }
 
-uint64_t smmu_qemu_roundtrips(void *priv)
+static uint64_t qemu_roundtrips(void *priv)
 {
 	struct qemu_be *be = priv;
 
@@ -1208,4 +1208,5 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.roundtrips = qemu_roundtrips,
 };

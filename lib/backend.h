@@ -49,6 +49,7 @@ struct smmu_backend_ops {
 	uint64_t (*now_ns)(void *priv);        /* the machine's clock */
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
+	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;
@@ -56,6 +57,5 @@ extern const struct smmu_backend_ops smmu_backend_qemu;
 
 /* qtest commands sent so far by a qemu backend's priv (0 for any other
  * backend): the benchmarks count round trips per map, walk and fault. */
-uint64_t smmu_qemu_roundtrips(void *priv);
 
 #endif

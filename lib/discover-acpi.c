@@ -38,12 +38,15 @@ static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *e
 			continue;
 		for (uint32_t m = 0; m < n->mapping_count && !rc; m++) {
 			const struct smmu_acpi_iort_mapping *map = &n->mappings[m];
+			/* a mapping to no node is a firmware bug the parser tolerates */
+			if (map->output_node == SMMU_ACPI_IORT_NO_NODE)
+				continue;
 			const struct smmu_acpi_iort_node *out = &iort->nodes[map->output_node];
 			if (out->type != SMMU_ACPI_IORT_SMMUV3)
 				continue;
-			/* id_count is "number of IDs minus one" */
-			rc = add_map(t, map->input_base, map->id_count + 1, map->output_base,
-				     out->smmuv3.base);
+			/* id_count is "number of IDs minus one"; all 2^32 IDs saturate */
+			uint32_t count = map->id_count == UINT32_MAX ? UINT32_MAX : map->id_count + 1;
+			rc = add_map(t, map->input_base, count, map->output_base, out->smmuv3.base);
 		}
 	}
 	if (rc == -ENOSPC)

@@ -170,7 +170,8 @@ int smmu_device_detach(struct smmu_device *d)
 static unsigned pgt_prot(unsigned prot)
 {
 	return (prot & SMMU_PROT_R ? SMMU_PGT_R : 0) | (prot & SMMU_PROT_W ? SMMU_PGT_W : 0) |
-	       (prot & SMMU_PROT_X ? SMMU_PGT_X : 0) | (prot & SMMU_PROT_PRIV ? SMMU_PGT_PRIV : 0);
+	       (prot & SMMU_PROT_X ? SMMU_PGT_X : 0) | (prot & SMMU_PROT_PRIV ? SMMU_PGT_PRIV : 0) |
+	       (prot & SMMU_MAP_PAGES ? SMMU_PGT_PAGES : 0);
 }
 
 /* A domain without a device yet binds to the target's only unit. */

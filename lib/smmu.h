@@ -43,6 +43,8 @@ const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
 const char *smmu_target_describe(const struct smmu_target *t);
 int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
 uint64_t smmu_target_now_ns(struct smmu_target *t);
+/* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
+uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
 /* Backends and their parameters, for --target-help. */
 struct smmu_backend_info {
@@ -147,6 +149,7 @@ enum smmu_prot {
 	SMMU_PROT_W = 1 << 1,
 	SMMU_PROT_X = 1 << 2,
 	SMMU_PROT_PRIV = 1 << 3, /* privileged accesses only */
+	SMMU_MAP_PAGES = 1 << 8, /* map: the smallest pages only, no blocks */
 };
 struct smmu_domain;
 

@@ -156,6 +156,11 @@ const char *smmu_target_describe(const struct smmu_target *t)
 	return t->ops->describe ? t->ops->describe(t->priv) : t->ops->help;
 }
 
+uint64_t smmu_target_roundtrips(struct smmu_target *t)
+{
+	return t->ops->roundtrips ? t->ops->roundtrips(t->priv) : 0;
+}
+
 int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size)
 {
 	return t->ops->table_region ? t->ops->table_region(t->priv, base, size) : -ENOTSUP;

@@ -19,7 +19,7 @@
 [0010]                           Reserved : 00 00 00 00 00 00 00 00 00 00
 
 [0002]                      Subtable Type : 0000 [Hardware Unit Definition]
-[0002]                             Length : 0000
+[0002]                             Length : 003A
 
 [0001]                              Flags : 00
 [0001]                           Reserved : 00
@@ -63,7 +63,7 @@
 [0002]                           PCI Path : 15,00
 
 [0002]                      Subtable Type : 0000 [Hardware Unit Definition]
-[0002]                             Length : 0000
+[0002]                             Length : 0018
 
 [0001]                              Flags : 01
 [0001]                           Reserved : 00
@@ -78,7 +78,7 @@
 [0002]                           PCI Path : 1F,00
 
 [0002]                      Subtable Type : 0001 [Reserved Memory Region]
-[0002]                             Length : 0000
+[0002]                             Length : 0028
 
 [0002]                           Reserved : 0000
 [0002]                 PCI Segment Number : 0000
@@ -100,21 +100,21 @@
 [0002]                           PCI Path : 1A,00
 
 [0002]                      Subtable Type : 0002 [Root Port ATS Capability]
-[0002]                             Length : 0000
+[0002]                             Length : 0008
 
 [0001]                              Flags : 01
 [0001]                           Reserved : 00
 [0002]                 PCI Segment Number : 0001
 
 [0002]                      Subtable Type : 0003 [Remapping Hardware Static Affinity]
-[0002]                             Length : 0000
+[0002]                             Length : 0014
 
 [0004]                           Reserved : 00000000
 [0008]                       Base Address : 00000000FED91000
 [0004]                   Proximity Domain : 00000001
 
 [0002]                      Subtable Type : 0004 [ACPI Namespace Device Declaration]
-[0002]                             Length : 0000
+[0002]                             Length : 0017
 
 [0003]                           Reserved : 000000
 [0001]                      Device Number : 01
