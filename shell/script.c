@@ -127,17 +127,27 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name)
 		cmd[cmdlen] = '\0';
 		if (cont)
 			continue;
+		/* errors name the script line (the innermost one, when scripts nest) */
+		char where[256];
+		const char *outer = shell_where;
+		snprintf(where, sizeof(where), "%s:%u", name, first);
+		shell_where = where;
 		rc = shell_run_line(sh, cmd);
+		shell_where = outer;
 		free(cmd);
 		cmd = NULL;
 		cmdlen = 0;
-		if (rc < 0)
-			shell_error("%s:%u: stopped at the failing command", name, first);
 		if (rc)
 			break;
 	}
-	if (!rc && cmd) /* a file ending in a continuation line */
+	if (!rc && cmd) { /* a file ending in a continuation line */
+		char where[256];
+		const char *outer = shell_where;
+		snprintf(where, sizeof(where), "%s:%u", name, first);
+		shell_where = where;
 		rc = shell_run_line(sh, cmd);
+		shell_where = outer;
+	}
 	free(cmd);
 	free(line);
 	return rc;

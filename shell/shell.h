@@ -85,7 +85,9 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name);
 
 /* --- helpers for commands ----------------------------------------------------- */
 
-/* The one place user-facing errors are printed: "smmush: <message>" on stderr. */
+/* The one place user-facing errors are printed: "smmush: <message>" on stderr,
+ * with "FILE:LINE: " before the message while a script runs. */
+extern const char *shell_where;
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);

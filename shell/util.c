@@ -9,6 +9,7 @@
 #include "shell.h"
 
 volatile sig_atomic_t shell_interrupted;
+const char *shell_where;
 
 void shell_error(const char *fmt, ...)
 {
@@ -16,6 +17,8 @@ void shell_error(const char *fmt, ...)
 
 	fflush(stdout);
 	fputs("smmush: ", stderr);
+	if (shell_where)
+		fprintf(stderr, "%s: ", shell_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
