@@ -158,6 +158,10 @@ struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i)
 
 void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info)
 {
+	if (d->info.bus == SMMU_BUS_PCI && !d->name[0]) { /* the name is a cache */
+		struct smmu_device *w = (struct smmu_device *)d;
+		smmu_pci_name(w->name, sizeof(w->name), d->info.vendor, d->info.device);
+	}
 	*info = d->info;
 }
 

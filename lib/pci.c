@@ -2,7 +2,8 @@
 /*
  * PCI enumeration through the backend's configuration access, following
  * bridges from bus 0 (a full 256-bus sweep costs seconds over qtest), with
- * names from pci.ids through libpci.
+ * names from pci.ids through libpci (looked up when first asked for: parsing
+ * pci.ids costs more than the rest of a short smmush run).
  */
 #include <errno.h>
 #include <pci/pci.h>
@@ -28,7 +29,7 @@ static void pci_quiet(char *msg, ...)
 	(void)msg;
 }
 
-static void lookup_name(char *buf, size_t len, uint16_t vendor, uint16_t device)
+void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device)
 {
 	static struct pci_access *pacc;
 	char tmp[256];
@@ -96,7 +97,6 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 			d->info.dma_engine = d->info.vendor == TESTDEV_VENDOR &&
 					     d->info.device == TESTDEV_DEVICE;
 			snprintf(d->addr, sizeof(d->addr), "%02x:%02x.%x", bus, dev, fn);
-			lookup_name(d->name, sizeof(d->name), d->info.vendor, d->info.device);
 			if ((hdr & 0x7f) == 1) { /* a bridge: follow its secondary bus */
 				uint32_t sec;
 				if ((rc = rd(t, bdf, PCI_SECONDARY_BUS, 1, &sec)))

@@ -84,6 +84,8 @@ struct smmu_target {
 int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen);
 int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen);
 int smmu_pci_scan(struct smmu_target *t, char *err, size_t errlen);
+/* "Vendor Device" from pci.ids (libpci). */
+void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device);
 struct smmu_unit *smmu_unit_by_base(struct smmu_target *t, uint64_t base);
 int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, const char *source,
 		  struct smmu_unit **out);
