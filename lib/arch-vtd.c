@@ -19,6 +19,7 @@
 struct vtd_saved {
 	uint32_t gsts, fectl, fedata, feaddr, feuaddr;
 	uint64_t rtaddr, iqa, iqt;
+	uint64_t ccmd, iotlb; /* command registers keep the last command's fields */
 };
 
 struct vtd {
@@ -121,7 +122,8 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_read32(u, VTD_FECTL, &s->fectl)) || (rc = reg_read32(u, VTD_FEDATA, &s->fedata)) ||
 	    (rc = reg_read32(u, VTD_FEADDR, &s->feaddr)) ||
 	    (rc = reg_read32(u, VTD_FEUADDR, &s->feuaddr)) || (rc = reg_read64(u, VTD_IQA, &s->iqa)) ||
-	    (rc = reg_read64(u, VTD_IQT, &s->iqt)))
+	    (rc = reg_read64(u, VTD_IQT, &s->iqt)) || (rc = reg_read64(u, VTD_CCMD, &s->ccmd)) ||
+	    (rc = reg_read64(u, v->iro + 8, &s->iotlb)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Register-based invalidation is not allowed while queued invalidation
@@ -165,6 +167,10 @@ static int release(struct smmu_unit *u)
 		STEP(reg_write64(u, VTD_RTADDR, s->rtaddr));
 	STEP(inv_context_global(u));
 	STEP(inv_iotlb(u, 0));
+	/* the command registers as they were, without their go bits: writing
+	 * a command with ICC/IVT clear only stores it */
+	STEP(reg_write64(u, VTD_CCMD, s->ccmd & ~VTD_CCMD_ICC));
+	STEP(reg_write64(u, v->iro + 8, s->iotlb & ~VTD_IOTLB_IVT));
 	STEP(reg_write32(u, VTD_FEDATA, s->fedata));
 	STEP(reg_write32(u, VTD_FEADDR, s->feaddr));
 	STEP(reg_write32(u, VTD_FEUADDR, s->feuaddr));

@@ -3,7 +3,8 @@
 
 pty-drive.py SCRIPT.json -- COMMAND...
 SCRIPT is a list of steps: {"send": "text"} (\\t, \\x03, \\x04 as escapes),
-{"expect": "regex", "timeout": 5}, {"exit": CODE}.  Prints the screen text
+{"expect": "regex", "timeout": 5}, {"exit": CODE}, {"run": "shell command"}
+(run with $CHILD_PID set to the program's pid; a non-zero exit fails the step).  Prints the screen text
 on failure and exits 1 with one line naming the failed step.  HOME is
 the environment's (tests point it at a temporary directory)."""
 import json
@@ -11,6 +12,7 @@ import os
 import pty
 import re
 import select
+import subprocess
 import sys
 import time
 
@@ -53,6 +55,13 @@ def main():
         elif "expect" in st:
             if not read_until(st["expect"], st.get("timeout", 5)):
                 print(f"step {i}: expected /{st['expect']}/, screen: {buf[-400:]!r}", file=sys.stderr)
+                os.kill(pid, 9)
+                return 1
+        elif "run" in st:
+            env = dict(os.environ, CHILD_PID=str(pid))
+            r = subprocess.run(st["run"], shell=True, env=env)
+            if r.returncode:
+                print(f"step {i}: '{st['run']}' exited {r.returncode}", file=sys.stderr)
                 os.kill(pid, 9)
                 return 1
         elif "exit" in st:
