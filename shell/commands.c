@@ -83,6 +83,9 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	}
 	shell_interrupted = 0;
 	rc = c->run(sh, argc, argv);
+	/* each command's output is out before the next one runs: a script
+	 * killed part-way has printed everything it did */
+	fflush(sh->out);
 	return rc;
 }
 

@@ -108,8 +108,8 @@ int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max)
 	for (size_t i = 0; (c = shell_cmd_at(i)); i++)
 		if (!strcmp(c->name, argv[0]))
 			break;
-	shell_error("%s: %s arguments: expected %s %s", argv[0], argc - 1 < min ? "missing" : "too many",
-		    argv[0], c ? c->args : "");
+	shell_error("%s: %s arguments: expected %s%s%s", argv[0], argc - 1 < min ? "missing" : "too many",
+		    argv[0], c && *c->args ? " " : "", c ? c->args : "");
 	return -EINVAL;
 }
 
