@@ -120,8 +120,9 @@ static unsigned rights_of(const struct smmu_pgt *p, uint64_t pte)
 		r |= PGT_RP | PGT_RU;
 	if (pte & SL_W)
 		r |= PGT_WP | PGT_WU;
-	/* Without execute-request support the X bit is ignored: reads decide. */
-	if ((p->cfg.flags & SMMU_PGT_CFG_EXEC) ? (pte & SL_X) : (pte & SL_R))
+	/* Without execute-request support there is no execute permission to
+	 * show; smmu_pgt_translate checks such a request as a read. */
+	if ((p->cfg.flags & SMMU_PGT_CFG_EXEC) && (pte & SL_X))
 		r |= PGT_XP | PGT_XU;
 	return r;
 }

@@ -937,6 +937,10 @@ static unsigned prot_of(unsigned rights, unsigned attr)
 int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		       struct smmu_pgt_xlate *x)
 {
+	/* VT-d second level without execute requests: the X bit is ignored
+	 * and an instruction fetch needs what a read needs */
+	if (p->cfg.fmt == SMMU_PGT_VTD_SL && !(p->cfg.flags & SMMU_PGT_CFG_EXEC) && (access & SMMU_PGT_X))
+		access = (access & ~SMMU_PGT_X) | SMMU_PGT_R;
 	uint64_t lin, path[SMMU_PGT_MAX_STEPS], tpa = p->root_pa;
 	unsigned removed = 0, depth = 0;
 	int level = p->start, err;
