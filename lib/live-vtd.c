@@ -99,6 +99,11 @@ static int scalable(struct smmu_unit *u, uint64_t rta, uint32_t sid, bool ssv, u
 		     bus, devfn >> 3, devfn & 7);
 		return 0;
 	}
+	if (ssv && !cfg_field("vtd.sm.ctx", ctx, "PASIDE")) {
+		STOP(cfg, SMMU_CFG_FAULT, 0x45,
+		     "the context entry does not enable PASIDs (PASIDE=0): requests with a PASID fault");
+		return 0;
+	}
 	if (!ssv)
 		pasid = cfg_field("vtd.sm.ctx", ctx, "RID_PASID");
 	unsigned pdts = cfg_field("vtd.sm.ctx", ctx, "PDTS");

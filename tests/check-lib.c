@@ -421,6 +421,104 @@ START_TEST(pci_names_from_pci_ids)
 }
 END_TEST
 
+static int raw_read(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	return smmu_mem_read(ctx, pa, buf, len);
+}
+
+static int raw_write(void *ctx, uint64_t pa, const void *buf, size_t len)
+{
+	return smmu_mem_write(ctx, pa, buf, len);
+}
+
+/*
+ * Scalable mode, set up by hand the way a driver would (the library's own()
+ * installs legacy tables): root -> 256-bit context -> PASID directory ->
+ * PASID entry with second-level tables.  The library's live reader must
+ * follow that chain for a PASID, agree with the model's DMA, and name the
+ * structure that stops a PASID nobody set up.  Bit positions from the VT-d
+ * specification (9.4 scalable-mode root entry, 9.5 context entry, 9.6 PASID
+ * directory entry, 9.7 PASID table entry).
+ */
+START_TEST(vtd_scalable_mode_live_config)
+{
+	struct smmu_target *t;
+	char err[256];
+	const char *opts[] = { "scalable=on" };
+	const uint64_t root = 0x3000000, ctx = 0x3001000, dir = 0x3002000, tbl = 0x3003000;
+	struct smmu_region region;
+	struct smmu_table_alloc alloc;
+	struct smmu_mem mem;
+	struct smmu_pgt *pgt;
+	uint64_t v;
+
+	ck_assert_int_eq(smmu_target_open("sim:q35", opts, 1, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	mem = (struct smmu_mem){ raw_read, raw_write, t };
+	ck_assert_int_eq(smmu_region_alloc_init(&region, 0x3100000, 0x100000, 4096, &alloc), 0);
+	struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_VTD_SL, .granule = 4096, .ias = 39, .oas = 39 };
+	ck_assert_int_eq(smmu_pgt_create(&cfg, &mem, &alloc, &pgt), 0);
+	ck_assert_int_eq(smmu_pgt_map(pgt, 0x10000, 0x100000, 0x1000, SMMU_PGT_R | SMMU_PGT_W), 0);
+
+	uint64_t e[8] = { 0 };
+	e[0] = ctx | 1; /* root: LP, LCTP (devfn 0x08 is in the lower half) */
+	ck_assert_int_eq(smmu_mem_write(t, root + 0 * 16, e, 16), 0);
+	uint64_t ce[4] = { dir | 1, 0, 0, 0 }; /* context: P, PDTS 0, PASIDDIRPTR; RID_PASID 0; no PASIDE yet */
+	ck_assert_int_eq(smmu_mem_write(t, ctx + 0x08 * 32, ce, 32), 0);
+	memset(e, 0, sizeof(e));
+	e[0] = tbl | 1; /* directory entry 0: P, SMPTBLPTR */
+	ck_assert_int_eq(smmu_mem_write(t, dir, e, 8), 0);
+	memset(e, 0, sizeof(e));
+	/* PASID 5: P, AW 1 (3 levels), PGTT 2 (second level), SLPTPTR; DID 1 */
+	e[0] = smmu_pgt_root(pgt) | 2 << 6 | 1 << 2 | 1;
+	e[1] = 1;
+	ck_assert_int_eq(smmu_mem_write(t, tbl + 5 * 64, e, 64), 0);
+	/* RTADDR with TTM 01 (scalable), then GCMD.SRTP and GCMD.TE */
+	ck_assert_int_eq(smmu_mmio_write(t, 0xfed90020, 8, root | 1 << 10), 0);
+	ck_assert_int_eq(smmu_mmio_write(t, 0xfed90018, 4, 1u << 30), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed9001c, 4, &v), 0);
+	ck_assert_uint_eq(v & (1u << 30), 1u << 30);
+	ck_assert_int_eq(smmu_mmio_write(t, 0xfed90018, 4, 1u << 31), 0);
+
+	/* without PASIDE a request with a PASID stops at the context entry */
+	struct smmu_translation tr;
+	ck_assert_int_eq(smmu_translate(u, 0x8, true, 5, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_msg(!tr.ok && tr.cfg.code == 0x45, "%s", tr.cfg.reason);
+	ce[0] |= 1 << 3; /* PASIDE: the context was never used, nothing to invalidate */
+	ck_assert_int_eq(smmu_mem_write(t, ctx + 0x08 * 32, ce, 8), 0);
+	ck_assert_int_eq(smmu_translate(u, 0x8, true, 5, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_msg(tr.ok, "%s", tr.cfg.reason);
+	ck_assert_uint_eq(tr.pa, 0x100010);
+	ck_assert_uint_eq(tr.cfg.nsteps, 6); /* GSTS, RTADDR, root, context, directory, PASID entry */
+	ck_assert_str_eq(tr.cfg.step[5].kind, "vtd.pasid");
+	/* the model agrees: the device's DMA with PASID 5 reads that page */
+	uint64_t tag = 0x5ca1ab1e, got = 0;
+	ck_assert_int_eq(smmu_mem_write(t, 0x100010, &tag, 8), 0);
+	struct smmu_dma_opts o = { .ssv = true, .ssid = 5 };
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	uint32_t bar;
+	ck_assert_int_eq(smmu_pci_read(t, 0x8, 0x10, 4, &bar), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	ck_assert_uint_eq(got, tag);
+	/* PASID 6 has no entry: the reader stops there, with the reason the
+	 * hardware records (the unit is owned by nobody, so read FRCD directly) */
+	ck_assert_int_eq(smmu_translate(u, 0x8, true, 6, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert(!tr.ok && tr.cfg.verdict == SMMU_CFG_FAULT);
+	ck_assert_msg(strstr(tr.cfg.reason, "PASID entry for PASID 0x6 is not present"), "%s", tr.cfg.reason);
+	o.ssid = 6;
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	uint64_t frcd_hi;
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90000 + 0x200 + 8, 8, &frcd_hi), 0);
+	ck_assert_msg(frcd_hi >> 63, "the model recorded no fault");
+	ck_assert_uint_eq((frcd_hi >> 32) & 0xff, tr.cfg.code);
+	smmu_pgt_destroy(pgt);
+	smmu_region_alloc_fini(&region);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_lib_e2e(void);
 Suite *suite_lib_e2e(void)
 {
@@ -434,6 +532,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, overflow_is_counted, 0, 2);
 	tcase_add_test(tc, platform_device_by_mmio_range);
 	tcase_add_test(tc, pci_names_from_pci_ids);
+	tcase_add_test(tc, vtd_scalable_mode_live_config);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
