@@ -37,7 +37,7 @@ build() { # build DIR [configure args]
 case $mode in
 demo)
 	build build
-	exec build/smmush -f shell/demo.smmush
+	exec build/smmush -i -f shell/demo.smmush
 	;;
 check)
 	build build

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 	      "options:\n"
 	      "  -c CMDS            run ';'-separated commands, then exit\n"
 	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"
+	      "  -i                 after -c or -f, stay at the prompt (on a terminal)\n"
 	      "  --target NAME      sim (default), sim:q35, qemu:virt, qemu:q35\n"
 	      "  -O KEY=VALUE       a target parameter (see --target-help)\n"
 	      "  --target-help      list targets and their parameters\n"
@@ -178,14 +179,16 @@ int main(int argc, char **argv)
 	};
 	struct shell sh = { .out = stdout, .errexit = true, .target_spec = "sim" };
 	const char *cmds = NULL, *script = NULL;
+	bool stay = false;
 	const char *opts[64];
 	int opt, rc;
 
 	sh.opts = opts;
-	while ((opt = getopt_long(argc, argv, "+c:f:jpqO:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+c:f:ijpqO:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cmds = optarg; break;
 		case 'f': script = optarg; break;
+		case 'i': stay = true; break;
 		case 'j': sh.json = true; break;
 		case 'p': sh.json = sh.pretty = true; break;
 		case 'q': sh.quiet = true; break;
@@ -215,9 +218,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && !strcmp(argv[optind], "monitor"))
 		return monitor_main(&sh, argc - optind, argv + optind) ? 1 : 0;
-	interactive_mode = !cmds && !script && optind == argc && isatty(STDIN_FILENO);
+	interactive_mode = ((!cmds && !script) || stay) && optind == argc && isatty(STDIN_FILENO);
 	sh.interactive = interactive_mode;
 	shell_signals();
+	rc = 0;
 	if (cmds)
 		rc = shell_run_line(&sh, cmds);
 	else if (script) {
@@ -229,6 +233,13 @@ int main(int argc, char **argv)
 		rc = shell_run_file(&sh, f, script);
 		if (f != stdin)
 			fclose(f);
+	}
+	if ((cmds || script) && stay && interactive_mode && rc >= 0) {
+		int r = repl(&sh);
+		if (r < 0)
+			rc = r;
+	} else if (cmds || script) {
+		/* done */
 	} else if (optind < argc) {
 		rc = shell_run(&sh, argc - optind, argv + optind);
 		if (rc < 0)
