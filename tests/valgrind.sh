@@ -23,6 +23,9 @@ vg "decode list" decode --list
 vg "decode ste, verbose" decode -v ste 0x4001000b 0 0 0 0 0 0 0
 vg "decode JSON script" -j -c 'decode idr0 0x0d40101a; decode vtd.frcd 0x1000 0xc000000600000008'
 vg "bad input" -c 'decode idr0 1; decode nope'
+vg "the demonstration session on sim:virt" -f "$srcdir/shell/demo.smmush"
+vg "a session on sim:q35" --target sim:q35 -c 'own; domain create d; attach 00:01.0 d; map d 0x10000 0x8000000 0x2000 rw; dma 00:01.0 read 0x10000 64; dma 00:01.0 read 0x30000 64; faults --explain; walk 00:01.0 --raw; xlate 00:01.0 0x10010; ctx 00:01.0; release'
+vg "table commands and disassembly" -c 'own; ste 8; strtab; dis 0x40000000 4; release'
 for f in "$srcdir"/tests/data/acpi/*.dat; do
 	[ -f "$f" ] && vg "decode acpi $(basename "$f")" decode acpi "$f"
 done
