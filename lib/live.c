@@ -192,6 +192,15 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	if ((rc = smmu_translate(f->unit, f->sid, f->ssv, f->ssid, f->addr, f->access, tr)))
 		return rc;
 	const struct smmu_config *cfg = &tr->cfg;
+	/* only translation-class records carry an address worth walking for */
+	bool has_addr = f->cls == SMMU_FC_TRANSLATION || f->cls == SMMU_FC_PERMISSION ||
+			f->cls == SMMU_FC_ACCESS || f->cls == SMMU_FC_ADDR_SIZE;
+	if (!has_addr && cfg->verdict == SMMU_CFG_TRANSLATE) {
+		tr->walked = false;
+		snprintf(out->text, sizeof(out->text), "%s: %s; the requester's configuration now: %s",
+			 f->code_name ? f->code_name : "fault", smmu_fault_class_name(f->cls), cfg->reason);
+		return 0;
+	}
 	if (cfg->verdict != SMMU_CFG_TRANSLATE) {
 		snprintf(out->text, sizeof(out->text), "%s%s", cfg->reason,
 			 cfg->verdict == SMMU_CFG_BYPASS ? " (now: the fault predates this configuration)" : "");
