@@ -30,7 +30,7 @@ int shell_gen_man(FILE *out)
 	      ".SH SYNOPSIS\n.B smmush\n[\\fIoptions\\fR] [\\fICOMMAND\\fR [\\fIARG\\fR...]]\n.br\n"
 	      ".B smmush\n[\\fIoptions\\fR] \\fB\\-c\\fR '\\fICMD\\fR; \\fICMD\\fR...'\n.br\n"
 	      ".B smmush\n[\\fIoptions\\fR] \\fB\\-f\\fR \\fISCRIPT\\fR\n.br\n"
-	      ".B smmush\n[\\fIoptions\\fR] \\fBmonitor\\fR [\\fB\\-\\-script\\fR \\fIFILE\\fR] [\\fB\\-\\-storm\\fR \\fIN\\fR]\n"
+	      ".B smmush\n[\\fIoptions\\fR] \\fBmonitor\\fR [\\fB\\-\\-script\\fR \\fIFILE\\fR] [\\fB\\-\\-pace\\fR \\fIMS\\fR] [\\fB\\-\\-storm\\fR \\fIN\\fR] [\\fB\\-\\-device\\fR \\fIDEV\\fR]\n"
 	      ".SH DESCRIPTION\nsmmush takes ownership of an Arm SMMUv3 or Intel VT\\-d unit, walks and decodes "
 	      "its live stream tables, context tables and page tables, programs test mappings, drives test DMA "
 	      "through them and traces DMA faults, explaining each one. Without a command it reads commands "

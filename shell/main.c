@@ -27,7 +27,7 @@ static void usage(FILE *f)
 	fputs("usage: smmush [options] [COMMAND [ARG...]]\n"
 	      "       smmush [options] -c 'CMD; CMD...'\n"
 	      "       smmush [options] -f SCRIPT\n"
-	      "       smmush [options] monitor [--script FILE] [--storm N]\n"
+	      "       smmush [options] monitor [--script FILE] [--pace MS] [--storm N] [--device DEV]\n"
 	      "options:\n"
 	      "  -c CMDS            run ';'-separated commands, then exit\n"
 	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"

@@ -9,6 +9,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+const char *shell_where; /* util.c's, which this harness does not link */
+
 /* Stands in for the dispatcher: every word must be a proper string. */
 int shell_run(struct shell *sh, int argc, char **argv)
 {

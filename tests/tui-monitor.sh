@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# `smmush monitor` end to end, in tmux: send-keys drives it, capture-pane reads
+# it.  Header counts, a device row after a scripted burst, filter, pause, the
+# detail pane's explanation, resize, colour, storm counts equal to the counts
+# generated, and the terminal restored after q, SIGTERM, SIGINT and a crash.
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+SMMUSH=$(cd "$(dirname "$SMMUSH")" && pwd)/$(basename "$SMMUSH")
+
+# --- without a terminal, and bad options: refused before anything starts -------
+expect_fail "no terminal: refused" monitor </dev/null
+check "no terminal: the message suggests smmush trace" grep -q "smmush trace" "$TMP/err"
+expect_fail "unknown option refused" monitor --bogus </dev/null
+expect_fail "--storm needs a number" monitor --storm lots </dev/null
+expect_out "--help lists the options" '--script FILE' monitor --help
+
+if ! command -v tmux >/dev/null; then
+	if [ "${CI:-}" = true ]; then not_ok "tmux is not installed (CI=true needs it)"; fi
+	echo "# tmux missing: the terminal tests are skipped"
+	finish
+	exit $?
+fi
+
+# a server of our own, its socket in $TMP
+tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# a session that outlives the others keeps the server up between them
+tm new-session -d -s keep -x 80 -y 24 "sleep 120"
+
+# Each session runs the monitor, then says how it ended and whether the
+# terminal came back cooked (echo and icanon, not -echo -icanon).
+cat >"$TMP/run.sh" <<'EOF'
+pidf=$1; shift
+bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$SMMUSH" "$@" 2>"$pidf.err"
+echo "EXIT=$?"
+echo "TTY: $(stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ')"
+sleep 120
+EOF
+start() { # start NAME W H ARGS...
+	local name=$1 w=$2 h=$3; shift 3
+	tm new-session -d -s "$name" -x "$w" -y "$h" \
+		"SMMUSH=$SMMUSH bash $TMP/run.sh $TMP/$name.pid $*"
+}
+screen() { tm capture-pane -p -t "$1:"; }
+# wait_for NAME PATTERN [SECONDS]: until the screen matches (grep -E)
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-5} * 10; i++)); do
+		screen "$1" | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+keys() { local n=$1; shift; tm send-keys -t "$n:" "$@"; sleep 0.3; }
+num() { screen "$1" | grep -oE -- "$2" | head -1 | grep -oE '[0-9]+$'; }
+restored() { # restored NAME STATUS
+	wait_for "$1" "EXIT=$2" 5 && wait_for "$1" 'TTY: (icanon echo|echo icanon)' 2 &&
+		! screen "$1" | grep -q 'smmush monitor  sim'
+}
+
+# --- a scripted burst: 7 faults from 00:01.0, one good DMA ------------------------
+cat >"$TMP/burst.smmush" <<'EOF'
+# own the unit, give 00:01.0 one page, then read there and where nothing is mapped
+own
+domain create d
+attach 00:01.0 d
+map d 0x100000 0x40100000 4K rw
+dma 00:01.0 read 0x100000 8
+dma 00:01.0 read 0x200000 8 --count 7
+EOF
+start a 100 30 monitor --script "$TMP/burst.smmush" --pace 20
+check "header: target and units" wait_for a 'smmush monitor  sim:virt' 5
+check "header: the unit is owned, translation on" wait_for a 'smmuv3@0x09050000 owned, translation on' 5
+check "header: total 7, lost 0" wait_for a 'total 7  lost 0 \(overflows 0, unreadable 0\)' 5
+check "a device row with its count after the burst" \
+	wait_for a '^ 00:01\.0 +QEMU edu.* 0x8 +7 +[0-9]+ 0x200000 +F_TRANSLATION' 2
+check "the log shows the records" wait_for a '#7 .*00:01\.0 +0x8 +0x200000 +R +F_TRANSLATION' 2
+check "the script's output is on the status line" wait_for a 'script .*burst.smmush:7: .*7 fault record' 2
+colour() { tm capture-pane -e -p -t a: | grep -q $'\e\[[0-9;]*4[0-7]m'; }
+check "uses colour" colour
+
+# filter by device: nothing from 00:02.0; by reason: the row is back
+keys a / 0 0 : 0 2 Enter
+check "filter by device hides other devices" wait_for a 'SOURCES 0 shown of 1 .*filter: 00:02' 2
+check "filter: the log says nothing matches" wait_for a 'no fault records match the filter' 1
+keys a / C-u F _ T R A N S Enter
+check "filter by reason shows the row" wait_for a '^ 00:01\.0 .* 7 ' 2
+keys a / C-u Enter
+check "filter cleared" wait_for a 'SOURCES 1  sort: count' 2
+
+# pause: the view holds while a storm runs, then catches up exactly
+keys a p
+check "pause: PAUSED shown" wait_for a 'PAUSED' 2
+keys a S
+sleep 0.5
+check "paused: the counts shown hold" wait_for a 'total 7  lost' 1
+keys a S
+keys a p
+check "resumed: the storm appears" wait_for a 'STORM off: [0-9]+ generated' 3
+gen=$(num a 'STORM off: [0-9]+'); total=$(num a 'total [0-9]+')
+check "resumed: total = 7 + storm generated ($total = 7 + $gen)" test "$total" -eq $((gen + 7))
+check "resumed: the storm's source row has its exact count" wait_for a "^ platform@0x0c000000 .*0x100 +$gen " 2
+
+# the detail pane: the newest fault, decoded and explained
+keys a Up Enter
+check "detail: the raw record decoded" wait_for a 'Raw record \(smmuv3\.event\)' 2
+check "detail: the explanation says where the walk stopped" wait_for a 'the walk stopped at level [0-3]' 2
+check "detail: ... and why" wait_for a 'entry not valid, 0x[0-9a-f]+ is not mapped' 1
+walk_shown() {
+	local s
+	s=$(screen a)
+	grep -q '^   STE ' <<<"$s" && grep -q '^   CD ' <<<"$s" && grep -q 'level 0 .*<- stopped' <<<"$s"
+}
+check "detail: the walk lists the STE, CD and the levels" walk_shown
+keys a Escape
+check "detail closes" wait_for a 'SOURCES 2' 2
+
+# sort cycles; ? lists the keys from the table
+keys a s
+check "sort by rate" wait_for a 'sort: rate' 2
+keys a '?'
+check "? lists the keys" wait_for a 'Enter +details of the selected fault' 2
+keys a x
+
+# resize: 80x24 works, smaller says so, larger uses the room
+tm resize-window -t a: -x 80 -y 24; sleep 0.4
+fits() {
+	local s
+	s=$(screen a)
+	grep -q 'total [0-9]*  lost' <<<"$s" && grep -q '^ 00:01.0' <<<"$s" && grep -q 'q quit' <<<"$s"
+}
+check "80x24: header, table and status line fit" fits
+tm resize-window -t a: -x 60 -y 20; sleep 0.4
+check "60x20: asks for 80x24" wait_for a 'needs at least 80x24' 2
+tm resize-window -t a: -x 130 -y 40; sleep 0.4
+check "130x40: the log gains the time column" wait_for a '#[0-9]+ +[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ' 2
+
+keys a q
+check "q: leaves, status 0, terminal restored" restored a 0
+check "q: nothing on stderr" test ! -s "$TMP/a.pid.err"
+
+# --- storm: the counts shown equal the counts generated ---------------------------
+start b 100 30 monitor --storm 1000000
+check "storm: 1000000 generated" wait_for b 'STORM off: 1000000 generated' 10
+check "storm: total 1000000, lost 0" wait_for b 'total 1000000  lost 0 ' 2
+check "storm: the device row counts 1000000" wait_for b "^ platform@0x0c000000 .*0x100 +1000000 " 2
+pid=$(cat "$TMP/b.pid")
+kill -TERM "$pid"
+check "SIGTERM: terminal restored, died of the signal" restored b 143
+check "SIGTERM: nothing on stderr" test ! -s "$TMP/b.pid.err"
+
+start c 100 30 --target sim:q35 monitor --storm 100000
+check "q35 storm: counts exact" wait_for c 'STORM off: 100000 generated' 10
+check "q35 storm: total 100000, lost 0" wait_for c 'total 100000  lost 0 ' 2
+check "q35: the unit is a VT-d unit, owned" wait_for c 'dmar@0xfed90000 owned, translation on' 1
+kill -INT "$(cat "$TMP/c.pid")"
+check "SIGINT: terminal restored, died of the signal" restored c 130
+
+# a failing script line stops the script; the error shows, the monitor goes on
+printf 'units\nmap nosuch 0x0 0x40100000 4K r\nunits\n' >"$TMP/bad.smmush"
+start d 80 24 monitor --script "$TMP/bad.smmush"
+check "script error: on the status line, the script stops" wait_for d "bad.smmush:2: stopped: map: no domain 'nosuch'" 5
+check "script error: the monitor goes on" wait_for d 'total 0  lost 0' 1
+kill -SEGV "$(cat "$TMP/d.pid")"
+check "crash signal: terminal restored, died of SIGSEGV" restored d 139
+check "crash signal: says so on stderr" grep -q 'crashed; terminal restored' "$TMP/d.pid.err"
+
+finish
