@@ -131,18 +131,26 @@ int smmu_translate(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, u
 	return 0;
 }
 
-int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
-	      uint64_t size, smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+/* The requester's live tables opened for a walk; -ENXIO when it has none. */
+static int live_tables(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_pgt **p)
 {
 	struct smmu_config cfg;
-	struct smmu_pgt *p;
 	int rc;
 
 	if ((rc = smmu_unit_config(u, sid, ssv, ssid, &cfg)))
 		return rc;
 	if (cfg.verdict != SMMU_CFG_TRANSLATE)
 		return -ENXIO;
-	if ((rc = open_tables(u, &cfg, &p)))
+	return open_tables(u, &cfg, p);
+}
+
+int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
+	      uint64_t size, smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+{
+	struct smmu_pgt *p;
+	int rc = live_tables(u, sid, ssv, ssid, &p);
+
+	if (rc)
 		return rc;
 	rc = smmu_pgt_list(p, iova, size, fn, arg, st);
 	smmu_pgt_destroy(p);
@@ -152,15 +160,10 @@ int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64
 int smmu_walk_raw(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
 		  uint64_t size, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
 {
-	struct smmu_config cfg;
 	struct smmu_pgt *p;
-	int rc;
+	int rc = live_tables(u, sid, ssv, ssid, &p);
 
-	if ((rc = smmu_unit_config(u, sid, ssv, ssid, &cfg)))
-		return rc;
-	if (cfg.verdict != SMMU_CFG_TRANSLATE)
-		return -ENXIO;
-	if ((rc = open_tables(u, &cfg, &p)))
+	if (rc)
 		return rc;
 	rc = smmu_pgt_walk(p, iova, size, SMMU_PGT_WALK_INVALID, 0, fn, arg, st);
 	smmu_pgt_destroy(p);
