@@ -419,7 +419,7 @@ const struct shell_cmd shell_cmds_target[] = {
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
 	{ "reg", "write NAME VALUE", "write a register of the selected unit", CMD_TARGET | CMD_WRITES_HW,
-	  cmd_reg, COMPLETE_WORDS, "write" },
+	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },
 	{ .name = NULL },

@@ -116,7 +116,12 @@ char **shell_complete(const char *text, int start, int end)
 				completing = shell_cmd_at(i);
 		if (!completing)
 			return NULL;
-		what = completing->complete;
+		/* which argument: count the words between the command and here */
+		unsigned arg = 0;
+		for (const char *p = cmd_start + n; p < line + start; p++)
+			if ((*p == ' ' || *p == '\t') && p[1] != ' ' && p[1] != '\t')
+				arg++;
+		what = arg > 1 && completing->complete2 ? completing->complete2 : completing->complete;
 		if (what == COMPLETE_FILE) {
 			rl_attempted_completion_over = 0;
 			return NULL; /* readline's own file names */

@@ -60,8 +60,9 @@ struct shell_cmd {
 	/* 0 on success; on failure the handler has reported the error through
 	 * shell_error() and returns a negative errno. */
 	int (*run)(struct shell *sh, int argc, char **argv);
-	enum cmd_complete complete;
+	enum cmd_complete complete;  /* the first argument */
 	const char *words; /* COMPLETE_WORDS: space-separated subcommands */
+	enum cmd_complete complete2; /* later arguments (NONE: as the first) */
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */

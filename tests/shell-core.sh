@@ -29,6 +29,11 @@ repl "REPL: Tab completes register names of the selected unit" '[
 repl "REPL: Tab completes device addresses" '[
   {"expect": "smmush> "}, {"send": "regs\r"}, {"expect": "smmush> "}, {"send": "xlate 00:02\t"},
   {"expect": "00:02.0"}, {"send": "\u0003"}, {"expect": "smmush> "}, {"send": "\u0004"}, {"exit": 0}]'
+repl "REPL: Tab completes a domain as attach's second argument, a register after reg write" '[
+  {"expect": "smmush> "}, {"send": "domain create alpha\r"}, {"expect": "smmush> "},
+  {"send": "attach 00:01.0 al\t"}, {"expect": "alpha"}, {"send": "\u0003"}, {"expect": "smmush> "},
+  {"send": "reg write gbp\t"}, {"expect": "gbpa"}, {"send": "\u0003"}, {"expect": "smmush> "},
+  {"send": "\u0004"}, {"exit": 0}]'
 repl "REPL: Ctrl-C at the prompt clears the line, the shell stays" '[
   {"expect": "smmush> "}, {"send": "this is not a command"}, {"send": "\u0003"},
   {"expect": "smmush> "}, {"send": "units\r"}, {"expect": "smmuv3@"}, {"send": "quit\r"}, {"exit": 0}]'
