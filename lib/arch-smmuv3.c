@@ -560,7 +560,8 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 	f.code_name = v && known ? v->name : "unknown event";
 	f.cls = event_class(id);
 	f.sid = SMMU_FIELD_GET(SMMUV3_EVT_SID, e[0]);
-	f.ssv = SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
+	/* C_BAD_SUBSTREAMID's record has no SSV bit: its SubstreamID is always the one at fault */
+	f.ssv = id == 0x08 || SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
 	f.ssid = f.ssv ? SMMU_FIELD_GET(SMMUV3_EVT_SSID, e[0]) : 0;
 	if (id >= 0x10 && id <= 0x13) { /* translation-class records carry the access */
 		f.addr = e[2];
