@@ -16,6 +16,7 @@
 #include "lib/smmuv3.h"
 
 #define STRTAB_SPLIT 8   /* 2-level tables: 256 STEs per level-2 table */
+#define STRTAB_L1_MAX_LOG2 12 /* at most 4096 level-1 descriptors (32 KiB): StreamIDs up to 2^20 */
 #define STE_SIZE 64
 #define CMD_SIZE 16
 #define EVT_SIZE 32
@@ -44,6 +45,7 @@ struct smmuv3 {
 	size_t strtab_size;
 	unsigned n_l1;
 	uint32_t cmdq_prod, evtq_cons, cmdq_log2, evtq_log2;
+	unsigned st_log2;    /* StreamID bits the installed stream table covers */
 };
 
 static struct smmuv3 *priv(struct smmu_unit *u)
@@ -199,7 +201,7 @@ static int ste_addr(struct smmu_unit *u, uint32_t sid, uint64_t *pa)
 	struct smmuv3 *s = priv(u);
 	int rc;
 
-	if (sid >> s->sidsize)
+	if ((uint64_t)sid >> s->st_log2)
 		return -ERANGE;
 	if (!s->l2_pa) {
 		*pa = s->strtab_pa + (uint64_t)sid * STE_SIZE;
@@ -241,8 +243,14 @@ static int alloc_tables(struct smmu_unit *u)
 		return rc;
 	if ((rc = smmu_table_zalloc(u->t, eq, eq, &s->evtq_pa)))
 		return rc;
+	s->st_log2 = s->sidsize;
 	if (s->two_level && s->sidsize > STRTAB_SPLIT) {
-		s->n_l1 = 1u << (s->sidsize - STRTAB_SPLIT);
+		/* a 32-bit StreamID space would need a 32 MiB level-1 table: cover
+		 * the low 2^20 StreamIDs, as Linux caps it; higher ones are reported
+		 * as C_BAD_STREAMID */
+		if (s->st_log2 > STRTAB_SPLIT + STRTAB_L1_MAX_LOG2)
+			s->st_log2 = STRTAB_SPLIT + STRTAB_L1_MAX_LOG2;
+		s->n_l1 = 1u << (s->st_log2 - STRTAB_SPLIT);
 		s->strtab_size = (size_t)s->n_l1 * 8;
 		s->l2_pa = calloc(s->n_l1, sizeof(*s->l2_pa));
 		if (!s->l2_pa)
@@ -252,10 +260,12 @@ static int alloc_tables(struct smmu_unit *u)
 		return smmu_table_zalloc(u->t, s->strtab_size, s->strtab_size < 64 ? 64 : s->strtab_size,
 					 &s->strtab_pa);
 	}
-	s->strtab_size = (size_t)STE_SIZE << s->sidsize;
+	if (s->st_log2 > 16) /* a linear table beyond 4 MiB: cover what fits */
+		s->st_log2 = 16;
+	s->strtab_size = (size_t)STE_SIZE << s->st_log2;
 	if ((rc = smmu_table_zalloc(u->t, s->strtab_size, s->strtab_size, &s->strtab_pa)))
 		return rc;
-	return write_abort_stes(u->t, s->strtab_pa, (size_t)1 << s->sidsize);
+	return write_abort_stes(u->t, s->strtab_pa, (size_t)1 << s->st_log2);
 }
 
 static void free_tables(struct smmu_unit *u)
@@ -333,13 +343,20 @@ static int own(struct smmu_unit *u)
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Abort incoming transactions before translation is turned off, so
 	 * there is no moment in which DMA bypasses. */
-	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)) || (rc = set_cr0(u, 0)) ||
+	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)))
+		goto undo;
+	uint32_t gbpa;
+	if ((rc = reg_read32(u, SMMUV3_GBPA, &gbpa)))
+		goto undo;
+	if (!(gbpa & SMMUV3_GBPA_ABORT))
+		u->t->faults.totals.quirks++; /* no GBPA (QEMU 7.2): a disabled SMMU bypasses */
+	if ((rc = set_cr0(u, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_IRQ_CTRL, 0)) ||
 	    (rc = smmu_poll32(u, SMMUV3_IRQ_CTRLACK, ~0u, 0)))
 		goto undo;
 	if ((rc = alloc_tables(u)))
 		goto undo;
-	uint32_t cfg = SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_LOG2SIZE, s->sidsize);
+	uint32_t cfg = SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_LOG2SIZE, s->st_log2);
 	if (s->l2_pa)
 		cfg |= SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_FMT, 1) |
 		       SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_SPLIT, STRTAB_SPLIT);
@@ -375,9 +392,13 @@ static int release(struct smmu_unit *u)
 	if (!u->owned)
 		return 0;
 #define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
-	/* Translation off (GBPA still aborts) and the previous stream table
-	 * back; then our command queue, programmed afresh so that a retried
-	 * release works from any state, drops every cached entry of ours. */
+	/* Translation goes off only while GBPA aborts: if that cannot be made
+	 * so, nothing else changes (still owned; release can be retried). */
+	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)))
+		return rc;
+	/* Then the previous stream table back, and our command queue,
+	 * programmed afresh so a retried release works from any state, drops
+	 * every cached entry of ours. */
 	STEP(set_cr0(u, 0));
 	STEP(reg_write64(u, SMMUV3_STRTAB_BASE, v->strtab_base));
 	STEP(reg_write32(u, SMMUV3_STRTAB_BASE_CFG, v->strtab_cfg));
@@ -593,6 +614,13 @@ static int drain(struct smmu_unit *u)
 		s->evtq_cons ^= SMMUV3_Q_OVFLG;
 	}
 	prod &= (2u << log2) - 1;
+	if (q_wrap(prod, log2) == q_wrap(s->evtq_cons, log2) &&
+	    q_idx(prod, log2) < q_idx(s->evtq_cons, log2)) {
+		/* PROD behind CONS in the same lap cannot happen: resynchronise
+		 * rather than read what the SMMU never wrote */
+		u->t->faults.totals.lost_unread++;
+		s->evtq_cons = (s->evtq_cons & SMMUV3_Q_OVFLG) | prod;
+	}
 	while ((s->evtq_cons & ((2u << log2) - 1)) != prod) {
 		uint32_t ci = q_idx(s->evtq_cons, log2), pi = q_idx(prod, log2);
 		/* one bulk read: up to the producer or the end of the queue */

@@ -117,12 +117,14 @@ int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
 		  struct smmu_unit **out)
 {
 	struct smmu_unit *u;
+	size_t before = t->nunits;
 	int rc = smmu_unit_new(t, arch, base, "manual", &u);
 
 	if (rc)
 		return rc;
 	if ((rc = smmu_unit_bind(u))) {
-		t->nunits--; /* nothing answered there: forget it */
+		if (t->nunits > before) /* nothing answered there: forget the unit just added */
+			t->nunits--;
 		return rc;
 	}
 	if (out)

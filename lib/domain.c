@@ -38,8 +38,18 @@ int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
 	return 0;
 }
 
+/* Drop every TLB entry tagged with the domain's id: ids are reused, and a
+ * later domain must never hit an earlier one's translations. */
+static int flush_domain(struct smmu_domain *dom)
+{
+	if (!dom->unit || !dom->unit->owned || !dom->pgt)
+		return 0;
+	return dom->unit->ops->flush(dom->unit, dom, 0, UINT64_MAX);
+}
+
 void smmu_domain_unbind(struct smmu_domain *dom)
 {
+	flush_domain(dom); /* before the tables go back to the allocator */
 	smmu_pgt_destroy(dom->pgt);
 	dom->pgt = NULL;
 	if (dom->ctx_pa)
@@ -125,7 +135,12 @@ static int domain_bind(struct smmu_domain *dom, struct smmu_unit *u)
 	    (rc = smmu_pgt_create(&cfg, mem, alloc, &dom->pgt)))
 		return rc;
 	dom->unit = u;
-	return 0;
+	if ((rc = flush_domain(dom))) { /* a fresh id: nothing of an earlier user may linger */
+		smmu_pgt_destroy(dom->pgt);
+		dom->pgt = NULL;
+		dom->unit = NULL;
+	}
+	return rc;
 }
 
 int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom)
@@ -162,8 +177,10 @@ int smmu_device_detach(struct smmu_device *d)
 		return -SMMU_E_NOTOWNED;
 	if ((rc = u->ops->attach(u, d, NULL)))
 		return rc;
-	d->domain->ndevices--;
+	struct smmu_domain *dom = d->domain;
 	d->domain = NULL;
+	if (--dom->ndevices == 0)
+		return flush_domain(dom);
 	return 0;
 }
 

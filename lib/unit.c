@@ -49,6 +49,9 @@ int smmu_unit_release(struct smmu_unit *u)
 
 	if (!u->owned)
 		return 0;
+	rc = u->ops->release(u);
+	if (rc)
+		return rc; /* still owned, our tables still live: nothing is freed */
 	/* Devices leave their domains; domains bound to the unit lose their
 	 * tables with it (they stay, empty, for the next own). */
 	for (size_t i = 0; i < t->ndevices; i++)
@@ -56,11 +59,10 @@ int smmu_unit_release(struct smmu_unit *u)
 			t->devices[i].domain->ndevices--;
 			t->devices[i].domain = NULL;
 		}
-	rc = u->ops->release(u);
 	for (size_t i = 0; i < t->ndomains; i++)
 		if (t->domains[i]->unit == u)
 			smmu_domain_unbind(t->domains[i]);
-	return rc;
+	return 0;
 }
 
 bool smmu_unit_owned(const struct smmu_unit *u)

@@ -557,7 +557,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 	smmu_faults_totals(t, &before);
 	sh->j.pretty = false; /* one object a line, whatever -p says */
 	for (;;) {
-		if (shell_interrupted)
+		if (shell_stop())
 			break;
 		if ((rc = smmu_faults_poll(t)) < 0)
 			break;
@@ -705,7 +705,7 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		done = n;
 	} else {
 		/* a device without it (QEMU's edu): one-byte DMA reads, one at a time */
-		for (; done < n && !shell_interrupted; done++)
+		for (; done < n && !shell_stop(); done++)
 			if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, iova, 1, NULL)))
 				return shell_lib_error("storm", di.addr, rc);
 	}

@@ -990,7 +990,7 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 		return shell_lib_error("dma", "reading faults", rc);
 	smmu_faults_totals(sh->t, &before);
 	for (done = 0; done < a.count; done++) {
-		if (shell_interrupted)
+		if (shell_stop())
 			break;
 		if ((rc = smmu_dma(d, a.dir, c.iova, c.len, &c.o))) {
 			if (rc == -SMMU_E_TIMEOUT)

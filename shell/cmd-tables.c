@@ -793,7 +793,7 @@ static int strtab_range(struct strtab_walk *w, uint64_t sid, uint64_t pa, uint64
 	static uint64_t buf[PAGE / 8];
 	int rc;
 
-	for (uint64_t done = 0; done < n && !shell_interrupted;) {
+	for (uint64_t done = 0; done < n && !shell_stop();) {
 		uint64_t chunk = n - done < PAGE / 64 ? n - done : PAGE / 64;
 		if ((rc = smmu_mem_read(w->sh->t, pa + done * 64, buf, chunk * 64)))
 			return rc;
@@ -801,7 +801,7 @@ static int strtab_range(struct strtab_walk *w, uint64_t sid, uint64_t pa, uint64
 			strtab_ste(w, sid + done + i, pa + (done + i) * 64, buf + i * 8);
 		done += chunk;
 	}
-	return shell_interrupted ? -EINTR : 0;
+	return shell_stop() ? -EINTR : 0;
 }
 
 static int cmd_strtab(struct shell *sh, int argc, char **argv)
@@ -1214,7 +1214,7 @@ static int walk_range(void *arg, const struct smmu_pgt_range *r)
 	struct shell *sh = w->sh;
 	char sz[24], perm[32];
 
-	if (shell_interrupted)
+	if (shell_stop())
 		return -EINTR;
 	w->ranges++;
 	w->bytes += r->size;
@@ -1257,7 +1257,7 @@ static int walk_entry(void *arg, const struct smmu_pgt_entry *e)
 	struct shell *sh = w->sh;
 	char perm[32];
 
-	if (shell_interrupted)
+	if (shell_stop())
 		return -EINTR;
 	/* empty slots are most of every table: counted, not listed */
 	if (e->type == SMMU_PGT_E_INVALID && !e->pte && !entry_warns(e)) {

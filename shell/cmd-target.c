@@ -50,8 +50,8 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 			int rc = smmu_target_release_all(sh->t);
 			if (rc)
 				return shell_lib_error("target open", "releasing the current target", rc);
-			smmu_target_close(sh->t);
 			smmu_release_on_exit(NULL);
+			smmu_target_close(sh->t);
 			sh->t = NULL;
 		}
 		static char spec[64];

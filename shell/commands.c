@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The command groups, the dispatcher, and the core commands (help, set, source, quit). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,11 +82,24 @@ int shell_run(struct shell *sh, int argc, char **argv)
 		if ((rc = shell_may_write(sh, c->name, u)))
 			return rc;
 	}
+	/* Signals that release owned units wait while a command runs: the
+	 * release then happens between library calls, never inside one (it
+	 * would share the backend's state and the heap with the interrupted
+	 * call).  Ctrl-C in the REPL only sets a flag, so it stays live. */
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	if (!sh->interactive)
+		sigaddset(&hold, SIGINT);
+	sigprocmask(SIG_BLOCK, &hold, &old);
 	shell_interrupted = 0;
 	rc = c->run(sh, argc, argv);
-	/* each command's output is out before the next one runs: a script
-	 * killed part-way has printed everything it did */
+	/* each command's output is out before the next one runs (and before a
+	 * held signal ends the process): a script killed part-way has printed
+	 * everything it did */
 	fflush(sh->out);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
 

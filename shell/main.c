@@ -252,8 +252,8 @@ int main(int argc, char **argv)
 		int r = smmu_target_release_all(sh.t);
 		if (r && !sh.quiet)
 			shell_lib_error("exit", "releasing owned units", r);
+		smmu_release_on_exit(NULL); /* before the target it names goes */
 		smmu_target_close(sh.t);
-		smmu_release_on_exit(NULL);
 	}
 	if (fflush(stdout) == EOF && rc >= 0) {
 		shell_error("writing output: %s", strerror(errno));

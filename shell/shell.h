@@ -32,9 +32,11 @@ struct shell {
 	unsigned failures;    /* commands that failed (errexit off) */
 };
 
-/* Set by SIGINT while a command runs: long commands (trace, dma loops)
- * check it and stop; the shell itself goes on. */
+/* Set by SIGINT while a command runs (interactive shell). */
 extern volatile sig_atomic_t shell_interrupted;
+/* Long commands (trace, dma --count, storm, big walks) check this between
+ * steps: Ctrl-C, or a SIGTERM/SIGHUP waiting for the command to end. */
+bool shell_stop(void);
 
 enum cmd_flags {
 	CMD_WRITES_HW = 1 << 0, /* refused unless the unit is owned or --write was given */

@@ -9,6 +9,18 @@
 #include "shell.h"
 
 volatile sig_atomic_t shell_interrupted;
+
+bool shell_stop(void)
+{
+	sigset_t pending;
+
+	if (shell_interrupted)
+		return true;
+	/* a signal held back while the command runs (see shell_run) */
+	return !sigpending(&pending) && (sigismember(&pending, SIGTERM) == 1 ||
+					 sigismember(&pending, SIGHUP) == 1 ||
+					 sigismember(&pending, SIGINT) == 1);
+}
 const char *shell_where;
 
 void shell_error(const char *fmt, ...)

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decoders/decode.h"
 #include "lib/smmu.h"
+#include "lib/smmuv3.h"
+#include "lib/vtd.h"
 
 struct plat {
 	const char *spec;
@@ -519,6 +522,108 @@ START_TEST(vtd_scalable_mode_live_config)
 }
 END_TEST
 
+/* Domain ids (ASIDs) are reused: a new domain must never hit a destroyed
+ * one's TLB entries.  Found by review: the device wrote through a stale
+ * entry into memory its new domain does not map. */
+START_TEST(reused_asid_sees_no_stale_translation)
+{
+	struct smmu_target *t = open_target(plats[_i].spec);
+	const struct plat *p = &plats[_i];
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *a, *b;
+	uint8_t zero[64] = { 0 }, got[64];
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_device_attach(d, a), 0);
+	ck_assert_int_eq(smmu_map(a, 0x20000, p->ram, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x20000, 64, NULL), 0); /* fills the TLB */
+	ck_assert_int_eq(smmu_device_detach(d), 0);
+	ck_assert_int_eq(smmu_domain_destroy(a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "b", 0, &b), 0); /* gets a's id */
+	ck_assert_int_eq(smmu_device_attach(d, b), 0);
+	ck_assert_int_eq(smmu_mem_write(t, p->ram, zero, sizeof(zero)), 0);
+	ck_assert_int_eq(smmu_faults_poll(t) >= 0, 1);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_TO_MEM, 0x20000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 1); /* b does not map 0x20000 */
+	ck_assert_int_eq(smmu_mem_read(t, p->ram, got, sizeof(got)), 0);
+	ck_assert_mem_eq(got, zero, sizeof(zero));
+	smmu_target_close(t);
+}
+END_TEST
+
+/* A small event queue (IDR1.EVENTQS = 1: two entries) is sized from the right
+ * field: records drain one by one, none invented.  (The driver read EVENTQS
+ * from CMDQS's bits before.) */
+START_TEST(small_event_queue)
+{
+	struct smmu_target *t;
+	char err[256];
+	const char *opts[] = { "evtq=1" };
+
+	ck_assert_int_eq(smmu_target_open("sim:virt", opts, 1, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	for (int i = 0; i < 4; i++) {
+		struct smmu_fault f;
+		ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x30000 + i * 0x1000, 64, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 1);
+		ck_assert_int_eq(smmu_faults_get(t, i, &f), 0);
+		ck_assert_uint_eq(f.addr, 0x30000 + i * 0x1000);
+		ck_assert_uint_eq(f.sid, 0x8);
+	}
+	smmu_target_close(t);
+}
+END_TEST
+
+/* The driver's masks (lib/smmuv3.h, lib/vtd.h) agree with the decoders'
+ * descriptors, which are checked against the specification on their own. */
+START_TEST(driver_masks_agree_with_decoders)
+{
+	static const struct { const char *kind, *field; unsigned word; uint64_t mask; } m[] = {
+		{ "smmuv3.idr0", "S1P", 0, SMMUV3_IDR0_S1P }, { "smmuv3.idr0", "S2P", 0, SMMUV3_IDR0_S2P },
+		{ "smmuv3.idr0", "ST_LEVEL", 0, SMMUV3_IDR0_ST_LEVEL },
+		{ "smmuv3.idr1", "SIDSIZE", 0, SMMUV3_IDR1_SIDSIZE }, { "smmuv3.idr1", "SSIDSIZE", 0, SMMUV3_IDR1_SSIDSIZE },
+		{ "smmuv3.idr1", "EVENTQS", 0, SMMUV3_IDR1_EVENTQS }, { "smmuv3.idr1", "CMDQS", 0, SMMUV3_IDR1_CMDQS },
+		{ "smmuv3.idr5", "OAS", 0, SMMUV3_IDR5_OAS }, { "smmuv3.idr5", "GRAN4K", 0, SMMUV3_IDR5_GRAN4K },
+		{ "smmuv3.cr0", "SMMUEN", 0, SMMUV3_CR0_SMMUEN }, { "smmuv3.cr0", "CMDQEN", 0, SMMUV3_CR0_CMDQEN },
+		{ "smmuv3.cr0", "EVENTQEN", 0, SMMUV3_CR0_EVENTQEN }, { "smmuv3.gbpa", "ABORT", 0, SMMUV3_GBPA_ABORT },
+		{ "smmuv3.strtab_base_cfg", "LOG2SIZE", 0, SMMUV3_STRTAB_CFG_LOG2SIZE },
+		{ "smmuv3.strtab_base_cfg", "SPLIT", 0, SMMUV3_STRTAB_CFG_SPLIT },
+		{ "smmuv3.strtab_base_cfg", "FMT", 0, SMMUV3_STRTAB_CFG_FMT },
+		{ "smmuv3.cmdq_cons", "ERR", 0, SMMUV3_CMDQ_CONS_ERR },
+		{ "smmuv3.ste", "V", 0, SMMUV3_STE_V }, { "smmuv3.ste", "Config", 0, SMMUV3_STE_CONFIG },
+		{ "smmuv3.ste", "S2T0SZ", 2, SMMUV3_STE2_S2T0SZ }, { "smmuv3.ste", "S2SL0", 2, SMMUV3_STE2_S2SL0 },
+		{ "smmuv3.ste", "S2TG", 2, SMMUV3_STE2_S2TG }, { "smmuv3.ste", "S2PS", 2, SMMUV3_STE2_S2PS },
+		{ "smmuv3.cd", "T0SZ", 0, SMMUV3_CD_T0SZ }, { "smmuv3.cd", "TG0", 0, SMMUV3_CD_TG0 },
+		{ "smmuv3.cd", "IPS", 0, SMMUV3_CD_IPS }, { "smmuv3.cd", "ASID", 0, SMMUV3_CD_ASID },
+		{ "smmuv3.cd", "V", 0, SMMUV3_CD_V }, { "smmuv3.cd", "EPD1", 0, SMMUV3_CD_EPD1 },
+		{ "vtd.cap", "SAGAW", 0, VTD_CAP_SAGAW }, { "vtd.cap", "MGAW", 0, VTD_CAP_MGAW },
+		{ "vtd.cap", "FRO", 0, VTD_CAP_FRO }, { "vtd.cap", "NFR", 0, VTD_CAP_NFR },
+		{ "vtd.ecap", "QI", 0, VTD_ECAP_QI }, { "vtd.ecap", "IRO", 0, VTD_ECAP_IRO },
+		{ "vtd.frcd", "FR", 1, VTD_FRCD_FR }, { "vtd.frcd", "SID", 1, VTD_FRCD_SID },
+		{ "vtd.frcd", "F", 1, VTD_FRCD_F }, { "vtd.frcd", "T1", 1, VTD_FRCD_T1 },
+		{ "vtd.frcd", "PP", 1, VTD_FRCD_PP }, { "vtd.frcd", "PV", 1, VTD_FRCD_PV },
+		{ "vtd.fsts", "PPF", 0, VTD_FSTS_PPF }, { "vtd.fsts", "PFO", 0, VTD_FSTS_PFO },
+		{ "vtd.fsts", "FRI", 0, VTD_FSTS_FRI }, { "vtd.ctx", "AW", 1, VTD_CTX_AW },
+		{ "vtd.ctx", "DID", 1, VTD_CTX_DID },
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		const struct smmu_desc *d;
+		ck_assert_int_eq(smmu_decoder_find(m[i].kind, &d, NULL), 0);
+		const struct smmu_field *f = smmu_desc_field(d, m[i].field);
+		ck_assert_msg(f, "%s has no field %s", m[i].kind, m[i].field);
+		ck_assert_msg(f->word == m[i].word && SMMU_GENMASK(f->hi, f->lo) == m[i].mask,
+			      "%s.%s: driver mask 0x%llx, decoder [%u:%u] of word %u", m[i].kind, m[i].field,
+			      (unsigned long long)m[i].mask, f->hi, f->lo, f->word);
+	}
+}
+END_TEST
+
 Suite *suite_lib_e2e(void);
 Suite *suite_lib_e2e(void)
 {
@@ -533,6 +638,9 @@ Suite *suite_lib_e2e(void)
 	tcase_add_test(tc, platform_device_by_mmio_range);
 	tcase_add_test(tc, pci_names_from_pci_ids);
 	tcase_add_test(tc, vtd_scalable_mode_live_config);
+	tcase_add_loop_test(tc, reused_asid_sees_no_stale_translation, 0, 2);
+	tcase_add_test(tc, small_event_queue);
+	tcase_add_test(tc, driver_masks_agree_with_decoders);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
