@@ -68,6 +68,30 @@ static int add_iommu_map(struct smmu_target *t, const void *fdt, int node, char 
 	return 0;
 }
 
+/* msi-map: requester ID -> the MSI controller's DeviceID (for the record:
+ * smmush shows it; it routes no MSIs itself). */
+static int add_msi_map(struct smmu_target *t, const void *fdt, int node, char *err, size_t errlen)
+{
+	int len;
+	const fdt32_t *map = fdt_getprop(fdt, node, "msi-map", &len);
+
+	if (!map)
+		return 0;
+	if (len % 16) {
+		snprintf(err, errlen, "fdt: %s: msi-map is %d bytes, not a multiple of 16",
+			 fdt_get_name(fdt, node, NULL), len);
+		return -EINVAL;
+	}
+	for (int i = 0; i < len / 16; i++) {
+		if (t->nmsi_maps == sizeof(t->msi_maps) / sizeof(t->msi_maps[0]))
+			return -ENOSPC;
+		t->msi_maps[t->nmsi_maps++] = (struct smmu_rid_map){
+			.rid_base = fdt32_to_cpu(map[i * 4]), .sid_base = fdt32_to_cpu(map[i * 4 + 2]),
+			.count = fdt32_to_cpu(map[i * 4 + 3]) };
+	}
+	return 0;
+}
+
 static int add_platform_device(struct smmu_target *t, const void *fdt, int node)
 {
 	int len;
@@ -121,6 +145,7 @@ int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen)
 	}
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
 		if ((rc = add_iommu_map(t, fdt, node, err, errlen)) ||
+		    (rc = add_msi_map(t, fdt, node, err, errlen)) ||
 		    (rc = add_platform_device(t, fdt, node)))
 			goto out;
 	}

@@ -79,6 +79,14 @@ static void match_pci_devices(struct smmu_target *t)
 			d->info.sid = r->sid_base + (d->info.bdf - r->rid_base);
 			break;
 		}
+		for (size_t m = 0; m < t->nmsi_maps; m++) {
+			const struct smmu_rid_map *r = &t->msi_maps[m];
+			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
+				continue;
+			d->info.has_msi_id = true;
+			d->info.msi_id = r->sid_base + (d->info.bdf - r->rid_base);
+			break;
+		}
 	}
 }
 
@@ -90,6 +98,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	 * units found before are kept. */
 	t->ndevices = 0;
 	t->nrid_maps = 0;
+	t->nmsi_maps = 0;
 	rc = smmu_discover_fdt(t, err, errlen);
 	if (rc && rc != -ENOENT)
 		return rc;

@@ -114,6 +114,8 @@ struct smmu_device_info {
 	const char *name;          /* from pci.ids via libpci, or the firmware node */
 	struct smmu_unit *unit;    /* NULL: no unit translates it */
 	uint32_t sid;              /* StreamID or source-id */
+	bool has_msi_id;           /* the device tree's msi-map names its MSI DeviceID */
+	uint32_t msi_id;
 	bool dma_engine;           /* a test device smmush can drive DMA with */
 };
 void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);

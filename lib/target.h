@@ -47,7 +47,7 @@ struct smmu_unit {
  * iommu-map entry or IORT ID mapping), kept until PCI devices are known. */
 struct smmu_rid_map {
 	uint32_t rid_base, sid_base, count;
-	uint64_t unit_base;
+	uint64_t unit_base; /* 0: an msi-map entry (sid_base is the MSI DeviceID base) */
 };
 
 struct smmu_device {
@@ -69,6 +69,8 @@ struct smmu_target {
 	size_t ndevices;
 	struct smmu_rid_map rid_maps[32];
 	size_t nrid_maps;
+	struct smmu_rid_map msi_maps[8];
+	size_t nmsi_maps;
 	struct smmu_fault_mon faults;
 	/* smmush's own table memory, from the backend's table region */
 	bool tables_ready;

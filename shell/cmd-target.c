@@ -383,6 +383,11 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			else
 				smmu_json_null(&sh->j);
 			smmu_json_khex(&sh->j, "sid", di.sid);
+			smmu_json_key(&sh->j, "msi_id");
+			if (di.has_msi_id)
+				smmu_json_hex(&sh->j, di.msi_id);
+			else
+				smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
 			smmu_json_kbool(&sh->j, "dma_engine", di.dma_engine);
 			smmu_json_obj_end(&sh->j);

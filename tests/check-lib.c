@@ -78,6 +78,10 @@ START_TEST(discovers_units_and_devices)
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
 	ck_assert_uint_eq(di.sid, 0x8); /* identity RID -> StreamID / source-id */
 	ck_assert(di.dma_engine);
+	/* virt's device tree also maps RIDs to ITS DeviceIDs (msi-map) */
+	ck_assert_int_eq(di.has_msi_id, p->unit_base == 0x09050000);
+	if (di.has_msi_id)
+		ck_assert_uint_eq(di.msi_id, 0x8);
 	ck_assert_ptr_nonnull(smmu_device_find(t, "00:02.0"));
 	smmu_target_close(t);
 }

@@ -27,6 +27,8 @@
 #define VIRT_TABLE_MAX    (16ULL << 20)
 #define FDT_MAX           0x10000
 #define SMMU_PHANDLE      1
+#define ITS_PHANDLE       2
+#define VIRT_ITS_BASE     0x08080000ULL  /* QEMU virt's GICv3 ITS (described, not modelled) */
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -89,6 +91,17 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 	T(prop_reg(fdt, l->ram_base, l->ram_size));
 	T(fdt_end_node(fdt));
 
+	/* The ITS is only described, so that msi-map has a controller to name:
+	 * the model delivers no MSIs. */
+	snprintf(name, sizeof(name), "its@%llx", VIRT_ITS_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+	T(prop_reg(fdt, VIRT_ITS_BASE, 0x20000));
+	T(fdt_property(fdt, "msi-controller", NULL, 0));
+	T(fdt_property_u32(fdt, "#msi-cells", 1));
+	T(fdt_property_u32(fdt, "phandle", ITS_PHANDLE));
+	T(fdt_end_node(fdt));
+
 	snprintf(name, sizeof(name), "smmuv3@%llx", (unsigned long long)l->iommu_base);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property_string(fdt, "compatible", "arm,smmu-v3"));
@@ -113,10 +126,12 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 				       0, (uint32_t)VIRT_MMIO32_BASE, 0, (uint32_t)VIRT_MMIO32_SIZE };
 		/* RID -> StreamID identity for all 64K RIDs, as on QEMU. */
 		uint32_t iommu_map[4] = { 0, SMMU_PHANDLE, 0, 0x10000 };
+		uint32_t msi_map[4] = { 0, ITS_PHANDLE, 0, 0x10000 }; /* RID -> ITS DeviceID */
 
 		T(prop_cells(fdt, "bus-range", bus_range, 2));
 		T(prop_cells(fdt, "ranges", ranges, 7));
 		T(prop_cells(fdt, "iommu-map", iommu_map, 4));
+		T(prop_cells(fdt, "msi-map", msi_map, 4));
 	}
 	T(fdt_property(fdt, "dma-coherent", NULL, 0));
 	T(fdt_end_node(fdt));
