@@ -136,7 +136,10 @@ bool smmu_unit_owned(const struct smmu_unit *u);
 /* Release every owned unit of the target: for exit paths. */
 int smmu_target_release_all(struct smmu_target *t);
 /* Release t's owned units at exit and on SIGINT, SIGTERM and SIGHUP (then the
- * signal's default action runs).  One target per process; NULL removes it. */
+ * signal's default action runs).  One target per process; NULL removes it.
+ * The release runs in the signal handler: a front end holds those signals
+ * while it calls into the library (sigprocmask, as smmush does), so the
+ * release never interrupts a call that shares the backend or the heap. */
 int smmu_release_on_exit(struct smmu_target *t);
 
 /* --- domains and mappings -------------------------------------------------------
