@@ -54,17 +54,25 @@ static int read_file(const char *path, void **buf, size_t *len)
 		shell_error("decode acpi: %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	p = malloc(cap);
+	if (!(p = malloc(cap))) {
+		fclose(f);
+		shell_error("decode acpi: %s: out of memory", path);
+		return -ENOMEM;
+	}
 	for (;;) {
 		if (n == cap) {
-			if (cap >= ACPI_FILE_MAX) {
-				shell_error("decode acpi: %s: larger than %u bytes", path, ACPI_FILE_MAX);
+			char *grown = cap < ACPI_FILE_MAX ? realloc(p, cap * 2) : NULL;
+			if (!grown) {
+				if (cap >= ACPI_FILE_MAX)
+					shell_error("decode acpi: %s: larger than %u bytes", path, ACPI_FILE_MAX);
+				else
+					shell_error("decode acpi: %s: out of memory", path);
 				free(p);
 				fclose(f);
-				return -EFBIG;
+				return cap >= ACPI_FILE_MAX ? -EFBIG : -ENOMEM;
 			}
+			p = grown;
 			cap *= 2;
-			p = realloc(p, cap);
 		}
 		size_t got = fread(p + n, 1, cap - n, f);
 		if (!got)
