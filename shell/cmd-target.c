@@ -174,8 +174,15 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
 			return -EINVAL;
-		if ((rc = smmu_unit_add(sh->t, arch, v, &u)))
-			return shell_lib_error("unit add", argv[3], rc);
+		if ((rc = smmu_unit_add(sh->t, arch, v, &u))) {
+			if (rc == -EEXIST)
+				shell_error("unit add: a unit of another architecture is already at %s", argv[3]);
+			else if (rc == -EFAULT || rc == -ENODEV)
+				shell_error("unit add: no %s unit answers at %s", argv[2], argv[3]);
+			else
+				return shell_lib_error("unit add", argv[3], rc);
+			return rc;
+		}
 		return 0;
 	}
 	if (shell_nargs(sh, argc, argv, 1, 1) || shell_parse_u64("unit", argv[1], &v))

@@ -63,6 +63,15 @@ expect_out "-O sets a sim parameter" 'test devices|devices 4|units 1' -O devs=3 
 expect_out "--target-help lists parameters with defaults" '-O ram +default 1G' --target-help
 expect_out "--target sim:q35" 'dmar@0xfed90000' --target sim:q35 units
 
+# --- units firmware did not name ------------------------------------------------------------
+expect_json "unit add at a known unit's address adds nothing" -c 'unit add smmuv3 0x09050000; units' -- \
+	'len(docs[-1]) == 1' 'docs[-1][0]["source"] == "fdt"'
+expect_fail "unit add where nothing answers" -c 'unit add vtd 0x12340000'
+check "  ... says so" grep -q 'no vtd unit answers at 0x12340000' "$TMP/err"
+expect_fail "unit add over a unit of another architecture" --target sim:q35 -c 'unit add smmuv3 0xfed90000'
+expect_fail "unit add: unknown architecture" -c 'unit add smmuv2 0x1000'
+expect_fail "unit add: not a number" -c 'unit add vtd here'
+
 # --- generated documentation ------------------------------------------------------------------
 "$SMMUSH" --gen-man >"$TMP/smmush.1"
 check "man page: every command is in it" bash -c "for c in \$(\"$SMMUSH\" -j help | python3 -c 'import json,sys; print(\" \".join(c[\"name\"] for c in json.load(sys.stdin)))'); do grep -q \"^\\\\\\\\fB\$c\\\\\\\\fR\" '$TMP/smmush.1' || { echo missing \$c; exit 1; }; done"
