@@ -60,6 +60,12 @@ static int read_file(const char *path, void **buf, size_t *len)
 		return -ENOMEM;
 	}
 	for (;;) {
+		if (n == cap && cap >= ACPI_FILE_MAX) {
+			/* exactly the limit is fine; one byte more is not */
+			char probe;
+			if (fread(&probe, 1, 1, f) == 0)
+				break;
+		}
 		if (n == cap) {
 			char *grown = cap < ACPI_FILE_MAX ? realloc(p, cap * 2) : NULL;
 			if (!grown) {
@@ -107,6 +113,11 @@ static int decode_acpi(struct shell *sh, const char *path, bool verbose)
 		size_t tlen = 0;
 		FILE *mem = open_memstream(&text, &tlen);
 		struct smmu_json j;
+		if (!mem) {
+			free(buf);
+			shell_error("decode acpi: out of memory");
+			return -ENOMEM;
+		}
 		smmu_json_init(&j, mem, sh->pretty);
 		rc = smmu_acpi_render_json(&j, buf, len, err, sizeof(err));
 		smmu_json_done(&j);

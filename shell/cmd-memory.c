@@ -640,7 +640,9 @@ static int cmd_w(struct shell *sh, int argc, char **argv)
 		return -EINVAL;
 	}
 	if ((size_t)(argc - 2) * size > sizeof(buf)) {
-		shell_error("%s: too many values (at most %zu)", cmd, sizeof(buf) / size);
+		/* a command line holds 64 words: the command, ADDR and 62 values */
+		size_t most = sizeof(buf) / size < 62 ? sizeof(buf) / size : 62;
+		shell_error("%s: too many values (at most %zu)", cmd, most);
 		return -E2BIG;
 	}
 	for (int i = 2; i < argc; i++) {

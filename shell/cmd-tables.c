@@ -235,35 +235,6 @@ static int check_log2size(const char *cmd, const struct smmu_config *cfg, uint64
  * Commands write to sh->out and sh->j as usual; capture points both at a
  * buffer, and only a command that succeeds (or stops with a warning it must
  * report, like a looping walk) gets its output printed. */
-struct capture {
-	FILE *out, *mem;
-	struct smmu_json j;
-	char *buf;
-	size_t len;
-};
-
-static int capture_begin(struct shell *sh, struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	if (!(c->mem = open_memstream(&c->buf, &c->len)))
-		return -ENOMEM;
-	c->out = sh->out;
-	c->j = sh->j;
-	sh->out = c->mem;
-	smmu_json_init(&sh->j, c->mem, sh->pretty);
-	return 0;
-}
-
-static void capture_end(struct shell *sh, struct capture *c, bool print)
-{
-	fclose(c->mem);
-	sh->out = c->out;
-	sh->j = c->j;
-	if (print)
-		fwrite(c->buf, 1, c->len, sh->out);
-	free(c->buf);
-}
 
 /* --- rendering helpers --------------------------------------------------------------- */
 
@@ -566,7 +537,7 @@ static int cmd_ste(struct shell *sh, int argc, char **argv)
 	struct smmu_unit_info ui;
 	struct smmu_unit *u;
 	struct smmu_config cfg;
-	struct capture cap;
+	struct shell_capture cap;
 	unsigned sidsize, ssidsize;
 	uint64_t sid;
 	struct args a;
@@ -585,7 +556,7 @@ static int cmd_ste(struct shell *sh, int argc, char **argv)
 		return rc;
 	const struct smmu_cfg_step *l1 = find_step(&cfg, "smmuv3.l1std", NULL);
 	const struct smmu_cfg_step *ste = find_step(&cfg, "smmuv3.ste", NULL);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("ste", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -607,7 +578,7 @@ static int cmd_ste(struct shell *sh, int argc, char **argv)
 			fprintf(sh->out, "StreamID 0x%" PRIx64 " has no STE\n", sid);
 		text_verdict(sh, &ui, &cfg, "");
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -616,7 +587,7 @@ static int cmd_cd(struct shell *sh, int argc, char **argv)
 	struct smmu_unit_info ui;
 	struct smmu_unit *u;
 	struct smmu_config cfg;
-	struct capture cap;
+	struct shell_capture cap;
 	unsigned sidsize, ssidsize;
 	uint64_t sid, ssid = 0;
 	struct args a;
@@ -641,7 +612,7 @@ static int cmd_cd(struct shell *sh, int argc, char **argv)
 	const struct smmu_cfg_step *ste = find_step(&cfg, "smmuv3.ste", NULL);
 	const struct smmu_cfg_step *l1 = find_step(&cfg, "smmuv3.l1cd", NULL);
 	const struct smmu_cfg_step *cd = find_step(&cfg, "smmuv3.cd", NULL);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("cd", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -674,7 +645,7 @@ static int cmd_cd(struct shell *sh, int argc, char **argv)
 			fprintf(sh->out, "no CD\n");
 		text_verdict(sh, &ui, &cfg, "");
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -808,7 +779,7 @@ static int cmd_strtab(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit_info ui;
 	struct smmu_unit *u;
-	struct capture cap;
+	struct shell_capture cap;
 	unsigned sidsize, ssidsize;
 	uint64_t cr0, base, scfg;
 	struct args a;
@@ -834,7 +805,7 @@ static int cmd_strtab(struct shell *sh, int argc, char **argv)
 		split = 8; /* reserved SPLIT values behave as one of these, as the library reads them */
 	struct strtab_walk w = { .sh = sh, .u = u, .all = a.all };
 
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("strtab", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -894,7 +865,7 @@ static int cmd_strtab(struct shell *sh, int argc, char **argv)
 		rc = 0;
 	}
 	if (rc) {
-		capture_end(sh, &cap, false);
+		shell_capture_end(sh, &cap, false);
 		for (unsigned i = 0; i < w.nwarn; i++)
 			free(w.warn[i]);
 		return shell_lib_error("strtab", rc == -EINTR ? "interrupted" : "reading the stream table", rc);
@@ -922,7 +893,7 @@ static int cmd_strtab(struct shell *sh, int argc, char **argv)
 	}
 	for (unsigned i = 0; i < w.nwarn; i++)
 		free(w.warn[i]);
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -938,7 +909,7 @@ static const char *ttm_mode(uint64_t rtaddr)
 static int cmd_root(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit_info ui;
-	struct capture cap;
+	struct shell_capture cap;
 	uint64_t bus = 0, gsts, rtaddr;
 	static uint64_t tbl[PAGE / 8];
 	struct args a;
@@ -961,7 +932,7 @@ static int cmd_root(struct shell *sh, int argc, char **argv)
 	uint64_t rta = fld("vtd.rtaddr", &rtaddr, "RTA");
 	if (has_table && (rc = smmu_mem_read(sh->t, rta, tbl, sizeof(tbl))))
 		return shell_lib_error("root", "reading the root table", rc);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("root", "output", rc);
 	unsigned present = 0, first = a.npos ? bus : 0, last = a.npos ? bus : (has_table ? 255 : 0);
 	if (sh->json) {
@@ -1015,7 +986,7 @@ static int cmd_root(struct shell *sh, int argc, char **argv)
 	} else if (!a.npos && has_table) {
 		fprintf(sh->out, "%u of 256 root entries present\n", present);
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -1037,7 +1008,7 @@ static int cmd_ctx(struct shell *sh, int argc, char **argv)
 	struct smmu_unit_info ui;
 	struct smmu_unit *u;
 	struct smmu_config cfg;
-	struct capture cap;
+	struct shell_capture cap;
 	struct args a;
 	uint16_t bdf;
 	char name[16];
@@ -1053,7 +1024,7 @@ static int cmd_ctx(struct shell *sh, int argc, char **argv)
 	const struct smmu_cfg_step *root = find_step(&cfg, "vtd.root", "vtd.sm.root");
 	const struct smmu_cfg_step *ctx = find_step(&cfg, "vtd.ctx", "vtd.sm.ctx");
 	bdf_text(name, sizeof(name), bdf);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("ctx", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -1076,7 +1047,7 @@ static int cmd_ctx(struct shell *sh, int argc, char **argv)
 			fprintf(sh->out, "no context entry\n");
 		text_verdict(sh, &ui, &cfg, "");
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -1085,7 +1056,7 @@ static int cmd_pasid(struct shell *sh, int argc, char **argv)
 	struct smmu_unit_info ui;
 	struct smmu_unit *u;
 	struct smmu_config cfg;
-	struct capture cap;
+	struct shell_capture cap;
 	struct args a;
 	uint16_t bdf;
 	uint32_t pasid;
@@ -1113,7 +1084,7 @@ static int cmd_pasid(struct shell *sh, int argc, char **argv)
 	const struct smmu_cfg_step *dir = find_step(&cfg, "vtd.pasid.dir", NULL);
 	const struct smmu_cfg_step *pe = find_step(&cfg, "vtd.pasid", NULL);
 	bdf_text(name, sizeof(name), bdf);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("pasid", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -1137,7 +1108,7 @@ static int cmd_pasid(struct shell *sh, int argc, char **argv)
 			fprintf(sh->out, "no PASID entry\n");
 		text_verdict(sh, &ui, &cfg, "");
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -1168,7 +1139,7 @@ static int cmd_config(struct shell *sh, int argc, char **argv)
 	struct smmu_unit_info ui;
 	struct smmu_device *d;
 	struct smmu_config cfg;
-	struct capture cap;
+	struct shell_capture cap;
 	struct args a;
 	char head[160];
 	int rc;
@@ -1179,7 +1150,7 @@ static int cmd_config(struct shell *sh, int argc, char **argv)
 		return -ENODEV;
 	if ((rc = smmu_device_config(d, a.pasid_set, a.pasid, &cfg)))
 		return shell_lib_error("config", di.addr, rc);
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("config", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -1196,7 +1167,7 @@ static int cmd_config(struct shell *sh, int argc, char **argv)
 		}
 		text_verdict(sh, &ui, &cfg, "");
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -1357,7 +1328,7 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 	struct smmu_device *d;
 	struct smmu_config cfg;
 	struct smmu_pgt_walk_stats st;
-	struct capture cap;
+	struct shell_capture cap;
 	struct args a;
 	uint64_t iova = 0, size = 0;
 	char head[160];
@@ -1392,7 +1363,7 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 			return -ERANGE;
 		}
 	}
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("walk", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -1419,7 +1390,7 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 			rc = smmu_list(di.unit, di.sid, a.pasid_set, a.pasid, iova, size, walk_range, &w, &st);
 	}
 	if (rc && rc != -SMMU_E_LOOP) {
-		capture_end(sh, &cap, false);
+		shell_capture_end(sh, &cap, false);
 		return shell_lib_error("walk", rc == -EINTR ? "interrupted" : "walking the tables", rc);
 	}
 	if (sh->json) {
@@ -1444,7 +1415,7 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 		fprintf(sh->out, "\n");
 		walk_warnings(sh, &st);
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	if (rc == -SMMU_E_LOOP) {
 		shell_error("walk: %s: %s: the listing above is incomplete", di.addr,
 			    st.count[SMMU_PGT_F_BUDGET]
@@ -1494,7 +1465,7 @@ static int cmd_xlate(struct shell *sh, int argc, char **argv)
 	struct smmu_device *d;
 	struct smmu_translation tr;
 	struct smmu_explain ex;
-	struct capture cap;
+	struct shell_capture cap;
 	struct args a;
 	uint64_t iova;
 	unsigned acc = 0;
@@ -1529,7 +1500,7 @@ static int cmd_xlate(struct shell *sh, int argc, char **argv)
 		snprintf(ex.text, sizeof(ex.text), "stopped in the configuration (%s): %s%s",
 			 verdict_name(cfg->verdict), cfg->reason, head);
 	}
-	if ((rc = capture_begin(sh, &cap)))
+	if ((rc = shell_capture_begin(sh, &cap)))
 		return shell_lib_error("xlate", "output", rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -1595,7 +1566,7 @@ static int cmd_xlate(struct shell *sh, int argc, char **argv)
 		}
 		fprintf(sh->out, "result: %s%s\n", tr.ok ? "" : "fault: ", ex.text);
 	}
-	capture_end(sh, &cap, true);
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 

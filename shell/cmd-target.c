@@ -46,24 +46,57 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 			shell_error("target open: expected target open SPEC [KEY=VALUE...]");
 			return -EINVAL;
 		}
-		if (sh->t) { /* the old machine's owned units go back first */
-			int rc = smmu_target_release_all(sh->t);
-			if (rc)
+		static char spec[64];
+		static char *opts[32];
+		static size_t nopts;
+		char *nopt[32];
+		size_t nnew = 0;
+		if (strlen(argv[2]) >= sizeof(spec) || argc - 3 > 32) {
+			shell_error("target open: %s", argc - 3 > 32 ? "more than 32 options" : "target name too long");
+			return -EINVAL;
+		}
+		for (int i = 3; i < argc; i++)
+			if (!(nopt[nnew++] = strdup(argv[i]))) {
+				while (nnew)
+					free(nopt[--nnew]);
+				shell_error("target open: out of memory");
+				return -ENOMEM;
+			}
+		/* the new machine first: a typo must not cost the current one */
+		struct smmu_target *nt;
+		char err[256] = "";
+		int rc = smmu_target_open(argv[2], (const char *const *)nopt, nnew, &nt, err, sizeof(err));
+		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
+			smmu_target_close(nt);
+		if (rc) {
+			shell_error("target open %s: %s", argv[2], err[0] ? err : smmu_strerror(rc));
+			while (nnew)
+				free(nopt[--nnew]);
+			return rc;
+		}
+		if (sh->t) { /* the old machine's owned units go back before it closes */
+			if ((rc = smmu_target_release_all(sh->t))) {
+				smmu_target_close(nt);
+				while (nnew)
+					free(nopt[--nnew]);
 				return shell_lib_error("target open", "releasing the current target", rc);
+			}
 			smmu_release_on_exit(NULL);
 			smmu_target_close(sh->t);
-			sh->t = NULL;
 		}
-		static char spec[64];
-		static const char *opts[32];
+		while (nopts)
+			free(opts[--nopts]);
+		memcpy(opts, nopt, nnew * sizeof(*nopt));
+		nopts = nnew;
 		snprintf(spec, sizeof(spec), "%s", argv[2]);
 		sh->target_spec = spec;
-		sh->nopts = 0;
-		for (int i = 3; i < argc && sh->nopts < 32; i++)
-			opts[sh->nopts++] = strdup(argv[i]); /* live as long as the target may reopen */
-		sh->opts = opts;
+		sh->opts = (const char **)opts;
+		sh->nopts = nopts;
 		sh->unit = 0;
-		return shell_target(sh) ? 0 : -ENODEV;
+		sh->t = nt;
+		smmu_release_on_exit(nt);
+		shell_signals();
+		return 0;
 	}
 	if (strcmp(sub, "info")) {
 		shell_error("target: unknown subcommand '%s' (info, list, open)", sub);
@@ -115,16 +148,22 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 	struct smmu_target *t = sh->t;
 	struct smmu_unit_info ui;
 
+	struct shell_capture cap;
+	int rc;
+
 	if (shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
+	if ((rc = shell_capture_begin(sh, &cap)))
+		return rc;
 	if (sh->json)
 		smmu_json_arr_begin(&sh->j);
 	for (size_t i = 0; i < smmu_unit_count(t); i++) {
 		struct smmu_unit *u = smmu_unit_at(t, i);
 		bool on = false;
-		int rc = translating(sh, u, &on);
-		if (rc)
+		if ((rc = translating(sh, u, &on))) {
+			shell_capture_end(sh, &cap, false);
 			return shell_lib_error("units", "reading the unit", rc);
+		}
 		smmu_unit_info(u, &ui);
 		if (sh->json) {
 			smmu_json_obj_begin(&sh->j);
@@ -149,6 +188,7 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 	} else if (!smmu_unit_count(t)) {
 		fprintf(sh->out, "no units: firmware named none ('unit add smmuv3|vtd ADDR' adds one)\n");
 	}
+	shell_capture_end(sh, &cap, true);
 	return 0;
 }
 
@@ -286,13 +326,16 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 		shell_error("regs: too many arguments: expected regs [-v] [NAME]");
 		return -EINVAL;
 	}
+	const struct smmu_desc *one = NULL;
+	if (argc - i == 1 && !(one = find_reg(u, "regs", argv[i])))
+		return -ENOENT;
+	struct shell_capture cap;
+	if ((rc = shell_capture_begin(sh, &cap)))
+		return rc;
 	if (sh->json)
 		smmu_json_arr_begin(&sh->j);
-	if (argc - i == 1) {
-		const struct smmu_desc *d = find_reg(u, "regs", argv[i]);
-		if (!d)
-			return -ENOENT;
-		rc = show_reg(sh, u, d, flags);
+	if (one) {
+		rc = show_reg(sh, u, one, flags);
 	} else {
 		prefix = arch_prefix(u);
 		rc = 0;
@@ -306,6 +349,7 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 		smmu_json_arr_end(&sh->j);
 		smmu_json_done(&sh->j);
 	}
+	shell_capture_end(sh, &cap, !rc);
 	return rc ? shell_lib_error("regs", "reading registers", rc) : 0;
 }
 

@@ -115,6 +115,17 @@ int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u);
 /* Render a structure through the decoders: text, or one JSON object (no
  * document end: the caller nests it). */
 void shell_render(struct shell *sh, const char *kind, const uint64_t *words, unsigned flags);
+/* Output held in memory while a command runs, printed only if it succeeds:
+ * a failing command leaves stdout empty (never half a JSON document). */
+struct shell_capture {
+	FILE *mem, *out;
+	char *buf;
+	size_t len;
+	struct smmu_json j;
+};
+int shell_capture_begin(struct shell *sh, struct shell_capture *c);
+void shell_capture_end(struct shell *sh, struct shell_capture *c, bool print);
+
 /* Begin / end one JSON document for a command's output. */
 void shell_json_begin(struct shell *sh);
 void shell_json_end(struct shell *sh);

@@ -70,7 +70,11 @@ int shell_parse_size(const char *what, const char *s, uint64_t *out)
 	size_t n = strlen(s);
 	unsigned shift = 0;
 
-	if (n && n < sizeof(buf)) {
+	if (n >= sizeof(buf)) {
+		shell_error("%s: '%.20s...' is too long for a number", what, s);
+		return -EINVAL;
+	}
+	if (n) {
 		switch (s[n - 1]) {
 		case 'k': case 'K': shift = 10; break;
 		case 'm': case 'M': shift = 20; break;
@@ -224,4 +228,29 @@ void shell_json_end(struct shell *sh)
 {
 	smmu_json_obj_end(&sh->j);
 	smmu_json_done(&sh->j);
+}
+
+int shell_capture_begin(struct shell *sh, struct shell_capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	if (!(c->mem = open_memstream(&c->buf, &c->len))) {
+		shell_error("out of memory");
+		return -ENOMEM;
+	}
+	c->out = sh->out;
+	c->j = sh->j;
+	sh->out = c->mem;
+	smmu_json_init(&sh->j, c->mem, sh->pretty);
+	return 0;
+}
+
+void shell_capture_end(struct shell *sh, struct shell_capture *c, bool print)
+{
+	fclose(c->mem);
+	sh->out = c->out;
+	sh->j = c->j;
+	if (print)
+		fwrite(c->buf, 1, c->len, sh->out);
+	free(c->buf);
 }

@@ -72,6 +72,14 @@ expect_fail "unit add over a unit of another architecture" --target sim:q35 -c '
 expect_fail "unit add: unknown architecture" -c 'unit add smmuv2 0x1000'
 expect_fail "unit add: not a number" -c 'unit add vtd here'
 
+# --- found by review: long numbers, a mistyped target, partial JSON ---------------------------
+expect_fail "a 64-character number is refused, not cut short" --write \
+	-c "fill 0x40000000 0x$(printf '0%.0s' {1..60})2000 0xaa"
+run -c 'set errexit off; own; domain create keep; target open bogus; domain list'
+check "target open with a typo keeps the current machine" grep -q '^keep ' "$TMP/out"
+run -j -c 'regs nosuch'
+check "a failing regs -j prints no half JSON" test "$rc" -ne 0 -a -z "$out"
+
 # --- generated documentation ------------------------------------------------------------------
 "$SMMUSH" --gen-man >"$TMP/smmush.1"
 check "man page: every command is in it" bash -c "for c in \$(\"$SMMUSH\" -j help | python3 -c 'import json,sys; print(\" \".join(c[\"name\"] for c in json.load(sys.stdin)))'); do grep -q \"^\\\\\\\\fB\$c\\\\\\\\fR\" '$TMP/smmush.1' || { echo missing \$c; exit 1; }; done"
