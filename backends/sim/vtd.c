@@ -138,6 +138,13 @@ struct vtd_tlb_ent {      /* IOTLB: one translation */
 	uint8_t allow_user, allow_priv; /* PERM_* */
 };
 
+/* An event interrupt's registers (control, data, address, upper address: four
+ * consecutive dwords, for faults at 0x38 and for invalidations at 0xa0). */
+struct vtd_event {
+	uint32_t ctl, data, addr, uaddr;
+	uint64_t msgs; /* messages the unit would have sent (nothing is delivered) */
+};
+
 struct sim_vtd {
 	struct sim_iommu iommu;   /* first: the machine holds a pointer to it */
 	struct sim_machine *m;
@@ -153,11 +160,12 @@ struct sim_vtd {
 	uint32_t fsts;                /* PFO, IQE, ... (PPF and FRI are derived) */
 	unsigned fri;                 /* FSTS.FRI, latched when PPF goes 0 -> 1 */
 	unsigned fr_next;             /* next fault recording register */
-	uint32_t fectl, fedata, feaddr, feuaddr;
+	struct vtd_event fault_ev;    /* FECTL, FEDATA, FEADDR, FEUADDR */
 	uint64_t aflog;
 	uint32_t pmen;
 	uint64_t iqh, iqt, iqa, iqercd;
-	uint32_t ics, iectl, iedata, ieaddr, ieuaddr;
+	uint32_t ics;
+	struct vtd_event inv_ev;      /* IECTL, IEDATA, IEADDR, IEUADDR */
 	uint64_t iva, iotlb;
 	uint64_t frcd[VTD_FRCD_MAX][2];
 
@@ -165,9 +173,6 @@ struct sim_vtd {
 	struct vtd_pasid_ent pc[VTD_NPASID];
 	struct vtd_tlb_ent tlb[VTD_NTLB];
 	unsigned ctx_next, pc_next, tlb_next;
-
-	/* Interrupt messages the unit would have sent (nothing is delivered). */
-	uint64_t fault_msgs, inv_msgs;
 };
 
 static struct sim_vtd *to_vtd(struct sim_iommu *u)
@@ -202,16 +207,39 @@ static uint64_t haw_rsvd(const struct sim_vtd *v)
 
 /* --- events --------------------------------------------------------------- */
 
-static void fault_event(struct sim_vtd *v)
+static void raise_event(struct vtd_event *e)
 {
 	/* One pending interrupt at a time; masked ones stay pending (IP). */
-	if (v->fectl & ECTL_IP)
+	if (e->ctl & ECTL_IP)
 		return;
-	if (v->fectl & ECTL_IM) {
-		v->fectl |= ECTL_IP;
+	if (e->ctl & ECTL_IM) {
+		e->ctl |= ECTL_IP;
 		return;
 	}
-	v->fault_msgs++;
+	e->msgs++;
+}
+
+static uint32_t event_read(const struct vtd_event *e, unsigned reg)
+{
+	const uint32_t r[4] = { e->ctl, e->data, e->addr, e->uaddr };
+
+	return r[reg];
+}
+
+static void event_write(struct vtd_event *e, unsigned reg, uint32_t val)
+{
+	switch (reg) {
+	case 0: /* only IM is writable; unmasking sends what was pending */
+		e->ctl = (e->ctl & ~ECTL_IM) | (val & ECTL_IM);
+		if (!(e->ctl & ECTL_IM) && (e->ctl & ECTL_IP)) {
+			e->ctl &= ~ECTL_IP;
+			e->msgs++;
+		}
+		break;
+	case 1: e->data = val & 0xffff; break;
+	case 2: e->addr = val & ~3u; break;
+	default: e->uaddr = val; break;
+	}
 }
 
 static bool ppf(const struct sim_vtd *v);
@@ -221,18 +249,7 @@ static bool ppf(const struct sim_vtd *v);
 static void fault_serviced(struct sim_vtd *v)
 {
 	if (!(v->fsts & FSTS_W1C) && !ppf(v))
-		v->fectl &= ~ECTL_IP;
-}
-
-static void inv_event(struct sim_vtd *v)
-{
-	if (v->iectl & ECTL_IP)
-		return;
-	if (v->iectl & ECTL_IM) {
-		v->iectl |= ECTL_IP;
-		return;
-	}
-	v->inv_msgs++;
+		v->fault_ev.ctl &= ~ECTL_IP;
 }
 
 static bool ppf(const struct sim_vtd *v)
@@ -260,7 +277,7 @@ static void record_fault(struct sim_vtd *v, const struct sim_txn *t, unsigned fr
 	was_pending = ppf(v);
 	if (v->frcd[i][1] & BIT(63)) {
 		v->fsts |= FSTS_PFO;
-		fault_event(v);
+		raise_event(&v->fault_ev);
 		return;
 	}
 	hi = (uint64_t)(t->sid & 0xffff) | (uint64_t)(fr & 0xff) << 32;
@@ -282,7 +299,7 @@ static void record_fault(struct sim_vtd *v, const struct sim_txn *t, unsigned fr
 	v->fr_next = (i + 1) % v->nfr;
 	if (!was_pending) {
 		v->fri = i;
-		fault_event(v);
+		raise_event(&v->fault_ev);
 	}
 }
 
@@ -1000,7 +1017,7 @@ static void iq_error(struct sim_vtd *v, unsigned iqei)
 {
 	v->fsts |= FSTS_IQE;
 	v->iqercd = (v->iqercd & ~0xfULL) | iqei;
-	fault_event(v);
+	raise_event(&v->fault_ev);
 }
 
 /* One descriptor: 0, or an IQEI value for an invalid one. */
@@ -1045,7 +1062,7 @@ static unsigned do_desc(struct sim_vtd *v, const uint64_t *d)
 		}
 		if ((d[0] & BIT(4)) && !(v->ics & 1)) {   /* IF */
 			v->ics |= 1;
-			inv_event(v);
+			raise_event(&v->inv_ev);
 		}
 		return 0;
 	}
@@ -1151,6 +1168,10 @@ static void write_gcmd(struct sim_vtd *v, uint32_t val)
 
 static uint32_t read32(struct sim_vtd *v, uint64_t off)
 {
+	if (off >= VTD_FECTL && off <= VTD_FEUADDR)
+		return event_read(&v->fault_ev, (off - VTD_FECTL) / 4);
+	if (off >= VTD_IECTL && off <= VTD_IEUADDR)
+		return event_read(&v->inv_ev, (off - VTD_IECTL) / 4);
 	uint32_t r;
 
 	switch (off) {
@@ -1165,26 +1186,10 @@ static uint32_t read32(struct sim_vtd *v, uint64_t off)
 		if (ppf(v))
 			r |= FSTS_PPF | (uint32_t)(v->fri & 0xff) << 8;
 		return r;
-	case VTD_FECTL:
-		return v->fectl;
-	case VTD_FEDATA:
-		return v->fedata;
-	case VTD_FEADDR:
-		return v->feaddr;
-	case VTD_FEUADDR:
-		return v->feuaddr;
 	case VTD_PMEN:
 		return v->pmen | ((v->pmen >> 31) & 1);    /* PRS follows EPM */
 	case VTD_ICS:
 		return v->ics;
-	case VTD_IECTL:
-		return v->iectl;
-	case VTD_IEDATA:
-		return v->iedata;
-	case VTD_IEADDR:
-		return v->ieaddr;
-	case VTD_IEUADDR:
-		return v->ieuaddr;
 	default:
 		return 0;                   /* reserved: reads as zero */
 	}
@@ -1192,6 +1197,14 @@ static uint32_t read32(struct sim_vtd *v, uint64_t off)
 
 static void write32(struct sim_vtd *v, uint64_t off, uint32_t val)
 {
+	if (off >= VTD_FECTL && off <= VTD_FEUADDR) {
+		event_write(&v->fault_ev, (off - VTD_FECTL) / 4, val);
+		return;
+	}
+	if (off >= VTD_IECTL && off <= VTD_IEUADDR) {
+		event_write(&v->inv_ev, (off - VTD_IECTL) / 4, val);
+		return;
+	}
 	switch (off) {
 	case VTD_GCMD:
 		write_gcmd(v, val);
@@ -1202,43 +1215,11 @@ static void write32(struct sim_vtd *v, uint64_t off, uint32_t val)
 			iq_process(v);      /* resume from the (fixed) descriptor at IQH */
 		fault_serviced(v);
 		break;
-	case VTD_FECTL:
-		v->fectl = (v->fectl & ~ECTL_IM) | (val & ECTL_IM);
-		if (!(v->fectl & ECTL_IM) && (v->fectl & ECTL_IP)) {
-			v->fectl &= ~ECTL_IP;
-			v->fault_msgs++;
-		}
-		break;
-	case VTD_FEDATA:
-		v->fedata = val & 0xffff;
-		break;
-	case VTD_FEADDR:
-		v->feaddr = val & ~3u;
-		break;
-	case VTD_FEUADDR:
-		v->feuaddr = val;
-		break;
 	case VTD_PMEN:
 		v->pmen = val & BIT(31);
 		break;
 	case VTD_ICS:
 		v->ics &= ~(val & 1);
-		break;
-	case VTD_IECTL:
-		v->iectl = (v->iectl & ~ECTL_IM) | (val & ECTL_IM);
-		if (!(v->iectl & ECTL_IM) && (v->iectl & ECTL_IP)) {
-			v->iectl &= ~ECTL_IP;
-			v->inv_msgs++;
-		}
-		break;
-	case VTD_IEDATA:
-		v->iedata = val & 0xffff;
-		break;
-	case VTD_IEADDR:
-		v->ieaddr = val & ~3u;
-		break;
-	case VTD_IEUADDR:
-		v->ieuaddr = val;
 		break;
 	default:
 		break;                      /* read-only or reserved: ignored */
@@ -1486,8 +1467,8 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base)
 			| BIT(48)                       /* SMPWCS */
 			| BIT(49);                      /* RPS */
 	}
-	v->fectl = ECTL_IM;
-	v->iectl = ECTL_IM;
+	v->fault_ev.ctl = ECTL_IM;
+	v->inv_ev.ctl = ECTL_IM;
 
 	rc = sim_mmio_map(m, base, v->size, &vtd_ops, v);
 	if (rc) {
