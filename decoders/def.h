@@ -51,14 +51,16 @@
 
 #include "field.h"
 
-/* Accessors on the generated constants.  F is a field's name, L_Name; it is
- * only ever pasted, so these work whether or not F is also a macro. */
+/* Accessors on the generated constants.  F is a field's name, L_Name; each
+ * macro only pastes it (never passes it on), so these work whether or not F
+ * is also a macro. */
 #define SMMU_MASK(F) SMMU_GENMASK(F##_HI, F##_LO)
 #define SMMU_GET(F, v) (((uint64_t)(v) & SMMU_GENMASK(F##_HI, F##_LO)) >> (F##_LO))
 #define SMMU_PREP(F, v) (((uint64_t)(v) << (F##_LO)) & SMMU_GENMASK(F##_HI, F##_LO))
 /* The same on a multi-word structure (an array of 64-bit words). */
-#define SMMU_GETW(F, words) SMMU_GET(F, (words)[F##_W])
-#define SMMU_SETW(F, words, v) ((words)[F##_W] |= SMMU_PREP(F, v))
+#define SMMU_GETW(F, words) (((words)[F##_W] & SMMU_GENMASK(F##_HI, F##_LO)) >> (F##_LO))
+#define SMMU_SETW(F, words, v) \
+	((words)[F##_W] |= ((uint64_t)(v) << (F##_LO)) & SMMU_GENMASK(F##_HI, F##_LO))
 /* An address field of a multi-word structure, its bits left in place. */
 #define SMMU_ADDRW(F, words) ((words)[F##_W] & SMMU_GENMASK(F##_HI, F##_LO))
 
