@@ -10,8 +10,7 @@ if ! command -v "$cc" >/dev/null; then
 	finish; exit
 fi
 dec="decoders/field.c decoders/json.c decoders/render.c decoders/registry.c
-     decoders/smmuv3-regs.c decoders/smmuv3-structs.c decoders/smmuv3-cmds.c
-     decoders/smmuv3-events.c decoders/vtd-regs.c decoders/vtd-structs.c decoders/pgtable.c"
+     decoders/smmuv3.c decoders/vtd.c decoders/pgtable.c"
 acpi="decoders/json.c decoders/acpi.c decoders/acpi-dmar.c decoders/acpi-iort.c"
 # harness: sources it needs (relative to the source tree)
 declare -A harness=(
