@@ -14,6 +14,7 @@
 #include "lib/live.h"
 #include "lib/domain.h"
 #include "lib/hw.h"
+#include "lib/regs.h"
 #include "lib/vtd.h"
 
 struct vtd_saved {
@@ -56,9 +57,7 @@ static int probe(struct smmu_unit *u)
 	v->mgaw = SMMU_FIELD_GET(VTD_CAP_MGAW, v->cap) + 1;
 	v->sagaw = SMMU_FIELD_GET(VTD_CAP_SAGAW, v->cap);
 	v->sllps = SMMU_FIELD_GET(VTD_CAP_SLLPS, v->cap);
-	v->nfr = SMMU_FIELD_GET(VTD_CAP_NFR, v->cap) + 1;
-	v->fro = SMMU_FIELD_GET(VTD_CAP_FRO, v->cap) * 16;
-	v->iro = SMMU_FIELD_GET(VTD_ECAP_IRO, v->ecap) * 16;
+	vtd_reg_places(v->cap, v->ecap, &v->fro, &v->nfr, &v->iro);
 	v->qi = SMMU_FIELD_GET(VTD_ECAP_QI, v->ecap);
 	u->arch_priv = v;
 	return 0;
