@@ -13,6 +13,7 @@
 #include "lib/live.h"
 #include "lib/domain.h"
 #include "lib/hw.h"
+#include "lib/regs.h"
 #include "lib/vtd.h"
 
 struct vtd_saved {
