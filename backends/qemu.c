@@ -1158,6 +1158,17 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
+static int be_ram_range(void *priv, size_t i, uint64_t *base, uint64_t *size)
+{
+	struct qemu_be *be = priv;
+
+	if (i)
+		return -ENOENT;
+	*base = be->ram_base;
+	*size = be->ram_size;
+	return 0;
+}
+
 static const char *be_describe(void *priv)
 {
 	struct qemu_be *be = priv;
@@ -1208,5 +1219,6 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.ram_range = be_ram_range,
 	.roundtrips = qemu_roundtrips,
 };

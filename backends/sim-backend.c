@@ -156,6 +156,18 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
+static int be_ram_range(void *priv, size_t i, uint64_t *base, uint64_t *size)
+{
+	struct sim_layout l;
+
+	if (i)
+		return -ENOENT;
+	sim_machine_layout(M(priv), &l);
+	*base = l.ram_base;
+	*size = l.ram_size;
+	return 0;
+}
+
 static const char *be_describe(void *priv)
 {
 	return ((struct sim_be *)priv)->desc;
@@ -178,6 +190,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.ram_range = be_ram_range,
 };
 
 /* Called by target.c before listing parameters. */

@@ -50,6 +50,8 @@ struct smmu_backend_ops {
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
 	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */
+	/* the machine's RAM, for whole-memory snapshots: the i-th range; -ENOENT past the last */
+	int (*ram_range)(void *priv, size_t i, uint64_t *base, uint64_t *size);
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;

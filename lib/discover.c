@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/snapshot.h"
 #include "lib/target.h"
 
 int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, const char *source,
@@ -99,6 +100,10 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	t->ndevices = 0;
 	t->nrid_maps = 0;
 	t->nmsi_maps = 0;
+	if ((rc = smmu_snapshot_restore_units(t))) { /* a snapshot's units, in their order */
+		snprintf(err, errlen, "the snapshot's units: %s", smmu_strerror(rc));
+		return rc;
+	}
 	rc = smmu_discover_fdt(t, err, errlen);
 	if (rc && rc != -ENOENT)
 		return rc;
@@ -118,6 +123,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	match_pci_devices(t);
 	for (size_t i = 0; i < t->ndevices; i++)
 		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
+	smmu_snapshot_restore_faults(t);
 	t->discovered = true;
 	return 0;
 }

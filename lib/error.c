@@ -16,6 +16,7 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
 	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",
 	[SMMU_E_PARSE - SMMU_E_BASE] = "malformed input",
+	[SMMU_E_READONLY - SMMU_E_BASE] = "snapshot targets are read-only",
 };
 
 const char *smmu_strerror(int err)

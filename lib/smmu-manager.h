@@ -24,6 +24,7 @@ enum smmu_error {
 	SMMU_E_TIMEOUT,    /* the hardware did not answer within its time limit */
 	SMMU_E_BACKEND,    /* the backend (QEMU, /dev/mem) failed or went away */
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
+	SMMU_E_READONLY,   /* a write to a target that cannot change (a snapshot) */
 	SMMU_E_MAX,
 };
 
@@ -326,6 +327,36 @@ int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned ind
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
 const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
+
+/* --- snapshots ---------------------------------------------------------------------
+ * A machine's IOMMU state in one ELF core file (README.md, "Snapshot file
+ * format"): every unit's registers, firmware tables, PCI configuration space,
+ * units, devices and kept fault records as notes, and every page of memory
+ * the units' live configuration reaches (stream tables, CDs, root, context
+ * and PASID tables, page tables of every stage, queues) as PT_LOAD segments.
+ * Open one with smmu_target_open("snapshot:FILE"): every read works, every
+ * write fails with -SMMU_E_READONLY. */
+enum smmu_snapshot_flags {
+	SMMU_SNAPSHOT_RAM = 1 << 0, /* all of the machine's RAM too */
+};
+struct smmu_snapshot_report {
+	uint64_t memory_bytes;   /* bytes of memory saved */
+	uint64_t table_bytes;    /* of which pages the walks read (without --ram's extra) */
+	uint64_t file_bytes;
+	unsigned segments;       /* PT_LOAD segments (adjacent pages coalesced) */
+	unsigned units, devices, registers, fw_tables, faults, walks;
+	unsigned warnings;       /* the capture went on past something wrong */
+	char warning[256];       /* the first of them */
+	uint64_t elapsed_ns;
+};
+/* Called now and then during a capture; a non-zero return cancels it (-EINTR). */
+typedef int (*smmu_snapshot_progress_fn)(void *arg, const char *phase, uint64_t done, uint64_t total);
+/* Drains faults first.  The file appears complete or not at all (written
+ * beside it, then renamed).  note: free text kept in the file, or NULL. */
+int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, const char *note,
+		       smmu_snapshot_progress_fn progress, void *arg, struct smmu_snapshot_report *rep);
+/* A target that refuses every write (a snapshot). */
+bool smmu_target_read_only(const struct smmu_target *t);
 
 /* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
  * firmware tables; NULL when they do not say. */

@@ -10,6 +10,7 @@
 #include "lib/smmu.h"
 #include "lib/smmu-testing.h"
 #include "lib/domain.h"
+#include "lib/snapshot.h"
 
 const struct smmu_backend_param *smmu_backend_sim_params(void);
 
@@ -17,6 +18,7 @@ const struct smmu_backend_param *smmu_backend_sim_params(void);
 static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_sim,
 	&smmu_backend_qemu,
+	&smmu_backend_snapshot,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 

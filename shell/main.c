@@ -259,5 +259,6 @@ int main(int argc, char **argv)
 		shell_error("writing output: %s", strerror(errno));
 		rc = -EIO;
 	}
-	return rc < 0 || sh.failures ? 1 : 0;
+	int status = rc < 0 || sh.failures ? 1 : 0;
+	return sh.status > status ? sh.status : status; /* diff: like diff(1) */
 }

@@ -30,6 +30,7 @@ struct shell {
 	struct smmu_target *t;
 	size_t unit;          /* the selected unit (`unit N`) */
 	unsigned failures;    /* commands that failed (errexit off) */
+	int status;           /* an exit status a command asks for (diff: 1 different, 2 trouble) */
 };
 
 /* Set by SIGINT while a command runs (interactive shell). */
@@ -74,6 +75,7 @@ extern const struct shell_cmd shell_cmds_tables[];
 extern const struct shell_cmd shell_cmds_program[];
 extern const struct shell_cmd shell_cmds_faults[];
 extern const struct shell_cmd shell_cmds_memory[];
+extern const struct shell_cmd shell_cmds_snapshot[];
 
 /* Every command, in table order: i = 0, 1, ... until NULL. */
 const struct shell_cmd *shell_cmd_at(size_t i);

@@ -198,6 +198,10 @@ int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u)
 {
 	struct smmu_unit_info ui;
 
+	if (sh->t && smmu_target_read_only(sh->t)) {
+		shell_error("%s: snapshot targets are read-only", cmd);
+		return -SMMU_E_READONLY;
+	}
 	if (sh->write_ok || smmu_unit_owned(u))
 		return 0;
 	smmu_unit_info(u, &ui);
