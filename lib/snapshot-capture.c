@@ -396,7 +396,7 @@ static int capture_unit(struct cap *c, struct smmu_unit *u, size_t i)
 		free(sids.v);
 		return rc;
 	}
-	if (rc && rc != -ENXIO)
+	if (rc && rc != -ENXIO && st.translating) /* a disabled unit's stale pointer is nobody's business */
 		warn(c, "%s: %s: %s", u->name, u->arch == SMMU_ARCH_SMMUV3 ? "stream table" : "root table",
 		     smmu_strerror(rc));
 	for (size_t k = 0; k < sids.n; k++) {

@@ -4,8 +4,8 @@
  * /proc/kcore taken as memory only) checked and indexed.  Every offset and
  * size in the file is checked against the image before it is used, in
  * 64-bit arithmetic that cannot wrap; anything wrong ends with one line
- * saying what and where.  Also the library's side of a snapshot target: its
- * units and fault records put back.
+ * saying what and where.  The library's side of a snapshot target is in
+ * snapshot-restore.c, so this file stands alone (tests/fuzz/fuzz-snapshot.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -423,7 +423,8 @@ static int parse(struct smmu_snap *s, char *err, size_t errlen)
 	}
 	free(ph);
 	ph = NULL;
-	qsort(s->segs, s->nsegs, sizeof(*s->segs), cmp_seg);
+	if (s->nsegs)
+		qsort(s->segs, s->nsegs, sizeof(*s->segs), cmp_seg);
 	size_t k = 0;
 	for (size_t i = 0; i < s->nsegs; i++) {
 		if (k && s->segs[i].pa <= s->segs[k - 1].pa + (s->segs[k - 1].memsz - 1)) {
@@ -630,67 +631,4 @@ int smmu_snap_reg(const struct smmu_snap *s, uint64_t addr, unsigned size, uint6
 		return r->flags & SMMU_SNAP_REG_FAILED ? -EIO : 0;
 	}
 	return -ENXIO;
-}
-
-/* --- the library's side of a snapshot target ------------------------------------- */
-
-static const char *static_source(const char *s)
-{
-	static const char *const known[] = { "fdt", "IORT", "DMAR", "manual", "snapshot" };
-
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(s, known[i]))
-			return known[i];
-	return "snapshot";
-}
-
-int smmu_snapshot_restore_units(struct smmu_target *t)
-{
-	const struct smmu_snap_be *be = t->priv;
-	const struct smmu_snap *m;
-	int rc;
-
-	if (t->ops != &smmu_backend_snapshot)
-		return 0;
-	m = smmu_snap_be_meta(be);
-	/* in the recorded order, so unit numbers are the same as on the machine */
-	for (size_t i = 0; i < m->nunits; i++)
-		if ((rc = smmu_unit_new(t, m->units[i].arch, m->units[i].base, static_source(m->units[i].source), NULL)))
-			return rc;
-	for (size_t i = 0; i < be->nopt_units; i++) {
-		if ((rc = smmu_unit_new(t, be->opt_units[i].arch, be->opt_units[i].base, "manual", NULL)))
-			return rc;
-		/* no firmware to say which requester uses which StreamID: the
-		 * identity, as on QEMU's virt and on every VT-d unit */
-		if (t->nrid_maps < sizeof(t->rid_maps) / sizeof(t->rid_maps[0]))
-			t->rid_maps[t->nrid_maps++] = (struct smmu_rid_map){ .rid_base = 0, .sid_base = 0,
-									     .count = 0x10000,
-									     .unit_base = be->opt_units[i].base };
-	}
-	return 0;
-}
-
-void smmu_snapshot_restore_faults(struct smmu_target *t)
-{
-	struct smmu_snap_be *be = t->priv;
-	const struct smmu_snap *m;
-	struct smmu_fault_mon *mon = &t->faults;
-
-	if (t->ops != &smmu_backend_snapshot || be->faults_restored)
-		return;
-	be->faults_restored = true;
-	m = smmu_snap_be_meta(be);
-	/* pushed again as drained, numbered and timed as they were */
-	for (size_t i = 0; i < m->nfaults; i++) {
-		struct smmu_snap_fault *sf = (struct smmu_snap_fault *)&m->faults[i];
-		struct smmu_fault f = sf->f;
-		f.unit = smmu_unit_by_base(t, sf->unit_base);
-		f.code_name = sf->code_name[0] ? sf->code_name : NULL;
-		f.raw_kind = sf->raw_kind[0] ? sf->raw_kind : NULL;
-		mon->totals.total = f.seq ? f.seq - 1 : mon->totals.total;
-		mon->now_ns = f.ts_ns;
-		smmu_fault_push(t, &f);
-	}
-	mon->totals = m->totals;
-	mon->now_ns = m->clock_ns;
 }
