@@ -150,6 +150,8 @@ int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom)
 
 	if (!u || !u->ops)
 		return -ENOENT;
+	if (smmu_target_read_only(d->t))
+		return -SMMU_E_READONLY;
 	if (d->domain)
 		return d->domain == dom ? 0 : -EBUSY;
 	if (!u->owned)
@@ -202,6 +204,8 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 
 	if (!size || !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
+	if (smmu_target_read_only(dom->t))
+		return -SMMU_E_READONLY;
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);
@@ -214,6 +218,8 @@ int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
 
 	if (!size)
 		return -EINVAL;
+	if (smmu_target_read_only(dom->t))
+		return -SMMU_E_READONLY;
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_unmap(dom->pgt, iova, size, &done)))
 		return rc;
 	if (!done)

@@ -72,7 +72,12 @@ static int grow(void **arr, size_t n, size_t *cap, size_t elem)
 static int cmp_seg(const void *a, const void *b)
 {
 	const struct smmu_snap_seg *x = a, *y = b;
-	return x->pa < y->pa ? -1 : x->pa > y->pa ? 1 : (x->off > y->off) - (x->off < y->off);
+	/* by address; at one address the larger first */
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	if (x->memsz != y->memsz)
+		return x->memsz > y->memsz ? -1 : 1;
+	return (x->off > y->off) - (x->off < y->off);
 }
 
 static int cmp_reg(const void *a, const void *b)
@@ -427,17 +432,28 @@ static int parse(struct smmu_snap *s, char *err, size_t errlen)
 		qsort(s->segs, s->nsegs, sizeof(*s->segs), cmp_seg);
 	size_t k = 0;
 	for (size_t i = 0; i < s->nsegs; i++) {
-		if (k && s->segs[i].pa <= s->segs[k - 1].pa + (s->segs[k - 1].memsz - 1)) {
+		struct smmu_snap_seg g = s->segs[i];
+		if (k && g.pa <= s->segs[k - 1].pa + (s->segs[k - 1].memsz - 1)) {
 			if (s->ours) {
 				rc = bad(err, errlen, "segments at 0x%" PRIx64 " and 0x%" PRIx64 " overlap", s->segs[k - 1].pa,
-					 s->segs[i].pa);
+					 g.pa);
 				goto fail;
 			}
-			/* a vmcore maps the kernel image twice: the first range wins */
-			s->skipped++;
-			continue;
+			/* A vmcore maps the kernel image twice, once inside a RAM
+			 * range: what an earlier (larger, see cmp_seg) segment
+			 * covers is taken from it, the rest of this one is kept. */
+			uint64_t end = s->segs[k - 1].pa + (s->segs[k - 1].memsz - 1);
+			if (g.pa + (g.memsz - 1) <= end) {
+				s->skipped++;
+				continue;
+			}
+			uint64_t cut = end + 1 - g.pa;
+			g.pa += cut;
+			g.memsz -= cut;
+			g.off += cut < g.filesz ? cut : g.filesz;
+			g.filesz -= cut < g.filesz ? cut : g.filesz;
 		}
-		s->segs[k++] = s->segs[i];
+		s->segs[k++] = g;
 	}
 	s->nsegs = k;
 	if (s->nregs) {

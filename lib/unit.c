@@ -33,7 +33,7 @@ void smmu_unit_unbind(struct smmu_unit *u)
 
 int smmu_unit_own(struct smmu_unit *u)
 {
-	int rc = smmu_unit_bind(u);
+	int rc = smmu_target_read_only(u->t) ? -SMMU_E_READONLY : smmu_unit_bind(u);
 
 	if (rc)
 		return rc;
