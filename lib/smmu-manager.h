@@ -229,6 +229,13 @@ struct smmu_dma_opts {
  * -ENODEV: no DMA engine; -SMMU_E_TIMEOUT: it never finished. */
 int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
 	     const struct smmu_dma_opts *opts);
+/* A fault storm: count one-byte reads at iova, issued by the device as fast
+ * as it can (with opts' SubstreamID and attributes), for devices with
+ * SMMU_DEV_STORM.  Nobody drains meanwhile: more faults than the unit holds
+ * (smmu_unit_status().fault_slots) overflow, and are counted as lost.
+ * 0 when all were issued; -EOPNOTSUPP: the device cannot storm. */
+int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
+		      const struct smmu_dma_opts *opts);
 /* --- faults -----------------------------------------------------------------
  * Every unit's fault source (SMMUv3 event queue and GERROR; VT-d fault
  * recording registers) is drained into one normalized record.  Records that

@@ -640,44 +640,11 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 
 /* --- storm ------------------------------------------------------------------------ */
 
-#define EDU_DMA_SRC   0x80
-#define SIM_SSID      0x100
-#define SIM_STORM     0x110
-#define SIM_ACCESS    0x118
-#define PCI_COMMAND   0x04
-#define PCI_BAR0      0x10
-
-/* The test device's registers on sim: memory decoding and bus mastering on
- * for a PCI device, as smmu_dma does before a transfer. */
-static int sim_regs(struct smmu_target *t, const struct smmu_device_info *di, uint64_t *base)
-{
-	uint32_t bar, hi = 0, cmd;
-	int rc;
-
-	if (di->bus == SMMU_BUS_PLATFORM) {
-		*base = di->mmio_base;
-		return 0;
-	}
-	if ((rc = smmu_pci_read(t, di->bdf, PCI_BAR0, 4, &bar)) ||
-	    (rc = smmu_pci_read(t, di->bdf, PCI_COMMAND, 2, &cmd)))
-		return rc;
-	if ((bar & 0x6) == 0x4 && (rc = smmu_pci_read(t, di->bdf, PCI_BAR0 + 4, 4, &hi)))
-		return rc;
-	*base = (uint64_t)hi << 32 | (bar & ~0xfu);
-	if (!*base)
-		return -ENXIO; /* no firmware assigned the BAR */
-	if ((cmd & 0x6) != 0x6)
-		rc = smmu_pci_write(t, di->bdf, PCI_COMMAND, 2, cmd | 0x6);
-	return rc;
-}
-
 static int cmd_storm(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
 	struct smmu_device *d;
 	struct smmu_device_info di;
-	uint64_t n, iova = 0, done = 0, base;
-	bool sim = !strncmp(smmu_target_spec(t), "sim", 3);
+	uint64_t n, iova = 0, done = 0;
 	int rc = 0;
 
 	if (shell_nargs(sh, argc, argv, 2, 3))
@@ -695,16 +662,14 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		shell_error("storm: %s has no DMA engine ('devices' shows which do)", di.addr);
 		return -ENODEV;
 	}
-	if (sim) {
-		/* sim's STORM register: N one-byte reads of the DMA source, at once */
-		if ((rc = sim_regs(t, &di, &base)) || (rc = smmu_mmio_write(t, base + SIM_SSID, 4, 0)) ||
-		    (rc = smmu_mmio_write(t, base + SIM_ACCESS, 4, 0)) ||
-		    (rc = smmu_mmio_write(t, base + EDU_DMA_SRC, 8, iova)) ||
-		    (rc = smmu_mmio_write(t, base + SIM_STORM, 8, n)))
+	bool generator = di.caps & SMMU_DEV_STORM;
+	if (generator) {
+		/* the device's own storm generator: N reads at once */
+		if ((rc = smmu_device_storm(d, iova, n, NULL)))
 			return shell_lib_error("storm", di.addr, rc);
 		done = n;
 	} else {
-		/* a device without it (QEMU's edu): one-byte DMA reads, one at a time */
+		/* a device without one (QEMU's edu): one-byte DMA reads, one at a time */
 		for (; done < n && !shell_stop(); done++)
 			if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, iova, 1, NULL)))
 				return shell_lib_error("storm", di.addr, rc);
@@ -716,7 +681,7 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "device", di.addr);
 		smmu_json_khex(&sh->j, "iova", iova);
 		smmu_json_ku64(&sh->j, "reads", done);
-		smmu_json_kstr(&sh->j, "method", sim ? "storm-register" : "dma-loop");
+		smmu_json_kstr(&sh->j, "method", generator ? "storm-register" : "dma-loop");
 		smmu_json_kbool(&sh->j, "interrupted", interrupted);
 		shell_json_end(sh);
 		return 0;
