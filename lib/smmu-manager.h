@@ -278,6 +278,7 @@ struct smmu_fault_source {
 	uint64_t last_addr;
 	uint32_t last_code;
 	const char *last_code_name;
+	enum smmu_fault_class last_cls;
 };
 
 struct smmu_fault_totals {
@@ -306,5 +307,32 @@ typedef void (*smmu_fault_batch_cb)(void *ctx, size_t n);
 int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, smmu_fault_batch_cb batch,
 			 void *ctx);
 void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
+
+/* --- fault filters ------------------------------------------------------------
+ * One language for every front end (smmush's trace --filter and faults
+ * --filter, the monitor's '/'): terms separated by ',', all of which must hold.
+ *   dev=DEVICE      the device, as smmu_device_find() names it
+ *   sid=N           StreamID / source-id
+ *   code=N|NAME     the reason: EventID or VT-d fault reason, or its name
+ *                   (F_TRANSLATION, "PTE read access is not set")
+ *   class=CLASS     translation, permission, access-flag, address-size,
+ *                   configuration, table-fetch, stream, other
+ *   addr=A|LO-HI    the faulting address, or an inclusive range
+ *   WORD            a word without '=': a device whose address or name, or a
+ *                   reason or class whose name contains it (any case); a
+ *                   number also names that SID.  A word that names nothing on
+ *                   the target is an error, like dev= a device it does not have.
+ *   KEY!=VALUE      the term negated.
+ * Errors (-EINVAL) come with the term at fault in err: "'sid=xyz': sid must be
+ * a number".  Devices are resolved on t when parsing. */
+struct smmu_fault_filter;
+int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
+			    char *err, size_t errlen);
+void smmu_fault_filter_free(struct smmu_fault_filter *f);
+/* A NULL filter matches everything.  A filter remembers its last answer for
+ * a reason name, so it is used by one thread at a time. */
+bool smmu_fault_filter_match(struct smmu_fault_filter *f, const struct smmu_fault *fault);
+/* A source matches when its newest record would (per-source statistics). */
+bool smmu_fault_filter_match_source(struct smmu_fault_filter *f, const struct smmu_fault_source *s);
 
 #endif

@@ -12,6 +12,19 @@
 #include "shell.h"
 
 #define STORM_MAX 10000000u /* sim runs a storm inside one register write: keep it short */
+/* The filter language (lib/filter.c), for `help` and the man page. */
+#define FILTER_HELP \
+	"EXPR is one or more terms joined by ',', all of which must hold:\n" \
+	"  dev=DEVICE     the device (00:01.0, platform@0x...)\n" \
+	"  sid=N          StreamID / source-id\n" \
+	"  code=N|NAME    the reason: EventID or VT-d fault reason, or its name (F_TRANSLATION)\n" \
+	"  class=CLASS    translation, permission, access-flag, address-size, configuration,\n" \
+	"                 table-fetch, stream, other\n" \
+	"  addr=A|LO-HI   the faulting address, or an inclusive range\n" \
+	"  WORD           a device whose address or name contains WORD, or a reason or class\n" \
+	"                 whose name does (any case); a number also names that SID\n" \
+	"  KEY!=VALUE     the term negated\n" \
+	"e.g. --filter dev=00:01.0,class=translation   --filter F_PERM,addr=0x1000-0x1fff"
 
 /* Records already shown (by faults or trace), so the next listing starts
  * after them whoever drained them.  Reset when the target changes. */
@@ -275,13 +288,28 @@ static void json_totals(struct shell *sh, const struct smmu_fault_totals *tot)
 	smmu_json_obj_end(&sh->j);
 }
 
+/* --filter EXPR: the library's fault filter language (smmu-manager.h). */
+static int parse_filter(struct shell *sh, const char *cmd, const char *expr, struct smmu_fault_filter **out)
+{
+	char err[256];
+	int rc = smmu_fault_filter_parse(sh->t, expr, out, err, sizeof(err));
+
+	if (rc == -EINVAL)
+		shell_error("%s: --filter: %s", cmd, err);
+	else if (rc)
+		shell_lib_error(cmd, "--filter", rc);
+	return rc;
+}
+
 static int cmd_faults(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
 	struct smmu_fault_totals tot;
 	struct smmu_fault f;
+	struct smmu_fault_filter *flt = NULL;
 	bool explain = false, all = false;
-	uint64_t missed = 0, shown = 0;
+	uint64_t missed = 0, shown = 0, filtered = 0;
+	const char *filter = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -289,14 +317,21 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 			explain = true;
 		else if (!strcmp(argv[i], "--all"))
 			all = true;
+		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+			filter = argv[++i];
 		else {
-			shell_error("faults: unknown argument '%s': expected faults [--explain] [--all]", argv[i]);
+			shell_error("faults: unknown argument '%s': expected faults [--explain] [--all] [--filter EXPR]",
+				    argv[i]);
 			return -EINVAL;
 		}
 	}
+	if (filter && parse_filter(sh, "faults", filter, &flt))
+		return -EINVAL;
 	uint64_t from = cursor_get(t);
-	if ((rc = smmu_faults_poll(t)) < 0)
+	if ((rc = smmu_faults_poll(t)) < 0) {
+		smmu_fault_filter_free(flt);
 		return shell_lib_error("faults", "draining the fault sources", rc);
+	}
 	smmu_faults_totals(t, &tot);
 	long idx = all ? 0 : next_index(t, from, &missed);
 	size_t kept = smmu_faults_kept(t);
@@ -308,6 +343,10 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 	for (size_t i = idx < 0 ? kept : (size_t)idx; i < kept; i++) {
 		if (smmu_faults_get(t, i, &f))
 			break;
+		if (!smmu_fault_filter_match(flt, &f)) {
+			filtered++;
+			continue;
+		}
 		if (sh->json)
 			json_fault(sh, &f, explain);
 		else
@@ -315,15 +354,20 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 		shown++;
 	}
 	cursor.seen = tot.total;
+	smmu_fault_filter_free(flt);
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);
+		if (filter)
+			smmu_json_ku64(&sh->j, "filtered_out", filtered);
 		smmu_json_ku64(&sh->j, "not_kept", missed);
 		json_totals(sh, &tot);
 		shell_json_end(sh);
 		return 0;
 	}
 	if (!shown)
-		fprintf(sh->out, all ? "no faults kept\n" : "no new faults\n");
+		fprintf(sh->out, all ? "no faults kept%s\n" : "no new faults%s\n", filtered ? " match the filter" : "");
+	else if (filtered)
+		fprintf(sh->out, "(%" PRIu64 " more did not match the filter)\n", filtered);
 	if (missed)
 		fprintf(sh->out, "(%" PRIu64 " earlier records are no longer kept)\n", missed);
 	fprintf(sh->out,
@@ -334,167 +378,6 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 }
 
 /* --- trace ------------------------------------------------------------------------ */
-
-enum term_key { T_DEV, T_SID, T_CODE, T_CODE_NAME, T_CLASS, T_ADDR };
-struct term {
-	enum term_key key;
-	const struct smmu_device *dev;
-	uint64_t lo, hi;
-	char name[96];
-};
-#define MAX_TERMS 16
-
-/* Whether a code name is one some unit could report: SMMUv3 event names and
- * VT-d fault reasons, from the decoders. */
-static bool known_code_name(const char *name)
-{
-	const struct smmu_desc *d;
-
-	if (!smmu_decoder_find("smmuv3.event", &d, NULL) && d->variants)
-		for (const struct smmu_variant *v = d->variants; v->desc; v++)
-			if (!strcasecmp(v->desc->name, name))
-				return true;
-	if (!smmu_decoder_find("vtd.frcd", &d, NULL)) {
-		const struct smmu_field *fr = smmu_desc_field(d, "FR");
-		for (const struct smmu_enum *e = fr ? fr->enums : NULL; e && e->name; e++)
-			if (!strcasecmp(e->name, name))
-				return true;
-	}
-	return false;
-}
-
-/* Parse a number for a filter without shell_parse_u64's own message: the
- * filter error names the whole term once. */
-static bool filter_num(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
-
-static int parse_filter(struct shell *sh, const char *expr, struct term *terms, size_t *nterms)
-{
-	char buf[512], bad[512] = "";
-	const char *why = NULL;
-
-	*nterms = 0;
-	if (strlen(expr) >= sizeof(buf)) {
-		shell_error("trace: --filter: expression too long");
-		return -EINVAL;
-	}
-	strcpy(buf, expr);
-	char *tok = buf;
-	if (!*buf) {
-		shell_error("trace: --filter: empty expression (KEY=VALUE[,KEY=VALUE...])");
-		return -EINVAL;
-	}
-	/* strtok would skip empty terms (",," or a trailing ','): split by hand */
-	for (char *next; tok; tok = next) {
-		bad[0] = '\0';
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (*nterms == MAX_TERMS) {
-			why = "too many terms (at most 16)";
-			break;
-		}
-		char *eq = strchr(tok, '=');
-		struct term *tm = &terms[*nterms];
-		if (!*tok) {
-			why = "empty term (two commas in a row, or one at an end)";
-			break;
-		}
-		if (!eq || eq == tok || !eq[1]) {
-			why = "expected KEY=VALUE (keys: dev, sid, code, class, addr)";
-			break;
-		}
-		snprintf(bad, sizeof(bad), "%s", tok); /* the term as typed, for the error */
-		*eq = '\0';
-		const char *key = tok, *val = eq + 1;
-		memset(tm, 0, sizeof(*tm));
-		if (!strcmp(key, "dev")) {
-			tm->key = T_DEV;
-			if (!(tm->dev = smmu_device_find(sh->t, val))) {
-				why = "no such device ('devices' lists them)";
-				break;
-			}
-		} else if (!strcmp(key, "sid")) {
-			tm->key = T_SID;
-			if (!filter_num(val, &tm->lo) || tm->lo > UINT32_MAX) {
-				why = "sid must be a number";
-				break;
-			}
-		} else if (!strcmp(key, "code")) {
-			if (filter_num(val, &tm->lo)) {
-				tm->key = T_CODE;
-			} else if (strlen(val) < sizeof(tm->name) && known_code_name(val)) {
-				tm->key = T_CODE_NAME;
-				strcpy(tm->name, val);
-			} else {
-				why = "unknown fault code (a number, or a name such as F_TRANSLATION)";
-				break;
-			}
-		} else if (!strcmp(key, "class")) {
-			tm->key = T_CLASS;
-			tm->lo = SMMU_FC_OTHER + 1;
-			for (unsigned c = 0; c <= SMMU_FC_OTHER; c++)
-				if (!strcasecmp(val, smmu_fault_class_name(c)))
-					tm->lo = c;
-			if (tm->lo > SMMU_FC_OTHER) {
-				why = "unknown class (translation, permission, access-flag, address-size, "
-				      "configuration, table-fetch, stream, other)";
-				break;
-			}
-		} else if (!strcmp(key, "addr")) {
-			char lo[64];
-			const char *dash = strchr(val, '-');
-			tm->key = T_ADDR;
-			if (dash && (size_t)(dash - val) < sizeof(lo)) {
-				snprintf(lo, sizeof(lo), "%.*s", (int)(dash - val), val);
-				if (!filter_num(lo, &tm->lo) || !filter_num(dash + 1, &tm->hi) || tm->hi < tm->lo)
-					why = "expected addr=ADDR or addr=LOW-HIGH with LOW <= HIGH";
-			} else if (dash || !filter_num(val, &tm->lo)) {
-				why = "expected addr=ADDR or addr=LOW-HIGH with LOW <= HIGH";
-			} else {
-				tm->hi = tm->lo;
-			}
-			if (why)
-				break;
-		} else {
-			why = "unknown key (dev, sid, code, class, addr)";
-			break;
-		}
-		(*nterms)++;
-	}
-	if (why) {
-		shell_error("trace: --filter: '%s': %s", *bad ? bad : tok, why);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static bool filter_match(const struct term *terms, size_t n, const struct smmu_fault *f)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct term *tm = &terms[i];
-		bool ok = false;
-		switch (tm->key) {
-		case T_DEV: ok = f->dev == tm->dev; break;
-		case T_SID: ok = f->stream.sid == tm->lo; break;
-		case T_CODE: ok = f->code == tm->lo; break;
-		case T_CODE_NAME: ok = f->code_name && !strcasecmp(f->code_name, tm->name); break;
-		case T_CLASS: ok = (uint64_t)f->cls == tm->lo; break;
-		case T_ADDR: ok = f->addr >= tm->lo && f->addr <= tm->hi; break;
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 static double now_s(void)
 {
@@ -507,8 +390,7 @@ static double now_s(void)
 static int cmd_trace(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
-	struct term terms[MAX_TERMS];
-	size_t nterms = 0;
+	struct smmu_fault_filter *flt = NULL;
 	uint64_t count = 0;
 	double seconds = 0;
 	const char *filter = NULL;
@@ -543,7 +425,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 			filter = val;
 		}
 	}
-	if (filter && parse_filter(sh, filter, terms, &nterms))
+	if (filter && parse_filter(sh, "trace", filter, &flt))
 		return -EINVAL;
 
 	struct smmu_fault_totals before, tot;
@@ -573,7 +455,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 				break;
 			last = f.seq;
 			drained++;
-			if (!filter_match(terms, nterms, &f)) {
+			if (!smmu_fault_filter_match(flt, &f)) {
 				filtered++;
 				continue;
 			}
@@ -633,6 +515,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 	}
 	fflush(sh->out);
 	sh->j.pretty = saved_pretty;
+	smmu_fault_filter_free(flt);
 	if (rc)
 		return shell_lib_error("trace", "draining the fault sources", rc);
 	return 0;
@@ -692,11 +575,12 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_faults[] = {
-	{ "faults", "[--explain] [--all]", "drain the fault sources; list new records (or all kept), with totals",
-	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all" },
+	{ "faults", "[--explain] [--all] [--filter EXPR]",
+	  "drain the fault sources; list new records (or all kept), with totals",
+	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
 	{ "trace", "[--count N] [--seconds S] [--filter EXPR]",
 	  "stream faults live until Ctrl-C, N records or S seconds",
-	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter" },
+	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
 	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
 	{ .name = NULL },

@@ -58,6 +58,17 @@ int shell_gen_man(FILE *out)
 		if (c->flags & CMD_WRITES_HW)
 			fputs(" Writes hardware: needs \\fBown\\fR or \\fB\\-\\-write\\fR.", out);
 		fputs("\n", out);
+		if (c->details) { /* kept as typed: an indented block, one line a line */
+			fputs(".RS\n.nf\n", out);
+			for (const char *p = c->details, *nl; *p; p = nl ? nl + 1 : p + strlen(p)) {
+				nl = strchr(p, '\n');
+				char line[256];
+				snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+				roff(out, line);
+				fputs("\n", out);
+			}
+			fputs(".fi\n.RE\n", out);
+		}
 	}
 	fputs(".SH TARGETS\n", out);
 	for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {

@@ -65,6 +65,9 @@ struct shell_cmd {
 	enum cmd_complete complete;  /* the first argument */
 	const char *words; /* COMPLETE_WORDS: space-separated subcommands */
 	enum cmd_complete complete2; /* later arguments (NONE: as the first) */
+	/* More than one line: options, syntax; shown by `help NAME` and in the
+	 * man page, not in the list ('\n' separates lines). */
+	const char *details;
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */
