@@ -105,6 +105,16 @@ int shell_run(struct shell *sh, int argc, char **argv)
 
 /* --- core commands ------------------------------------------------------------- */
 
+void shell_help(struct shell *sh, const struct shell_cmd *c)
+{
+	fprintf(sh->out, "%s %s\n    %s%s\n", c->name, c->args, c->help,
+		c->flags & CMD_WRITES_HW ? " (writes hardware: needs 'own' or --write)" : "");
+	for (const char *p = c->details, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		fprintf(sh->out, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+	}
+}
+
 static int cmd_help(struct shell *sh, int argc, char **argv)
 {
 	const struct shell_cmd *c;
@@ -125,12 +135,7 @@ static int cmd_help(struct shell *sh, int argc, char **argv)
 			shell_json_end(sh);
 			return 0;
 		}
-		fprintf(sh->out, "%s %s\n    %s%s\n", c->name, c->args, c->help,
-			c->flags & CMD_WRITES_HW ? " (writes hardware: needs 'own' or --write)" : "");
-		for (const char *p = c->details, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-			nl = strchr(p, '\n');
-			fprintf(sh->out, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		}
+		shell_help(sh, c);
 		return 0;
 	}
 	if (sh->json) {
