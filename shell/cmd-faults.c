@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Faults: faults (drain and list, explained), trace (live, filtered), storm (make some). */
+/* Faults: faults (drain and list, explained), trace (live, filtered), storm (make some),
+ * monitor (the live fault monitor, tui/, with what it needs from the shell). */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decoders/decode.h"
 #include "shell.h"
+#include "tui/monitor.h"
 
 #define STORM_MAX 10000000u /* sim runs a storm inside one register write: keep it short */
 /* The filter language (lib/filter.c), for `help` and the man page. */
@@ -574,6 +577,222 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
+/* --- monitor ---------------------------------------------------------------------- */
+
+struct script {
+	struct monitor_line *line;
+	size_t n;
+};
+
+/* The script's command lines, as the monitor runs them: one a tick, so
+ * comments and blank lines are left out. */
+static int keep_line(void *ctx, const char *cmd, unsigned lineno)
+{
+	struct script *s = ctx;
+	const char *p = cmd + strspn(cmd, " \t");
+	struct monitor_line *grown;
+
+	if (!*p || *p == '#')
+		return 0;
+	if (!(grown = realloc(s->line, (s->n + 1) * sizeof(*grown))))
+		return -ENOMEM;
+	s->line = grown;
+	if (!(s->line[s->n].text = strdup(cmd)))
+		return -ENOMEM;
+	s->line[s->n++].lineno = lineno;
+	return 0;
+}
+
+static void script_free(struct script *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free((char *)s->line[i].text);
+	free(s->line);
+}
+
+/* The monitor's run_line: one command line with its output and its errors
+ * held in memory; the first line it printed, or its error, goes back. */
+static int monitor_line(void *ctx, const char *line, char *text, size_t textlen)
+{
+	struct shell *sh = ctx;
+	struct smmu_target *t = sh->t;
+	struct shell_capture c;
+	char *errs = NULL;
+	size_t errlen = 0;
+	FILE *ef = open_memstream(&errs, &errlen);
+	int rc;
+
+	if (!ef || shell_capture_begin(sh, &c)) {
+		if (ef)
+			fclose(ef);
+		free(errs);
+		snprintf(text, textlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	FILE *saved = shell_error_to(ef);
+	rc = shell_run_line(sh, line);
+	shell_error_to(saved);
+	fclose(ef);
+	fflush(c.mem);
+	if (rc < 0 && errlen) { /* its last error */
+		errs[--errlen] = '\0';
+		const char *last = strrchr(errs, '\n');
+		snprintf(text, textlen, "%s", last ? last + 1 : errs);
+	} else {
+		snprintf(text, textlen, "%.*s", (int)strcspn(c.buf ? c.buf : "", "\n"), c.buf ? c.buf : "");
+	}
+	shell_capture_end(sh, &c, false);
+	free(errs);
+	if (sh->t != t) {
+		snprintf(text, textlen, "the script opened another target; the monitor watches the one it started with");
+		return -EXDEV;
+	}
+	return rc;
+}
+
+/* --opt VALUE or --opt=VALUE: 1 and *val set, 0 not this option, -1 no value */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n])
+		return 0;
+	if (*i + 1 >= argc) {
+		shell_error("monitor: %s needs a value", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+static int cmd_monitor(struct shell *sh, int argc, char **argv)
+{
+	static bool running;
+	struct monitor_config cfg = { .pace_ms = 100, .interrupt = &shell_interrupted };
+	struct script script = { 0 };
+	const char *v, *path = NULL;
+	uint64_t n;
+	int r, rc, sig;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			shell_help(sh, shell_cmd_find("monitor"));
+			return 0;
+		} else if ((r = opt_value(argc, argv, &i, "--script", &v))) {
+			if (r < 0)
+				return -EINVAL;
+			path = v;
+		} else if ((r = opt_value(argc, argv, &i, "--device", &v))) {
+			if (r < 0)
+				return -EINVAL;
+			cfg.device = v;
+		} else if ((r = opt_value(argc, argv, &i, "--storm", &v))) {
+			if (r < 0 || shell_parse_size("monitor: --storm", v, &n))
+				return -EINVAL;
+			cfg.storm = true;
+			cfg.storm_limit = n;
+		} else if ((r = opt_value(argc, argv, &i, "--pace", &v))) {
+			if (r < 0 || shell_parse_u64("monitor: --pace", v, &n))
+				return -EINVAL;
+			if (n > 3600000) {
+				shell_error("monitor: --pace %s: at most 3600000 ms", v);
+				return -EINVAL;
+			}
+			cfg.pace_ms = (unsigned)n;
+		} else {
+			shell_error("monitor: unknown option '%s' (monitor --help lists them)", a);
+			return -EINVAL;
+		}
+	}
+	if (running) {
+		shell_error("monitor: already running");
+		return -EBUSY;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		shell_error("monitor: needs a terminal on standard input and output; "
+			    "'smmush trace' prints faults without one");
+		return -ENOTTY;
+	}
+	if (path) {
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			shell_error("monitor: --script %s: %s", path, strerror(errno));
+			return -errno;
+		}
+		rc = shell_script_read(f, keep_line, &script);
+		fclose(f);
+		if (rc) {
+			script_free(&script);
+			shell_error("monitor: --script %s: %s", path, strerror(-rc));
+			return rc;
+		}
+	}
+	bool errexit = sh->errexit;
+	sh->errexit = true; /* the script stops at its first failing line */
+	if (!(cfg.t = shell_target(sh))) {
+		sh->errexit = errexit;
+		script_free(&script);
+		return -ENODEV;
+	}
+	cfg.script_name = path;
+	cfg.script = script.line;
+	cfg.nscript = script.n;
+	cfg.run_line = monitor_line;
+	cfg.ctx = sh;
+
+	/* The stop signals are the monitor's while it runs (shell_run holds
+	 * them for other commands): they end it, the terminal comes back. */
+	sigset_t stop, old;
+	char err[320] = "";
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &stop, &old);
+	running = true;
+	rc = monitor_run(&cfg, NULL, &sig, err, sizeof(err));
+	running = false;
+	sh->errexit = errexit;
+	script_free(&script);
+	if (sig && !(sh->interactive && sig == SIGINT)) {
+		/* the terminal is back: give the units back, then die of it */
+		if (sh->t) {
+			int e = smmu_target_release_all(sh->t);
+			if (e)
+				shell_lib_error("monitor", "releasing owned units", e);
+			smmu_release_on_exit(NULL);
+			smmu_target_close(sh->t);
+			sh->t = NULL;
+		}
+		fflush(stdout);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	shell_interrupted = 0;
+	if (rc)
+		shell_error("monitor: %s", err);
+	return rc;
+}
+
+#define MONITOR_HELP \
+	"  --script FILE  run a smmush script beside the monitor, one command line a tick;\n" \
+	"                 what each prints shows on the status line, an error stops it\n" \
+	"  --pace MS      milliseconds between the script's command lines (default 100)\n" \
+	"  --storm N      N faulting reads from a test device that can storm (sim's can;\n" \
+	"                 0: until S stops it), drained as they come: counts stay exact\n" \
+	"  --device DEV   the test device the storm uses (default: the first that can)\n" \
+	"Needs a terminal; without one, 'smmush trace' prints faults instead.  Keys: ? lists\n" \
+	"them; / filters with the language of trace --filter (see 'help trace')."
+
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
 	  "drain the fault sources; list new records (or all kept), with totals",
@@ -583,5 +802,8 @@ const struct shell_cmd shell_cmds_faults[] = {
 	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
 	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
+	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
+	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
+	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP },
 	{ .name = NULL },
 };
