@@ -229,6 +229,13 @@ struct smmu_dma_opts {
  * -ENODEV: no DMA engine; -SMMU_E_TIMEOUT: it never finished. */
 int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
 	     const struct smmu_dma_opts *opts);
+/* A fault storm: count one-byte reads at iova, issued by the device as fast
+ * as it can (with opts' SubstreamID and attributes), for devices with
+ * SMMU_DEV_STORM.  Nobody drains meanwhile: more faults than the unit holds
+ * (smmu_unit_status().fault_slots) overflow, and are counted as lost.
+ * 0 when all were issued; -EOPNOTSUPP: the device cannot storm. */
+int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
+		      const struct smmu_dma_opts *opts);
 /* --- faults -----------------------------------------------------------------
  * Every unit's fault source (SMMUv3 event queue and GERROR; VT-d fault
  * recording registers) is drained into one normalized record.  Records that
@@ -271,6 +278,7 @@ struct smmu_fault_source {
 	uint64_t last_addr;
 	uint32_t last_code;
 	const char *last_code_name;
+	enum smmu_fault_class last_cls;
 };
 
 struct smmu_fault_totals {
@@ -330,5 +338,32 @@ const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
 /* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
  * firmware tables; NULL when they do not say. */
 const char *smmu_target_isa(struct smmu_target *t);
+
+/* --- fault filters ------------------------------------------------------------
+ * One language for every front end (smmush's trace --filter and faults
+ * --filter, the monitor's '/'): terms separated by ',', all of which must hold.
+ *   dev=DEVICE      the device, as smmu_device_find() names it
+ *   sid=N           StreamID / source-id
+ *   code=N|NAME     the reason: EventID or VT-d fault reason, or its name
+ *                   (F_TRANSLATION, "PTE read access is not set")
+ *   class=CLASS     translation, permission, access-flag, address-size,
+ *                   configuration, table-fetch, stream, other
+ *   addr=A|LO-HI    the faulting address, or an inclusive range
+ *   WORD            a word without '=': a device whose address or name, or a
+ *                   reason or class whose name contains it (any case); a
+ *                   number also names that SID.  A word that names nothing on
+ *                   the target is an error, like dev= a device it does not have.
+ *   KEY!=VALUE      the term negated.
+ * Errors (-EINVAL) come with the term at fault in err: "'sid=xyz': sid must be
+ * a number".  Devices are resolved on t when parsing. */
+struct smmu_fault_filter;
+int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
+			    char *err, size_t errlen);
+void smmu_fault_filter_free(struct smmu_fault_filter *f);
+/* A NULL filter matches everything.  A filter remembers its last answer for
+ * a reason name, so it is used by one thread at a time. */
+bool smmu_fault_filter_match(struct smmu_fault_filter *f, const struct smmu_fault *fault);
+/* A source matches when its newest record would (per-source statistics). */
+bool smmu_fault_filter_match_source(struct smmu_fault_filter *f, const struct smmu_fault_source *s);
 
 #endif

@@ -86,6 +86,8 @@ struct smmu_target {
 int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen);
 int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen);
 int smmu_pci_scan(struct smmu_target *t, char *err, size_t errlen);
+/* dma.c: SMMU_DEV_STORM for the DMA devices that have sim's extensions. */
+void smmu_dma_probe(struct smmu_target *t);
 /* "Vendor Device" from pci.ids (libpci). */
 void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device);
 struct smmu_unit *smmu_unit_by_base(struct smmu_target *t, uint64_t base);

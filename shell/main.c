@@ -19,7 +19,6 @@
 
 int shell_gen_man(FILE *out);
 int shell_gen_bash_completion(FILE *out);
-int monitor_main(struct shell *sh, int argc, char **argv);
 char **shell_complete(const char *text, int start, int end);
 
 static void usage(FILE *f)
@@ -27,7 +26,6 @@ static void usage(FILE *f)
 	fputs("usage: smmush [options] [COMMAND [ARG...]]\n"
 	      "       smmush [options] -c 'CMD; CMD...'\n"
 	      "       smmush [options] -f SCRIPT\n"
-	      "       smmush [options] monitor [--script FILE] [--pace MS] [--storm N] [--device DEV]\n"
 	      "options:\n"
 	      "  -c CMDS            run ';'-separated commands, then exit\n"
 	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"
@@ -216,8 +214,6 @@ int main(int argc, char **argv)
 		shell_error("a command on the command line cannot be combined with -c or -f");
 		return 2;
 	}
-	if (optind < argc && !strcmp(argv[optind], "monitor"))
-		return monitor_main(&sh, argc - optind, argv + optind) ? 1 : 0;
 	interactive_mode = ((!cmds && !script) || stay) && optind == argc && isatty(STDIN_FILENO);
 	sh.interactive = interactive_mode;
 	shell_signals();

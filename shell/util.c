@@ -23,18 +23,31 @@ bool shell_stop(void)
 }
 const char *shell_where;
 
+static FILE *error_stream; /* NULL: stderr */
+
+FILE *shell_error_to(FILE *f)
+{
+	FILE *old = error_stream;
+
+	error_stream = f;
+	return old;
+}
+
 void shell_error(const char *fmt, ...)
 {
+	FILE *f = error_stream ? error_stream : stderr;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("smmush: ", stderr);
+	if (!error_stream) { /* on the terminal: after what stdout has so far */
+		fflush(stdout);
+		fputs("smmush: ", f);
+	}
 	if (shell_where)
-		fprintf(stderr, "%s: ", shell_where);
+		fprintf(f, "%s: ", shell_where);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
 }
 
 int shell_lib_error(const char *cmd, const char *what, int rc)
