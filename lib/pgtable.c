@@ -736,8 +736,11 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 
 	if (p->live)
 		return -EROFS;
-	if (!size || ((iova | pa | size) & (p->granule - 1)) || !(prot & (SMMU_PROT_R | SMMU_PROT_W)))
+	if (!size || ((iova | pa | size) & (p->granule - 1)) ||
+	    !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
+	if ((err = p->ops->prot_ok(p, prot)))
+		return err;
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;

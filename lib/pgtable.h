@@ -93,7 +93,10 @@ struct smmu_pgt_geom {
 };
 void smmu_pgt_geometry(const struct smmu_pgt *p, struct smmu_pgt_geom *g);
 
-/* Map [iova, iova+size) to pa.  -EINVAL misaligned/bad prot, -ERANGE outside
+/* Map [iova, iova+size) to pa.  -EINVAL misaligned or prot without R, W or X,
+ * -SMMU_E_PROT permissions the format cannot express (LPAE stage 1 and VT-d:
+ * execute-only, since a present entry always allows reads; LPAE stage 2 and
+ * VT-d second level: SMMU_PROT_PRIV, which they have no bit for), -ERANGE outside
  * IAS/OAS, -EEXIST overlapping a mapping, -ENOMEM no table memory: in every
  * case nothing has changed. */
 int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
@@ -156,6 +159,8 @@ struct pgt_ops {
 	/* A leaf at `level` with the attributes of leaf `pte` (splitting a block). */
 	uint64_t (*relevel)(const struct smmu_pgt *p, uint64_t pte, int level);
 	void (*decode)(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d);
+	/* 0, or -SMMU_E_PROT when the format cannot express prot (map refuses it) */
+	int (*prot_ok)(const struct smmu_pgt *p, unsigned prot);
 };
 extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops;
 

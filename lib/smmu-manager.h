@@ -24,6 +24,7 @@ enum smmu_error {
 	SMMU_E_TIMEOUT,    /* the hardware did not answer within its time limit */
 	SMMU_E_BACKEND,    /* the backend (QEMU, /dev/mem) failed or went away */
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
+	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
 	SMMU_E_MAX,
 };
 

@@ -624,10 +624,6 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 	if ((rc = check_size("map", size)) || (rc = check_range("map", "IOVA", iova, size)) ||
 	    (rc = check_range("map", "PA", pa, size)))
 		return rc;
-	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W))) {
-		shell_error("map: permissions '%s': page tables cannot express execute-only (add r)", pos[4]);
-		return -EINVAL;
-	}
 	if (!(dom = shell_domain(sh, "map", pos[0])))
 		return -ENOENT;
 	if ((rc = smmu_map(dom, iova, pa, size, prot | (pages ? SMMU_MAP_PAGES : 0))))
@@ -1077,7 +1073,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	{ "detach", "DEVICE", "take a device out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },
 	{ "map", "DOMAIN IOVA PA SIZE PERMS [--pages]",
-	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p)", CMD_TARGET, cmd_map,
+	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET, cmd_map,
 	  COMPLETE_DOMAIN },
 	{ "unmap", "DOMAIN IOVA SIZE", "unmap a range of a domain and invalidate", CMD_TARGET, cmd_unmap,
 	  COMPLETE_DOMAIN },
