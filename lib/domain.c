@@ -42,7 +42,7 @@ int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
  * later domain must never hit an earlier one's translations. */
 static int flush_domain(struct smmu_domain *dom)
 {
-	if (!dom->unit || !dom->unit->owned || !dom->pgt)
+	if (!dom->unit || !dom->unit->owned || !dom->unit->ops || !dom->pgt)
 		return 0;
 	return dom->unit->ops->flush(dom->unit, dom, 0, UINT64_MAX);
 }

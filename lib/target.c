@@ -184,51 +184,80 @@ uint64_t smmu_target_accesses(const struct smmu_target *t)
 	return t->accesses;
 }
 
-/* Every access to the machine passes here: counted, and failed on demand. */
-static bool injected_failure(struct smmu_target *t)
+/* Every access to the machine passes here: counted, failed on demand, and
+ * failed at once when the backend has gone away. */
+static int access_check(struct smmu_target *t)
 {
-	return ++t->accesses >= t->fail_after && t->fail_after;
+	if (t->dead)
+		return -SMMU_E_BACKEND;
+	return ++t->accesses >= t->fail_after && t->fail_after ? -EIO : 0;
+}
+
+/* A backend that answered -SMMU_E_BACKEND once stays dead for the library. */
+static int access_done(struct smmu_target *t, int rc)
+{
+	if (rc == -SMMU_E_BACKEND)
+		t->dead = true;
+	return rc;
 }
 
 int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len)
 {
-	return injected_failure(t) ? -EIO : t->ops->mem_read(t->priv, pa, buf, len);
+	int rc = access_check(t);
+
+	return rc ? rc : access_done(t, t->ops->mem_read(t->priv, pa, buf, len));
 }
 
 int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
 {
-	return injected_failure(t) ? -EIO : t->ops->mem_write(t->priv, pa, buf, len);
+	int rc = access_check(t);
+
+	return rc ? rc : access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 }
 
 int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val)
 {
+	int rc;
+
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->mmio_read(t->priv, addr, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->mmio_read(t->priv, addr, size, val));
 }
 
 int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
+	int rc;
+
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->mmio_write(t->priv, addr, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->mmio_write(t->priv, addr, size, val));
 }
 
 int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
 {
+	int rc;
+
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->pci_read(t->priv, bdf, off, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->pci_read(t->priv, bdf, off, size, val));
 }
 
 int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val)
 {
+	int rc;
+
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->pci_write(t->priv, bdf, off, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->pci_write(t->priv, bdf, off, size, val));
 }
 
 int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len)
 {
-	return t->ops->fw_table ? t->ops->fw_table(t->priv, name, data, len) : -ENOENT;
+	if (t->dead)
+		return -SMMU_E_BACKEND;
+	return t->ops->fw_table ? access_done(t, t->ops->fw_table(t->priv, name, data, len)) : -ENOENT;
 }

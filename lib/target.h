@@ -80,6 +80,9 @@ struct smmu_target {
 	struct smmu_domain *domains[64];
 	size_t ndomains;
 	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */
+	/* The backend said -SMMU_E_BACKEND (QEMU died, the link is gone): every
+	 * later access fails the same way without reaching it. */
+	bool dead;
 };
 
 /* discovery steps (discover-*.c, pci.c); each returns 0 or -errno with err set */

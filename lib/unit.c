@@ -21,6 +21,9 @@ int smmu_unit_bind(struct smmu_unit *u)
 	return rc;
 }
 
+/* For closing: release what can be released, then forget the driver.  A
+ * release that failed (the backend is gone) leaves nothing owned in the
+ * library either: the driver state that ownership needs is freed here. */
 void smmu_unit_unbind(struct smmu_unit *u)
 {
 	if (u->ops) {
@@ -29,6 +32,7 @@ void smmu_unit_unbind(struct smmu_unit *u)
 		u->ops->destroy(u);
 	}
 	u->ops = NULL;
+	u->owned = false;
 }
 
 int smmu_unit_own(struct smmu_unit *u)

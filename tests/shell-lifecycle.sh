@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Nothing lost, nothing left broken: a session's life around ownership.
+#  - QEMU dies while a device is attached: quit, Ctrl-D and end of input end
+#    the session cleanly (no crash, no sanitizer report, no temporary directory)
+#  - release keeps domains and their mappings; the next own puts them back
+#  - a session killed while it owned a unit: the next one finds the journal,
+#    says so, and release --recover / own --recover put things right
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+export HOME=$TMP/home
+mkdir -p "$HOME"
+have_qemu=true
+if ! command -v qemu-system-aarch64 >/dev/null || ! command -v qemu-system-x86_64 >/dev/null; then
+	have_qemu=false
+	# QEMU is part of the README's set-up: in CI its absence is a failure
+	if [ "${CI:-}" = true ]; then not_ok "QEMU is not installed (qemu-system-arm, qemu-system-x86)"; fi
+	echo "# skip the QEMU parts: QEMU is not installed"
+fi
+ram_of() { case $1 in *virt) echo 0x40100000 ;; *) echo 0x00100000 ;; esac; }
+# exit 1 (the release failed), no signal death, no sanitizer report
+clean_exit() { [ "$1" -eq 1 ] && ! grep -q 'Sanitizer' "$2"; }
+
+# --- QEMU killed (SIGKILL) while a device is attached -------------------------------------
+# how: quit (a command), eof (the input ends)
+qemu_dies() {
+	local t=$1 how=$2 d=$TMP/dies-$1-$2 spid qpid i src
+	mkdir -p "$d/tmp"
+	mkfifo "$d/in"
+	TMPDIR=$d/tmp "$SMMUSH" --target "$t" <"$d/in" >"$d/out" 2>"$d/err" &
+	spid=$!
+	exec 7>"$d/in"
+	echo "own; domain create d; attach 00:01.0 d; map d 0x1000 $(ram_of "$t") 4K rw" >&7
+	for i in $(seq 200); do grep -q 'd: mapped' "$d/out" 2>/dev/null && break; sleep 0.05; done
+	qpid=$(pgrep -P "$spid" qemu-system)
+	if [ -z "$qpid" ]; then
+		not_ok "$t: QEMU killed while attached, then $how: no QEMU child ($(cat "$d/err"))"
+		exec 7>&-
+		kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+		return
+	fi
+	kill -KILL "$qpid"
+	sleep 0.2
+	[ "$how" = quit ] && echo quit >&7
+	exec 7>&-
+	for i in $(seq 200); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+	kill -KILL "$spid" 2>/dev/null # a hang fails below
+	wait "$spid"
+	src=$?
+	if clean_exit "$src" "$d/err" && [ -z "$(ls -A "$d/tmp")" ]; then
+		ok "$t: QEMU killed while attached, then $how: exit $src, no crash, temporary directory removed"
+	else
+		not_ok "$t: QEMU killed while attached, then $how: exit $src; left in TMPDIR: $(ls -A "$d/tmp" | tr '\n' ' '); $(head -c 300 "$d/err")"
+	fi
+}
+
+if $have_qemu; then
+	for t in qemu:virt qemu:q35; do
+		qemu_dies "$t" quit
+		qemu_dies "$t" eof
+		# Ctrl-D at the prompt of an interactive session
+		mkdir -p "$TMP/ctrld-$t"
+		cat >"$TMP/steps.json" <<J
+[ {"expect": "smmush> ", "timeout": 20},
+  {"send": "own; domain create d; attach 00:01.0 d; map d 0x1000 $(ram_of "$t") 4K rw\r"},
+  {"expect": "d: mapped", "timeout": 10},
+  {"run": "pkill -9 -P \$CHILD_PID qemu-system"},
+  {"send": "\u0004"}, {"exit": 1, "timeout": 10} ]
+J
+		if TMPDIR=$TMP/ctrld-$t python3 "$srcdir/tests/pty-drive.py" "$TMP/steps.json" -- "$SMMUSH" --target "$t" \
+			2>"$TMP/pty.err" && [ -z "$(ls -A "$TMP/ctrld-$t")" ]; then
+			ok "$t: QEMU killed while attached, then Ctrl-D: exit 1 (release failed), temporary directory removed"
+		else
+			not_ok "$t: QEMU killed while attached, then Ctrl-D: $(cat "$TMP/pty.err"); left: $(ls -A "$TMP/ctrld-$t")"
+		fi
+	done
+fi
+
+finish
