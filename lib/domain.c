@@ -99,6 +99,23 @@ const char *smmu_domain_name(const struct smmu_domain *dom)
 	return dom->name;
 }
 
+int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!dom->pgt)
+		return -ENOENT;
+	smmu_pgt_conflicts(dom->pgt, c);
+	return 0;
+}
+
+/* Memory the library wrote: cached tables of every domain see it. */
+void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
+{
+	for (size_t i = 0; i < t->ndomains; i++)
+		if (t->domains[i]->pgt)
+			smmu_pgt_note_write(t->domains[i]->pgt, pa, buf, len);
+}
+
 struct smmu_domain *smmu_device_domain(const struct smmu_device *d)
 {
 	return d->domain;

@@ -25,6 +25,7 @@ enum smmu_error {
 	SMMU_E_BACKEND,    /* the backend (QEMU, /dev/mem) failed or went away */
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
 	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
+	SMMU_E_CONFLICT,   /* map/unmap: tables in memory changed beneath smmush's cache */
 	SMMU_E_MAX,
 };
 
@@ -210,6 +211,23 @@ struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
  * batched: one sync per call, never skipped. */
 int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
 int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+
+/* A domain's tables are in target memory, which others may write too.
+ * Writes through this library (smmu_mem_write) reach smmush's cached copy
+ * of the tables; map and unmap write back only the entries they changed; and
+ * before they change a table they compare it with memory.  An entry that
+ * changed beneath the cache (written by another agent) makes the call fail
+ * with -SMMU_E_CONFLICT having changed nothing: the cache takes memory's
+ * value (nothing of the other agent's is overwritten), and a second call
+ * works on it.  The count of such entries and the last one: */
+struct smmu_table_conflict {
+	uint64_t count;    /* entries found changed beneath the cache, ever */
+	uint64_t entry_pa; /* the last one: where, */
+	uint64_t cached;   /* what smmush had last read or written there, */
+	uint64_t memory;   /* and what memory held instead */
+};
+/* -ENOENT: the domain has no tables yet. */
+int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c);
 
 /* --- test DMA ------------------------------------------------------------------
  * Devices with a DMA engine (edu-compatible test devices: QEMU's edu, sim's)

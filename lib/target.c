@@ -59,9 +59,16 @@ static int mem_read(void *ctx, uint64_t pa, void *buf, size_t len)
 	return smmu_mem_read(ctx, pa, buf, len);
 }
 
+static int access_check(struct smmu_target *t);
+static int access_done(struct smmu_target *t, int rc);
+
+/* The page-table engine's own writes: its cache already holds them. */
 static int mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 {
-	return smmu_mem_write(ctx, pa, buf, len);
+	struct smmu_target *t = ctx;
+	int rc = access_check(t);
+
+	return rc ? rc : access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 }
 
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
@@ -212,7 +219,11 @@ int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t l
 {
 	int rc = access_check(t);
 
-	return rc ? rc : access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
+	if (!rc)
+		rc = access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
+	if (!rc) /* smmush's cached page tables see what was written */
+		smmu_domains_note_write(t, pa, buf, len);
+	return rc;
 }
 
 int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val)

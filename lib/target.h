@@ -99,6 +99,8 @@ struct smmu_device *smmu_device_new(struct smmu_target *t);
 int smmu_unit_bind(struct smmu_unit *u);   /* choose the arch driver and probe */
 void smmu_unit_unbind(struct smmu_unit *u);
 void smmu_domain_unbind(struct smmu_domain *dom);
+/* Memory the library wrote at [pa, pa + len): domains' cached tables follow. */
+void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
 /* The device with this StreamID / source-id behind unit u, or NULL. */
 struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
 

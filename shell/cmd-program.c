@@ -564,6 +564,14 @@ static int map_error(struct shell *sh, const char *cmd, const char *domain, int 
 	case -ENOENT:
 		shell_error("%s: %s: nothing is mapped in that range", cmd, domain);
 		break;
+	case -SMMU_E_CONFLICT: {
+		struct smmu_table_conflict c;
+		smmu_domain_conflicts(smmu_domain_find(sh->t, domain), &c);
+		shell_error("%s: %s: the entry at 0x%" PRIx64 " was changed in memory by someone else (smmush last saw 0x%" PRIx64
+			    ", memory holds 0x%" PRIx64 "): nothing changed; run %s again to go ahead on memory's tables",
+			    cmd, domain, c.entry_pa, c.cached, c.memory, cmd);
+		break;
+	}
 	default:
 		return shell_lib_error(cmd, domain, rc);
 	}

@@ -19,6 +19,25 @@ ram_of() { case $1 in *virt) echo 0x40100000 ;; *) echo 0x00100000 ;; esac; }
 # exit 1 (the release failed), no signal death, no sanitizer report
 clean_exit() { [ "$1" -eq 1 ] && ! grep -q 'Sanitizer' "$2"; }
 
+# --- wg (fault injection) survives a later map in the same leaf table ------------------------
+for t in sim:virt sim:q35; do
+	RAM=$(ram_of "$t")
+	A="own; domain create d; attach 00:01.0 d; map d 0x10000 $RAM 4K rw"
+	run -j --target "$t" -c "$A; xlate 00:01.0 0x10000"
+	ea=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["levels"][-1]["entry_address"])' <<<"$out")
+	pte=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["levels"][-1]["pte"])' <<<"$out")
+	# read-only A: stage 1 AP[2] (bit 7), VT-d second level W (bit 1) cleared
+	if [ "$t" = sim:virt ]; then ro=$(printf '0x%x' $((pte | 0x80))); else ro=$(printf '0x%x' $((pte & ~0x2))); fi
+	expect_json "$t: an entry changed with wg survives a map in the same leaf table" --target "$t" -c \
+		"$A; wg $ea $ro; map d 0x11000 $((RAM + 0x1000)) 4K rw; x/2gx $ea; xlate 00:01.0 0x10000; walk 00:01.0" -- \
+		"docs[-3][\"values\"][0] == \"$ro\" and docs[-3][\"values\"][1] != \"0x0\"" \
+		'docs[-2]["result"]["permissions"] == "r"' \
+		'[(r["iova"], r["permissions"]) for r in docs[-1]["ranges"]] == [("0x10000", "r"), ("0x11000", "rw")]'
+	expect_json "$t: an entry cleared with wg stays cleared after a map" --target "$t" -c \
+		"$A; wg $ea 0; map d 0x11000 $((RAM + 0x1000)) 4K rw; x/1gx $ea; walk 00:01.0" -- \
+		'docs[-2]["values"] == ["0x0"]' '[r["iova"] for r in docs[-1]["ranges"]] == ["0x11000"]'
+done
+
 # --- QEMU killed (SIGKILL) while a device is attached -------------------------------------
 # how: quit (a command), eof (the input ends)
 qemu_dies() {
