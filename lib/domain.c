@@ -190,9 +190,8 @@ int smmu_device_detach(struct smmu_device *d)
 
 	if (!d->domain)
 		return -ENOENT;
-	if (!u->owned)
-		return -SMMU_E_NOTOWNED;
-	if ((rc = u->ops->attach(u, d, NULL)))
+	/* not owned (released): only the library's record changes */
+	if (u->owned && (rc = u->ops->attach(u, d, NULL)))
 		return rc;
 	struct smmu_domain *dom = d->domain;
 	d->domain = NULL;

@@ -385,6 +385,21 @@ int smmu_pgt_flush(struct smmu_pgt *p)
 	return 0;
 }
 
+int smmu_pgt_rewrite(struct smmu_pgt *p)
+{
+	int rc;
+
+	if (p->live)
+		return -EROFS;
+	for (size_t i = 0; i < p->nbucket; i++)
+		for (struct pgt_page *t = p->bucket[i]; t; t = t->next) {
+			t->fresh = true;
+			if ((rc = mark_dirty(p, t)))
+				return rc;
+		}
+	return smmu_pgt_flush(p);
+}
+
 /* --- what others write: kept in the cache, or noticed ------------------------------ */
 
 /* The bytes [pa, pa + len) of t now hold buf in memory. */

@@ -124,6 +124,9 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *unmapped);
 /* Write dirty cached tables through smmu_mem. */
 int smmu_pgt_flush(struct smmu_pgt *p);
+/* Write every cached table of an owned tree again, whole (putting tables
+ * back after memory may have changed, e.g. on the next own). */
+int smmu_pgt_rewrite(struct smmu_pgt *p);
 /* Memory at [pa, pa + len) now holds buf (written around the engine): cached
  * table bytes there are updated.  Owned trees only; live ones read afresh. */
 void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len);

@@ -157,7 +157,14 @@ struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
  * register it will change, installs smmush's own tables in which every stream
  * aborts (SMMUv3) or every context blocks (VT-d) until a device is attached,
  * and enables translation with no window in which DMA bypasses it.
- * smmu_unit_release() puts back exactly what was saved. */
+ * smmu_unit_release() puts back exactly what was saved.
+ *
+ * Domains outlive ownership: release keeps every domain, its mappings (the
+ * library's record and smmush's tables in the table region) and the devices
+ * in it; map, unmap and attach wait for the next own (-SMMU_E_NOTOWNED),
+ * detach and domain destroy only change the record.  The next own installs
+ * it all again: every table rewritten, every device re-attached, so DMA
+ * that worked before release works after the next own. */
 int smmu_unit_own(struct smmu_unit *u);
 int smmu_unit_release(struct smmu_unit *u);
 bool smmu_unit_owned(const struct smmu_unit *u);

@@ -35,6 +35,26 @@ void smmu_unit_unbind(struct smmu_unit *u)
 	u->owned = false;
 }
 
+/* After own: what the library kept across the last release goes back in:
+ * every table of the unit's domains is written again whole (memory may
+ * have changed meanwhile), then every device rejoins its domain. */
+static int reinstall(struct smmu_unit *u)
+{
+	struct smmu_target *t = u->t;
+	int rc;
+
+	for (size_t i = 0; i < t->ndomains; i++)
+		if (t->domains[i]->unit == u && t->domains[i]->pgt &&
+		    (rc = smmu_pgt_rewrite(t->domains[i]->pgt)))
+			return rc;
+	for (size_t i = 0; i < t->ndevices; i++) {
+		struct smmu_device *d = &t->devices[i];
+		if (d->info.unit == u && d->domain && (rc = u->ops->attach(u, d, d->domain)))
+			return rc;
+	}
+	return 0;
+}
+
 int smmu_unit_own(struct smmu_unit *u)
 {
 	int rc = smmu_unit_bind(u);
@@ -43,7 +63,11 @@ int smmu_unit_own(struct smmu_unit *u)
 		return rc;
 	if (u->owned)
 		return 0;
-	return u->ops->own(u);
+	if ((rc = u->ops->own(u)))
+		return rc;
+	if ((rc = reinstall(u)))
+		u->ops->release(u); /* own fails as a whole: given back as it was */
+	return rc;
 }
 
 int smmu_unit_release(struct smmu_unit *u)
@@ -53,19 +77,12 @@ int smmu_unit_release(struct smmu_unit *u)
 
 	if (!u->owned)
 		return 0;
+	(void)t;
 	rc = u->ops->release(u);
 	if (rc)
 		return rc; /* still owned, our tables still live: nothing is freed */
-	/* Devices leave their domains; domains bound to the unit lose their
-	 * tables with it (they stay, empty, for the next own). */
-	for (size_t i = 0; i < t->ndevices; i++)
-		if (t->devices[i].info.unit == u && t->devices[i].domain) {
-			t->devices[i].domain->ndevices--;
-			t->devices[i].domain = NULL;
-		}
-	for (size_t i = 0; i < t->ndomains; i++)
-		if (t->domains[i]->unit == u)
-			smmu_domain_unbind(t->domains[i]);
+	/* Domains keep their devices and mappings (the library's record, and the
+	 * tables in smmush's table region): the next own installs them again. */
 	return 0;
 }
 

@@ -173,7 +173,7 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 		smmu_json_kbool(&sh->j, "was_owned", was);
 		shell_json_end(sh);
 	} else if (was) {
-		fprintf(sh->out, "%s released: the saved registers are back; devices left their domains\n",
+		fprintf(sh->out, "%s released: the saved registers are back; domains, their devices and mappings are kept for the next 'own'\n",
 			ui.name);
 	} else {
 		fprintf(sh->out, "%s was not owned: nothing to release\n", ui.name);
@@ -1070,9 +1070,9 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "", "take ownership of the selected unit: save its registers, install smmush's tables",
+	{ "own", "", "take ownership of the selected unit: save its registers, install smmush's tables (and the domains kept since 'release')",
 	  CMD_TARGET, cmd_own },
-	{ "release", "", "give the selected unit back: restore the registers 'own' saved", CMD_TARGET,
+	{ "release", "", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'", CMD_TARGET,
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },

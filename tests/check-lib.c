@@ -176,7 +176,69 @@ START_TEST(own_map_dma_fault_release)
 		ck_assert_msg(!diff, "%s: register 0x%x was 0x%08x before own, 0x%08x after release",
 			      p->spec, p->regs[i], before[i], after[i]);
 	}
+	/* the device stays in its domain across release: detach, then destroy */
+	ck_assert_int_eq(smmu_domain_destroy(dom), -EBUSY);
+	ck_assert_int_eq(smmu_device_detach(d), 0);
 	ck_assert_int_eq(smmu_domain_destroy(dom), 0);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* release keeps domains, devices and mappings; the next own installs them
+ * again and DMA works as before, for every domain and device. */
+START_TEST(domains_survive_release)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d1 = smmu_device_find(t, "00:01.0"), *d2 = smmu_device_find(t, "00:02.0");
+	struct smmu_domain *a, *b;
+	uint8_t pattern[64], got[64], junk[4096];
+	struct smmu_pgt_xlate x;
+
+	memset(junk, 0xa5, sizeof(junk));
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "b", 0, &b), 0);
+	ck_assert_int_eq(smmu_device_attach(d1, a), 0);
+	ck_assert_int_eq(smmu_device_attach(d2, b), 0);
+	ck_assert_int_eq(smmu_map(a, 0x10000, p->ram, 0x2000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_map(b, 0x10000, p->ram + 0x2000, 0x1000, SMMU_PROT_R), 0);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(smmu_unit_release(u), 0);
+		ck_assert_ptr_eq(smmu_device_domain(d1), a);
+		ck_assert_ptr_eq(smmu_device_domain(d2), b);
+		ck_assert_uint_eq(smmu_domain_count(t), 2);
+		ck_assert_int_eq(smmu_map(a, 0x20000, p->ram, 0x1000, SMMU_PROT_R), -SMMU_E_NOTOWNED);
+		/* memory where the tables were may change meanwhile (someone
+		 * else's write, past the library: the cache keeps smmush's) */
+		smmu_pgt_translate(a->pgt, 0x10000, 0, &x);
+		ck_assert_int_eq(t->ops->mem_write(t->priv, x.step[x.nsteps - 1].table_pa, junk, sizeof(junk)), 0);
+		ck_assert_int_eq(smmu_unit_own(u), 0);
+		/* a round trip through a's mappings, data checked */
+		for (size_t i = 0; i < sizeof(pattern); i++)
+			pattern[i] = (uint8_t)(i * 5 + round);
+		ck_assert_int_eq(smmu_mem_write(t, p->ram, pattern, sizeof(pattern)), 0);
+		ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_FROM_MEM, 0x10000, sizeof(pattern), NULL), 0);
+		ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_TO_MEM, 0x11000, sizeof(pattern), NULL), 0);
+		ck_assert_int_eq(smmu_mem_read(t, p->ram + 0x1000, got, sizeof(got)), 0);
+		ck_assert_mem_eq(got, pattern, sizeof(pattern));
+		/* b read-only, as mapped: its read works, its write faults */
+		ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_FROM_MEM, 0x10000, 8, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 0);
+		ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_TO_MEM, 0x10000, 8, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 1);
+	}
+	/* detach while released changes only the record; own leaves it out */
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_int_eq(smmu_device_detach(d2), 0);
+	ck_assert_int_eq(smmu_domain_destroy(b), 0);
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_FROM_MEM, 0x10000, 8, NULL), 0);
+	/* d2's context blocks (a fault record); its STE aborts (SMMUv3 records none) */
+	ck_assert_int_eq(smmu_faults_poll(t), p->unit_base == 0xfed90000);
+	ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_FROM_MEM, 0x10000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
 	smmu_target_close(t);
 }
 END_TEST
@@ -747,6 +809,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, discovers_units_and_devices, 0, 2);
 	tcase_add_loop_test(tc, own_map_dma_fault_release, 0, 2);
 	tcase_add_loop_test(tc, every_failure_point_still_releases, 0, 2);
+	tcase_add_loop_test(tc, domains_survive_release, 0, 2);
 	tcase_add_loop_test(tc, engine_agrees_with_the_model, 0, 2);
 	tcase_add_loop_test(tc, overflow_is_counted, 0, 2);
 	tcase_add_test(tc, platform_device_by_mmio_range);

@@ -38,6 +38,25 @@ for t in sim:virt sim:q35; do
 		'docs[-2]["values"] == ["0x0"]' '[r["iova"] for r in docs[-1]["ranges"]] == ["0x11000"]'
 done
 
+# --- release keeps domains and mappings; the next own installs them again ------------------
+targets=(sim:virt sim:q35)
+$have_qemu && targets+=(qemu:virt qemu:q35)
+for t in "${targets[@]}"; do
+	RAM=$(ram_of "$t")
+	expect_json "$t: own, map, attach, release, own: the domain, device and mappings are back, DMA works" \
+		--target "$t" -c "own; domain create d; map d 0x10000 $RAM 8K rw; attach 00:01.0 d; release; domain list; own; \
+dma 00:01.0 read 0x10000 64 --pattern inc; dma 00:01.0 write 0x11000 64 --expect inc; dma 00:01.0 read 0x20000 8; domain list; devices" -- \
+		'docs[5][0]["name"] == "d" and docs[5][0]["devices"] == ["00:01.0"]' \
+		'docs[7]["faulted"] is False and docs[8]["data_ok"] is True' 'docs[9]["faulted"] is True' \
+		'docs[10][0]["ranges"] == 1 and docs[10][0]["mapped_bytes"] == 8192' \
+		'[d["domain"] for d in docs[11] if d["addr"] == "00:01.0"] == ["d"]'
+done
+expect_out "sim:virt: release says what it keeps" "released: .*domains, their devices and mappings are kept for the next 'own'" \
+	--target sim:virt -c "own; domain create d; attach 00:01.0 d; release"
+expect_json "sim:virt: detach while released changes the record; the next own leaves the device out" --target sim:virt -c \
+	"own; domain create d; attach 00:01.0 d; map d 0x10000 0x40100000 4K rw; release; detach 00:01.0; domain destroy d; own; domain list; dma 00:01.0 read 0x10000 8" -- \
+	'docs[-2] == []' 'docs[-1]["blocked"] is True or docs[-1]["faulted"] is True'
+
 # --- QEMU killed (SIGKILL) while a device is attached -------------------------------------
 # how: quit (a command), eof (the input ends)
 qemu_dies() {
