@@ -26,6 +26,7 @@ enum smmu_error {
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
 	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
 	SMMU_E_CONFLICT,   /* map/unmap: tables in memory changed beneath smmush's cache */
+	SMMU_E_LEFTOWNED,  /* own: an earlier session left the unit owned (see smmu_unit_recover) */
 	SMMU_E_MAX,
 };
 
@@ -168,6 +169,39 @@ struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
 int smmu_unit_own(struct smmu_unit *u);
 int smmu_unit_release(struct smmu_unit *u);
 bool smmu_unit_owned(const struct smmu_unit *u);
+
+/* --- the ownership journal ------------------------------------------------------
+ * A session can die while it owns a unit (SIGKILL, a crash, the power of the
+ * host): the unit keeps translating with smmush's tables and nobody knows
+ * what the registers were.  So own() writes what it saved (target, unit base,
+ * architecture, every saved register) to a journal file, atomically (a
+ * temporary file, fsync, rename) and BEFORE its first register write;
+ * release() removes it.  The journal lives in DIR from the target option
+ * "journal=DIR", else $SMMUSH_JOURNAL_DIR, else $XDG_RUNTIME_DIR/smmush,
+ * else /run/smmush (root) or /tmp/smmush-UID, one file per machine and unit.
+ * Only machines that outlive a session have one: the backend names them
+ * (QEMU attached with socket=PATH: the path); sim and a QEMU smmush started
+ * die with the session.
+ *
+ * A unit is left owned when a journal names it, or when its registers point
+ * into smmush's table region while this session does not own it.  Then
+ * smmu_unit_own() refuses (-SMMU_E_LEFTOWNED) rather than save smmush's
+ * leftovers as "the original", and smmu_unit_recover() decides:
+ * SMMU_RECOVER_RELEASE restores the journal's registers and removes the
+ * journal; SMMU_RECOVER_OWN owns the unit with the journal's registers as the
+ * originals (a later release restores them).  -ENOENT when no journal names
+ * the unit (the saved registers are unknown). */
+struct smmu_left_owned {
+	bool journal;     /* a journal of an earlier session names the unit */
+	bool tables;      /* its registers point into smmush's table region */
+	char path[256];   /* the journal ("" when none) */
+	long pid;         /* the session that wrote it (0: unknown) */
+	long long time;   /* when (Unix time; 0: unknown) */
+};
+/* 1: left owned (info says how), 0: not, or a negative errno. */
+int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);
+enum smmu_recover { SMMU_RECOVER_RELEASE, SMMU_RECOVER_OWN };
+int smmu_unit_recover(struct smmu_unit *u, enum smmu_recover how);
 
 /* What a unit is doing now, read from its registers. */
 struct smmu_unit_status {

@@ -90,6 +90,8 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 	/* Options are checked against the declared parameters before anything
 	 * is opened: a typo never reaches hardware. */
 	const struct smmu_backend_param *params = backend_params(b);
+	const char *bopts[64], *journal = NULL;
+	size_t nb = 0;
 	for (size_t i = 0; i < nopts; i++) {
 		const char *eq = strchr(opts[i], '=');
 		bool known = false;
@@ -97,6 +99,16 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 			snprintf(err, errlen, "option '%s' is not key=value", opts[i]);
 			return -EINVAL;
 		}
+		/* every target's: where the ownership journal lives (journal.c) */
+		if (!strncmp(opts[i], "journal=", 8)) {
+			journal = eq + 1;
+			continue;
+		}
+		if (nb == sizeof(bopts) / sizeof(bopts[0])) {
+			snprintf(err, errlen, "too many options");
+			return -E2BIG;
+		}
+		bopts[nb++] = opts[i];
 		for (size_t k = 0; params && params[k].name; k++)
 			if (strlen(params[k].name) == (size_t)(eq - opts[i]) &&
 			    !strncmp(params[k].name, opts[i], eq - opts[i]))
@@ -124,7 +136,14 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		free(t);
 		return -EINVAL;
 	}
-	rc = b->open(colon ? colon + 1 : NULL, opts, nopts, &t->priv, err, errlen);
+	if (journal && strlen(journal) >= sizeof(t->journal_dir)) {
+		snprintf(err, errlen, "journal=%s: path too long", journal);
+		smmu_fault_mon_fini(&t->faults);
+		free(t);
+		return -ENAMETOOLONG;
+	}
+	snprintf(t->journal_dir, sizeof(t->journal_dir), "%s", journal ? journal : "");
+	rc = b->open(colon ? colon + 1 : NULL, bopts, nb, &t->priv, err, errlen);
 	if (rc) {
 		smmu_fault_mon_fini(&t->faults);
 		free(t);

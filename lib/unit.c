@@ -55,7 +55,8 @@ static int reinstall(struct smmu_unit *u)
 	return 0;
 }
 
-int smmu_unit_own(struct smmu_unit *u)
+/* own, without asking whether an earlier session left the unit owned */
+int smmu_unit_own_recovering(struct smmu_unit *u)
 {
 	int rc = smmu_unit_bind(u);
 
@@ -63,11 +64,32 @@ int smmu_unit_own(struct smmu_unit *u)
 		return rc;
 	if (u->owned)
 		return 0;
-	if ((rc = u->ops->own(u)))
-		return rc;
-	if ((rc = reinstall(u)))
-		u->ops->release(u); /* own fails as a whole: given back as it was */
+	if ((rc = u->ops->own(u)) || (rc = reinstall(u))) {
+		/* own fails as a whole: given back as it was, the journal with it;
+		 * if that failed too the unit stays owned and the journal stays */
+		if (u->owned && !u->ops->release(u))
+			u->owned = false;
+		if (!u->owned)
+			smmu_journal_remove(u);
+	}
 	return rc;
+}
+
+int smmu_unit_own(struct smmu_unit *u)
+{
+	struct smmu_left_owned lo;
+	int rc = smmu_unit_bind(u);
+
+	if (rc)
+		return rc;
+	if (u->owned)
+		return 0;
+	/* never save an earlier session's leftovers as "the original" */
+	if ((rc = smmu_unit_left_owned(u, &lo)) < 0)
+		return rc;
+	if (rc)
+		return -SMMU_E_LEFTOWNED;
+	return smmu_unit_own_recovering(u);
 }
 
 int smmu_unit_release(struct smmu_unit *u)
@@ -81,6 +103,7 @@ int smmu_unit_release(struct smmu_unit *u)
 	rc = u->ops->release(u);
 	if (rc)
 		return rc; /* still owned, our tables still live: nothing is freed */
+	smmu_journal_remove(u); /* what it recorded is back in the registers */
 	/* Domains keep their devices and mappings (the library's record, and the
 	 * tables in smmush's table region): the next own installs them again. */
 	return 0;

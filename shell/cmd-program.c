@@ -108,10 +108,10 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
 	uint64_t was[OWN_REGS] = { 0 }, now[OWN_REGS] = { 0 };
-	bool already;
+	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
 	int rc;
 
-	if (shell_nargs(sh, argc, argv, 0, 0))
+	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
 		return -ENODEV;
@@ -119,8 +119,11 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(sh, &ui, was)))
 		return shell_lib_error("own", ui.name, rc);
-	if ((rc = smmu_unit_own(u)))
-		return shell_lib_error("own", ui.name, rc);
+	/* --recover: the journal of the session that left it owned has the originals */
+	if ((rc = recover ? smmu_unit_recover(u, SMMU_RECOVER_OWN) : smmu_unit_own(u)) == -ENOENT && recover)
+		shell_error("own: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
+	if (rc)
+		return rc == -ENOENT && recover ? rc : shell_lib_error("own", ui.name, rc);
 	if ((rc = read_own_regs(sh, &ui, now)))
 		return shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
@@ -154,17 +157,20 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
-	bool was;
+	bool was, recover = argc == 2 && !strcmp(argv[1], "--recover");
 	int rc;
 
-	if (shell_nargs(sh, argc, argv, 0, 0))
+	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
 		return -ENODEV;
 	smmu_unit_info(u, &ui);
-	was = smmu_unit_owned(u);
-	if ((rc = smmu_unit_release(u)))
-		return shell_lib_error("release", ui.name, rc);
+	was = smmu_unit_owned(u) || recover;
+	/* --recover: put back what the journal of the session that left it owned saved */
+	if ((rc = recover ? smmu_unit_recover(u, SMMU_RECOVER_RELEASE) : smmu_unit_release(u)) == -ENOENT && recover)
+		shell_error("release: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
+	if (rc)
+		return rc == -ENOENT && recover ? rc : shell_lib_error("release", ui.name, rc);
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "unit", ui.name);
@@ -172,6 +178,9 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 		smmu_json_kbool(&sh->j, "owned", false);
 		smmu_json_kbool(&sh->j, "was_owned", was);
 		shell_json_end(sh);
+	} else if (recover) {
+		fprintf(sh->out, "%s released: the registers the earlier session saved are back; its journal is removed\n",
+			ui.name);
 	} else if (was) {
 		fprintf(sh->out, "%s released: the saved registers are back; domains, their devices and mappings are kept for the next 'own'\n",
 			ui.name);
@@ -1070,9 +1079,9 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "", "take ownership of the selected unit: save its registers, install smmush's tables (and the domains kept since 'release')",
+	{ "own", "[--recover]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals",
 	  CMD_TARGET, cmd_own },
-	{ "release", "", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'", CMD_TARGET,
+	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },

@@ -112,4 +112,95 @@ J
 	done
 fi
 
+# --- a session killed while it owned a unit: the journal ------------------------------------
+# Registers equal, except status only a reset clears (VT-d GSTS.RTPS) and the
+# command registers' read-only granularity fields (as in shell-program.sh).
+REGS_SAME='all(a == b or (a["kind"] == "vtd.gsts" and int(a["words"][0], 16) & ~0x40000000 == int(b["words"][0], 16) & ~0x40000000) or a["kind"] in ("vtd.ccmd", "vtd.iotlb", "vtd.iva") for a, b in zip(docs[0], docs[-1])) and len(docs[0]) == len(docs[-1]) > 5'
+start_qemu() { # start_qemu PLAT BIN: a QEMU with qtest on $sock; sets qpid
+	local plat=$1 bin=$2 fw=$TMP/fw-$1 i
+	local machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57)
+	if [ "$plat" = q35 ]; then
+		machine=(-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on)
+		# cli; hlt at the reset vector, after making the PIT one-shot (as backends/qemu.c does)
+		python3 -c '
+import sys
+img = bytearray(b"\xff" * 0x10000)
+code = bytes([0xb0, 0x30, 0xe6, 0x43, 0x31, 0xc0, 0xe6, 0x40, 0xe6, 0x40, 0xfa, 0xf4, 0xeb, 0xfd])
+img[0xff00:0xff00 + len(code)] = code
+img[0xfff0:0xfff3] = b"\xe9\x0d\xff"
+open(sys.argv[1], "wb").write(img)' "$fw"
+	else
+		printf '\x7f\x20\x03\xd5\xff\xff\xff\x17' >"$fw" # wfi; b .-4
+	fi
+	"$bin" "${machine[@]}" -m 256M -nodefaults -display none -serial none -monitor none -bios "$fw" \
+		-icount shift=0,sleep=off -qtest "unix:$sock,server=on,wait=off" -qtest-log /dev/null \
+		-device edu,dma_mask=0xffffffffffffffff 2>"$TMP/qemu-$plat.log" &
+	qpid=$!
+	trap 'kill $qpid 2>/dev/null; rm -rf "$TMP"' EXIT # never leave a QEMU behind
+	for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+}
+# an smmush that owns the unit, attaches, maps, does DMA, and is killed -9
+own_and_die() {
+	local fifo=$TMP/fifo-$1 spid i
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$SMMUSH" "${Q[@]}" <"$fifo" >"$TMP/owner" 2>"$TMP/owner.err" &
+	spid=$!
+	exec 7>"$fifo"
+	echo "own; domain create d; attach 00:01.0 d; map d 0x1000 $2 4K rw; dma 00:01.0 read 0x1000 16" >&7
+	for i in $(seq 200); do grep -q 'dma 00:01.0' "$TMP/owner" 2>/dev/null && break; sleep 0.05; done
+	kill -KILL "$spid"
+	wait "$spid" 2>/dev/null
+	exec 7>&-
+	grep -q 'dma 00:01.0 read 0x1000 16: done' "$TMP/owner"
+}
+journal_test() { # journal_test PLAT BIN RAM
+	local plat=$1 bin=$2 ram=$3 sock=$TMP/qtest-$1 jdir=$TMP/journal-$1
+	start_qemu "$plat" "$bin"
+	Q=(--target "qemu:$plat" -O "socket=$sock" -O "journal=$jdir")
+	run -j "${Q[@]}" -c regs
+	cp "$TMP/out" "$TMP/before-$plat"
+	check "qemu:$plat: a session owns, attaches, maps, does DMA and is killed -9" own_and_die "$plat" "$ram"
+	check "qemu:$plat: its journal is on disk" test "$(ls "$jdir" 2>/dev/null | grep -c '\.journal$')" -eq 1
+	expect_out "qemu:$plat: the next session's units says the unit was left owned, and what to do" \
+		"left owned by an earlier session \($jdir/.*\.journal\): 'own --recover' takes it over, 'release --recover' restores" \
+		"${Q[@]}" units
+	expect_json "qemu:$plat: units -j: left_owned" "${Q[@]}" units -- 'docs[0][0]["left_owned"] is True' \
+		'docs[0][0]["owned"] is False'
+	run "${Q[@]}" -c own
+	check "qemu:$plat: own refuses to save the leftovers as the original, naming --recover" \
+		grep -q "own: .*left owned by an earlier smmush session: 'own --recover' takes it over, 'release --recover'" "$TMP/err"
+	run -j "${Q[@]}" -c 'release --recover; units; regs'
+	cat "$TMP/before-$plat" "$TMP/out" >"$TMP/both-$plat"
+	check "qemu:$plat: release --recover: every register as before the first own" json_valid "$TMP/both-$plat" \
+		"$REGS_SAME" 'docs[1]["owned"] is False' 'docs[2][0]["left_owned"] is False'
+	check "qemu:$plat: release --recover removed the journal" test -z "$(ls -A "$jdir")"
+	# the other way: a new session takes over, works, and releases to the originals
+	check "qemu:$plat: killed -9 again while owning" own_and_die "$plat" "$ram"
+	run -j "${Q[@]}" -c "own --recover; domain create d; attach 00:01.0 d; map d 0x1000 $ram 8K rw; dma 00:01.0 read 0x1000 64 --pattern inc; dma 00:01.0 write 0x2000 64 --expect inc; release; regs"
+	cat "$TMP/before-$plat" "$TMP/out" >"$TMP/both-$plat"
+	check "qemu:$plat: own --recover takes over (DMA works); its release restores the first session's originals" \
+		json_valid "$TMP/both-$plat" "$REGS_SAME" 'docs[1]["owned"] is True' 'docs[-3]["data_ok"] is True'
+	check "qemu:$plat: no journal left after that release" test -z "$(ls -A "$jdir")"
+	expect_err_rec "qemu:$plat: release --recover without a journal says so" "${Q[@]}" -c 'release --recover'
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	trap 'rm -rf "$TMP"' EXIT
+}
+expect_err_rec() {
+	local what=$1; shift
+	run "$@"
+	if [ "$rc" -ne 0 ] && grep -q "release: .*: --recover: no journal names this unit" "$TMP/err"; then ok "$what ($err)"; else not_ok "$what (rc=$rc: $err)"; fi
+}
+for q in "virt qemu-system-aarch64 0x40100000" "q35 qemu-system-x86_64 0x00100000"; do
+	set -- $q
+	if command -v "$2" >/dev/null; then
+		journal_test "$1" "$2" "$3"
+	elif [ "${CI:-}" = true ]; then
+		not_ok "qemu:$1: $2 is missing (CI=true needs it)"
+	else
+		echo "# skip qemu:$1: $2 not installed"
+	fi
+done
+
 finish
