@@ -1190,6 +1190,14 @@ static uint64_t qemu_roundtrips(void *priv)
 	return be && be->magic == QEMU_MAGIC ? be->q.roundtrips : 0;
 }
 
+/* Attached over socket=: the QEMU outlives us, and the path names it. */
+static const char *qemu_identity(void *priv)
+{
+	struct qemu_be *be = priv;
+
+	return *be->sock ? be->sock : NULL;
+}
+
 const struct smmu_backend_ops smmu_backend_qemu = {
 	.name = "qemu",
 	.help = "QEMU's SMMUv3 (virt) or VT-d (q35) model, started by smmush and driven over qtest",
@@ -1209,4 +1217,5 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
 	.roundtrips = qemu_roundtrips,
+	.identity = qemu_identity,
 };

@@ -50,6 +50,11 @@ struct smmu_backend_ops {
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
 	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */
+	/* A name for the machine that a later session opening the same target
+	 * gets too (QEMU attached over socket=: the socket path); NULL when the
+	 * machine does not outlive the session (sim, a QEMU smmush started).
+	 * The ownership journal is keyed by it. */
+	const char *(*identity)(void *priv);
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;

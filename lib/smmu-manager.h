@@ -24,6 +24,9 @@ enum smmu_error {
 	SMMU_E_TIMEOUT,    /* the hardware did not answer within its time limit */
 	SMMU_E_BACKEND,    /* the backend (QEMU, /dev/mem) failed or went away */
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
+	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
+	SMMU_E_CONFLICT,   /* map/unmap: tables in memory changed beneath smmush's cache */
+	SMMU_E_LEFTOWNED,  /* own: an earlier session left the unit owned (see smmu_unit_recover) */
 	SMMU_E_MAX,
 };
 
@@ -155,10 +158,50 @@ struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
  * register it will change, installs smmush's own tables in which every stream
  * aborts (SMMUv3) or every context blocks (VT-d) until a device is attached,
  * and enables translation with no window in which DMA bypasses it.
- * smmu_unit_release() puts back exactly what was saved. */
+ * smmu_unit_release() puts back exactly what was saved.
+ *
+ * Domains outlive ownership: release keeps every domain, its mappings (the
+ * library's record and smmush's tables in the table region) and the devices
+ * in it; map, unmap and attach wait for the next own (-SMMU_E_NOTOWNED),
+ * detach and domain destroy only change the record.  The next own installs
+ * it all again: every table rewritten, every device re-attached, so DMA
+ * that worked before release works after the next own. */
 int smmu_unit_own(struct smmu_unit *u);
 int smmu_unit_release(struct smmu_unit *u);
 bool smmu_unit_owned(const struct smmu_unit *u);
+
+/* --- the ownership journal ------------------------------------------------------
+ * A session can die while it owns a unit (SIGKILL, a crash, the power of the
+ * host): the unit keeps translating with smmush's tables and nobody knows
+ * what the registers were.  So own() writes what it saved (target, unit base,
+ * architecture, every saved register) to a journal file, atomically (a
+ * temporary file, fsync, rename) and BEFORE its first register write;
+ * release() removes it.  The journal lives in DIR from the target option
+ * "journal=DIR", else $SMMUSH_JOURNAL_DIR, else $XDG_RUNTIME_DIR/smmush,
+ * else /run/smmush (root) or /tmp/smmush-UID, one file per machine and unit.
+ * Only machines that outlive a session have one: the backend names them
+ * (QEMU attached with socket=PATH: the path); sim and a QEMU smmush started
+ * die with the session.
+ *
+ * A unit is left owned when a journal names it, or when its registers point
+ * into smmush's table region while this session does not own it.  Then
+ * smmu_unit_own() refuses (-SMMU_E_LEFTOWNED) rather than save smmush's
+ * leftovers as "the original", and smmu_unit_recover() decides:
+ * SMMU_RECOVER_RELEASE restores the journal's registers and removes the
+ * journal; SMMU_RECOVER_OWN owns the unit with the journal's registers as the
+ * originals (a later release restores them).  -ENOENT when no journal names
+ * the unit (the saved registers are unknown). */
+struct smmu_left_owned {
+	bool journal;     /* a journal of an earlier session names the unit */
+	bool tables;      /* its registers point into smmush's table region */
+	char path[256];   /* the journal ("" when none) */
+	long pid;         /* the session that wrote it (0: unknown) */
+	long long time;   /* when (Unix time; 0: unknown) */
+};
+/* 1: left owned (info says how), 0: not, or a negative errno. */
+int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);
+enum smmu_recover { SMMU_RECOVER_RELEASE, SMMU_RECOVER_OWN };
+int smmu_unit_recover(struct smmu_unit *u, enum smmu_recover how);
 
 /* What a unit is doing now, read from its registers. */
 struct smmu_unit_status {
@@ -209,6 +252,23 @@ struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
  * batched: one sync per call, never skipped. */
 int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
 int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+
+/* A domain's tables are in target memory, which others may write too.
+ * Writes through this library (smmu_mem_write) reach smmush's cached copy
+ * of the tables; map and unmap write back only the entries they changed; and
+ * before they change a table they compare it with memory.  An entry that
+ * changed beneath the cache (written by another agent) makes the call fail
+ * with -SMMU_E_CONFLICT having changed nothing: the cache takes memory's
+ * value (nothing of the other agent's is overwritten), and a second call
+ * works on it.  The count of such entries and the last one: */
+struct smmu_table_conflict {
+	uint64_t count;    /* entries found changed beneath the cache, ever */
+	uint64_t entry_pa; /* the last one: where, */
+	uint64_t cached;   /* what smmush had last read or written there, */
+	uint64_t memory;   /* and what memory held instead */
+};
+/* -ENOENT: the domain has no tables yet. */
+int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c);
 
 /* --- test DMA ------------------------------------------------------------------
  * Devices with a DMA engine (edu-compatible test devices: QEMU's edu, sim's)

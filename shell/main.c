@@ -248,6 +248,8 @@ int main(int argc, char **argv)
 		int r = smmu_target_release_all(sh.t);
 		if (r && !sh.quiet)
 			shell_lib_error("exit", "releasing owned units", r);
+		if (r) /* a unit may still be owned: the status says so */
+			sh.failures++;
 		smmu_release_on_exit(NULL); /* before the target it names goes */
 		smmu_target_close(sh.t);
 	}
