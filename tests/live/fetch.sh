@@ -14,9 +14,9 @@
 # Needs: apt-get (root, or the packages already cached), dpkg-deb, xz.
 set -euo pipefail
 
-cache=${SMMUSH_CACHE:-/var/cache/smmush}
 log() { echo "fetch: $*" >&2; }
 die() { echo "fetch: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 print_paths() { # ARCH
 	local d=$cache/$1 k
@@ -31,22 +31,6 @@ print_paths() { # ARCH
 	echo "LIVE_BUSYBOX=$d/busybox"
 }
 
-# As root, apt-get download would warn that _apt cannot write the private
-# temporary directory: download as root, which is who runs this anyway.
-apt_quiet() {
-	local o=(-o DPkg::Lock::Timeout=300)
-	[ "$(id -u)" -ne 0 ] || o+=(-o APT::Sandbox::User=root)
-	DEBIAN_FRONTEND=noninteractive apt-get "${o[@]}" -qq "$@"
-}
-
-ensure_arm64_arch() {
-	dpkg --print-foreign-architectures | grep -qx arm64 && return
-	[ "$(id -u)" -eq 0 ] || die "arm64 is not a dpkg architecture here: run as root (dpkg --add-architecture arm64 && apt-get update)"
-	log "adding the arm64 architecture to dpkg"
-	dpkg --add-architecture arm64
-	apt_quiet update
-}
-
 # The ABI of Debian's current kernel, from the metapackage's dependency.
 kabi_of() { # ARCH
 	local meta=linux-image-$1 k
@@ -55,17 +39,6 @@ kabi_of() { # ARCH
 		sed -n "s/^ *Depends: linux-image-\([0-9].*\)-$1\(:$1\)\{0,1\}\$/\1/p" | head -1)
 	[ -n "$k" ] || die "cannot tell the kernel ABI from 'apt-cache depends $meta' (apt-get update?)"
 	echo "$k"
-}
-
-# download DIR PACKAGE: apt-get download, retried once after an apt-get update
-# (a stale package list names files the mirror no longer has).
-download() {
-	local dir=$1 pkg=$2
-	(cd "$dir" && apt_quiet download "$pkg") && return
-	[ "$(id -u)" -eq 0 ] || die "apt-get download $pkg failed"
-	log "apt-get download $pkg failed: updating the package lists and retrying"
-	apt_quiet update
-	(cd "$dir" && apt_quiet download "$pkg") || die "apt-get download $pkg failed"
 }
 
 # The x86 bzImage carries its kernel as xz: decompress that once to an ELF

@@ -140,6 +140,7 @@ live_run() {
 	echo "${cmd[*]}" >"$w/qemu-cmdline"
 
 	local t0 pid rc=0 end
+	: >"$LIVE_LOG"
 	t0=$(live_ms)
 	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$LIVE_LOG" 2>"$LIVE_QEMU_ERR" &
 	pid=$!
