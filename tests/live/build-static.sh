@@ -2,7 +2,9 @@
 # Builds the board binaries for ARCH: a fully static smmush and the guest
 # test program vfio-map, in a build directory of their own.
 #
-# usage: tests/live/build-static.sh ARCH [CONFIGURE-ARG...]
+# usage: tests/live/build-static.sh [--prepare] ARCH [CONFIGURE-ARG...]
+#   --prepare  only install and fetch what the build needs (setup.sh check
+#              does this, so the test suite itself needs no network)
 #   ARCH       amd64 (x86_64) or arm64 (aarch64, cross-compiled)
 #   arguments  passed to configure after the defaults
 #              --enable-static-smmush --without-libpci --disable-shared
@@ -30,7 +32,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/common.sh"
 
-[ $# -ge 1 ] || die "usage: build-static.sh amd64|arm64 [CONFIGURE-ARG...]"
+[ $# -ge 1 ] || die "usage: build-static.sh [--prepare] amd64|arm64 [CONFIGURE-ARG...]"
+prepare=false
+[ "$1" != --prepare ] || { prepare=true; shift; }
 case $1 in
 amd64 | x86_64) arch=amd64 triplet=x86_64-linux-gnu ;;
 arm64 | aarch64) arch=arm64 triplet=aarch64-linux-gnu ;;
@@ -82,6 +86,7 @@ arm64)
 	args=(--host=$triplet "${args[@]}")
 	;;
 esac
+! $prepare || exit 0
 
 [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi >/dev/null)
 mkdir -p "$bdir"
