@@ -84,7 +84,7 @@ echo "== decode"; smmush -c 'decode smmuv3.idr0 0x0d40101a'
 echo "== vfio"; load_vfio && b=$(edu_bdf) && bind_vfio "$b" && vfio-map --check "$b"
 G
 	rc=$?
-	echo "# $a guest: boot ${LIVE_BOOT_MS:-?} ms, whole run ${LIVE_TOTAL_MS:-?} ms, status $rc"
+	echo "# $a guest: boot ${LIVE_BOOT_MS:-?} ms (kernel ${LIVE_GUEST_UPTIME:-?} s), whole run ${LIVE_TOTAL_MS:-?} ms, status $rc"
 	if [ $rc -ne 0 ]; then
 		not_ok "$a guest: the script ran to its end with status 0 (status $rc)"
 		sed 's/^/#   /' "$TMP/g-$a" "$TMP/g-$a.err" | tail -20

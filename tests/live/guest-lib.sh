@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Helpers for guest test scripts (busybox sh), sourced by /init before the
 # script runs.  Every function returns non-zero and says why on failure.
 

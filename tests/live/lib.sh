@@ -33,7 +33,9 @@
 #   LIVE_LOG       the whole console log
 #   LIVE_QEMU_ERR  QEMU's own standard error (its device models' complaints,
 #                  e.g. vtd_iommu_translate: detected translation failure)
-#   LIVE_BOOT_MS   QEMU start to the script's start
+#   LIVE_BOOT_MS   QEMU start to the script's start (seen on the host,
+#                  to within 50 ms)
+#   LIVE_GUEST_UPTIME  the guest's /proc/uptime when the script started (s)
 #   LIVE_TOTAL_MS  QEMU start to QEMU's exit
 # Work files go to $LIVE_TMP (default: $TMP from tests/lib.sh, else a new
 # temporary directory).  The kernel and busybox come from the cache that
@@ -90,7 +92,7 @@ live_run() {
 	local arch append=$2 script=$3
 	arch=$(live_arch "$1") || return 125
 	shift 3
-	LIVE_RC=125 LIVE_BOOT_MS= LIVE_TOTAL_MS=
+	LIVE_RC=125 LIVE_BOOT_MS='' LIVE_TOTAL_MS='' LIVE_GUEST_UPTIME=''
 	live_need "$arch" || return 125
 	local LIVE_KERNEL LIVE_MODULES LIVE_BUSYBOX LIVE_KABI
 	eval "$("$LIVE_DIR/fetch.sh" --print "$arch")"
@@ -145,17 +147,21 @@ live_run() {
 	timeout -k 5 "$timeout" "${cmd[@]}" </dev/null >"$LIVE_LOG" 2>"$LIVE_QEMU_ERR" &
 	pid=$!
 	# the boot time: until the script's start marker shows on the console
-	while kill -0 "$pid" 2>/dev/null; do
-		if grep -aq '^@@LIVE-BEGIN@@' "$LIVE_LOG"; then
+	# (looked for once more after QEMU ended: a short script may end first)
+	local alive=1
+	while [ $alive = 1 ]; do
+		kill -0 "$pid" 2>/dev/null || alive=0
+		if grep -aq '^@@LIVE-BEGIN' "$LIVE_LOG"; then
 			LIVE_BOOT_MS=$(($(live_ms) - t0))
 			break
 		fi
-		sleep 0.05
+		[ $alive = 0 ] || sleep 0.05
 	done
 	wait "$pid" || rc=$?
 	LIVE_TOTAL_MS=$(($(live_ms) - t0))
 
-	tr -d '\r' <"$LIVE_LOG" | sed -n '/^@@LIVE-BEGIN@@$/,/^@@LIVE-END rc=[0-9]*@@$/p' |
+	LIVE_GUEST_UPTIME=$(tr -d '\r' <"$LIVE_LOG" | sed -n 's/^@@LIVE-BEGIN uptime=\([0-9.]*\)@@$/\1/p' | head -1)
+	tr -d '\r' <"$LIVE_LOG" | sed -n '/^@@LIVE-BEGIN.*@@$/,/^@@LIVE-END rc=[0-9]*@@$/p' |
 		sed '1d;/^@@LIVE-END rc=[0-9]*@@$/d' >"$LIVE_OUT"
 	end=$(tr -d '\r' <"$LIVE_LOG" | sed -n 's/^@@LIVE-END rc=\([0-9]*\)@@$/\1/p' | tail -1)
 	cat "$LIVE_OUT"
