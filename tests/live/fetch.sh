@@ -7,7 +7,7 @@
 # usage: fetch.sh [amd64|arm64|all]...      (default: all)
 #        fetch.sh --print ARCH              paths of a cached ARCH, as shell
 #                                           assignments (fails when not cached)
-# Cache: ${SMMUSH_CACHE:-/var/cache/smmush}/ARCH/{vmlinux|Image,modules/,busybox,KABI}
+# Cache: ${SMMUSH_CACHE:-/var/cache/smmush}/ARCH/{vmlinux|Image,modules/,busybox,config,complete}
 #   amd64: vmlinux is the bzImage's xz payload decompressed once, an ELF that
 #   QEMU boots through its PVH entry (2-3 s instead of 5.5-6.7 s).
 #   arm64: Image is Debian's vmlinuz, already an uncompressed arm64 Image.
@@ -29,6 +29,7 @@ print_paths() { # ARCH
 	echo "LIVE_KABI=$k"
 	echo "LIVE_MODULES=$d/modules"
 	echo "LIVE_BUSYBOX=$d/busybox"
+	echo "LIVE_CONFIG=$d/config"
 }
 
 # The ABI of Debian's current kernel, from the metapackage's dependency.
@@ -68,7 +69,7 @@ fetch() { # ARCH
 	download "$tmp" "linux-image-$kabi-$arch$suffix"
 	download "$tmp" "busybox-static$suffix"
 	mkdir -p "$tmp/root" "$tmp/out/modules"
-	pat=('./boot/vmlinuz-*' './lib/modules/*/kernel/drivers/vfio/*')
+	pat=('./boot/*' './lib/modules/*/kernel/drivers/vfio/*')
 	[ "$arch" = amd64 ] && pat+=('./lib/modules/*/kernel/virt/lib/*')
 	deb=$(ls "$tmp"/linux-image-*.deb)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp/root" --wildcards "${pat[@]}"
@@ -83,6 +84,8 @@ fetch() { # ARCH
 	for m in "$tmp/out/modules"/*.ko.xz; do [ -e "$m" ] && xz -d "$m"; done
 	for m in "$tmp/out/modules"/*.ko.zst; do [ -e "$m" ] && zstd -qd --rm "$m"; done
 	cp "$tmp/root/bin/busybox" "$tmp/out/busybox"
+	# the kernel's configuration, to look options up (IOMMU_DEBUGFS, ...)
+	cp "$tmp/root/boot/config-$kabi-$arch" "$tmp/out/config"
 	echo "$kabi" >"$tmp/out/complete"
 	rm -rf "$d"
 	mv "$tmp/out" "$d"

@@ -94,7 +94,7 @@ live_run() {
 	shift 3
 	LIVE_RC=125 LIVE_BOOT_MS='' LIVE_TOTAL_MS='' LIVE_GUEST_UPTIME=''
 	live_need "$arch" || return 125
-	local LIVE_KERNEL LIVE_MODULES LIVE_BUSYBOX LIVE_KABI
+	local LIVE_KERNEL LIVE_MODULES LIVE_BUSYBOX LIVE_KABI LIVE_CONFIG
 	eval "$("$LIVE_DIR/fetch.sh" --print "$arch")"
 
 	if [ -z "${LIVE_TMP:-}" ]; then
