@@ -11,7 +11,8 @@ cd "$top"
 packages=(build-essential autoconf automake libtool pkg-config
 	libreadline-dev libncurses-dev libcapstone-dev libpci-dev pci.ids check libfdt-dev
 	libjson-c-dev acpica-tools clang libclang-rt-14-dev python3 valgrind tmux
-	qemu-system-arm qemu-system-x86 groff-base procps diffutils)
+	qemu-system-arm qemu-system-x86 groff-base procps diffutils
+	cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -40,6 +41,10 @@ demo)
 	exec build/smmush -i -f shell/demo.smmush
 	;;
 check)
+	# Debian's kernels, busybox and the arm64 sysroot, once, into the cache
+	# (tests/live/README.md): tests/live-guest.sh then needs no network
+	{ tests/live/fetch.sh all && tests/live/build-static.sh --prepare arm64; } ||
+		echo "setup: no live guests: tests/live-guest.sh will skip (and fail under CI=true)" >&2
 	build build
 	build build-check --enable-sanitizers
 	rc=0

@@ -712,6 +712,10 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (monitor_left_out()) {
+		shell_error("monitor: %s", monitor_left_out());
+		return -ENOTSUP;
+	}
 	if (running) {
 		shell_error("monitor: already running");
 		return -EBUSY;

@@ -2,8 +2,11 @@
 /*
  * smmush: options, then commands from -c, -f, the command line, standard
  * input, or the REPL (GNU readline: history in ~/.smmush_history, Tab
- * completion from the command tables).
+ * completion from the command tables; built --without-readline, plain line
+ * input from lineedit-plain.c).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,14 +15,17 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#if HAVE_READLINE
 #include <readline/history.h>
 #include <readline/readline.h>
+#endif
 
 #include "shell.h"
 
 int shell_gen_man(FILE *out);
 int shell_gen_bash_completion(FILE *out);
 char **shell_complete(const char *text, int start, int end);
+void shell_print_version(FILE *out);
 
 static void usage(FILE *f)
 {
@@ -78,6 +84,7 @@ void shell_signals(void)
 
 /* --- the REPL --------------------------------------------------------------------- */
 
+#if HAVE_READLINE
 static struct shell *repl_sh;
 static int repl_rc;
 static bool repl_done;
@@ -160,6 +167,10 @@ static int repl(struct shell *sh)
 	}
 	return repl_rc;
 }
+#else
+int shell_repl_plain(struct shell *sh);
+#define repl shell_repl_plain
+#endif
 
 int main(int argc, char **argv)
 {
@@ -200,7 +211,7 @@ int main(int argc, char **argv)
 		case OPT_TARGET: sh.target_spec = optarg; break;
 		case OPT_TARGET_HELP: target_help(stdout); return 0;
 		case OPT_WRITE: sh.write_ok = true; break;
-		case OPT_VERSION: printf("smmush %s\n", smmu_version()); return 0;
+		case OPT_VERSION: shell_print_version(stdout); return 0;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_GEN_MAN: return shell_gen_man(stdout) ? 1 : 0;
 		case OPT_GEN_BASH: return shell_gen_bash_completion(stdout) ? 1 : 0;

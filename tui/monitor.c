@@ -544,6 +544,11 @@ static void loop(struct mon *m)
 
 /* --- setup and teardown ------------------------------------------------------------------ */
 
+const char *monitor_left_out(void)
+{
+	return NULL;
+}
+
 int monitor_run(const struct monitor_config *cfg, struct monitor_stats *st, int *stop_signal, char *err,
 		size_t errlen)
 {

@@ -71,4 +71,7 @@ struct monitor_config {
 int monitor_run(const struct monitor_config *cfg, struct monitor_stats *stats, int *stop_signal,
 		char *err, size_t errlen);
 
+/* NULL, or why this build of smmush has no monitor (configure --without-ncurses). */
+const char *monitor_left_out(void);
+
 #endif
