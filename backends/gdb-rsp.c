@@ -282,6 +282,8 @@ static int fill(struct rsp *r, uint64_t deadline, const char *waiting_for)
 			return die(r, "the GDB server closed the connection");
 		if (errno == EINTR)
 			continue;
+		if (errno == ECONNRESET)
+			return die(r, "the GDB server closed the connection (reset)");
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return die(r, "the GDB connection failed: %s", strerror(errno));
 		uint64_t now = mono_ms();
@@ -335,14 +337,14 @@ static int next_packet(struct rsp *r, uint64_t deadline, const char *waiting_for
 			continue;
 		case RSP_BADSUM:
 			if (r->noack || ++bad > MAX_RESENDS)
-				return die(r, "the GDB server's answer %s has a bad checksum%s", waiting_for,
+				return die(r, "the GDB server's answer to %s has a bad checksum%s", waiting_for,
 					   r->noack ? "" : " (sent again 3 times)");
 			r->resends++;
 			if ((rc = send_all(r, "-", 1, deadline)))
 				return rc;
 			continue;
 		case RSP_MALFORMED:
-			return die(r, "the GDB server's answer %s is malformed (bad run-length encoding, or more than %u bytes)",
+			return die(r, "the GDB server's answer to %s is malformed (bad run-length encoding, or more than %u bytes)",
 				   waiting_for, MAX_PKT);
 		case RSP_NOTIFY:
 			continue; /* non-stop notifications: not asked for */
@@ -369,8 +371,8 @@ int rsp_request_raw(struct rsp *r, const char *data, size_t len, bool binary, co
 		return -SMMU_E_BACKEND;
 	if (r->running)
 		return -EBUSY; /* all-stop: a running machine answers nothing but 0x03 */
-	snprintf(what, sizeof(what), "to '%.*s'", (int)(len < 24 ? len : 24), data);
-	for (size_t i = 4; i < strlen(what); i++)
+	snprintf(what, sizeof(what), "'%.*s'", (int)(len < 24 ? len : 24), data);
+	for (size_t i = 1; i + 1 < strlen(what); i++)
 		if ((unsigned char)what[i] < 32 || (unsigned char)what[i] > 126)
 			what[i] = '.';
 	if (reserve(&r->tx, &r->txcap, 2 * len + 8))
@@ -410,7 +412,7 @@ int rsp_request_raw(struct rsp *r, const char *data, size_t len, bool binary, co
 		return -ENOTSUP;
 	if (r->pkt[0] == 'E' && (r->pktlen == 3 || r->pkt[1] == '.') &&
 	    (r->pkt[1] == '.' || (hexval((unsigned char)r->pkt[1]) >= 0 && hexval((unsigned char)r->pkt[2]) >= 0))) {
-		snprintf(r->why, sizeof(r->why), "the GDB server answered %.*s %s", (int)(r->pktlen > 64 ? 64 : r->pktlen),
+		snprintf(r->why, sizeof(r->why), "the GDB server answered %.*s to %s", (int)(r->pktlen > 64 ? 64 : r->pktlen),
 			 r->pkt, what);
 		return -EIO;
 	}
@@ -740,7 +742,7 @@ int rsp_resume(struct rsp *r)
 			size_t used, olen;
 			enum rsp_item it = rsp_parse(r->rx, r->rxlen, &used, r->pkt, r->pktcap - 1, &olen);
 			if (it == RSP_NEED) {
-				if ((rc = fill(r, deadline, "to a continue")))
+				if ((rc = fill(r, deadline, "'vCont;c' or 'c'")))
 					return rc;
 				continue;
 			}
@@ -789,7 +791,7 @@ int rsp_interrupt(struct rsp *r)
 				return rc;
 			sent = true;
 		}
-		if ((rc = next_packet(r, deadline, "to an interrupt", &acks, &naks)) < 0)
+		if ((rc = next_packet(r, deadline, "an interrupt (0x03)", &acks, &naks)) < 0)
 			return rc;
 		if (rc == 1)
 			continue;
