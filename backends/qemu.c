@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backends/qemu-fw.h"
 #include "backends/qemu-qtest.h"
 #include "lib/backend.h"
 #include "lib/smmu.h"
@@ -174,45 +175,47 @@ static int cfg_write(struct qemu_be *be, uint16_t bdf, unsigned off, unsigned si
 
 /* The halting firmware assigns nothing: give every unassigned memory BAR on
  * bus 0 an address in the 32-bit window (after whatever is there already)
- * and turn on memory decoding.  Bus mastering is the library's to enable. */
-static int assign_bars(struct qemu_be *be, char *err, size_t errlen)
+ * and turn on memory decoding.  Bus mastering is the library's to enable.
+ * Any backend's configuration access will do (the gdb backend uses it). */
+int qemu_fw_assign_bars(const struct qemu_fw_pci *pci, uint64_t win_base, uint64_t win_end,
+			unsigned *assigned, char *err, size_t errlen)
 {
 	struct bar_req { uint16_t bdf; uint8_t bar; bool is64; uint64_t size; } todo[64];
 	size_t ntodo = 0;
-	uint64_t next = be->win_base;
+	uint64_t next = win_base;
 	uint32_t v, hdr;
 	int rc;
 
 	for (unsigned dev = 0; dev < 32; dev++) {
 		for (unsigned fn = 0; fn < 8; fn++) {
 			uint16_t bdf = (uint16_t)(dev << 3 | fn);
-			if ((rc = cfg_read(be, bdf, 0, 4, &v)))
+			if ((rc = pci->read(pci->ctx, bdf, 0, 4, &v)))
 				return rc;
 			if ((v & 0xffff) == 0xffff || !(v & 0xffff)) {
 				if (!fn)
 					break;
 				continue;
 			}
-			if ((rc = cfg_read(be, bdf, 0x0e, 1, &hdr)))
+			if ((rc = pci->read(pci->ctx, bdf, 0x0e, 1, &hdr)))
 				return rc;
 			unsigned nbars = (hdr & 0x7f) == 0 ? 6 : (hdr & 0x7f) == 1 ? 2 : 0;
 			for (unsigned b = 0; b < nbars; b++) {
 				unsigned off = 0x10 + 4 * b;
 				uint32_t lo, hi = 0, mask_lo, mask_hi = 0xffffffff;
-				if ((rc = cfg_read(be, bdf, off, 4, &lo)))
+				if ((rc = pci->read(pci->ctx, bdf, off, 4, &lo)))
 					return rc;
 				if (lo & 1) /* I/O space: nothing here uses it */
 					continue;
 				bool is64 = (lo & 6) == 4 && b + 1 < nbars;
-				if (is64 && (rc = cfg_read(be, bdf, off + 4, 4, &hi)))
+				if (is64 && (rc = pci->read(pci->ctx, bdf, off + 4, 4, &hi)))
 					return rc;
 				uint64_t addr = ((uint64_t)hi << 32 | lo) & ~0xfull;
 				if (addr) { /* firmware (or someone) assigned it: keep clear of it */
-					if (addr >= be->win_base && addr < be->win_end) {
+					if (addr >= win_base && addr < win_end) {
 						/* its size, to step past it; the BAR is restored */
-						if ((rc = cfg_write(be, bdf, off, 4, 0xffffffff)) ||
-						    (rc = cfg_read(be, bdf, off, 4, &mask_lo)) ||
-						    (rc = cfg_write(be, bdf, off, 4, lo)))
+						if ((rc = pci->write(pci->ctx, bdf, off, 4, 0xffffffff)) ||
+						    (rc = pci->read(pci->ctx, bdf, off, 4, &mask_lo)) ||
+						    (rc = pci->write(pci->ctx, bdf, off, 4, lo)))
 							return rc;
 						uint64_t sz = (uint64_t)(~(mask_lo & ~0xfu)) + 1;
 						if (addr + sz > next)
@@ -221,14 +224,14 @@ static int assign_bars(struct qemu_be *be, char *err, size_t errlen)
 					b += is64;
 					continue;
 				}
-				if ((rc = cfg_write(be, bdf, off, 4, 0xffffffff)) ||
-				    (rc = cfg_read(be, bdf, off, 4, &mask_lo)))
+				if ((rc = pci->write(pci->ctx, bdf, off, 4, 0xffffffff)) ||
+				    (rc = pci->read(pci->ctx, bdf, off, 4, &mask_lo)))
 					return rc;
-				if (is64 && ((rc = cfg_write(be, bdf, off + 4, 4, 0xffffffff)) ||
-					     (rc = cfg_read(be, bdf, off + 4, 4, &mask_hi)) ||
-					     (rc = cfg_write(be, bdf, off + 4, 4, 0))))
+				if (is64 && ((rc = pci->write(pci->ctx, bdf, off + 4, 4, 0xffffffff)) ||
+					     (rc = pci->read(pci->ctx, bdf, off + 4, 4, &mask_hi)) ||
+					     (rc = pci->write(pci->ctx, bdf, off + 4, 4, 0))))
 					return rc;
-				if ((rc = cfg_write(be, bdf, off, 4, 0)))
+				if ((rc = pci->write(pci->ctx, bdf, off, 4, 0)))
 					return rc;
 				uint64_t m = ((uint64_t)(is64 ? mask_hi : 0xffffffff) << 32) | (mask_lo & ~0xfu);
 				if (mask_lo & ~0xfu && ntodo < sizeof(todo) / sizeof(todo[0]))
@@ -251,19 +254,19 @@ static int assign_bars(struct qemu_be *be, char *err, size_t errlen)
 		uint64_t sz = todo[i].size, addr = (next + sz - 1) & ~(sz - 1);
 		unsigned off = 0x10 + 4 * todo[i].bar;
 		uint32_t cmd;
-		if (addr + sz > be->win_end || addr + sz < addr) {
-			snprintf(err, errlen, "qemu: no room for BAR%u of %02x:%02x.%x (%llu KiB) in the PCI window",
+		if (addr + sz > win_end || addr + sz < addr) {
+			snprintf(err, errlen, "no room for BAR%u of %02x:%02x.%x (%llu KiB) in the PCI window",
 				 todo[i].bar, todo[i].bdf >> 8, todo[i].bdf >> 3 & 31, todo[i].bdf & 7,
 				 (unsigned long long)(sz >> 10));
 			return -ENOSPC;
 		}
-		if ((rc = cfg_write(be, todo[i].bdf, off, 4, (uint32_t)addr)) ||
-		    (todo[i].is64 && (rc = cfg_write(be, todo[i].bdf, off + 4, 4, (uint32_t)(addr >> 32)))) ||
-		    (rc = cfg_read(be, todo[i].bdf, 0x04, 2, &cmd)) ||
-		    (rc = cfg_write(be, todo[i].bdf, 0x04, 2, cmd | 0x2)))
+		if ((rc = pci->write(pci->ctx, todo[i].bdf, off, 4, (uint32_t)addr)) ||
+		    (todo[i].is64 && (rc = pci->write(pci->ctx, todo[i].bdf, off + 4, 4, (uint32_t)(addr >> 32)))) ||
+		    (rc = pci->read(pci->ctx, todo[i].bdf, 0x04, 2, &cmd)) ||
+		    (rc = pci->write(pci->ctx, todo[i].bdf, 0x04, 2, cmd | 0x2)))
 			return rc;
 		next = addr + sz;
-		be->bars_assigned++;
+		++*assigned;
 	}
 	return 0;
 }
@@ -982,6 +985,9 @@ static void be_close(void *priv)
 	free(be);
 }
 
+static int be_pci_read(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
+static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+
 static const char *opt(const char *const *opts, size_t nopts, const char *key)
 {
 	const char *v = NULL;
@@ -1066,7 +1072,9 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 			 (unsigned long long)(be->ram_size >> 20));
 		rc = -EINVAL;
 	}
-	if (!rc && (rc = assign_bars(be, err, errlen)) && !*err)
+	if (!rc && (rc = qemu_fw_assign_bars(&(struct qemu_fw_pci){ be, be_pci_read, be_pci_write },
+					     be->win_base, be->win_end, &be->bars_assigned, err, errlen)) &&
+	    !*err)
 		snprintf(err, errlen, "qemu: assigning PCI BARs: %s", smmu_strerror(rc));
 	if (rc) {
 		if (!*err)

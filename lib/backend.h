@@ -59,6 +59,7 @@ struct smmu_backend_ops {
 
 extern const struct smmu_backend_ops smmu_backend_sim;
 extern const struct smmu_backend_ops smmu_backend_qemu;
+extern const struct smmu_backend_ops smmu_backend_gdb;
 
 /* qtest commands sent so far by a qemu backend's priv (0 for any other
  * backend): the benchmarks count round trips per map, walk and fault. */

@@ -17,6 +17,7 @@ const struct smmu_backend_param *smmu_backend_sim_params(void);
 static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_sim,
 	&smmu_backend_qemu,
+	&smmu_backend_gdb,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
