@@ -580,17 +580,17 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 	const struct smmu_desc *v = evt_desc ? smmu_desc_resolve(evt_desc, e, &known) : NULL;
 	f.code_name = v && known ? v->name : "unknown event";
 	f.cls = event_class(id);
-	f.sid = SMMU_FIELD_GET(SMMUV3_EVT_SID, e[0]);
+	f.stream.sid = SMMU_FIELD_GET(SMMUV3_EVT_SID, e[0]);
 	/* C_BAD_SUBSTREAMID's record has no SSV bit: its SubstreamID is always the one at fault */
-	f.ssv = id == 0x08 || SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
-	f.ssid = f.ssv ? SMMU_FIELD_GET(SMMUV3_EVT_SSID, e[0]) : 0;
+	f.stream.ssv = id == 0x08 || SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
+	f.stream.ssid = f.stream.ssv ? SMMU_FIELD_GET(SMMUV3_EVT_SSID, e[0]) : 0;
 	if (id >= 0x10 && id <= 0x13) { /* translation-class records carry the access */
 		f.addr = e[2];
-		f.access = SMMU_FIELD_GET(SMMUV3_EVT1_RNW, e[1]) ? SMMU_ACC_READ : SMMU_ACC_WRITE;
+		f.access = SMMU_FIELD_GET(SMMUV3_EVT1_RNW, e[1]) ? SMMU_PROT_R : SMMU_PROT_W;
 		if (SMMU_FIELD_GET(SMMUV3_EVT1_IND, e[1]))
-			f.access |= SMMU_ACC_EXEC;
+			f.access |= SMMU_PROT_X;
 		if (SMMU_FIELD_GET(SMMUV3_EVT1_PNU, e[1]))
-			f.access |= SMMU_ACC_PRIV;
+			f.access |= SMMU_PROT_PRIV;
 	} else if (id == 0x01 || id == 0x05 || id == 0x0b || id == 0x20 || id == 0x25) {
 		f.addr = e[2];
 	}
@@ -657,6 +657,22 @@ static int drain(struct smmu_unit *u)
 	return 0;
 }
 
+static int status(struct smmu_unit *u, struct smmu_unit_status *st)
+{
+	struct smmuv3 *s = priv(u);
+	uint32_t cr0;
+	uint64_t evtq_base;
+	int rc;
+
+	if ((rc = reg_read32(u, SMMUV3_CR0, &cr0)) || (rc = reg_read64(u, SMMUV3_EVENTQ_BASE, &evtq_base)))
+		return rc;
+	st->translating = SMMU_FIELD_GET(SMMUV3_CR0_SMMUEN, cr0);
+	st->sid_bits = s->sidsize;
+	st->ssid_bits = s->ssidsize;
+	st->fault_slots = 1u << SMMU_FIELD_GET(SMMUV3_Q_BASE_LOG2, evtq_base);
+	return 0;
+}
+
 const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.probe = probe,
 	.own = own,
@@ -664,6 +680,7 @@ const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.attach = attach,
 	.flush = flush,
 	.drain = drain,
+	.status = status,
 	.config = smmuv3_config,
 	.destroy = destroy,
 };

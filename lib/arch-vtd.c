@@ -278,15 +278,15 @@ static void push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
 	if (!f.code_name)
 		f.code_name = "unknown fault reason";
 	f.cls = reason_class(f.code);
-	f.sid = SMMU_FIELD_GET(VTD_FRCD_SID, hi);
-	f.ssv = SMMU_FIELD_GET(VTD_FRCD_PP, hi);
-	f.ssid = f.ssv ? SMMU_FIELD_GET(VTD_FRCD_PV, hi) : 0;
+	f.stream.sid = SMMU_FIELD_GET(VTD_FRCD_SID, hi);
+	f.stream.ssv = SMMU_FIELD_GET(VTD_FRCD_PP, hi);
+	f.stream.ssid = f.stream.ssv ? SMMU_FIELD_GET(VTD_FRCD_PV, hi) : 0;
 	f.addr = lo & VTD_FRCD_FI;
-	f.access = SMMU_FIELD_GET(VTD_FRCD_T1, hi) ? SMMU_ACC_READ : SMMU_ACC_WRITE;
+	f.access = SMMU_FIELD_GET(VTD_FRCD_T1, hi) ? SMMU_PROT_R : SMMU_PROT_W;
 	if (SMMU_FIELD_GET(VTD_FRCD_EXE, hi))
-		f.access |= SMMU_ACC_EXEC;
+		f.access |= SMMU_PROT_X;
 	if (SMMU_FIELD_GET(VTD_FRCD_PRIV, hi))
-		f.access |= SMMU_ACC_PRIV;
+		f.access |= SMMU_PROT_PRIV;
 	smmu_fault_push(u->t, &f);
 }
 
@@ -353,6 +353,21 @@ int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 	return 0;
 }
 
+static int status(struct smmu_unit *u, struct smmu_unit_status *st)
+{
+	struct vtd *v = priv(u);
+	uint32_t gsts;
+	int rc;
+
+	if ((rc = reg_read32(u, VTD_GSTS, &gsts)))
+		return rc;
+	st->translating = SMMU_FIELD_GET(VTD_GSTS_TES, gsts);
+	st->sid_bits = 16; /* bus, device, function */
+	st->ssid_bits = SMMU_FIELD_GET(VTD_ECAP_PASID, v->ecap) ? SMMU_FIELD_GET(VTD_ECAP_PSS, v->ecap) + 1 : 0;
+	st->fault_slots = v->nfr;
+	return 0;
+}
+
 const struct smmu_arch_ops smmu_arch_vtd = {
 	.probe = probe,
 	.own = own,
@@ -360,6 +375,7 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.attach = attach,
 	.flush = flush,
 	.drain = drain,
+	.status = status,
 	.config = vtd_config,
 	.destroy = destroy,
 };

@@ -113,7 +113,8 @@ static int add_platform_device(struct smmu_target *t, const void *fdt, int node)
 	d->info.unit = u;
 	d->info.sid = fdt32_to_cpu(iommus[1]);
 	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
-	d->info.dma_engine = compat && len > 0 && !strncmp(compat, "smmush,sim-testdev", len);
+	if (compat && len > 0 && !strncmp(compat, "smmush,sim-testdev", len))
+		d->info.caps |= SMMU_DEV_DMA;
 	snprintf(d->addr, sizeof(d->addr), "platform@0x%08llx", (unsigned long long)base);
 	snprintf(d->name, sizeof(d->name), "%s%s%.*s", fdt_get_name(fdt, node, NULL),
 		 compat ? " " : "", compat && len > 0 ? (int)strnlen(compat, len) : 0,

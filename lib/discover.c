@@ -176,6 +176,29 @@ void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info
 	*info = d->info;
 }
 
+struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment, uint8_t bus,
+					 uint8_t dev, uint8_t fn)
+{
+	uint16_t bdf = (uint16_t)(bus << 8 | (dev & 0x1f) << 3 | (fn & 7));
+
+	if (segment != 0 || dev > 0x1f || fn > 7)
+		return NULL; /* one PCI segment is discovered today */
+	for (size_t i = 0; i < t->ndevices; i++)
+		if (t->devices[i].info.bus == SMMU_BUS_PCI && t->devices[i].info.bdf == bdf)
+			return &t->devices[i];
+	return NULL;
+}
+
+struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr)
+{
+	for (size_t i = 0; i < t->ndevices; i++) {
+		const struct smmu_device_info *in = &t->devices[i].info;
+		if (in->bus == SMMU_BUS_PLATFORM && addr >= in->mmio_base && addr - in->mmio_base < in->mmio_size)
+			return &t->devices[i];
+	}
+	return NULL;
+}
+
 struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name)
 {
 	char *end;
@@ -183,12 +206,7 @@ struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name)
 
 	/* an MMIO address inside a platform device's registers names it */
 	if (!strncasecmp(name, "0x", 2) && !*end)
-		for (size_t i = 0; i < t->ndevices; i++) {
-			const struct smmu_device_info *in = &t->devices[i].info;
-			if (in->bus == SMMU_BUS_PLATFORM && addr >= in->mmio_base &&
-			    addr - in->mmio_base < in->mmio_size)
-				return &t->devices[i];
-		}
+		return smmu_device_find_mmio(t, addr);
 	for (size_t i = 0; i < t->ndevices; i++) {
 		const char *a = t->devices[i].addr;
 		/* "00:01.0", or "01.0" for bus 0 */

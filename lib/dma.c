@@ -58,7 +58,7 @@ int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t
 	uint64_t base, v;
 	int rc;
 
-	if (!d->info.dma_engine)
+	if (!(d->info.caps & SMMU_DEV_DMA))
 		return -ENODEV;
 	if (!len || len > SMMU_DMA_MAX)
 		return -EINVAL;

@@ -184,13 +184,6 @@ int smmu_device_detach(struct smmu_device *d)
 	return 0;
 }
 
-static unsigned pgt_prot(unsigned prot)
-{
-	return (prot & SMMU_PROT_R ? SMMU_PGT_R : 0) | (prot & SMMU_PROT_W ? SMMU_PGT_W : 0) |
-	       (prot & SMMU_PROT_X ? SMMU_PGT_X : 0) | (prot & SMMU_PROT_PRIV ? SMMU_PGT_PRIV : 0) |
-	       (prot & SMMU_MAP_PAGES ? SMMU_PGT_PAGES : 0);
-}
-
 /* A domain without a device yet binds to the target's only unit. */
 static int domain_ready(struct smmu_domain *dom)
 {
@@ -209,7 +202,7 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 
 	if (!size || !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
-	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, pgt_prot(prot))))
+	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);
 }

@@ -71,11 +71,11 @@ static struct smmu_fault_source *source_slot(struct smmu_target *t, struct smmu_
 void smmu_fault_push(struct smmu_target *t, struct smmu_fault *f)
 {
 	struct smmu_fault_mon *m = &t->faults;
-	struct smmu_fault_source *s = source_slot(t, f->unit, f->sid);
+	struct smmu_fault_source *s = source_slot(t, f->unit, f->stream.sid);
 
 	f->seq = ++m->totals.total;
 	f->ts_ns = m->now_ns;
-	f->dev = s ? s->dev : smmu_device_by_sid(t, f->unit, f->sid);
+	f->dev = s ? s->dev : smmu_device_by_sid(t, f->unit, f->stream.sid);
 	if (s) {
 		if (!s->count++)
 			s->first_ns = f->ts_ns;

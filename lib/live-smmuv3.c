@@ -125,8 +125,9 @@ static int stage2(const uint64_t *ste, struct smmu_config *cfg)
 	return 0;
 }
 
-int smmuv3_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_config *cfg)
+int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg)
 {
+	uint32_t sid = s->sid;
 	uint32_t cr0, gbpa, scfg;
 	uint64_t base, ste_pa;
 	const uint64_t *ste, *l1;
@@ -188,7 +189,7 @@ int smmuv3_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, st
 		STOP(cfg, SMMU_CFG_BYPASS, 0, "the STE for StreamID 0x%x bypasses translation (Config=bypass)", sid);
 		return 0;
 	case SMMUV3_STE_CFG_S1:
-		return stage1(u, ste, ssv, ssid, cfg);
+		return stage1(u, ste, s->ssv, s->ssid, cfg);
 	case SMMUV3_STE_CFG_S2:
 		return stage2(ste, cfg);
 	case SMMUV3_STE_CFG_NESTED:

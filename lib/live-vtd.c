@@ -149,8 +149,9 @@ static int scalable(struct smmu_unit *u, uint64_t rta, uint32_t sid, bool ssv, u
 	}
 }
 
-int vtd_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_config *cfg)
+int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg)
 {
+	uint32_t sid = s->sid;
 	uint32_t gsts;
 	uint64_t rtaddr, cap;
 	int rc;
@@ -170,7 +171,7 @@ int vtd_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struc
 	case 0:
 		return legacy(u, rta, sid, mgaw, cfg);
 	case 1:
-		return scalable(u, rta, sid, ssv, ssid, mgaw, cfg);
+		return scalable(u, rta, sid, s->ssv, s->ssid, mgaw, cfg);
 	case 3:
 		STOP(cfg, SMMU_CFG_ABORT, 0, "RTADDR selects abort-DMA mode: all DMA is blocked");
 		return 0;

@@ -70,15 +70,14 @@ int cfg_read(struct smmu_unit *u, struct smmu_config *cfg, const char *what, con
 	return 0;
 }
 
-int smmu_unit_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid,
-		     struct smmu_config *cfg)
+int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg)
 {
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if ((rc = smmu_unit_bind(u)))
 		return rc;
-	rc = u->ops->config(u, sid, ssv, ssid, cfg);
+	rc = u->ops->config(u, s, cfg);
 	/* a structure that could not be read is an answer, not an error */
 	return rc == -EFAULT || rc == -E2BIG ? 0 : rc;
 }
@@ -87,13 +86,9 @@ int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct sm
 {
 	if (!d->info.unit)
 		return -ENOENT;
-	return smmu_unit_config(d->info.unit, d->info.sid, ssv, ssid, cfg);
-}
+	struct smmu_stream s = { .sid = d->info.sid, .ssv = ssv, .ssid = ssid };
 
-static unsigned pgt_access(unsigned acc)
-{
-	return (acc & SMMU_ACC_READ ? SMMU_PGT_R : 0) | (acc & SMMU_ACC_WRITE ? SMMU_PGT_W : 0) |
-	       (acc & SMMU_ACC_EXEC ? SMMU_PGT_X : 0) | (acc & SMMU_ACC_PRIV ? SMMU_PGT_PRIV : 0);
+	return smmu_unit_config(d->info.unit, &s, cfg);
 }
 
 static int open_tables(struct smmu_unit *u, const struct smmu_config *cfg, struct smmu_pgt **p)
@@ -101,14 +96,14 @@ static int open_tables(struct smmu_unit *u, const struct smmu_config *cfg, struc
 	return smmu_pgt_open_live(&cfg->pgt, &u->t->mem, cfg->root, p);
 }
 
-int smmu_translate(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
-		   unsigned access, struct smmu_translation *out)
+int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		   struct smmu_translation *out)
 {
 	struct smmu_pgt *p;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = smmu_unit_config(u, sid, ssv, ssid, &out->cfg)))
+	if ((rc = smmu_unit_config(u, s, &out->cfg)))
 		return rc;
 	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
 		out->ok = true;
@@ -121,7 +116,8 @@ int smmu_translate(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, u
 			smmu_strerror(rc));
 		return 0;
 	}
-	rc = smmu_pgt_translate(p, iova, pgt_access(access), &out->x);
+	rc = smmu_pgt_translate(p, iova, access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV),
+				&out->x);
 	smmu_pgt_destroy(p);
 	if (rc && rc != -EFAULT)
 		return rc;
@@ -132,23 +128,23 @@ int smmu_translate(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, u
 }
 
 /* The requester's live tables opened for a walk; -ENXIO when it has none. */
-static int live_tables(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_pgt **p)
+static int live_tables(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_pgt **p)
 {
 	struct smmu_config cfg;
 	int rc;
 
-	if ((rc = smmu_unit_config(u, sid, ssv, ssid, &cfg)))
+	if ((rc = smmu_unit_config(u, s, &cfg)))
 		return rc;
 	if (cfg.verdict != SMMU_CFG_TRANSLATE)
 		return -ENXIO;
 	return open_tables(u, &cfg, p);
 }
 
-int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
-	      uint64_t size, smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+	      smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
 {
 	struct smmu_pgt *p;
-	int rc = live_tables(u, sid, ssv, ssid, &p);
+	int rc = live_tables(u, s, &p);
 
 	if (rc)
 		return rc;
@@ -157,11 +153,11 @@ int smmu_list(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64
 	return rc;
 }
 
-int smmu_walk_raw(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
-		  uint64_t size, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+		  smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
 {
 	struct smmu_pgt *p;
-	int rc = live_tables(u, sid, ssv, ssid, &p);
+	int rc = live_tables(u, s, &p);
 
 	if (rc)
 		return rc;
@@ -172,14 +168,14 @@ int smmu_walk_raw(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, ui
 
 static const char *access_word(unsigned acc)
 {
-	return acc & SMMU_ACC_EXEC ? "instruction fetch" : acc & SMMU_ACC_WRITE ? "write" : "read";
+	return acc & SMMU_PROT_X ? "instruction fetch" : acc & SMMU_PROT_W ? "write" : "read";
 }
 
 static void perm_words(char *buf, size_t n, unsigned prot)
 {
-	snprintf(buf, n, "%s%s%s%s", prot & SMMU_PGT_R ? "R" : "", prot & SMMU_PGT_W ? "W" : "",
-		 prot & SMMU_PGT_X ? "X" : "", prot & SMMU_PGT_PRIV ? " (privileged only)" : "");
-	if (!(prot & (SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_X)))
+	snprintf(buf, n, "%s%s%s%s", prot & SMMU_PROT_R ? "R" : "", prot & SMMU_PROT_W ? "W" : "",
+		 prot & SMMU_PROT_X ? "X" : "", prot & SMMU_PROT_PRIV ? " (privileged only)" : "");
+	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		snprintf(buf, n, "no access");
 }
 
@@ -192,7 +188,7 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	memset(out, 0, sizeof(*out));
 	if (!f->unit)
 		return -ENOENT;
-	if ((rc = smmu_translate(f->unit, f->sid, f->ssv, f->ssid, f->addr, f->access, tr)))
+	if ((rc = smmu_translate(f->unit, &f->stream, f->addr, f->access, tr)))
 		return rc;
 	const struct smmu_config *cfg = &tr->cfg;
 	/* only translation-class records carry an address worth walking for */

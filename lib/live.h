@@ -18,7 +18,7 @@ int cfg_read(struct smmu_unit *u, struct smmu_config *cfg, const char *what, con
 void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, const char *code_name,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-int smmuv3_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_config *cfg);
-int vtd_config(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid, struct smmu_config *cfg);
+int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
 #endif

@@ -94,8 +94,8 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 			d->info.vendor = id & 0xffff;
 			d->info.device = id >> 16;
 			d->info.class_rev = cls;
-			d->info.dma_engine = d->info.vendor == TESTDEV_VENDOR &&
-					     d->info.device == TESTDEV_DEVICE;
+			if (d->info.vendor == TESTDEV_VENDOR && d->info.device == TESTDEV_DEVICE)
+				d->info.caps |= SMMU_DEV_DMA;
 			snprintf(d->addr, sizeof(d->addr), "%02x:%02x.%x", bus, dev, fn);
 			if ((hdr & 0x7f) == 1) { /* a bridge: follow its secondary bus */
 				uint32_t sec;

@@ -112,25 +112,25 @@ static uint64_t lpae_leaf(const struct smmu_pgt *p, int level, unsigned prot)
 		       SMMU_FIELD_PREP(LPAE_SH, LPAE_SH_ISH) | LPAE_AF;
 
 	if (is_s2(p)) {
-		pte |= SMMU_FIELD_PREP(LPAE_MEMATTR, (prot & SMMU_PGT_DEVICE) ? S2_MEMATTR_DEVICE
+		pte |= SMMU_FIELD_PREP(LPAE_MEMATTR, (prot & SMMU_PROT_DEVICE) ? S2_MEMATTR_DEVICE
 									     : S2_MEMATTR_NORMAL_WB);
-		if (prot & SMMU_PGT_R)
+		if (prot & SMMU_PROT_R)
 			pte |= LPAE_S2AP_R;
-		if (prot & SMMU_PGT_W)
+		if (prot & SMMU_PROT_W)
 			pte |= LPAE_S2AP_W;
-		if (!(prot & SMMU_PGT_X))
+		if (!(prot & SMMU_PROT_X))
 			pte |= SMMU_FIELD_PREP(LPAE_S2XN, 2); /* XN[1]: no execution at any EL */
 		return pte;
 	}
 	/* Stage 1: reads always allowed; nG because SMMU contexts are ASID-tagged. */
-	pte |= SMMU_FIELD_PREP(LPAE_ATTRINDX, SMMU_PGT_ATTR_GET(prot)) | LPAE_NG;
-	if (!(prot & SMMU_PGT_PRIV))
+	pte |= SMMU_FIELD_PREP(LPAE_ATTRINDX, SMMU_PROT_ATTR_GET(prot)) | LPAE_NG;
+	if (!(prot & SMMU_PROT_PRIV))
 		pte |= LPAE_AP1;
-	if (!(prot & SMMU_PGT_W))
+	if (!(prot & SMMU_PROT_W))
 		pte |= LPAE_AP2;
-	if (!(prot & SMMU_PGT_X))
+	if (!(prot & SMMU_PROT_X))
 		pte |= LPAE_PXN | LPAE_UXN;
-	else if (prot & SMMU_PGT_PRIV)
+	else if (prot & SMMU_PROT_PRIV)
 		pte |= LPAE_UXN;
 	return pte;
 }
@@ -218,7 +218,7 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 		static const unsigned xn_rights[4] = { PGT_XP | PGT_XU, PGT_XU, 0, PGT_XP };
 		d->rights |= xn_rights[SMMU_FIELD_GET(LPAE_S2XN, pte)];
 		if (SMMU_FIELD_GET(LPAE_MEMATTR, pte) >> 2 == 0)
-			d->attr = SMMU_PGT_DEVICE;
+			d->attr = SMMU_PROT_DEVICE;
 	} else {
 		bool ro = pte & LPAE_AP2;
 
@@ -229,7 +229,7 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 			d->rights |= PGT_XP;
 		if (!(pte & LPAE_UXN))
 			d->rights |= PGT_XU;
-		d->attr = SMMU_PGT_ATTR(SMMU_FIELD_GET(LPAE_ATTRINDX, pte));
+		d->attr = SMMU_PROT_ATTR(SMMU_FIELD_GET(LPAE_ATTRINDX, pte));
 	}
 	if (!(pte & LPAE_AF))
 		set_status(d, SMMU_PGT_F_ACCESS);

@@ -79,20 +79,20 @@ static uint64_t vtd_leaf(const struct smmu_pgt *p, int level, unsigned prot)
 	if (is_fl(p)) {
 		/* A and D preset so the unit never has to write them back. */
 		pte = FL_P | FL_A | (level < 3 ? FL_PS : 0);
-		if (prot & SMMU_PGT_W)
+		if (prot & SMMU_PROT_W)
 			pte |= FL_RW | FL_D;
-		if (!(prot & SMMU_PGT_PRIV))
+		if (!(prot & SMMU_PROT_PRIV))
 			pte |= FL_US;
-		if (!(prot & SMMU_PGT_X))
+		if (!(prot & SMMU_PROT_X))
 			pte |= FL_XD;
 		return pte;
 	}
 	pte = level < 3 ? SL_PS : 0;
-	if (prot & SMMU_PGT_R)
+	if (prot & SMMU_PROT_R)
 		pte |= SL_R;
-	if (prot & SMMU_PGT_W)
+	if (prot & SMMU_PROT_W)
 		pte |= SL_W;
-	if ((prot & SMMU_PGT_X) && (p->cfg.flags & SMMU_PGT_CFG_EXEC))
+	if ((prot & SMMU_PROT_X) && (p->cfg.flags & SMMU_PGT_CFG_EXEC))
 		pte |= SL_X;
 	return pte;
 }

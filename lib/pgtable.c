@@ -736,14 +736,14 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 
 	if (p->live)
 		return -EROFS;
-	if (!size || ((iova | pa | size) & (p->granule - 1)) || !(prot & (SMMU_PGT_R | SMMU_PGT_W)))
+	if (!size || ((iova | pa | size) & (p->granule - 1)) || !(prot & (SMMU_PROT_R | SMMU_PROT_W)))
 		return -EINVAL;
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;
 	if (pa >= (1ULL << p->oas) || size > (1ULL << p->oas) - pa)
 		return -ERANGE;
-	r.leaf_map = (prot & SMMU_PGT_PAGES) ? 1u << 4 : p->leaf_map;
+	r.leaf_map = (prot & SMMU_MAP_PAGES) ? 1u << 4 : p->leaf_map;
 	for (int l = p->start; l <= 3; l++)
 		if (leaf_at(r.leaf_map, l))
 			r.tmpl[l + 1] = p->ops->leaf(p, l, prot);
@@ -922,15 +922,15 @@ static unsigned prot_of(unsigned rights, unsigned attr)
 	unsigned prot = attr;
 
 	if (!(rights & (PGT_RU | PGT_WU | PGT_XU))) {
-		prot |= SMMU_PGT_PRIV;
+		prot |= SMMU_PROT_PRIV;
 		rights <<= 3;
 	}
 	if (rights & PGT_RU)
-		prot |= SMMU_PGT_R;
+		prot |= SMMU_PROT_R;
 	if (rights & PGT_WU)
-		prot |= SMMU_PGT_W;
+		prot |= SMMU_PROT_W;
 	if (rights & PGT_XU)
-		prot |= SMMU_PGT_X;
+		prot |= SMMU_PROT_X;
 	return prot;
 }
 
@@ -939,8 +939,8 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 {
 	/* VT-d second level without execute requests: the X bit is ignored
 	 * and an instruction fetch needs what a read needs */
-	if (p->cfg.fmt == SMMU_PGT_VTD_SL && !(p->cfg.flags & SMMU_PGT_CFG_EXEC) && (access & SMMU_PGT_X))
-		access = (access & ~SMMU_PGT_X) | SMMU_PGT_R;
+	if (p->cfg.fmt == SMMU_PGT_VTD_SL && !(p->cfg.flags & SMMU_PGT_CFG_EXEC) && (access & SMMU_PROT_X))
+		access = (access & ~SMMU_PROT_X) | SMMU_PROT_R;
 	uint64_t lin, path[SMMU_PGT_MAX_STEPS], tpa = p->root_pa;
 	unsigned removed = 0, depth = 0;
 	int level = p->start, err;
@@ -1005,8 +1005,8 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 			x->fault = SMMU_PGT_F_ACCESS;
 			break;
 		}
-		have = (access & SMMU_PGT_PRIV) ? rights : rights >> 3;
-		need = access & (SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_X);
+		have = (access & SMMU_PROT_PRIV) ? rights : rights >> 3;
+		need = access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X);
 		x->perm_missing = need & ~have & 7;
 		if (x->perm_missing)
 			x->fault = SMMU_PGT_F_PERM;

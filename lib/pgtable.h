@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The page-table engine (internal to libsmmu): one walker whose geometry comes
+ * The page-table engine (internal to libsmmu; not installed: its public types
+ * are in smmu-inspect.h): one walker whose geometry comes
  * from parameters, for Arm VMSAv8-64 (LPAE) stage 1 and 2 and Intel VT-d
  * second- and first-level tables.
  *
@@ -35,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-inspect.h"
+
 /* How bytes reach physical memory.  Both return 0 or a negative errno. */
 struct smmu_mem {
 	int (*read)(void *ctx, uint64_t pa, void *buf, size_t len);
@@ -65,64 +68,6 @@ int smmu_region_alloc_init(struct smmu_region *r, uint64_t base, uint64_t size, 
 void smmu_region_alloc_fini(struct smmu_region *r);
 /* Bytes currently allocated. */
 uint64_t smmu_region_in_use(const struct smmu_region *r);
-
-enum smmu_pgt_format {
-	SMMU_PGT_LPAE_S1,
-	SMMU_PGT_LPAE_S2,
-	SMMU_PGT_VTD_SL,
-	SMMU_PGT_VTD_FL,
-};
-
-enum smmu_pgt_cfg_flags {
-	SMMU_PGT_CFG_START_LEVEL = 1 << 0, /* use cfg.start_level (LPAE stage 2 live: SL0) */
-	SMMU_PGT_CFG_2M          = 1 << 1, /* VT-d SL: 2M pages supported (SLLPS bit 0) */
-	SMMU_PGT_CFG_1G          = 1 << 2, /* VT-d SL: 1G (SLLPS bit 1, implies 2M); FL: FL1GP */
-	SMMU_PGT_CFG_EXEC        = 1 << 3, /* VT-d SL: the X bit is meaningful (ECAP.ECS/...) */
-	/* map/unmap leave dirty tables for smmu_pgt_flush(); tables freed meanwhile
-	 * may be reused before memory stops pointing at them: flush (and
-	 * invalidate) before hardware walks again. */
-	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4,
-};
-
-struct smmu_pgt_cfg {
-	enum smmu_pgt_format fmt;
-	unsigned granule;   /* LPAE: 4096, 16384 or 65536; VT-d: 4096 (0 = 4096) */
-	unsigned ias;       /* input address bits; VT-d: 39/48/57 (SL), 48/57 (FL) */
-	unsigned oas;       /* output address bits (VT-d: HAW); 0 = 48 */
-	int start_level;    /* with SMMU_PGT_CFG_START_LEVEL only */
-	unsigned flags;     /* enum smmu_pgt_cfg_flags */
-};
-
-/* Permissions (map prot, list and translate results) and accesses (translate). */
-enum smmu_pgt_prot {
-	SMMU_PGT_R      = 1 << 0,
-	SMMU_PGT_W      = 1 << 1,
-	SMMU_PGT_X      = 1 << 2,
-	/* prot: privileged only (S1 AP[1]=0, FL U/S=0).  access: a privileged request. */
-	SMMU_PGT_PRIV   = 1 << 3,
-	SMMU_PGT_DEVICE = 1 << 4, /* stage 2: MemAttr Device-nGnRE instead of Normal WB */
-	SMMU_PGT_PAGES  = 1 << 5, /* map: smallest pages only, no blocks */
-	/* bits 8..10: stage 1 AttrIndx (MAIR index); default 0 */
-};
-#define SMMU_PGT_ATTR(idx) (((unsigned)(idx) & 7) << 8)
-#define SMMU_PGT_ATTR_GET(prot) (((prot) >> 8) & 7)
-
-/* Why a translation stopped, or what a walk found wrong with an entry. */
-enum smmu_pgt_fault {
-	SMMU_PGT_OK = 0,
-	SMMU_PGT_F_INVALID,     /* entry not present / invalid */
-	SMMU_PGT_F_PERM,        /* permission fault (see xlate.perm_missing) */
-	SMMU_PGT_F_ACCESS,      /* access flag clear (AF=0) */
-	SMMU_PGT_F_ADDR_SIZE,   /* output/table address beyond OAS */
-	SMMU_PGT_F_INPUT_RANGE, /* input address beyond IAS (or not canonical) */
-	SMMU_PGT_F_RESERVED,    /* reserved bits or a reserved descriptor type */
-	SMMU_PGT_F_TABLE_READ,  /* a table could not be read (pointer outside memory) */
-	SMMU_PGT_F_LOOP,        /* a table pointer leads back to a table on the path */
-	SMMU_PGT_F_ALIAS,       /* walk: a table reached twice (not descended again) */
-	SMMU_PGT_F_BUDGET,      /* walk: step budget exhausted */
-	SMMU_PGT_F_MAX,
-};
-const char *smmu_pgt_fault_name(int fault);
 
 struct smmu_pgt;
 
@@ -159,54 +104,13 @@ int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *u
 int smmu_pgt_flush(struct smmu_pgt *p);
 
 /* --- translate: one address with a per-level trace ------------------------- */
-#define SMMU_PGT_MAX_STEPS 6
-struct smmu_pgt_step {
-	int level;          /* architecture numbering */
-	uint64_t table_pa;  /* the table read at this level */
-	unsigned index;
-	uint64_t entry_pa;
-	uint64_t pte;
-	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ... */
-};
-struct smmu_pgt_xlate {
-	unsigned nsteps;
-	struct smmu_pgt_step step[SMMU_PGT_MAX_STEPS];
-	int fault;            /* enum smmu_pgt_fault; SMMU_PGT_OK when translated */
-	int fault_level;      /* level where it stopped (architecture numbering) */
-	unsigned perm_missing;/* SMMU_PGT_F_PERM: the R/W/X bits the access lacked */
-	uint64_t oa;          /* output address (translated) */
-	uint64_t page_size;
-	unsigned prot;        /* effective permissions of the leaf (R/W/X/PRIV, ATTR) */
-};
-/* Translate iova for an access (SMMU_PGT_R/W/X, | SMMU_PGT_PRIV for a
+/* Translate iova for an access (SMMU_PROT_R/W/X, | SMMU_PROT_PRIV for a
  * privileged request; 0 = just look).  0 when translated, -EFAULT when the
  * translation faulted (details in *x), other negative errno on bad arguments. */
 int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		       struct smmu_pgt_xlate *x);
 
 /* --- walk: a visitor over entries, bounded ------------------------------------ */
-enum smmu_pgt_etype { SMMU_PGT_E_INVALID, SMMU_PGT_E_TABLE, SMMU_PGT_E_LEAF };
-struct smmu_pgt_entry {
-	int level;            /* architecture numbering */
-	unsigned depth;       /* 0 = start level */
-	enum smmu_pgt_etype type;
-	uint64_t iova, size;  /* input range the entry covers */
-	uint64_t table_pa, entry_pa;
-	unsigned index;
-	uint64_t pte;
-	uint64_t addr;        /* next table or output address */
-	unsigned prot;        /* leaf: effective permissions */
-	const char *kind;
-	int status;           /* enum smmu_pgt_fault: what is wrong with it, or OK */
-};
-enum smmu_pgt_walk_flags {
-	SMMU_PGT_WALK_INVALID = 1 << 0, /* visit invalid entries too */
-};
-struct smmu_pgt_walk_stats {
-	uint64_t steps, tables, leaves;
-	unsigned count[SMMU_PGT_F_MAX]; /* entries with each status */
-};
-typedef int (*smmu_pgt_visit_fn)(void *arg, const struct smmu_pgt_entry *e);
 /* Visit the entries covering [iova, iova+size) (size 0: the whole input
  * space).  Tables seen before are not descended again (status ALIAS, or LOOP
  * when on the current path), unreadable tables give TABLE_READ; budget 0
@@ -216,11 +120,6 @@ int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned fla
 		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
 
 /* --- list: leaves coalesced into ranges --------------------------------------- */
-struct smmu_pgt_range {
-	uint64_t iova, pa, size;
-	unsigned prot;
-};
-typedef int (*smmu_pgt_range_fn)(void *arg, const struct smmu_pgt_range *r);
 /* Leaves that translate, merged while permissions are equal and output is
  * contiguous.  Same returns as smmu_pgt_walk. */
 int smmu_pgt_list(struct smmu_pgt *p, uint64_t iova, uint64_t size, smmu_pgt_range_fn fn,
@@ -242,7 +141,7 @@ struct pgt_dec {
 	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS */
 	uint64_t addr;      /* next table or output address */
 	unsigned rights;    /* leaf: rights; table: rights the table removes below it */
-	unsigned attr;      /* leaf: SMMU_PGT_DEVICE / SMMU_PGT_ATTR() bits */
+	unsigned attr;      /* leaf: SMMU_PROT_DEVICE / SMMU_PROT_ATTR() bits */
 	const char *kind;
 };
 

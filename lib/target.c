@@ -8,6 +8,7 @@
 
 #include "lib/backend.h"
 #include "lib/smmu.h"
+#include "lib/smmu-testing.h"
 #include "lib/domain.h"
 
 const struct smmu_backend_param *smmu_backend_sim_params(void);

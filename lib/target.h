@@ -25,9 +25,9 @@ struct smmu_arch_ops {
 	/* invalidate what a domain's mappings changed, with the sync required */
 	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
 	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
+	int (*status)(struct smmu_unit *u, struct smmu_unit_status *st); /* beyond .owned */
 	/* read the live configuration a requester gets */
-	int (*config)(struct smmu_unit *u, uint32_t sid, bool ssv, uint32_t ssid,
-		      struct smmu_config *cfg);
+	int (*config)(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 	void (*destroy)(struct smmu_unit *u);
 };
 

@@ -70,6 +70,17 @@ bool smmu_unit_owned(const struct smmu_unit *u)
 	return u->owned;
 }
 
+int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st)
+{
+	int rc = smmu_unit_bind(u);
+
+	memset(st, 0, sizeof(*st));
+	if (rc)
+		return rc;
+	st->owned = u->owned;
+	return u->ops->status(u, st);
+}
+
 int smmu_target_release_all(struct smmu_target *t)
 {
 	int first = 0;

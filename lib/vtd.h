@@ -17,6 +17,8 @@
 #define VTD_ECAP           0x10
 #define   VTD_ECAP_QI        SMMU_GENMASK(1, 1)
 #define   VTD_ECAP_IRO       SMMU_GENMASK(17, 8)   /* x 16 bytes */
+#define   VTD_ECAP_PSS       SMMU_GENMASK(39, 35)  /* PASID bits minus one */
+#define   VTD_ECAP_PASID     SMMU_GENMASK(40, 40)
 #define VTD_GCMD           0x18
 #define VTD_GSTS           0x1c
 #define   VTD_GSTS_TES       SMMU_GENMASK(31, 31)  /* GCMD.TE */

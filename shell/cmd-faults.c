@@ -74,8 +74,8 @@ static void print_line(struct shell *sh, const struct smmu_fault *f)
 
 	if (f->dev)
 		smmu_device_info(f->dev, &di);
-	if (f->ssv)
-		snprintf(ssid, sizeof(ssid), " ssid 0x%" PRIx32, f->ssid);
+	if (f->stream.ssv)
+		snprintf(ssid, sizeof(ssid), " ssid 0x%" PRIx32, f->stream.ssid);
 	if (f->unit && smmu_unit_count(sh->t) > 1) {
 		struct smmu_unit_info ui;
 		smmu_unit_info(f->unit, &ui);
@@ -84,7 +84,7 @@ static void print_line(struct shell *sh, const struct smmu_fault *f)
 	fprintf(sh->out, "#%" PRIu64 " +%" PRIu64 ".%06" PRIu64 "s %s%s%s%s%s sid 0x%" PRIx32 "%s %s 0x%" PRIx64
 		"  %s (0x%" PRIx32 ") %s\n",
 		f->seq, f->ts_ns / 1000000000u, f->ts_ns % 1000000000u / 1000u, unit, di.addr,
-		f->dev ? " [" : "", f->dev ? di.name : "", f->dev ? "]" : "", f->sid, ssid,
+		f->dev ? " [" : "", f->dev ? di.name : "", f->dev ? "]" : "", f->stream.sid, ssid,
 		access_text(f->access, acc, sizeof(acc)), f->addr, f->code_name ? f->code_name : "?", f->code,
 		smmu_fault_class_name(f->cls));
 }
@@ -155,22 +155,22 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 	} else {
 		smmu_json_kstr(j, "device", NULL);
 	}
-	smmu_json_khex(j, "sid", f->sid);
+	smmu_json_khex(j, "sid", f->stream.sid);
 	smmu_json_key(j, "ssid");
-	if (f->ssv)
-		smmu_json_hex(j, f->ssid);
+	if (f->stream.ssv)
+		smmu_json_hex(j, f->stream.ssid);
 	else
 		smmu_json_null(j);
 	smmu_json_khex(j, "address", f->addr);
 	smmu_json_key(j, "access");
 	smmu_json_arr_begin(j);
-	if (f->access & SMMU_ACC_READ)
+	if (f->access & SMMU_PROT_R)
 		smmu_json_str(j, "read");
-	if (f->access & SMMU_ACC_WRITE)
+	if (f->access & SMMU_PROT_W)
 		smmu_json_str(j, "write");
-	if (f->access & SMMU_ACC_EXEC)
+	if (f->access & SMMU_PROT_X)
 		smmu_json_str(j, "exec");
-	if (f->access & SMMU_ACC_PRIV)
+	if (f->access & SMMU_PROT_PRIV)
 		smmu_json_str(j, "priv");
 	smmu_json_arr_end(j);
 	smmu_json_khex(j, "code", f->code);
@@ -484,7 +484,7 @@ static bool filter_match(const struct term *terms, size_t n, const struct smmu_f
 		bool ok = false;
 		switch (tm->key) {
 		case T_DEV: ok = f->dev == tm->dev; break;
-		case T_SID: ok = f->sid == tm->lo; break;
+		case T_SID: ok = f->stream.sid == tm->lo; break;
 		case T_CODE: ok = f->code == tm->lo; break;
 		case T_CODE_NAME: ok = f->code_name && !strcasecmp(f->code_name, tm->name); break;
 		case T_CLASS: ok = (uint64_t)f->cls == tm->lo; break;
@@ -691,7 +691,7 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 	if (!(d = shell_device(sh, "storm", argv[1])))
 		return -ENODEV;
 	smmu_device_info(d, &di);
-	if (!di.dma_engine) {
+	if (!(di.caps & SMMU_DEV_DMA)) {
 		shell_error("storm: %s has no DMA engine ('devices' shows which do)", di.addr);
 		return -ENODEV;
 	}

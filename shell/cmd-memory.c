@@ -106,7 +106,7 @@ static int resolve(struct shell *sh, const char *cmd, struct span *s, uint64_t l
 		return span_add(s, s->a.addr, s->a.addr, len);
 	}
 	while (done < len) {
-		struct smmu_fault f = { .unit = di.unit, .dev = s->dev, .sid = di.sid };
+		struct smmu_fault f = { .unit = di.unit, .dev = s->dev, .stream.sid = di.sid };
 		struct smmu_explain ex;
 		uint64_t va = s->a.addr + done, chunk = len - done;
 

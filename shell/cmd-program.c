@@ -279,7 +279,7 @@ static int domain_list(struct shell *sh)
 			smmu_unit_info(di.unit, &ui);
 			snprintf(unit, sizeof(unit), "%u", ui.index);
 			have_cfg = !smmu_device_config(first, false, 0, &cfg) && cfg.verdict == SMMU_CFG_TRANSLATE;
-			int rc = smmu_list(di.unit, di.sid, false, 0, 0, 0, count_range, &acc, &st);
+			int rc = smmu_list(di.unit, &(struct smmu_stream){ di.sid, false, 0 }, 0, 0, count_range, &acc, &st);
 			listed = !rc;
 			if (rc && rc != -ENXIO && !err) { /* reported once the document is whole */
 				err = rc;
@@ -735,7 +735,7 @@ static int for_each_chunk(struct dma_ctx *c, const char *opt, unsigned access, c
 		if (n > c->len - off)
 			n = c->len - off;
 		if (c->di.unit) {
-			if ((rc = smmu_translate(c->di.unit, c->di.sid, c->o.ssv, c->o.ssid, a, access, tr))) {
+			if ((rc = smmu_translate(c->di.unit, &(struct smmu_stream){ c->di.sid, c->o.ssv, c->o.ssid }, a, access, tr))) {
 				shell_lib_error("dma", opt, rc);
 				break;
 			}
@@ -826,7 +826,7 @@ static int dma_blocked(struct dma_ctx *c, unsigned access, struct blocked_state 
 		return -ENOMEM;
 	for (size_t off = 0; off < c->len && !b->blocked; off += PAGE - ((c->iova + off) & (PAGE - 1))) {
 		uint64_t a = c->iova + off;
-		if ((rc = smmu_translate(c->di.unit, c->di.sid, c->o.ssv, c->o.ssid, a, access, tr)))
+		if ((rc = smmu_translate(c->di.unit, &(struct smmu_stream){ c->di.sid, c->o.ssv, c->o.ssid }, a, access, tr)))
 			break;
 		if (tr->ok)
 			continue;
@@ -967,12 +967,12 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 
 	if ((rc = dma_parse(&c, &a, argc, argv)))
 		return rc;
-	unsigned acc = (a.dir == SMMU_DMA_TO_MEM ? SMMU_ACC_WRITE : SMMU_ACC_READ) |
-		       (c.o.priv ? SMMU_ACC_PRIV : 0) | (c.o.exec ? SMMU_ACC_EXEC : 0);
+	unsigned acc = (a.dir == SMMU_DMA_TO_MEM ? SMMU_PROT_W : SMMU_PROT_R) |
+		       (c.o.priv ? SMMU_PROT_PRIV : 0) | (c.o.exec ? SMMU_PROT_X : 0);
 	if (!(d = shell_device(sh, "dma", a.dev)))
 		return -ENOENT;
 	smmu_device_info(d, &c.di);
-	if (!c.di.dma_engine) {
+	if (!(c.di.caps & SMMU_DEV_DMA)) {
 		shell_error("dma: %s has no DMA engine ('devices' shows which do)", c.di.addr);
 		return -ENODEV;
 	}

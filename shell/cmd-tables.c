@@ -431,15 +431,15 @@ static void json_steps(struct shell *sh, const struct smmu_unit_info *ui, const 
 /* "rw-" (+ " priv", " device") for text; "rw"/"rwp" (the letters map takes) for JSON. */
 static void perm_text(char *buf, size_t n, unsigned prot)
 {
-	snprintf(buf, n, "%c%c%c%s%s", prot & SMMU_PGT_R ? 'r' : '-', prot & SMMU_PGT_W ? 'w' : '-',
-		 prot & SMMU_PGT_X ? 'x' : '-', prot & SMMU_PGT_PRIV ? " priv" : "",
-		 prot & SMMU_PGT_DEVICE ? " device" : "");
+	snprintf(buf, n, "%c%c%c%s%s", prot & SMMU_PROT_R ? 'r' : '-', prot & SMMU_PROT_W ? 'w' : '-',
+		 prot & SMMU_PROT_X ? 'x' : '-', prot & SMMU_PROT_PRIV ? " priv" : "",
+		 prot & SMMU_PROT_DEVICE ? " device" : "");
 }
 
 static void perm_letters(char *buf, size_t n, unsigned prot)
 {
-	snprintf(buf, n, "%s%s%s%s", prot & SMMU_PGT_R ? "r" : "", prot & SMMU_PGT_W ? "w" : "",
-		 prot & SMMU_PGT_X ? "x" : "", prot & SMMU_PGT_PRIV ? "p" : "");
+	snprintf(buf, n, "%s%s%s%s", prot & SMMU_PROT_R ? "r" : "", prot & SMMU_PROT_W ? "w" : "",
+		 prot & SMMU_PROT_X ? "x" : "", prot & SMMU_PROT_PRIV ? "p" : "");
 }
 
 /* 4K, 2M, 1G when exact, else bytes. */
@@ -550,7 +550,7 @@ static int cmd_ste(struct shell *sh, int argc, char **argv)
 		return -ENODEV;
 	if ((rc = smmuv3_ids(sh, "ste", &ui, &sidsize, &ssidsize)) || (rc = check_sid("ste", &ui, sid, sidsize)))
 		return rc;
-	if ((rc = smmu_unit_config(u, sid, false, 0, &cfg)))
+	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ sid, false, 0 }, &cfg)))
 		return shell_lib_error("ste", ui.name, rc);
 	if ((rc = check_log2size("ste", &cfg, sid)))
 		return rc;
@@ -605,7 +605,7 @@ static int cmd_cd(struct shell *sh, int argc, char **argv)
 			    ssidsize);
 		return -ERANGE;
 	}
-	if ((rc = smmu_unit_config(u, sid, a.npos > 1, ssid, &cfg)))
+	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ sid, a.npos > 1, ssid }, &cfg)))
 		return shell_lib_error("cd", ui.name, rc);
 	if ((rc = check_log2size("cd", &cfg, sid)))
 		return rc;
@@ -696,7 +696,7 @@ static void strtab_row(struct strtab_walk *w)
 		/* the ASID lives in the CD: the library finds it the way the SMMU would */
 		struct smmu_config cfg;
 		const struct smmu_cfg_step *cd;
-		if (!smmu_unit_config(w->u, w->first, false, 0, &cfg) && (cd = find_step(&cfg, "smmuv3.cd", NULL))) {
+		if (!smmu_unit_config(w->u, &(struct smmu_stream){ w->first, false, 0 }, &cfg) && (cd = find_step(&cfg, "smmuv3.cd", NULL))) {
 			have_asid = true;
 			asid = fld("smmuv3.cd", cd->words, "ASID");
 		}
@@ -1018,7 +1018,7 @@ static int cmd_ctx(struct shell *sh, int argc, char **argv)
 		return -EINVAL;
 	if (!(u = arch_unit(sh, "ctx", SMMU_ARCH_VTD, &ui)))
 		return -ENODEV;
-	if ((rc = smmu_unit_config(u, bdf, false, 0, &cfg)))
+	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ bdf, false, 0 }, &cfg)))
 		return shell_lib_error("ctx", ui.name, rc);
 	const char *mode = cfg_vtd_mode(&cfg);
 	const struct smmu_cfg_step *root = find_step(&cfg, "vtd.root", "vtd.sm.root");
@@ -1068,7 +1068,7 @@ static int cmd_pasid(struct shell *sh, int argc, char **argv)
 		return -EINVAL;
 	if (!(u = arch_unit(sh, "pasid", SMMU_ARCH_VTD, &ui)))
 		return -ENODEV;
-	if ((rc = smmu_unit_config(u, bdf, true, pasid, &cfg)))
+	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ bdf, true, pasid }, &cfg)))
 		return shell_lib_error("pasid", ui.name, rc);
 	const char *mode = cfg_vtd_mode(&cfg);
 	if (!mode) {
@@ -1196,7 +1196,7 @@ static int walk_range(void *arg, const struct smmu_pgt_range *r)
 		smmu_json_khex(&sh->j, "size", r->size);
 		perm_letters(perm, sizeof(perm), r->prot);
 		smmu_json_kstr(&sh->j, "permissions", perm);
-		smmu_json_kbool(&sh->j, "device", r->prot & SMMU_PGT_DEVICE);
+		smmu_json_kbool(&sh->j, "device", r->prot & SMMU_PROT_DEVICE);
 		smmu_json_obj_end(&sh->j);
 		return 0;
 	}
@@ -1384,10 +1384,10 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 	rc = 0;
 	if (tables) {
 		if (a.raw)
-			rc = smmu_walk_raw(di.unit, di.sid, a.pasid_set, a.pasid, iova,
+			rc = smmu_walk_raw(di.unit, &(struct smmu_stream){ di.sid, a.pasid_set, a.pasid }, iova,
 					   size, walk_entry, &w, &st);
 		else
-			rc = smmu_list(di.unit, di.sid, a.pasid_set, a.pasid, iova, size, walk_range, &w, &st);
+			rc = smmu_list(di.unit, &(struct smmu_stream){ di.sid, a.pasid_set, a.pasid }, iova, size, walk_range, &w, &st);
 	}
 	if (rc && rc != -SMMU_E_LOOP) {
 		shell_capture_end(sh, &cap, false);
@@ -1426,20 +1426,20 @@ static int cmd_walk(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
-/* "r", "w", "x", combined, and "p" for a privileged request: SMMU_ACC_* bits. */
+/* "r", "w", "x", combined, and "p" for a privileged request: SMMU_PROT_* bits. */
 static int parse_access(const char *s, unsigned *acc)
 {
 	*acc = 0;
 	for (const char *p = s; *p; p++) {
-		unsigned bit = *p == 'r' ? SMMU_ACC_READ : *p == 'w' ? SMMU_ACC_WRITE : *p == 'x' ? SMMU_ACC_EXEC
-			     : *p == 'p' ? SMMU_ACC_PRIV : 0;
+		unsigned bit = *p == 'r' ? SMMU_PROT_R : *p == 'w' ? SMMU_PROT_W : *p == 'x' ? SMMU_PROT_X
+			     : *p == 'p' ? SMMU_PROT_PRIV : 0;
 		if (!bit || (*acc & bit)) {
 			shell_error("xlate: access '%s' is not r, w or x (with p for a privileged request)", s);
 			return -EINVAL;
 		}
 		*acc |= bit;
 	}
-	if (!(*acc & (SMMU_ACC_READ | SMMU_ACC_WRITE | SMMU_ACC_EXEC))) {
+	if (!(*acc & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X))) {
 		shell_error("xlate: access '%s' names no r, w or x", s);
 		return -EINVAL;
 	}
@@ -1452,8 +1452,8 @@ static const char *access_text(unsigned acc)
 
 	if (!acc)
 		return "look up";
-	snprintf(buf, sizeof(buf), "%s%s%s%s", acc & SMMU_ACC_READ ? "read " : "", acc & SMMU_ACC_WRITE ? "write " : "",
-		 acc & SMMU_ACC_EXEC ? "exec " : "", acc & SMMU_ACC_PRIV ? "privileged " : "");
+	snprintf(buf, sizeof(buf), "%s%s%s%s", acc & SMMU_PROT_R ? "read " : "", acc & SMMU_PROT_W ? "write " : "",
+		 acc & SMMU_PROT_X ? "exec " : "", acc & SMMU_PROT_PRIV ? "privileged " : "");
 	buf[strlen(buf) - 1] = '\0';
 	return buf;
 }
@@ -1477,14 +1477,14 @@ static int cmd_xlate(struct shell *sh, int argc, char **argv)
 		return -EINVAL;
 	if (!(d = device_arg(sh, "xlate", a.pos[0], &di, &ui)))
 		return -ENODEV;
-	if ((rc = smmu_translate(di.unit, di.sid, a.pasid_set, a.pasid, iova, acc, &tr)))
+	if ((rc = smmu_translate(di.unit, &(struct smmu_stream){ di.sid, a.pasid_set, a.pasid }, iova, acc, &tr)))
 		return shell_lib_error("xlate", di.addr, rc);
 	const struct smmu_config *cfg = &tr.cfg;
 	const struct smmu_pgt_xlate *x = &tr.x;
 	/* a walk that stopped is explained the way a fault is */
 	ex.text[0] = '\0';
 	if (!tr.ok && tr.walked) {
-		struct smmu_fault f = { .unit = di.unit, .dev = d, .sid = di.sid, .ssv = a.pasid_set, .ssid = a.pasid,
+		struct smmu_fault f = { .unit = di.unit, .dev = d, .stream = { di.sid, a.pasid_set, a.pasid },
 					.addr = iova, .access = acc };
 		if ((rc = smmu_fault_explain(sh->t, &f, &ex)))
 			return shell_lib_error("xlate", di.addr, rc);

@@ -441,7 +441,7 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			else
 				smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
-			smmu_json_kbool(&sh->j, "dma_engine", di.dma_engine);
+			smmu_json_kbool(&sh->j, "dma_engine", di.caps & SMMU_DEV_DMA);
 			smmu_json_obj_end(&sh->j);
 			continue;
 		}
@@ -454,11 +454,11 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 		}
 		if (di.bus == SMMU_BUS_PCI)
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s [%04x:%04x] %s\n", di.addr, unit, sid,
-				dom ? smmu_domain_name(dom) : "-", di.dma_engine ? "yes" : "-", di.vendor, di.device,
+				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.vendor, di.device,
 				di.name);
 		else
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
-				dom ? smmu_domain_name(dom) : "-", di.dma_engine ? "yes" : "-", di.name);
+				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.name);
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);

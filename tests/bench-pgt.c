@@ -84,7 +84,7 @@ int main(void)
 		if ((rc = smmu_pgt_create(&cfg, &mem, &alloc, &p)))
 			return fail("create", rc);
 		t = now_ns();
-		rc = smmu_pgt_map(p, GIB, 0x100000000ULL, GIB, SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_PAGES);
+		rc = smmu_pgt_map(p, GIB, 0x100000000ULL, GIB, SMMU_PROT_R | SMMU_PROT_W | SMMU_MAP_PAGES);
 		t = now_ns() - t;
 		if (rc)
 			return fail("map", rc);
@@ -130,7 +130,7 @@ int main(void)
 	for (int run = 0; run < RUNS; run++) {
 		t = now_ns();
 		for (unsigned long i = 0; i < n; i++) {
-			smmu_pgt_translate(p, GIB + 0x12345678, SMMU_PGT_R, &x);
+			smmu_pgt_translate(p, GIB + 0x12345678, SMMU_PROT_R, &x);
 			sink += x.oa;
 		}
 		t = (now_ns() - t) / n;
@@ -166,7 +166,7 @@ int main(void)
 			return fail("create", rc);
 		t = now_ns();
 		for (uint64_t i = 0; i < PAGES; i++) {
-			rc = smmu_pgt_map(p, GIB + (i << 12), (PAGES - 1 - i) << 12, 4096, SMMU_PGT_R);
+			rc = smmu_pgt_map(p, GIB + (i << 12), (PAGES - 1 - i) << 12, 4096, SMMU_PROT_R);
 			if (rc)
 				return fail("map page", rc);
 		}

@@ -91,7 +91,7 @@ static int bench(const char *spec, const char *tag)
 	struct smmu_device_info di;
 	smmu_device_info(d, &di);
 	rt = smmu_target_roundtrips(t);
-	if ((rc = smmu_list(u, di.sid, false, 0, 0, 0, count_range, &ranges, NULL)))
+	if ((rc = smmu_list(u, &(struct smmu_stream){ di.sid, false, 0 }, 0, 0, count_range, &ranges, NULL)))
 		goto fail;
 	printf("%s_walk_roundtrips %llu requests (%u ranges, 64 MiB + 4 KiB mapped)\n", tag,
 	       (unsigned long long)(smmu_target_roundtrips(t) - rt), ranges);

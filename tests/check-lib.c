@@ -12,6 +12,8 @@
 
 #include "decoders/decode.h"
 #include "lib/smmu.h"
+#include "lib/smmu-testing.h"
+#include "lib/pgtable.h"
 #include "lib/smmuv3.h"
 #include "lib/vtd.h"
 
@@ -77,7 +79,7 @@ START_TEST(discovers_units_and_devices)
 	smmu_device_info(d, &di);
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
 	ck_assert_uint_eq(di.sid, 0x8); /* identity RID -> StreamID / source-id */
-	ck_assert(di.dma_engine);
+	ck_assert(di.caps & SMMU_DEV_DMA);
 	/* virt's device tree also maps RIDs to ITS DeviceIDs (msi-map) */
 	ck_assert_int_eq(di.has_msi_id, p->unit_base == 0x09050000);
 	if (di.has_msi_id)
@@ -123,9 +125,9 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_int_eq(smmu_faults_poll(t), 1);
 	ck_assert_int_eq(smmu_faults_get(t, 0, &f), 0);
 	ck_assert_ptr_eq(f.dev, d);
-	ck_assert_uint_eq(f.sid, 0x8);
+	ck_assert_uint_eq(f.stream.sid, 0x8);
 	ck_assert_uint_eq(f.addr, 0x30000);
-	ck_assert_uint_eq(f.access & (SMMU_ACC_READ | SMMU_ACC_WRITE), SMMU_ACC_READ);
+	ck_assert_uint_eq(f.access & (SMMU_PROT_R | SMMU_PROT_W), SMMU_PROT_R);
 	ck_assert_uint_eq(f.code, p->unmapped_code);
 	struct smmu_explain ex;
 	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
@@ -141,7 +143,7 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:02.0"), false, 0, &cfg), 0);
 	ck_assert_msg(cfg.verdict == SMMU_CFG_ABORT || cfg.verdict == SMMU_CFG_FAULT, "%s", cfg.reason);
 	struct smmu_translation tr;
-	ck_assert_int_eq(smmu_translate(u, 0x8, false, 0, 0x20010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, false, 0 }, 0x20010, SMMU_PROT_R, &tr), 0);
 	ck_assert(tr.ok);
 	ck_assert_uint_eq(tr.pa, p->ram + 0x1010);
 
@@ -152,7 +154,7 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_int_eq(smmu_faults_get(t, 1, &f), 0);
 	ck_assert_uint_eq(f.code, p->perm_code);
 	ck_assert_uint_eq(f.cls, SMMU_FC_PERMISSION);
-	ck_assert_uint_eq(f.access & SMMU_ACC_WRITE, SMMU_ACC_WRITE);
+	ck_assert_uint_eq(f.access & SMMU_PROT_W, SMMU_PROT_W);
 	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
 	ck_assert_msg(ex.tr.x.fault == SMMU_PGT_F_PERM && strstr(ex.text, "allows R") &&
 			      strstr(ex.text, "write needs W"), "%s", ex.text);
@@ -294,7 +296,7 @@ START_TEST(engine_agrees_with_the_model)
 		iova &= ~7ull;
 		bool write = rnd(&seed) & 1;
 		struct smmu_translation tr;
-		ck_assert_int_eq(smmu_translate(u, 0x8, false, 0, iova, write ? SMMU_ACC_WRITE : SMMU_ACC_READ,
+		ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, false, 0 }, iova, write ? SMMU_PROT_W : SMMU_PROT_R,
 						&tr), 0);
 		uint64_t tag = rnd(&seed), got = 0;
 		if (write)
@@ -386,7 +388,7 @@ START_TEST(platform_device_by_mmio_range)
 	smmu_device_info(d, &di);
 	ck_assert_int_eq(di.bus, SMMU_BUS_PLATFORM);
 	ck_assert_uint_eq(di.sid, 0x100);
-	ck_assert(di.dma_engine);
+	ck_assert(di.caps & SMMU_DEV_DMA);
 	ck_assert_ptr_eq(smmu_device_find(t, "platform@0x0c000000"), d);
 	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
 	ck_assert_int_eq(smmu_domain_create(t, "plat", 0, &dom), 0);
@@ -467,7 +469,7 @@ START_TEST(vtd_scalable_mode_live_config)
 	ck_assert_int_eq(smmu_region_alloc_init(&region, 0x3100000, 0x100000, 4096, &alloc), 0);
 	struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_VTD_SL, .granule = 4096, .ias = 39, .oas = 39 };
 	ck_assert_int_eq(smmu_pgt_create(&cfg, &mem, &alloc, &pgt), 0);
-	ck_assert_int_eq(smmu_pgt_map(pgt, 0x10000, 0x100000, 0x1000, SMMU_PGT_R | SMMU_PGT_W), 0);
+	ck_assert_int_eq(smmu_pgt_map(pgt, 0x10000, 0x100000, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
 
 	uint64_t e[8] = { 0 };
 	e[0] = ctx | 1; /* root: LP, LCTP (devfn 0x08 is in the lower half) */
@@ -491,11 +493,11 @@ START_TEST(vtd_scalable_mode_live_config)
 
 	/* without PASIDE a request with a PASID stops at the context entry */
 	struct smmu_translation tr;
-	ck_assert_int_eq(smmu_translate(u, 0x8, true, 5, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, true, 5 }, 0x10010, SMMU_PROT_R, &tr), 0);
 	ck_assert_msg(!tr.ok && tr.cfg.code == 0x45, "%s", tr.cfg.reason);
 	ce[0] |= 1 << 3; /* PASIDE: the context was never used, nothing to invalidate */
 	ck_assert_int_eq(smmu_mem_write(t, ctx + 0x08 * 32, ce, 8), 0);
-	ck_assert_int_eq(smmu_translate(u, 0x8, true, 5, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, true, 5 }, 0x10010, SMMU_PROT_R, &tr), 0);
 	ck_assert_msg(tr.ok, "%s", tr.cfg.reason);
 	ck_assert_uint_eq(tr.pa, 0x100010);
 	ck_assert_uint_eq(tr.cfg.nsteps, 6); /* GSTS, RTADDR, root, context, directory, PASID entry */
@@ -511,7 +513,7 @@ START_TEST(vtd_scalable_mode_live_config)
 	ck_assert_uint_eq(got, tag);
 	/* PASID 6 has no entry: the reader stops there, with the reason the
 	 * hardware records (the unit is owned by nobody, so read FRCD directly) */
-	ck_assert_int_eq(smmu_translate(u, 0x8, true, 6, 0x10010, SMMU_ACC_READ, &tr), 0);
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, true, 6 }, 0x10010, SMMU_PROT_R, &tr), 0);
 	ck_assert(!tr.ok && tr.cfg.verdict == SMMU_CFG_FAULT);
 	ck_assert_msg(strstr(tr.cfg.reason, "PASID entry for PASID 0x6 is not present"), "%s", tr.cfg.reason);
 	o.ssid = 6;
@@ -578,7 +580,7 @@ START_TEST(small_event_queue)
 		ck_assert_int_eq(smmu_faults_poll(t), 1);
 		ck_assert_int_eq(smmu_faults_get(t, i, &f), 0);
 		ck_assert_uint_eq(f.addr, 0x30000 + i * 0x1000);
-		ck_assert_uint_eq(f.sid, 0x8);
+		ck_assert_uint_eq(f.stream.sid, 0x8);
 	}
 	smmu_target_close(t);
 }

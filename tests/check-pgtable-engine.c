@@ -135,7 +135,7 @@ static void lpae_roundtrip(enum smmu_pgt_format fmt, unsigned granule, unsigned 
 	struct smmu_pgt *p = mk(fmt, granule, ias, oas, 0);
 	struct smmu_pgt_geom g;
 	uint64_t iova = 0, size, n;
-	unsigned rw = SMMU_PGT_R | SMMU_PGT_W;
+	unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 
 	smmu_pgt_geometry(p, &g);
 	ck_assert_uint_le(g.concat, 16);
@@ -152,8 +152,8 @@ static void lpae_roundtrip(enum smmu_pgt_format fmt, unsigned granule, unsigned 
 			continue;
 		size = 1ULL << b;
 		ck_assert_int_eq(smmu_pgt_map(p, iova, iova, size, rw), 0);
-		ck_assert_int_eq(smmu_pgt_map(p, iova, iova + size, size, SMMU_PGT_R), -EEXIST);
-		ck_assert_int_eq(smmu_pgt_translate(p, iova + 42, SMMU_PGT_W, &x), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, iova, iova + size, size, SMMU_PROT_R), -EEXIST);
+		ck_assert_int_eq(smmu_pgt_translate(p, iova + 42, SMMU_PROT_W, &x), 0);
 		ck_assert_uint_eq(x.oa, iova + 42);
 		ck_assert_uint_eq(x.page_size, size);
 		iova += SZ_1G;
@@ -167,15 +167,15 @@ static void lpae_roundtrip(enum smmu_pgt_format fmt, unsigned granule, unsigned 
 		ck_assert_int_eq(smmu_pgt_unmap(p, iova, size, &n), 0);
 		ck_assert_uint_eq(n, size);
 		ck_assert_int_eq(xlate_fault(p, iova + 42, 0), SMMU_PGT_F_INVALID);
-		ck_assert_int_eq(smmu_pgt_map(p, iova, iova, size, SMMU_PGT_W), 0);
-		ck_assert_uint_eq(xlate_oa(p, iova + 42, SMMU_PGT_W), iova + 42);
+		ck_assert_int_eq(smmu_pgt_map(p, iova, iova, size, SMMU_PROT_W), 0);
+		ck_assert_uint_eq(xlate_oa(p, iova + 42, SMMU_PROT_W), iova + 42);
 		iova += SZ_1G;
 	}
 	/* The last and largest page of the input space (concatenated roots' far end). */
 	size = 1ULL << (63 - __builtin_clzll(g.page_sizes));
 	iova = (1ULL << ias) - size;
 	ck_assert_int_eq(smmu_pgt_map(p, iova, iova, size, rw), 0);
-	ck_assert_uint_eq(xlate_oa(p, iova + size - 8, SMMU_PGT_R), iova + size - 8);
+	ck_assert_uint_eq(xlate_oa(p, iova + size - 8, SMMU_PROT_R), iova + size - 8);
 	ck_assert_int_eq(smmu_pgt_unmap(p, iova, size, &n), 0);
 	ck_assert_uint_eq(n, size);
 	/* Everything goes; only the root stays. */
@@ -255,7 +255,7 @@ START_TEST(test_lpae_geometry)
 	ck_assert_int_eq(smmu_pgt_open_live(&live, &mem, RAM_BASE, &p), 0);
 	smmu_pgt_geometry(p, &g);
 	ck_assert_int_eq(g.concat, 2);
-	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PGT_R), -EROFS);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PROT_R), -EROFS);
 	smmu_pgt_destroy(p);
 }
 END_TEST
@@ -271,8 +271,8 @@ START_TEST(test_translate_trace)
 	uint64_t iova = 0x123456789000ULL;
 
 	ck_assert_int_eq(smmu_pgt_map(p, iova, 0x40000000ULL, SZ_4K,
-				      SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_ATTR(2)), 0);
-	ck_assert_int_eq(smmu_pgt_translate(p, iova + 0x10, SMMU_PGT_R, &x), 0);
+				      SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_ATTR(2)), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, iova + 0x10, SMMU_PROT_R, &x), 0);
 	ck_assert_uint_eq(x.oa, 0x40000010ULL);
 	ck_assert_uint_eq(x.nsteps, 4);
 	ck_assert_uint_eq(x.step[0].table_pa, smmu_pgt_root(p));
@@ -304,7 +304,7 @@ START_TEST(test_translate_trace)
 	ck_assert_int_eq(smmu_decode_get(d, &pte, "UXN", &v), 0);
 	ck_assert_uint_eq(v, 1);
 	ck_assert_uint_eq(smmu_decode_warnings(d, &pte), 0);
-	ck_assert_uint_eq(x.prot, SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_ATTR(2));
+	ck_assert_uint_eq(x.prot, SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_ATTR(2));
 	/* Whole tables cross the interface, never single entries. */
 	ck_assert_uint_ge(ram.min_write, SZ_4K);
 	done(p);
@@ -316,28 +316,28 @@ START_TEST(test_permissions)
 	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 48, 48, 0);
 	struct smmu_pgt_xlate x;
 
-	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PGT_R), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_4K, SZ_4K, SZ_4K, SMMU_PGT_R | SMMU_PGT_W | SMMU_PGT_PRIV), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 2 * SZ_4K, 0, SZ_4K, SMMU_PGT_R | SMMU_PGT_X), 0);
-	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PGT_W, &x), -EFAULT);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_4K, SZ_4K, SZ_4K, SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_PRIV), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 2 * SZ_4K, 0, SZ_4K, SMMU_PROT_R | SMMU_PROT_X), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PROT_W, &x), -EFAULT);
 	ck_assert_int_eq(x.fault, SMMU_PGT_F_PERM);
-	ck_assert_uint_eq(x.perm_missing, SMMU_PGT_W);
+	ck_assert_uint_eq(x.perm_missing, SMMU_PROT_W);
 	ck_assert_int_eq(x.fault_level, 3);
-	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PGT_X), SMMU_PGT_F_PERM);
-	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PGT_R), SMMU_PGT_F_PERM);
-	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PGT_W | SMMU_PGT_PRIV), SMMU_PGT_OK);
-	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PGT_X), SMMU_PGT_OK);
-	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PGT_X | SMMU_PGT_PRIV), SMMU_PGT_OK);
-	ck_assert_int_eq(smmu_pgt_map(p, 4 * SZ_4K, 0, SZ_4K, SMMU_PGT_X), -EINVAL);
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_X), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PROT_R), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PROT_W | SMMU_PROT_PRIV), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PROT_X), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PROT_X | SMMU_PROT_PRIV), SMMU_PGT_OK);
+	ck_assert_int_eq(smmu_pgt_map(p, 4 * SZ_4K, 0, SZ_4K, SMMU_PROT_X), -EINVAL);
 	done(p);
 
 	p = mk(SMMU_PGT_LPAE_S2, 4096, 40, 48, 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PGT_W), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, SZ_2M, SMMU_PGT_R | SMMU_PGT_DEVICE), 0);
-	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PGT_W), SMMU_PGT_OK);
-	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PGT_R), SMMU_PGT_F_PERM);
-	ck_assert_int_eq(smmu_pgt_translate(p, SZ_2M + 8, SMMU_PGT_R, &x), 0);
-	ck_assert_uint_eq(x.prot, SMMU_PGT_R | SMMU_PGT_DEVICE);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, SZ_2M, SMMU_PROT_R | SMMU_PROT_DEVICE), 0);
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_W), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_R), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(smmu_pgt_translate(p, SZ_2M + 8, SMMU_PROT_R, &x), 0);
+	ck_assert_uint_eq(x.prot, SMMU_PROT_R | SMMU_PROT_DEVICE);
 	ck_assert_uint_eq(x.page_size, SZ_2M);
 	ck_assert_str_eq(x.step[x.nsteps - 1].kind, "lpae.s2.block");
 	done(p);
@@ -349,7 +349,7 @@ END_TEST
 START_TEST(test_map_rejects)
 {
 	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 39, 40, SMMU_PGT_CFG_DEFER_FLUSH);
-	unsigned rw = SMMU_PGT_R | SMMU_PGT_W;
+	unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 	uint8_t *before = malloc(RAM_SIZE);
 	uint64_t used;
 
@@ -392,13 +392,13 @@ START_TEST(test_map_enomem)
 	/* Root + 3 tables fit; a map needing two more level-3 tables does not. */
 	ck_assert_int_eq(smmu_region_alloc_init(&small, RAM_BASE + RAM_SIZE / 2, 5 * SZ_4K, SZ_4K, &sa), 0);
 	ck_assert_int_eq(smmu_pgt_create(&cfg, &mem, &sa, &p), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PGT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, SZ_4K, SMMU_PROT_R), 0);
 	ck_assert_uint_eq(smmu_region_in_use(&small), 4 * SZ_4K);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, 2 * SZ_2M, SMMU_PGT_R | SMMU_PGT_PAGES), -ENOMEM);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, 2 * SZ_2M, SMMU_PROT_R | SMMU_MAP_PAGES), -ENOMEM);
 	ck_assert_uint_eq(smmu_region_in_use(&small), 4 * SZ_4K);
 	ck_assert_int_eq(smmu_pgt_translate(p, SZ_2M, 0, &x), -EFAULT);
 	/* The same as one 4M block pair needs no table at all. */
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, 2 * SZ_2M, SMMU_PGT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 0, 2 * SZ_2M, SMMU_PROT_R), 0);
 	smmu_pgt_destroy(p);
 	ck_assert_uint_eq(smmu_region_in_use(&small), 0);
 	smmu_region_alloc_fini(&small);
@@ -425,7 +425,7 @@ static int collect(void *arg, const struct smmu_pgt_range *r)
 START_TEST(test_unmap_split)
 {
 	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 48, 48, 0);
-	unsigned rw = SMMU_PGT_R | SMMU_PGT_W;
+	unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 	struct ranges rs = { 0 };
 	uint64_t n, pa = 0x200000000ULL;
 
@@ -473,12 +473,12 @@ START_TEST(test_unmap_split_granules)
 		struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S2, g[i], 40, 40, 0);
 		uint64_t n;
 
-		ck_assert_int_eq(smmu_pgt_map(p, blk[i], 0, blk[i], SMMU_PGT_R), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, blk[i], 0, blk[i], SMMU_PROT_R), 0);
 		ck_assert_int_eq(smmu_pgt_unmap(p, blk[i] + g[i], blk[i] - 2 * g[i], &n), 0);
 		ck_assert_uint_eq(n, blk[i] - 2 * g[i]);
-		ck_assert_uint_eq(xlate_oa(p, blk[i], SMMU_PGT_R), 0);
-		ck_assert_uint_eq(xlate_oa(p, 2 * blk[i] - 8, SMMU_PGT_R), blk[i] - 8);
-		ck_assert_int_eq(xlate_fault(p, blk[i] + g[i], SMMU_PGT_R), SMMU_PGT_F_INVALID);
+		ck_assert_uint_eq(xlate_oa(p, blk[i], SMMU_PROT_R), 0);
+		ck_assert_uint_eq(xlate_oa(p, 2 * blk[i] - 8, SMMU_PROT_R), blk[i] - 8);
+		ck_assert_int_eq(xlate_fault(p, blk[i] + g[i], SMMU_PROT_R), SMMU_PGT_F_INVALID);
 		done(p);
 	}
 }
@@ -489,18 +489,18 @@ START_TEST(test_list_coalesce)
 	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 48, 48, 0);
 	struct ranges rs = { 0 };
 
-	ck_assert_int_eq(smmu_pgt_map(p, 0, SZ_1G, 16 * SZ_4K, SMMU_PGT_R), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 16 * SZ_4K, SZ_1G + 16 * SZ_4K, 16 * SZ_4K, SMMU_PGT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, SZ_1G, 16 * SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 16 * SZ_4K, SZ_1G + 16 * SZ_4K, 16 * SZ_4K, SMMU_PROT_R), 0);
 	/* Different permissions, then discontiguous output. */
-	ck_assert_int_eq(smmu_pgt_map(p, 32 * SZ_4K, SZ_1G + 32 * SZ_4K, SZ_4K, SMMU_PGT_W), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 33 * SZ_4K, 0, SZ_4K, SMMU_PGT_W), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 32 * SZ_4K, SZ_1G + 32 * SZ_4K, SZ_4K, SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 33 * SZ_4K, 0, SZ_4K, SMMU_PROT_W), 0);
 	/* A 2M block right after 2M of pages, contiguous. */
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G - SZ_2M, 0x40000000, SZ_2M, SMMU_PGT_R | SMMU_PGT_PAGES), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G, 0x40200000, SZ_2M, SMMU_PGT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G - SZ_2M, 0x40000000, SZ_2M, SMMU_PROT_R | SMMU_MAP_PAGES), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G, 0x40200000, SZ_2M, SMMU_PROT_R), 0);
 	ck_assert_int_eq(smmu_pgt_list(p, 0, 0, collect, &rs, NULL), 0);
 	ck_assert_uint_eq(rs.n, 4);
 	ck_assert_uint_eq(rs.r[0].size, 32 * SZ_4K);
-	ck_assert_uint_eq(rs.r[1].prot, SMMU_PGT_R | SMMU_PGT_W);
+	ck_assert_uint_eq(rs.r[1].prot, SMMU_PROT_R | SMMU_PROT_W);
 	ck_assert_uint_eq(rs.r[2].pa, 0);
 	ck_assert_uint_eq(rs.r[3].iova, SZ_1G - SZ_2M);
 	ck_assert_uint_eq(rs.r[3].size, 2 * SZ_2M);
@@ -520,8 +520,8 @@ START_TEST(test_lpa_52bit)
 	uint64_t iova = (1ULL << 52) - SZ_64K, pa = 0xabcde00000000ULL;
 	struct smmu_pgt_xlate x;
 
-	ck_assert_int_eq(smmu_pgt_map(p, iova, pa, SZ_64K, SMMU_PGT_R), 0);
-	ck_assert_int_eq(smmu_pgt_translate(p, iova + 0x100, SMMU_PGT_R, &x), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, iova, pa, SZ_64K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, iova + 0x100, SMMU_PROT_R, &x), 0);
 	ck_assert_uint_eq(x.oa, pa + 0x100);
 	/* OA[51:48] = 0xa sits in descriptor bits [15:12]. */
 	ck_assert_uint_eq((x.step[x.nsteps - 1].pte >> 12) & 0xf, 0xa);
@@ -537,7 +537,7 @@ static void vtd_roundtrip(enum smmu_pgt_format fmt, unsigned ias, unsigned flags
 	struct smmu_pgt *p = mk(fmt, 0, ias, 46, flags);
 	struct smmu_pgt_geom g;
 	struct smmu_pgt_xlate x;
-	unsigned rw = SMMU_PGT_R | SMMU_PGT_W;
+	unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 	uint64_t n, top = fmt == SMMU_PGT_VTD_FL ? (1ULL << (ias - 1)) : (1ULL << ias);
 	bool big = flags & SMMU_PGT_CFG_1G;
 
@@ -546,20 +546,20 @@ static void vtd_roundtrip(enum smmu_pgt_format fmt, unsigned ias, unsigned flags
 	ck_assert_int_eq(g.start_level, (int)g.levels);
 	ck_assert_int_eq(smmu_pgt_map(p, 0, SZ_1G, SZ_4K, rw), 0);
 	ck_assert_int_eq(smmu_pgt_map(p, SZ_2M, 2 * SZ_1G, SZ_2M, rw), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G, 4 * SZ_1G, SZ_1G, SMMU_PGT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_1G, 4 * SZ_1G, SZ_1G, SMMU_PROT_R), 0);
 	ck_assert_int_eq(smmu_pgt_map(p, top - SZ_1G, SZ_1G, SZ_1G, rw), 0);
-	ck_assert_int_eq(smmu_pgt_translate(p, 0x10, SMMU_PGT_W, &x), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0x10, SMMU_PROT_W, &x), 0);
 	ck_assert_uint_eq(x.oa, SZ_1G + 0x10);
 	ck_assert_uint_eq(x.nsteps, g.levels);
 	ck_assert_int_eq(x.step[x.nsteps - 1].level, 1);
 	ck_assert_str_eq(x.step[0].kind, fmt == SMMU_PGT_VTD_FL ? "vtd.fl.pte" : "vtd.sl.pte");
-	ck_assert_int_eq(smmu_pgt_translate(p, SZ_2M + 0x1234, SMMU_PGT_R, &x), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, SZ_2M + 0x1234, SMMU_PROT_R, &x), 0);
 	ck_assert_uint_eq(x.page_size, (flags || fmt == SMMU_PGT_VTD_FL) ? SZ_2M : SZ_4K);
-	ck_assert_int_eq(smmu_pgt_translate(p, SZ_1G + SZ_2M + 8, SMMU_PGT_R, &x), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, SZ_1G + SZ_2M + 8, SMMU_PROT_R, &x), 0);
 	ck_assert_uint_eq(x.oa, 4 * SZ_1G + SZ_2M + 8);
 	ck_assert_uint_eq(x.page_size, big ? SZ_1G : (fmt == SMMU_PGT_VTD_FL || flags) ? SZ_2M : SZ_4K);
-	ck_assert_int_eq(xlate_fault(p, SZ_1G, SMMU_PGT_W), SMMU_PGT_F_PERM);
-	ck_assert_uint_eq(xlate_oa(p, top - 8, SMMU_PGT_W), 2 * SZ_1G - 8);
+	ck_assert_int_eq(xlate_fault(p, SZ_1G, SMMU_PROT_W), SMMU_PGT_F_PERM);
+	ck_assert_uint_eq(xlate_oa(p, top - 8, SMMU_PROT_W), 2 * SZ_1G - 8);
 	ck_assert_int_eq(smmu_pgt_map(p, 0, 0, 1ULL << 38, rw), -EEXIST);
 	ck_assert_int_eq(smmu_pgt_unmap(p, SZ_1G + SZ_4K, SZ_4K, &n), 0);
 	ck_assert_uint_eq(n, SZ_4K);
@@ -591,18 +591,18 @@ START_TEST(test_vtd_fl_canonical)
 	struct ranges rs = { 0 };
 	struct smmu_pgt_xlate x;
 
-	ck_assert_int_eq(smmu_pgt_map(p, hi, SZ_1G, SZ_2M, SMMU_PGT_R | SMMU_PGT_PRIV), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, 0x0000800000000000ULL, 0, SZ_4K, SMMU_PGT_R), -ERANGE);
-	ck_assert_int_eq(smmu_pgt_map(p, 0x00007ffffffff000ULL, 0, 2 * SZ_4K, SMMU_PGT_R), -ERANGE);
-	ck_assert_int_eq(smmu_pgt_translate(p, hi + 0x42, SMMU_PGT_R | SMMU_PGT_PRIV, &x), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, hi, SZ_1G, SZ_2M, SMMU_PROT_R | SMMU_PROT_PRIV), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 0x0000800000000000ULL, 0, SZ_4K, SMMU_PROT_R), -ERANGE);
+	ck_assert_int_eq(smmu_pgt_map(p, 0x00007ffffffff000ULL, 0, 2 * SZ_4K, SMMU_PROT_R), -ERANGE);
+	ck_assert_int_eq(smmu_pgt_translate(p, hi + 0x42, SMMU_PROT_R | SMMU_PROT_PRIV, &x), 0);
 	ck_assert_uint_eq(x.oa, SZ_1G + 0x42);
 	ck_assert_uint_eq(x.step[0].index, 256);
-	ck_assert_int_eq(xlate_fault(p, hi, SMMU_PGT_R), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, hi, SMMU_PROT_R), SMMU_PGT_F_PERM);
 	ck_assert_int_eq(xlate_fault(p, 0x0000900000000000ULL, 0), SMMU_PGT_F_INPUT_RANGE);
 	ck_assert_int_eq(smmu_pgt_list(p, 0, 0, collect, &rs, NULL), 0);
 	ck_assert_uint_eq(rs.n, 1);
 	ck_assert_uint_eq(rs.r[0].iova, hi);
-	ck_assert_uint_eq(rs.r[0].prot, SMMU_PGT_R | SMMU_PGT_PRIV);
+	ck_assert_uint_eq(rs.r[0].prot, SMMU_PROT_R | SMMU_PROT_PRIV);
 	done(p);
 }
 END_TEST
@@ -640,8 +640,8 @@ START_TEST(test_live_matches_owned)
 	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 48, 44, 0), *l;
 	struct ranges a = { 0 }, b = { 0 };
 
-	ck_assert_int_eq(smmu_pgt_map(p, 0x7f0000000000ULL, SZ_1G, 3 * SZ_2M, SMMU_PGT_R), 0);
-	ck_assert_int_eq(smmu_pgt_map(p, SZ_4K, 0, SZ_4K, SMMU_PGT_W | SMMU_PGT_X), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 0x7f0000000000ULL, SZ_1G, 3 * SZ_2M, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_4K, 0, SZ_4K, SMMU_PROT_W | SMMU_PROT_X), 0);
 	l = live(SMMU_PGT_LPAE_S1, 48, smmu_pgt_root(p));
 	ck_assert_int_eq(smmu_pgt_list(p, 0, 0, collect, &a, NULL), 0);
 	ck_assert_int_eq(smmu_pgt_list(l, 0, 0, collect, &b, NULL), 0);
@@ -653,7 +653,7 @@ START_TEST(test_live_matches_owned)
 		ck_assert_uint_eq(a.r[i].prot, b.r[i].prot);
 	}
 	/* Live handles read fresh: a change in memory shows at once. */
-	ck_assert_uint_eq(xlate_oa(l, SZ_4K, SMMU_PGT_W), 0);
+	ck_assert_uint_eq(xlate_oa(l, SZ_4K, SMMU_PROT_W), 0);
 	struct smmu_pgt_xlate x;
 	ck_assert_int_eq(smmu_pgt_translate(l, SZ_4K, 0, &x), 0);
 	ram_set(x.step[3].entry_pa, 0);
@@ -675,10 +675,10 @@ START_TEST(test_hostile_self_loop)
 	ram_set(T(0) + 8, S1_TABLE(T(1)));      /* a second path: L1 -> L2 -> back to root */
 	ram_set(T(1), S1_TABLE(T(2)));
 	ram_set(T(2), S1_TABLE(T(0)));
-	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PGT_R, &x), -EFAULT);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PROT_R, &x), -EFAULT);
 	ck_assert_int_eq(x.fault, SMMU_PGT_F_LOOP);
 	ck_assert_int_eq(x.fault_level, 0);
-	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PGT_R), SMMU_PGT_F_LOOP);
+	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PROT_R), SMMU_PGT_F_LOOP);
 	ck_assert_int_eq(smmu_pgt_walk(p, 0, 0, 0, 0, wvisit, &w, &st), -SMMU_E_LOOP);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_LOOP], 2);
 	ck_assert_uint_eq(w.status[SMMU_PGT_F_LOOP], 2);
@@ -699,8 +699,8 @@ START_TEST(test_hostile_alias)
 	ram_set(T(1), S1_TABLE(T(2)));
 	ram_set(T(2), S1_TABLE(T(3)));
 	ram_set(T(3), S1_PAGE(0x5000));
-	ck_assert_uint_eq(xlate_oa(p, 0, SMMU_PGT_R), 0x5000);
-	ck_assert_uint_eq(xlate_oa(p, 1ULL << 39, SMMU_PGT_R), 0x5000);
+	ck_assert_uint_eq(xlate_oa(p, 0, SMMU_PROT_R), 0x5000);
+	ck_assert_uint_eq(xlate_oa(p, 1ULL << 39, SMMU_PROT_R), 0x5000);
 	ck_assert_int_eq(smmu_pgt_walk(p, 0, 0, 0, 0, wvisit, &w, &st), 0);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_ALIAS], 1);
 	ck_assert_uint_eq(st.leaves, 1);
@@ -726,16 +726,16 @@ START_TEST(test_hostile_outside_and_reserved)
 	ram_set(T(3) + 16, S1_PAGE(1ULL << 45));        /* beyond the 44-bit OAS */
 	ram_set(T(2) + 8, S1_TABLE(T(4)) | 1ULL << 50); /* table bits [51:48] */
 	ram_set(T(3) + 24, 1);                           /* a Block at level 3: reserved */
-	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PGT_R, &x), -EFAULT);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PROT_R, &x), -EFAULT);
 	ck_assert_int_eq(x.fault, SMMU_PGT_F_TABLE_READ);
 	ck_assert_uint_eq(x.nsteps, 2);
 	ck_assert_int_eq(x.fault_level, 1);
-	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PGT_R), SMMU_PGT_F_RESERVED);
-	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + SZ_4K, SMMU_PGT_R), SMMU_PGT_F_ACCESS);
-	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + 2 * SZ_4K, SMMU_PGT_R), SMMU_PGT_F_ADDR_SIZE);
-	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + 3 * SZ_4K, SMMU_PGT_R), SMMU_PGT_F_RESERVED);
-	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + SZ_2M, SMMU_PGT_R), SMMU_PGT_F_ADDR_SIZE);
-	ck_assert_int_eq(xlate_fault(p, 1ULL << 48, SMMU_PGT_R), SMMU_PGT_F_INPUT_RANGE);
+	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
+	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + SZ_4K, SMMU_PROT_R), SMMU_PGT_F_ACCESS);
+	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + 2 * SZ_4K, SMMU_PROT_R), SMMU_PGT_F_ADDR_SIZE);
+	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + 3 * SZ_4K, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
+	ck_assert_int_eq(xlate_fault(p, (1ULL << 39) + SZ_2M, SMMU_PROT_R), SMMU_PGT_F_ADDR_SIZE);
+	ck_assert_int_eq(xlate_fault(p, 1ULL << 48, SMMU_PROT_R), SMMU_PGT_F_INPUT_RANGE);
 	ck_assert_int_eq(smmu_pgt_walk(p, 0, 0, 0, 0, wvisit, &w, &st), 0);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_TABLE_READ], 1);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_RESERVED], 2);
@@ -747,7 +747,7 @@ START_TEST(test_hostile_outside_and_reserved)
 	smmu_pgt_destroy(p);
 	/* A root outside memory. */
 	q = live(SMMU_PGT_LPAE_S2, 40, 0x1000);
-	ck_assert_int_eq(xlate_fault(q, 0, SMMU_PGT_R), SMMU_PGT_F_TABLE_READ);
+	ck_assert_int_eq(xlate_fault(q, 0, SMMU_PROT_R), SMMU_PGT_F_TABLE_READ);
 	ck_assert_int_eq(smmu_pgt_walk(q, 0, 0, 0, 0, wvisit, &w, &st), 0);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_TABLE_READ], 1);
 	smmu_pgt_destroy(q);
@@ -764,11 +764,11 @@ START_TEST(test_hostile_vtd)
 	ram_set(T(0), T(0) | 3);              /* SL-PML4E pointing to its own table */
 	ram_set(T(0) + 8, T(1) | 3 | 1 << 7); /* PS in a PML4E: reserved */
 	ram_set(T(0) + 16, (1ULL << 50) | 3); /* above HAW (44) */
-	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PGT_R, &x), -EFAULT);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PROT_R, &x), -EFAULT);
 	ck_assert_int_eq(x.fault, SMMU_PGT_F_LOOP);
 	ck_assert_int_eq(x.fault_level, 4);
-	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PGT_R), SMMU_PGT_F_RESERVED);
-	ck_assert_int_eq(xlate_fault(p, 2ULL << 39, SMMU_PGT_R), SMMU_PGT_F_RESERVED);
+	ck_assert_int_eq(xlate_fault(p, 1ULL << 39, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
+	ck_assert_int_eq(xlate_fault(p, 2ULL << 39, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
 	ck_assert_int_eq(smmu_pgt_walk(p, 0, 0, 0, 0, wvisit, &w, &st), -SMMU_E_LOOP);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_LOOP], 1);
 	ck_assert_uint_eq(st.count[SMMU_PGT_F_RESERVED], 2);
@@ -836,7 +836,7 @@ START_TEST(test_random_model)
 		if (rnd(3)) {
 			uint64_t pa = (rnd(1024) * align + 1024) << 12;
 
-			ck_assert_int_eq(smmu_pgt_map(p, first << 12, pa, count << 12, SMMU_PGT_R),
+			ck_assert_int_eq(smmu_pgt_map(p, first << 12, pa, count << 12, SMMU_PROT_R),
 					 busy ? -EEXIST : 0);
 			for (uint64_t i = 0; !busy && i < count; i++)
 				model[first + i] = pa + (i << 12) + 1;

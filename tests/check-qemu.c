@@ -179,11 +179,11 @@ START_TEST(discovers_units_and_devices)
 	smmu_device_info(d, &di);
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
 	ck_assert_uint_eq(di.sid, 0x8);
-	ck_assert(di.dma_engine);
+	ck_assert(di.caps & SMMU_DEV_DMA);
 	d = smmu_device_find(t, "00:02.0");
 	ck_assert_ptr_nonnull(d);
 	smmu_device_info(d, &di);
-	ck_assert(di.dma_engine);
+	ck_assert(di.caps & SMMU_DEV_DMA);
 	ck_assert_uint_eq(di.sid, 0x10);
 	ck_assert_ptr_null(smmu_device_find(t, "00:03.0")); /* edu=2 by default */
 	ck_assert_ptr_nonnull(strstr(smmu_target_describe(t), "round trips"));
@@ -251,10 +251,10 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_int_ge(n, 1);
 	ck_assert_int_eq(smmu_faults_get(t, 0, &f), 0);
 	ck_assert_ptr_eq(f.dev, d);
-	ck_assert_uint_eq(f.sid, 0x8);
+	ck_assert_uint_eq(f.stream.sid, 0x8);
 	ck_assert_uint_eq(f.addr & ~0xfffull, 0x30000);
 	ck_assert_uint_eq(f.code, p->unmapped_code);
-	ck_assert_uint_eq(f.access & (SMMU_ACC_READ | SMMU_ACC_WRITE), SMMU_ACC_READ);
+	ck_assert_uint_eq(f.access & (SMMU_PROT_R | SMMU_PROT_W), SMMU_PROT_R);
 
 	/* a write to a read-only page */
 	ck_assert_int_eq(smmu_map(dom, 0x40000, p->ram + 0x2000, 0x1000, SMMU_PROT_R), 0);
@@ -263,7 +263,7 @@ START_TEST(own_map_dma_fault_release)
 	ck_assert_int_ge(m, 1);
 	ck_assert_int_eq(smmu_faults_get(t, (size_t)n, &f), 0);
 	ck_assert_uint_eq(f.code, p->perm_code);
-	ck_assert_uint_eq(f.access & SMMU_ACC_WRITE, SMMU_ACC_WRITE);
+	ck_assert_uint_eq(f.access & SMMU_PROT_W, SMMU_PROT_W);
 
 	ck_assert_int_eq(smmu_unit_release(u), 0);
 	read_regs(t, p, after);

@@ -361,14 +361,14 @@ static bool filter_fault(struct mon *m, const struct smmu_fault *f)
 {
 	if (!m->filter[0])
 		return true;
-	if (!m->fcache.valid || m->fcache.dev != f->dev || m->fcache.sid != f->sid ||
+	if (!m->fcache.valid || m->fcache.dev != f->dev || m->fcache.sid != f->stream.sid ||
 	    m->fcache.code != f->code_name || m->fcache.cls != f->cls) {
 		m->fcache.valid = true;
 		m->fcache.dev = f->dev;
-		m->fcache.sid = f->sid;
+		m->fcache.sid = f->stream.sid;
 		m->fcache.code = f->code_name;
 		m->fcache.cls = f->cls;
-		m->fcache.match = filter_match(m, f->dev, f->sid, f->code_name, f->cls);
+		m->fcache.match = filter_match(m, f->dev, f->stream.sid, f->code_name, f->cls);
 	}
 	return m->fcache.match;
 }
@@ -584,14 +584,14 @@ static int storm_setup(struct mon *m, char *err, size_t errlen)
 			return -ENODEV;
 		}
 		smmu_device_info(d, &di);
-		if (!di.dma_engine || !di.unit) {
+		if (!(di.caps & SMMU_DEV_DMA) || !di.unit) {
 			snprintf(err, errlen, "%s has no DMA engine or no unit translates it", di.addr);
 			return -ENODEV;
 		}
 	} else {
 		for (size_t i = 0; i < smmu_device_count(t) && !d; i++) {
 			smmu_device_info(smmu_device_at(t, i), &di);
-			if (di.dma_engine && di.unit)
+			if ((di.caps & SMMU_DEV_DMA) && di.unit)
 				d = smmu_device_at(t, i);
 		}
 		if (!d) {
@@ -617,7 +617,7 @@ static int storm_setup(struct mon *m, char *err, size_t errlen)
 	struct smmu_translation tr;
 	m->storm.iova = 0;
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !m->storm.iova; i++)
-		if (!smmu_translate(di.unit, di.sid, false, 0, candidates[i], SMMU_ACC_READ, &tr) && !tr.ok &&
+		if (!smmu_translate(di.unit, &(struct smmu_stream){ di.sid, false, 0 }, candidates[i], SMMU_PROT_R, &tr) && !tr.ok &&
 		    tr.cfg.verdict == SMMU_CFG_TRANSLATE)
 			m->storm.iova = candidates[i];
 	if (!m->storm.iova) {
@@ -894,10 +894,10 @@ static void access_str(char *buf, unsigned a)
 {
 	char *p = buf;
 
-	if (a & SMMU_ACC_READ) *p++ = 'R';
-	if (a & SMMU_ACC_WRITE) *p++ = 'W';
-	if (a & SMMU_ACC_EXEC) *p++ = 'X';
-	if (a & SMMU_ACC_PRIV) *p++ = 'P';
+	if (a & SMMU_PROT_R) *p++ = 'R';
+	if (a & SMMU_PROT_W) *p++ = 'W';
+	if (a & SMMU_PROT_X) *p++ = 'X';
+	if (a & SMMU_PROT_PRIV) *p++ = 'P';
 	if (p == buf) *p++ = '-';
 	*p = '\0';
 }
@@ -1064,7 +1064,7 @@ static void draw_log(struct mon *m, int y, int h)
 		int base = sel ? A_REVERSE : 0;
 		if (sel)
 			bar(yy, A_REVERSE);
-		sid_str(sid, sizeof(sid), f->sid, f->ssv, f->ssid);
+		sid_str(sid, sizeof(sid), f->stream.sid, f->stream.ssv, f->stream.ssid);
 		access_str(acc, f->access);
 		snprintf(a, sizeof(a), "0x%" PRIx64, f->addr);
 		put(yy, x, sw, base | crt_attr(PAIR_DIM, 0), "#%" PRIu64, f->seq);
@@ -1184,11 +1184,11 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 		det_wrap(m, text, 0, 2);
 	free(text);
 	det_add(m, "  device   %s  %s", di.addr, di.name ? di.name : "");
-	if (f->ssv)
-		det_add(m, "  source   %s 0x%" PRIx32 "  %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->sid,
-			vtd ? "PASID" : "SubstreamID", f->ssid);
+	if (f->stream.ssv)
+		det_add(m, "  source   %s 0x%" PRIx32 "  %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->stream.sid,
+			vtd ? "PASID" : "SubstreamID", f->stream.ssid);
 	else
-		det_add(m, "  source   %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->sid);
+		det_add(m, "  source   %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->stream.sid);
 	text = NULL;
 	if (asprintf(&text, "address  0x%" PRIx64 "  access %s  reason %s (0x%" PRIx32 "), class %s", f->addr, acc,
 		     f->code_name ? f->code_name : "?", f->code, smmu_fault_class_name(f->cls)) >= 0)
