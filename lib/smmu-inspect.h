@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-export.h"
 #include "smmu-manager.h"
 
 /* --- page-table formats and what a walk reports -------------------------------- */
@@ -58,7 +59,7 @@ enum smmu_pgt_fault {
 	SMMU_PGT_F_BUDGET,      /* walk: step budget exhausted */
 	SMMU_PGT_F_MAX,
 };
-const char *smmu_pgt_fault_name(int fault);
+SMMU_EXPORT const char *smmu_pgt_fault_name(int fault);
 
 #define SMMU_PGT_MAX_STEPS 6
 struct smmu_pgt_step {
@@ -138,8 +139,8 @@ struct smmu_config {
 	struct smmu_pgt_cfg pgt;/* SMMU_CFG_TRANSLATE: the table format */
 	uint64_t root;
 };
-int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
-int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
+SMMU_EXPORT int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+SMMU_EXPORT int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
 
 struct smmu_translation {
 	struct smmu_config cfg;
@@ -150,16 +151,16 @@ struct smmu_translation {
 };
 /* access: SMMU_PROT_R/W/X/PRIV bits (0: just look).  0, or -errno when the target
  * could not be read at all; a translation that faults still returns 0. */
-int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
-		   struct smmu_translation *out);
+SMMU_EXPORT int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+			       struct smmu_translation *out);
 
 /* The mappings a requester's live tables hold, coalesced (fn gets ranges) or
  * every entry (raw: fn_raw gets entries).  Bounded: loops end with
  * -SMMU_E_LOOP, after the entries before them were visited. */
-int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
-	      smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
-int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
-		  smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+SMMU_EXPORT int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+			  smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+			      smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
 
 /* A fault, explained: the device's live configuration and tables walked for
  * the faulting address; text says which structure or table level stopped
@@ -168,6 +169,6 @@ struct smmu_explain {
 	struct smmu_translation tr;
 	char text[512];
 };
-int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
+SMMU_EXPORT int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
 
 #endif
