@@ -48,6 +48,13 @@ struct smmuv3 {
 	unsigned st_log2;    /* StreamID bits the installed stream table covers */
 };
 
+/* Memory attributes smmush gives its own structures and table walks. */
+enum {
+	WALK_WB_RWA = 1,    /* CD.IRx/ORx, STE.S2IR0/S2OR0: write-back, read/write-allocate */
+	CD_FETCH_WB_RA = 1, /* STE.S1CIR/S1COR: write-back, read-allocate */
+	SH_ISH = 3,         /* inner shareable */
+};
+
 static struct smmuv3 *priv(struct smmu_unit *u)
 {
 	return u->arch_priv;
@@ -68,18 +75,18 @@ static int probe(struct smmu_unit *u)
 		free(s);
 		return rc;
 	}
-	s->s1p = SMMU_FIELD_GET(SMMUV3_IDR0_S1P, idr0);
-	s->s2p = SMMU_FIELD_GET(SMMUV3_IDR0_S2P, idr0);
-	s->two_level = SMMU_FIELD_GET(SMMUV3_IDR0_ST_LEVEL, idr0) == 1;
-	s->sidsize = SMMU_FIELD_GET(SMMUV3_IDR1_SIDSIZE, idr1);
-	s->ssidsize = SMMU_FIELD_GET(SMMUV3_IDR1_SSIDSIZE, idr1);
-	s->cmdqs = SMMU_FIELD_GET(SMMUV3_IDR1_CMDQS, idr1);
-	s->evtqs = SMMU_FIELD_GET(SMMUV3_IDR1_EVENTQS, idr1);
-	s->oas_enc = SMMU_FIELD_GET(SMMUV3_IDR5_OAS, idr5);
+	s->s1p = SMMU_GET(SMMUV3_IDR0_S1P, idr0);
+	s->s2p = SMMU_GET(SMMUV3_IDR0_S2P, idr0);
+	s->two_level = SMMU_GET(SMMUV3_IDR0_ST_LEVEL, idr0) == SMMUV3_STRTAB_FMT_2LVL;
+	s->sidsize = SMMU_GET(SMMUV3_IDR1_SIDSIZE, idr1);
+	s->ssidsize = SMMU_GET(SMMUV3_IDR1_SSIDSIZE, idr1);
+	s->cmdqs = SMMU_GET(SMMUV3_IDR1_CMDQS, idr1);
+	s->evtqs = SMMU_GET(SMMUV3_IDR1_EVENTQS, idr1);
+	s->oas_enc = SMMU_GET(SMMUV3_IDR5_OAS, idr5);
 	s->oas = s->oas_enc < 7 ? oas_bits[s->oas_enc] : 48;
-	s->granules = (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN4K, idr5) ? 1u << 12 : 0) |
-		      (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN16K, idr5) ? 1u << 14 : 0) |
-		      (SMMU_FIELD_GET(SMMUV3_IDR5_GRAN64K, idr5) ? 1u << 16 : 0);
+	s->granules = (SMMU_GET(SMMUV3_IDR5_GRAN4K, idr5) ? 1u << 12 : 0) |
+		      (SMMU_GET(SMMUV3_IDR5_GRAN16K, idr5) ? 1u << 14 : 0) |
+		      (SMMU_GET(SMMUV3_IDR5_GRAN64K, idr5) ? 1u << 16 : 0);
 	if (!idr0 && !idr1) { /* nothing answers at this address */
 		free(s);
 		return -ENODEV;
@@ -145,14 +152,14 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 			if ((rc = reg_read32(u, SMMUV3_GERROR, &gerror)) ||
 			    (rc = reg_read32(u, SMMUV3_GERRORN, &gerrorn)))
 				return rc;
-			if ((gerror ^ gerrorn) & SMMUV3_GERROR_CMDQ_ERR) {
-				static const uint64_t sync[2] = { SMMUV3_CMD_SYNC, 0 };
+			if ((gerror ^ gerrorn) & SMMU_MASK(SMMUV3_GERROR_CMDQ_ERR)) {
+				static const uint64_t sync[2] = { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC), 0 };
 				err = -EIO;
 				u->t->faults.totals.gerrors++;
 				if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(cons, log2) * CMD_SIZE,
 							 sync, CMD_SIZE)) ||
 				    (rc = reg_write32(u, SMMUV3_GERRORN,
-						      gerrorn ^ SMMUV3_GERROR_CMDQ_ERR)))
+						      gerrorn ^ SMMU_MASK(SMMUV3_GERROR_CMDQ_ERR))))
 					return rc;
 			}
 		}
@@ -162,23 +169,32 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 
 static int cmd_sync(struct smmu_unit *u, uint64_t (*cmds)[2], size_t n)
 {
-	cmds[n][0] = SMMUV3_CMD_SYNC;
+	cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC);
 	cmds[n][1] = 0;
 	return cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
 }
 
+/* CMD_CFGI_ALL: CMD_CFGI_STE_RANGE over every StreamID */
+static void cfgi_all(uint64_t *cmd)
+{
+	cmd[0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_CFGI_STE_RANGE);
+	cmd[1] = 0;
+	SMMU_SETW(SMMUV3_CMD_CFGI_STE_RANGE_Range, cmd, SMMUV3_RANGE_ALL);
+}
+
 static int invalidate_all(struct smmu_unit *u)
 {
-	uint64_t cmds[3][2] = {
-		{ SMMUV3_CMD_CFGI_ALL, SMMU_FIELD_PREP(SMMUV3_CMD1_RANGE, 31) },
-		{ SMMUV3_CMD_TLBI_NSNH_ALL, 0 },
-	};
+	uint64_t cmds[3][2] = { { 0 }, { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_NSNH_ALL), 0 } };
+
+	cfgi_all(cmds[0]);
 	return cmd_sync(u, cmds, 2);
 }
 
 /* --- stream table ---------------------------------------------------------------- */
 
-static const uint64_t ste_abort[8] = { SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_ABORT) };
+static const uint64_t ste_abort[8] = {
+	[SMMUV3_STE_V_W] = SMMU_PREP(SMMUV3_STE_V, 1) | SMMU_PREP(SMMUV3_STE_Config, SMMUV3_STE_CFG_ABORT),
+};
 
 /* A level-2 table (or the linear table) whose every STE aborts. */
 static int write_abort_stes(struct smmu_target *t, uint64_t pa, size_t n)
@@ -217,13 +233,14 @@ static int ste_addr(struct smmu_unit *u, uint32_t sid, uint64_t *pa)
 			smmu_table_free(u->t, l2, size);
 			return rc;
 		}
-		desc = SMMU_FIELD_PREP(SMMUV3_L1STD_SPAN, STRTAB_SPLIT + 1) | (l2 & SMMUV3_L1STD_L2PTR);
+		desc = SMMU_PREP(SMMUV3_L1STD_Span, STRTAB_SPLIT + 1) | (l2 & SMMU_MASK(SMMUV3_L1STD_L2Ptr));
 		if ((rc = smmu_mem_write(u->t, s->strtab_pa + span * 8, &desc, 8))) {
 			smmu_table_free(u->t, l2, size);
 			return rc;
 		}
 		s->l2_pa[span] = l2;
-		uint64_t cmds[2][2] = { { SMMUV3_CMD_CFGI_ALL, SMMU_FIELD_PREP(SMMUV3_CMD1_RANGE, 31) } };
+		uint64_t cmds[2][2];
+		cfgi_all(cmds[0]);
 		if ((rc = cmd_sync(u, cmds, 1)))
 			return rc;
 	}
@@ -316,6 +333,11 @@ static int save_regs(struct smmu_unit *u, struct saved *v)
 
 static int release(struct smmu_unit *u);
 
+static uint64_t cmdq_base(const struct smmuv3 *s)
+{
+	return (s->cmdq_pa & SMMU_MASK(SMMUV3_CMDQ_BASE_ADDR)) | SMMU_PREP(SMMUV3_CMDQ_BASE_LOG2SIZE, s->cmdq_log2);
+}
+
 /* CR0 changes take effect when CR0ACK says so. */
 static int set_cr0(struct smmu_unit *u, uint32_t v)
 {
@@ -327,9 +349,9 @@ static int set_cr0(struct smmu_unit *u, uint32_t v)
 /* GBPA is changed with its Update handshake. */
 static int set_gbpa(struct smmu_unit *u, uint32_t v)
 {
-	int rc = reg_write32(u, SMMUV3_GBPA, (v & ~SMMUV3_GBPA_UPDATE) | SMMUV3_GBPA_UPDATE);
+	int rc = reg_write32(u, SMMUV3_GBPA, v | SMMU_MASK(SMMUV3_GBPA_Update));
 
-	return rc ? rc : smmu_poll32(u, SMMUV3_GBPA, SMMUV3_GBPA_UPDATE, 0);
+	return rc ? rc : smmu_poll32(u, SMMUV3_GBPA, SMMU_MASK(SMMUV3_GBPA_Update), 0);
 }
 
 static int own(struct smmu_unit *u)
@@ -343,12 +365,12 @@ static int own(struct smmu_unit *u)
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Abort incoming transactions before translation is turned off, so
 	 * there is no moment in which DMA bypasses. */
-	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)))
+	if ((rc = set_gbpa(u, v->gbpa | SMMU_MASK(SMMUV3_GBPA_ABORT))))
 		goto undo;
 	uint32_t gbpa;
 	if ((rc = reg_read32(u, SMMUV3_GBPA, &gbpa)))
 		goto undo;
-	if (!(gbpa & SMMUV3_GBPA_ABORT))
+	if (!SMMU_GET(SMMUV3_GBPA_ABORT, gbpa))
 		u->t->faults.totals.quirks++; /* no GBPA (QEMU 7.2): a disabled SMMU bypasses */
 	if ((rc = set_cr0(u, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_IRQ_CTRL, 0)) ||
@@ -356,24 +378,29 @@ static int own(struct smmu_unit *u)
 		goto undo;
 	if ((rc = alloc_tables(u)))
 		goto undo;
-	uint32_t cfg = SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_LOG2SIZE, s->st_log2);
+	uint32_t cfg = SMMU_PREP(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, s->st_log2);
 	if (s->l2_pa)
-		cfg |= SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_FMT, 1) |
-		       SMMU_FIELD_PREP(SMMUV3_STRTAB_CFG_SPLIT, STRTAB_SPLIT);
+		cfg |= SMMU_PREP(SMMUV3_STRTAB_BASE_CFG_FMT, SMMUV3_STRTAB_FMT_2LVL) |
+		       SMMU_PREP(SMMUV3_STRTAB_BASE_CFG_SPLIT, STRTAB_SPLIT);
 	s->cmdq_prod = 0;
 	s->evtq_cons = 0;
-	if ((rc = reg_write64(u, SMMUV3_STRTAB_BASE, SMMUV3_STRTAB_BASE_RA | s->strtab_pa)) ||
+	if ((rc = reg_write64(u, SMMUV3_STRTAB_BASE,
+			      SMMU_PREP(SMMUV3_STRTAB_BASE_RA, 1) |
+			      (s->strtab_pa & SMMU_MASK(SMMUV3_STRTAB_BASE_ADDR)))) ||
 	    (rc = reg_write32(u, SMMUV3_STRTAB_BASE_CFG, cfg)) ||
-	    (rc = reg_write64(u, SMMUV3_CMDQ_BASE, s->cmdq_pa | s->cmdq_log2)) ||
+	    (rc = reg_write64(u, SMMUV3_CMDQ_BASE, cmdq_base(s))) ||
 	    (rc = reg_write32(u, SMMUV3_CMDQ_PROD, 0)) || (rc = reg_write32(u, SMMUV3_CMDQ_CONS, 0)) ||
-	    (rc = reg_write64(u, SMMUV3_EVENTQ_BASE, s->evtq_pa | s->evtq_log2)) ||
+	    (rc = reg_write64(u, SMMUV3_EVENTQ_BASE,
+			      (s->evtq_pa & SMMU_MASK(SMMUV3_OUTQ_BASE_ADDR)) |
+			      SMMU_PREP(SMMUV3_OUTQ_BASE_LOG2SIZE, s->evtq_log2))) ||
 	    (rc = reg_write32(u, SMMUV3_EVENTQ_PROD, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_EVENTQ_CONS, 0)) ||
 	    (rc = reg_write32(u, SMMUV3_CR1, 0)) ||
-	    (rc = reg_write32(u, SMMUV3_CR2, SMMUV3_CR2_RECINVSID | SMMUV3_CR2_PTM)) ||
-	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN)) ||
+	    (rc = reg_write32(u, SMMUV3_CR2, SMMU_MASK(SMMUV3_CR2_RECINVSID) | SMMU_MASK(SMMUV3_CR2_PTM))) ||
+	    (rc = set_cr0(u, SMMU_MASK(SMMUV3_CR0_CMDQEN) | SMMU_MASK(SMMUV3_CR0_EVENTQEN))) ||
 	    (rc = invalidate_all(u)) ||
-	    (rc = set_cr0(u, SMMUV3_CR0_CMDQEN | SMMUV3_CR0_EVENTQEN | SMMUV3_CR0_SMMUEN)))
+	    (rc = set_cr0(u, SMMU_MASK(SMMUV3_CR0_CMDQEN) | SMMU_MASK(SMMUV3_CR0_EVENTQEN) |
+			     SMMU_MASK(SMMUV3_CR0_SMMUEN))))
 		goto undo;
 	return 0;
 undo:
@@ -394,7 +421,7 @@ static int release(struct smmu_unit *u)
 #define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
 	/* Translation goes off only while GBPA aborts: if that cannot be made
 	 * so, nothing else changes (still owned; release can be retried). */
-	if ((rc = set_gbpa(u, v->gbpa | SMMUV3_GBPA_ABORT)))
+	if ((rc = set_gbpa(u, v->gbpa | SMMU_MASK(SMMUV3_GBPA_ABORT))))
 		return rc;
 	/* Then the previous stream table back, and our command queue,
 	 * programmed afresh so a retried release works from any state, drops
@@ -404,11 +431,11 @@ static int release(struct smmu_unit *u)
 	STEP(reg_write32(u, SMMUV3_STRTAB_BASE_CFG, v->strtab_cfg));
 	if (s->cmdq_pa && !first) {
 		s->cmdq_prod = 0;
-		STEP(reg_write64(u, SMMUV3_CMDQ_BASE, s->cmdq_pa | s->cmdq_log2));
+		STEP(reg_write64(u, SMMUV3_CMDQ_BASE, cmdq_base(s)));
 		STEP(reg_write32(u, SMMUV3_CMDQ_PROD, 0));
 		STEP(reg_write32(u, SMMUV3_CMDQ_CONS, 0));
 		if (!first)
-			STEP(set_cr0(u, SMMUV3_CR0_CMDQEN));
+			STEP(set_cr0(u, SMMU_MASK(SMMUV3_CR0_CMDQEN)));
 		if (!first)
 			STEP(invalidate_all(u));
 		STEP(set_cr0(u, 0));
@@ -449,9 +476,9 @@ static int release(struct smmu_unit *u)
 
 static unsigned tg_enc(unsigned granule, bool stage2)
 {
-	/* CD.TG0 and STE.S2TG share one encoding: 0 4K, 1 64K, 2 16K */
+	/* CD.TG0 and STE.S2TG share one encoding */
 	(void)stage2;
-	return granule == 65536 ? 1 : granule == 16384 ? 2 : 0;
+	return granule == 65536 ? SMMUV3_TG_64K : granule == 16384 ? SMMUV3_TG_16K : SMMUV3_TG_4K;
 }
 
 static unsigned oas_enc(unsigned oas)
@@ -473,14 +500,20 @@ static int write_cd(struct smmu_unit *u, struct smmu_domain *dom)
 	smmu_pgt_geometry(dom->pgt, &g);
 	if (!dom->ctx_pa && (rc = smmu_table_zalloc(u->t, 64, 64, &dom->ctx_pa)))
 		return rc;
-	cd[0] = SMMU_FIELD_PREP(SMMUV3_CD_T0SZ, 64 - g.ias) |
-		SMMU_FIELD_PREP(SMMUV3_CD_TG0, tg_enc(g.granule, false)) |
-		SMMU_FIELD_PREP(SMMUV3_CD_IR0, 1) | SMMU_FIELD_PREP(SMMUV3_CD_OR0, 1) |
-		SMMU_FIELD_PREP(SMMUV3_CD_SH0, 3) | SMMUV3_CD_EPD1 | SMMUV3_CD_V |
-		SMMU_FIELD_PREP(SMMUV3_CD_IPS, s->oas_enc) | SMMUV3_CD_AA64 | SMMUV3_CD_R |
-		SMMUV3_CD_A | SMMU_FIELD_PREP(SMMUV3_CD_ASID, dom->id);
-	cd[1] = smmu_pgt_root(dom->pgt) & SMMUV3_CD1_TTB0;
-	cd[3] = 0x04ff; /* MAIR: attr 0 Normal WB, attr 1 Device-nGnRE */
+	SMMU_SETW(SMMUV3_CD_T0SZ, cd, 64 - g.ias);
+	SMMU_SETW(SMMUV3_CD_TG0, cd, tg_enc(g.granule, false));
+	SMMU_SETW(SMMUV3_CD_IR0, cd, WALK_WB_RWA);
+	SMMU_SETW(SMMUV3_CD_OR0, cd, WALK_WB_RWA);
+	SMMU_SETW(SMMUV3_CD_SH0, cd, SH_ISH);
+	SMMU_SETW(SMMUV3_CD_EPD1, cd, 1);
+	SMMU_SETW(SMMUV3_CD_V, cd, 1);
+	SMMU_SETW(SMMUV3_CD_IPS, cd, s->oas_enc);
+	SMMU_SETW(SMMUV3_CD_AA64, cd, 1);
+	SMMU_SETW(SMMUV3_CD_R, cd, 1);
+	SMMU_SETW(SMMUV3_CD_A, cd, 1);
+	SMMU_SETW(SMMUV3_CD_ASID, cd, dom->id);
+	cd[SMMUV3_CD_TTB0_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(SMMUV3_CD_TTB0);
+	SMMU_SETW(SMMUV3_CD_MAIR, cd, 0x04ff); /* attr 0 Normal WB, attr 1 Device-nGnRE */
 	return smmu_mem_write(u->t, dom->ctx_pa, cd, sizeof(cd));
 }
 
@@ -496,30 +529,39 @@ static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain
 	if (dom && !(dom->flags & SMMU_DOMAIN_STAGE2)) {
 		if ((rc = write_cd(u, dom)))
 			return rc;
-		ste[0] = SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_S1) |
-			 (dom->ctx_pa & SMMUV3_STE_S1CTXPTR);
-		ste[1] = SMMU_FIELD_PREP(SMMUV3_STE1_S1CIR, 1) | SMMU_FIELD_PREP(SMMUV3_STE1_S1COR, 1) |
-			 SMMU_FIELD_PREP(SMMUV3_STE1_S1CSH, 3);
+		memset(ste, 0, sizeof(ste));
+		SMMU_SETW(SMMUV3_STE_V, ste, 1);
+		SMMU_SETW(SMMUV3_STE_Config, ste, SMMUV3_STE_CFG_S1);
+		ste[SMMUV3_STE_S1ContextPtr_W] |= dom->ctx_pa & SMMU_MASK(SMMUV3_STE_S1ContextPtr);
+		SMMU_SETW(SMMUV3_STE_S1CIR, ste, CD_FETCH_WB_RA);
+		SMMU_SETW(SMMUV3_STE_S1COR, ste, CD_FETCH_WB_RA);
+		SMMU_SETW(SMMUV3_STE_S1CSH, ste, SH_ISH);
 	} else if (dom) {
 		struct smmu_pgt_geom g;
 		smmu_pgt_geometry(dom->pgt, &g);
 		unsigned sl0 = (g.granule == 4096 ? 2 : 3) - g.start_level;
-		ste[0] = SMMUV3_STE_V | SMMU_FIELD_PREP(SMMUV3_STE_CONFIG, SMMUV3_STE_CFG_S2);
-		ste[2] = SMMU_FIELD_PREP(SMMUV3_STE2_S2VMID, dom->id) |
-			 SMMU_FIELD_PREP(SMMUV3_STE2_S2T0SZ, 64 - g.ias) |
-			 SMMU_FIELD_PREP(SMMUV3_STE2_S2SL0, sl0) | SMMU_FIELD_PREP(SMMUV3_STE2_S2IR0, 1) |
-			 SMMU_FIELD_PREP(SMMUV3_STE2_S2OR0, 1) | SMMU_FIELD_PREP(SMMUV3_STE2_S2SH0, 3) |
-			 SMMU_FIELD_PREP(SMMUV3_STE2_S2TG, tg_enc(g.granule, true)) |
-			 SMMU_FIELD_PREP(SMMUV3_STE2_S2PS, oas_enc(g.oas < s->oas ? g.oas : s->oas)) |
-			 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2R;
-		ste[3] = smmu_pgt_root(dom->pgt) & SMMUV3_STE3_S2TTB;
+		memset(ste, 0, sizeof(ste));
+		SMMU_SETW(SMMUV3_STE_V, ste, 1);
+		SMMU_SETW(SMMUV3_STE_Config, ste, SMMUV3_STE_CFG_S2);
+		SMMU_SETW(SMMUV3_STE_S2VMID, ste, dom->id);
+		SMMU_SETW(SMMUV3_STE_S2T0SZ, ste, 64 - g.ias);
+		SMMU_SETW(SMMUV3_STE_S2SL0, ste, sl0);
+		SMMU_SETW(SMMUV3_STE_S2IR0, ste, WALK_WB_RWA);
+		SMMU_SETW(SMMUV3_STE_S2OR0, ste, WALK_WB_RWA);
+		SMMU_SETW(SMMUV3_STE_S2SH0, ste, SH_ISH);
+		SMMU_SETW(SMMUV3_STE_S2TG, ste, tg_enc(g.granule, true));
+		SMMU_SETW(SMMUV3_STE_S2PS, ste, oas_enc(g.oas < s->oas ? g.oas : s->oas));
+		SMMU_SETW(SMMUV3_STE_S2AA64, ste, 1);
+		SMMU_SETW(SMMUV3_STE_S2R, ste, 1);
+		ste[SMMUV3_STE_S2TTB_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(SMMUV3_STE_S2TTB);
 	}
 	/* dwords 1-7 first, then dword 0 with V: the SMMU never sees half an STE */
 	if ((rc = smmu_mem_write(u->t, pa + 8, ste + 1, STE_SIZE - 8)) ||
 	    (rc = smmu_mem_write(u->t, pa, ste, 8)))
 		return rc;
-	uint64_t cmds[2][2] = { { SMMUV3_CMD_CFGI_STE | SMMU_FIELD_PREP(SMMUV3_CMD_SID, d->info.sid),
-				  SMMUV3_CMD1_LEAF } };
+	uint64_t cmds[2][2] = { { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_CFGI_STE) } };
+	SMMU_SETW(SMMUV3_CMD_CFGI_STE_StreamID, cmds[0], d->info.sid);
+	SMMU_SETW(SMMUV3_CMD_CFGI_STE_Leaf, cmds[0], 1);
 	return cmd_sync(u, cmds, 1);
 }
 
@@ -536,14 +578,22 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	smmu_pgt_geometry(dom->pgt, &g);
 	if (size / g.granule <= MAX_VA) {
 		for (uint64_t a = iova & ~(uint64_t)(g.granule - 1); a < iova + size; a += g.granule) {
-			cmds[n][0] = s2 ? SMMUV3_CMD_TLBI_S2_IPA | SMMU_FIELD_PREP(SMMUV3_CMD_VMID, dom->id)
-					: SMMUV3_CMD_TLBI_NH_VA | SMMU_FIELD_PREP(SMMUV3_CMD_ASID, dom->id);
-			cmds[n][1] = a & SMMUV3_CMD1_ADDR;
+			if (s2) {
+				cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_S2_IPA) |
+					     SMMU_PREP(SMMUV3_CMD_TLBI_S2_IPA_VMID, dom->id);
+				cmds[n][1] = a & SMMU_MASK(SMMUV3_CMD_TLBI_S2_IPA_Address);
+			} else {
+				cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_NH_VA) |
+					     SMMU_PREP(SMMUV3_CMD_TLBI_NH_VA_ASID, dom->id);
+				cmds[n][1] = a & SMMU_MASK(SMMUV3_CMD_TLBI_NH_VA_Address);
+			}
 			n++;
 		}
 	} else {
-		cmds[0][0] = s2 ? SMMUV3_CMD_TLBI_S12_VMALL | SMMU_FIELD_PREP(SMMUV3_CMD_VMID, dom->id)
-				: SMMUV3_CMD_TLBI_NH_ASID | SMMU_FIELD_PREP(SMMUV3_CMD_ASID, dom->id);
+		cmds[0][0] = s2 ? SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_S12_VMALL) |
+				  SMMU_PREP(SMMUV3_CMD_TLBI_VMID_VMID, dom->id)
+				: SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_NH_ASID) |
+				  SMMU_PREP(SMMUV3_CMD_TLBI_NH_ASID_ASID, dom->id);
 		cmds[0][1] = 0;
 		n = 1;
 	}
@@ -555,13 +605,16 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 static enum smmu_fault_class event_class(unsigned id)
 {
 	switch (id) {
-	case 0x10: return SMMU_FC_TRANSLATION;
-	case 0x11: return SMMU_FC_ADDR_SIZE;
-	case 0x12: return SMMU_FC_ACCESS;
-	case 0x13: return SMMU_FC_PERMISSION;
-	case 0x02: case 0x06: case 0x07: return SMMU_FC_STREAM;
-	case 0x04: case 0x08: case 0x0a: return SMMU_FC_CONFIG;
-	case 0x03: case 0x09: case 0x0b: case 0x25: return SMMU_FC_FETCH;
+	case SMMUV3_EVT_F_TRANSLATION: return SMMU_FC_TRANSLATION;
+	case SMMUV3_EVT_F_ADDR_SIZE: return SMMU_FC_ADDR_SIZE;
+	case SMMUV3_EVT_F_ACCESS: return SMMU_FC_ACCESS;
+	case SMMUV3_EVT_F_PERMISSION: return SMMU_FC_PERMISSION;
+	case SMMUV3_EVT_C_BAD_STREAMID: case SMMUV3_EVT_F_STREAM_DISABLED:
+	case SMMUV3_EVT_F_TRANSL_FORBIDDEN: return SMMU_FC_STREAM;
+	case SMMUV3_EVT_C_BAD_STE: case SMMUV3_EVT_C_BAD_SUBSTREAMID: case SMMUV3_EVT_C_BAD_CD:
+		return SMMU_FC_CONFIG;
+	case SMMUV3_EVT_F_STE_FETCH: case SMMUV3_EVT_F_CD_FETCH: case SMMUV3_EVT_F_WALK_EABT:
+	case SMMUV3_EVT_F_VMS_FETCH: return SMMU_FC_FETCH;
 	default: return SMMU_FC_OTHER;
 	}
 }
@@ -570,7 +623,7 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 {
 	static const struct smmu_desc *evt_desc;
 	struct smmu_fault f = { .unit = u, .nraw = 4, .raw_kind = "smmuv3.event" };
-	unsigned id = SMMU_FIELD_GET(SMMUV3_EVT_ID, e[0]);
+	unsigned id = SMMU_GETW(SMMUV3_EVENT_EventID, e);
 
 	if (!evt_desc)
 		smmu_decoder_find("smmuv3.event", &evt_desc, NULL);
@@ -580,19 +633,22 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 	const struct smmu_desc *v = evt_desc ? smmu_desc_resolve(evt_desc, e, &known) : NULL;
 	f.code_name = v && known ? v->name : "unknown event";
 	f.cls = event_class(id);
-	f.stream.sid = SMMU_FIELD_GET(SMMUV3_EVT_SID, e[0]);
+	f.stream.sid = SMMU_GETW(SMMUV3_EVENT_StreamID, e);
 	/* C_BAD_SUBSTREAMID's record has no SSV bit: its SubstreamID is always the one at fault */
-	f.stream.ssv = id == 0x08 || SMMU_FIELD_GET(SMMUV3_EVT_SSV, e[0]);
-	f.stream.ssid = f.stream.ssv ? SMMU_FIELD_GET(SMMUV3_EVT_SSID, e[0]) : 0;
-	if (id >= 0x10 && id <= 0x13) { /* translation-class records carry the access */
-		f.addr = e[2];
-		f.access = SMMU_FIELD_GET(SMMUV3_EVT1_RNW, e[1]) ? SMMU_PROT_R : SMMU_PROT_W;
-		if (SMMU_FIELD_GET(SMMUV3_EVT1_IND, e[1]))
+	f.stream.ssv = id == SMMUV3_EVT_C_BAD_SUBSTREAMID || SMMU_GETW(SMMUV3_EVENT_SSV, e);
+	f.stream.ssid = f.stream.ssv ? SMMU_GETW(SMMUV3_EVENT_SubstreamID, e) : 0;
+	if (id >= SMMUV3_EVT_F_TRANSLATION && id <= SMMUV3_EVT_F_PERMISSION) {
+		/* translation-class records carry the access; F_PERMISSION's
+		 * layout has the same InputAddr, RnW, InD and PnU */
+		f.addr = SMMU_ADDRW(SMMUV3_EVENT_F_TRANSLATION_InputAddr, e);
+		f.access = SMMU_GETW(SMMUV3_EVENT_F_TRANSLATION_RnW, e) ? SMMU_PROT_R : SMMU_PROT_W;
+		if (SMMU_GETW(SMMUV3_EVENT_F_TRANSLATION_InD, e))
 			f.access |= SMMU_PROT_X;
-		if (SMMU_FIELD_GET(SMMUV3_EVT1_PNU, e[1]))
+		if (SMMU_GETW(SMMUV3_EVENT_F_TRANSLATION_PnU, e))
 			f.access |= SMMU_PROT_PRIV;
-	} else if (id == 0x01 || id == 0x05 || id == 0x0b || id == 0x20 || id == 0x25) {
-		f.addr = e[2];
+	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ || id == SMMUV3_EVT_F_WALK_EABT ||
+		   id == SMMUV3_EVT_F_TLB_CONFLICT || id == SMMUV3_EVT_F_VMS_FETCH) {
+		f.addr = e[2]; /* InputAddr, word 2, in all of these */
 	}
 	smmu_fault_push(u->t, &f);
 }
@@ -609,9 +665,9 @@ static int drain(struct smmu_unit *u)
 		return 0;
 	if ((rc = reg_read32(u, SMMUV3_EVENTQ_PROD, &prod)))
 		return rc;
-	if ((prod ^ s->evtq_cons) & SMMUV3_Q_OVFLG) { /* the SMMU dropped records */
+	if ((prod ^ s->evtq_cons) & SMMU_MASK(SMMUV3_OUTQ_PROD_OVFLG)) { /* the SMMU dropped records */
 		u->t->faults.totals.lost_overflow++;
-		s->evtq_cons ^= SMMUV3_Q_OVFLG;
+		s->evtq_cons ^= SMMU_MASK(SMMUV3_OUTQ_PROD_OVFLG);
 	}
 	prod &= (2u << log2) - 1;
 	if (q_wrap(prod, log2) == q_wrap(s->evtq_cons, log2) &&
@@ -619,7 +675,7 @@ static int drain(struct smmu_unit *u)
 		/* PROD behind CONS in the same lap cannot happen: resynchronise
 		 * rather than read what the SMMU never wrote */
 		u->t->faults.totals.lost_unread++;
-		s->evtq_cons = (s->evtq_cons & SMMUV3_Q_OVFLG) | prod;
+		s->evtq_cons = (s->evtq_cons & SMMU_MASK(SMMUV3_OUTQ_PROD_OVFLG)) | prod;
 	}
 	while ((s->evtq_cons & ((2u << log2) - 1)) != prod) {
 		uint32_t ci = q_idx(s->evtq_cons, log2), pi = q_idx(prod, log2);
@@ -634,8 +690,8 @@ static int drain(struct smmu_unit *u)
 				push_event(u, buf[i]);
 		}
 		for (uint32_t i = 0; i < n; i++)
-			s->evtq_cons = (s->evtq_cons & SMMUV3_Q_OVFLG) |
-				       q_inc(s->evtq_cons & ~SMMUV3_Q_OVFLG, log2);
+			s->evtq_cons = (s->evtq_cons & SMMU_MASK(SMMUV3_OUTQ_PROD_OVFLG)) |
+				       q_inc(s->evtq_cons & ~SMMU_MASK(SMMUV3_OUTQ_PROD_OVFLG), log2);
 	}
 	if ((rc = reg_write32(u, SMMUV3_EVENTQ_CONS, s->evtq_cons)))
 		return rc;
@@ -644,7 +700,7 @@ static int drain(struct smmu_unit *u)
 	    (rc = reg_read32(u, SMMUV3_GERRORN, &gerrorn)))
 		return rc;
 	if (gerror ^ gerrorn) {
-		if ((gerror ^ gerrorn) & SMMUV3_GERROR_EVENTQ_ABT) {
+		if ((gerror ^ gerrorn) & SMMU_MASK(SMMUV3_GERROR_EVENTQ_ABT_ERR)) {
 			/* QEMU 7.2 reports a full event queue here instead of
 			 * setting EVENTQ_PROD.OVFLG: records were lost either way */
 			u->t->faults.totals.quirks++;
@@ -666,10 +722,10 @@ static int status(struct smmu_unit *u, struct smmu_unit_status *st)
 
 	if ((rc = reg_read32(u, SMMUV3_CR0, &cr0)) || (rc = reg_read64(u, SMMUV3_EVENTQ_BASE, &evtq_base)))
 		return rc;
-	st->translating = SMMU_FIELD_GET(SMMUV3_CR0_SMMUEN, cr0);
+	st->translating = SMMU_GET(SMMUV3_CR0_SMMUEN, cr0);
 	st->sid_bits = s->sidsize;
 	st->ssid_bits = s->ssidsize;
-	st->fault_slots = 1u << SMMU_FIELD_GET(SMMUV3_Q_BASE_LOG2, evtq_base);
+	st->fault_slots = 1u << SMMU_GET(SMMUV3_OUTQ_BASE_LOG2SIZE, evtq_base);
 	return 0;
 }
 

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoders/decode.h"
 #include "lib/arch.h"
 #include "lib/live.h"
 #include "lib/domain.h"
 #include "lib/hw.h"
+#include "lib/regs.h"
 #include "lib/vtd.h"
 
 struct vtd_saved {
@@ -25,7 +25,7 @@ struct vtd_saved {
 struct vtd {
 	uint64_t cap, ecap;
 	unsigned mgaw, sagaw, nfr, sllps;
-	uint32_t fro, iro;   /* byte offsets of the fault recording / IOTLB registers */
+	uint32_t iotlb;      /* byte offset of IOTLB_REG (ECAP.IRO) */
 	bool qi;
 	struct vtd_saved saved;
 	uint64_t root_pa;
@@ -53,13 +53,12 @@ static int probe(struct smmu_unit *u)
 		free(v);
 		return -ENODEV;
 	}
-	v->mgaw = SMMU_FIELD_GET(VTD_CAP_MGAW, v->cap) + 1;
-	v->sagaw = SMMU_FIELD_GET(VTD_CAP_SAGAW, v->cap);
-	v->sllps = SMMU_FIELD_GET(VTD_CAP_SLLPS, v->cap);
-	v->nfr = SMMU_FIELD_GET(VTD_CAP_NFR, v->cap) + 1;
-	v->fro = SMMU_FIELD_GET(VTD_CAP_FRO, v->cap) * 16;
-	v->iro = SMMU_FIELD_GET(VTD_ECAP_IRO, v->ecap) * 16;
-	v->qi = SMMU_FIELD_GET(VTD_ECAP_QI, v->ecap);
+	v->mgaw = SMMU_GET(VTD_CAP_MGAW, v->cap) + 1;
+	v->sagaw = SMMU_GET(VTD_CAP_SAGAW, v->cap);
+	v->sllps = SMMU_GET(VTD_CAP_SLLPS, v->cap);
+	v->nfr = SMMU_GET(VTD_CAP_NFR, v->cap) + 1;
+	v->iotlb = VTD_IOTLB_offset(v->ecap, 0);
+	v->qi = SMMU_GET(VTD_ECAP_QI, v->ecap);
 	u->arch_priv = v;
 	return 0;
 }
@@ -90,26 +89,28 @@ static int set_root(struct smmu_unit *u, uint64_t rtaddr)
 {
 	int rc = reg_write64(u, VTD_RTADDR, rtaddr);
 
-	return rc ? rc : gcmd(u, VTD_GSTS_RTPS, 0, VTD_GSTS_RTPS, VTD_GSTS_RTPS);
+	return rc ? rc : gcmd(u, SMMU_MASK(VTD_GCMD_SRTP), 0, SMMU_MASK(VTD_GSTS_RTPS), SMMU_MASK(VTD_GSTS_RTPS));
 }
 
 /* Register-based invalidation: the hardware clears ICC / IVT when done. */
 static int inv_context_global(struct smmu_unit *u)
 {
-	int rc = reg_write64(u, VTD_CCMD, VTD_CCMD_ICC | SMMU_FIELD_PREP(VTD_CCMD_CIRG, 1));
+	int rc = reg_write64(u, VTD_CCMD, SMMU_PREP(VTD_CCMD_ICC, 1) | SMMU_PREP(VTD_CCMD_CIRG, VTD_GRAN_GLOBAL));
 
-	return rc ? rc : smmu_poll32(u, VTD_CCMD + 4, VTD_CCMD_ICC >> 32, 0);
+	/* ICC is in the upper half: poll that 32-bit half */
+	return rc ? rc : smmu_poll32(u, VTD_CCMD + 4, SMMU_MASK(VTD_CCMD_ICC) >> 32, 0);
 }
 
 static int inv_iotlb(struct smmu_unit *u, unsigned did)
 {
 	struct vtd *v = priv(u);
-	uint64_t cmd = VTD_IOTLB_IVT | VTD_IOTLB_DR | VTD_IOTLB_DW |
-		       (did ? SMMU_FIELD_PREP(VTD_IOTLB_IIRG, 2) | SMMU_FIELD_PREP(VTD_IOTLB_DID, did)
-			    : SMMU_FIELD_PREP(VTD_IOTLB_IIRG, 1));
-	int rc = reg_write64(u, v->iro + 8, cmd);
+	uint64_t cmd = SMMU_PREP(VTD_IOTLB_IVT, 1) | SMMU_PREP(VTD_IOTLB_DR, 1) | SMMU_PREP(VTD_IOTLB_DW, 1) |
+		       (did ? SMMU_PREP(VTD_IOTLB_IIRG, VTD_GRAN_DOMAIN) | SMMU_PREP(VTD_IOTLB_DID, did)
+			    : SMMU_PREP(VTD_IOTLB_IIRG, VTD_GRAN_GLOBAL));
+	int rc = reg_write64(u, v->iotlb, cmd);
 
-	return rc ? rc : smmu_poll32(u, v->iro + 12, VTD_IOTLB_IVT >> 32, 0);
+	/* IVT is in the upper half: poll that 32-bit half */
+	return rc ? rc : smmu_poll32(u, v->iotlb + 4, SMMU_MASK(VTD_IOTLB_IVT) >> 32, 0);
 }
 
 static int own(struct smmu_unit *u)
@@ -123,23 +124,23 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_read32(u, VTD_FEADDR, &s->feaddr)) ||
 	    (rc = reg_read32(u, VTD_FEUADDR, &s->feuaddr)) || (rc = reg_read64(u, VTD_IQA, &s->iqa)) ||
 	    (rc = reg_read64(u, VTD_IQT, &s->iqt)) || (rc = reg_read64(u, VTD_CCMD, &s->ccmd)) ||
-	    (rc = reg_read64(u, v->iro + 8, &s->iotlb)))
+	    (rc = reg_read64(u, v->iotlb, &s->iotlb)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Register-based invalidation is not allowed while queued invalidation
 	 * is on: let the queue drain, then turn it off. */
-	if (s->gsts & VTD_GSTS_QIES) {
+	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
 		if ((rc = smmu_poll32(u, VTD_IQH, ~0u, (uint32_t)s->iqt)) ||
-		    (rc = gcmd(u, 0, VTD_GSTS_QIES, VTD_GSTS_QIES, 0)))
+		    (rc = gcmd(u, 0, SMMU_MASK(VTD_GCMD_QIE), SMMU_MASK(VTD_GSTS_QIES), 0)))
 			goto undo;
 	}
 	/* A root table with no present entry: every context is blocked before
 	 * the hardware ever sees the table. */
 	if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->root_pa)))
 		goto undo;
-	if ((rc = reg_write32(u, VTD_FECTL, VTD_FECTL_IM)) || (rc = set_root(u, v->root_pa)) ||
+	if ((rc = reg_write32(u, VTD_FECTL, SMMU_MASK(VTD_EVCTL_IM))) || (rc = set_root(u, v->root_pa)) ||
 	    (rc = inv_context_global(u)) || (rc = inv_iotlb(u, 0)) ||
-	    (rc = gcmd(u, VTD_GSTS_TES, 0, VTD_GSTS_TES, VTD_GSTS_TES)))
+	    (rc = gcmd(u, SMMU_MASK(VTD_GCMD_TE), 0, SMMU_MASK(VTD_GSTS_TES), SMMU_MASK(VTD_GSTS_TES))))
 		goto undo;
 	return 0;
 undo:
@@ -157,11 +158,11 @@ static int release(struct smmu_unit *u)
 	if (!u->owned)
 		return 0;
 #define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
-	if (!(s->gsts & VTD_GSTS_TES)) /* translation was off: turn it off before the switch */
-		STEP(gcmd(u, 0, VTD_GSTS_TES, VTD_GSTS_TES, 0));
+	if (!SMMU_GET(VTD_GSTS_TES, s->gsts)) /* translation was off: turn it off before the switch */
+		STEP(gcmd(u, 0, SMMU_MASK(VTD_GCMD_TE), SMMU_MASK(VTD_GSTS_TES), 0));
 	/* RTPS, once set, stays set (only a reset clears it): the previous root
 	 * pointer is latched again when there was one. */
-	if (s->gsts & VTD_GSTS_RTPS)
+	if (SMMU_GET(VTD_GSTS_RTPS, s->gsts))
 		STEP(set_root(u, s->rtaddr));
 	else
 		STEP(reg_write64(u, VTD_RTADDR, s->rtaddr));
@@ -169,17 +170,17 @@ static int release(struct smmu_unit *u)
 	STEP(inv_iotlb(u, 0));
 	/* the command registers as they were, without their go bits: writing
 	 * a command with ICC/IVT clear only stores it */
-	STEP(reg_write64(u, VTD_CCMD, s->ccmd & ~VTD_CCMD_ICC));
-	STEP(reg_write64(u, v->iro + 8, s->iotlb & ~VTD_IOTLB_IVT));
+	STEP(reg_write64(u, VTD_CCMD, s->ccmd & ~SMMU_MASK(VTD_CCMD_ICC)));
+	STEP(reg_write64(u, v->iotlb, s->iotlb & ~SMMU_MASK(VTD_IOTLB_IVT)));
 	STEP(reg_write32(u, VTD_FEDATA, s->fedata));
 	STEP(reg_write32(u, VTD_FEADDR, s->feaddr));
 	STEP(reg_write32(u, VTD_FEUADDR, s->feuaddr));
-	STEP(reg_write32(u, VTD_FECTL, s->fectl & VTD_FECTL_IM));
-	if (s->gsts & VTD_GSTS_QIES) {
+	STEP(reg_write32(u, VTD_FECTL, s->fectl & SMMU_MASK(VTD_EVCTL_IM)));
+	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
 		/* the queue comes back empty: IQH restarts at 0 */
 		STEP(reg_write64(u, VTD_IQA, s->iqa));
 		STEP(reg_write64(u, VTD_IQT, 0));
-		STEP(gcmd(u, VTD_GSTS_QIES, 0, VTD_GSTS_QIES, VTD_GSTS_QIES));
+		STEP(gcmd(u, SMMU_MASK(VTD_GCMD_QIE), 0, SMMU_MASK(VTD_GSTS_QIES), SMMU_MASK(VTD_GSTS_QIES)));
 	}
 #undef STEP
 	if (first)
@@ -206,7 +207,8 @@ static int ctx_table(struct smmu_unit *u, unsigned bus, uint64_t *pa)
 		uint64_t root[2] = { 0, 0 }, ctx;
 		if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &ctx)))
 			return rc;
-		root[0] = (ctx & VTD_ROOT_CTP) | VTD_ROOT_P;
+		root[VTD_ROOT_CTP_W] |= ctx & SMMU_MASK(VTD_ROOT_CTP);
+		SMMU_SETW(VTD_ROOT_P, root, 1);
 		if ((rc = smmu_mem_write(u->t, v->root_pa + bus * 16, root, 16))) {
 			smmu_table_free(u->t, ctx, 4096);
 			return rc;
@@ -228,8 +230,10 @@ static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain
 	if (dom) {
 		struct smmu_pgt_geom g;
 		smmu_pgt_geometry(dom->pgt, &g);
-		ctx[1] = SMMU_FIELD_PREP(VTD_CTX_AW, g.levels - 2) | SMMU_FIELD_PREP(VTD_CTX_DID, dom->id);
-		ctx[0] = (smmu_pgt_root(dom->pgt) & VTD_CTX_SLPTPTR) | VTD_CTX_P; /* TT 0: translate */
+		SMMU_SETW(VTD_CTX_AW, ctx, g.levels - 2);
+		SMMU_SETW(VTD_CTX_DID, ctx, dom->id);
+		ctx[VTD_CTX_SLPTPTR_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(VTD_CTX_SLPTPTR);
+		SMMU_SETW(VTD_CTX_P, ctx, 1); /* TT 0: translate */
 	}
 	/* the high qword first, then the low one with P */
 	if ((rc = smmu_mem_write(u->t, table + devfn * 16 + 8, &ctx[1], 8)) ||
@@ -263,29 +267,24 @@ static enum smmu_fault_class reason_class(unsigned fr)
 
 static void push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
 {
-	static const struct smmu_field *fr_field;
 	struct smmu_fault f = { .unit = u, .nraw = 2, .raw_kind = "vtd.frcd" };
+	const uint64_t *w = f.raw;
 
-	if (!fr_field) {
-		const struct smmu_desc *d;
-		if (!smmu_decoder_find("vtd.frcd", &d, NULL))
-			fr_field = smmu_desc_field(d, "FR");
-	}
 	f.raw[0] = lo;
 	f.raw[1] = hi;
-	f.code = SMMU_FIELD_GET(VTD_FRCD_FR, hi);
-	f.code_name = fr_field ? smmu_enum_name(fr_field, f.code) : NULL;
+	f.code = SMMU_GETW(VTD_FRCD_FR, w);
+	f.code_name = vtd_fault_reason_name(f.code);
 	if (!f.code_name)
 		f.code_name = "unknown fault reason";
 	f.cls = reason_class(f.code);
-	f.stream.sid = SMMU_FIELD_GET(VTD_FRCD_SID, hi);
-	f.stream.ssv = SMMU_FIELD_GET(VTD_FRCD_PP, hi);
-	f.stream.ssid = f.stream.ssv ? SMMU_FIELD_GET(VTD_FRCD_PV, hi) : 0;
-	f.addr = lo & VTD_FRCD_FI;
-	f.access = SMMU_FIELD_GET(VTD_FRCD_T1, hi) ? SMMU_PROT_R : SMMU_PROT_W;
-	if (SMMU_FIELD_GET(VTD_FRCD_EXE, hi))
+	f.stream.sid = SMMU_GETW(VTD_FRCD_SID, w);
+	f.stream.ssv = SMMU_GETW(VTD_FRCD_PP, w);
+	f.stream.ssid = f.stream.ssv ? SMMU_GETW(VTD_FRCD_PV, w) : 0;
+	f.addr = SMMU_ADDRW(VTD_FRCD_FI, w);
+	f.access = SMMU_GETW(VTD_FRCD_T1, w) ? SMMU_PROT_R : SMMU_PROT_W;
+	if (SMMU_GETW(VTD_FRCD_EXE, w))
 		f.access |= SMMU_PROT_X;
-	if (SMMU_FIELD_GET(VTD_FRCD_PRIV, hi))
+	if (SMMU_GETW(VTD_FRCD_PRIV, w))
 		f.access |= SMMU_PROT_PRIV;
 	smmu_fault_push(u->t, &f);
 }
@@ -300,33 +299,35 @@ static int drain(struct smmu_unit *u)
 		return 0;
 	if ((rc = reg_read32(u, VTD_FSTS, &fsts)))
 		return rc;
-	if (fsts & VTD_FSTS_PFO) { /* a fault arrived with every register full */
+	if (SMMU_GET(VTD_FSTS_PFO, fsts)) { /* a fault arrived with every register full */
 		u->t->faults.totals.lost_overflow++;
-		if ((rc = reg_write32(u, VTD_FSTS, VTD_FSTS_PFO)))
+		if ((rc = reg_write32(u, VTD_FSTS, SMMU_MASK(VTD_FSTS_PFO))))
 			return rc;
 	}
-	if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)) {
+	uint32_t inv_errors = SMMU_MASK(VTD_FSTS_IQE) | SMMU_MASK(VTD_FSTS_ICE) | SMMU_MASK(VTD_FSTS_ITE);
+	if (fsts & inv_errors) {
 		u->t->faults.totals.gerrors++;
-		if ((rc = reg_write32(u, VTD_FSTS, fsts & (VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE))))
+		if ((rc = reg_write32(u, VTD_FSTS, fsts & inv_errors)))
 			return rc;
 	}
-	if (!(fsts & VTD_FSTS_PPF))
+	if (!SMMU_GET(VTD_FSTS_PPF, fsts))
 		return 0;
 	/* Records are kept in a ring starting at FRI; each is freed by writing
 	 * 1 to its F bit (the top of the register, written alone). */
-	unsigned i = SMMU_FIELD_GET(VTD_FSTS_FRI, fsts) % v->nfr;
+	unsigned i = SMMU_GET(VTD_FSTS_FRI, fsts) % v->nfr;
 	for (unsigned n = 0; n < v->nfr; n++, i = (i + 1) % v->nfr) {
-		uint32_t off = v->fro + i * 16;
+		uint32_t off = VTD_FRCD_offset(v->cap, i);
 		uint64_t lo, hi;
-		if ((rc = reg_read64(u, off + 8, &hi)))
+		if ((rc = reg_read64(u, off + VTD_FRCD_F_W * 8, &hi)))
 			return rc;
-		if (!(hi & VTD_FRCD_F))
+		if (!SMMU_GET(VTD_FRCD_F, hi))
 			continue;
 		if ((rc = reg_read64(u, off, &lo)))
 			u->t->faults.totals.lost_unread++;
 		else
 			push_record(u, lo, hi);
-		if ((rc = reg_write32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32))))
+		/* F is the top bit of the register: write 1 to its 32-bit half alone */
+		if ((rc = reg_write32(u, off + VTD_FRCD_F_W * 8 + 4, (uint32_t)(SMMU_MASK(VTD_FRCD_F) >> 32))))
 			return rc;
 	}
 	/* Writing FSTS (no bit set: nothing is cleared) is what makes QEMU
@@ -361,9 +362,9 @@ static int status(struct smmu_unit *u, struct smmu_unit_status *st)
 
 	if ((rc = reg_read32(u, VTD_GSTS, &gsts)))
 		return rc;
-	st->translating = SMMU_FIELD_GET(VTD_GSTS_TES, gsts);
+	st->translating = SMMU_GET(VTD_GSTS_TES, gsts);
 	st->sid_bits = 16; /* bus, device, function */
-	st->ssid_bits = SMMU_FIELD_GET(VTD_ECAP_PASID, v->ecap) ? SMMU_FIELD_GET(VTD_ECAP_PSS, v->ecap) + 1 : 0;
+	st->ssid_bits = SMMU_GET(VTD_ECAP_PASID, v->ecap) ? SMMU_GET(VTD_ECAP_PSS, v->ecap) + 1 : 0;
 	st->fault_slots = v->nfr;
 	return 0;
 }

@@ -11,18 +11,7 @@
 #include "lib/live.h"
 #include "lib/vtd.h"
 
-static const char *reason_name(unsigned fr)
-{
-	uint64_t w[1] = { fr };
-	const struct smmu_desc *d;
-	const struct smmu_field *f;
-
-	if (smmu_decoder_find("vtd.fault-reason", &d, NULL) || !(f = smmu_desc_field(d, "FR")))
-		return NULL;
-	return smmu_enum_name(f, w[0]);
-}
-
-#define STOP(cfg, v, fr, ...) cfg_end(cfg, v, fr, fr ? reason_name(fr) : NULL, __VA_ARGS__)
+#define STOP(cfg, v, fr, ...) cfg_end(cfg, v, fr, fr ? vtd_fault_reason_name(fr) : NULL, __VA_ARGS__)
 
 /* Second-level tables: AW 1, 2, 3 = 3, 4, 5 levels. */
 static int second_level(struct smmu_config *cfg, unsigned aw, uint64_t root, unsigned mgaw,
@@ -51,28 +40,28 @@ static int legacy(struct smmu_unit *u, uint64_t rta, uint32_t sid, unsigned mgaw
 
 	if ((rc = cfg_read(u, cfg, "root entry", "vtd.root", rta + bus * 16, 2, &root)))
 		return rc;
-	if (!cfg_field("vtd.root", root, "P")) {
+	if (!SMMU_GETW(VTD_ROOT_P, root)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x1, "the root entry for bus %02x is not present", bus);
 		return 0;
 	}
-	uint64_t ctp = cfg_field("vtd.root", root, "CTP") << 12;
+	uint64_t ctp = SMMU_ADDRW(VTD_ROOT_CTP, root);
 	if ((rc = cfg_read(u, cfg, "context entry", "vtd.ctx", ctp + devfn * 16, 2, &ctx)))
 		return rc;
-	if (!cfg_field("vtd.ctx", ctx, "P")) {
+	if (!SMMU_GETW(VTD_CTX_P, ctx)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x2, "the context entry for %02x:%02x.%x is not present: DMA is blocked",
 		     bus, devfn >> 3, devfn & 7);
 		return 0;
 	}
-	switch (cfg_field("vtd.ctx", ctx, "TT")) {
-	case 2:
+	switch (SMMU_GETW(VTD_CTX_TT, ctx)) {
+	case VTD_CTX_TT_PASSTHROUGH:
 		STOP(cfg, SMMU_CFG_BYPASS, 0, "the context entry passes DMA through untranslated (TT=2)");
 		return 0;
-	case 3:
+	case VTD_CTX_TT_RESERVED:
 		STOP(cfg, SMMU_CFG_FAULT, 0x3, "the context entry has a reserved translation type (TT=3)");
 		return 0;
 	}
-	return second_level(cfg, cfg_field("vtd.ctx", ctx, "AW"), cfg_field("vtd.ctx", ctx, "SLPTPTR") << 12,
-			    mgaw, "context entry");
+	return second_level(cfg, SMMU_GETW(VTD_CTX_AW, ctx), SMMU_ADDRW(VTD_CTX_SLPTPTR, ctx), mgaw,
+			    "context entry");
 }
 
 static int scalable(struct smmu_unit *u, uint64_t rta, uint32_t sid, bool ssv, uint32_t pasid,
@@ -85,66 +74,66 @@ static int scalable(struct smmu_unit *u, uint64_t rta, uint32_t sid, bool ssv, u
 
 	if ((rc = cfg_read(u, cfg, "scalable-mode root entry", "vtd.sm.root", rta + bus * 16, 2, &root)))
 		return rc;
-	if (!cfg_field("vtd.sm.root", root, upper ? "UP" : "LP")) {
+	if (!(upper ? SMMU_GETW(VTD_SM_ROOT_UP, root) : SMMU_GETW(VTD_SM_ROOT_LP, root))) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x38, "the root entry for bus %02x has no %s context table", bus,
 		     upper ? "upper" : "lower");
 		return 0;
 	}
-	uint64_t ctp = cfg_field("vtd.sm.root", root, upper ? "UCTP" : "LCTP") << 12;
+	uint64_t ctp = upper ? SMMU_ADDRW(VTD_SM_ROOT_UCTP, root) : SMMU_ADDRW(VTD_SM_ROOT_LCTP, root);
 	if ((rc = cfg_read(u, cfg, "scalable-mode context entry", "vtd.sm.ctx", ctp + (devfn & 0x7f) * 32, 4,
 			   &ctx)))
 		return rc;
-	if (!cfg_field("vtd.sm.ctx", ctx, "P")) {
+	if (!SMMU_GETW(VTD_SM_CTX_P, ctx)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x41, "the context entry for %02x:%02x.%x is not present: DMA is blocked",
 		     bus, devfn >> 3, devfn & 7);
 		return 0;
 	}
-	if (ssv && !cfg_field("vtd.sm.ctx", ctx, "PASIDE")) {
+	if (ssv && !SMMU_GETW(VTD_SM_CTX_PASIDE, ctx)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x45,
 		     "the context entry does not enable PASIDs (PASIDE=0): requests with a PASID fault");
 		return 0;
 	}
 	if (!ssv)
-		pasid = cfg_field("vtd.sm.ctx", ctx, "RID_PASID");
-	unsigned pdts = cfg_field("vtd.sm.ctx", ctx, "PDTS");
+		pasid = SMMU_GETW(VTD_SM_CTX_RID_PASID, ctx);
+	unsigned pdts = SMMU_GETW(VTD_SM_CTX_PDTS, ctx);
 	if (pasid >> 6 >= (1u << (pdts + 7))) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x46, "PASID 0x%x is beyond the PASID directory (PDTS=%u)", pasid, pdts);
 		return 0;
 	}
-	uint64_t dirp = cfg_field("vtd.sm.ctx", ctx, "PASIDDIRPTR") << 12;
+	uint64_t dirp = SMMU_ADDRW(VTD_SM_CTX_PASIDDIRPTR, ctx);
 	if ((rc = cfg_read(u, cfg, "PASID directory entry", "vtd.pasid.dir", dirp + (pasid >> 6) * 8, 1, &dir)))
 		return rc;
-	if (!cfg_field("vtd.pasid.dir", dir, "P")) {
+	if (!SMMU_GETW(VTD_PASID_DIR_P, dir)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x51, "the PASID directory entry for PASID 0x%x is not present", pasid);
 		return 0;
 	}
-	uint64_t tbl = cfg_field("vtd.pasid.dir", dir, "SMPTBLPTR") << 12;
+	uint64_t tbl = SMMU_ADDRW(VTD_PASID_DIR_SMPTBLPTR, dir);
 	if ((rc = cfg_read(u, cfg, "PASID entry", "vtd.pasid", tbl + (pasid & 0x3f) * 64, 8, &pe)))
 		return rc;
-	if (!cfg_field("vtd.pasid", pe, "P")) {
+	if (!SMMU_GETW(VTD_PASID_P, pe)) {
 		STOP(cfg, SMMU_CFG_FAULT, 0x59, "the PASID entry for PASID 0x%x is not present", pasid);
 		return 0;
 	}
-	switch (cfg_field("vtd.pasid", pe, "PGTT")) {
-	case 1: { /* first level */
-		bool five = cfg_field("vtd.pasid", pe, "FLPM") == 1;
+	unsigned pgtt = SMMU_GETW(VTD_PASID_PGTT, pe);
+	switch (pgtt) {
+	case VTD_PGTT_FIRST: {
+		bool five = SMMU_GETW(VTD_PASID_FLPM, pe) == VTD_FLPM_5LEVEL;
 		cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_VTD_FL, .granule = 4096, .ias = five ? 57 : 48,
 						  .oas = mgaw, .flags = SMMU_PGT_CFG_1G };
-		cfg->root = cfg_field("vtd.pasid", pe, "FLPTPTR") << 12;
+		cfg->root = SMMU_ADDRW(VTD_PASID_FLPTPTR, pe);
 		STOP(cfg, SMMU_CFG_TRANSLATE, 0, "first level, PASID 0x%x, %u levels, tables at 0x%" PRIx64, pasid,
 		     five ? 5 : 4, cfg->root);
 		return 0;
 	}
-	case 2:
-	case 3: /* second level; nested walks first level through it: report the second */
-		return second_level(cfg, cfg_field("vtd.pasid", pe, "AW"),
-				    cfg_field("vtd.pasid", pe, "SLPTPTR") << 12, mgaw, "PASID entry");
-	case 4:
+	case VTD_PGTT_SECOND:
+	case VTD_PGTT_NESTED: /* nested walks first level through second: report the second */
+		return second_level(cfg, SMMU_GETW(VTD_PASID_AW, pe), SMMU_ADDRW(VTD_PASID_SLPTPTR, pe), mgaw,
+				    "PASID entry");
+	case VTD_PGTT_PASSTHROUGH:
 		STOP(cfg, SMMU_CFG_BYPASS, 0, "the PASID entry passes DMA through (PGTT=pass-through)");
 		return 0;
 	default:
-		STOP(cfg, SMMU_CFG_FAULT, 0x5a, "the PASID entry has a reserved PGTT (%u)",
-		     (unsigned)cfg_field("vtd.pasid", pe, "PGTT"));
+		STOP(cfg, SMMU_CFG_FAULT, 0x5a, "the PASID entry has a reserved PGTT (%u)", pgtt);
 		return 0;
 	}
 }
@@ -160,19 +149,19 @@ int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_con
 	    (rc = reg_read64(u, VTD_CAP, &cap)))
 		return rc;
 	cfg_reg(cfg, "GSTS_REG", "vtd.gsts", VTD_GSTS, gsts);
-	if (!(gsts & VTD_GSTS_TES)) {
+	if (!SMMU_GET(VTD_GSTS_TES, gsts)) {
 		STOP(cfg, SMMU_CFG_BYPASS, 0, "DMA remapping is off (GSTS.TES=0): DMA is not translated");
 		return 0;
 	}
 	cfg_reg(cfg, "RTADDR_REG", "vtd.rtaddr", VTD_RTADDR, rtaddr);
-	unsigned mgaw = SMMU_FIELD_GET(VTD_CAP_MGAW, cap) + 1;
-	uint64_t rta = rtaddr & SMMU_GENMASK(63, 12);
-	switch ((rtaddr >> 10) & 3) {
-	case 0:
+	unsigned mgaw = SMMU_GET(VTD_CAP_MGAW, cap) + 1;
+	uint64_t rta = rtaddr & SMMU_MASK(VTD_RTADDR_RTA);
+	switch (SMMU_GET(VTD_RTADDR_TTM, rtaddr)) {
+	case VTD_TTM_LEGACY:
 		return legacy(u, rta, sid, mgaw, cfg);
-	case 1:
+	case VTD_TTM_SCALABLE:
 		return scalable(u, rta, sid, s->ssv, s->ssid, mgaw, cfg);
-	case 3:
+	case VTD_TTM_ABORT:
 		STOP(cfg, SMMU_CFG_ABORT, 0, "RTADDR selects abort-DMA mode: all DMA is blocked");
 		return 0;
 	default:

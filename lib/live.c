@@ -6,18 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "decoders/decode.h"
 #include "lib/live.h"
-
-uint64_t cfg_field(const char *kind, const uint64_t *words, const char *name)
-{
-	const struct smmu_desc *d;
-	uint64_t v = 0;
-
-	if (!smmu_decoder_find(kind, &d, NULL))
-		smmu_decode_get(d, words, name, &v);
-	return v;
-}
 
 static struct smmu_cfg_step *new_step(struct smmu_config *cfg)
 {

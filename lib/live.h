@@ -5,9 +5,6 @@
 
 #include "lib/hw.h"
 
-/* A field of a structure by its specification name, through the decoders'
- * descriptors: bit positions are described once, there. */
-uint64_t cfg_field(const char *kind, const uint64_t *words, const char *name);
 /* Record a register value as a step. */
 void cfg_reg(struct smmu_config *cfg, const char *what, const char *kind, uint32_t off, uint64_t v);
 /* Read nwords 64-bit words at pa into a new step; on failure the

@@ -10,34 +10,43 @@
 #include "field.h"
 #include "pgtable.h"
 
-/* Descriptor fields, named as in the Arm ARM. */
-#define LPAE_VALID      SMMU_GENMASK(0, 0)
-#define LPAE_TYPE       SMMU_GENMASK(1, 0)
+/*
+ * Descriptor fields, from decoders/pgtable.def: the 4KB-granule layouts the
+ * decoders show (Block and Page descriptors share their attribute positions).
+ */
+#define SMMU_DEF "decoders/pgtable.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
+
+#define LPAE_TYPE       SMMU_MASK(LPAE_ANY_Type)
+#define LPAE_VALID      SMMU_GENMASK(LPAE_ANY_Type_LO, LPAE_ANY_Type_LO) /* Type[0] */
 #define LPAE_TYPE_TABLE 3 /* levels 0-2; 0b11 is a Page at level 3 */
 #define LPAE_TYPE_BLOCK 1
 #define LPAE_TYPE_PAGE  3
-#define LPAE_ATTRINDX   SMMU_GENMASK(4, 2)  /* stage 1 */
-#define LPAE_MEMATTR    SMMU_GENMASK(5, 2)  /* stage 2 */
-#define LPAE_AP1        SMMU_GENMASK(6, 6)  /* stage 1 AP[1]: EL0 access */
-#define LPAE_AP2        SMMU_GENMASK(7, 7)  /* stage 1 AP[2]: read-only */
-#define LPAE_S2AP_R     SMMU_GENMASK(6, 6)  /* stage 2 S2AP[0] */
-#define LPAE_S2AP_W     SMMU_GENMASK(7, 7)  /* stage 2 S2AP[1] */
-#define LPAE_SH         SMMU_GENMASK(9, 8)
+#define LPAE_ATTRINDX   SMMU_MASK(LPAE_S1_PAGE_AttrIndx)  /* stage 1 */
+#define LPAE_MEMATTR    SMMU_MASK(LPAE_S2_PAGE_MemAttr)   /* stage 2 */
+#define LPAE_AP1        SMMU_GENMASK(LPAE_S1_PAGE_AP_LO, LPAE_S1_PAGE_AP_LO) /* AP[1]: EL0 access */
+#define LPAE_AP2        SMMU_GENMASK(LPAE_S1_PAGE_AP_HI, LPAE_S1_PAGE_AP_HI) /* AP[2]: read-only */
+#define LPAE_S2AP_R     SMMU_GENMASK(LPAE_S2_PAGE_S2AP_LO, LPAE_S2_PAGE_S2AP_LO) /* S2AP[0] */
+#define LPAE_S2AP_W     SMMU_GENMASK(LPAE_S2_PAGE_S2AP_HI, LPAE_S2_PAGE_S2AP_HI) /* S2AP[1] */
+#define LPAE_SH         SMMU_MASK(LPAE_S1_PAGE_SH)
 #define LPAE_SH_ISH     3
-#define LPAE_AF         SMMU_GENMASK(10, 10)
-#define LPAE_NG         SMMU_GENMASK(11, 11)
-#define LPAE_NT         SMMU_GENMASK(16, 16)
+#define LPAE_AF         SMMU_MASK(LPAE_S1_PAGE_AF)
+#define LPAE_NG         SMMU_MASK(LPAE_S1_PAGE_nG)
+#define LPAE_NT         SMMU_MASK(LPAE_S1_BLOCK_nT)
+#define LPAE_PXN        SMMU_MASK(LPAE_S1_PAGE_PXN)
+#define LPAE_UXN        SMMU_MASK(LPAE_S1_PAGE_UXN)
+#define LPAE_S2XN       SMMU_MASK(LPAE_S2_PAGE_XN)
+#define LPAE_PXNTABLE   SMMU_MASK(LPAE_S1_TABLE_PXNTable)
+#define LPAE_UXNTABLE   SMMU_MASK(LPAE_S1_TABLE_UXNTable)
+#define LPAE_APT_NOEL0  SMMU_GENMASK(LPAE_S1_TABLE_APTable_LO, LPAE_S1_TABLE_APTable_LO) /* APTable[0] */
+#define LPAE_APT_NOWR   SMMU_GENMASK(LPAE_S1_TABLE_APTable_HI, LPAE_S1_TABLE_APTable_HI) /* APTable[1] */
+/* Bits whose meaning depends on the granule or on features the 4KB layouts
+ * above do not describe. */
 #define LPAE_OA_HI64K   SMMU_GENMASK(15, 12) /* 64K + FEAT_LPA: OA[51:48] */
 #define LPAE_RES0_4948  SMMU_GENMASK(49, 48) /* OA[49:48] only with FEAT_LPA2 */
 #define LPAE_TBL_HI     SMMU_GENMASK(51, 48) /* table: RES0 (NLTA beyond 48 bits) */
-#define LPAE_PXN        SMMU_GENMASK(53, 53)
-#define LPAE_UXN        SMMU_GENMASK(54, 54)
-#define LPAE_S2XN       SMMU_GENMASK(54, 53)
-#define LPAE_PXNTABLE   SMMU_GENMASK(59, 59)
-#define LPAE_UXNTABLE   SMMU_GENMASK(60, 60)
-#define LPAE_APT_NOEL0  SMMU_GENMASK(61, 61) /* APTable[0] */
-#define LPAE_APT_NOWR   SMMU_GENMASK(62, 62) /* APTable[1] */
-#define LPAE_S2_TBL_RES0 SMMU_GENMASK(63, 59)
+#define LPAE_S2_TBL_RES0 SMMU_GENMASK(63, 59) /* no hierarchical attributes at stage 2 */
 
 #define S2_MEMATTR_NORMAL_WB 0xf /* Normal, outer and inner write-back */
 #define S2_MEMATTR_DEVICE    0x1 /* Device-nGnRE */

@@ -11,21 +11,30 @@
 #include "field.h"
 #include "pgtable.h"
 
+/* Entry fields, from decoders/pgtable.def. */
+#define SMMU_DEF "decoders/pgtable.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
+
 /* Second-level entries. */
-#define SL_R    SMMU_GENMASK(0, 0)
-#define SL_W    SMMU_GENMASK(1, 1)
-#define SL_X    SMMU_GENMASK(2, 2)
-#define SL_PS   SMMU_GENMASK(7, 7)
+#define SL_R    SMMU_MASK(VTD_SL_PTE_R)
+#define SL_W    SMMU_MASK(VTD_SL_PTE_W)
+#define SL_X    SMMU_MASK(VTD_SL_PTE_X)
+#define SL_PS   SMMU_MASK(VTD_SL_PTE_PS)
 /* First-level entries. */
-#define FL_P    SMMU_GENMASK(0, 0)
-#define FL_RW   SMMU_GENMASK(1, 1)
-#define FL_US   SMMU_GENMASK(2, 2)
-#define FL_A    SMMU_GENMASK(5, 5)
-#define FL_D    SMMU_GENMASK(6, 6)
-#define FL_PS   SMMU_GENMASK(7, 7)
-#define FL_XD   SMMU_GENMASK(63, 63)
+#define FL_P    SMMU_MASK(VTD_FL_PTE_P)
+#define FL_RW   SMMU_MASK(VTD_FL_PTE_RW)
+#define FL_US   SMMU_MASK(VTD_FL_PTE_US)
+#define FL_A    SMMU_MASK(VTD_FL_PTE_A)
+#define FL_D    SMMU_MASK(VTD_FL_PTE_D)
+#define FL_PS   SMMU_MASK(VTD_FL_PTE_PS)
+#define FL_XD   SMMU_MASK(VTD_FL_PTE_XD)
+#define FL_PAT_LARGE SMMU_GENMASK(12, 12) /* PAT of a 2M/1G page: the lowest address bit */
 /* Both: the page frame or next table, up to the host address width. */
-#define VTD_ADDR SMMU_GENMASK(51, 12)
+#define VTD_ADDR SMMU_MASK(VTD_SL_PTE_ADDR)
+_Static_assert(VTD_SL_PTE_ADDR_HI == VTD_FL_PTE_ADDR_HI && VTD_SL_PTE_ADDR_LO == VTD_FL_PTE_ADDR_LO,
+	       "first- and second-level entries keep the address in the same bits");
+_Static_assert(VTD_SL_PTE_PS_LO == VTD_FL_PTE_PS_LO, "PS is the same bit in both formats");
 
 static bool is_fl(const struct smmu_pgt *p)
 {
@@ -100,7 +109,7 @@ static uint64_t vtd_leaf(const struct smmu_pgt *p, int level, unsigned prot)
 static uint64_t vtd_relevel(const struct smmu_pgt *p, uint64_t pte, int level)
 {
 	(void)p;
-	pte &= ~(VTD_ADDR | SL_PS); /* FL_PS is the same bit */
+	pte &= ~(VTD_ADDR | SL_PS); /* FL_PS is the same bit (asserted above) */
 	return pte | (level < 3 ? SL_PS : 0);
 }
 
@@ -155,7 +164,7 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	/* A large page's address bits below its size are reserved (FL: bit 12 is PAT). */
 	low = ((1ULL << pgt_shift(p, level)) - 1) & VTD_ADDR;
 	if (fl && level < 3)
-		low &= ~SMMU_GENMASK(12, 12);
+		low &= ~FL_PAT_LARGE;
 	if ((d->addr & low) && d->status == SMMU_PGT_OK)
 		d->status = SMMU_PGT_F_RESERVED;
 	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);

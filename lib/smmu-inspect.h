@@ -171,4 +171,130 @@ struct smmu_explain {
 };
 SMMU_EXPORT int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
 
+/* --- names ---------------------------------------------------------------------- */
+/* "translate", "bypass", "abort", "fault". */
+SMMU_EXPORT const char *smmu_cfg_verdict_name(enum smmu_cfg_verdict v);
+/* A walk status or translation fault as a short stable token for JSON
+ * ("invalid", "permission", "table_read"...; "unknown" out of range).
+ * smmu_pgt_fault_name() has the words for people. */
+SMMU_EXPORT const char *smmu_pgt_fault_id(int fault);
+
+/* The structures a live configuration reads, by what they are. */
+enum smmu_cfg_struct {
+	SMMU_CS_REGISTER,  /* a register value (step.reg) */
+	SMMU_CS_L1_STD,    /* SMMUv3 level-1 stream table descriptor */
+	SMMU_CS_STE,       /* SMMUv3 stream table entry */
+	SMMU_CS_L1_CD,     /* SMMUv3 level-1 context descriptor */
+	SMMU_CS_CD,        /* SMMUv3 context descriptor */
+	SMMU_CS_ROOT,      /* VT-d root entry, legacy or scalable-mode */
+	SMMU_CS_CONTEXT,   /* VT-d context entry, legacy or scalable-mode */
+	SMMU_CS_PASID_DIR, /* VT-d PASID directory entry */
+	SMMU_CS_PASID,     /* VT-d PASID table entry */
+};
+SMMU_EXPORT enum smmu_cfg_struct smmu_cfg_step_struct(const struct smmu_cfg_step *step);
+/* The step that read structure s, or NULL when the configuration did not get there. */
+SMMU_EXPORT const struct smmu_cfg_step *smmu_config_step(const struct smmu_config *cfg, enum smmu_cfg_struct s);
+/* SMMUv3: the ASID of the CD the configuration read (valid or not); -ENOENT without one. */
+SMMU_EXPORT int smmu_config_asid(const struct smmu_config *cfg, uint32_t *asid);
+
+/* --- SMMUv3 stream table -----------------------------------------------------------
+ * The live stream table as SMMU_CR0, SMMU_STRTAB_BASE and _CFG describe it
+ * (whether or not the SMMU is enabled), and a visitor over its entries with
+ * their addresses and raw words.  Bounded: StreamIDs beyond LOG2SIZE or
+ * IDR1.SIDSIZE are never read, each level-1 descriptor is read once. */
+struct smmu_strtab {
+	bool enabled;       /* CR0.SMMUEN: the SMMU uses the table */
+	bool two_level;     /* STRTAB_BASE_CFG.FMT */
+	uint64_t base;      /* STRTAB_BASE.ADDR */
+	unsigned log2size;  /* STRTAB_BASE_CFG.LOG2SIZE */
+	unsigned split;     /* STRTAB_BASE_CFG.SPLIT as programmed */
+	unsigned l2_bits;   /* 2-level: StreamID bits a level-2 table indexes (SPLIT;
+			     * reserved values behave as 8) */
+	unsigned sid_bits;  /* StreamID bits the table is read for: LOG2SIZE, at most SIDSIZE */
+	uint64_t l1_count;  /* 2-level: level-1 descriptors read */
+};
+SMMU_EXPORT int smmu_strtab_info(struct smmu_unit *u, struct smmu_strtab *st);
+
+/* What an STE says. */
+struct smmu_ste_info {
+	bool valid;               /* V */
+	unsigned config;          /* Config */
+	const char *config_name;  /* "Abort", "Bypass", "S1Trans", "S2Trans", "Nested"; NULL: reserved */
+	bool s1, s2;              /* stage 1, stage 2 translation (both: nested) */
+	uint64_t s1_context_ptr;  /* S1ContextPtr */
+	uint64_t s2ttb;           /* S2TTB */
+	unsigned vmid;            /* S2VMID */
+};
+SMMU_EXPORT void smmu_ste_info(const uint64_t ste[8], struct smmu_ste_info *info);
+
+enum smmu_strtab_etype { SMMU_STRTAB_L1, SMMU_STRTAB_STE };
+struct smmu_strtab_entry {
+	enum smmu_strtab_etype type;
+	uint64_t index;        /* L1: descriptor number; STE: StreamID */
+	uint64_t addr;         /* physical address of the entry */
+	const char *kind;      /* decoder kind of words: "smmuv3.l1std", "smmuv3.ste" */
+	unsigned nwords;       /* 1, 8 */
+	const uint64_t *words;
+	bool valid;            /* L1: Span != 0; STE: V */
+	/* level-1 descriptors, visited after the STEs of their level-2 table */
+	unsigned span;         /* Span */
+	uint64_t l2_table;     /* L2Ptr */
+	uint64_t l2_count;     /* STEs the level-2 table holds for the table's StreamIDs */
+	int status;            /* SMMU_PGT_OK; SMMU_PGT_F_RESERVED: Span beyond SPLIT + 1,
+				* not followed; SMMU_PGT_F_TABLE_READ: the level-2 table
+				* (from the first unreadable page on) could not be read: err */
+	int err;
+	struct smmu_ste_info ste; /* STEs */
+};
+enum smmu_strtab_walk_flags {
+	SMMU_STRTAB_WALK_INVALID = 1 << 0, /* invalid STEs and Span-0 descriptors too */
+};
+typedef int (*smmu_strtab_fn)(void *arg, const struct smmu_strtab_entry *e);
+/* 0 after every entry; fn's non-zero return stops the walk and is returned;
+ * -errno when the table (linear, or level 1) cannot be read, after the entries before. */
+SMMU_EXPORT int smmu_strtab_walk(struct smmu_unit *u, unsigned flags, smmu_strtab_fn fn, void *arg);
+
+/* --- VT-d root and context tables ----------------------------------------------------
+ * The root table RTADDR_REG names (whether or not remapping is enabled), and
+ * a visitor over root entries and, on request, the context entries they
+ * point to, with addresses and raw words.  Bounded: 256 root entries, 256
+ * context entries per bus. */
+enum smmu_vtd_mode { SMMU_VTD_LEGACY, SMMU_VTD_SCALABLE, SMMU_VTD_RESERVED, SMMU_VTD_ABORT_DMA };
+struct smmu_roottab {
+	bool translating;      /* GSTS.TES */
+	uint64_t rtaddr;       /* RTADDR_REG */
+	enum smmu_vtd_mode mode; /* RTADDR.TTM */
+	const char *mode_name; /* "legacy", "scalable", "reserved", "abort-dma" */
+	bool has_table;        /* legacy and scalable modes have a root table */
+	uint64_t table;        /* RTADDR.RTA */
+};
+SMMU_EXPORT int smmu_roottab_info(struct smmu_unit *u, struct smmu_roottab *rt);
+
+enum smmu_ctx_etype { SMMU_CTX_ROOT, SMMU_CTX_CONTEXT };
+struct smmu_ctx_entry {
+	enum smmu_ctx_etype type;
+	unsigned bus;
+	unsigned devfn;        /* context entries */
+	uint64_t addr;
+	const char *kind;      /* "vtd.root", "vtd.sm.root", "vtd.ctx", "vtd.sm.ctx" */
+	unsigned nwords;       /* 2; 4 for a scalable-mode context entry */
+	const uint64_t *words;
+	bool present;          /* root: P (scalable: LP or UP); context: P */
+	/* root entries: the context tables, legacy in [0] (devfn 0-255),
+	 * scalable lower [0] (devfn 0-127) and upper [1] (128-255) */
+	bool ctp_present[2];
+	uint64_t ctp[2];
+	int err;               /* root: -errno when its context table could not be read */
+};
+enum smmu_roottab_walk_flags {
+	SMMU_ROOTTAB_WALK_ABSENT  = 1 << 0, /* entries that are not present too */
+	SMMU_ROOTTAB_WALK_CONTEXT = 1 << 1, /* context entries after each present root entry */
+};
+typedef int (*smmu_ctx_fn)(void *arg, const struct smmu_ctx_entry *e);
+/* Buses first..last.  0 after every entry; fn's non-zero return stops the
+ * walk and is returned; -errno when the root table cannot be read (nothing
+ * visited); -ENXIO when the mode has no root table. */
+SMMU_EXPORT int smmu_roottab_walk(struct smmu_unit *u, unsigned first_bus, unsigned last_bus, unsigned flags,
+				  smmu_ctx_fn fn, void *arg);
+
 #endif

@@ -302,4 +302,35 @@ SMMU_EXPORT int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, 
 				     void *ctx);
 SMMU_EXPORT void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
 
+/* --- registers by name ----------------------------------------------------------
+ * A unit's registers as the decoders describe them (kind, specification
+ * name, width, fields), found by name: "cr0", "CR0", "smmuv3.cr0".  The
+ * library says where each one is: SMMUv3 page-1 registers, and the VT-d
+ * registers CAP and ECAP place (fault recording, IVA, IOTLB).  As with
+ * smmu_mmio_write(), guarding writes (own, or the user's --write) is the
+ * caller's business. */
+struct smmu_desc;
+struct smmu_reg {
+	const struct smmu_desc *desc; /* what it is: kind, name, nwords x width, fields */
+	uint32_t offset;  /* byte offset of instance 0 in the unit's register frame */
+	unsigned count;   /* instances: CAP.NFR + 1 VT-d fault recording registers, else 1 */
+	unsigned stride;  /* bytes from one instance to the next */
+};
+/* -ENOENT when the unit's architecture has no register of that name. */
+SMMU_EXPORT int smmu_reg_find(struct smmu_unit *u, const char *name, struct smmu_reg *reg);
+/* The unit's i-th register, in the decoders' order; -ENOENT past the last. */
+SMMU_EXPORT int smmu_reg_at(struct smmu_unit *u, size_t i, struct smmu_reg *reg);
+/* Instance `index` (0 <= index < count): desc->nwords words. */
+SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t *words);
+/* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
+ * fit the register, -EPERM when no field of it is writable. */
+SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+/* The registers whose values show what smmu_unit_own() and smmu_unit_release()
+ * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
+SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
+
+/* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
+ * firmware tables; NULL when they do not say. */
+SMMU_EXPORT const char *smmu_target_isa(struct smmu_target *t);
+
 #endif

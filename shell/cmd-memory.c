@@ -443,16 +443,17 @@ static const struct dis_arch *find_arch(const char *name)
 static const struct dis_arch *default_arch(struct shell *sh)
 {
 	struct smmu_unit_info ui;
-	bool x86;
+	const char *isa;
 
-	/* the CPU that goes with the IOMMU: Arm with SMMUv3, x86 with VT-d */
+	/* the CPU that goes with the IOMMU: Arm with SMMUv3, x86 with VT-d;
+	 * without units, what the machine's firmware tables say */
 	if (smmu_unit_count(sh->t)) {
 		smmu_unit_info(smmu_unit_at(sh->t, sh->unit < smmu_unit_count(sh->t) ? sh->unit : 0), &ui);
-		x86 = ui.arch == SMMU_ARCH_VTD;
+		isa = ui.arch == SMMU_ARCH_VTD ? "x86-64" : "arm64";
 	} else {
-		x86 = strstr(smmu_target_spec(sh->t), "q35") != NULL;
+		isa = smmu_target_isa(sh->t);
 	}
-	return find_arch(x86 ? "x86-64" : "arm64");
+	return find_arch(isa && find_arch(isa) ? isa : "arm64");
 }
 
 static void dis_bad(struct dis_line *l, uint64_t addr, const uint8_t *p, unsigned n)

@@ -49,58 +49,42 @@ static const char *perms_str(unsigned prot, char *buf)
 }
 
 /* --- own, release -------------------------------------------------------------------
- * The registers that show what ownership changed: the enable bits and the
- * root of the translation structures. */
-struct own_reg {
-	const char *name;
-	uint32_t off;
-	unsigned size;
-};
-static const struct own_reg smmuv3_regs[] = {
-	{ "CR0", 0x20, 4 }, { "GBPA", 0x44, 4 }, { "STRTAB_BASE", 0x80, 8 }, { NULL, 0, 0 },
-};
-static const struct own_reg vtd_regs[] = {
-	{ "GSTS", 0x1c, 4 }, { "RTADDR", 0x20, 8 }, { NULL, 0, 0 },
-};
-#define OWN_REGS 3
+ * The registers that show what ownership changed, as the library names them:
+ * the enable bits and the root of the translation structures. */
+#define OWN_REGS 4
 
-static const struct own_reg *own_regs(const struct smmu_unit_info *ui)
+static int read_own_regs(struct smmu_unit *u, uint64_t *v)
 {
-	return ui->arch == SMMU_ARCH_VTD ? vtd_regs : smmuv3_regs;
-}
-
-static int read_own_regs(struct shell *sh, const struct smmu_unit_info *ui, uint64_t *v)
-{
-	const struct own_reg *r = own_regs(ui);
+	const char *const *names = smmu_unit_own_regs(u);
+	struct smmu_reg reg;
 	int rc;
 
-	for (unsigned i = 0; r[i].name; i++)
-		if ((rc = smmu_mmio_read(sh->t, ui->base + r[i].off, r[i].size, &v[i])))
+	for (unsigned i = 0; names[i] && i < OWN_REGS; i++)
+		if ((rc = smmu_reg_find(u, names[i], &reg)) || (rc = smmu_reg_read(u, &reg, 0, &v[i])))
 			return rc;
 	return 0;
 }
 
-static void print_own_regs(struct shell *sh, const struct smmu_unit_info *ui, const char *key,
-			   const uint64_t *v)
+static void print_own_regs(struct shell *sh, struct smmu_unit *u, const char *key, const uint64_t *v)
 {
-	const struct own_reg *r = own_regs(ui);
+	const char *const *r = smmu_unit_own_regs(u);
 
 	if (sh->json) {
 		smmu_json_key(&sh->j, key);
 		smmu_json_obj_begin(&sh->j);
-		for (unsigned i = 0; r[i].name; i++) {
+		for (unsigned i = 0; r[i] && i < OWN_REGS; i++) {
 			char k[32]; /* snake_case keys: the name in lower case */
 			size_t n;
-			for (n = 0; r[i].name[n] && n + 1 < sizeof(k); n++)
-				k[n] = (char)tolower((unsigned char)r[i].name[n]);
+			for (n = 0; r[i][n] && n + 1 < sizeof(k); n++)
+				k[n] = (char)tolower((unsigned char)r[i][n]);
 			k[n] = '\0';
 			smmu_json_khex(&sh->j, k, v[i]);
 		}
 		smmu_json_obj_end(&sh->j);
 		return;
 	}
-	for (unsigned i = 0; r[i].name; i++)
-		fprintf(sh->out, " %s=0x%" PRIx64, r[i].name, v[i]);
+	for (unsigned i = 0; r[i] && i < OWN_REGS; i++)
+		fprintf(sh->out, " %s=0x%" PRIx64, r[i], v[i]);
 }
 
 static int cmd_own(struct shell *sh, int argc, char **argv)
@@ -117,11 +101,11 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		return -ENODEV;
 	smmu_unit_info(u, &ui);
 	already = smmu_unit_owned(u);
-	if ((rc = read_own_regs(sh, &ui, was)))
+	if ((rc = read_own_regs(u, was)))
 		return shell_lib_error("own", ui.name, rc);
 	if ((rc = smmu_unit_own(u)))
 		return shell_lib_error("own", ui.name, rc);
-	if ((rc = read_own_regs(sh, &ui, now)))
+	if ((rc = read_own_regs(u, now)))
 		return shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
 		shell_json_begin(sh);
@@ -131,17 +115,17 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		smmu_json_kbool(&sh->j, "owned", true);
 		smmu_json_kbool(&sh->j, "was_owned", already);
 		if (!already)
-			print_own_regs(sh, &ui, "saved", was);
-		print_own_regs(sh, &ui, "installed", now);
+			print_own_regs(sh, u, "saved", was);
+		print_own_regs(sh, u, "installed", now);
 		shell_json_end(sh);
 	} else if (already) {
 		fprintf(sh->out, "%s is already owned\n", ui.name);
 	} else {
 		fprintf(sh->out, "%s owned: every register smmush changes was saved ('release' or exit puts them back)\n  was:      ",
 			ui.name);
-		print_own_regs(sh, &ui, NULL, was);
+		print_own_regs(sh, u, NULL, was);
 		fprintf(sh->out, "\n  now:      ");
-		print_own_regs(sh, &ui, NULL, now);
+		print_own_regs(sh, u, NULL, now);
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : "stream aborts");
 	}

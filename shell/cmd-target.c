@@ -131,19 +131,6 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
-/* Whether translation is on: SMMUv3 CR0.SMMUEN, VT-d GSTS.TES. */
-static int translating(struct shell *sh, struct smmu_unit *u, bool *on)
-{
-	struct smmu_unit_info ui;
-	uint64_t v;
-	int rc;
-
-	smmu_unit_info(u, &ui);
-	rc = smmu_mmio_read(sh->t, ui.base + (ui.arch == SMMU_ARCH_VTD ? 0x1c : 0x20), 4, &v);
-	*on = ui.arch == SMMU_ARCH_VTD ? v >> 31 & 1 : v & 1;
-	return rc;
-}
-
 static int cmd_units(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
@@ -160,11 +147,12 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 		smmu_json_arr_begin(&sh->j);
 	for (size_t i = 0; i < smmu_unit_count(t); i++) {
 		struct smmu_unit *u = smmu_unit_at(t, i);
-		bool on = false;
-		if ((rc = translating(sh, u, &on))) {
+		struct smmu_unit_status st;
+		if ((rc = smmu_unit_status(u, &st))) {
 			shell_capture_end(sh, &cap, false);
 			return shell_lib_error("units", "reading the unit", rc);
 		}
+		bool on = st.translating;
 		smmu_unit_info(u, &ui);
 		if (sh->json) {
 			smmu_json_obj_begin(&sh->j);
@@ -246,68 +234,30 @@ static const char *arch_prefix(struct smmu_unit *u)
 	return ui.arch == SMMU_ARCH_VTD ? "vtd." : "smmuv3.";
 }
 
-/* A register descriptor of the unit's architecture by name ("cr0", "smmuv3.cr0"). */
-static const struct smmu_desc *find_reg(struct smmu_unit *u, const char *cmd, const char *name)
+/* A register of the unit by name ("cr0", "smmuv3.cr0"); reported when there is none. */
+static int find_reg(struct smmu_unit *u, const char *cmd, const char *name, struct smmu_reg *reg)
 {
-	const char *prefix = arch_prefix(u);
-	char full[64];
-	const struct smmu_desc *d;
+	int rc = smmu_reg_find(u, name, reg);
 
-	snprintf(full, sizeof(full), "%s%s", strncasecmp(name, prefix, strlen(prefix)) ? prefix : "", name);
-	for (size_t i = 0; i < smmu_decoder_count(); i++) {
-		d = smmu_decoder_at(i);
-		if ((d->flags & SMMU_D_REGISTER) && !strcasecmp(d->kind, full))
-			return d;
-	}
-	shell_error("%s: no %sregister '%s'", cmd, prefix, name);
-	return NULL;
+	if (rc == -ENOENT)
+		shell_error("%s: no %sregister '%s'", cmd, arch_prefix(u), name);
+	else if (rc)
+		shell_lib_error(cmd, name, rc);
+	return rc;
 }
 
-/* Dynamic registers' places come from the capability registers. */
-static int reg_offsets(struct shell *sh, struct smmu_unit *u, const struct smmu_desc *d, uint32_t *off,
-		       unsigned *count)
+/* Every instance of a register (VT-d has several fault recording registers). */
+static int show_reg(struct shell *sh, struct smmu_unit *u, const struct smmu_reg *reg, unsigned flags)
 {
-	struct smmu_unit_info ui;
-	uint64_t cap = 0, ecap = 0;
 	int rc;
 
-	*off = d->offset;
-	*count = 1;
-	if (!(d->flags & SMMU_D_DYNAMIC))
-		return 0;
-	smmu_unit_info(u, &ui);
-	if ((rc = smmu_mmio_read(sh->t, ui.base + 0x08, 8, &cap)) ||
-	    (rc = smmu_mmio_read(sh->t, ui.base + 0x10, 8, &ecap)))
-		return rc;
-	if (!strcmp(d->kind, "vtd.frcd")) {
-		*off = ((cap >> 24) & 0x3ff) * 16;
-		*count = ((cap >> 40) & 0xff) + 1;
-	} else {
-		*off = ((ecap >> 8) & 0x3ff) * 16 + (!strcmp(d->kind, "vtd.iotlb") ? 8 : 0);
-	}
-	return 0;
-}
-
-static int show_reg(struct shell *sh, struct smmu_unit *u, const struct smmu_desc *d, unsigned flags)
-{
-	struct smmu_unit_info ui;
-	uint32_t off;
-	unsigned count;
-	int rc;
-
-	smmu_unit_info(u, &ui);
-	if ((rc = reg_offsets(sh, u, d, &off, &count)))
-		return rc;
-	for (unsigned i = 0; i < count; i++) {
+	for (unsigned i = 0; i < reg->count; i++) {
 		uint64_t words[2] = { 0, 0 };
-		unsigned wbytes = d->width / 8;
-		for (unsigned w = 0; w < d->nwords; w++)
-			if ((rc = smmu_mmio_read(sh->t, ui.base + off + i * d->nwords * wbytes + w * wbytes,
-						 wbytes, &words[w])))
-				return rc;
-		if (count > 1 && !sh->json)
-			fprintf(sh->out, "[%u] @0x%05x ", i, off + i * d->nwords * wbytes);
-		shell_render(sh, d->kind, words, flags);
+		if ((rc = smmu_reg_read(u, reg, i, words)))
+			return rc;
+		if (reg->count > 1 && !sh->json)
+			fprintf(sh->out, "[%u] @0x%05x ", i, reg->offset + i * reg->stride);
+		shell_render(sh, reg->desc->kind, words, flags);
 	}
 	return 0;
 }
@@ -315,7 +265,6 @@ static int show_reg(struct shell *sh, struct smmu_unit *u, const struct smmu_des
 static int cmd_regs(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u = shell_unit(sh);
-	const char *prefix;
 	unsigned flags = 0;
 	int i = 1, rc;
 
@@ -327,24 +276,22 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 		shell_error("regs: too many arguments: expected regs [-v] [NAME]");
 		return -EINVAL;
 	}
-	const struct smmu_desc *one = NULL;
-	if (argc - i == 1 && !(one = find_reg(u, "regs", argv[i])))
-		return -ENOENT;
+	struct smmu_reg one = { .desc = NULL };
+	if (argc - i == 1 && (rc = find_reg(u, "regs", argv[i], &one)))
+		return rc;
 	struct shell_capture cap;
 	if ((rc = shell_capture_begin(sh, &cap)))
 		return rc;
 	if (sh->json)
 		smmu_json_arr_begin(&sh->j);
-	if (one) {
-		rc = show_reg(sh, u, one, flags);
+	if (one.desc) {
+		rc = show_reg(sh, u, &one, flags);
 	} else {
-		prefix = arch_prefix(u);
-		rc = 0;
-		for (size_t k = 0; k < smmu_decoder_count() && !rc; k++) {
-			const struct smmu_desc *d = smmu_decoder_at(k);
-			if ((d->flags & SMMU_D_REGISTER) && !strncmp(d->kind, prefix, strlen(prefix)))
-				rc = show_reg(sh, u, d, flags);
-		}
+		struct smmu_reg reg;
+		for (size_t k = 0; !(rc = smmu_reg_at(u, k, &reg)) && !(rc = show_reg(sh, u, &reg, flags)); k++)
+			;
+		if (rc == -ENOENT)
+			rc = 0;
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);
@@ -357,10 +304,8 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 static int cmd_reg(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u = shell_unit(sh);
-	struct smmu_unit_info ui;
+	struct smmu_reg reg;
 	uint64_t v;
-	uint32_t off;
-	unsigned count;
 	int rc;
 
 	if (!u)
@@ -373,9 +318,9 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 		shell_error("reg write: expected reg write NAME VALUE");
 		return -EINVAL;
 	}
-	const struct smmu_desc *d = find_reg(u, "reg write", argv[2]);
-	if (!d)
-		return -ENOENT;
+	if ((rc = find_reg(u, "reg write", argv[2], &reg)))
+		return rc;
+	const struct smmu_desc *d = reg.desc;
 	if (shell_parse_u64("reg write", argv[3], &v))
 		return -EINVAL;
 	if (d->nwords != 1) {
@@ -393,10 +338,7 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 		shell_error("reg write: %s is read-only", d->name);
 		return -EPERM;
 	}
-	smmu_unit_info(u, &ui);
-	if ((rc = reg_offsets(sh, u, d, &off, &count)))
-		return shell_lib_error("reg write", d->name, rc);
-	if ((rc = smmu_mmio_write(sh->t, ui.base + off, d->width / 8, v)))
+	if ((rc = smmu_reg_write(u, &reg, 0, v)))
 		return shell_lib_error("reg write", d->name, rc);
 	return 0;
 }
