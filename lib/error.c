@@ -11,7 +11,7 @@ const char *smmu_version(void)
 }
 
 static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
-	[SMMU_E_NOTOWNED - SMMU_E_BASE] = "unit not owned (use 'own', or --write to write anyway)",
+	[SMMU_E_NOTOWNED - SMMU_E_BASE] = "unit not owned",
 	[SMMU_E_LOOP - SMMU_E_BASE] = "table walk looped or exceeded its step budget",
 	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
 	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",

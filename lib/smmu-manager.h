@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-export.h"
+
 /* The library's version, "MAJOR.MINOR.PATCH". */
-const char *smmu_version(void);
+SMMU_EXPORT const char *smmu_version(void);
 
 /* Errors specific to smmush, beyond errno values (still returned negated). */
 enum smmu_error {
@@ -31,7 +33,7 @@ enum smmu_error {
 };
 
 /* Text for a negative (or positive) error code; never NULL. */
-const char *smmu_strerror(int err);
+SMMU_EXPORT const char *smmu_strerror(int err);
 
 /* One set of permission bits: what a mapping allows (map, list, translate
  * results) and what an access asks for (translate, fault records). */
@@ -63,15 +65,15 @@ struct smmu_stream {
  * declared by the backend. */
 struct smmu_target;
 
-int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
-		     struct smmu_target **out, char *err, size_t errlen);
-void smmu_target_close(struct smmu_target *t);
-const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
-const char *smmu_target_describe(const struct smmu_target *t);
-int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
-uint64_t smmu_target_now_ns(struct smmu_target *t);
+SMMU_EXPORT int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
+				 struct smmu_target **out, char *err, size_t errlen);
+SMMU_EXPORT void smmu_target_close(struct smmu_target *t);
+SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
+SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
+SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
+SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
 /* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
-uint64_t smmu_target_roundtrips(struct smmu_target *t);
+SMMU_EXPORT uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
 /* Backends and their parameters, for --target-help. */
 struct smmu_backend_info {
@@ -80,21 +82,21 @@ struct smmu_backend_info {
 struct smmu_param_info {
 	const char *name, *def, *help;
 };
-size_t smmu_backend_count(void);
-int smmu_backend_info(size_t i, struct smmu_backend_info *info);
+SMMU_EXPORT size_t smmu_backend_count(void);
+SMMU_EXPORT int smmu_backend_info(size_t i, struct smmu_backend_info *info);
 /* The i-th parameter of backend b; -ENOENT past the last. */
-int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info);
+SMMU_EXPORT int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info);
 
 /* Raw access through the target (inspection; writes are the caller's
  * responsibility to guard).  Sizes: MMIO 4 or 8, PCI 1, 2 or 4. */
-int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len);
-int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
-int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val);
-int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
-int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
-int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+SMMU_EXPORT int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len);
+SMMU_EXPORT int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
+SMMU_EXPORT int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val);
+SMMU_EXPORT int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
+SMMU_EXPORT int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
+SMMU_EXPORT int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
 /* A firmware table ("fdt", "IORT", "DMAR"): a malloc'd copy the caller frees. */
-int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len);
+SMMU_EXPORT int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len);
 /* --- units and devices ------------------------------------------------------
  * Units (IOMMU instances) and the devices behind them are found from the
  * target's firmware tables (device tree, IORT, DMAR) and PCI enumeration. */
@@ -105,12 +107,12 @@ struct smmu_device;
 struct smmu_fault;
 
 /* Find units and devices (once per target; again after smmu_unit_add). */
-int smmu_discover(struct smmu_target *t, char *err, size_t errlen);
-size_t smmu_unit_count(const struct smmu_target *t);
-struct smmu_unit *smmu_unit_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT int smmu_discover(struct smmu_target *t, char *err, size_t errlen);
+SMMU_EXPORT size_t smmu_unit_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_unit *smmu_unit_at(struct smmu_target *t, size_t i);
 /* For boards whose firmware is wrong: a unit at a given register base. */
-int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
-		  struct smmu_unit **out);
+SMMU_EXPORT int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
+			      struct smmu_unit **out);
 
 struct smmu_unit_info {
 	enum smmu_arch arch;
@@ -119,10 +121,10 @@ struct smmu_unit_info {
 	const char *name;    /* "smmuv3@0x09050000", "dmar@0xfed90000" */
 	const char *source;  /* where it was found: "fdt", "IORT", "DMAR", "manual" */
 };
-void smmu_unit_info(const struct smmu_unit *u, struct smmu_unit_info *info);
+SMMU_EXPORT void smmu_unit_info(const struct smmu_unit *u, struct smmu_unit_info *info);
 
-size_t smmu_device_count(const struct smmu_target *t);
-struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT size_t smmu_device_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i);
 
 enum smmu_bus { SMMU_BUS_PCI, SMMU_BUS_PLATFORM };
 struct smmu_device_info {
@@ -143,14 +145,14 @@ enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */
 };
-void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
+SMMU_EXPORT void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
 /* By PCI address ("00:01.0", or "01.0" on bus 0), by "platform@0x...", or by
  * any MMIO address ("0x0c000010") inside a platform device's registers. */
-struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name);
+SMMU_EXPORT struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name);
 /* By numbers: a PCI function, or any MMIO address inside a platform device. */
-struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment, uint8_t bus,
-					 uint8_t dev, uint8_t fn);
-struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
+SMMU_EXPORT struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment, uint8_t bus,
+						     uint8_t dev, uint8_t fn);
+SMMU_EXPORT struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
 
 
 /* --- ownership -------------------------------------------------------------
@@ -166,9 +168,9 @@ struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
  * detach and domain destroy only change the record.  The next own installs
  * it all again: every table rewritten, every device re-attached, so DMA
  * that worked before release works after the next own. */
-int smmu_unit_own(struct smmu_unit *u);
-int smmu_unit_release(struct smmu_unit *u);
-bool smmu_unit_owned(const struct smmu_unit *u);
+SMMU_EXPORT int smmu_unit_own(struct smmu_unit *u);
+SMMU_EXPORT int smmu_unit_release(struct smmu_unit *u);
+SMMU_EXPORT bool smmu_unit_owned(const struct smmu_unit *u);
 
 /* --- the ownership journal ------------------------------------------------------
  * A session can die while it owns a unit (SIGKILL, a crash, the power of the
@@ -199,9 +201,9 @@ struct smmu_left_owned {
 	long long time;   /* when (Unix time; 0: unknown) */
 };
 /* 1: left owned (info says how), 0: not, or a negative errno. */
-int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);
+SMMU_EXPORT int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);
 enum smmu_recover { SMMU_RECOVER_RELEASE, SMMU_RECOVER_OWN };
-int smmu_unit_recover(struct smmu_unit *u, enum smmu_recover how);
+SMMU_EXPORT int smmu_unit_recover(struct smmu_unit *u, enum smmu_recover how);
 
 /* What a unit is doing now, read from its registers. */
 struct smmu_unit_status {
@@ -212,15 +214,15 @@ struct smmu_unit_status {
 	unsigned fault_slots;  /* records the unit holds before it loses one: event
 				* queue entries (SMMUv3), fault recording registers (VT-d) */
 };
-int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st);
+SMMU_EXPORT int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st);
 /* Release every owned unit of the target: for exit paths. */
-int smmu_target_release_all(struct smmu_target *t);
+SMMU_EXPORT int smmu_target_release_all(struct smmu_target *t);
 /* Release t's owned units at exit and on SIGINT, SIGTERM and SIGHUP (then the
  * signal's default action runs).  One target per process; NULL removes it.
  * The release runs in the signal handler: a front end holds those signals
  * while it calls into the library (sigprocmask, as smmush does), so the
  * release never interrupts a call that shares the backend or the heap. */
-int smmu_release_on_exit(struct smmu_target *t);
+SMMU_EXPORT int smmu_release_on_exit(struct smmu_target *t);
 
 /* --- domains and mappings -------------------------------------------------------
  * Devices that join a domain share its mappings.  A domain is bound to the
@@ -231,27 +233,27 @@ enum smmu_domain_flags {
 };
 struct smmu_domain;
 
-int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
-		       struct smmu_domain **out);
+SMMU_EXPORT int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
+				   struct smmu_domain **out);
 /* -EBUSY while devices are attached. */
-int smmu_domain_destroy(struct smmu_domain *dom);
-struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);
-size_t smmu_domain_count(const struct smmu_target *t);
-struct smmu_domain *smmu_domain_at(struct smmu_target *t, size_t i);
-const char *smmu_domain_name(const struct smmu_domain *dom);
+SMMU_EXPORT int smmu_domain_destroy(struct smmu_domain *dom);
+SMMU_EXPORT struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);
+SMMU_EXPORT size_t smmu_domain_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_domain *smmu_domain_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT const char *smmu_domain_name(const struct smmu_domain *dom);
 
 /* -ENOENT: no unit translates the device; -EBUSY: it is in another domain;
  * -SMMU_E_NOTOWNED: its unit is not owned. */
-int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom);
-int smmu_device_detach(struct smmu_device *d);
-struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
+SMMU_EXPORT int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom);
+SMMU_EXPORT int smmu_device_detach(struct smmu_device *d);
+SMMU_EXPORT struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
 
 /* Map [iova, iova + size) to physical pa with SMMU_PROT_* permissions.  Sizes
  * and addresses are multiples of 4 KiB (of the granule); -EINVAL when not,
  * -EEXIST when overlapping a mapping (nothing changed).  Invalidation is
  * batched: one sync per call, never skipped. */
-int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
-int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+SMMU_EXPORT int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
+SMMU_EXPORT int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
 
 /* A domain's tables are in target memory, which others may write too.
  * Writes through this library (smmu_mem_write) reach smmush's cached copy
@@ -268,7 +270,7 @@ struct smmu_table_conflict {
 	uint64_t memory;   /* and what memory held instead */
 };
 /* -ENOENT: the domain has no tables yet. */
-int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c);
+SMMU_EXPORT int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c);
 
 /* --- test DMA ------------------------------------------------------------------
  * Devices with a DMA engine (edu-compatible test devices: QEMU's edu, sim's)
@@ -287,15 +289,15 @@ struct smmu_dma_opts {
 };
 /* 0 when the device finished the transfer (whether or not it faulted);
  * -ENODEV: no DMA engine; -SMMU_E_TIMEOUT: it never finished. */
-int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
-	     const struct smmu_dma_opts *opts);
+SMMU_EXPORT int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
+			 const struct smmu_dma_opts *opts);
 /* A fault storm: count one-byte reads at iova, issued by the device as fast
  * as it can (with opts' SubstreamID and attributes), for devices with
  * SMMU_DEV_STORM.  Nobody drains meanwhile: more faults than the unit holds
  * (smmu_unit_status().fault_slots) overflow, and are counted as lost.
  * 0 when all were issued; -EOPNOTSUPP: the device cannot storm. */
-int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
-		      const struct smmu_dma_opts *opts);
+SMMU_EXPORT int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
+				  const struct smmu_dma_opts *opts);
 /* --- faults -----------------------------------------------------------------
  * Every unit's fault source (SMMUv3 event queue and GERROR; VT-d fault
  * recording registers) is drained into one normalized record.  Records that
@@ -311,7 +313,7 @@ enum smmu_fault_class {
 	SMMU_FC_STREAM,      /* stream disabled, forbidden or unknown */
 	SMMU_FC_OTHER,
 };
-const char *smmu_fault_class_name(enum smmu_fault_class c);
+SMMU_EXPORT const char *smmu_fault_class_name(enum smmu_fault_class c);
 
 struct smmu_fault {
 	uint64_t seq;          /* 1, 2, 3... in drain order, per target */
@@ -350,23 +352,23 @@ struct smmu_fault_totals {
 };
 
 /* Drain every unit once; returns records drained (>= 0) or -errno. */
-int smmu_faults_poll(struct smmu_target *t);
-void smmu_faults_totals(const struct smmu_target *t, struct smmu_fault_totals *out);
+SMMU_EXPORT int smmu_faults_poll(struct smmu_target *t);
+SMMU_EXPORT void smmu_faults_totals(const struct smmu_target *t, struct smmu_fault_totals *out);
 /* The ring keeps the newest records (capacity fixed at open). i = 0 is the
  * oldest kept; -ENOENT past the newest. */
-size_t smmu_faults_kept(const struct smmu_target *t);
-int smmu_faults_get(const struct smmu_target *t, size_t i, struct smmu_fault *out);
+SMMU_EXPORT size_t smmu_faults_kept(const struct smmu_target *t);
+SMMU_EXPORT int smmu_faults_get(const struct smmu_target *t, size_t i, struct smmu_fault *out);
 /* Per-source statistics. */
-size_t smmu_fault_source_count(const struct smmu_target *t);
-int smmu_fault_source_get(const struct smmu_target *t, size_t i, struct smmu_fault_source *out);
+SMMU_EXPORT size_t smmu_fault_source_count(const struct smmu_target *t);
+SMMU_EXPORT int smmu_fault_source_get(const struct smmu_target *t, size_t i, struct smmu_fault_source *out);
 /* Forget kept records and statistics (totals stay). */
-void smmu_faults_clear(struct smmu_target *t);
+SMMU_EXPORT void smmu_faults_clear(struct smmu_target *t);
 /* A callback per record; a batch callback after each poll that drained any. */
 typedef void (*smmu_fault_cb)(void *ctx, const struct smmu_fault *f);
 typedef void (*smmu_fault_batch_cb)(void *ctx, size_t n);
-int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, smmu_fault_batch_cb batch,
-			 void *ctx);
-void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
+SMMU_EXPORT int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, smmu_fault_batch_cb batch,
+				     void *ctx);
+SMMU_EXPORT void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
 
 /* --- registers by name ----------------------------------------------------------
  * A unit's registers as the decoders describe them (kind, specification
@@ -383,21 +385,21 @@ struct smmu_reg {
 	unsigned stride;  /* bytes from one instance to the next */
 };
 /* -ENOENT when the unit's architecture has no register of that name. */
-int smmu_reg_find(struct smmu_unit *u, const char *name, struct smmu_reg *reg);
+SMMU_EXPORT int smmu_reg_find(struct smmu_unit *u, const char *name, struct smmu_reg *reg);
 /* The unit's i-th register, in the decoders' order; -ENOENT past the last. */
-int smmu_reg_at(struct smmu_unit *u, size_t i, struct smmu_reg *reg);
+SMMU_EXPORT int smmu_reg_at(struct smmu_unit *u, size_t i, struct smmu_reg *reg);
 /* Instance `index` (0 <= index < count): desc->nwords words. */
-int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t *words);
+SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t *words);
 /* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
  * fit the register, -EPERM when no field of it is writable. */
-int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
-const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
+SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
 
 /* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
  * firmware tables; NULL when they do not say. */
-const char *smmu_target_isa(struct smmu_target *t);
+SMMU_EXPORT const char *smmu_target_isa(struct smmu_target *t);
 
 /* --- fault filters ------------------------------------------------------------
  * One language for every front end (smmush's trace --filter and faults
@@ -417,13 +419,13 @@ const char *smmu_target_isa(struct smmu_target *t);
  * Errors (-EINVAL) come with the term at fault in err: "'sid=xyz': sid must be
  * a number".  Devices are resolved on t when parsing. */
 struct smmu_fault_filter;
-int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
-			    char *err, size_t errlen);
-void smmu_fault_filter_free(struct smmu_fault_filter *f);
+SMMU_EXPORT int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
+					char *err, size_t errlen);
+SMMU_EXPORT void smmu_fault_filter_free(struct smmu_fault_filter *f);
 /* A NULL filter matches everything.  A filter remembers its last answer for
  * a reason name, so it is used by one thread at a time. */
-bool smmu_fault_filter_match(struct smmu_fault_filter *f, const struct smmu_fault *fault);
+SMMU_EXPORT bool smmu_fault_filter_match(struct smmu_fault_filter *f, const struct smmu_fault *fault);
 /* A source matches when its newest record would (per-source statistics). */
-bool smmu_fault_filter_match_source(struct smmu_fault_filter *f, const struct smmu_fault_source *s);
+SMMU_EXPORT bool smmu_fault_filter_match_source(struct smmu_fault_filter *f, const struct smmu_fault_source *s);
 
 #endif

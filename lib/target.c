@@ -85,7 +85,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		if (strlen(backends[i]->name) == nlen && !strncmp(backends[i]->name, spec, nlen))
 			b = backends[i];
 	if (!b) {
-		snprintf(err, errlen, "unknown target '%s' (see --target-help)", spec);
+		snprintf(err, errlen, "unknown target '%s'", spec);
 		return -ENOENT;
 	}
 	/* Options are checked against the declared parameters before anything
@@ -115,7 +115,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 			    !strncmp(params[k].name, opts[i], eq - opts[i]))
 				known = true;
 		if (!known) {
-			snprintf(err, errlen, "target %s has no parameter '%.*s' (see --target-help)",
+			snprintf(err, errlen, "target %s has no parameter '%.*s'",
 				 b->name, (int)(eq - opts[i]), opts[i]);
 			return -EINVAL;
 		}

@@ -69,7 +69,8 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target open %s: %s", argv[2], err[0] ? err : smmu_strerror(rc));
+			shell_error("target open %s: %s%s", argv[2], err[0] ? err : smmu_strerror(rc),
+				    shell_target_hint(argv[2], (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
 			return rc;

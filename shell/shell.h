@@ -119,6 +119,7 @@ int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max)
 
 /* The target, opened and discovered on first use; NULL after reporting why. */
 struct smmu_target *shell_target(struct shell *sh);
+const char *shell_target_hint(const char *spec, const char *const *opts, size_t nopts);
 /* The selected unit; NULL (reported) when the target has none. */
 struct smmu_unit *shell_unit(struct shell *sh);
 /* A device by address; NULL (reported, naming the command) when none. */

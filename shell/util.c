@@ -52,7 +52,9 @@ void shell_error(const char *fmt, ...)
 
 int shell_lib_error(const char *cmd, const char *what, int rc)
 {
-	shell_error("%s: %s: %s", cmd, what, smmu_strerror(rc));
+	/* the library's words name no shell command: the hint is ours */
+	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc),
+		    rc == -SMMU_E_NOTOWNED ? " (use 'own', or --write to write anyway)" : "");
 	return rc < 0 ? rc : -rc;
 }
 
@@ -142,6 +144,32 @@ int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max)
 	return -EINVAL;
 }
 
+/* " (see --target-help)" when SPEC names no target or OPTS a parameter it
+ * lacks (the checks smmu_target_open makes first, in its order); else "". */
+const char *shell_target_hint(const char *spec, const char *const *opts, size_t nopts)
+{
+	struct smmu_backend_info bi;
+	struct smmu_param_info pi;
+	size_t nlen = strcspn(spec, ":");
+
+	for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {
+		if (strlen(bi.name) != nlen || strncmp(bi.name, spec, nlen))
+			continue;
+		for (size_t i = 0; i < nopts; i++) {
+			size_t klen = strcspn(opts[i], "=");
+			bool known = false;
+			if (!klen || !opts[i][klen])
+				return ""; /* not key=value: the hint would not help */
+			for (size_t k = 0; !smmu_backend_param(b, k, &pi); k++)
+				known |= strlen(pi.name) == klen && !strncmp(pi.name, opts[i], klen);
+			if (!known)
+				return " (see --target-help)";
+		}
+		return "";
+	}
+	return " (see --target-help)";
+}
+
 struct smmu_target *shell_target(struct shell *sh)
 {
 	char err[256] = "";
@@ -150,7 +178,8 @@ struct smmu_target *shell_target(struct shell *sh)
 	if (sh->t)
 		return sh->t;
 	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {
-		shell_error("target %s: %s", sh->target_spec, err[0] ? err : smmu_strerror(rc));
+		shell_error("target %s: %s%s", sh->target_spec, err[0] ? err : smmu_strerror(rc),
+			    shell_target_hint(sh->target_spec, sh->opts, sh->nopts));
 		sh->t = NULL;
 		return NULL;
 	}

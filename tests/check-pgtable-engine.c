@@ -906,10 +906,10 @@ START_TEST(test_region_alloc)
 }
 END_TEST
 
-Suite *suite_pgt(void);
-Suite *suite_pgt(void)
+Suite *suite_pgtable_engine(void);
+Suite *suite_pgtable_engine(void)
 {
-	Suite *s = suite_create("pgt");
+	Suite *s = suite_create("pgtable_engine");
 	TCase *tc = tcase_create("engine");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
