@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "smmu-export.h"
 #include "json.h"
 
 #define SMMU_ACPI_HEADER_LEN 36
@@ -153,13 +154,13 @@ struct smmu_acpi_dmar {
 	struct smmu_acpi_warnings warnings;
 };
 
-int smmu_acpi_dmar_parse(const void *buf, size_t len, struct smmu_acpi_dmar **out, char *err,
-			 size_t errlen);
-void smmu_acpi_dmar_free(struct smmu_acpi_dmar *d);
+SMMU_EXPORT int smmu_acpi_dmar_parse(const void *buf, size_t len, struct smmu_acpi_dmar **out, char *err,
+				     size_t errlen);
+SMMU_EXPORT void smmu_acpi_dmar_free(struct smmu_acpi_dmar *d);
 /* "DRHD" ... or NULL; long names for text output. */
-const char *smmu_acpi_dmar_type_name(unsigned type);
-const char *smmu_acpi_dmar_type_title(unsigned type);
-const char *smmu_acpi_scope_type_name(unsigned type);
+SMMU_EXPORT const char *smmu_acpi_dmar_type_name(unsigned type);
+SMMU_EXPORT const char *smmu_acpi_dmar_type_title(unsigned type);
+SMMU_EXPORT const char *smmu_acpi_scope_type_name(unsigned type);
 
 /* ---- IORT: Arm DEN 0049 (IO Remapping Table) ------------------------------ */
 
@@ -313,31 +314,31 @@ struct smmu_acpi_iort {
 	struct smmu_acpi_warnings warnings;
 };
 
-int smmu_acpi_iort_parse(const void *buf, size_t len, struct smmu_acpi_iort **out, char *err,
-			 size_t errlen);
-void smmu_acpi_iort_free(struct smmu_acpi_iort *t);
+SMMU_EXPORT int smmu_acpi_iort_parse(const void *buf, size_t len, struct smmu_acpi_iort **out, char *err,
+				     size_t errlen);
+SMMU_EXPORT void smmu_acpi_iort_free(struct smmu_acpi_iort *t);
 /* The node that starts at table offset `offset`, or NULL. */
-const struct smmu_acpi_iort_node *smmu_acpi_iort_node_at(const struct smmu_acpi_iort *t,
-							 uint32_t offset);
-const char *smmu_acpi_iort_type_name(unsigned type);
+SMMU_EXPORT const struct smmu_acpi_iort_node *smmu_acpi_iort_node_at(const struct smmu_acpi_iort *t,
+								     uint32_t offset);
+SMMU_EXPORT const char *smmu_acpi_iort_type_name(unsigned type);
 
 /* ---- rendering ------------------------------------------------------------ */
 
 /* Print a parsed table: lspci-like "Name=value" lines, one block per structure. */
-void smmu_acpi_dmar_print(FILE *out, const struct smmu_acpi_dmar *d, unsigned verbose);
-void smmu_acpi_iort_print(FILE *out, const struct smmu_acpi_iort *t, unsigned verbose);
+SMMU_EXPORT void smmu_acpi_dmar_print(FILE *out, const struct smmu_acpi_dmar *d, unsigned verbose);
+SMMU_EXPORT void smmu_acpi_iort_print(FILE *out, const struct smmu_acpi_iort *t, unsigned verbose);
 /* One JSON object with every field; structures carry "offset" and "length". */
-void smmu_acpi_dmar_json(struct smmu_json *j, const struct smmu_acpi_dmar *d);
-void smmu_acpi_iort_json(struct smmu_json *j, const struct smmu_acpi_iort *t);
+SMMU_EXPORT void smmu_acpi_dmar_json(struct smmu_json *j, const struct smmu_acpi_dmar *d);
+SMMU_EXPORT void smmu_acpi_iort_json(struct smmu_json *j, const struct smmu_acpi_iort *t);
 
 /*
  * Detect the signature, parse, print.  Nothing is written unless the whole
  * table parsed, so a corrupt table leaves `out` untouched.  The JSON variant
  * writes one object and leaves smmu_json_done() to the caller.
  */
-int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbose, char *err,
-			  size_t errlen);
-int smmu_acpi_render_json(struct smmu_json *j, const void *buf, size_t len, char *err,
-			  size_t errlen);
+SMMU_EXPORT int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbose, char *err,
+				      size_t errlen);
+SMMU_EXPORT int smmu_acpi_render_json(struct smmu_json *j, const void *buf, size_t len, char *err,
+				      size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "smmu-export.h"
 #include "field.h"
 #include "json.h"
 
@@ -21,18 +22,18 @@ enum smmu_render_flags {
  * architecture prefix ("ste", "idr0").  -ENOENT when nothing matches, -EINVAL
  * when a suffix is ambiguous (then *candidates lists them, comma-separated, in
  * a static buffer). */
-int smmu_decoder_find(const char *kind, const struct smmu_desc **out, const char **candidates);
+SMMU_EXPORT int smmu_decoder_find(const char *kind, const struct smmu_desc **out, const char **candidates);
 
 /* Every descriptor, for listing and for the self-check test. */
-size_t smmu_decoder_count(void);
-const struct smmu_desc *smmu_decoder_at(size_t i);
+SMMU_EXPORT size_t smmu_decoder_count(void);
+SMMU_EXPORT const struct smmu_desc *smmu_decoder_at(size_t i);
 
 /* Render `words` (d->nwords of them) as described.  Return 0 or -errno. */
-int smmu_render_text(FILE *out, const struct smmu_desc *d, const uint64_t *words, unsigned flags);
+SMMU_EXPORT int smmu_render_text(FILE *out, const struct smmu_desc *d, const uint64_t *words, unsigned flags);
 /* One JSON object: kind, name, words, fields, warnings. */
-void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint64_t *words);
+SMMU_EXPORT void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint64_t *words);
 
 /* How many reserved-bit / unknown-variant warnings a decode has (0 = clean). */
-unsigned smmu_decode_warnings(const struct smmu_desc *d, const uint64_t *words);
+SMMU_EXPORT unsigned smmu_decode_warnings(const struct smmu_desc *d, const uint64_t *words);
 
 #endif

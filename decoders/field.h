@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-export.h"
+
 /* GENMASK/FIELD_GET-like pair for code that programs or reads structures. */
 #define SMMU_GENMASK(h, l) ((~0ULL >> (63 - (h))) & ~((1ULL << (l)) - 1))
 #define SMMU_FIELD_GET(mask, v) (((uint64_t)(v) & (mask)) >> __builtin_ctzll(mask))
@@ -97,18 +99,18 @@ struct smmu_desc {
 /* --- queries ------------------------------------------------------------ */
 
 /* Raw bits of a field, shifted down. */
-uint64_t smmu_field_raw(const struct smmu_field *f, const uint64_t *words);
+SMMU_EXPORT uint64_t smmu_field_raw(const struct smmu_field *f, const uint64_t *words);
 /* Name of an enum value, or NULL when the table has none. */
-const char *smmu_enum_name(const struct smmu_field *f, uint64_t value);
+SMMU_EXPORT const char *smmu_enum_name(const struct smmu_field *f, uint64_t value);
 /* The variant that applies to these words, or d itself. `matched` says whether one did. */
-const struct smmu_desc *smmu_desc_resolve(const struct smmu_desc *d, const uint64_t *words,
-					  bool *matched);
+SMMU_EXPORT const struct smmu_desc *smmu_desc_resolve(const struct smmu_desc *d, const uint64_t *words,
+						      bool *matched);
 /* Field by name in the resolved descriptor; NULL when there is none. */
-const struct smmu_field *smmu_desc_field(const struct smmu_desc *d, const char *name);
+SMMU_EXPORT const struct smmu_field *smmu_desc_field(const struct smmu_desc *d, const char *name);
 /* Value of a named field after resolving variants: 0, or -ENOENT. */
-int smmu_decode_get(const struct smmu_desc *d, const uint64_t *words, const char *field,
-		    uint64_t *value);
+SMMU_EXPORT int smmu_decode_get(const struct smmu_desc *d, const uint64_t *words, const char *field,
+				uint64_t *value);
 /* Bits set in reserved (uncovered or SMMU_A_RSVD) positions of word w. */
-uint64_t smmu_desc_reserved_set(const struct smmu_desc *d, const uint64_t *words, unsigned w);
+SMMU_EXPORT uint64_t smmu_desc_reserved_set(const struct smmu_desc *d, const uint64_t *words, unsigned w);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "smmu-export.h"
+
 #define SMMU_JSON_MAX_DEPTH 32
 
 struct smmu_json {
@@ -20,25 +22,25 @@ struct smmu_json {
 	bool after_key;
 };
 
-void smmu_json_init(struct smmu_json *j, FILE *out, bool pretty);
-void smmu_json_obj_begin(struct smmu_json *j);
-void smmu_json_obj_end(struct smmu_json *j);
-void smmu_json_arr_begin(struct smmu_json *j);
-void smmu_json_arr_end(struct smmu_json *j);
-void smmu_json_key(struct smmu_json *j, const char *key);
-void smmu_json_str(struct smmu_json *j, const char *s);
-void smmu_json_strn(struct smmu_json *j, const char *s, size_t n);
-void smmu_json_u64(struct smmu_json *j, uint64_t v);
-void smmu_json_i64(struct smmu_json *j, int64_t v);
-void smmu_json_hex(struct smmu_json *j, uint64_t v); /* "0x..." as a string: JSON numbers lose bits past 2^53 */
-void smmu_json_bool(struct smmu_json *j, bool v);
-void smmu_json_null(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_init(struct smmu_json *j, FILE *out, bool pretty);
+SMMU_EXPORT void smmu_json_obj_begin(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_obj_end(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_arr_begin(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_arr_end(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_key(struct smmu_json *j, const char *key);
+SMMU_EXPORT void smmu_json_str(struct smmu_json *j, const char *s);
+SMMU_EXPORT void smmu_json_strn(struct smmu_json *j, const char *s, size_t n);
+SMMU_EXPORT void smmu_json_u64(struct smmu_json *j, uint64_t v);
+SMMU_EXPORT void smmu_json_i64(struct smmu_json *j, int64_t v);
+SMMU_EXPORT void smmu_json_hex(struct smmu_json *j, uint64_t v); /* "0x..." as a string: JSON numbers lose bits past 2^53 */
+SMMU_EXPORT void smmu_json_bool(struct smmu_json *j, bool v);
+SMMU_EXPORT void smmu_json_null(struct smmu_json *j);
 /* key + value shorthands */
-void smmu_json_kstr(struct smmu_json *j, const char *k, const char *v);
-void smmu_json_ku64(struct smmu_json *j, const char *k, uint64_t v);
-void smmu_json_khex(struct smmu_json *j, const char *k, uint64_t v);
-void smmu_json_kbool(struct smmu_json *j, const char *k, bool v);
+SMMU_EXPORT void smmu_json_kstr(struct smmu_json *j, const char *k, const char *v);
+SMMU_EXPORT void smmu_json_ku64(struct smmu_json *j, const char *k, uint64_t v);
+SMMU_EXPORT void smmu_json_khex(struct smmu_json *j, const char *k, uint64_t v);
+SMMU_EXPORT void smmu_json_kbool(struct smmu_json *j, const char *k, bool v);
 /* Ends the document with a newline. */
-void smmu_json_done(struct smmu_json *j);
+SMMU_EXPORT void smmu_json_done(struct smmu_json *j);
 
 #endif

@@ -5,6 +5,7 @@
  * queue, give everything back on release.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -360,7 +361,7 @@ static int own(struct smmu_unit *u)
 	struct saved *v = &s->saved;
 	int rc;
 
-	if ((rc = save_regs(u, v)))
+	if ((rc = save_regs(u, v)) || (rc = smmu_journal_saved(u)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Abort incoming transactions before translation is turned off, so
@@ -729,6 +730,61 @@ static int status(struct smmu_unit *u, struct smmu_unit_status *st)
 	return 0;
 }
 
+/* --- the ownership journal: what save_regs() keeps, as a list ------------------------- */
+
+#define SAVED(off, size, f) { off, size, offsetof(struct saved, f) }
+static const struct { uint32_t off; unsigned size; size_t at; } saved_list[] = {
+	SAVED(SMMUV3_CR0, 4, cr0), SAVED(SMMUV3_CR1, 4, cr1), SAVED(SMMUV3_CR2, 4, cr2),
+	SAVED(SMMUV3_GBPA, 4, gbpa), SAVED(SMMUV3_IRQ_CTRL, 4, irq_ctrl),
+	SAVED(SMMUV3_STRTAB_BASE, 8, strtab_base), SAVED(SMMUV3_STRTAB_BASE_CFG, 4, strtab_cfg),
+	SAVED(SMMUV3_CMDQ_BASE, 8, cmdq_base), SAVED(SMMUV3_CMDQ_PROD, 4, cmdq_prod),
+	SAVED(SMMUV3_CMDQ_CONS, 4, cmdq_cons), SAVED(SMMUV3_EVENTQ_BASE, 8, evtq_base),
+	SAVED(SMMUV3_EVENTQ_PROD, 4, evtq_prod), SAVED(SMMUV3_EVENTQ_CONS, 4, evtq_cons),
+	SAVED(SMMUV3_PRIQ_BASE, 8, priq_base), SAVED(SMMUV3_PRIQ_PROD, 4, priq_prod),
+	SAVED(SMMUV3_PRIQ_CONS, 4, priq_cons), SAVED(SMMUV3_GERROR_IRQ_CFG0, 8, gerror_irq_cfg0),
+	SAVED(SMMUV3_GERROR_IRQ_CFG1, 4, gerror_irq_cfg1), SAVED(SMMUV3_GERROR_IRQ_CFG2, 4, gerror_irq_cfg2),
+	SAVED(SMMUV3_EVENTQ_IRQ_CFG0, 8, evtq_irq_cfg0), SAVED(SMMUV3_EVENTQ_IRQ_CFG1, 4, evtq_irq_cfg1),
+	SAVED(SMMUV3_EVENTQ_IRQ_CFG2, 4, evtq_irq_cfg2), SAVED(SMMUV3_PRIQ_IRQ_CFG0, 8, priq_irq_cfg0),
+	SAVED(SMMUV3_PRIQ_IRQ_CFG1, 4, priq_irq_cfg1), SAVED(SMMUV3_PRIQ_IRQ_CFG2, 4, priq_irq_cfg2),
+};
+#undef SAVED
+
+static size_t saved_get(struct smmu_unit *u, struct smmu_saved_reg *r, size_t max)
+{
+	const char *v = (const char *)&priv(u)->saved;
+	size_t n = 0;
+
+	for (; n < sizeof(saved_list) / sizeof(saved_list[0]) && n < max; n++) {
+		uint64_t x = 0;
+		memcpy(&x, v + saved_list[n].at, saved_list[n].size);
+		r[n] = (struct smmu_saved_reg){ saved_list[n].off, saved_list[n].size, x };
+	}
+	return n;
+}
+
+static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t n, bool releasing)
+{
+	struct smmuv3 *s = priv(u);
+	struct saved v;
+
+	for (size_t i = 0; i < sizeof(saved_list) / sizeof(saved_list[0]); i++) {
+		size_t k = 0;
+		while (k < n && (r[k].off != saved_list[i].off || r[k].size != saved_list[i].size))
+			k++;
+		if (k == n)
+			return -SMMU_E_PARSE; /* every register or none */
+		memcpy((char *)&v + saved_list[i].at, &r[k].val, saved_list[i].size);
+	}
+	s->saved = v;
+	/* release() invalidates through a queue of ours before it restores */
+	if (releasing && !s->cmdq_pa) {
+		s->cmdq_log2 = s->cmdqs < CMDQ_LOG2 ? s->cmdqs : CMDQ_LOG2;
+		return smmu_table_zalloc(u->t, (size_t)CMD_SIZE << s->cmdq_log2,
+					 (size_t)CMD_SIZE << s->cmdq_log2, &s->cmdq_pa);
+	}
+	return 0;
+}
+
 const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.probe = probe,
 	.own = own,
@@ -739,6 +795,8 @@ const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.status = status,
 	.config = smmuv3_config,
 	.destroy = destroy,
+	.saved_get = saved_get,
+	.saved_set = saved_set,
 };
 
 int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)

@@ -6,6 +6,7 @@
  * registers, give everything back on release.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +125,7 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_read32(u, VTD_FEADDR, &s->feaddr)) ||
 	    (rc = reg_read32(u, VTD_FEUADDR, &s->feuaddr)) || (rc = reg_read64(u, VTD_IQA, &s->iqa)) ||
 	    (rc = reg_read64(u, VTD_IQT, &s->iqt)) || (rc = reg_read64(u, VTD_CCMD, &s->ccmd)) ||
-	    (rc = reg_read64(u, v->iotlb, &s->iotlb)))
+	    (rc = reg_read64(u, v->iotlb, &s->iotlb)) || (rc = smmu_journal_saved(u)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
 	/* Register-based invalidation is not allowed while queued invalidation
@@ -369,6 +370,52 @@ static int status(struct smmu_unit *u, struct smmu_unit_status *st)
 	return 0;
 }
 
+/* --- the ownership journal: what own() keeps, as a list ------------------------------ */
+
+/* off 0: the IOTLB register, at ECAP.IRO */
+#define SAVED(off, size, f) { off, size, offsetof(struct vtd_saved, f) }
+static const struct { uint32_t off; unsigned size; size_t at; } saved_list[] = {
+	SAVED(VTD_GSTS, 4, gsts), SAVED(VTD_RTADDR, 8, rtaddr), SAVED(VTD_FECTL, 4, fectl),
+	SAVED(VTD_FEDATA, 4, fedata), SAVED(VTD_FEADDR, 4, feaddr), SAVED(VTD_FEUADDR, 4, feuaddr),
+	SAVED(VTD_IQA, 8, iqa), SAVED(VTD_IQT, 8, iqt), SAVED(VTD_CCMD, 8, ccmd), SAVED(0, 8, iotlb),
+};
+#undef SAVED
+
+static uint32_t saved_off(struct smmu_unit *u, size_t i)
+{
+	return saved_list[i].off ? saved_list[i].off : priv(u)->iotlb;
+}
+
+static size_t saved_get(struct smmu_unit *u, struct smmu_saved_reg *r, size_t max)
+{
+	const char *v = (const char *)&priv(u)->saved;
+	size_t n = 0;
+
+	for (; n < sizeof(saved_list) / sizeof(saved_list[0]) && n < max; n++) {
+		uint64_t x = 0;
+		memcpy(&x, v + saved_list[n].at, saved_list[n].size);
+		r[n] = (struct smmu_saved_reg){ saved_off(u, n), saved_list[n].size, x };
+	}
+	return n;
+}
+
+static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t n, bool releasing)
+{
+	struct vtd_saved v;
+
+	(void)releasing; /* release() invalidates through registers */
+	for (size_t i = 0; i < sizeof(saved_list) / sizeof(saved_list[0]); i++) {
+		size_t k = 0;
+		while (k < n && (r[k].off != saved_off(u, i) || r[k].size != saved_list[i].size))
+			k++;
+		if (k == n)
+			return -SMMU_E_PARSE; /* every register or none */
+		memcpy((char *)&v + saved_list[i].at, &r[k].val, saved_list[i].size);
+	}
+	priv(u)->saved = v;
+	return 0;
+}
+
 const struct smmu_arch_ops smmu_arch_vtd = {
 	.probe = probe,
 	.own = own,
@@ -379,4 +426,6 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.status = status,
 	.config = vtd_config,
 	.destroy = destroy,
+	.saved_get = saved_get,
+	.saved_set = saved_set,
 };

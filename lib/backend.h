@@ -50,12 +50,18 @@ struct smmu_backend_ops {
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
 	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */
+	/* A name for the machine that a later session opening the same target
+	 * gets too (QEMU attached over socket=: the socket path); NULL when the
+	 * machine does not outlive the session (sim, a QEMU smmush started).
+	 * The ownership journal is keyed by it. */
+	const char *(*identity)(void *priv);
 	/* the machine's RAM, for whole-memory snapshots: the i-th range; -ENOENT past the last */
 	int (*ram_range)(void *priv, size_t i, uint64_t *base, uint64_t *size);
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;
 extern const struct smmu_backend_ops smmu_backend_qemu;
+extern const struct smmu_backend_ops smmu_backend_gdb;
 
 /* qtest commands sent so far by a qemu backend's priv (0 for any other
  * backend): the benchmarks count round trips per map, walk and fault. */

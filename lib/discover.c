@@ -121,6 +121,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	match_pci_devices(t);
+	smmu_dma_probe(t);
 	for (size_t i = 0; i < t->ndevices; i++)
 		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
 	smmu_snapshot_restore_faults(t);

@@ -42,7 +42,7 @@ int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
  * later domain must never hit an earlier one's translations. */
 static int flush_domain(struct smmu_domain *dom)
 {
-	if (!dom->unit || !dom->unit->owned || !dom->pgt)
+	if (!dom->unit || !dom->unit->owned || !dom->unit->ops || !dom->pgt)
 		return 0;
 	return dom->unit->ops->flush(dom->unit, dom, 0, UINT64_MAX);
 }
@@ -97,6 +97,23 @@ struct smmu_domain *smmu_domain_at(struct smmu_target *t, size_t i)
 const char *smmu_domain_name(const struct smmu_domain *dom)
 {
 	return dom->name;
+}
+
+int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!dom->pgt)
+		return -ENOENT;
+	smmu_pgt_conflicts(dom->pgt, c);
+	return 0;
+}
+
+/* Memory the library wrote: cached tables of every domain see it. */
+void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
+{
+	for (size_t i = 0; i < t->ndomains; i++)
+		if (t->domains[i]->pgt)
+			smmu_pgt_note_write(t->domains[i]->pgt, pa, buf, len);
 }
 
 struct smmu_domain *smmu_device_domain(const struct smmu_device *d)
@@ -175,9 +192,8 @@ int smmu_device_detach(struct smmu_device *d)
 
 	if (!d->domain)
 		return -ENOENT;
-	if (!u->owned)
-		return -SMMU_E_NOTOWNED;
-	if ((rc = u->ops->attach(u, d, NULL)))
+	/* not owned (released): only the library's record changes */
+	if (u->owned && (rc = u->ops->attach(u, d, NULL)))
 		return rc;
 	struct smmu_domain *dom = d->domain;
 	d->domain = NULL;

@@ -11,11 +11,17 @@ const char *smmu_version(void)
 }
 
 static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
-	[SMMU_E_NOTOWNED - SMMU_E_BASE] = "unit not owned (use 'own', or --write to write anyway)",
+	[SMMU_E_NOTOWNED - SMMU_E_BASE] = "unit not owned",
 	[SMMU_E_LOOP - SMMU_E_BASE] = "table walk looped or exceeded its step budget",
 	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
 	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",
 	[SMMU_E_PARSE - SMMU_E_BASE] = "malformed input",
+	[SMMU_E_LEFTOWNED - SMMU_E_BASE] = "left owned by an earlier smmush session: 'own --recover' takes it over, "
+					    "'release --recover' restores the registers that session saved",
+	[SMMU_E_CONFLICT - SMMU_E_BASE] = "page tables in target memory changed beneath smmush's cache: "
+					   "nothing changed, the cache now holds memory's values",
+	[SMMU_E_PROT - SMMU_E_BASE] = "permissions the page-table format cannot express: execute-only (x) needs stage 2; "
+				       "privileged-only (p) exists at stage 1 and VT-d first level, not at stage 2 or VT-d second level",
 	[SMMU_E_READONLY - SMMU_E_BASE] = "snapshot targets are read-only",
 };
 

@@ -83,6 +83,7 @@ void smmu_fault_push(struct smmu_target *t, struct smmu_fault *f)
 		s->last_addr = f->addr;
 		s->last_code = f->code;
 		s->last_code_name = f->code_name;
+		s->last_cls = f->cls;
 	} else {
 		m->sources_dropped++;
 	}

@@ -9,6 +9,7 @@
 
 #include "field.h"
 #include "pgtable.h"
+#include "smmu.h"
 
 /*
  * Descriptor fields, from decoders/pgtable.def: the 4KB-granule layouts the
@@ -244,10 +245,21 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 		set_status(d, SMMU_PGT_F_ACCESS);
 }
 
+/* Stage 2 has S2AP (R, W) and XN: execute-only is S2AP=00 with XN=0, and
+ * there is no privileged-only.  Stage 1 always allows reads (AP has no
+ * "no access"), and AP[1] makes privileged-only. */
+static int lpae_prot_ok(const struct smmu_pgt *p, unsigned prot)
+{
+	if (is_s2(p))
+		return (prot & SMMU_PROT_PRIV) ? -SMMU_E_PROT : 0;
+	return (prot & (SMMU_PROT_R | SMMU_PROT_W)) ? 0 : -SMMU_E_PROT;
+}
+
 const struct pgt_ops smmu_pgt_lpae_ops = {
 	.init = lpae_init,
 	.table = lpae_table,
 	.leaf = lpae_leaf,
 	.relevel = lpae_relevel,
 	.decode = lpae_decode,
+	.prot_ok = lpae_prot_ok,
 };

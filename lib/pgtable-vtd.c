@@ -10,6 +10,7 @@
 
 #include "field.h"
 #include "pgtable.h"
+#include "smmu.h"
 
 /* Entry fields, from decoders/pgtable.def. */
 #define SMMU_DEF "decoders/pgtable.def"
@@ -170,10 +171,20 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);
 }
 
+/* Present means R or W (second level) or P (first level, reads always
+ * allowed): no execute-only.  Only the first level has U/S. */
+static int vtd_prot_ok(const struct smmu_pgt *p, unsigned prot)
+{
+	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W)))
+		return -SMMU_E_PROT;
+	return !is_fl(p) && (prot & SMMU_PROT_PRIV) ? -SMMU_E_PROT : 0;
+}
+
 const struct pgt_ops smmu_pgt_vtd_ops = {
 	.init = vtd_init,
 	.table = vtd_table,
 	.leaf = vtd_leaf,
 	.relevel = vtd_relevel,
 	.decode = vtd_decode,
+	.prot_ok = vtd_prot_ok,
 };

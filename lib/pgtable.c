@@ -123,11 +123,46 @@ uint64_t smmu_region_in_use(const struct smmu_region *r)
 struct pgt_page {
 	uint64_t pa;
 	uint64_t *e;
+	uint64_t *dmap;  /* owned tables: entries changed since the last flush (a bit each) */
 	uint32_t size;
 	int32_t dirty;   /* index in p->dirty, or -1 */
 	int level;       /* owned tables: their level, for flush order */
+	uint32_t seen;   /* the map/unmap (p->opgen) that last listed it for revalidation */
+	bool fresh;      /* never written to memory yet: the first flush writes it whole */
 	struct pgt_page *next;
 };
+
+static size_t dmap_words(size_t size)
+{
+	return (size / 8 + 63) / 64;
+}
+
+/* A table's host copy and its dirty map, zeroed. */
+static struct pgt_page *page_new(size_t size)
+{
+	struct pgt_page *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->e = calloc(1, size);
+	t->dmap = calloc(dmap_words(size), sizeof(uint64_t));
+	if (!t->e || !t->dmap) {
+		free(t->e);
+		free(t->dmap);
+		free(t);
+		return NULL;
+	}
+	t->size = (uint32_t)size;
+	t->dirty = -1;
+	return t;
+}
+
+static void page_free(struct pgt_page *t)
+{
+	free(t->e);
+	free(t->dmap);
+	free(t);
+}
 
 static size_t hash_pa(const struct smmu_pgt *p, uint64_t pa)
 {
@@ -172,17 +207,10 @@ static struct pgt_page *cache_add(struct smmu_pgt *p, uint64_t pa, size_t size, 
 
 	if (p->npages >= p->nbucket && cache_grow(p))
 		return NULL;
-	t = malloc(sizeof(*t));
+	t = page_new(size);
 	if (!t)
 		return NULL;
-	t->e = calloc(1, size);
-	if (!t->e) {
-		free(t);
-		return NULL;
-	}
 	t->pa = pa;
-	t->size = (uint32_t)size;
-	t->dirty = -1;
 	t->level = level;
 	h = hash_pa(p, pa);
 	t->next = p->bucket[h];
@@ -209,8 +237,7 @@ static void cache_del(struct smmu_pgt *p, struct pgt_page *t)
 	*pp = t->next;
 	p->npages--;
 	dirty_del(p, t);
-	free(t->e);
-	free(t);
+	page_free(t);
 }
 
 static void cache_clear(struct smmu_pgt *p)
@@ -218,8 +245,7 @@ static void cache_clear(struct smmu_pgt *p)
 	for (size_t i = 0; i < p->nbucket; i++)
 		for (struct pgt_page *t = p->bucket[i], *n; t; t = n) {
 			n = t->next;
-			free(t->e);
-			free(t);
+			page_free(t);
 		}
 	memset(p->bucket, 0, p->nbucket * sizeof(*p->bucket));
 	p->npages = 0;
@@ -242,6 +268,21 @@ static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
 	t->dirty = (int32_t)p->ndirty;
 	p->dirty[p->ndirty++] = t;
 	return 0;
+}
+
+/* Entries [i, i + n) of t changed: only they are written back. */
+static int mark_entries(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsigned n)
+{
+	for (unsigned k = i; k < i + n;) {
+		if (k % 64 == 0 && i + n - k >= 64) {
+			t->dmap[k / 64] = ~0ULL;
+			k += 64;
+		} else {
+			t->dmap[k / 64] |= 1ULL << (k % 64);
+			k++;
+		}
+	}
+	return mark_dirty(p, t);
 }
 
 static size_t table_size(const struct smmu_pgt *p, int level)
@@ -291,6 +332,39 @@ static void op_done(struct smmu_pgt *p)
 		cache_clear(p);
 }
 
+/* Write the runs of changed entries of t (a new table: all of it). */
+static int write_back(struct smmu_pgt *p, struct pgt_page *t)
+{
+	size_t n = t->size / 8;
+	int rc;
+
+	if (t->fresh) {
+		if ((rc = p->mem.write(p->mem.ctx, t->pa, t->e, t->size)))
+			return rc;
+		t->fresh = false;
+	} else {
+		for (size_t i = 0; i < n;) {
+			size_t j;
+
+			if (!t->dmap[i / 64] && i % 64 == 0) {
+				i += 64;
+				continue;
+			}
+			if (!(t->dmap[i / 64] >> (i % 64) & 1)) {
+				i++;
+				continue;
+			}
+			for (j = i + 1; j < n && (t->dmap[j / 64] >> (j % 64) & 1); j++)
+				;
+			if ((rc = p->mem.write(p->mem.ctx, t->pa + 8 * i, &t->e[i], 8 * (j - i))))
+				return rc;
+			i = j;
+		}
+	}
+	memset(t->dmap, 0, dmap_words(t->size) * sizeof(uint64_t));
+	return 0;
+}
+
 int smmu_pgt_flush(struct smmu_pgt *p)
 {
 	/* Deepest level first: a new table is in memory before the entry that points to it. */
@@ -303,13 +377,118 @@ int smmu_pgt_flush(struct smmu_pgt *p)
 				i++;
 				continue;
 			}
-			rc = p->mem.write(p->mem.ctx, t->pa, t->e, t->size);
-			if (rc)
+			if ((rc = write_back(p, t)))
 				return rc;
 			dirty_del(p, t); /* moves the last one to i */
 		}
 	}
 	return 0;
+}
+
+int smmu_pgt_rewrite(struct smmu_pgt *p)
+{
+	int rc;
+
+	if (p->live)
+		return -EROFS;
+	for (size_t i = 0; i < p->nbucket; i++)
+		for (struct pgt_page *t = p->bucket[i]; t; t = t->next) {
+			t->fresh = true;
+			if ((rc = mark_dirty(p, t)))
+				return rc;
+		}
+	return smmu_pgt_flush(p);
+}
+
+/* --- what others write: kept in the cache, or noticed ------------------------------ */
+
+/* The bytes [pa, pa + len) of t now hold buf in memory. */
+static void note_page(struct pgt_page *t, uint64_t pa, const uint8_t *buf, size_t len)
+{
+	uint64_t lo = pa > t->pa ? pa : t->pa, hi = pa + len < t->pa + t->size ? pa + len : t->pa + t->size;
+
+	if (lo >= hi)
+		return;
+	memcpy((uint8_t *)t->e + (lo - t->pa), buf + (lo - pa), hi - lo);
+	/* entries written whole are memory's now, not a pending change of ours */
+	for (uint64_t a = (lo + 7) & ~7ULL; a + 8 <= hi; a += 8) {
+		size_t k = (size_t)(a - t->pa) / 8;
+		t->dmap[k / 64] &= ~(1ULL << (k % 64));
+	}
+}
+
+void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len)
+{
+	uint64_t g = p->granule, end = pa + len;
+
+	if (p->live || !len || end < pa)
+		return;
+	if (p->root)
+		note_page(p->root, pa, buf, len);
+	for (uint64_t a = pa & ~(g - 1); a < end && a >= (pa & ~(g - 1)); a += g) {
+		struct pgt_page *t;
+
+		if (p->npages == 1)
+			break; /* only the root */
+		t = cache_find(p, a);
+		if (t && t != p->root)
+			note_page(t, pa, buf, len);
+	}
+}
+
+void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c)
+{
+	*c = p->conflict;
+}
+
+/* Tables a map or unmap will change, listed by its plan. */
+static int note_change(struct smmu_pgt *p, struct pgt_page *t)
+{
+	if (t->seen == p->opgen || t->fresh)
+		return 0;
+	if (p->ncheck == p->check_cap) {
+		size_t cap = p->check_cap ? p->check_cap * 2 : 16;
+		struct pgt_page **n = realloc(p->check, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->check = n;
+		p->check_cap = cap;
+	}
+	t->seen = p->opgen;
+	p->check[p->ncheck++] = t;
+	return 0;
+}
+
+/*
+ * Before a map or unmap changes a table, memory must still hold what the
+ * cache last read or wrote there (entries with a change of ours still
+ * pending excepted).  Entries that differ were written by someone else:
+ * the cache takes memory's values, the conflict is counted, and the caller
+ * gets -SMMU_E_CONFLICT with nothing changed.
+ */
+static int revalidate(struct smmu_pgt *p)
+{
+	size_t found = 0;
+
+	for (size_t k = 0; k < p->ncheck; k++) {
+		struct pgt_page *t = p->check[k];
+		int rc = p->mem.read(p->mem.ctx, t->pa, p->scratch, t->size);
+
+		if (rc)
+			return rc;
+		if (!memcmp(p->scratch, t->e, t->size))
+			continue;
+		for (size_t j = 0; j < t->size / 8; j++) {
+			if (p->scratch[j] == t->e[j] || (t->dmap[j / 64] >> (j % 64) & 1))
+				continue;
+			p->conflict = (struct smmu_table_conflict){ p->conflict.count + 1, t->pa + 8 * j, t->e[j],
+								    p->scratch[j] };
+			t->e[j] = p->scratch[j];
+			found++;
+		}
+	}
+	return found ? -SMMU_E_CONFLICT : 0;
 }
 
 /* --- geometry and handles ------------------------------------------------------ */
@@ -425,7 +604,10 @@ int smmu_pgt_create(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
 	err = alloc->alloc(alloc->ctx, p->root_alloc, p->root_alloc, &p->root_pa);
 	if (!err) {
 		p->root = cache_add(p, p->root_pa, p->root_size, p->start);
-		err = p->root ? mark_dirty(p, p->root) : -ENOMEM;
+		p->scratch = malloc(p->root_size > p->granule ? p->root_size : p->granule);
+		if (p->root)
+			p->root->fresh = true;
+		err = p->root && p->scratch ? mark_dirty(p, p->root) : -ENOMEM;
 		if (!err)
 			err = smmu_pgt_flush(p);
 		if (err)
@@ -435,6 +617,7 @@ int smmu_pgt_create(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
 		cache_clear(p);
 		free(p->bucket);
 		free(p->dirty);
+		free(p->scratch);
 		free(p);
 		return err;
 	}
@@ -473,6 +656,8 @@ void smmu_pgt_destroy(struct smmu_pgt *p)
 	free(p->bucket);
 	free(p->dirty);
 	free(p->pool);
+	free(p->check);
+	free(p->scratch);
 	free(p);
 }
 
@@ -581,8 +766,11 @@ static int plan_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_page
 		} else if (t->e[i]) {
 			/* A leaf, or bits we did not write: never overwrite them. */
 			return -EEXIST;
-		} else if (!fits(r, level, shift, va, pa, ce)) {
-			*need += count_new(p, r, level + 1, va, pa, ce);
+		} else {
+			if ((err = note_change(p, t)))
+				return err;
+			if (!fits(r, level, shift, va, pa, ce))
+				*need += count_new(p, r, level + 1, va, pa, ce);
 		}
 		pa += ce - va;
 		va = ce;
@@ -600,6 +788,7 @@ static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
 		return NULL;
 	c = p->pool[--p->npool];
 	c->level = level;
+	c->fresh = true;
 	h = hash_pa(p, c->pa);
 	c->next = p->bucket[h];
 	p->bucket[h] = c;
@@ -627,15 +816,15 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 		if (!t->e[i] && fits(r, level, shift, va, pa, ce)) {
 			/* The hot loop: consecutive leaves of one size. */
 			uint64_t tmpl = r->tmpl[level + 1];
-			unsigned n = 1u << idx_bits(p, level);
+			unsigned n = 1u << idx_bits(p, level), first = i;
 
-			mark_dirty(p, t);
 			do {
 				t->e[i] = tmpl | pgt_addr_enc(p, pa);
 				va += sz;
 				pa += sz;
 				i++;
 			} while (i < n && end - va >= sz && !t->e[i] && !(pa & (sz - 1)));
+			mark_entries(p, t, first, i - first);
 			i--;
 			continue;
 		}
@@ -644,7 +833,7 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 			if (!c)
 				return -ENOMEM;
 			t->e[i] = p->ops->table(p, c->pa);
-			mark_dirty(p, t);
+			mark_entries(p, t, i, 1);
 		} else {
 			p->ops->decode(p, level, t->e[i], &d);
 			c = get_table(p, d.addr, level + 1, &err);
@@ -688,19 +877,14 @@ static int pool_fill(struct smmu_pgt *p, size_t need)
 		p->dirty_cap = pages;
 	}
 	while (p->npool < need) {
-		struct pgt_page *t = malloc(sizeof(*t));
+		struct pgt_page *t = page_new(p->granule);
 		int err;
 
-		if (!t || !(t->e = calloc(1, p->granule))) {
-			free(t);
+		if (!t)
 			return -ENOMEM;
-		}
-		t->size = (uint32_t)p->granule;
-		t->dirty = -1;
 		err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &t->pa);
 		if (err) {
-			free(t->e);
-			free(t);
+			page_free(t);
 			return err;
 		}
 		p->pool[p->npool++] = t;
@@ -714,8 +898,7 @@ static void pool_drain(struct smmu_pgt *p)
 		struct pgt_page *t = p->pool[--p->npool];
 
 		p->alloc.free(p->alloc.ctx, t->pa, p->granule);
-		free(t->e);
-		free(t);
+		page_free(t);
 	}
 }
 
@@ -736,8 +919,11 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 
 	if (p->live)
 		return -EROFS;
-	if (!size || ((iova | pa | size) & (p->granule - 1)) || !(prot & (SMMU_PROT_R | SMMU_PROT_W)))
+	if (!size || ((iova | pa | size) & (p->granule - 1)) ||
+	    !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
+	if ((err = p->ops->prot_ok(p, prot)))
+		return err;
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;
@@ -747,7 +933,11 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 	for (int l = p->start; l <= 3; l++)
 		if (leaf_at(r.leaf_map, l))
 			r.tmpl[l + 1] = p->ops->leaf(p, l, prot);
+	p->ncheck = 0;
+	p->opgen++;
 	err = plan_map(p, &r, p->root, p->start, lo, pa, hi, &need);
+	if (!err)
+		err = revalidate(p);
 	if (!err)
 		err = pool_fill(p, need);
 	if (!err)
@@ -795,6 +985,8 @@ static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_
 
 		if (ce > end)
 			ce = end;
+		if (t->e[i] && (err = note_change(p, t)))
+			return err;
 		if (t->e[i] && !full) {
 			p->ops->decode(p, level, t->e[i], &d);
 			if (d.type == SMMU_PGT_E_TABLE) {
@@ -853,7 +1045,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 			if (d.type == SMMU_PGT_E_LEAF)
 				*bytes += ce - va;
 			t->e[i] = 0;
-			mark_dirty(p, t);
+			mark_entries(p, t, i, 1);
 			va = ce;
 			continue;
 		}
@@ -874,7 +1066,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 			for (size_t j = 0; j < c->size / 8; j++)
 				c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
 			t->e[i] = p->ops->table(p, c->pa);
-			mark_dirty(p, t);
+			mark_entries(p, t, i, 1);
 		} else {
 			va = ce; /* a malformed entry partly covered: leave it */
 			continue;
@@ -883,7 +1075,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 		if (!err && table_empty(c)) {
 			free_table(p, c);
 			t->e[i] = 0;
-			mark_dirty(p, t);
+			mark_entries(p, t, i, 1);
 		}
 		va = ce;
 	}
@@ -905,7 +1097,11 @@ int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *u
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;
+	p->ncheck = 0;
+	p->opgen++;
 	err = plan_unmap(p, p->root, p->start, lo, hi, &need);
+	if (!err)
+		err = revalidate(p);
 	if (!err)
 		err = pool_fill(p, need);
 	if (!err)

@@ -18,13 +18,32 @@
  *    57-bit, canonical addresses), 2M pages, 1G with CAP.FL1GP.
  *
  * Memory: the engine never dereferences target memory.  It reads and writes
- * whole tables through struct smmu_mem and keeps a host-side cache.  Tables it
- * created (smmu_pgt_create) stay cached for the handle's life and the cache is
- * the authoritative copy; map/unmap write dirty tables back once per call (or
- * at smmu_pgt_flush with SMMU_PGT_CFG_DEFER_FLUSH), deepest level first so a
- * new table reaches memory before the entry that points to it.  Tables opened
+ * tables through struct smmu_mem and keeps a host-side cache.  Tables it
+ * created (smmu_pgt_create) stay cached for the handle's life.  Tables opened
  * live (smmu_pgt_open_live) are read fresh for every operation and are
  * read-only to the engine.
+ *
+ * Owned tables live in memory that others may write too (the user's `wg`,
+ * a debugger, firmware, a device gone wild), so the cache is never trusted
+ * blindly:
+ *  - Write back: map/unmap record which entries they changed (a bit per
+ *    entry) and write back only runs of changed entries, once per call (or at
+ *    smmu_pgt_flush with SMMU_PGT_CFG_DEFER_FLUSH), deepest level first so a
+ *    new table reaches memory before the entry that points to it.  A table the
+ *    engine just allocated is written whole once.  An entry nobody changed
+ *    through the engine is never written, so a foreign write to it survives.
+ *  - Writes the library knows of: smmu_pgt_note_write() tells the engine what
+ *    memory now holds (libsmmu calls it for every smmu_mem_write on the
+ *    target); cached bytes are updated and a pending change of the same entry
+ *    is dropped: the later write wins.
+ *  - Writes nobody told the engine of: before map/unmap changes a table, it
+ *    reads that table from memory and compares it with what the cache last
+ *    read or wrote (pending changes of a deferred flush excepted).  Entries
+ *    that differ are a conflict: the cache takes memory's values (memory wins,
+ *    nothing of the other agent's is overwritten), the conflict is counted and
+ *    the last one kept (smmu_pgt_conflicts), and the call returns
+ *    -SMMU_E_CONFLICT having changed nothing.  Calling again works on the
+ *    refreshed copy.  Cost: one table read per table the call changes.
  *
  * Errors: 0 or a negative errno; the engine never prints.  TLB invalidation
  * after unmap is the caller's job.
@@ -93,7 +112,10 @@ struct smmu_pgt_geom {
 };
 void smmu_pgt_geometry(const struct smmu_pgt *p, struct smmu_pgt_geom *g);
 
-/* Map [iova, iova+size) to pa.  -EINVAL misaligned/bad prot, -ERANGE outside
+/* Map [iova, iova+size) to pa.  -EINVAL misaligned or prot without R, W or X,
+ * -SMMU_E_PROT permissions the format cannot express (LPAE stage 1 and VT-d:
+ * execute-only, since a present entry always allows reads; LPAE stage 2 and
+ * VT-d second level: SMMU_PROT_PRIV, which they have no bit for), -ERANGE outside
  * IAS/OAS, -EEXIST overlapping a mapping, -ENOMEM no table memory: in every
  * case nothing has changed. */
 int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
@@ -102,6 +124,14 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *unmapped);
 /* Write dirty cached tables through smmu_mem. */
 int smmu_pgt_flush(struct smmu_pgt *p);
+/* Write every cached table of an owned tree again, whole (putting tables
+ * back after memory may have changed, e.g. on the next own). */
+int smmu_pgt_rewrite(struct smmu_pgt *p);
+/* Memory at [pa, pa + len) now holds buf (written around the engine): cached
+ * table bytes there are updated.  Owned trees only; live ones read afresh. */
+void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len);
+/* Entries map/unmap found changed in memory beneath the cache (see above). */
+void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c);
 
 /* --- translate: one address with a per-level trace ------------------------- */
 /* Translate iova for an access (SMMU_PROT_R/W/X, | SMMU_PROT_PRIV for a
@@ -156,6 +186,8 @@ struct pgt_ops {
 	/* A leaf at `level` with the attributes of leaf `pte` (splitting a block). */
 	uint64_t (*relevel)(const struct smmu_pgt *p, uint64_t pte, int level);
 	void (*decode)(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d);
+	/* 0, or -SMMU_E_PROT when the format cannot express prot (map refuses it) */
+	int (*prot_ok)(const struct smmu_pgt *p, unsigned prot);
 };
 extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops;
 
@@ -184,6 +216,12 @@ struct smmu_pgt {
 	size_t ndirty, dirty_cap;
 	struct pgt_page **pool; /* tables allocated ahead of a map/unmap */
 	size_t npool, pool_cap;
+	/* tables the current map/unmap will change: compared with memory first */
+	struct pgt_page **check;
+	size_t ncheck, check_cap;
+	uint32_t opgen;
+	uint64_t *scratch;      /* one table read back from memory */
+	struct smmu_table_conflict conflict;
 };
 
 static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)

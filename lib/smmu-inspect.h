@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-export.h"
 #include "smmu-manager.h"
 
 /* --- page-table formats and what a walk reports -------------------------------- */
@@ -58,7 +59,7 @@ enum smmu_pgt_fault {
 	SMMU_PGT_F_BUDGET,      /* walk: step budget exhausted */
 	SMMU_PGT_F_MAX,
 };
-const char *smmu_pgt_fault_name(int fault);
+SMMU_EXPORT const char *smmu_pgt_fault_name(int fault);
 
 #define SMMU_PGT_MAX_STEPS 6
 struct smmu_pgt_step {
@@ -138,8 +139,8 @@ struct smmu_config {
 	struct smmu_pgt_cfg pgt;/* SMMU_CFG_TRANSLATE: the table format */
 	uint64_t root;
 };
-int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
-int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
+SMMU_EXPORT int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+SMMU_EXPORT int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
 
 struct smmu_translation {
 	struct smmu_config cfg;
@@ -150,16 +151,16 @@ struct smmu_translation {
 };
 /* access: SMMU_PROT_R/W/X/PRIV bits (0: just look).  0, or -errno when the target
  * could not be read at all; a translation that faults still returns 0. */
-int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
-		   struct smmu_translation *out);
+SMMU_EXPORT int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+			       struct smmu_translation *out);
 
 /* The mappings a requester's live tables hold, coalesced (fn gets ranges) or
  * every entry (raw: fn_raw gets entries).  Bounded: loops end with
  * -SMMU_E_LOOP, after the entries before them were visited. */
-int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
-	      smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
-int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
-		  smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+SMMU_EXPORT int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+			  smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
+			      smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
 
 /* A fault, explained: the device's live configuration and tables walked for
  * the faulting address; text says which structure or table level stopped
@@ -168,15 +169,15 @@ struct smmu_explain {
 	struct smmu_translation tr;
 	char text[512];
 };
-int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
+SMMU_EXPORT int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
 
 /* --- names ---------------------------------------------------------------------- */
 /* "translate", "bypass", "abort", "fault". */
-const char *smmu_cfg_verdict_name(enum smmu_cfg_verdict v);
+SMMU_EXPORT const char *smmu_cfg_verdict_name(enum smmu_cfg_verdict v);
 /* A walk status or translation fault as a short stable token for JSON
  * ("invalid", "permission", "table_read"...; "unknown" out of range).
  * smmu_pgt_fault_name() has the words for people. */
-const char *smmu_pgt_fault_id(int fault);
+SMMU_EXPORT const char *smmu_pgt_fault_id(int fault);
 
 /* The structures a live configuration reads, by what they are. */
 enum smmu_cfg_struct {
@@ -190,11 +191,11 @@ enum smmu_cfg_struct {
 	SMMU_CS_PASID_DIR, /* VT-d PASID directory entry */
 	SMMU_CS_PASID,     /* VT-d PASID table entry */
 };
-enum smmu_cfg_struct smmu_cfg_step_struct(const struct smmu_cfg_step *step);
+SMMU_EXPORT enum smmu_cfg_struct smmu_cfg_step_struct(const struct smmu_cfg_step *step);
 /* The step that read structure s, or NULL when the configuration did not get there. */
-const struct smmu_cfg_step *smmu_config_step(const struct smmu_config *cfg, enum smmu_cfg_struct s);
+SMMU_EXPORT const struct smmu_cfg_step *smmu_config_step(const struct smmu_config *cfg, enum smmu_cfg_struct s);
 /* SMMUv3: the ASID of the CD the configuration read (valid or not); -ENOENT without one. */
-int smmu_config_asid(const struct smmu_config *cfg, uint32_t *asid);
+SMMU_EXPORT int smmu_config_asid(const struct smmu_config *cfg, uint32_t *asid);
 
 /* --- SMMUv3 stream table -----------------------------------------------------------
  * The live stream table as SMMU_CR0, SMMU_STRTAB_BASE and _CFG describe it
@@ -212,7 +213,7 @@ struct smmu_strtab {
 	unsigned sid_bits;  /* StreamID bits the table is read for: LOG2SIZE, at most SIDSIZE */
 	uint64_t l1_count;  /* 2-level: level-1 descriptors read */
 };
-int smmu_strtab_info(struct smmu_unit *u, struct smmu_strtab *st);
+SMMU_EXPORT int smmu_strtab_info(struct smmu_unit *u, struct smmu_strtab *st);
 
 /* What an STE says. */
 struct smmu_ste_info {
@@ -224,7 +225,7 @@ struct smmu_ste_info {
 	uint64_t s2ttb;           /* S2TTB */
 	unsigned vmid;            /* S2VMID */
 };
-void smmu_ste_info(const uint64_t ste[8], struct smmu_ste_info *info);
+SMMU_EXPORT void smmu_ste_info(const uint64_t ste[8], struct smmu_ste_info *info);
 
 enum smmu_strtab_etype { SMMU_STRTAB_L1, SMMU_STRTAB_STE };
 struct smmu_strtab_entry {
@@ -251,7 +252,7 @@ enum smmu_strtab_walk_flags {
 typedef int (*smmu_strtab_fn)(void *arg, const struct smmu_strtab_entry *e);
 /* 0 after every entry; fn's non-zero return stops the walk and is returned;
  * -errno when the table (linear, or level 1) cannot be read, after the entries before. */
-int smmu_strtab_walk(struct smmu_unit *u, unsigned flags, smmu_strtab_fn fn, void *arg);
+SMMU_EXPORT int smmu_strtab_walk(struct smmu_unit *u, unsigned flags, smmu_strtab_fn fn, void *arg);
 
 /* --- VT-d root and context tables ----------------------------------------------------
  * The root table RTADDR_REG names (whether or not remapping is enabled), and
@@ -267,7 +268,7 @@ struct smmu_roottab {
 	bool has_table;        /* legacy and scalable modes have a root table */
 	uint64_t table;        /* RTADDR.RTA */
 };
-int smmu_roottab_info(struct smmu_unit *u, struct smmu_roottab *rt);
+SMMU_EXPORT int smmu_roottab_info(struct smmu_unit *u, struct smmu_roottab *rt);
 
 enum smmu_ctx_etype { SMMU_CTX_ROOT, SMMU_CTX_CONTEXT };
 struct smmu_ctx_entry {
@@ -293,7 +294,7 @@ typedef int (*smmu_ctx_fn)(void *arg, const struct smmu_ctx_entry *e);
 /* Buses first..last.  0 after every entry; fn's non-zero return stops the
  * walk and is returned; -errno when the root table cannot be read (nothing
  * visited); -ENXIO when the mode has no root table. */
-int smmu_roottab_walk(struct smmu_unit *u, unsigned first_bus, unsigned last_bus, unsigned flags,
-		      smmu_ctx_fn fn, void *arg);
+SMMU_EXPORT int smmu_roottab_walk(struct smmu_unit *u, unsigned first_bus, unsigned last_bus, unsigned flags,
+				  smmu_ctx_fn fn, void *arg);
 
 #endif

@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "smmu-export.h"
+
 /* The library's version, "MAJOR.MINOR.PATCH". */
-const char *smmu_version(void);
+SMMU_EXPORT const char *smmu_version(void);
 
 /* Errors specific to smmush, beyond errno values (still returned negated). */
 enum smmu_error {
@@ -24,12 +26,15 @@ enum smmu_error {
 	SMMU_E_TIMEOUT,    /* the hardware did not answer within its time limit */
 	SMMU_E_BACKEND,    /* the backend (QEMU, /dev/mem) failed or went away */
 	SMMU_E_PARSE,      /* malformed input (script, snapshot, firmware table) */
+	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
+	SMMU_E_CONFLICT,   /* map/unmap: tables in memory changed beneath smmush's cache */
+	SMMU_E_LEFTOWNED,  /* own: an earlier session left the unit owned (see smmu_unit_recover) */
 	SMMU_E_READONLY,   /* a write to a target that cannot change (a snapshot) */
 	SMMU_E_MAX,
 };
 
 /* Text for a negative (or positive) error code; never NULL. */
-const char *smmu_strerror(int err);
+SMMU_EXPORT const char *smmu_strerror(int err);
 
 /* One set of permission bits: what a mapping allows (map, list, translate
  * results) and what an access asks for (translate, fault records). */
@@ -61,15 +66,15 @@ struct smmu_stream {
  * declared by the backend. */
 struct smmu_target;
 
-int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
-		     struct smmu_target **out, char *err, size_t errlen);
-void smmu_target_close(struct smmu_target *t);
-const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
-const char *smmu_target_describe(const struct smmu_target *t);
-int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
-uint64_t smmu_target_now_ns(struct smmu_target *t);
+SMMU_EXPORT int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
+				 struct smmu_target **out, char *err, size_t errlen);
+SMMU_EXPORT void smmu_target_close(struct smmu_target *t);
+SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
+SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
+SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
+SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
 /* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
-uint64_t smmu_target_roundtrips(struct smmu_target *t);
+SMMU_EXPORT uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
 /* Backends and their parameters, for --target-help. */
 struct smmu_backend_info {
@@ -78,21 +83,21 @@ struct smmu_backend_info {
 struct smmu_param_info {
 	const char *name, *def, *help;
 };
-size_t smmu_backend_count(void);
-int smmu_backend_info(size_t i, struct smmu_backend_info *info);
+SMMU_EXPORT size_t smmu_backend_count(void);
+SMMU_EXPORT int smmu_backend_info(size_t i, struct smmu_backend_info *info);
 /* The i-th parameter of backend b; -ENOENT past the last. */
-int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info);
+SMMU_EXPORT int smmu_backend_param(size_t b, size_t i, struct smmu_param_info *info);
 
 /* Raw access through the target (inspection; writes are the caller's
  * responsibility to guard).  Sizes: MMIO 4 or 8, PCI 1, 2 or 4. */
-int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len);
-int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
-int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val);
-int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
-int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
-int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+SMMU_EXPORT int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len);
+SMMU_EXPORT int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
+SMMU_EXPORT int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val);
+SMMU_EXPORT int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
+SMMU_EXPORT int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
+SMMU_EXPORT int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
 /* A firmware table ("fdt", "IORT", "DMAR"): a malloc'd copy the caller frees. */
-int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len);
+SMMU_EXPORT int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len);
 /* --- units and devices ------------------------------------------------------
  * Units (IOMMU instances) and the devices behind them are found from the
  * target's firmware tables (device tree, IORT, DMAR) and PCI enumeration. */
@@ -103,12 +108,12 @@ struct smmu_device;
 struct smmu_fault;
 
 /* Find units and devices (once per target; again after smmu_unit_add). */
-int smmu_discover(struct smmu_target *t, char *err, size_t errlen);
-size_t smmu_unit_count(const struct smmu_target *t);
-struct smmu_unit *smmu_unit_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT int smmu_discover(struct smmu_target *t, char *err, size_t errlen);
+SMMU_EXPORT size_t smmu_unit_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_unit *smmu_unit_at(struct smmu_target *t, size_t i);
 /* For boards whose firmware is wrong: a unit at a given register base. */
-int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
-		  struct smmu_unit **out);
+SMMU_EXPORT int smmu_unit_add(struct smmu_target *t, enum smmu_arch arch, uint64_t base,
+			      struct smmu_unit **out);
 
 struct smmu_unit_info {
 	enum smmu_arch arch;
@@ -117,10 +122,10 @@ struct smmu_unit_info {
 	const char *name;    /* "smmuv3@0x09050000", "dmar@0xfed90000" */
 	const char *source;  /* where it was found: "fdt", "IORT", "DMAR", "manual" */
 };
-void smmu_unit_info(const struct smmu_unit *u, struct smmu_unit_info *info);
+SMMU_EXPORT void smmu_unit_info(const struct smmu_unit *u, struct smmu_unit_info *info);
 
-size_t smmu_device_count(const struct smmu_target *t);
-struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT size_t smmu_device_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_device *smmu_device_at(struct smmu_target *t, size_t i);
 
 enum smmu_bus { SMMU_BUS_PCI, SMMU_BUS_PLATFORM };
 struct smmu_device_info {
@@ -141,14 +146,14 @@ enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */
 };
-void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
+SMMU_EXPORT void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
 /* By PCI address ("00:01.0", or "01.0" on bus 0), by "platform@0x...", or by
  * any MMIO address ("0x0c000010") inside a platform device's registers. */
-struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name);
+SMMU_EXPORT struct smmu_device *smmu_device_find(struct smmu_target *t, const char *name);
 /* By numbers: a PCI function, or any MMIO address inside a platform device. */
-struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment, uint8_t bus,
-					 uint8_t dev, uint8_t fn);
-struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
+SMMU_EXPORT struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment, uint8_t bus,
+						     uint8_t dev, uint8_t fn);
+SMMU_EXPORT struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
 
 
 /* --- ownership -------------------------------------------------------------
@@ -156,10 +161,50 @@ struct smmu_device *smmu_device_find_mmio(struct smmu_target *t, uint64_t addr);
  * register it will change, installs smmush's own tables in which every stream
  * aborts (SMMUv3) or every context blocks (VT-d) until a device is attached,
  * and enables translation with no window in which DMA bypasses it.
- * smmu_unit_release() puts back exactly what was saved. */
-int smmu_unit_own(struct smmu_unit *u);
-int smmu_unit_release(struct smmu_unit *u);
-bool smmu_unit_owned(const struct smmu_unit *u);
+ * smmu_unit_release() puts back exactly what was saved.
+ *
+ * Domains outlive ownership: release keeps every domain, its mappings (the
+ * library's record and smmush's tables in the table region) and the devices
+ * in it; map, unmap and attach wait for the next own (-SMMU_E_NOTOWNED),
+ * detach and domain destroy only change the record.  The next own installs
+ * it all again: every table rewritten, every device re-attached, so DMA
+ * that worked before release works after the next own. */
+SMMU_EXPORT int smmu_unit_own(struct smmu_unit *u);
+SMMU_EXPORT int smmu_unit_release(struct smmu_unit *u);
+SMMU_EXPORT bool smmu_unit_owned(const struct smmu_unit *u);
+
+/* --- the ownership journal ------------------------------------------------------
+ * A session can die while it owns a unit (SIGKILL, a crash, the power of the
+ * host): the unit keeps translating with smmush's tables and nobody knows
+ * what the registers were.  So own() writes what it saved (target, unit base,
+ * architecture, every saved register) to a journal file, atomically (a
+ * temporary file, fsync, rename) and BEFORE its first register write;
+ * release() removes it.  The journal lives in DIR from the target option
+ * "journal=DIR", else $SMMUSH_JOURNAL_DIR, else $XDG_RUNTIME_DIR/smmush,
+ * else /run/smmush (root) or /tmp/smmush-UID, one file per machine and unit.
+ * Only machines that outlive a session have one: the backend names them
+ * (QEMU attached with socket=PATH: the path); sim and a QEMU smmush started
+ * die with the session.
+ *
+ * A unit is left owned when a journal names it, or when its registers point
+ * into smmush's table region while this session does not own it.  Then
+ * smmu_unit_own() refuses (-SMMU_E_LEFTOWNED) rather than save smmush's
+ * leftovers as "the original", and smmu_unit_recover() decides:
+ * SMMU_RECOVER_RELEASE restores the journal's registers and removes the
+ * journal; SMMU_RECOVER_OWN owns the unit with the journal's registers as the
+ * originals (a later release restores them).  -ENOENT when no journal names
+ * the unit (the saved registers are unknown). */
+struct smmu_left_owned {
+	bool journal;     /* a journal of an earlier session names the unit */
+	bool tables;      /* its registers point into smmush's table region */
+	char path[256];   /* the journal ("" when none) */
+	long pid;         /* the session that wrote it (0: unknown) */
+	long long time;   /* when (Unix time; 0: unknown) */
+};
+/* 1: left owned (info says how), 0: not, or a negative errno. */
+SMMU_EXPORT int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);
+enum smmu_recover { SMMU_RECOVER_RELEASE, SMMU_RECOVER_OWN };
+SMMU_EXPORT int smmu_unit_recover(struct smmu_unit *u, enum smmu_recover how);
 
 /* What a unit is doing now, read from its registers. */
 struct smmu_unit_status {
@@ -170,15 +215,15 @@ struct smmu_unit_status {
 	unsigned fault_slots;  /* records the unit holds before it loses one: event
 				* queue entries (SMMUv3), fault recording registers (VT-d) */
 };
-int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st);
+SMMU_EXPORT int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st);
 /* Release every owned unit of the target: for exit paths. */
-int smmu_target_release_all(struct smmu_target *t);
+SMMU_EXPORT int smmu_target_release_all(struct smmu_target *t);
 /* Release t's owned units at exit and on SIGINT, SIGTERM and SIGHUP (then the
  * signal's default action runs).  One target per process; NULL removes it.
  * The release runs in the signal handler: a front end holds those signals
  * while it calls into the library (sigprocmask, as smmush does), so the
  * release never interrupts a call that shares the backend or the heap. */
-int smmu_release_on_exit(struct smmu_target *t);
+SMMU_EXPORT int smmu_release_on_exit(struct smmu_target *t);
 
 /* --- domains and mappings -------------------------------------------------------
  * Devices that join a domain share its mappings.  A domain is bound to the
@@ -189,27 +234,44 @@ enum smmu_domain_flags {
 };
 struct smmu_domain;
 
-int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
-		       struct smmu_domain **out);
+SMMU_EXPORT int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
+				   struct smmu_domain **out);
 /* -EBUSY while devices are attached. */
-int smmu_domain_destroy(struct smmu_domain *dom);
-struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);
-size_t smmu_domain_count(const struct smmu_target *t);
-struct smmu_domain *smmu_domain_at(struct smmu_target *t, size_t i);
-const char *smmu_domain_name(const struct smmu_domain *dom);
+SMMU_EXPORT int smmu_domain_destroy(struct smmu_domain *dom);
+SMMU_EXPORT struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);
+SMMU_EXPORT size_t smmu_domain_count(const struct smmu_target *t);
+SMMU_EXPORT struct smmu_domain *smmu_domain_at(struct smmu_target *t, size_t i);
+SMMU_EXPORT const char *smmu_domain_name(const struct smmu_domain *dom);
 
 /* -ENOENT: no unit translates the device; -EBUSY: it is in another domain;
  * -SMMU_E_NOTOWNED: its unit is not owned. */
-int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom);
-int smmu_device_detach(struct smmu_device *d);
-struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
+SMMU_EXPORT int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom);
+SMMU_EXPORT int smmu_device_detach(struct smmu_device *d);
+SMMU_EXPORT struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
 
 /* Map [iova, iova + size) to physical pa with SMMU_PROT_* permissions.  Sizes
  * and addresses are multiples of 4 KiB (of the granule); -EINVAL when not,
  * -EEXIST when overlapping a mapping (nothing changed).  Invalidation is
  * batched: one sync per call, never skipped. */
-int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
-int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+SMMU_EXPORT int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
+SMMU_EXPORT int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);
+
+/* A domain's tables are in target memory, which others may write too.
+ * Writes through this library (smmu_mem_write) reach smmush's cached copy
+ * of the tables; map and unmap write back only the entries they changed; and
+ * before they change a table they compare it with memory.  An entry that
+ * changed beneath the cache (written by another agent) makes the call fail
+ * with -SMMU_E_CONFLICT having changed nothing: the cache takes memory's
+ * value (nothing of the other agent's is overwritten), and a second call
+ * works on it.  The count of such entries and the last one: */
+struct smmu_table_conflict {
+	uint64_t count;    /* entries found changed beneath the cache, ever */
+	uint64_t entry_pa; /* the last one: where, */
+	uint64_t cached;   /* what smmush had last read or written there, */
+	uint64_t memory;   /* and what memory held instead */
+};
+/* -ENOENT: the domain has no tables yet. */
+SMMU_EXPORT int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_conflict *c);
 
 /* --- test DMA ------------------------------------------------------------------
  * Devices with a DMA engine (edu-compatible test devices: QEMU's edu, sim's)
@@ -228,8 +290,15 @@ struct smmu_dma_opts {
 };
 /* 0 when the device finished the transfer (whether or not it faulted);
  * -ENODEV: no DMA engine; -SMMU_E_TIMEOUT: it never finished. */
-int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
-	     const struct smmu_dma_opts *opts);
+SMMU_EXPORT int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
+			 const struct smmu_dma_opts *opts);
+/* A fault storm: count one-byte reads at iova, issued by the device as fast
+ * as it can (with opts' SubstreamID and attributes), for devices with
+ * SMMU_DEV_STORM.  Nobody drains meanwhile: more faults than the unit holds
+ * (smmu_unit_status().fault_slots) overflow, and are counted as lost.
+ * 0 when all were issued; -EOPNOTSUPP: the device cannot storm. */
+SMMU_EXPORT int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
+				  const struct smmu_dma_opts *opts);
 /* --- faults -----------------------------------------------------------------
  * Every unit's fault source (SMMUv3 event queue and GERROR; VT-d fault
  * recording registers) is drained into one normalized record.  Records that
@@ -245,7 +314,7 @@ enum smmu_fault_class {
 	SMMU_FC_STREAM,      /* stream disabled, forbidden or unknown */
 	SMMU_FC_OTHER,
 };
-const char *smmu_fault_class_name(enum smmu_fault_class c);
+SMMU_EXPORT const char *smmu_fault_class_name(enum smmu_fault_class c);
 
 struct smmu_fault {
 	uint64_t seq;          /* 1, 2, 3... in drain order, per target */
@@ -272,6 +341,7 @@ struct smmu_fault_source {
 	uint64_t last_addr;
 	uint32_t last_code;
 	const char *last_code_name;
+	enum smmu_fault_class last_cls;
 };
 
 struct smmu_fault_totals {
@@ -283,23 +353,23 @@ struct smmu_fault_totals {
 };
 
 /* Drain every unit once; returns records drained (>= 0) or -errno. */
-int smmu_faults_poll(struct smmu_target *t);
-void smmu_faults_totals(const struct smmu_target *t, struct smmu_fault_totals *out);
+SMMU_EXPORT int smmu_faults_poll(struct smmu_target *t);
+SMMU_EXPORT void smmu_faults_totals(const struct smmu_target *t, struct smmu_fault_totals *out);
 /* The ring keeps the newest records (capacity fixed at open). i = 0 is the
  * oldest kept; -ENOENT past the newest. */
-size_t smmu_faults_kept(const struct smmu_target *t);
-int smmu_faults_get(const struct smmu_target *t, size_t i, struct smmu_fault *out);
+SMMU_EXPORT size_t smmu_faults_kept(const struct smmu_target *t);
+SMMU_EXPORT int smmu_faults_get(const struct smmu_target *t, size_t i, struct smmu_fault *out);
 /* Per-source statistics. */
-size_t smmu_fault_source_count(const struct smmu_target *t);
-int smmu_fault_source_get(const struct smmu_target *t, size_t i, struct smmu_fault_source *out);
+SMMU_EXPORT size_t smmu_fault_source_count(const struct smmu_target *t);
+SMMU_EXPORT int smmu_fault_source_get(const struct smmu_target *t, size_t i, struct smmu_fault_source *out);
 /* Forget kept records and statistics (totals stay). */
-void smmu_faults_clear(struct smmu_target *t);
+SMMU_EXPORT void smmu_faults_clear(struct smmu_target *t);
 /* A callback per record; a batch callback after each poll that drained any. */
 typedef void (*smmu_fault_cb)(void *ctx, const struct smmu_fault *f);
 typedef void (*smmu_fault_batch_cb)(void *ctx, size_t n);
-int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, smmu_fault_batch_cb batch,
-			 void *ctx);
-void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
+SMMU_EXPORT int smmu_fault_subscribe(struct smmu_target *t, smmu_fault_cb each, smmu_fault_batch_cb batch,
+				     void *ctx);
+SMMU_EXPORT void smmu_fault_unsubscribe(struct smmu_target *t, void *ctx);
 
 /* --- registers by name ----------------------------------------------------------
  * A unit's registers as the decoders describe them (kind, specification
@@ -316,17 +386,17 @@ struct smmu_reg {
 	unsigned stride;  /* bytes from one instance to the next */
 };
 /* -ENOENT when the unit's architecture has no register of that name. */
-int smmu_reg_find(struct smmu_unit *u, const char *name, struct smmu_reg *reg);
+SMMU_EXPORT int smmu_reg_find(struct smmu_unit *u, const char *name, struct smmu_reg *reg);
 /* The unit's i-th register, in the decoders' order; -ENOENT past the last. */
-int smmu_reg_at(struct smmu_unit *u, size_t i, struct smmu_reg *reg);
+SMMU_EXPORT int smmu_reg_at(struct smmu_unit *u, size_t i, struct smmu_reg *reg);
 /* Instance `index` (0 <= index < count): desc->nwords words. */
-int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t *words);
+SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t *words);
 /* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
  * fit the register, -EPERM when no field of it is writable. */
-int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
-const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
+SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
 
 /* --- snapshots ---------------------------------------------------------------------
  * A machine's IOMMU state in one ELF core file (README.md, "Snapshot file
@@ -353,13 +423,40 @@ struct smmu_snapshot_report {
 typedef int (*smmu_snapshot_progress_fn)(void *arg, const char *phase, uint64_t done, uint64_t total);
 /* Drains faults first.  The file appears complete or not at all (written
  * beside it, then renamed).  note: free text kept in the file, or NULL. */
-int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, const char *note,
+SMMU_EXPORT int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, const char *note,
 		       smmu_snapshot_progress_fn progress, void *arg, struct smmu_snapshot_report *rep);
 /* A target that refuses every write (a snapshot). */
-bool smmu_target_read_only(const struct smmu_target *t);
+SMMU_EXPORT bool smmu_target_read_only(const struct smmu_target *t);
 
 /* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
  * firmware tables; NULL when they do not say. */
-const char *smmu_target_isa(struct smmu_target *t);
+SMMU_EXPORT const char *smmu_target_isa(struct smmu_target *t);
+
+/* --- fault filters ------------------------------------------------------------
+ * One language for every front end (smmush's trace --filter and faults
+ * --filter, the monitor's '/'): terms separated by ',', all of which must hold.
+ *   dev=DEVICE      the device, as smmu_device_find() names it
+ *   sid=N           StreamID / source-id
+ *   code=N|NAME     the reason: EventID or VT-d fault reason, or its name
+ *                   (F_TRANSLATION, "PTE read access is not set")
+ *   class=CLASS     translation, permission, access-flag, address-size,
+ *                   configuration, table-fetch, stream, other
+ *   addr=A|LO-HI    the faulting address, or an inclusive range
+ *   WORD            a word without '=': a device whose address or name, or a
+ *                   reason or class whose name contains it (any case); a
+ *                   number also names that SID.  A word that names nothing on
+ *                   the target is an error, like dev= a device it does not have.
+ *   KEY!=VALUE      the term negated.
+ * Errors (-EINVAL) come with the term at fault in err: "'sid=xyz': sid must be
+ * a number".  Devices are resolved on t when parsing. */
+struct smmu_fault_filter;
+SMMU_EXPORT int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
+					char *err, size_t errlen);
+SMMU_EXPORT void smmu_fault_filter_free(struct smmu_fault_filter *f);
+/* A NULL filter matches everything.  A filter remembers its last answer for
+ * a reason name, so it is used by one thread at a time. */
+SMMU_EXPORT bool smmu_fault_filter_match(struct smmu_fault_filter *f, const struct smmu_fault *fault);
+/* A source matches when its newest record would (per-source statistics). */
+SMMU_EXPORT bool smmu_fault_filter_match_source(struct smmu_fault_filter *f, const struct smmu_fault_source *s);
 
 #endif

@@ -18,6 +18,7 @@ const struct smmu_backend_param *smmu_backend_sim_params(void);
 static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_sim,
 	&smmu_backend_qemu,
+	&smmu_backend_gdb,
 	&smmu_backend_snapshot,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
@@ -61,9 +62,16 @@ static int mem_read(void *ctx, uint64_t pa, void *buf, size_t len)
 	return smmu_mem_read(ctx, pa, buf, len);
 }
 
+static int access_check(struct smmu_target *t);
+static int access_done(struct smmu_target *t, int rc);
+
+/* The page-table engine's own writes: its cache already holds them. */
 static int mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 {
-	return smmu_mem_write(ctx, pa, buf, len);
+	struct smmu_target *t = ctx;
+	int rc = access_check(t);
+
+	return rc ? rc : access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 }
 
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
@@ -79,12 +87,14 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		if (strlen(backends[i]->name) == nlen && !strncmp(backends[i]->name, spec, nlen))
 			b = backends[i];
 	if (!b) {
-		snprintf(err, errlen, "unknown target '%s' (see --target-help)", spec);
+		snprintf(err, errlen, "unknown target '%s'", spec);
 		return -ENOENT;
 	}
 	/* Options are checked against the declared parameters before anything
 	 * is opened: a typo never reaches hardware. */
 	const struct smmu_backend_param *params = backend_params(b);
+	const char *bopts[64], *journal = NULL;
+	size_t nb = 0;
 	for (size_t i = 0; i < nopts; i++) {
 		const char *eq = strchr(opts[i], '=');
 		bool known = false;
@@ -92,12 +102,22 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 			snprintf(err, errlen, "option '%s' is not key=value", opts[i]);
 			return -EINVAL;
 		}
+		/* every target's: where the ownership journal lives (journal.c) */
+		if (!strncmp(opts[i], "journal=", 8)) {
+			journal = eq + 1;
+			continue;
+		}
+		if (nb == sizeof(bopts) / sizeof(bopts[0])) {
+			snprintf(err, errlen, "too many options");
+			return -E2BIG;
+		}
+		bopts[nb++] = opts[i];
 		for (size_t k = 0; params && params[k].name; k++)
 			if (strlen(params[k].name) == (size_t)(eq - opts[i]) &&
 			    !strncmp(params[k].name, opts[i], eq - opts[i]))
 				known = true;
 		if (!known) {
-			snprintf(err, errlen, "target %s has no parameter '%.*s' (see --target-help)",
+			snprintf(err, errlen, "target %s has no parameter '%.*s'",
 				 b->name, (int)(eq - opts[i]), opts[i]);
 			return -EINVAL;
 		}
@@ -119,7 +139,14 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		free(t);
 		return -EINVAL;
 	}
-	rc = b->open(colon ? colon + 1 : NULL, opts, nopts, &t->priv, err, errlen);
+	if (journal && strlen(journal) >= sizeof(t->journal_dir)) {
+		snprintf(err, errlen, "journal=%s: path too long", journal);
+		smmu_fault_mon_fini(&t->faults);
+		free(t);
+		return -ENAMETOOLONG;
+	}
+	snprintf(t->journal_dir, sizeof(t->journal_dir), "%s", journal ? journal : "");
+	rc = b->open(colon ? colon + 1 : NULL, bopts, nb, &t->priv, err, errlen);
 	if (rc) {
 		smmu_fault_mon_fini(&t->faults);
 		free(t);
@@ -186,51 +213,84 @@ uint64_t smmu_target_accesses(const struct smmu_target *t)
 	return t->accesses;
 }
 
-/* Every access to the machine passes here: counted, and failed on demand. */
-static bool injected_failure(struct smmu_target *t)
+/* Every access to the machine passes here: counted, failed on demand, and
+ * failed at once when the backend has gone away. */
+static int access_check(struct smmu_target *t)
 {
-	return ++t->accesses >= t->fail_after && t->fail_after;
+	if (t->dead)
+		return -SMMU_E_BACKEND;
+	return ++t->accesses >= t->fail_after && t->fail_after ? -EIO : 0;
+}
+
+/* A backend that answered -SMMU_E_BACKEND once stays dead for the library. */
+static int access_done(struct smmu_target *t, int rc)
+{
+	if (rc == -SMMU_E_BACKEND)
+		t->dead = true;
+	return rc;
 }
 
 int smmu_mem_read(struct smmu_target *t, uint64_t pa, void *buf, size_t len)
 {
-	return injected_failure(t) ? -EIO : t->ops->mem_read(t->priv, pa, buf, len);
+	int rc = access_check(t);
+
+	return rc ? rc : access_done(t, t->ops->mem_read(t->priv, pa, buf, len));
 }
 
 int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
 {
-	return injected_failure(t) ? -EIO : t->ops->mem_write(t->priv, pa, buf, len);
+	int rc = access_check(t);
+
+	if (!rc)
+		rc = access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
+	if (!rc) /* smmush's cached page tables see what was written */
+		smmu_domains_note_write(t, pa, buf, len);
+	return rc;
 }
 
 int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t *val)
 {
+	int rc;
+
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->mmio_read(t->priv, addr, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->mmio_read(t->priv, addr, size, val));
 }
 
 int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
+	int rc;
+
 	if (size != 4 && size != 8)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->mmio_write(t->priv, addr, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->mmio_write(t->priv, addr, size, val));
 }
 
 int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
 {
+	int rc;
+
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->pci_read(t->priv, bdf, off, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->pci_read(t->priv, bdf, off, size, val));
 }
 
 int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t val)
 {
+	int rc;
+
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
-	return injected_failure(t) ? -EIO : t->ops->pci_write(t->priv, bdf, off, size, val);
+	rc = access_check(t);
+	return rc ? rc : access_done(t, t->ops->pci_write(t->priv, bdf, off, size, val));
 }
 
 int smmu_fw_table(struct smmu_target *t, const char *name, void **data, size_t *len)
 {
-	return t->ops->fw_table ? t->ops->fw_table(t->priv, name, data, len) : -ENOENT;
+	if (t->dead)
+		return -SMMU_E_BACKEND;
+	return t->ops->fw_table ? access_done(t, t->ops->fw_table(t->priv, name, data, len)) : -ENOENT;
 }

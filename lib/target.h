@@ -15,6 +15,14 @@
 
 struct smmu_domain;
 
+/* One register own() saved: what the ownership journal records. */
+struct smmu_saved_reg {
+	uint32_t off;
+	unsigned size; /* 4 or 8 */
+	uint64_t val;
+};
+#define SMMU_SAVED_MAX 64
+
 /* What an architecture driver (arch-smmuv3.c, arch-vtd.c) does for a unit. */
 struct smmu_arch_ops {
 	int (*probe)(struct smmu_unit *u);
@@ -29,6 +37,10 @@ struct smmu_arch_ops {
 	/* read the live configuration a requester gets */
 	int (*config)(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 	void (*destroy)(struct smmu_unit *u);
+	/* the registers own() saved (after it saved them): how many */
+	size_t (*saved_get)(struct smmu_unit *u, struct smmu_saved_reg *r, size_t max);
+	/* replace them (a journal's); releasing: what release() needs besides */
+	int (*saved_set)(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t n, bool releasing);
 };
 
 struct smmu_unit {
@@ -41,6 +53,11 @@ struct smmu_unit {
 	const struct smmu_arch_ops *ops;
 	void *arch_priv;
 	bool owned;
+	/* the ownership journal (journal.c): its file while owned, and the
+	 * registers own --recover takes as the originals */
+	char journal[256];
+	const struct smmu_saved_reg *recover_regs;
+	size_t nrecover_regs;
 };
 
 /* Firmware's word on which StreamIDs a range of requester IDs uses (one
@@ -80,12 +97,18 @@ struct smmu_target {
 	struct smmu_domain *domains[64];
 	size_t ndomains;
 	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */
+	char journal_dir[200];    /* -O journal=DIR; "" = the default place */
+	/* The backend said -SMMU_E_BACKEND (QEMU died, the link is gone): every
+	 * later access fails the same way without reaching it. */
+	bool dead;
 };
 
 /* discovery steps (discover-*.c, pci.c); each returns 0 or -errno with err set */
 int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen);
 int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen);
 int smmu_pci_scan(struct smmu_target *t, char *err, size_t errlen);
+/* dma.c: SMMU_DEV_STORM for the DMA devices that have sim's extensions. */
+void smmu_dma_probe(struct smmu_target *t);
 /* "Vendor Device" from pci.ids (libpci). */
 void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device);
 struct smmu_unit *smmu_unit_by_base(struct smmu_target *t, uint64_t base);
@@ -96,6 +119,14 @@ struct smmu_device *smmu_device_new(struct smmu_target *t);
 int smmu_unit_bind(struct smmu_unit *u);   /* choose the arch driver and probe */
 void smmu_unit_unbind(struct smmu_unit *u);
 void smmu_domain_unbind(struct smmu_domain *dom);
+/* journal.c: own() calls smmu_journal_saved() once the registers are saved
+ * and before it writes any: the journal is on disk first (or, recovering,
+ * the journal's registers replace what was read). */
+int smmu_journal_saved(struct smmu_unit *u);
+int smmu_unit_own_recovering(struct smmu_unit *u); /* unit.c: own, not asking */
+void smmu_journal_remove(struct smmu_unit *u);
+/* Memory the library wrote at [pa, pa + len): domains' cached tables follow. */
+void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
 /* The device with this StreamID / source-id behind unit u, or NULL. */
 struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
 

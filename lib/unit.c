@@ -21,6 +21,9 @@ int smmu_unit_bind(struct smmu_unit *u)
 	return rc;
 }
 
+/* For closing: release what can be released, then forget the driver.  A
+ * release that failed (the backend is gone) leaves nothing owned in the
+ * library either: the driver state that ownership needs is freed here. */
 void smmu_unit_unbind(struct smmu_unit *u)
 {
 	if (u->ops) {
@@ -29,9 +32,31 @@ void smmu_unit_unbind(struct smmu_unit *u)
 		u->ops->destroy(u);
 	}
 	u->ops = NULL;
+	u->owned = false;
 }
 
-int smmu_unit_own(struct smmu_unit *u)
+/* After own: what the library kept across the last release goes back in:
+ * every table of the unit's domains is written again whole (memory may
+ * have changed meanwhile), then every device rejoins its domain. */
+static int reinstall(struct smmu_unit *u)
+{
+	struct smmu_target *t = u->t;
+	int rc;
+
+	for (size_t i = 0; i < t->ndomains; i++)
+		if (t->domains[i]->unit == u && t->domains[i]->pgt &&
+		    (rc = smmu_pgt_rewrite(t->domains[i]->pgt)))
+			return rc;
+	for (size_t i = 0; i < t->ndevices; i++) {
+		struct smmu_device *d = &t->devices[i];
+		if (d->info.unit == u && d->domain && (rc = u->ops->attach(u, d, d->domain)))
+			return rc;
+	}
+	return 0;
+}
+
+/* own, without asking whether an earlier session left the unit owned */
+int smmu_unit_own_recovering(struct smmu_unit *u)
 {
 	int rc = smmu_target_read_only(u->t) ? -SMMU_E_READONLY : smmu_unit_bind(u);
 
@@ -39,7 +64,32 @@ int smmu_unit_own(struct smmu_unit *u)
 		return rc;
 	if (u->owned)
 		return 0;
-	return u->ops->own(u);
+	if ((rc = u->ops->own(u)) || (rc = reinstall(u))) {
+		/* own fails as a whole: given back as it was, the journal with it;
+		 * if that failed too the unit stays owned and the journal stays */
+		if (u->owned && !u->ops->release(u))
+			u->owned = false;
+		if (!u->owned)
+			smmu_journal_remove(u);
+	}
+	return rc;
+}
+
+int smmu_unit_own(struct smmu_unit *u)
+{
+	struct smmu_left_owned lo;
+	int rc = smmu_unit_bind(u);
+
+	if (rc)
+		return rc;
+	if (u->owned)
+		return 0;
+	/* never save an earlier session's leftovers as "the original" */
+	if ((rc = smmu_unit_left_owned(u, &lo)) < 0)
+		return rc;
+	if (rc)
+		return -SMMU_E_LEFTOWNED;
+	return smmu_unit_own_recovering(u);
 }
 
 int smmu_unit_release(struct smmu_unit *u)
@@ -49,19 +99,13 @@ int smmu_unit_release(struct smmu_unit *u)
 
 	if (!u->owned)
 		return 0;
+	(void)t;
 	rc = u->ops->release(u);
 	if (rc)
 		return rc; /* still owned, our tables still live: nothing is freed */
-	/* Devices leave their domains; domains bound to the unit lose their
-	 * tables with it (they stay, empty, for the next own). */
-	for (size_t i = 0; i < t->ndevices; i++)
-		if (t->devices[i].info.unit == u && t->devices[i].domain) {
-			t->devices[i].domain->ndevices--;
-			t->devices[i].domain = NULL;
-		}
-	for (size_t i = 0; i < t->ndomains; i++)
-		if (t->domains[i]->unit == u)
-			smmu_domain_unbind(t->domains[i]);
+	smmu_journal_remove(u); /* what it recorded is back in the registers */
+	/* Domains keep their devices and mappings (the library's record, and the
+	 * tables in smmush's table region): the next own installs them again. */
 	return 0;
 }
 

@@ -1,17 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* Faults: faults (drain and list, explained), trace (live, filtered), storm (make some). */
+/* Faults: faults (drain and list, explained), trace (live, filtered), storm (make some),
+ * monitor (the live fault monitor, tui/, with what it needs from the shell). */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decoders/decode.h"
 #include "shell.h"
+#include "tui/monitor.h"
 
 #define STORM_MAX 10000000u /* sim runs a storm inside one register write: keep it short */
+/* The filter language (lib/filter.c), for `help` and the man page. */
+#define FILTER_HELP \
+	"EXPR is one or more terms joined by ',', all of which must hold:\n" \
+	"  dev=DEVICE     the device (00:01.0, platform@0x...)\n" \
+	"  sid=N          StreamID / source-id\n" \
+	"  code=N|NAME    the reason: EventID or VT-d fault reason, or its name (F_TRANSLATION)\n" \
+	"  class=CLASS    translation, permission, access-flag, address-size, configuration,\n" \
+	"                 table-fetch, stream, other\n" \
+	"  addr=A|LO-HI   the faulting address, or an inclusive range\n" \
+	"  WORD           a device whose address or name contains WORD, or a reason or class\n" \
+	"                 whose name does (any case); a number also names that SID\n" \
+	"  KEY!=VALUE     the term negated\n" \
+	"e.g. --filter dev=00:01.0,class=translation   --filter F_PERM,addr=0x1000-0x1fff"
 
 /* Records already shown (by faults or trace), so the next listing starts
  * after them whoever drained them.  Reset when the target changes. */
@@ -275,13 +291,28 @@ static void json_totals(struct shell *sh, const struct smmu_fault_totals *tot)
 	smmu_json_obj_end(&sh->j);
 }
 
+/* --filter EXPR: the library's fault filter language (smmu-manager.h). */
+static int parse_filter(struct shell *sh, const char *cmd, const char *expr, struct smmu_fault_filter **out)
+{
+	char err[256];
+	int rc = smmu_fault_filter_parse(sh->t, expr, out, err, sizeof(err));
+
+	if (rc == -EINVAL)
+		shell_error("%s: --filter: %s", cmd, err);
+	else if (rc)
+		shell_lib_error(cmd, "--filter", rc);
+	return rc;
+}
+
 static int cmd_faults(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
 	struct smmu_fault_totals tot;
 	struct smmu_fault f;
+	struct smmu_fault_filter *flt = NULL;
 	bool explain = false, all = false;
-	uint64_t missed = 0, shown = 0;
+	uint64_t missed = 0, shown = 0, filtered = 0;
+	const char *filter = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -289,14 +320,21 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 			explain = true;
 		else if (!strcmp(argv[i], "--all"))
 			all = true;
+		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+			filter = argv[++i];
 		else {
-			shell_error("faults: unknown argument '%s': expected faults [--explain] [--all]", argv[i]);
+			shell_error("faults: unknown argument '%s': expected faults [--explain] [--all] [--filter EXPR]",
+				    argv[i]);
 			return -EINVAL;
 		}
 	}
+	if (filter && parse_filter(sh, "faults", filter, &flt))
+		return -EINVAL;
 	uint64_t from = cursor_get(t);
-	if ((rc = smmu_faults_poll(t)) < 0)
+	if ((rc = smmu_faults_poll(t)) < 0) {
+		smmu_fault_filter_free(flt);
 		return shell_lib_error("faults", "draining the fault sources", rc);
+	}
 	smmu_faults_totals(t, &tot);
 	long idx = all ? 0 : next_index(t, from, &missed);
 	size_t kept = smmu_faults_kept(t);
@@ -308,6 +346,10 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 	for (size_t i = idx < 0 ? kept : (size_t)idx; i < kept; i++) {
 		if (smmu_faults_get(t, i, &f))
 			break;
+		if (!smmu_fault_filter_match(flt, &f)) {
+			filtered++;
+			continue;
+		}
 		if (sh->json)
 			json_fault(sh, &f, explain);
 		else
@@ -315,15 +357,20 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 		shown++;
 	}
 	cursor.seen = tot.total;
+	smmu_fault_filter_free(flt);
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);
+		if (filter)
+			smmu_json_ku64(&sh->j, "filtered_out", filtered);
 		smmu_json_ku64(&sh->j, "not_kept", missed);
 		json_totals(sh, &tot);
 		shell_json_end(sh);
 		return 0;
 	}
 	if (!shown)
-		fprintf(sh->out, all ? "no faults kept\n" : "no new faults\n");
+		fprintf(sh->out, all ? "no faults kept%s\n" : "no new faults%s\n", filtered ? " match the filter" : "");
+	else if (filtered)
+		fprintf(sh->out, "(%" PRIu64 " more did not match the filter)\n", filtered);
 	if (missed)
 		fprintf(sh->out, "(%" PRIu64 " earlier records are no longer kept)\n", missed);
 	fprintf(sh->out,
@@ -334,167 +381,6 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 }
 
 /* --- trace ------------------------------------------------------------------------ */
-
-enum term_key { T_DEV, T_SID, T_CODE, T_CODE_NAME, T_CLASS, T_ADDR };
-struct term {
-	enum term_key key;
-	const struct smmu_device *dev;
-	uint64_t lo, hi;
-	char name[96];
-};
-#define MAX_TERMS 16
-
-/* Whether a code name is one some unit could report: SMMUv3 event names and
- * VT-d fault reasons, from the decoders. */
-static bool known_code_name(const char *name)
-{
-	const struct smmu_desc *d;
-
-	if (!smmu_decoder_find("smmuv3.event", &d, NULL) && d->variants)
-		for (const struct smmu_variant *v = d->variants; v->desc; v++)
-			if (!strcasecmp(v->desc->name, name))
-				return true;
-	if (!smmu_decoder_find("vtd.frcd", &d, NULL)) {
-		const struct smmu_field *fr = smmu_desc_field(d, "FR");
-		for (const struct smmu_enum *e = fr ? fr->enums : NULL; e && e->name; e++)
-			if (!strcasecmp(e->name, name))
-				return true;
-	}
-	return false;
-}
-
-/* Parse a number for a filter without shell_parse_u64's own message: the
- * filter error names the whole term once. */
-static bool filter_num(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
-
-static int parse_filter(struct shell *sh, const char *expr, struct term *terms, size_t *nterms)
-{
-	char buf[512], bad[512] = "";
-	const char *why = NULL;
-
-	*nterms = 0;
-	if (strlen(expr) >= sizeof(buf)) {
-		shell_error("trace: --filter: expression too long");
-		return -EINVAL;
-	}
-	strcpy(buf, expr);
-	char *tok = buf;
-	if (!*buf) {
-		shell_error("trace: --filter: empty expression (KEY=VALUE[,KEY=VALUE...])");
-		return -EINVAL;
-	}
-	/* strtok would skip empty terms (",," or a trailing ','): split by hand */
-	for (char *next; tok; tok = next) {
-		bad[0] = '\0';
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (*nterms == MAX_TERMS) {
-			why = "too many terms (at most 16)";
-			break;
-		}
-		char *eq = strchr(tok, '=');
-		struct term *tm = &terms[*nterms];
-		if (!*tok) {
-			why = "empty term (two commas in a row, or one at an end)";
-			break;
-		}
-		if (!eq || eq == tok || !eq[1]) {
-			why = "expected KEY=VALUE (keys: dev, sid, code, class, addr)";
-			break;
-		}
-		snprintf(bad, sizeof(bad), "%s", tok); /* the term as typed, for the error */
-		*eq = '\0';
-		const char *key = tok, *val = eq + 1;
-		memset(tm, 0, sizeof(*tm));
-		if (!strcmp(key, "dev")) {
-			tm->key = T_DEV;
-			if (!(tm->dev = smmu_device_find(sh->t, val))) {
-				why = "no such device ('devices' lists them)";
-				break;
-			}
-		} else if (!strcmp(key, "sid")) {
-			tm->key = T_SID;
-			if (!filter_num(val, &tm->lo) || tm->lo > UINT32_MAX) {
-				why = "sid must be a number";
-				break;
-			}
-		} else if (!strcmp(key, "code")) {
-			if (filter_num(val, &tm->lo)) {
-				tm->key = T_CODE;
-			} else if (strlen(val) < sizeof(tm->name) && known_code_name(val)) {
-				tm->key = T_CODE_NAME;
-				strcpy(tm->name, val);
-			} else {
-				why = "unknown fault code (a number, or a name such as F_TRANSLATION)";
-				break;
-			}
-		} else if (!strcmp(key, "class")) {
-			tm->key = T_CLASS;
-			tm->lo = SMMU_FC_OTHER + 1;
-			for (unsigned c = 0; c <= SMMU_FC_OTHER; c++)
-				if (!strcasecmp(val, smmu_fault_class_name(c)))
-					tm->lo = c;
-			if (tm->lo > SMMU_FC_OTHER) {
-				why = "unknown class (translation, permission, access-flag, address-size, "
-				      "configuration, table-fetch, stream, other)";
-				break;
-			}
-		} else if (!strcmp(key, "addr")) {
-			char lo[64];
-			const char *dash = strchr(val, '-');
-			tm->key = T_ADDR;
-			if (dash && (size_t)(dash - val) < sizeof(lo)) {
-				snprintf(lo, sizeof(lo), "%.*s", (int)(dash - val), val);
-				if (!filter_num(lo, &tm->lo) || !filter_num(dash + 1, &tm->hi) || tm->hi < tm->lo)
-					why = "expected addr=ADDR or addr=LOW-HIGH with LOW <= HIGH";
-			} else if (dash || !filter_num(val, &tm->lo)) {
-				why = "expected addr=ADDR or addr=LOW-HIGH with LOW <= HIGH";
-			} else {
-				tm->hi = tm->lo;
-			}
-			if (why)
-				break;
-		} else {
-			why = "unknown key (dev, sid, code, class, addr)";
-			break;
-		}
-		(*nterms)++;
-	}
-	if (why) {
-		shell_error("trace: --filter: '%s': %s", *bad ? bad : tok, why);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static bool filter_match(const struct term *terms, size_t n, const struct smmu_fault *f)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct term *tm = &terms[i];
-		bool ok = false;
-		switch (tm->key) {
-		case T_DEV: ok = f->dev == tm->dev; break;
-		case T_SID: ok = f->stream.sid == tm->lo; break;
-		case T_CODE: ok = f->code == tm->lo; break;
-		case T_CODE_NAME: ok = f->code_name && !strcasecmp(f->code_name, tm->name); break;
-		case T_CLASS: ok = (uint64_t)f->cls == tm->lo; break;
-		case T_ADDR: ok = f->addr >= tm->lo && f->addr <= tm->hi; break;
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 static double now_s(void)
 {
@@ -507,8 +393,7 @@ static double now_s(void)
 static int cmd_trace(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
-	struct term terms[MAX_TERMS];
-	size_t nterms = 0;
+	struct smmu_fault_filter *flt = NULL;
 	uint64_t count = 0;
 	double seconds = 0;
 	const char *filter = NULL;
@@ -543,7 +428,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 			filter = val;
 		}
 	}
-	if (filter && parse_filter(sh, filter, terms, &nterms))
+	if (filter && parse_filter(sh, "trace", filter, &flt))
 		return -EINVAL;
 
 	struct smmu_fault_totals before, tot;
@@ -573,7 +458,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 				break;
 			last = f.seq;
 			drained++;
-			if (!filter_match(terms, nterms, &f)) {
+			if (!smmu_fault_filter_match(flt, &f)) {
 				filtered++;
 				continue;
 			}
@@ -633,6 +518,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 	}
 	fflush(sh->out);
 	sh->j.pretty = saved_pretty;
+	smmu_fault_filter_free(flt);
 	if (rc)
 		return shell_lib_error("trace", "draining the fault sources", rc);
 	return 0;
@@ -640,44 +526,11 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 
 /* --- storm ------------------------------------------------------------------------ */
 
-#define EDU_DMA_SRC   0x80
-#define SIM_SSID      0x100
-#define SIM_STORM     0x110
-#define SIM_ACCESS    0x118
-#define PCI_COMMAND   0x04
-#define PCI_BAR0      0x10
-
-/* The test device's registers on sim: memory decoding and bus mastering on
- * for a PCI device, as smmu_dma does before a transfer. */
-static int sim_regs(struct smmu_target *t, const struct smmu_device_info *di, uint64_t *base)
-{
-	uint32_t bar, hi = 0, cmd;
-	int rc;
-
-	if (di->bus == SMMU_BUS_PLATFORM) {
-		*base = di->mmio_base;
-		return 0;
-	}
-	if ((rc = smmu_pci_read(t, di->bdf, PCI_BAR0, 4, &bar)) ||
-	    (rc = smmu_pci_read(t, di->bdf, PCI_COMMAND, 2, &cmd)))
-		return rc;
-	if ((bar & 0x6) == 0x4 && (rc = smmu_pci_read(t, di->bdf, PCI_BAR0 + 4, 4, &hi)))
-		return rc;
-	*base = (uint64_t)hi << 32 | (bar & ~0xfu);
-	if (!*base)
-		return -ENXIO; /* no firmware assigned the BAR */
-	if ((cmd & 0x6) != 0x6)
-		rc = smmu_pci_write(t, di->bdf, PCI_COMMAND, 2, cmd | 0x6);
-	return rc;
-}
-
 static int cmd_storm(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
 	struct smmu_device *d;
 	struct smmu_device_info di;
-	uint64_t n, iova = 0, done = 0, base;
-	bool sim = !strncmp(smmu_target_spec(t), "sim", 3);
+	uint64_t n, iova = 0, done = 0;
 	int rc = 0;
 
 	if (shell_nargs(sh, argc, argv, 2, 3))
@@ -695,16 +548,14 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		shell_error("storm: %s has no DMA engine ('devices' shows which do)", di.addr);
 		return -ENODEV;
 	}
-	if (sim) {
-		/* sim's STORM register: N one-byte reads of the DMA source, at once */
-		if ((rc = sim_regs(t, &di, &base)) || (rc = smmu_mmio_write(t, base + SIM_SSID, 4, 0)) ||
-		    (rc = smmu_mmio_write(t, base + SIM_ACCESS, 4, 0)) ||
-		    (rc = smmu_mmio_write(t, base + EDU_DMA_SRC, 8, iova)) ||
-		    (rc = smmu_mmio_write(t, base + SIM_STORM, 8, n)))
+	bool generator = di.caps & SMMU_DEV_STORM;
+	if (generator) {
+		/* the device's own storm generator: N reads at once */
+		if ((rc = smmu_device_storm(d, iova, n, NULL)))
 			return shell_lib_error("storm", di.addr, rc);
 		done = n;
 	} else {
-		/* a device without it (QEMU's edu): one-byte DMA reads, one at a time */
+		/* a device without one (QEMU's edu): one-byte DMA reads, one at a time */
 		for (; done < n && !shell_stop(); done++)
 			if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, iova, 1, NULL)))
 				return shell_lib_error("storm", di.addr, rc);
@@ -716,7 +567,7 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "device", di.addr);
 		smmu_json_khex(&sh->j, "iova", iova);
 		smmu_json_ku64(&sh->j, "reads", done);
-		smmu_json_kstr(&sh->j, "method", sim ? "storm-register" : "dma-loop");
+		smmu_json_kstr(&sh->j, "method", generator ? "storm-register" : "dma-loop");
 		smmu_json_kbool(&sh->j, "interrupted", interrupted);
 		shell_json_end(sh);
 		return 0;
@@ -726,13 +577,237 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
+/* --- monitor ---------------------------------------------------------------------- */
+
+struct script {
+	struct monitor_line *line;
+	size_t n;
+};
+
+/* The script's command lines, as the monitor runs them: one a tick, so
+ * comments and blank lines are left out. */
+static int keep_line(void *ctx, const char *cmd, unsigned lineno)
+{
+	struct script *s = ctx;
+	const char *p = cmd + strspn(cmd, " \t");
+	struct monitor_line *grown;
+
+	if (!*p || *p == '#')
+		return 0;
+	if (!(grown = realloc(s->line, (s->n + 1) * sizeof(*grown))))
+		return -ENOMEM;
+	s->line = grown;
+	if (!(s->line[s->n].text = strdup(cmd)))
+		return -ENOMEM;
+	s->line[s->n++].lineno = lineno;
+	return 0;
+}
+
+static void script_free(struct script *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free((char *)s->line[i].text);
+	free(s->line);
+}
+
+/* The monitor's run_line: one command line with its output and its errors
+ * held in memory; the first line it printed, or its error, goes back. */
+static int monitor_line(void *ctx, const char *line, char *text, size_t textlen)
+{
+	struct shell *sh = ctx;
+	struct smmu_target *t = sh->t;
+	struct shell_capture c;
+	char *errs = NULL;
+	size_t errlen = 0;
+	FILE *ef = open_memstream(&errs, &errlen);
+	int rc;
+
+	if (!ef || shell_capture_begin(sh, &c)) {
+		if (ef)
+			fclose(ef);
+		free(errs);
+		snprintf(text, textlen, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	FILE *saved = shell_error_to(ef);
+	rc = shell_run_line(sh, line);
+	shell_error_to(saved);
+	fclose(ef);
+	fflush(c.mem);
+	if (rc < 0 && errlen) { /* its last error */
+		errs[--errlen] = '\0';
+		const char *last = strrchr(errs, '\n');
+		snprintf(text, textlen, "%s", last ? last + 1 : errs);
+	} else {
+		snprintf(text, textlen, "%.*s", (int)strcspn(c.buf ? c.buf : "", "\n"), c.buf ? c.buf : "");
+	}
+	shell_capture_end(sh, &c, false);
+	free(errs);
+	if (sh->t != t) {
+		snprintf(text, textlen, "the script opened another target; the monitor watches the one it started with");
+		return -EXDEV;
+	}
+	return rc;
+}
+
+/* --opt VALUE or --opt=VALUE: 1 and *val set, 0 not this option, -1 no value */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n])
+		return 0;
+	if (*i + 1 >= argc) {
+		shell_error("monitor: %s needs a value", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+static int cmd_monitor(struct shell *sh, int argc, char **argv)
+{
+	static bool running;
+	struct monitor_config cfg = { .pace_ms = 100, .interrupt = &shell_interrupted };
+	struct script script = { 0 };
+	const char *v, *path = NULL;
+	uint64_t n;
+	int r, rc, sig;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			shell_help(sh, shell_cmd_find("monitor"));
+			return 0;
+		} else if ((r = opt_value(argc, argv, &i, "--script", &v))) {
+			if (r < 0)
+				return -EINVAL;
+			path = v;
+		} else if ((r = opt_value(argc, argv, &i, "--device", &v))) {
+			if (r < 0)
+				return -EINVAL;
+			cfg.device = v;
+		} else if ((r = opt_value(argc, argv, &i, "--storm", &v))) {
+			if (r < 0 || shell_parse_size("monitor: --storm", v, &n))
+				return -EINVAL;
+			cfg.storm = true;
+			cfg.storm_limit = n;
+		} else if ((r = opt_value(argc, argv, &i, "--pace", &v))) {
+			if (r < 0 || shell_parse_u64("monitor: --pace", v, &n))
+				return -EINVAL;
+			if (n > 3600000) {
+				shell_error("monitor: --pace %s: at most 3600000 ms", v);
+				return -EINVAL;
+			}
+			cfg.pace_ms = (unsigned)n;
+		} else {
+			shell_error("monitor: unknown option '%s' (monitor --help lists them)", a);
+			return -EINVAL;
+		}
+	}
+	if (monitor_left_out()) {
+		shell_error("monitor: %s", monitor_left_out());
+		return -ENOTSUP;
+	}
+	if (running) {
+		shell_error("monitor: already running");
+		return -EBUSY;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		shell_error("monitor: needs a terminal on standard input and output; "
+			    "'smmush trace' prints faults without one");
+		return -ENOTTY;
+	}
+	if (path) {
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			shell_error("monitor: --script %s: %s", path, strerror(errno));
+			return -errno;
+		}
+		rc = shell_script_read(f, keep_line, &script);
+		fclose(f);
+		if (rc) {
+			script_free(&script);
+			shell_error("monitor: --script %s: %s", path, strerror(-rc));
+			return rc;
+		}
+	}
+	bool errexit = sh->errexit;
+	sh->errexit = true; /* the script stops at its first failing line */
+	if (!(cfg.t = shell_target(sh))) {
+		sh->errexit = errexit;
+		script_free(&script);
+		return -ENODEV;
+	}
+	cfg.script_name = path;
+	cfg.script = script.line;
+	cfg.nscript = script.n;
+	cfg.run_line = monitor_line;
+	cfg.ctx = sh;
+
+	/* The stop signals are the monitor's while it runs (shell_run holds
+	 * them for other commands): they end it, the terminal comes back. */
+	sigset_t stop, old;
+	char err[320] = "";
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &stop, &old);
+	running = true;
+	rc = monitor_run(&cfg, NULL, &sig, err, sizeof(err));
+	running = false;
+	sh->errexit = errexit;
+	script_free(&script);
+	if (sig && !(sh->interactive && sig == SIGINT)) {
+		/* the terminal is back: give the units back, then die of it */
+		if (sh->t) {
+			int e = smmu_target_release_all(sh->t);
+			if (e)
+				shell_lib_error("monitor", "releasing owned units", e);
+			smmu_release_on_exit(NULL);
+			smmu_target_close(sh->t);
+			sh->t = NULL;
+		}
+		fflush(stdout);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	shell_interrupted = 0;
+	if (rc)
+		shell_error("monitor: %s", err);
+	return rc;
+}
+
+#define MONITOR_HELP \
+	"  --script FILE  run a smmush script beside the monitor, one command line a tick;\n" \
+	"                 what each prints shows on the status line, an error stops it\n" \
+	"  --pace MS      milliseconds between the script's command lines (default 100)\n" \
+	"  --storm N      N faulting reads from a test device that can storm (sim's can;\n" \
+	"                 0: until S stops it), drained as they come: counts stay exact\n" \
+	"  --device DEV   the test device the storm uses (default: the first that can)\n" \
+	"Needs a terminal; without one, 'smmush trace' prints faults instead.  Keys: ? lists\n" \
+	"them; / filters with the language of trace --filter (see 'help trace')."
+
 const struct shell_cmd shell_cmds_faults[] = {
-	{ "faults", "[--explain] [--all]", "drain the fault sources; list new records (or all kept), with totals",
-	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all" },
+	{ "faults", "[--explain] [--all] [--filter EXPR]",
+	  "drain the fault sources; list new records (or all kept), with totals",
+	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
 	{ "trace", "[--count N] [--seconds S] [--filter EXPR]",
 	  "stream faults live until Ctrl-C, N records or S seconds",
-	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter" },
+	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
 	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
+	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
+	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
+	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP },
 	{ .name = NULL },
 };

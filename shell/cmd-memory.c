@@ -5,12 +5,16 @@
  * or DEVICE:IOVA resolved through the device's live translation page by
  * page, so a range that crosses pages follows the tables.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#if HAVE_CAPSTONE
 #include <capstone/capstone.h>
+#endif
 
 #include "memfmt.h"
 #include "shell.h"
@@ -200,6 +204,7 @@ static int span_write(struct shell *sh, const char *cmd, struct span *s, const u
 	return 0;
 }
 
+#if HAVE_CAPSTONE
 /* Keep only the first len bytes (what dis used of what it read). */
 static void span_trim(struct span *s, uint64_t len)
 {
@@ -215,6 +220,7 @@ static void span_trim(struct span *s, uint64_t len)
 	}
 	s->len = len;
 }
+#endif
 
 /* Text output through a device says where each piece really is. */
 static void print_segments(struct shell *sh, const struct span *s)
@@ -404,6 +410,7 @@ static int cmd_x(struct shell *sh, int argc, char **argv)
 }
 
 /* --- dis ---------------------------------------------------------------------------- */
+#if HAVE_CAPSTONE
 
 struct dis_arch {
 	const char *name;
@@ -623,6 +630,14 @@ out:
 	span_free(&s);
 	return rc;
 }
+#else
+static int cmd_dis(struct shell *sh, int argc, char **argv)
+{
+	(void)sh, (void)argc, (void)argv;
+	shell_error("dis: smmush was built without capstone (configure --without-capstone): no disassembler");
+	return -ENOTSUP;
+}
+#endif
 
 /* --- writes ---------------------------------------------------------------------------- */
 

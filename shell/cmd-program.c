@@ -92,10 +92,10 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
 	uint64_t was[OWN_REGS] = { 0 }, now[OWN_REGS] = { 0 };
-	bool already;
+	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
 	int rc;
 
-	if (shell_nargs(sh, argc, argv, 0, 0))
+	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
 		return -ENODEV;
@@ -103,8 +103,11 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(u, was)))
 		return shell_lib_error("own", ui.name, rc);
-	if ((rc = smmu_unit_own(u)))
-		return shell_lib_error("own", ui.name, rc);
+	/* --recover: the journal of the session that left it owned has the originals */
+	if ((rc = recover ? smmu_unit_recover(u, SMMU_RECOVER_OWN) : smmu_unit_own(u)) == -ENOENT && recover)
+		shell_error("own: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
+	if (rc)
+		return rc == -ENOENT && recover ? rc : shell_lib_error("own", ui.name, rc);
 	if ((rc = read_own_regs(u, now)))
 		return shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
@@ -138,17 +141,20 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
-	bool was;
+	bool was, recover = argc == 2 && !strcmp(argv[1], "--recover");
 	int rc;
 
-	if (shell_nargs(sh, argc, argv, 0, 0))
+	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
 		return -ENODEV;
 	smmu_unit_info(u, &ui);
-	was = smmu_unit_owned(u);
-	if ((rc = smmu_unit_release(u)))
-		return shell_lib_error("release", ui.name, rc);
+	was = smmu_unit_owned(u) || recover;
+	/* --recover: put back what the journal of the session that left it owned saved */
+	if ((rc = recover ? smmu_unit_recover(u, SMMU_RECOVER_RELEASE) : smmu_unit_release(u)) == -ENOENT && recover)
+		shell_error("release: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
+	if (rc)
+		return rc == -ENOENT && recover ? rc : shell_lib_error("release", ui.name, rc);
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "unit", ui.name);
@@ -156,8 +162,11 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 		smmu_json_kbool(&sh->j, "owned", false);
 		smmu_json_kbool(&sh->j, "was_owned", was);
 		shell_json_end(sh);
+	} else if (recover) {
+		fprintf(sh->out, "%s released: the registers the earlier session saved are back; its journal is removed\n",
+			ui.name);
 	} else if (was) {
-		fprintf(sh->out, "%s released: the saved registers are back; devices left their domains\n",
+		fprintf(sh->out, "%s released: the saved registers are back; domains, their devices and mappings are kept for the next 'own'\n",
 			ui.name);
 	} else {
 		fprintf(sh->out, "%s was not owned: nothing to release\n", ui.name);
@@ -548,6 +557,14 @@ static int map_error(struct shell *sh, const char *cmd, const char *domain, int 
 	case -ENOENT:
 		shell_error("%s: %s: nothing is mapped in that range", cmd, domain);
 		break;
+	case -SMMU_E_CONFLICT: {
+		struct smmu_table_conflict c;
+		smmu_domain_conflicts(smmu_domain_find(sh->t, domain), &c);
+		shell_error("%s: %s: the entry at 0x%" PRIx64 " was changed in memory by someone else (smmush last saw 0x%" PRIx64
+			    ", memory holds 0x%" PRIx64 "): nothing changed; run %s again to go ahead on memory's tables",
+			    cmd, domain, c.entry_pa, c.cached, c.memory, cmd);
+		break;
+	}
 	default:
 		return shell_lib_error(cmd, domain, rc);
 	}
@@ -608,10 +625,6 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 	if ((rc = check_size("map", size)) || (rc = check_range("map", "IOVA", iova, size)) ||
 	    (rc = check_range("map", "PA", pa, size)))
 		return rc;
-	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W))) {
-		shell_error("map: permissions '%s': page tables cannot express execute-only (add r)", pos[4]);
-		return -EINVAL;
-	}
 	if (!(dom = shell_domain(sh, "map", pos[0])))
 		return -ENOENT;
 	if ((rc = smmu_map(dom, iova, pa, size, prot | (pages ? SMMU_MAP_PAGES : 0))))
@@ -1050,9 +1063,9 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "", "take ownership of the selected unit: save its registers, install smmush's tables",
+	{ "own", "[--recover]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals",
 	  CMD_TARGET, cmd_own },
-	{ "release", "", "give the selected unit back: restore the registers 'own' saved", CMD_TARGET,
+	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
@@ -1061,7 +1074,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	{ "detach", "DEVICE", "take a device out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },
 	{ "map", "DOMAIN IOVA PA SIZE PERMS [--pages]",
-	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p)", CMD_TARGET, cmd_map,
+	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET, cmd_map,
 	  COMPLETE_DOMAIN },
 	{ "unmap", "DOMAIN IOVA SIZE", "unmap a range of a domain and invalidate", CMD_TARGET, cmd_unmap,
 	  COMPLETE_DOMAIN },

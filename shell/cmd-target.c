@@ -69,7 +69,8 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target open %s: %s", argv[2], err[0] ? err : smmu_strerror(rc));
+			shell_error("target open %s: %s%s", argv[2], err[0] ? err : smmu_strerror(rc),
+				    shell_target_hint(argv[2], (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
 			return rc;
@@ -134,7 +135,7 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
 	struct smmu_unit_info ui;
-
+	struct smmu_left_owned lo;
 	struct shell_capture cap;
 	int rc;
 
@@ -162,6 +163,7 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 			smmu_json_kstr(&sh->j, "source", ui.source);
 			smmu_json_kbool(&sh->j, "owned", smmu_unit_owned(u));
 			smmu_json_kbool(&sh->j, "translating", on);
+			smmu_json_kbool(&sh->j, "left_owned", smmu_unit_left_owned(u, &lo) > 0);
 			smmu_json_kbool(&sh->j, "selected", i == sh->unit);
 			smmu_json_obj_end(&sh->j);
 			continue;
@@ -169,6 +171,9 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 		fprintf(sh->out, "%c%zu  %-22s %-6s from %-5s %s, translation %s\n", i == sh->unit ? '*' : ' ',
 			i, ui.name, arch_name(ui.arch), ui.source, smmu_unit_owned(u) ? "owned" : "not owned",
 			on ? "on" : "off");
+		if (smmu_unit_left_owned(u, &lo) > 0)
+			fprintf(sh->out, "    left owned by an earlier session (%s): 'own --recover' takes it over, 'release --recover' restores its saved registers\n",
+				lo.journal ? lo.path : "its registers point into smmush's tables; no journal");
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);

@@ -105,6 +105,16 @@ int shell_run(struct shell *sh, int argc, char **argv)
 
 /* --- core commands ------------------------------------------------------------- */
 
+void shell_help(struct shell *sh, const struct shell_cmd *c)
+{
+	fprintf(sh->out, "%s %s\n    %s%s\n", c->name, c->args, c->help,
+		c->flags & CMD_WRITES_HW ? " (writes hardware: needs 'own' or --write)" : "");
+	for (const char *p = c->details, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		fprintf(sh->out, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+	}
+}
+
 static int cmd_help(struct shell *sh, int argc, char **argv)
 {
 	const struct shell_cmd *c;
@@ -120,11 +130,12 @@ static int cmd_help(struct shell *sh, int argc, char **argv)
 			smmu_json_kstr(&sh->j, "args", c->args);
 			smmu_json_kstr(&sh->j, "help", c->help);
 			smmu_json_kbool(&sh->j, "writes_hardware", c->flags & CMD_WRITES_HW);
+			if (c->details)
+				smmu_json_kstr(&sh->j, "details", c->details);
 			shell_json_end(sh);
 			return 0;
 		}
-		fprintf(sh->out, "%s %s\n    %s%s\n", c->name, c->args, c->help,
-			c->flags & CMD_WRITES_HW ? " (writes hardware: needs 'own' or --write)" : "");
+		shell_help(sh, c);
 		return 0;
 	}
 	if (sh->json) {

@@ -29,8 +29,7 @@ int shell_gen_man(FILE *out)
 	fputs(".SH NAME\nsmmush \\- inspect, program and trace Arm SMMUv3 and Intel VT\\-d IOMMUs\n"
 	      ".SH SYNOPSIS\n.B smmush\n[\\fIoptions\\fR] [\\fICOMMAND\\fR [\\fIARG\\fR...]]\n.br\n"
 	      ".B smmush\n[\\fIoptions\\fR] \\fB\\-c\\fR '\\fICMD\\fR; \\fICMD\\fR...'\n.br\n"
-	      ".B smmush\n[\\fIoptions\\fR] \\fB\\-f\\fR \\fISCRIPT\\fR\n.br\n"
-	      ".B smmush\n[\\fIoptions\\fR] \\fBmonitor\\fR [\\fB\\-\\-script\\fR \\fIFILE\\fR] [\\fB\\-\\-pace\\fR \\fIMS\\fR] [\\fB\\-\\-storm\\fR \\fIN\\fR] [\\fB\\-\\-device\\fR \\fIDEV\\fR]\n"
+	      ".B smmush\n[\\fIoptions\\fR] \\fB\\-f\\fR \\fISCRIPT\\fR\n"
 	      ".SH DESCRIPTION\nsmmush takes ownership of an Arm SMMUv3 or Intel VT\\-d unit, walks and decodes "
 	      "its live stream tables, context tables and page tables, programs test mappings, drives test DMA "
 	      "through them and traces DMA faults, explaining each one. Without a command it reads commands "
@@ -58,6 +57,17 @@ int shell_gen_man(FILE *out)
 		if (c->flags & CMD_WRITES_HW)
 			fputs(" Writes hardware: needs \\fBown\\fR or \\fB\\-\\-write\\fR.", out);
 		fputs("\n", out);
+		if (c->details) { /* kept as typed: an indented block, one line a line */
+			fputs(".RS\n.nf\n", out);
+			for (const char *p = c->details, *nl; *p; p = nl ? nl + 1 : p + strlen(p)) {
+				nl = strchr(p, '\n');
+				char line[256];
+				snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+				roff(out, line);
+				fputs("\n", out);
+			}
+			fputs(".fi\n.RE\n", out);
+		}
 	}
 	fputs(".SH TARGETS\n", out);
 	for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {
@@ -88,7 +98,7 @@ int shell_gen_bash_completion(FILE *out)
 	      "    local cmds='", out);
 	for (size_t i = 0; (c = shell_cmd_at(i)); i++)
 		fprintf(out, "%s%s", i ? " " : "", c->name);
-	fputs(" monitor'\n    local i cmd=\n"
+	fputs("'\n    local i cmd=\n"
 	      "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
 	      "        case ${COMP_WORDS[i]} in -c|-f|-O|--target) ((i++));; -*) ;; *) cmd=${COMP_WORDS[i]}; break;; esac\n"
 	      "    done\n"

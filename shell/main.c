@@ -2,8 +2,11 @@
 /*
  * smmush: options, then commands from -c, -f, the command line, standard
  * input, or the REPL (GNU readline: history in ~/.smmush_history, Tab
- * completion from the command tables).
+ * completion from the command tables; built --without-readline, plain line
+ * input from lineedit-plain.c).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,22 +15,23 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#if HAVE_READLINE
 #include <readline/history.h>
 #include <readline/readline.h>
+#endif
 
 #include "shell.h"
 
 int shell_gen_man(FILE *out);
 int shell_gen_bash_completion(FILE *out);
-int monitor_main(struct shell *sh, int argc, char **argv);
 char **shell_complete(const char *text, int start, int end);
+void shell_print_version(FILE *out);
 
 static void usage(FILE *f)
 {
 	fputs("usage: smmush [options] [COMMAND [ARG...]]\n"
 	      "       smmush [options] -c 'CMD; CMD...'\n"
 	      "       smmush [options] -f SCRIPT\n"
-	      "       smmush [options] monitor [--script FILE] [--pace MS] [--storm N] [--device DEV]\n"
 	      "options:\n"
 	      "  -c CMDS            run ';'-separated commands, then exit\n"
 	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"
@@ -80,6 +84,7 @@ void shell_signals(void)
 
 /* --- the REPL --------------------------------------------------------------------- */
 
+#if HAVE_READLINE
 static struct shell *repl_sh;
 static int repl_rc;
 static bool repl_done;
@@ -162,6 +167,10 @@ static int repl(struct shell *sh)
 	}
 	return repl_rc;
 }
+#else
+int shell_repl_plain(struct shell *sh);
+#define repl shell_repl_plain
+#endif
 
 int main(int argc, char **argv)
 {
@@ -202,7 +211,7 @@ int main(int argc, char **argv)
 		case OPT_TARGET: sh.target_spec = optarg; break;
 		case OPT_TARGET_HELP: target_help(stdout); return 0;
 		case OPT_WRITE: sh.write_ok = true; break;
-		case OPT_VERSION: printf("smmush %s\n", smmu_version()); return 0;
+		case OPT_VERSION: shell_print_version(stdout); return 0;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_GEN_MAN: return shell_gen_man(stdout) ? 1 : 0;
 		case OPT_GEN_BASH: return shell_gen_bash_completion(stdout) ? 1 : 0;
@@ -216,8 +225,6 @@ int main(int argc, char **argv)
 		shell_error("a command on the command line cannot be combined with -c or -f");
 		return 2;
 	}
-	if (optind < argc && !strcmp(argv[optind], "monitor"))
-		return monitor_main(&sh, argc - optind, argv + optind) ? 1 : 0;
 	interactive_mode = ((!cmds && !script) || stay) && optind == argc && isatty(STDIN_FILENO);
 	sh.interactive = interactive_mode;
 	shell_signals();
@@ -252,6 +259,8 @@ int main(int argc, char **argv)
 		int r = smmu_target_release_all(sh.t);
 		if (r && !sh.quiet)
 			shell_lib_error("exit", "releasing owned units", r);
+		if (r) /* a unit may still be owned: the status says so */
+			sh.failures++;
 		smmu_release_on_exit(NULL); /* before the target it names goes */
 		smmu_target_close(sh.t);
 	}

@@ -5,6 +5,7 @@
  * -f, standard input and the REPL alike.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,8 +96,9 @@ int shell_run_line(struct shell *sh, const char *line)
 	return rc;
 }
 
-/* A script: lines with '#' comments and '\' continuation. */
-int shell_run_file(struct shell *sh, FILE *f, const char *name)
+/* The one script reader: physical lines joined at a trailing '\', each
+ * command line handed over with the number of the line it starts on. */
+int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx)
 {
 	char *line = NULL, *cmd = NULL;
 	size_t cap = 0, cmdlen = 0;
@@ -127,28 +129,44 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name)
 		cmd[cmdlen] = '\0';
 		if (cont)
 			continue;
-		/* errors name the script line (the innermost one, when scripts nest) */
-		char where[256];
-		const char *outer = shell_where;
-		snprintf(where, sizeof(where), "%s:%u", name, first);
-		shell_where = where;
-		rc = shell_run_line(sh, cmd);
-		shell_where = outer;
+		rc = each(ctx, cmd, first);
+		cmdlen = 0;
 		free(cmd);
 		cmd = NULL;
-		cmdlen = 0;
 		if (rc)
 			break;
 	}
-	if (!rc && cmd) { /* a file ending in a continuation line */
-		char where[256];
-		const char *outer = shell_where;
-		snprintf(where, sizeof(where), "%s:%u", name, first);
-		shell_where = where;
-		rc = shell_run_line(sh, cmd);
-		shell_where = outer;
-	}
+	if (!rc && cmd) /* a file ending in a continuation line */
+		rc = each(ctx, cmd, first);
 	free(cmd);
 	free(line);
 	return rc;
+}
+
+struct run_ctx {
+	struct shell *sh;
+	const char *name;
+};
+
+/* One command line of a script: errors name the script line (the innermost
+ * one, when scripts nest). */
+static int run_script_line(void *ctx, const char *cmd, unsigned lineno)
+{
+	struct run_ctx *r = ctx;
+	const char *outer = shell_where;
+	char where[256];
+	int rc;
+
+	snprintf(where, sizeof(where), "%s:%u", r->name, lineno);
+	shell_where = where;
+	rc = shell_run_line(r->sh, cmd);
+	shell_where = outer;
+	return rc;
+}
+
+int shell_run_file(struct shell *sh, FILE *f, const char *name)
+{
+	struct run_ctx r = { sh, name };
+
+	return shell_script_read(f, run_script_line, &r);
 }

@@ -66,6 +66,9 @@ struct shell_cmd {
 	enum cmd_complete complete;  /* the first argument */
 	const char *words; /* COMPLETE_WORDS: space-separated subcommands */
 	enum cmd_complete complete2; /* later arguments (NONE: as the first) */
+	/* More than one line: options, syntax; shown by `help NAME` and in the
+	 * man page, not in the list ('\n' separates lines). */
+	const char *details;
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */
@@ -87,13 +90,23 @@ int shell_run(struct shell *sh, int argc, char **argv);
 int shell_run_line(struct shell *sh, const char *line);
 /* Run a script ('#' comments, '\' continuation); stops at the first failure. */
 int shell_run_file(struct shell *sh, FILE *f, const char *name);
+/* The one script reader: each command line ('\' at the end of a line
+ * continues it) with the number of the line it starts on, comments and blank
+ * lines included (shell_run_line skips them).  Stops when each returns
+ * non-zero, and returns that; -ENOMEM. */
+int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx);
 
 /* --- helpers for commands ----------------------------------------------------- */
 
 /* The one place user-facing errors are printed: "smmush: <message>" on stderr,
- * with "FILE:LINE: " before the message while a script runs. */
+ * with "FILE:LINE: " before the message while a script runs.  A caller that
+ * wants them elsewhere (the monitor shows a script's errors on its status
+ * line) redirects the stream: shell_error_to(f) sends each message, one a
+ * line and without "smmush: " (the caller knows whose they are), to f until
+ * shell_error_to(NULL) or the previous stream it returned is put back. */
 extern const char *shell_where;
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+FILE *shell_error_to(FILE *f);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
 /* Numbers: 0x hex, decimal; shell_parse_size also takes K/M/G suffixes. */
@@ -101,11 +114,14 @@ int shell_parse_u64(const char *what, const char *s, uint64_t *out);
 int shell_parse_size(const char *what, const char *s, uint64_t *out);
 /* "r", "rw", "rwx", "rx", optionally "p" (privileged only): SMMU_PROT_* bits. */
 int shell_parse_perms(const char *what, const char *s, unsigned *out);
+/* `help NAME`'s text for one command: synopsis, help, details. */
+void shell_help(struct shell *sh, const struct shell_cmd *c);
 /* Argument count check: "CMD: expected ARGS" when not min <= argc-1 <= max. */
 int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max);
 
 /* The target, opened and discovered on first use; NULL after reporting why. */
 struct smmu_target *shell_target(struct shell *sh);
+const char *shell_target_hint(const char *spec, const char *const *opts, size_t nopts);
 /* The selected unit; NULL (reported) when the target has none. */
 struct smmu_unit *shell_unit(struct shell *sh);
 /* A device by address; NULL (reported, naming the command) when none. */

@@ -23,23 +23,38 @@ bool shell_stop(void)
 }
 const char *shell_where;
 
+static FILE *error_stream; /* NULL: stderr */
+
+FILE *shell_error_to(FILE *f)
+{
+	FILE *old = error_stream;
+
+	error_stream = f;
+	return old;
+}
+
 void shell_error(const char *fmt, ...)
 {
+	FILE *f = error_stream ? error_stream : stderr;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("smmush: ", stderr);
+	if (!error_stream) { /* on the terminal: after what stdout has so far */
+		fflush(stdout);
+		fputs("smmush: ", f);
+	}
 	if (shell_where)
-		fprintf(stderr, "%s: ", shell_where);
+		fprintf(f, "%s: ", shell_where);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
 }
 
 int shell_lib_error(const char *cmd, const char *what, int rc)
 {
-	shell_error("%s: %s: %s", cmd, what, smmu_strerror(rc));
+	/* the library's words name no shell command: the hint is ours */
+	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc),
+		    rc == -SMMU_E_NOTOWNED ? " (use 'own', or --write to write anyway)" : "");
 	return rc < 0 ? rc : -rc;
 }
 
@@ -129,6 +144,32 @@ int shell_nargs(const struct shell *sh, int argc, char **argv, int min, int max)
 	return -EINVAL;
 }
 
+/* " (see --target-help)" when SPEC names no target or OPTS a parameter it
+ * lacks (the checks smmu_target_open makes first, in its order); else "". */
+const char *shell_target_hint(const char *spec, const char *const *opts, size_t nopts)
+{
+	struct smmu_backend_info bi;
+	struct smmu_param_info pi;
+	size_t nlen = strcspn(spec, ":");
+
+	for (size_t b = 0; !smmu_backend_info(b, &bi); b++) {
+		if (strlen(bi.name) != nlen || strncmp(bi.name, spec, nlen))
+			continue;
+		for (size_t i = 0; i < nopts; i++) {
+			size_t klen = strcspn(opts[i], "=");
+			bool known = false;
+			if (!klen || !opts[i][klen])
+				return ""; /* not key=value: the hint would not help */
+			for (size_t k = 0; !smmu_backend_param(b, k, &pi); k++)
+				known |= strlen(pi.name) == klen && !strncmp(pi.name, opts[i], klen);
+			if (!known)
+				return " (see --target-help)";
+		}
+		return "";
+	}
+	return " (see --target-help)";
+}
+
 struct smmu_target *shell_target(struct shell *sh)
 {
 	char err[256] = "";
@@ -137,7 +178,8 @@ struct smmu_target *shell_target(struct shell *sh)
 	if (sh->t)
 		return sh->t;
 	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {
-		shell_error("target %s: %s", sh->target_spec, err[0] ? err : smmu_strerror(rc));
+		shell_error("target %s: %s%s", sh->target_spec, err[0] ? err : smmu_strerror(rc),
+			    shell_target_hint(sh->target_spec, sh->opts, sh->nopts));
 		sh->t = NULL;
 		return NULL;
 	}

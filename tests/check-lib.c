@@ -14,6 +14,7 @@
 #include "lib/smmu.h"
 #include "lib/smmu-testing.h"
 #include "lib/pgtable.h"
+#include "lib/domain.h" /* the domain's tables and the backend, to write past the library */
 #include "lib/smmuv3.h"
 #include "lib/vtd.h"
 
@@ -175,7 +176,69 @@ START_TEST(own_map_dma_fault_release)
 		ck_assert_msg(!diff, "%s: register 0x%x was 0x%08x before own, 0x%08x after release",
 			      p->spec, p->regs[i], before[i], after[i]);
 	}
+	/* the device stays in its domain across release: detach, then destroy */
+	ck_assert_int_eq(smmu_domain_destroy(dom), -EBUSY);
+	ck_assert_int_eq(smmu_device_detach(d), 0);
 	ck_assert_int_eq(smmu_domain_destroy(dom), 0);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* release keeps domains, devices and mappings; the next own installs them
+ * again and DMA works as before, for every domain and device. */
+START_TEST(domains_survive_release)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d1 = smmu_device_find(t, "00:01.0"), *d2 = smmu_device_find(t, "00:02.0");
+	struct smmu_domain *a, *b;
+	uint8_t pattern[64], got[64], junk[4096];
+	struct smmu_pgt_xlate x;
+
+	memset(junk, 0xa5, sizeof(junk));
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "b", 0, &b), 0);
+	ck_assert_int_eq(smmu_device_attach(d1, a), 0);
+	ck_assert_int_eq(smmu_device_attach(d2, b), 0);
+	ck_assert_int_eq(smmu_map(a, 0x10000, p->ram, 0x2000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_map(b, 0x10000, p->ram + 0x2000, 0x1000, SMMU_PROT_R), 0);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(smmu_unit_release(u), 0);
+		ck_assert_ptr_eq(smmu_device_domain(d1), a);
+		ck_assert_ptr_eq(smmu_device_domain(d2), b);
+		ck_assert_uint_eq(smmu_domain_count(t), 2);
+		ck_assert_int_eq(smmu_map(a, 0x20000, p->ram, 0x1000, SMMU_PROT_R), -SMMU_E_NOTOWNED);
+		/* memory where the tables were may change meanwhile (someone
+		 * else's write, past the library: the cache keeps smmush's) */
+		smmu_pgt_translate(a->pgt, 0x10000, 0, &x);
+		ck_assert_int_eq(t->ops->mem_write(t->priv, x.step[x.nsteps - 1].table_pa, junk, sizeof(junk)), 0);
+		ck_assert_int_eq(smmu_unit_own(u), 0);
+		/* a round trip through a's mappings, data checked */
+		for (size_t i = 0; i < sizeof(pattern); i++)
+			pattern[i] = (uint8_t)(i * 5 + round);
+		ck_assert_int_eq(smmu_mem_write(t, p->ram, pattern, sizeof(pattern)), 0);
+		ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_FROM_MEM, 0x10000, sizeof(pattern), NULL), 0);
+		ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_TO_MEM, 0x11000, sizeof(pattern), NULL), 0);
+		ck_assert_int_eq(smmu_mem_read(t, p->ram + 0x1000, got, sizeof(got)), 0);
+		ck_assert_mem_eq(got, pattern, sizeof(pattern));
+		/* b read-only, as mapped: its read works, its write faults */
+		ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_FROM_MEM, 0x10000, 8, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 0);
+		ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_TO_MEM, 0x10000, 8, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 1);
+	}
+	/* detach while released changes only the record; own leaves it out */
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_int_eq(smmu_device_detach(d2), 0);
+	ck_assert_int_eq(smmu_domain_destroy(b), 0);
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_dma(d2, SMMU_DMA_FROM_MEM, 0x10000, 8, NULL), 0);
+	/* d2's context blocks (a fault record); its STE aborts (SMMUv3 records none) */
+	ck_assert_int_eq(smmu_faults_poll(t), p->unit_base == 0xfed90000);
+	ck_assert_int_eq(smmu_dma(d1, SMMU_DMA_FROM_MEM, 0x10000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
 	smmu_target_close(t);
 }
 END_TEST
@@ -558,6 +621,113 @@ START_TEST(reused_asid_sees_no_stale_translation)
 }
 END_TEST
 
+/* --- the table cache and others who write memory ---------------------------- */
+
+/* Where the leaf entry for iova lives, from the engine's own trace. */
+static uint64_t leaf_entry(struct smmu_domain *dom, uint64_t iova)
+{
+	struct smmu_pgt_xlate x;
+
+	smmu_pgt_translate(dom->pgt, iova, 0, &x);
+	ck_assert_uint_gt(x.nsteps, 0);
+	return x.step[x.nsteps - 1].entry_pa;
+}
+
+static uint64_t mem_q(struct smmu_target *t, uint64_t pa)
+{
+	uint64_t v = 0;
+
+	ck_assert_int_eq(smmu_mem_read(t, pa, &v, 8), 0);
+	return v;
+}
+
+/* Another agent writes memory: straight through the backend, past the library. */
+static void behind_the_cache(struct smmu_target *t, uint64_t pa, uint64_t v)
+{
+	ck_assert_int_eq(t->ops->mem_write(t->priv, pa, &v, 8), 0);
+}
+
+/* An entry changed with smmu_mem_write (the shell's wg) survives a later map
+ * in the same leaf table: the write reached the cache, and only B's entry is
+ * written back. */
+START_TEST(library_writes_reach_the_table_cache)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_domain *dom;
+	struct smmu_table_conflict c;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	uint64_t ea = leaf_entry(dom, 0x10000), injected = mem_q(t, ea) ^ 0x80; /* a flipped bit */
+	ck_assert_int_eq(smmu_mem_write(t, ea, &injected, 8), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x11000, p->ram + 0x1000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_uint_eq(mem_q(t, ea), injected);
+	ck_assert_uint_ne(mem_q(t, ea + 8), 0);
+	/* a byte-sized write too */
+	uint8_t zero = 0;
+	ck_assert_int_eq(smmu_mem_write(t, ea, &zero, 1), 0);
+	ck_assert_int_eq(smmu_unmap(dom, 0x11000, 0x1000), 0);
+	ck_assert_uint_eq(mem_q(t, ea), injected & ~0xffULL);
+	ck_assert_int_eq(smmu_domain_conflicts(dom, &c), 0);
+	ck_assert_uint_eq(c.count, 0);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* Memory changed beneath the cache: the next map says so (-SMMU_E_CONFLICT,
+ * nothing changed), never overwrites the other agent's entries, and works
+ * when called again on the refreshed copy. */
+START_TEST(tables_changed_beneath_the_cache_are_reported)
+{
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_domain *dom;
+	struct smmu_table_conflict c;
+	const unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, rw), 0);
+	uint64_t ea = leaf_entry(dom, 0x10000), was = mem_q(t, ea), foreign = was ^ 0x80;
+
+	/* A's entry changed by someone else; B goes in the same leaf table */
+	behind_the_cache(t, ea, foreign);
+	ck_assert_int_eq(smmu_map(dom, 0x11000, p->ram + 0x1000, 0x1000, rw), -SMMU_E_CONFLICT);
+	ck_assert_int_eq(smmu_domain_conflicts(dom, &c), 0);
+	ck_assert_uint_eq(c.count, 1);
+	ck_assert_uint_eq(c.entry_pa, ea);
+	ck_assert_uint_eq(c.cached, was);
+	ck_assert_uint_eq(c.memory, foreign);
+	ck_assert_uint_eq(mem_q(t, ea), foreign);
+	ck_assert_uint_eq(mem_q(t, ea + 8), 0); /* B: nothing changed */
+	ck_assert_int_eq(smmu_map(dom, 0x11000, p->ram + 0x1000, 0x1000, rw), 0);
+	ck_assert_uint_eq(mem_q(t, ea), foreign);
+	ck_assert_uint_ne(mem_q(t, ea + 8), 0);
+
+	/* someone fills the slot C would take: C is refused, theirs stays */
+	behind_the_cache(t, ea + 16, was);
+	ck_assert_int_eq(smmu_map(dom, 0x12000, p->ram + 0x2000, 0x1000, rw), -SMMU_E_CONFLICT);
+	ck_assert_uint_eq(mem_q(t, ea + 16), was);
+	ck_assert_int_eq(smmu_map(dom, 0x12000, p->ram + 0x2000, 0x1000, rw), -EEXIST);
+	ck_assert_uint_eq(mem_q(t, ea + 16), was);
+
+	/* unmap too: B's entry changed beneath, the unmap is refused once */
+	behind_the_cache(t, ea + 8, 0);
+	ck_assert_int_eq(smmu_unmap(dom, 0x10000, 0x2000), -SMMU_E_CONFLICT);
+	ck_assert_uint_eq(mem_q(t, ea), foreign);
+	ck_assert_int_eq(smmu_unmap(dom, 0x10000, 0x2000), 0);
+	ck_assert_uint_eq(mem_q(t, ea), 0);
+	ck_assert_uint_eq(mem_q(t, ea + 16), was); /* never ours to remove */
+	ck_assert_int_eq(smmu_domain_conflicts(dom, &c), 0);
+	ck_assert_uint_eq(c.count, 3);
+	smmu_target_close(t);
+}
+END_TEST
+
 /* A small event queue (IDR1.EVENTQS = 1: two entries) is sized from the right
  * field: records drain one by one, none invented.  (The driver read EVENTQS
  * from CMDQS's bits before.) */
@@ -639,6 +809,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, discovers_units_and_devices, 0, 2);
 	tcase_add_loop_test(tc, own_map_dma_fault_release, 0, 2);
 	tcase_add_loop_test(tc, every_failure_point_still_releases, 0, 2);
+	tcase_add_loop_test(tc, domains_survive_release, 0, 2);
 	tcase_add_loop_test(tc, engine_agrees_with_the_model, 0, 2);
 	tcase_add_loop_test(tc, overflow_is_counted, 0, 2);
 	tcase_add_test(tc, platform_device_by_mmio_range);
@@ -646,6 +817,8 @@ Suite *suite_lib_e2e(void)
 	tcase_add_test(tc, vtd_scalable_mode_live_config);
 	tcase_add_loop_test(tc, reused_asid_sees_no_stale_translation, 0, 2);
 	tcase_add_test(tc, small_event_queue);
+	tcase_add_loop_test(tc, library_writes_reach_the_table_cache, 0, 2);
+	tcase_add_loop_test(tc, tables_changed_beneath_the_cache_are_reported, 0, 2);
 	tcase_add_test(tc, driver_masks_agree_with_decoders);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Compare one scenario's JSON output on sim and on QEMU.
 
-differential.py SCENARIO SIM.json QEMU.json ARCH
+differential.py SCENARIO SIM.json QEMU.json ARCH [both-qemu]
 Each line of SCENARIO (comments and blank lines aside) is one command and
 gives one JSON document.  Documents are reduced to what must agree on any
 correct implementation (addresses of smmush's own tables, timestamps and
 raw words differ legitimately), then compared.  Where QEMU 7.2 departs from
 the specification, a named normalization is applied to QEMU's side only and
 reported; nothing else may differ.  Prints one line per difference and
-exits 1 if any."""
+exits 1 if any.  With both-qemu, both files come from QEMU (say over qtest
+and over the GDB remote protocol): the departures apply to both sides."""
 import json
 import re
 import sys
@@ -111,6 +112,7 @@ def reduce(cmd, doc, qemu, arch, applied):
 
 def main():
     scenario, sim_path, qemu_path, arch = sys.argv[1:5]
+    both = sys.argv[5:6] == ["both-qemu"]
     cmds = commands(scenario)
     sim, qemu = load(sim_path), load(qemu_path)
     bad = 0
@@ -119,7 +121,7 @@ def main():
         return 1
     applied = {name: 0 for name in DEPARTURES[arch]}
     for cmd, a, b in zip(cmds, sim, qemu):
-        ra, rb = reduce(cmd, a, False, arch, applied), reduce(cmd, b, True, arch, applied)
+        ra, rb = reduce(cmd, a, both, arch, applied), reduce(cmd, b, True, arch, applied)
         if ra != rb:
             bad += 1
             print(f"differs: {cmd}\n  sim:  {json.dumps(ra)}\n  qemu: {json.dumps(rb)}")

@@ -118,6 +118,13 @@ for target in sim sim:q35; do
 	run $T -c "$two; trace --seconds 0.2 --filter addr=0x5000-0x5fff"
 	lines 0 "$name: a filter nothing matches shows nothing" '^#[0-9]+ '
 	check "$name: ... and counts what it filtered out" grep -q '^trace: 0 shown, 12 filtered out, 12 drained' "$TMP/out"
+	run $T -c "$two; faults --filter dev=00:02.0"
+	lines 7 "$name: faults --filter lists the matching records" '^#[0-9]+ .* 00:02.0 .* sid 0x10 read 0x3000  '
+	check "$name: ... and says how many did not match" grep -q '^(5 more did not match the filter)$' "$TMP/out"
+	run $T -c "$two; faults --filter 'sid!=0x8,edu'"
+	lines 7 "$name: faults --filter: a negated term and a word" '^#[0-9]+ .* sid 0x10 read 0x3000  '
+	run $T -c "$two; faults --filter addr=0x5000; faults --all"
+	lines 12 "$name: faults --filter: records not shown are still drained" '^#[0-9]+ '
 	run -j $T -c "$SETUP; storm 00:01.0 20; trace --count 20 --seconds 5"
 	check "$name: trace -j: every line parses, 20 records and a summary" python3 - "$TMP/out" <<'PY'
 import json, sys
@@ -178,6 +185,8 @@ expect_fail "trace --seconds negative" trace --seconds -1
 expect_fail "trace --seconds not a number" trace --seconds soon
 expect_fail "trace --seconds nan" trace --seconds nan
 expect_fail "faults: unknown option" faults --bogus
+expect_fail "faults --filter: a bad term" faults --filter sid=xyz
+expect_fail "faults --filter without a value" faults --filter
 expect_fail "faults: a stray word" faults 1
 expect_fail "storm: no arguments" --write storm
 expect_fail "storm: no count" --write storm 00:01.0

@@ -93,8 +93,8 @@ for tgt in sim:virt sim:q35; do
 		"${T[@]}" -c 'domain create d; attach 00:01.0 d'
 	expect_err "$tgt: detach: not in a domain" "detach: 00:01.0 is not in a domain" "${T[@]}" detach 00:01.0
 	run -j "${T[@]}" -c "$SETUP; release; devices"
-	check "$tgt: release takes devices out of their domains" json_valid "$TMP/out" \
-		'all(d["domain"] is None for d in docs[-1])'
+	check "$tgt: release keeps devices in their domains (for the next own)" json_valid "$TMP/out" \
+		'[d["domain"] for d in docs[-1] if d["addr"] == "00:01.0"] == ["d"]'
 
 	# --- map / unmap ------------------------------------------------------------------
 	expect_json "$tgt: map -j, size with a suffix" "${T[@]}" -c "$SETUP; map d 0x10000 $P1 8K rw; domain list" -- \
@@ -105,8 +105,24 @@ for tgt in sim:virt sim:q35; do
 		'docs[4][0]["mapped_bytes"] == 2 << 20 and docs[4][0]["leaves"] == 1' \
 		'docs[5] == {"domain": "d", "iova": "0x200000", "size": "0x200000"}' \
 		'docs[-1][0]["mapped_bytes"] == 2 << 20 and docs[-1][0]["leaves"] == 512'
-	expect_json "$tgt: permission letters" "${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K R; map d 0x2000 $P2 4K wr; map d 0x3000 $P3 4K rwp" -- \
-		'docs[3]["perms"] == "r"' 'docs[4]["perms"] == "rw"' 'docs[5]["perms"] == "rwp"'
+	expect_json "$tgt: permission letters" "${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K R; map d 0x2000 $P2 4K wr" -- \
+		'docs[3]["perms"] == "r"' 'docs[4]["perms"] == "rw"'
+	if [ "$tgt" = sim:virt ]; then # stage 1 has AP[1]: privileged-only
+		expect_json "$tgt: privileged-only at stage 1" "${T[@]}" -c "$SETUP; map d 0x3000 $P3 4K rwp" -- \
+			'docs[3]["perms"] == "rwp"'
+		# stage 2: execute-only is S2AP=00 XN=0; there is no privileged-only
+		expect_json "$tgt: stage 2: execute-only is mapped, a DMA read through it is a permission fault" \
+			"${T[@]}" -c "own; domain create s --stage2; attach 00:01.0 s; map s 0x10000 $P1 4K x; dma 00:01.0 read 0x10000 64; faults" -- \
+			'docs[3]["perms"] == "x"' 'docs[4]["faulted"] is True' \
+			'docs[5]["faults"][0]["code_name"] == "F_PERMISSION" and docs[5]["faults"][0]["class"] == "permission"'
+		expect_err "$tgt: stage 2: privileged-only is refused" "map: s: permissions the page-table format cannot express" \
+			"${T[@]}" -c "own; domain create s --stage2; attach 00:01.0 s; map s 0x10000 $P1 4K rp"
+		run -j "${T[@]}" -c "own; domain create s --stage2; attach 00:01.0 s; set errexit off; map s 0x10000 $P1 4K rwp; domain list"
+		check "$tgt: stage 2: a refused 'p' mapping changed nothing" json_valid "$TMP/out" 'docs[-1][0]["leaves"] == 0'
+	else # VT-d second level has no U/S bit
+		expect_err "$tgt: privileged-only is refused at the second level" \
+			"map: d: permissions the page-table format cannot express" "${T[@]}" -c "$SETUP; map d 0x3000 $P3 4K rwp"
+	fi
 	expect_err "$tgt: map: overlap (EEXIST)" "map: d: the range overlaps an existing mapping \(nothing changed\)" \
 		"${T[@]}" -c "$SETUP; map d 0x10000 $P1 8K rw; map d 0x11000 $P3 4K rw"
 	expect_err "$tgt: map: out of range (ERANGE)" "map: d: out of range" \
@@ -124,7 +140,8 @@ for tgt in sim:virt sim:q35; do
 		"${T[@]}" -c "$SETUP; map d 0x1000 $P1 2K rw"
 	expect_err "$tgt: map: bad permission letter" "permissions 'rq' are not a combination" \
 		"${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K rq"
-	expect_err "$tgt: map: execute-only" "cannot express execute-only" "${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K x"
+	expect_err "$tgt: map: execute-only at stage 1 / VT-d" "map: d: permissions the page-table format cannot express: execute-only \(x\) needs stage 2" \
+		"${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K x"
 	expect_err "$tgt: map: permissions that allow nothing" "allow nothing" "${T[@]}" -c "$SETUP; map d 0x1000 $P1 4K p"
 
 	# --- dma ----------------------------------------------------------------------------

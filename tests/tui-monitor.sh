@@ -14,6 +14,25 @@ expect_fail "unknown option refused" monitor --bogus </dev/null
 expect_fail "--storm needs a number" monitor --storm lots </dev/null
 expect_out "--help lists the options" '--script FILE' monitor --help
 
+# --- monitor is a row of the command table: help, the man page, completion --------
+expect_out "help monitor: its options, from the command table" '^ +--storm N ' help monitor
+expect_out "help lists monitor with the other commands" '^  monitor +\[--script FILE\]' help
+man_lists_monitor() {
+	"$SMMUSH" --gen-man >"$TMP/man" &&
+		grep -A1 -x '\.TP' "$TMP/man" | grep -q '^\\fBmonitor\\fR \[\\-\\-script FILE\]' &&
+		! sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$TMP/man" | grep -q monitor
+}
+check "the man page lists monitor among the commands, not by hand" man_lists_monitor
+complete_words() { # complete_words WORD...: what bash completion offers for the last word
+	"$SMMUSH" --gen-bash-completion >"$TMP/compl" &&
+		bash -c '. "$1"; shift; COMP_WORDS=(smmush "$@"); COMP_CWORD=$#; _smmush; echo "${COMPREPLY[*]}"' \
+			_ "$TMP/compl" "$@"
+}
+check "bash completion: 'mon' completes to monitor" test "$(complete_words mon)" = monitor
+check "bash completion: monitor's options" test "$(complete_words monitor --st)" = --storm
+check "the completion's command list comes from the table alone" \
+	test "$(grep "local cmds=" "$TMP/compl" | grep -ow monitor | wc -l)" -eq 1
+
 if ! command -v tmux >/dev/null; then
 	if [ "${CI:-}" = true ]; then not_ok "tmux is not installed (CI=true needs it)"; fi
 	echo "# tmux missing: the terminal tests are skipped"
@@ -87,6 +106,23 @@ keys a / C-u F _ T R A N S Enter
 check "filter by reason shows the row" wait_for a '^ 00:01\.0 .* 7 ' 2
 keys a / C-u Enter
 check "filter cleared" wait_for a 'SOURCES 1  sort: count' 2
+# the filter language of trace --filter: terms, and a bad one refused
+keys a /
+keys a -l 'sid=0x8,class=translation'
+keys a Enter
+check "filter terms: sid and class" wait_for a 'SOURCES 1  sort: count  filter: sid=0x8,class=translation' 2
+check "filter terms: the row is there" wait_for a '^ 00:01\.0 .* 7 ' 1
+keys a / C-u
+keys a -l 'dev!=00:01.0'
+keys a Enter
+check "filter: a negated term hides the device" wait_for a 'SOURCES 0 shown of 1 .*filter: dev!=00:01.0' 2
+keys a / C-u
+keys a -l 'bogus=1'
+keys a Enter
+check "filter: a bad term is refused, saying why" wait_for a "filter: 'bogus=1': unknown key" 2
+check "filter: ... and the filter before it stays" wait_for a 'filter: dev!=00:01.0' 1
+keys a / C-u Enter
+check "filter cleared again" wait_for a 'SOURCES 1  sort: count' 2
 
 # pause: the view holds while a storm runs, then catches up exactly
 keys a p

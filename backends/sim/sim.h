@@ -141,6 +141,8 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base);
  *                      address, as fast as the model can (fault load tests)
  *   0x118 ACCESS       extra access attributes for the next DMA: bit 0
  *                      privileged, bit 1 instruction fetch
+ *   0x120 EXT_ID       read-only: SIM_TESTDEV_EXT_MAGIC, so a driver can tell
+ *                      these extensions are there (edu reads all ones here)
  * PCI devices sit at 00:01.0, 00:02.0, ... (vendor 0x1234, device 0x11e8,
  * like edu).  On virt, one more device with the same registers sits on the
  * platform bus at layout.platdev_base with StreamID layout.platdev_sid. */
@@ -159,6 +161,8 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base);
 #define   SIM_TESTDEV_ST_FAULT    0x2
 #define SIM_TESTDEV_STORM       0x110
 #define SIM_TESTDEV_ACCESS      0x118
+#define SIM_TESTDEV_EXT_ID      0x120
+#define   SIM_TESTDEV_EXT_MAGIC   0x736d7368u /* "smsh" */
 #define SIM_TESTDEV_BUF         0x40000
 #define SIM_TESTDEV_BUF_SIZE    0x1000
 #define SIM_TESTDEV_BAR_SIZE    0x100000

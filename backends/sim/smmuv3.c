@@ -707,7 +707,7 @@ static bool s2_perm_fault(const struct tlb_ent *te, const struct txn *t)
 
 /* --- translation ------------------------------------------------------------- */
 
-static int smmu_translate(struct sim_iommu *u, const struct sim_txn *in, uint64_t *pa)
+static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, uint64_t *pa)
 {
 	struct smmu *s = (struct smmu *)u;
 	struct txn t = {
@@ -1136,7 +1136,7 @@ static bool page1_ok(uint64_t off)
 	       o == 0xc8 || o == 0xcc;
 }
 
-static int smmu_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
+static int sim_smmuv3_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct smmu *s = opaque;
 	uint64_t o = off & 0xffff;
@@ -1160,7 +1160,7 @@ static int smmu_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *v
 	return 0;
 }
 
-static int smmu_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+static int sim_smmuv3_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
 	struct smmu *s = opaque;
 	uint64_t o = off & 0xffff;
@@ -1194,9 +1194,11 @@ static int smmu_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t v
 	return 0;
 }
 
-static const struct sim_mmio_ops smmu_ops = { smmu_mmio_read, smmu_mmio_write };
+static const struct sim_mmio_ops sim_smmuv3_mmio_ops = {
+	sim_smmuv3_mmio_read, sim_smmuv3_mmio_write
+};
 
-static void smmu_destroy(struct sim_iommu *u)
+static void sim_smmuv3_destroy(struct sim_iommu *u)
 {
 	struct smmu *s = (struct smmu *)u;
 
@@ -1220,8 +1222,8 @@ int sim_smmuv3_create(struct sim_machine *m, uint64_t base)
 		return -ENOMEM;
 	}
 	s->m = m;
-	s->iommu.translate = smmu_translate;
-	s->iommu.destroy = smmu_destroy;
+	s->iommu.translate = sim_smmuv3_translate;
+	s->iommu.destroy = sim_smmuv3_destroy;
 	/* IDR0: S1P, TTF=AArch64, COHACC, ASID16, VMID16, CD2L, TTENDIAN=LE,
 	 * STALL_MODEL=no stall, TERM_MODEL=abort only, ST_LEVEL=2-level; S2P by
 	 * parameter. */
@@ -1233,9 +1235,9 @@ int sim_smmuv3_create(struct sim_machine *m, uint64_t base)
 	/* IDR5: OAS = 48 bits, GRAN4K, GRAN16K, GRAN64K. */
 	s->idr[5] = 5 | BIT(4) | BIT(5) | BIT(6);
 	s->gbpa = 0; /* reset: bypass (IMPLEMENTATION DEFINED; QEMU-compatible) */
-	rc = sim_mmio_map(m, base, SMMU_REG_SIZE, &smmu_ops, s);
+	rc = sim_mmio_map(m, base, SMMU_REG_SIZE, &sim_smmuv3_mmio_ops, s);
 	if (rc) {
-		smmu_destroy(&s->iommu);
+		sim_smmuv3_destroy(&s->iommu);
 		return rc;
 	}
 	sim_machine_set_iommu(m, &s->iommu);

@@ -148,6 +148,7 @@ static int td_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 	case SIM_TESTDEV_STATUS: v = d->dma_status; break;
 	case SIM_TESTDEV_STORM: v = d->storm; break;
 	case SIM_TESTDEV_ACCESS: v = d->access; break;
+	case SIM_TESTDEV_EXT_ID: v = SIM_TESTDEV_EXT_MAGIC; break;
 	default:
 		switch (off) {
 		case SIM_TESTDEV_ID: v = EDU_ID; break;

@@ -951,7 +951,7 @@ static unsigned xlate_sm(struct sim_vtd *v, const struct sim_txn *t, uint64_t *p
 	return 0;
 }
 
-static int vtd_translate(struct sim_iommu *u, const struct sim_txn *t, uint64_t *pa)
+static int sim_vtd_translate(struct sim_iommu *u, const struct sim_txn *t, uint64_t *pa)
 {
 	struct sim_vtd *v = to_vtd(u);
 	unsigned ttm = FIELD(v->rta_live, 11, 10), fr;
@@ -1336,7 +1336,7 @@ static uint32_t read_dword(struct sim_vtd *v, uint64_t off)
 	return read32(v, off);
 }
 
-static int vtd_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
+static int sim_vtd_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct sim_vtd *v = opaque;
 	uint64_t d;
@@ -1367,7 +1367,7 @@ static void write_dword(struct sim_vtd *v, uint64_t off, uint32_t val)
 	write32(v, off, val);
 }
 
-static int vtd_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+static int sim_vtd_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
 	struct sim_vtd *v = opaque;
 	uint64_t cur;
@@ -1387,9 +1387,9 @@ static int vtd_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t va
 	return 0;
 }
 
-static const struct sim_mmio_ops vtd_ops = { vtd_mmio_read, vtd_mmio_write };
+static const struct sim_mmio_ops sim_vtd_mmio_ops = { sim_vtd_mmio_read, sim_vtd_mmio_write };
 
-static void vtd_destroy(struct sim_iommu *u)
+static void sim_vtd_destroy(struct sim_iommu *u)
 {
 	free(to_vtd(u));
 }
@@ -1420,8 +1420,8 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base)
 
 	if (!v)
 		return -ENOMEM;
-	v->iommu.translate = vtd_translate;
-	v->iommu.destroy = vtd_destroy;
+	v->iommu.translate = sim_vtd_translate;
+	v->iommu.destroy = sim_vtd_destroy;
 	v->m = m;
 	v->base = base;
 	v->mgaw = p->vtd_aw;
@@ -1470,7 +1470,7 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base)
 	v->fault_ev.ctl = ECTL_IM;
 	v->inv_ev.ctl = ECTL_IM;
 
-	rc = sim_mmio_map(m, base, v->size, &vtd_ops, v);
+	rc = sim_mmio_map(m, base, v->size, &sim_vtd_mmio_ops, v);
 	if (rc) {
 		free(v);
 		return rc;

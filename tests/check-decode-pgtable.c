@@ -234,10 +234,10 @@ START_TEST(vtd_fl_pte)
 }
 END_TEST
 
-Suite *suite_pgtable(void);
-Suite *suite_pgtable(void)
+Suite *suite_decode_pgtable(void);
+Suite *suite_decode_pgtable(void)
 {
-	Suite *s = suite_create("pgtable");
+	Suite *s = suite_create("decode_pgtable");
 	TCase *tc = tcase_create("lpae");
 
 	tcase_add_test(tc, s1_page);

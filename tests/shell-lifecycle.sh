@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Nothing lost, nothing left broken: a session's life around ownership.
+#  - QEMU dies while a device is attached: quit, Ctrl-D and end of input end
+#    the session cleanly (no crash, no sanitizer report, no temporary directory)
+#  - release keeps domains and their mappings; the next own puts them back
+#  - a session killed while it owned a unit: the next one finds the journal,
+#    says so, and release --recover / own --recover put things right
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+export HOME=$TMP/home
+mkdir -p "$HOME"
+have_qemu=true
+if ! command -v qemu-system-aarch64 >/dev/null || ! command -v qemu-system-x86_64 >/dev/null; then
+	have_qemu=false
+	# QEMU is part of the README's set-up: in CI its absence is a failure
+	if [ "${CI:-}" = true ]; then not_ok "QEMU is not installed (qemu-system-arm, qemu-system-x86)"; fi
+	echo "# skip the QEMU parts: QEMU is not installed"
+fi
+ram_of() { case $1 in *virt) echo 0x40100000 ;; *) echo 0x00100000 ;; esac; }
+# exit 1 (the release failed), no signal death, no sanitizer report
+clean_exit() { [ "$1" -eq 1 ] && ! grep -q 'Sanitizer' "$2"; }
+
+# --- wg (fault injection) survives a later map in the same leaf table ------------------------
+for t in sim:virt sim:q35; do
+	RAM=$(ram_of "$t")
+	A="own; domain create d; attach 00:01.0 d; map d 0x10000 $RAM 4K rw"
+	run -j --target "$t" -c "$A; xlate 00:01.0 0x10000"
+	ea=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["levels"][-1]["entry_address"])' <<<"$out")
+	pte=$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["levels"][-1]["pte"])' <<<"$out")
+	# read-only A: stage 1 AP[2] (bit 7), VT-d second level W (bit 1) cleared
+	if [ "$t" = sim:virt ]; then ro=$(printf '0x%x' $((pte | 0x80))); else ro=$(printf '0x%x' $((pte & ~0x2))); fi
+	expect_json "$t: an entry changed with wg survives a map in the same leaf table" --target "$t" -c \
+		"$A; wg $ea $ro; map d 0x11000 $((RAM + 0x1000)) 4K rw; x/2gx $ea; xlate 00:01.0 0x10000; walk 00:01.0" -- \
+		"docs[-3][\"values\"][0] == \"$ro\" and docs[-3][\"values\"][1] != \"0x0\"" \
+		'docs[-2]["result"]["permissions"] == "r"' \
+		'[(r["iova"], r["permissions"]) for r in docs[-1]["ranges"]] == [("0x10000", "r"), ("0x11000", "rw")]'
+	expect_json "$t: an entry cleared with wg stays cleared after a map" --target "$t" -c \
+		"$A; wg $ea 0; map d 0x11000 $((RAM + 0x1000)) 4K rw; x/1gx $ea; walk 00:01.0" -- \
+		'docs[-2]["values"] == ["0x0"]' '[r["iova"] for r in docs[-1]["ranges"]] == ["0x11000"]'
+done
+
+# --- release keeps domains and mappings; the next own installs them again ------------------
+targets=(sim:virt sim:q35)
+$have_qemu && targets+=(qemu:virt qemu:q35)
+for t in "${targets[@]}"; do
+	RAM=$(ram_of "$t")
+	expect_json "$t: own, map, attach, release, own: the domain, device and mappings are back, DMA works" \
+		--target "$t" -c "own; domain create d; map d 0x10000 $RAM 8K rw; attach 00:01.0 d; release; domain list; own; \
+dma 00:01.0 read 0x10000 64 --pattern inc; dma 00:01.0 write 0x11000 64 --expect inc; dma 00:01.0 read 0x20000 8; domain list; devices" -- \
+		'docs[5][0]["name"] == "d" and docs[5][0]["devices"] == ["00:01.0"]' \
+		'docs[7]["faulted"] is False and docs[8]["data_ok"] is True' 'docs[9]["faulted"] is True' \
+		'docs[10][0]["ranges"] == 1 and docs[10][0]["mapped_bytes"] == 8192' \
+		'[d["domain"] for d in docs[11] if d["addr"] == "00:01.0"] == ["d"]'
+done
+expect_out "sim:virt: release says what it keeps" "released: .*domains, their devices and mappings are kept for the next 'own'" \
+	--target sim:virt -c "own; domain create d; attach 00:01.0 d; release"
+expect_json "sim:virt: detach while released changes the record; the next own leaves the device out" --target sim:virt -c \
+	"own; domain create d; attach 00:01.0 d; map d 0x10000 0x40100000 4K rw; release; detach 00:01.0; domain destroy d; own; domain list; dma 00:01.0 read 0x10000 8" -- \
+	'docs[-2] == []' 'docs[-1]["blocked"] is True or docs[-1]["faulted"] is True'
+
+# --- QEMU killed (SIGKILL) while a device is attached -------------------------------------
+# how: quit (a command), eof (the input ends)
+qemu_dies() {
+	local t=$1 how=$2 d=$TMP/dies-$1-$2 spid qpid i src
+	mkdir -p "$d/tmp"
+	mkfifo "$d/in"
+	TMPDIR=$d/tmp "$SMMUSH" --target "$t" <"$d/in" >"$d/out" 2>"$d/err" &
+	spid=$!
+	exec 7>"$d/in"
+	echo "own; domain create d; attach 00:01.0 d; map d 0x1000 $(ram_of "$t") 4K rw" >&7
+	for i in $(seq 200); do grep -q 'd: mapped' "$d/out" 2>/dev/null && break; sleep 0.05; done
+	qpid=$(pgrep -P "$spid" qemu-system)
+	if [ -z "$qpid" ]; then
+		not_ok "$t: QEMU killed while attached, then $how: no QEMU child ($(cat "$d/err"))"
+		exec 7>&-
+		kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+		return
+	fi
+	kill -KILL "$qpid"
+	sleep 0.2
+	[ "$how" = quit ] && echo quit >&7
+	exec 7>&-
+	for i in $(seq 200); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+	kill -KILL "$spid" 2>/dev/null # a hang fails below
+	wait "$spid"
+	src=$?
+	if clean_exit "$src" "$d/err" && [ -z "$(ls -A "$d/tmp")" ]; then
+		ok "$t: QEMU killed while attached, then $how: exit $src, no crash, temporary directory removed"
+	else
+		not_ok "$t: QEMU killed while attached, then $how: exit $src; left in TMPDIR: $(ls -A "$d/tmp" | tr '\n' ' '); $(head -c 300 "$d/err")"
+	fi
+}
+
+if $have_qemu; then
+	for t in qemu:virt qemu:q35; do
+		qemu_dies "$t" quit
+		qemu_dies "$t" eof
+		# Ctrl-D at the prompt of an interactive session
+		mkdir -p "$TMP/ctrld-$t"
+		cat >"$TMP/steps.json" <<J
+[ {"expect": "smmush> ", "timeout": 20},
+  {"send": "own; domain create d; attach 00:01.0 d; map d 0x1000 $(ram_of "$t") 4K rw\r"},
+  {"expect": "d: mapped", "timeout": 10},
+  {"run": "pkill -9 -P \$CHILD_PID qemu-system"},
+  {"send": "\u0004"}, {"exit": 1, "timeout": 10} ]
+J
+		if TMPDIR=$TMP/ctrld-$t python3 "$srcdir/tests/pty-drive.py" "$TMP/steps.json" -- "$SMMUSH" --target "$t" \
+			2>"$TMP/pty.err" && [ -z "$(ls -A "$TMP/ctrld-$t")" ]; then
+			ok "$t: QEMU killed while attached, then Ctrl-D: exit 1 (release failed), temporary directory removed"
+		else
+			not_ok "$t: QEMU killed while attached, then Ctrl-D: $(cat "$TMP/pty.err"); left: $(ls -A "$TMP/ctrld-$t")"
+		fi
+	done
+fi
+
+# --- a session killed while it owned a unit: the journal ------------------------------------
+# Registers equal, except status only a reset clears (VT-d GSTS.RTPS) and the
+# command registers' read-only granularity fields (as in shell-program.sh).
+REGS_SAME='all(a == b or (a["kind"] == "vtd.gsts" and int(a["words"][0], 16) & ~0x40000000 == int(b["words"][0], 16) & ~0x40000000) or a["kind"] in ("vtd.ccmd", "vtd.iotlb", "vtd.iva") for a, b in zip(docs[0], docs[-1])) and len(docs[0]) == len(docs[-1]) > 5'
+start_qemu() { # start_qemu PLAT BIN: a QEMU with qtest on $sock; sets qpid
+	local plat=$1 bin=$2 fw=$TMP/fw-$1 i
+	local machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57)
+	if [ "$plat" = q35 ]; then
+		machine=(-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on)
+		# cli; hlt at the reset vector, after making the PIT one-shot (as backends/qemu.c does)
+		python3 -c '
+import sys
+img = bytearray(b"\xff" * 0x10000)
+code = bytes([0xb0, 0x30, 0xe6, 0x43, 0x31, 0xc0, 0xe6, 0x40, 0xe6, 0x40, 0xfa, 0xf4, 0xeb, 0xfd])
+img[0xff00:0xff00 + len(code)] = code
+img[0xfff0:0xfff3] = b"\xe9\x0d\xff"
+open(sys.argv[1], "wb").write(img)' "$fw"
+	else
+		printf '\x7f\x20\x03\xd5\xff\xff\xff\x17' >"$fw" # wfi; b .-4
+	fi
+	"$bin" "${machine[@]}" -m 256M -nodefaults -display none -serial none -monitor none -bios "$fw" \
+		-icount shift=0,sleep=off -qtest "unix:$sock,server=on,wait=off" -qtest-log /dev/null \
+		-device edu,dma_mask=0xffffffffffffffff 2>"$TMP/qemu-$plat.log" &
+	qpid=$!
+	trap 'kill $qpid 2>/dev/null; rm -rf "$TMP"' EXIT # never leave a QEMU behind
+	for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+}
+# an smmush that owns the unit, attaches, maps, does DMA, and is killed -9
+own_and_die() {
+	local fifo=$TMP/fifo-$1 spid i
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$SMMUSH" "${Q[@]}" <"$fifo" >"$TMP/owner" 2>"$TMP/owner.err" &
+	spid=$!
+	exec 7>"$fifo"
+	echo "own; domain create d; attach 00:01.0 d; map d 0x1000 $2 4K rw; dma 00:01.0 read 0x1000 16" >&7
+	for i in $(seq 200); do grep -q 'dma 00:01.0' "$TMP/owner" 2>/dev/null && break; sleep 0.05; done
+	kill -KILL "$spid"
+	wait "$spid" 2>/dev/null
+	exec 7>&-
+	grep -q 'dma 00:01.0 read 0x1000 16: done' "$TMP/owner"
+}
+journal_test() { # journal_test PLAT BIN RAM
+	local plat=$1 bin=$2 ram=$3 sock=$TMP/qtest-$1 jdir=$TMP/journal-$1
+	start_qemu "$plat" "$bin"
+	Q=(--target "qemu:$plat" -O "socket=$sock" -O "journal=$jdir")
+	run -j "${Q[@]}" -c regs
+	cp "$TMP/out" "$TMP/before-$plat"
+	check "qemu:$plat: a session owns, attaches, maps, does DMA and is killed -9" own_and_die "$plat" "$ram"
+	check "qemu:$plat: its journal is on disk" test "$(ls "$jdir" 2>/dev/null | grep -c '\.journal$')" -eq 1
+	expect_out "qemu:$plat: the next session's units says the unit was left owned, and what to do" \
+		"left owned by an earlier session \($jdir/.*\.journal\): 'own --recover' takes it over, 'release --recover' restores" \
+		"${Q[@]}" units
+	expect_json "qemu:$plat: units -j: left_owned" "${Q[@]}" units -- 'docs[0][0]["left_owned"] is True' \
+		'docs[0][0]["owned"] is False'
+	run "${Q[@]}" -c own
+	check "qemu:$plat: own refuses to save the leftovers as the original, naming --recover" \
+		grep -q "own: .*left owned by an earlier smmush session: 'own --recover' takes it over, 'release --recover'" "$TMP/err"
+	run -j "${Q[@]}" -c 'release --recover; units; regs'
+	cat "$TMP/before-$plat" "$TMP/out" >"$TMP/both-$plat"
+	check "qemu:$plat: release --recover: every register as before the first own" json_valid "$TMP/both-$plat" \
+		"$REGS_SAME" 'docs[1]["owned"] is False' 'docs[2][0]["left_owned"] is False'
+	check "qemu:$plat: release --recover removed the journal" test -z "$(ls -A "$jdir")"
+	# the other way: a new session takes over, works, and releases to the originals
+	check "qemu:$plat: killed -9 again while owning" own_and_die "$plat" "$ram"
+	run -j "${Q[@]}" -c "own --recover; domain create d; attach 00:01.0 d; map d 0x1000 $ram 8K rw; dma 00:01.0 read 0x1000 64 --pattern inc; dma 00:01.0 write 0x2000 64 --expect inc; release; regs"
+	cat "$TMP/before-$plat" "$TMP/out" >"$TMP/both-$plat"
+	check "qemu:$plat: own --recover takes over (DMA works); its release restores the first session's originals" \
+		json_valid "$TMP/both-$plat" "$REGS_SAME" 'docs[1]["owned"] is True' 'docs[-3]["data_ok"] is True'
+	check "qemu:$plat: no journal left after that release" test -z "$(ls -A "$jdir")"
+	expect_err_rec "qemu:$plat: release --recover without a journal says so" "${Q[@]}" -c 'release --recover'
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	trap 'rm -rf "$TMP"' EXIT
+}
+expect_err_rec() {
+	local what=$1; shift
+	run "$@"
+	if [ "$rc" -ne 0 ] && grep -q "release: .*: --recover: no journal names this unit" "$TMP/err"; then ok "$what ($err)"; else not_ok "$what (rc=$rc: $err)"; fi
+}
+for q in "virt qemu-system-aarch64 0x40100000" "q35 qemu-system-x86_64 0x00100000"; do
+	set -- $q
+	if command -v "$2" >/dev/null; then
+		journal_test "$1" "$2" "$3"
+	elif [ "${CI:-}" = true ]; then
+		not_ok "qemu:$1: $2 is missing (CI=true needs it)"
+	else
+		echo "# skip qemu:$1: $2 not installed"
+	fi
+done
+
+finish
