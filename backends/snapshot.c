@@ -340,9 +340,9 @@ static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 
 	for (size_t i = 0; i < m->nfw; i++)
 		if (!strcmp(m->fw[i].name, name)) {
-			if (!(*data = malloc(m->fw[i].len ? m->fw[i].len : 1)))
+			if (!(*data = calloc(1, m->fw[i].len ? m->fw[i].len : 1)))
 				return -ENOMEM;
-			memcpy(*data, m->fw[i].data, m->fw[i].len);
+			memcpy(*data, m->fw[i].data, m->fw[i].present);
 			*len = m->fw[i].len;
 			return 0;
 		}

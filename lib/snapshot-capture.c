@@ -433,12 +433,19 @@ static void capture_fw(struct cap *c)
 			free(data);
 			continue;
 		}
-		uint8_t *d = calloc(1, SMMU_SNAP_FW_FIXED + len);
+		/* trailing zeros are not stored (QEMU's device tree is 1 MiB, 8 KiB used) */
+		size_t present = len;
+		while (present && !((const uint8_t *)data)[present - 1])
+			present--;
+		if (len - present < 4096)
+			present = len;
+		uint8_t *d = calloc(1, SMMU_SNAP_FW_FIXED + present);
 		if (d) {
 			strncpy((char *)d, names[i], 8);
 			snap_wr32(d + 8, (uint32_t)len);
-			memcpy(d + SMMU_SNAP_FW_FIXED, data, len);
-			note_add(&c->notes, SMMU_SNAP_NT_FW, d, SMMU_SNAP_FW_FIXED + len);
+			snap_wr32(d + 12, (uint32_t)present);
+			memcpy(d + SMMU_SNAP_FW_FIXED, data, present);
+			note_add(&c->notes, SMMU_SNAP_NT_FW, d, SMMU_SNAP_FW_FIXED + present);
 			c->rep->fw_tables++;
 		} else {
 			c->notes.oom = true;

@@ -182,21 +182,28 @@ static int note_blob(struct parse *p, bool fw, const uint8_t *d, size_t n)
 
 	if (n < fixed)
 		return bad(p->err, p->errlen, "%s note of %zu bytes (at least %zu)", fw ? "firmware" : "PCI", n, fixed);
+	uint32_t present;
 	if (fw) {
 		memcpy(b.name, d, 8);
 		b.name[8] = '\0';
 		len = snap_rd32(d + 8);
+		present = snap_rd32(d + 12);
+		if (len > SMMU_SNAP_MAX_FW || present > len)
+			return bad(p->err, p->errlen, "firmware table %s: %" PRIu32 " bytes of %" PRIu32 " (at most %u MiB)",
+				   b.name, present, len, SMMU_SNAP_MAX_FW >> 20);
 	} else {
 		b.bdf = snap_rd16(d + 2);
 		len = snap_rd32(d + 4);
 		if (len > 4096)
 			return bad(p->err, p->errlen, "PCI %04x: %" PRIu32 " bytes of configuration space", b.bdf, len);
+		present = len;
 	}
-	if (len > n - fixed)
+	if (present > n - fixed)
 		return bad(p->err, p->errlen, "%s note: %" PRIu32 " bytes claimed, %zu present", fw ? "firmware" : "PCI",
-			   len, n - fixed);
+			   present, n - fixed);
 	b.data = d + fixed;
 	b.len = len;
+	b.present = present;
 	struct smmu_snap_blob **arr = fw ? &s->fw : &s->pci;
 	size_t *cnt = fw ? &s->nfw : &s->npci;
 	if (grow((void **)arr, *cnt, fw ? &p->capfw : &p->cappci, sizeof(**arr)))

@@ -37,7 +37,8 @@ enum smmu_snap_note {
 #define SMMU_SNAP_UNIT_FIXED 16   /* u32 index, u32 arch, u64 base */
 #define SMMU_SNAP_REGS_FIXED 16   /* u64 unit base, u32 count, u32 record size */
 #define SMMU_SNAP_REG_SIZE 16     /* u32 offset, u8 size, u8 flags, u16 0, u64 value */
-#define SMMU_SNAP_FW_FIXED 16     /* char name[8], u32 length, u32 0 */
+#define SMMU_SNAP_FW_FIXED 16     /* char name[8], u32 length, u32 bytes present (the rest: zeros) */
+#define SMMU_SNAP_MAX_FW (64u << 20) /* bytes one firmware table may claim */
 #define SMMU_SNAP_PCI_FIXED 8     /* u16 segment, u16 bdf, u32 length */
 #define SMMU_SNAP_DEVICE_FIXED 48
 #define SMMU_SNAP_FAULTS_FIXED 48 /* 5 x u64 totals, u32 count, u32 record size */
@@ -68,7 +69,8 @@ struct smmu_snap_blob {
 	char name[16];   /* firmware table name; PCI: unused */
 	uint16_t bdf;    /* PCI */
 	const uint8_t *data;
-	size_t len;
+	size_t len;     /* the table's length */
+	size_t present; /* bytes at data; the rest of len reads as zeros */
 };
 struct smmu_snap_fault {
 	struct smmu_fault f;  /* unit and dev NULL; names point into the snapshot */

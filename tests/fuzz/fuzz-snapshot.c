@@ -37,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			smmu_snap_reg(&s, s.regs[i].addr + 4, 4, &v);
 		}
 		for (size_t i = 0; i < s.nfw; i++)
-			if (s.fw[i].len)
-				v = s.fw[i].data[s.fw[i].len - 1];
+			if (s.fw[i].present)
+				v = s.fw[i].data[s.fw[i].present - 1];
 		for (size_t i = 0; i < s.npci; i++)
 			if (s.pci[i].len)
 				v = s.pci[i].data[s.pci[i].len - 1];
