@@ -63,6 +63,15 @@ if command -v gdb >/dev/null; then
 	gdb -nx -batch -ex "core-file $f" -ex 'x/2bx 0x40100000' >"$TMP/gdb.out" 2>&1
 	check "gdb opens the snapshot and reads memory from it" grep -Eq '0x40100000:[[:space:]]+0x00[[:space:]]+0x01' "$TMP/gdb.out"
 fi
+# the monitor replays the captured records
+cat >"$TMP/steps.json" <<'J'
+[ {"expect": "F_TRANSLATION", "timeout": 5}, {"expect": "F_PERMISSION", "timeout": 3}, {"send": "q"}, {"exit": 0} ]
+J
+if python3 "$srcdir/tests/pty-drive.py" "$TMP/steps.json" -- "$S" --target "snapshot:$f" monitor 2>"$TMP/pty.err"; then
+	ok "monitor on a snapshot replays its fault records"
+else
+	not_ok "monitor on a snapshot: $(cat "$TMP/pty.err")"
+fi
 expect_json "target info names the snapshot and where it came from" -j --target "snapshot:$f" target info -- \
 	'"snapshot of sim:virt taken" in str(doc)'
 
