@@ -562,6 +562,8 @@ static void coalesce(struct cap *c)
 {
 	size_t k = 0;
 
+	if (!c->nranges)
+		return;
 	qsort(c->ranges, c->nranges, sizeof(*c->ranges), cmp_range);
 	for (size_t i = 0; i < c->nranges; i++) {
 		if (k && c->ranges[i].first <= c->ranges[k - 1].last + 1) {
@@ -776,7 +778,8 @@ int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, 
 			uint8_t *p = malloc(hb.len + c.notes.len);
 			if (p) {
 				memcpy(p, hb.p, hb.len);
-				memcpy(p + hb.len, c.notes.p, c.notes.len);
+				if (c.notes.len)
+					memcpy(p + hb.len, c.notes.p, c.notes.len);
 				free(c.notes.p);
 				c.notes.p = p;
 				c.notes.len = c.notes.cap = hb.len + c.notes.len;
