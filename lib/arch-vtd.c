@@ -380,3 +380,10 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.config = vtd_config,
 	.destroy = destroy,
 };
+
+/* A fault record drained by someone else (the kernel, which printed it):
+ * normalized exactly as one read from the registers. */
+void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
+{
+	push_record(u, lo, hi);
+}

@@ -53,6 +53,7 @@ struct smmu_device *smmu_device_new(struct smmu_target *t)
 	d = &t->devices[t->ndevices++];
 	memset(d, 0, sizeof(*d));
 	d->t = t;
+	d->info.iommu_group = -1;
 	return d;
 }
 
@@ -73,15 +74,18 @@ static void match_pci_devices(struct smmu_target *t)
 			continue;
 		for (size_t m = 0; m < t->nrid_maps; m++) {
 			const struct smmu_rid_map *r = &t->rid_maps[m];
-			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
+			if (r->segment != d->info.segment || d->info.bdf < r->rid_base ||
+			    d->info.bdf - r->rid_base >= r->count)
 				continue;
 			d->info.unit = smmu_unit_by_base(t, r->unit_base);
 			d->info.sid = r->sid_base + (d->info.bdf - r->rid_base);
+			d->info.sids[0] = d->info.sid;
+			d->info.nsids = 1;
 			break;
 		}
 		for (size_t m = 0; m < t->nmsi_maps; m++) {
 			const struct smmu_rid_map *r = &t->msi_maps[m];
-			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
+			if (r->segment != d->info.segment || d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
 				continue;
 			d->info.has_msi_id = true;
 			d->info.msi_id = r->sid_base + (d->info.bdf - r->rid_base);
@@ -105,6 +109,8 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	rc = smmu_discover_acpi(t, err, errlen);
 	if (rc && rc != -ENOENT)
 		return rc;
+	if ((rc = smmu_kernel_map_units(t, err, errlen))) /* a live machine's registers */
+		return rc;
 	for (size_t i = 0; i < t->nunits; i++) {
 		if ((rc = smmu_unit_bind(&t->units[i])) && rc != -ENODEV) {
 			snprintf(err, errlen, "%s: reading its ID registers: %s", t->units[i].name,
@@ -117,6 +123,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 		return rc;
 	match_pci_devices(t);
 	smmu_dma_probe(t);
+	smmu_kernel_devices(t);
 	for (size_t i = 0; i < t->ndevices; i++)
 		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
 	t->discovered = true;
@@ -182,10 +189,11 @@ struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment
 {
 	uint16_t bdf = (uint16_t)(bus << 8 | (dev & 0x1f) << 3 | (fn & 7));
 
-	if (segment != 0 || dev > 0x1f || fn > 7)
-		return NULL; /* one PCI segment is discovered today */
+	if (dev > 0x1f || fn > 7)
+		return NULL;
 	for (size_t i = 0; i < t->ndevices; i++)
-		if (t->devices[i].info.bus == SMMU_BUS_PCI && t->devices[i].info.bdf == bdf)
+		if (t->devices[i].info.bus == SMMU_BUS_PCI && t->devices[i].info.bdf == bdf &&
+		    t->devices[i].info.segment == segment)
 			return &t->devices[i];
 	return NULL;
 }

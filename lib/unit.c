@@ -39,6 +39,8 @@ int smmu_unit_own(struct smmu_unit *u)
 		return rc;
 	if (u->owned)
 		return 0;
+	if ((rc = smmu_unit_own_precheck(u, NULL, 0))) /* a live machine's reasons (kernel.c) */
+		return rc;
 	return u->ops->own(u);
 }
 

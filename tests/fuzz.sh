@@ -18,6 +18,7 @@ declare -A harness=(
 	[script]="shell/script.c"
 	[acpi]="$acpi"
 	[memfmt]="shell/memfmt.c"
+	[kmsg]="lib/kmsg-parse.c"
 )
 for name in "${!harness[@]}"; do
 	src=$srcdir/tests/fuzz/fuzz-$name.c
