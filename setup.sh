@@ -10,7 +10,7 @@ cd "$top"
 
 packages=(build-essential autoconf automake libtool pkg-config
 	libreadline-dev libncurses-dev libcapstone-dev libpci-dev pci.ids check libfdt-dev
-	libjson-c-dev acpica-tools clang libclang-rt-14-dev python3 valgrind tmux
+	libjson-c-dev acpica-tools device-tree-compiler clang libclang-rt-14-dev python3 valgrind tmux
 	qemu-system-arm qemu-system-x86 groff-base procps diffutils)
 missing=()
 for p in "${packages[@]}"; do

@@ -151,6 +151,19 @@ struct smmu_device_info {
 	uint32_t sids[8];          /* every StreamID firmware gives it (sids[0] == sid) */
 	unsigned nsids;            /* 0 when it has none (no unit) */
 };
+/* How firmware maps requester IDs to StreamIDs (iommu-map, IORT ID
+ * mappings, DMAR device scopes) or to MSI DeviceIDs (msi-map). */
+struct smmu_id_map_info {
+	const char *source;       /* "iommu-map", "msi-map", "IORT", "DMAR" */
+	uint16_t segment;         /* PCI segment */
+	uint32_t rid_base, count; /* requester IDs [rid_base, rid_base + count), after rid_mask */
+	uint32_t rid_mask;        /* iommu-map-mask (0xffffffff: none) */
+	struct smmu_unit *unit;   /* NULL for msi-map: out_base is an MSI DeviceID */
+	uint32_t out_base;        /* StreamID / source-id of rid_base */
+};
+size_t smmu_id_map_count(const struct smmu_target *t);
+int smmu_id_map_get(struct smmu_target *t, size_t i, struct smmu_id_map_info *out);
+
 enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */

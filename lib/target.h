@@ -55,7 +55,8 @@ struct smmu_rid_map {
 	uint32_t rid_base, sid_base, count;
 	uint64_t unit_base; /* 0: an msi-map entry (sid_base is the MSI DeviceID base) */
 	uint16_t segment;   /* the PCI segment whose requester IDs these are */
-	const char *source; /* "iommu-map", "IORT", "DMAR" */
+	const char *source; /* "iommu-map", "msi-map", "IORT", "DMAR" */
+	uint32_t rid_mask;  /* iommu-map-mask: applied to a requester ID first (0: none) */
 };
 
 struct smmu_device {

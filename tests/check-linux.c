@@ -147,7 +147,7 @@ static void copy_file(struct fx *f, const char *src, const char *rel)
 }
 
 /* The register pages of one of the sim models, into /dev/mem at base. */
-static void fx_sim_regs(struct fx *f, const char *spec, uint64_t base, size_t len)
+static void fx_sim_regs_at(struct fx *f, const char *spec, uint64_t base, uint64_t dst, size_t len)
 {
 	struct smmu_target *t;
 	char err[256];
@@ -161,8 +161,13 @@ static void fx_sim_regs(struct fx *f, const char *spec, uint64_t base, size_t le
 		page[off / 4] = (uint32_t)v;
 	}
 	smmu_target_close(t);
-	fx_mem(f, base, page, len);
+	fx_mem(f, dst, page, len);
 	free(page);
+}
+
+static void fx_sim_regs(struct fx *f, const char *spec, uint64_t base, size_t len)
+{
+	fx_sim_regs_at(f, spec, base, base, len);
 }
 
 struct seg {
@@ -235,6 +240,18 @@ static void fx_pci_hdr(struct fx *f, const char *addr, uint16_t vendor, uint16_t
 		snprintf(tgt, sizeof(tgt), "../../../../kernel/iommu_groups/%d", group);
 		fx_link(f, tgt, rel);
 	}
+}
+
+/* a PCI-to-PCI bridge to buses [sec, sub] */
+static void fx_bridge(struct fx *f, const char *addr, uint8_t hdr, uint8_t sec, uint8_t sub)
+{
+	uint8_t cfg[256] = { 0x86, 0x80, 0x40, 0x24 };
+	char rel[256];
+
+	cfg[0x0e] = hdr;
+	cfg[0x18] = 0, cfg[0x19] = sec, cfg[0x1a] = sub;
+	snprintf(rel, sizeof(rel), "/sys/bus/pci/devices/%s/config", addr);
+	fx_write(f, rel, cfg, sizeof(cfg));
 }
 
 static void fx_pci(struct fx *f, const char *addr, uint16_t vendor, uint16_t device, uint16_t command,
@@ -902,6 +919,110 @@ START_TEST(smmuv3_left_alone_own_checks_pass)
 }
 END_TEST
 
+/* ---- discovery on a machine: DMAR scopes through bridges, segments; iommu-map-mask ---- */
+
+struct tbl {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void put(struct tbl *t, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		t->b[t->n++] = (uint8_t)(v >> (8 * i));
+}
+
+START_TEST(dmar_scopes_through_bridges_and_segments)
+{
+	struct fx f = { 0 };
+	struct tbl d = { .n = 0 };
+	struct smmu_device_info di;
+
+	fx_q35(&f);
+	/* DMAR: DRHD 0 (segment 0): endpoint 00:1c.4 -> 00.0 (through a bridge)
+	 * and bridge 00:1c.0's buses; DRHD 1 (segment 1): INCLUDE_PCI_ALL */
+	memcpy(d.b, "DMAR", 4), d.n = 4;
+	put(&d, 0, 4), put(&d, 1, 1), put(&d, 0, 1);
+	memcpy(d.b + d.n, "SMMUSHCHECKTBL", 14), d.n += 14;
+	put(&d, 1, 4), put(&d, 0x534d5348, 4), put(&d, 1, 4);
+	put(&d, 38, 1), put(&d, 0, 1), put(&d, 0, 10);
+	put(&d, 0, 2), put(&d, 16 + 10 + 8, 2), put(&d, 0, 1), put(&d, 0, 1), put(&d, 0, 2), put(&d, VTD, 8);
+	put(&d, 1, 1), put(&d, 10, 1), put(&d, 0, 2), put(&d, 0, 1), put(&d, 0, 1);
+	put(&d, 0x1c, 1), put(&d, 4, 1), put(&d, 0, 1), put(&d, 0, 1); /* 1c.4 / 00.0 */
+	put(&d, 2, 1), put(&d, 8, 1), put(&d, 0, 2), put(&d, 0, 1), put(&d, 0, 1), put(&d, 0x1c, 1), put(&d, 0, 1);
+	put(&d, 0, 2), put(&d, 16, 2), put(&d, 1, 1), put(&d, 0, 1), put(&d, 1, 2), put(&d, VTD + 0x1000, 8);
+	d.b[4] = (uint8_t)d.n;
+	uint8_t sum = 0;
+	for (size_t i = 0; i < d.n; i++)
+		sum += d.b[i];
+	d.b[9] = (uint8_t)-sum;
+	fx_write(&f, "/sys/firmware/acpi/tables/DMAR", d.b, d.n);
+	fx_sim_regs_at(&f, "sim:q35", VTD, VTD + 0x1000, 0x1000);
+	fx_bridge(&f, "0000:00:1c.0", 0x81, 2, 3);
+	fx_bridge(&f, "0000:00:1c.4", 0x01, 5, 5);
+	fx_pci(&f, "0000:02:00.0", 0x8086, 0x10d3, 0, "e1000e", 9);
+	fx_pci(&f, "0000:05:00.0", 0x1234, 0x11e8, 0, NULL, -1);
+	struct smmu_target *t = fx_open_ok(&f);
+	ck_assert_uint_eq(smmu_unit_count(t), 2);
+	smmu_device_info(smmu_device_find(t, "05:00.0"), &di);
+	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
+	ck_assert_uint_eq(di.sid, 0x0500);
+	smmu_device_info(smmu_device_find(t, "02:00.0"), &di);
+	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
+	ck_assert_uint_eq(di.sid, 0x0200);
+	ck_assert_str_eq(di.driver, "e1000e");
+	smmu_device_info(smmu_device_find(t, "00:01.0"), &di);
+	ck_assert_ptr_null(di.unit); /* no scope names it */
+	smmu_device_info(smmu_device_find(t, "0001:00:00.0"), &di);
+	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 1));
+	ck_assert_uint_eq(di.sid, 0);
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(fdt_iommu_map_mask_on_pci)
+{
+	struct fx f = { 0 };
+	struct smmu_device_info di;
+	char cmd[600];
+
+	fx_virt(&f);
+	fx_rm(&f, "/sys/firmware/acpi/tables/IORT");
+	fx_mkdir(&f, "/sys/firmware");
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o %s/sys/firmware/fdt %s/tests/data/linux/board.dts", f.dir,
+		 SRCDIR);
+	ck_assert_msg(system(cmd) == 0, "dtc failed (apt-get install device-tree-compiler)");
+	fx_sim_regs_at(&f, "sim:virt", SMMU, 0x102000000ull, 0x20000);
+	fx_pci_hdr(&f, "0001:00:01.0", 0x1234, 0x11e8, 0, NULL, -1, 0x80);
+	fx_pci(&f, "0001:00:01.1", 0x1234, 0x11e8, 0, NULL, -1);
+	fx_pci(&f, "0001:00:1f.0", 0x1234, 0x11e8, 0, NULL, -1);
+	struct smmu_target *t = fx_open_ok(&f);
+	ck_assert_uint_eq(smmu_unit_count(t), 1);
+	/* the mask drops the function: both functions share StreamID 0x108 */
+	smmu_device_info(smmu_device_find(t, "0001:00:01.0"), &di);
+	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
+	ck_assert_uint_eq(di.sid, 0x108);
+	ck_assert(di.has_msi_id);
+	ck_assert_uint_eq(di.msi_id, 0x08);
+	smmu_device_info(smmu_device_find(t, "0001:00:01.1"), &di);
+	ck_assert_uint_eq(di.sid, 0x108);
+	ck_assert_uint_eq(di.msi_id, 0x09); /* msi-map has no mask */
+	smmu_device_info(smmu_device_find(t, "0001:00:1f.0"), &di);
+	ck_assert_uint_eq(di.sid, 0x1f8);
+	/* segment 0's devices are on no host the device tree maps */
+	smmu_device_info(smmu_device_find(t, "00:02.0"), &di);
+	ck_assert_ptr_null(di.unit);
+	/* the platform device behind two buses of ranges, with its three StreamIDs */
+	struct smmu_device *dma = smmu_device_find_mmio(t, 0x103001000ull);
+	ck_assert_ptr_nonnull(dma);
+	smmu_device_info(dma, &di);
+	ck_assert_uint_eq(di.nsids, 3);
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_linux(void)
 {
 	Suite *s = suite_create("linux");
@@ -928,6 +1049,8 @@ Suite *suite_linux(void)
 	tcase_add_test(tc, kmsg_faults_reach_the_monitor);
 	tcase_add_test(tc, smmuv3_kernel_owned_and_events);
 	tcase_add_test(tc, smmuv3_left_alone_own_checks_pass);
+	tcase_add_test(tc, dmar_scopes_through_bridges_and_segments);
+	tcase_add_test(tc, fdt_iommu_map_mask_on_pci);
 	suite_add_tcase(s, tc);
 	return s;
 }
