@@ -92,9 +92,20 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
 	uint64_t was[OWN_REGS] = { 0 }, now[OWN_REGS] = { 0 };
+	struct smmu_own_opts oo = { SMMU_OWN_DMA_REFUSE };
+	char why[768] = "";
 	bool already;
 	int rc;
 
+	/* own [--dma abort|passthrough]: what happens to DMA already running */
+	if (argc == 3 && !strcmp(argv[1], "--dma") &&
+	    (!strcmp(argv[2], "abort") || !strcmp(argv[2], "passthrough"))) {
+		oo.dma = !strcmp(argv[2], "abort") ? SMMU_OWN_DMA_ABORT : SMMU_OWN_DMA_PASSTHROUGH;
+		argc = 1;
+	} else if (argc > 1) {
+		shell_error("own: expected own [--dma abort|passthrough]");
+		return -EINVAL;
+	}
 	if (shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
@@ -103,8 +114,12 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(u, was)))
 		return shell_lib_error("own", ui.name, rc);
-	if ((rc = smmu_unit_own(u)))
-		return shell_lib_error("own", ui.name, rc);
+	if ((rc = smmu_unit_own_opts(u, &oo, why, sizeof(why)))) {
+		if (!why[0])
+			return shell_lib_error("own", ui.name, rc);
+		shell_error("own: %s", why); /* one line: the cause and the fix */
+		return rc;
+	}
 	if ((rc = read_own_regs(u, now)))
 		return shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
@@ -1050,7 +1065,8 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "", "take ownership of the selected unit: save its registers, install smmush's tables",
+	{ "own", "[--dma abort|passthrough]",
+	  "take ownership of the selected unit: save its registers, install smmush's tables",
 	  CMD_TARGET, cmd_own },
 	{ "release", "", "give the selected unit back: restore the registers 'own' saved", CMD_TARGET,
 	  cmd_release },
