@@ -926,8 +926,9 @@ struct tbl {
 	size_t n;
 };
 
-static void put(struct tbl *t, uint64_t v, int bytes)
+static void put(struct tbl *t, uint64_t v, int bytes) /* bytes <= 8 */
 {
+	ck_assert(bytes <= 8 && t->n + (size_t)bytes <= sizeof(t->b));
 	for (int i = 0; i < bytes; i++)
 		t->b[t->n++] = (uint8_t)(v >> (8 * i));
 }
@@ -945,7 +946,7 @@ START_TEST(dmar_scopes_through_bridges_and_segments)
 	put(&d, 0, 4), put(&d, 1, 1), put(&d, 0, 1);
 	memcpy(d.b + d.n, "SMMUSHCHECKTBL", 14), d.n += 14;
 	put(&d, 1, 4), put(&d, 0x534d5348, 4), put(&d, 1, 4);
-	put(&d, 38, 1), put(&d, 0, 1), put(&d, 0, 10);
+	put(&d, 38, 1), put(&d, 0, 1), put(&d, 0, 8), put(&d, 0, 2); /* HAW, flags, 10 reserved */
 	put(&d, 0, 2), put(&d, 16 + 10 + 8, 2), put(&d, 0, 1), put(&d, 0, 1), put(&d, 0, 2), put(&d, VTD, 8);
 	put(&d, 1, 1), put(&d, 10, 1), put(&d, 0, 2), put(&d, 0, 1), put(&d, 0, 1);
 	put(&d, 0x1c, 1), put(&d, 4, 1), put(&d, 0, 1), put(&d, 0, 1); /* 1c.4 / 00.0 */
