@@ -77,6 +77,7 @@ extern const struct shell_cmd shell_cmds_tables[];
 extern const struct shell_cmd shell_cmds_program[];
 extern const struct shell_cmd shell_cmds_faults[];
 extern const struct shell_cmd shell_cmds_memory[];
+extern const struct shell_cmd shell_cmds_discover[];
 
 /* Every command, in table order: i = 0, 1, ... until NULL. */
 const struct shell_cmd *shell_cmd_at(size_t i);
@@ -152,5 +153,7 @@ void shell_signals(void);
 
 /* Command handlers of the core group. */
 int cmd_decode(struct shell *sh, int argc, char **argv);
+/* `decode fdt FILE` (cmd-discover.c) */
+int shell_decode_fdt(struct shell *sh, const char *path);
 
 #endif
