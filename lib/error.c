@@ -16,8 +16,7 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
 	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",
 	[SMMU_E_PARSE - SMMU_E_BASE] = "malformed input",
-	[SMMU_E_LEFTOWNED - SMMU_E_BASE] = "left owned by an earlier smmush session: 'own --recover' takes it over, "
-					    "'release --recover' restores the registers that session saved",
+	[SMMU_E_LEFTOWNED - SMMU_E_BASE] = "left owned by an earlier smmush session",
 	[SMMU_E_CONFLICT - SMMU_E_BASE] = "page tables in target memory changed beneath smmush's cache: "
 					   "nothing changed, the cache now holds memory's values",
 	[SMMU_E_PROT - SMMU_E_BASE] = "permissions the page-table format cannot express: execute-only (x) needs stage 2; "
@@ -34,8 +33,7 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 					  "and pass -O tables=ADDR,SIZE",
 	[SMMU_E_KERNEL - SMMU_E_BASE] = "the kernel drives this unit: smmush only inspects it",
 	[SMMU_E_DMA_ACTIVE - SMMU_E_BASE] =
-		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA "
-		"(own --dma abort|passthrough)",
+		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA",
 };
 
 const char *smmu_strerror(int err)

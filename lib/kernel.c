@@ -177,8 +177,8 @@ int smmu_unit_own_precheck(struct smmu_unit *u, char *err, size_t errlen)
 				len += (size_t)snprintf(err + len, errlen - len, " %s (%s)", act[i]->addr, act[i]->driver);
 			if (err && len < errlen)
 				snprintf(err + len, errlen - len,
-					 "%s; their DMA would fault once smmush owns the unit: own --dma abort to accept "
-					 "that, or --dma passthrough to map System RAM 1:1 for them",
+					 "%s; their DMA would fault once the unit is owned: choose to abort it, or to "
+					 "pass it through (System RAM mapped 1:1 for them)",
 					 n > 8 ? " ..." : "");
 			return -SMMU_E_DMA_ACTIVE;
 		}

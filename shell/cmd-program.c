@@ -123,7 +123,7 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	} else if ((rc = smmu_unit_own_opts(u, &oo, why, sizeof(why)))) {
 		if (!why[0])
 			return shell_lib_error("own", ui.name, rc);
-		shell_error("own: %s", why); /* one line: the cause and the fix */
+		shell_error("own: %s%s", why, shell_lib_hint(rc)); /* one line: the cause and the fix */
 		return rc;
 	}
 	if ((rc = read_own_regs(u, now)))
