@@ -169,3 +169,22 @@ int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_con
 		return 0;
 	}
 }
+
+int vtd_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		  struct smmu_translation *out)
+{
+	int rc;
+
+	if ((rc = vtd_config(u, s, &out->cfg)))
+		return rc;
+	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
+		out->ok = true;
+		out->pa = iova;
+		return 0;
+	}
+	if (out->cfg.verdict != SMMU_CFG_TRANSLATE) {
+		live_from_cfg(out);
+		return 0;
+	}
+	return live_walk(u, &out->cfg.pgt, out->cfg.root, iova, access, out);
+}

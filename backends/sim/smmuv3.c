@@ -473,6 +473,8 @@ static int ste_decode(struct smmu *s, const uint64_t *d, struct ste *e)
 			e->s1fmt = 0; /* reserved, behaves as linear */
 		if (e->s1cdmax > SSID_BITS)
 			return 0;
+		if (GET(d[1], 27, 27)) /* S1STALLD with STALL_MODEL != 0b00 */
+			return 0;
 		if (e->s1cdmax && e->s1dss == 3)
 			return 0;
 		/* STRW is IGNORED without IDR0.Hyp (SteIllegal: strw_unused). */
@@ -727,8 +729,9 @@ static int smmu_translate(struct sim_iommu *u, const struct sim_txn *in, uint64_
 	unsigned slot;
 
 	if (!(s->cr0 & CR0_SMMUEN)) {
-		/* Disabled: GBPA decides, and nothing is recorded. */
-		if (s->gbpa & GBPA_ABORT)
+		/* Disabled: GBPA decides, and nothing is recorded; an address
+		 * beyond the OAS aborts (IHI 0070 3.4). */
+		if ((s->gbpa & GBPA_ABORT) || (in->iova >> OAS_BITS))
 			return -EFAULT;
 		*pa = in->iova;
 		return 0;
