@@ -60,6 +60,18 @@ START_TEST(smmuv3_prediction_equals_model)
 }
 END_TEST
 
+START_TEST(vtd_legacy_prediction_equals_model)
+{
+	run(DFZ_VTD_LEGACY, "vtd-legacy", 0x7d000000);
+}
+END_TEST
+
+START_TEST(vtd_scalable_prediction_equals_model)
+{
+	run(DFZ_VTD_SCALABLE, "vtd-scalable", 0x5c000000);
+}
+END_TEST
+
 /* --- named regressions: each a disagreement once found (by the fuzzer or
  * by reading the specification), built by hand.  Every case checks both
  * the expected architectural outcome and that the model agrees. --------- */
@@ -234,6 +246,52 @@ START_TEST(v3_bypass_beyond_oas)
 }
 END_TEST
 
+/* VT-d: a root table at RAM + 0x200000 (bus 0), translation on. */
+static struct dfz_machine *vtd(bool scalable, uint64_t root_lo, uint64_t root_hi)
+{
+	struct dfz_machine *m = dfz_open(scalable ? DFZ_VTD_SCALABLE : DFZ_VTD_LEGACY, false);
+	uint64_t r, re[2] = { root_lo, root_hi };
+
+	ck_assert_ptr_nonnull(m);
+	r = dfz_ram(m);
+	dfz_write(m, r + STRTAB, re, 2);
+	dfz_reg(m, 0x20, 8, (r + STRTAB) | (scalable ? 1ULL << 10 : 0));
+	dfz_reg(m, 0x18, 4, 1u << 30); /* SRTP */
+	dfz_reg(m, 0x18, 4, 1u << 31); /* TE */
+	return m;
+}
+
+/* Issue 14 #5: a scalable-mode root entry whose present bit (LP) is clear:
+ * reason 0x39 (SRT.2, "present bit in root entry is clear"), not 0x38. */
+START_TEST(vtd_sm_root_not_present_is_0x39)
+{
+	struct dfz_machine *m = vtd(true, 0, 0);
+
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x39, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #6: a PASID entry with a reserved PGTT: 0x5b (invalid PASID
+ * entry), not 0x5a (reserved field). */
+START_TEST(vtd_pasid_reserved_pgtt_is_0x5b)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_SCALABLE, false);
+	uint64_t r = dfz_ram(m);
+
+	dfz_close(m);
+	m = vtd(true, r + CDS + 1, 0);
+	/* context entry for 00:01.0: P, PASIDE, PDTS 0, PASID directory at L2CD */
+	uint64_t ctx[4] = { 1 | 8 | (r + L2CD), 0 }, dir = (r + PT) | 1;
+	uint64_t pe[8] = { 1 | 2ULL << 2 | 5ULL << 6 | (r + PT + 0x1000), 1 }; /* PGTT 5: reserved */
+	dfz_write(m, r + CDS + 8 * 32, ctx, 4);
+	dfz_write(m, r + L2CD, &dir, 1);
+	dfz_write(m, r + PT, pe, 8);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x5b, false);
+	dfz_close(m);
+}
+END_TEST
+
 Suite *suite_diff_fuzz(void);
 Suite *suite_diff_fuzz(void)
 {
@@ -242,6 +300,8 @@ Suite *suite_diff_fuzz(void)
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, smmuv3_prediction_equals_model);
+	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
+	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);
@@ -251,6 +311,8 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v3_s1stalld_without_stalls_is_illegal);
 	tcase_add_test(tc, v3_nested_cd_is_not_read_as_pa);
 	tcase_add_test(tc, v3_bypass_beyond_oas);
+	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);
+	tcase_add_test(tc, vtd_pasid_reserved_pgtt_is_0x5b);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -665,7 +665,7 @@ static int v3_run(struct ctx *c, unsigned accesses)
 	bool last_ssv = false;
 	for (unsigned i = 0; i < accesses && !c->failed; i++) {
 		unsigned d = (unsigned)rn(s, c->ndevs);
-		bool ssv = pc(s, 40);
+		bool ssv = pc(s, nssids[d] > 1 ? 60 : 8);
 		uint32_t ssid = nssids[d] && pc(s, 80) ? ssids[d][rn(s, nssids[d])] : (uint32_t)rn(s, pc(s, 50) ? 16 : BIT(20));
 		uint64_t iova;
 		unsigned k = (unsigned)rn(s, 100);
@@ -697,17 +697,253 @@ static int v3_run(struct ctx *c, unsigned accesses)
 	return c->failed ? -1 : 0;
 }
 
+/* --- VT-d ------------------------------------------------------------------------------------ */
+
+#define VTD_GCMD 0x18
+#define VTD_RTADDR 0x20
+#define VTD_CCMD 0x28
+#define VTD_FSTS 0x34
+#define VTD_IOTLB 0x108 /* ECAP.IRO = 0x10 on the sim; checked at open */
+#define VTD_FRCD 0x200
+#define VTD_NFR 8
+
+struct vgen {
+	bool scalable;
+	unsigned mgaw, haw;
+	uint64_t cap, ecap;
+};
+static struct vgen *vg;
+
+static void vtd_drain(struct ctx *c, struct rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (unsigned i = 0; i < VTD_NFR; i++) {
+		uint64_t hi = rreg(c, VTD_FRCD + 16 * i + 8, 8);
+		if (!(hi >> 63))
+			continue;
+		if (!r->n++)
+			r->code = (hi >> 32) & 0xff;
+		reg32(c, VTD_FRCD + 16 * i + 12, 0x80000000u);
+	}
+	reg32(c, VTD_FSTS, 0x7f); /* PFO and the other W1C bits */
+}
+
+/* Second-level (sm: scalable-mode entry format) or first-level (fl) tables:
+ * `levels` levels at root, `n` random mappings. */
+static void vtd_tables(struct ctx *c, uint64_t root, unsigned levels, bool fl, unsigned n)
+{
+	struct dfz_src *s = c->src;
+	unsigned ia = 12 + 9 * levels;
+
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t va = rn(s, BIT(ia)) & ~0xfffULL, table = root;
+		unsigned leaf = pc(s, 65) ? 1 : 1 + (unsigned)rn(s, 3); /* 4K, 2M or 1G */
+
+		if (fl && (va >> (ia - 1) & 1))
+			va |= ~0ULL << ia; /* canonical upper half */
+		for (unsigned l = levels;; l--) {
+			unsigned sh = 12 + 9 * (l - 1);
+			uint64_t da = table + ((va >> sh) & 0x1ff) * 8, d = rd64(c, da);
+
+			if (l == leaf || l == 1) {
+				uint64_t oa = l == 1 ? c->data + rn(s, 8) * 0x1000 : c->data & ~(BIT(sh) - 1);
+				if (pc(s, 5))
+					oa = r64(s) & (BIT(52) - 0x1000);
+				if (fl)
+					d = oa | 1 | (r64(s) & 0x7e) | (l > 1 ? 0x80 : 0) | (pc(s, 20) ? BIT(63) : 0);
+				else
+					d = oa | (pc(s, 85) ? 3 : rn(s, 4)) | (r64(s) & 0xf78) | (l > 1 ? 0x80 : 0);
+				if (pc(s, 8))
+					d ^= BIT(rn(s, 64));
+				if (pc(s, 3))
+					d = r64(s);
+				w64(c, da, d);
+				if (c->nmaps < MAX_MAPS)
+					c->maps[c->nmaps++] = va | (rn(s, BIT(sh)) & ~7ULL);
+				break;
+			}
+			if (!(fl ? d & 1 : d & 3)) {
+				bool fresh;
+				uint64_t nt = pc(s, 88) ? slot(c) : ptr(c, &fresh);
+				d = (nt & (BIT(52) - 0x1000)) | (fl ? (1 | (pc(s, 90) ? 2 : 0) | (pc(s, 85) ? 4 : 0) | (pc(s, 10) ? BIT(63) : 0))
+									: (pc(s, 92) ? 3 : rn(s, 4)) | (pc(s, 50) ? 4 : 0));
+				if (pc(s, 6))
+					d ^= BIT(rn(s, 64));
+				w64(c, da, d);
+			}
+			table = d & (BIT(52) - 0x1000);
+			if (!(fl ? d & 1 : d & 3) || table < c->ram || table >= c->ram_end)
+				break;
+		}
+	}
+	for (unsigned k = rn(s, 3); k; k--) {
+		uint64_t v = pc(s, 50) ? ((c->ptrs[rn(s, c->nptrs)] & (BIT(52) - 0x1000)) | (fl ? 7 : 3)) : r64(s);
+		w64(c, root + 8 * rn(s, 512), v);
+	}
+}
+
+/* A supported AW (mostly), as the CAP.SAGAW of the unit allows. */
+static unsigned pick_aw(struct ctx *c)
+{
+	unsigned max = vg->mgaw == 57 ? 3 : vg->mgaw == 48 ? 2 : 1;
+
+	return pc(c->src, 92) ? 1 + (unsigned)rn(c->src, max) : (unsigned)rn(c->src, 8);
+}
+
+static void vtd_legacy_ctx(struct ctx *c, uint64_t pa)
+{
+	struct dfz_src *s = c->src;
+	unsigned tt = pc(s, 75) ? 0 : pc(s, 70) ? 2 : (unsigned)rn(s, 4), aw = pick_aw(c);
+	bool fresh = true;
+	uint64_t sl = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+	uint64_t q[2] = { 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (uint64_t)tt << 2 | (sl & ~0xfffULL),
+			  aw | (rn(s, 16) << 8) };
+
+	if (tt == 0 && aw >= 1 && aw <= 3 && fresh)
+		vtd_tables(c, sl, aw + 2, false, 2 + (unsigned)rn(s, 6));
+	mutate(c, q, 2, 8);
+	write_words(c, pa, q, 2);
+}
+
+static void vtd_pasid_entry(struct ctx *c, uint64_t pa)
+{
+	struct dfz_src *s = c->src;
+	static const unsigned pgtts[] = { 1, 1, 1, 2, 2, 2, 4, 3, 0, 5 };
+	unsigned pgtt = pgtts[rn(s, 10)], aw = pick_aw(c);
+	bool five = vg->mgaw == 57 && pc(s, 50), fresh1 = true, fresh2 = true;
+	uint64_t sl = pc(s, 92) ? slot(c) : ptr(c, &fresh2), fl = pc(s, 92) ? slot(c) : ptr(c, &fresh1);
+	uint64_t q[8] = { 0 };
+
+	q[0] = 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (uint64_t)aw << 2 | (pc(s, 30) ? BIT(5) : 0) | (uint64_t)pgtt << 6 |
+	       (pc(s, 3) ? BIT(9) : 0) | (sl & ~0xfffULL);
+	q[1] = rn(s, 16);
+	q[2] = (pc(s, 60) ? 1 : 0) | (pc(s, 60) ? 2 : 0) | (uint64_t)(five ? 1 : 0) << 2 | (pc(s, 50) ? BIT(4) : 0) |
+	       (fl & ~0xfffULL);
+	if (pgtt == 2 && aw >= 1 && aw <= 3 && fresh2)
+		vtd_tables(c, sl, aw + 2, false, 2 + (unsigned)rn(s, 6));
+	if (pgtt == 1 && fresh1)
+		vtd_tables(c, fl, five ? 5 : 4, true, 2 + (unsigned)rn(s, 6));
+	mutate(c, q, 3, 8);
+	write_words(c, pa, q, 8);
+}
+
+/* A scalable-mode context entry, its PASID directory and entries; pasids
+ * gets the PASIDs that have entries. */
+static void vtd_sm_ctx(struct ctx *c, uint64_t pa, uint32_t *pasids, unsigned *npasids)
+{
+	struct dfz_src *s = c->src;
+	bool fresh = true;
+	uint64_t dir = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+	unsigned pdts = pc(s, 80) ? 0 : (unsigned)rn(s, 8);
+	uint32_t rid_pasid = pc(s, 80) ? 0 : (uint32_t)rn(s, 128);
+	uint64_t q[4] = { 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (pc(s, 60) ? 8 : 0) | (uint64_t)pdts << 9 |
+			  (dir & ~0xfffULL), rid_pasid | (pc(s, 3) ? BIT(20) : 0) };
+
+	*npasids = 0;
+	if (fresh) {
+		unsigned n = 1 + (unsigned)rn(s, 4);
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t pasid = i == 0 ? rid_pasid : (uint32_t)rn(s, pc(s, 70) ? 64 : 8192);
+			uint64_t de_pa = dir + (pasid >> 6) * 8, de = rd64(c, de_pa);
+			pasids[(*npasids)++] = pasid;
+			if (!de) {
+				uint64_t t = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+				de = 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (t & ~0xfffULL);
+				if (pc(s, 5))
+					de ^= BIT(rn(s, 64));
+				w64(c, de_pa, de);
+			}
+			uint64_t pe = (de & (BIT(52) - 0x1000)) + (pasid & 0x3f) * 64;
+			if (pe >= c->ram && pe + 64 <= c->ram_end && !rd64(c, pe))
+				vtd_pasid_entry(c, pe);
+		}
+	}
+	mutate(c, q, 4, 6);
+	write_words(c, pa, q, 4);
+}
+
+static int vtd_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	uint32_t pasids[8][8];
+	unsigned npasids[8] = { 0 };
+	bool fresh;
+	uint64_t root = pc(s, 95) ? slot(c) : ptr(c, &fresh);
+
+	/* root entry for bus 0, the context table, and an entry per device */
+	if (root >= c->ram && root < c->ram_end) {
+		uint64_t ctp = pc(s, 94) ? slot(c) : ptr(c, &fresh);
+		uint64_t re[2] = { 1 * pc(s, 96) | (ctp & ~0xfffULL), 0 };
+		if (vg->scalable && pc(s, 5))
+			re[1] = re[0];
+		mutate(c, re, 2, 6);
+		write_words(c, root, re, 2);
+		uint64_t half = vg->scalable ? re[0] : re[0];
+		uint64_t table = half & (BIT(52) - 0x1000);
+		for (unsigned d = 0; d < c->ndevs; d++) {
+			unsigned devfn = (d + 1) << 3;
+			uint64_t pa = table + devfn * (vg->scalable ? 32 : 16);
+			if (pa < c->ram || pa + 32 > c->ram_end || rd64(c, pa))
+				continue;
+			if (vg->scalable)
+				vtd_sm_ctx(c, pa, pasids[d], &npasids[d]);
+			else
+				vtd_legacy_ctx(c, pa);
+		}
+	}
+	unsigned ttm = vg->scalable ? (pc(s, 96) ? 1 : (unsigned)rn(s, 4)) : (pc(s, 97) ? 0 : (unsigned)rn(s, 4));
+	reg64(c, VTD_RTADDR, (root & ~0xfffULL) | (uint64_t)ttm << 10);
+	reg32(c, VTD_GCMD, 1u << 30);                 /* SRTP */
+	reg32(c, VTD_GCMD, pc(s, 96) ? 1u << 31 : 0); /* TE */
+
+	uint32_t last_sid = ~0u, last_pasid = ~0u;
+	bool last_ssv = false;
+	for (unsigned i = 0; i < accesses && !c->failed; i++) {
+		unsigned d = (unsigned)rn(s, c->ndevs);
+		bool ssv = pc(s, vg->scalable ? 55 : 4);
+		uint32_t pasid = npasids[d] && pc(s, 80) ? pasids[d][rn(s, npasids[d])] : (uint32_t)rn(s, pc(s, 50) ? 64 : BIT(20));
+		uint64_t iova;
+		unsigned k = (unsigned)rn(s, 100);
+		if (k < 60 && c->nmaps)
+			iova = c->maps[rn(s, c->nmaps)] + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+		else if (k < 75)
+			iova = rn(s, BIT(30 + rn(s, 28)));
+		else if (k < 85)
+			iova = c->data + rn(s, 0x10000);
+		else
+			iova = r64(s);
+		iova &= ~7ULL;
+		unsigned acc = pc(s, 50) ? SMMU_PROT_R : pc(s, 70) ? SMMU_PROT_W : SMMU_PROT_R | SMMU_PROT_X;
+		if (pc(s, 50))
+			acc |= SMMU_PROT_PRIV;
+		uint32_t sid = (d + 1) << 3;
+		if (sid != last_sid || ssv != last_ssv || pasid != last_pasid) {
+			/* another requester: IOTLB entries are tagged by random DIDs */
+			reg64(c, VTD_CCMD, BIT(63) | 1ULL << 61);
+			reg64(c, VTD_IOTLB, BIT(63) | 1ULL << 60);
+			last_sid = sid;
+			last_ssv = ssv;
+			last_pasid = pasid;
+		}
+		access_one(c, vtd_drain, d, sid, ssv, pasid, iova, acc);
+	}
+	return c->failed ? -1 : 0;
+}
+
 /* --- driver ------------------------------------------------------------------------------ */
 
-static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2)
+static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 {
 	static const char *const virt_opts[] = { "devs=4", "ram=64M" };
 	static const char *const virt_s1_opts[] = { "devs=4", "ram=64M", "stage2=off" };
+	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
+				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
+	bool v3 = arch == DFZ_SMMUV3;
 	char err[256];
 
-	(void)arch;
 	c->ndevs = 4;
-	if (smmu_target_open("sim:virt", s2 ? virt_opts : virt_s1_opts, s2 ? 2 : 3, &c->t, err, sizeof(err)) ||
+	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
+			     v3 ? (s2 ? 2 : 3) : 5, &c->t, err, sizeof(err)) ||
 	    smmu_discover(c->t, err, sizeof(err))) {
 		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
 		if (c->t)
@@ -716,8 +952,8 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2)
 		return -1;
 	}
 	c->u = smmu_unit_at(c->t, 0);
-	c->unit = 0x09050000;
-	c->ram = 0x40000000;
+	c->unit = v3 ? 0x09050000 : 0xfed90000;
+	c->ram = v3 ? 0x40000000 : 0;
 	c->ram_end = c->ram + (64 << 20);
 	c->data = c->ram + 0x1000000;
 	c->slot_next = c->ram + 0x200000;
@@ -744,14 +980,19 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 	int rc;
 
 	msg[0] = '\0';
-	if (arch != DFZ_SMMUV3) {
-		snprintf(msg, msglen, "not yet");
-		return -1;
-	}
-	if (open_machine(&c, arch, pc(src, 90)))
+	static const unsigned aws[] = { 39, 48, 57 };
+	unsigned aw = aws[rn(src, 3)];
+	if (open_machine(&c, arch, pc(src, 90), aw))
 		return -1;
 	st->configs++;
-	rc = v3_run(&c, accesses);
+	if (arch == DFZ_SMMUV3) {
+		rc = v3_run(&c, accesses);
+	} else {
+		struct vgen g = { .scalable = arch == DFZ_VTD_SCALABLE, .mgaw = aw, .haw = aw > 52 ? 52 : aw };
+		vg = &g;
+		c.slot_next = c.ram + 0x200000;
+		rc = vtd_run(&c, accesses);
+	}
 	smmu_target_close(c.t);
 	return rc;
 }
@@ -763,6 +1004,8 @@ struct dfz_machine {
 	struct dfz_src src;
 	struct dfz_stats st;
 	struct v3gen g;
+	struct vgen vg;
+	bool v3;
 	char msg[1024];
 };
 
@@ -773,8 +1016,14 @@ struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2)
 	memset(&m, 0, sizeof(m));
 	dfz_src_seed(&m.src, 1);
 	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg) };
-	if (open_machine(&m.c, arch, stage2))
+	if (open_machine(&m.c, arch, stage2, 48))
 		return NULL;
+	m.v3 = arch == DFZ_SMMUV3;
+	if (!m.v3) {
+		m.vg = (struct vgen){ .scalable = arch == DFZ_VTD_SCALABLE, .mgaw = 48, .haw = 48 };
+		vg = &m.vg;
+		return &m;
+	}
 	m.g.evtq = m.c.ram + 0x100000;
 	m.g.cmdq = m.c.ram + 0x110000;
 	v3g = &m.g;
@@ -807,10 +1056,15 @@ int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uin
 {
 	m->c.failed = false;
 	m->msg[0] = '\0';
-	v3_cmd(&m->c, &m->g, 0x04, 31);      /* CMD_CFGI_ALL */
-	v3_cmd(&m->c, &m->g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
-	v3_cmd(&m->c, &m->g, 0x46, 0);
-	access_one(&m->c, v3_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	if (m->v3) {
+		v3_cmd(&m->c, &m->g, 0x04, 31);      /* CMD_CFGI_ALL */
+		v3_cmd(&m->c, &m->g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
+		v3_cmd(&m->c, &m->g, 0x46, 0);
+	} else {
+		reg64(&m->c, VTD_CCMD, BIT(63) | 1ULL << 61);
+		reg64(&m->c, VTD_IOTLB, BIT(63) | 1ULL << 60);
+	}
+	access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
 	smmu_translate(m->c.u, &(struct smmu_stream){ (dev + 1) << 3, ssv, ssid }, iova, acc, tr);
 	*msg = m->msg;
 	return m->c.failed ? -1 : 0;

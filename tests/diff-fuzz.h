@@ -47,9 +47,10 @@ enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
 int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg,
 	    size_t msglen);
 
-/* Hand-built cases (named regressions): a fresh machine with its queues on
- * (SMMUv3: CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
- * RAM from dfz_ram(), 64 MiB; test devices 0-3 are StreamIDs 0x8-0x20. */
+/* Hand-built cases (named regressions): a fresh machine; SMMUv3 with its
+ * queues on (CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
+ * VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
+ * devices 0-3 are StreamIDs / source-ids 0x8-0x20. */
 struct dfz_machine;
 struct smmu_translation;
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2);
