@@ -12,12 +12,16 @@ fi
 dec="decoders/field.c decoders/json.c decoders/render.c decoders/registry.c
      decoders/smmuv3.c decoders/vtd.c decoders/pgtable.c"
 acpi="decoders/json.c decoders/acpi.c decoders/acpi-dmar.c decoders/acpi-iort.c"
+# the differential harness runs the whole library against the sim model
+diff="tests/diff-fuzz.c $(cd "$srcdir" && echo lib/*.c backends/*.c backends/sim/*.c decoders/*.c)"
+declare -A ldlibs=([diff]="-lfdt $(pkg-config --libs libpci 2>/dev/null)")
 # harness: sources it needs (relative to the source tree)
 declare -A harness=(
 	[decode]="$dec"
 	[script]="shell/script.c"
 	[acpi]="$acpi"
 	[memfmt]="shell/memfmt.c"
+	[diff]="$diff"
 )
 for name in "${!harness[@]}"; do
 	src=$srcdir/tests/fuzz/fuzz-$name.c
@@ -26,8 +30,8 @@ for name in "${!harness[@]}"; do
 	srcs=()
 	for s in ${harness[$name]}; do srcs+=("$srcdir/$s"); done
 	if ! "$cc" -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I"$srcdir" -I"$srcdir/decoders" \
-		-o "$bin" "$src" "${srcs[@]}" >"$TMP/cc-$name.log" 2>&1; then
+		-fno-sanitize-recover=undefined -D_GNU_SOURCE -I"${builddir:-.}" -I"$srcdir" -I"$srcdir/lib" -I"$srcdir/decoders" \
+		-o "$bin" "$src" "${srcs[@]}" ${ldlibs[$name]:-} >"$TMP/cc-$name.log" 2>&1; then
 		not_ok "fuzz-$name builds: $(head -3 "$TMP/cc-$name.log")"
 		continue
 	fi
