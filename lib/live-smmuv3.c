@@ -60,6 +60,7 @@ struct v3cfg {
 	/* stage 1 */
 	struct s1tt tt[2];
 	bool aa64, affd, wxn, pan, r;
+	bool aarch32;           /* a legal VMSAv8-32 LPAE CD or stage 2 (not walked) */
 	/* stage 2 */
 	struct smmu_pgt_cfg s2;
 	uint64_t s2ttb;
@@ -193,8 +194,10 @@ static const char *ste_illegal(const uint64_t *ste, struct v3cfg *c)
 			return "S2AA64=0 (VMSAv8-32 LPAE) is not supported (IDR0.TTF)";
 		if (aa64 && !id->aa64)
 			return "S2AA64=1 (VMSAv8-64) is not supported (IDR0.TTF)";
-		if (!aa64)
-			return "VMSAv8-32 LPAE stage 2 tables are not walked by smmush";
+		if (!aa64) {
+			c->aarch32 = true; /* legal: the walk is not predicted (below) */
+			return NULL;
+		}
 		if ((SMMU_GETW(SMMUV3_STE_S2HA, ste) || SMMU_GETW(SMMUV3_STE_S2HD, ste)) &&
 		    !SMMU_GET(SMMUV3_IDR0_HTTU, id->idr0))
 			return "S2HA/S2HD set but the SMMU has no HTTU";
@@ -302,8 +305,10 @@ static const char *cd_illegal(const uint64_t *cd, struct v3cfg *c)
 		return "AA64=0 (VMSAv8-32 LPAE) but IDR0.TTF has no AArch32 tables";
 	if (c->aa64 && !id->aa64)
 		return "AA64=1 but IDR0.TTF has no AArch64 tables";
-	if (!c->aa64)
-		return "VMSAv8-32 LPAE stage 1 tables are not walked by smmush";
+	if (!c->aa64) {
+		c->aarch32 = true; /* legal: the walk is not predicted (below) */
+		return NULL;
+	}
 	if (((SMMU_GETW(SMMUV3_CD_HA, cd) || SMMU_GETW(SMMUV3_CD_HD, cd)) && !httu) ||
 	    (SMMU_GETW(SMMUV3_CD_HD, cd) && httu == 1))
 		return "HA/HD ask for flag updates the SMMU does not make";
@@ -352,6 +357,11 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		return rc;
 	if ((why = cd_illegal(cd, c))) {
 		STOP(cfg, SMMU_CFG_FAULT, SMMUV3_EVT_C_BAD_CD, "the CD at 0x%" PRIx64 " is ILLEGAL: %s", cd_pa, why);
+		return 0;
+	}
+	if (c->aarch32) {
+		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL,
+			"the CD selects VMSAv8-32 LPAE tables (AA64=0, legal with IDR0.TTF): not predicted by smmush");
 		return 0;
 	}
 	/* The configuration (no address yet): TTB0, or TTB1 when TTB0 is disabled. */
@@ -498,6 +508,11 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 	if (!c->s1 && !(c->config & 2)) {
 		STOP(cfg, SMMU_CFG_BYPASS, 0, c->config & 1 ? "S1DSS=bypass: requests without a SubstreamID skip stage 1"
 						       : "the STE for StreamID 0x%x bypasses translation (Config=bypass)", sid);
+		return 0;
+	}
+	if ((c->config & 2) && c->aarch32) {
+		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL,
+			"the STE selects VMSAv8-32 LPAE stage 2 tables (S2AA64=0, legal with IDR0.TTF): not predicted by smmush");
 		return 0;
 	}
 	if (!c->s1 || (c->config & 2)) {
