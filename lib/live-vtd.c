@@ -80,8 +80,7 @@ static void stop(struct smmu_config *cfg, const struct vctx *v, unsigned fr, con
 }
 
 /* Second-level tables: AW 1, 2, 3 = 3, 4, 5 levels. */
-static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned aw, uint64_t root,
-			 const char *what)
+static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned aw, uint64_t root)
 {
 	unsigned sllps = SMMU_GET(VTD_CAP_SLLPS, v->cap);
 
@@ -89,8 +88,8 @@ static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned
 					  .flags = ((sllps & 1) ? SMMU_PGT_CFG_2M : 0) |
 						   ((sllps & 3) == 3 ? SMMU_PGT_CFG_1G : 0) };
 	cfg->root = root;
-	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "second level (%s), %u levels (%u-bit), tables at 0x%" PRIx64, what, aw + 2,
-	     30 + 9 * aw, root);
+	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "second level, %u levels (%u-bit), tables at 0x%" PRIx64, aw + 2, 30 + 9 * aw,
+	     root);
 }
 
 static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s, struct smmu_config *cfg,
@@ -138,7 +137,7 @@ static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s
 		STOP(cfg, SMMU_CFG_BYPASS, 0, "the context entry passes DMA through untranslated (TT=2)");
 		return 0;
 	}
-	second_level(cfg, v, aw, SMMU_ADDRW(VTD_CTX_SLPTPTR, ctx), "context entry");
+	second_level(cfg, v, aw, SMMU_ADDRW(VTD_CTX_SLPTPTR, ctx));
 	return 0;
 }
 
@@ -262,7 +261,7 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 	}
 	case PGTT_SL:
 	case PGTT_NESTED: /* nested walks first level through second: report the second */
-		second_level(cfg, v, aw, SMMU_ADDRW(VTD_PASID_SLPTPTR, pe), "PASID entry");
+		second_level(cfg, v, aw, SMMU_ADDRW(VTD_PASID_SLPTPTR, pe));
 		if (v->pgtt == PGTT_NESTED)
 			snprintf(cfg->reason + strlen(cfg->reason), sizeof(cfg->reason) - strlen(cfg->reason),
 				 " (nested: first level not followed)");
