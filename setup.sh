@@ -11,7 +11,7 @@ cd "$top"
 
 packages=(build-essential autoconf automake libtool pkg-config
 	libreadline-dev libncurses-dev libcapstone-dev libpci-dev pci.ids check libfdt-dev
-	libjson-c-dev acpica-tools clang libclang-rt-14-dev python3 valgrind tmux
+	libjson-c-dev acpica-tools device-tree-compiler clang libclang-rt-14-dev python3 valgrind tmux
 	qemu-system-arm qemu-system-x86 groff-base procps diffutils
 	cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()

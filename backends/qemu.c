@@ -596,15 +596,15 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
-static int be_ram_range(void *priv, size_t i, uint64_t *base, uint64_t *size)
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
 {
 	struct qemu_be *be = priv;
 
-	if (i)
-		return -ENOENT;
-	*base = be->ram_base;
-	*size = be->ram_size;
-	return 0;
+	if (!max)
+		return 0;
+	ranges[0][0] = be->ram_base;
+	ranges[0][1] = be->ram_size;
+	return 1;
 }
 
 static const char *be_describe(void *priv)
@@ -665,7 +665,7 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
-	.ram_range = be_ram_range,
+	.ram_ranges = be_ram_ranges,
 	.roundtrips = qemu_roundtrips,
 	.identity = qemu_identity,
 };

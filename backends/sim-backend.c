@@ -156,16 +156,16 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
-static int be_ram_range(void *priv, size_t i, uint64_t *base, uint64_t *size)
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
 {
 	struct sim_layout l;
 
-	if (i)
-		return -ENOENT;
+	if (!max)
+		return 0;
 	sim_machine_layout(M(priv), &l);
-	*base = l.ram_base;
-	*size = l.ram_size;
-	return 0;
+	ranges[0][0] = l.ram_base;
+	ranges[0][1] = l.ram_size;
+	return 1;
 }
 
 static const char *be_describe(void *priv)
@@ -190,7 +190,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
-	.ram_range = be_ram_range,
+	.ram_ranges = be_ram_ranges,
 };
 
 /* Called by target.c before listing parameters. */

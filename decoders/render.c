@@ -242,6 +242,22 @@ void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint
 	for (const struct smmu_field *f = r->fields; f && f->name; f++)
 		json_field(j, f, words);
 	smmu_json_obj_end(j);
+	/* A field shown as a derived number (raw + bias: MGAW, NFR, PSS as bits,
+	 * PDTS as a log2 size) keeps the register's own value here. */
+	bool any = false;
+	for (const struct smmu_field *f = r->fields; f && f->name; f++) {
+		if ((f->fmt != SMMU_F_DEC && f->fmt != SMMU_F_LOG2) || !f->bias)
+			continue;
+		if (!any) {
+			smmu_json_key(j, "raw");
+			smmu_json_obj_begin(j);
+			any = true;
+		}
+		smmu_json_key(j, f->name);
+		smmu_json_u64(j, smmu_field_raw(f, words));
+	}
+	if (any)
+		smmu_json_obj_end(j);
 	smmu_json_key(j, "warnings");
 	smmu_json_arr_begin(j);
 	for_each_warning(d, r, matched, words, emit_json_warning, j);

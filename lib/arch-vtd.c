@@ -429,3 +429,10 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.saved_get = saved_get,
 	.saved_set = saved_set,
 };
+
+/* A fault record drained by someone else (the kernel, which printed it):
+ * normalized exactly as one read from the registers. */
+void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
+{
+	push_record(u, lo, hi);
+}

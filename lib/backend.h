@@ -8,8 +8,11 @@
 #ifndef SMMU_BACKEND_H
 #define SMMU_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct smmu_backend_kunit;
 
 struct smmu_backend_param {
 	const char *name;  /* -O name=value */
@@ -55,13 +58,48 @@ struct smmu_backend_ops {
 	 * machine does not outlive the session (sim, a QEMU smmush started).
 	 * The ownership journal is keyed by it. */
 	const char *(*identity)(void *priv);
-	/* the machine's RAM, for whole-memory snapshots: the i-th range; -ENOENT past the last */
-	int (*ram_range)(void *priv, size_t i, uint64_t *base, uint64_t *size);
+
+	/* --- optional, for a live machine whose kernel may drive the units ------ */
+	/* Make [base, base + size) accessible as registers before the first
+	 * access (discovery calls it for each unit); on refusal err holds one
+	 * line naming the cause and the fix. */
+	int (*mmio_map)(void *priv, uint64_t base, uint64_t size, char *err, size_t errlen);
+	/* What the running kernel does with the unit at base. */
+	int (*unit_kernel)(void *priv, uint64_t base, struct smmu_backend_kunit *out);
+	/* Backend reasons to refuse ownership of the unit at base (the kernel
+	 * drives it, no memory for tables): 0, or -errno with one line in err. */
+	int (*own_check)(void *priv, uint64_t base, char *err, size_t errlen);
+	/* PCI configuration space of any segment (pci_read is segment 0). */
+	int (*pci_read_seg)(void *priv, uint16_t seg, uint16_t bdf, unsigned off, unsigned size,
+			    uint32_t *val);
+	/* The segments that have PCI devices (at most max); returns how many. */
+	int (*pci_segments)(void *priv, uint16_t *segs, size_t max);
+	/* The kernel driver bound to a PCI function ("" for none) and its IOMMU
+	 * group (-1 for none). */
+	int (*pci_kernel)(void *priv, uint16_t seg, uint16_t bdf, char *driver, size_t len, int *group);
+	/* The next kernel log record, without blocking: its length, 0 when there
+	 * is none, -EPIPE when records were lost (overwritten) since the last. */
+	int (*kmsg_read)(void *priv, char *buf, size_t len);
+	/* The register base of the IOMMU the kernel calls kdev ("arm-smmu-v3.0.auto"). */
+	int (*kdev_base)(void *priv, const char *kdev, uint64_t *base);
+	/* System RAM ranges ([i][0] base, [i][1] size), at most max; returns how many. */
+	int (*ram_ranges)(void *priv, uint64_t (*ranges)[2], size_t max);
+};
+
+/* What the running kernel does with a unit (unit_kernel). */
+struct smmu_backend_kunit {
+	bool claimed;        /* /proc/iomem: a driver claimed the registers */
+	char claimer[48];    /* its name there ("dmar0", "arm-smmu-v3.0.auto") */
+	bool registered;     /* listed under /sys/class/iommu */
+	char iommu[48];      /* its name there ("dmar0", "smmu3.0x0000000009050000") */
+	bool relaxed;        /* booted with iomem=relaxed: claimed registers stay readable */
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;
 extern const struct smmu_backend_ops smmu_backend_qemu;
 extern const struct smmu_backend_ops smmu_backend_gdb;
+extern const struct smmu_backend_ops smmu_backend_linux;
+extern const struct smmu_backend_ops smmu_backend_files;
 
 /* qtest commands sent so far by a qemu backend's priv (0 for any other
  * backend): the benchmarks count round trips per map, walk and fault. */

@@ -8,16 +8,54 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "decoders/acpi.h"
 #include "lib/target.h"
 
-static int add_map(struct smmu_target *t, uint32_t rid_base, uint32_t count, uint32_t sid_base,
-		   uint64_t unit_base)
+static int add_map(struct smmu_target *t, uint16_t segment, const char *source, uint32_t rid_base,
+		   uint32_t count, uint32_t sid_base, uint64_t unit_base)
 {
 	if (t->nrid_maps == sizeof(t->rid_maps) / sizeof(t->rid_maps[0]))
 		return -ENOSPC;
-	t->rid_maps[t->nrid_maps++] = (struct smmu_rid_map){ rid_base, sid_base, count, unit_base };
+	t->rid_maps[t->nrid_maps++] = (struct smmu_rid_map){ .rid_base = rid_base, .sid_base = sid_base,
+							      .count = count, .unit_base = unit_base,
+							      .segment = segment, .source = source };
+	return 0;
+}
+
+/* A named component (a platform device ACPI names): one device with every
+ * StreamID its ID mappings give it towards an SMMUv3 (all on one unit). */
+static int add_named_component(struct smmu_target *t, const struct smmu_acpi_iort *iort,
+			       const struct smmu_acpi_iort_node *n)
+{
+	struct smmu_device *d = NULL;
+
+	for (uint32_t m = 0; m < n->mapping_count; m++) {
+		const struct smmu_acpi_iort_mapping *map = &n->mappings[m];
+		if (map->output_node == SMMU_ACPI_IORT_NO_NODE)
+			continue;
+		const struct smmu_acpi_iort_node *out = &iort->nodes[map->output_node];
+		struct smmu_unit *u;
+		if (out->type != SMMU_ACPI_IORT_SMMUV3 || !(u = smmu_unit_by_base(t, out->smmuv3.base)))
+			continue;
+		if (d && d->info.unit != u)
+			continue; /* a device is given to one unit: the first */
+		if (!d) {
+			if (!(d = smmu_device_new(t)))
+				return -ENOSPC;
+			d->info.bus = SMMU_BUS_PLATFORM;
+			d->info.unit = u;
+			snprintf(d->addr, sizeof(d->addr), "iort@0x%x", n->offset);
+			snprintf(d->name, sizeof(d->name), "%s (IORT named component)", n->nc.name ? n->nc.name : "?");
+		}
+		/* a single mapping, or each ID of a range (as many as fit) */
+		uint64_t ids = (map->flags & 1) ? 1 : (uint64_t)map->id_count + 1;
+		for (uint64_t k = 0; k < ids && d->info.nsids < sizeof(d->info.sids) / sizeof(d->info.sids[0]); k++)
+			d->info.sids[d->info.nsids++] = map->output_base + (uint32_t)k;
+	}
+	if (d)
+		d->info.sid = d->info.sids[0];
 	return 0;
 }
 
@@ -46,17 +84,31 @@ static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *e
 				continue;
 			/* id_count is "number of IDs minus one"; all 2^32 IDs saturate */
 			uint32_t count = map->id_count == UINT32_MAX ? UINT32_MAX : map->id_count + 1;
-			rc = add_map(t, map->input_base, count, map->output_base, out->smmuv3.base);
+			rc = add_map(t, (uint16_t)n->rc.pci_segment, "IORT", map->input_base, count, map->output_base,
+				     out->smmuv3.base);
 		}
 	}
+	for (size_t i = 0; i < iort->nnodes && !rc; i++)
+		if (iort->nodes[i].type == SMMU_ACPI_IORT_NAMED_COMPONENT)
+			rc = add_named_component(t, iort, &iort->nodes[i]);
 	if (rc == -ENOSPC)
 		snprintf(err, errlen, "IORT: more ID mappings than smmush keeps");
 	smmu_acpi_iort_free(iort);
 	return rc;
 }
 
-/* The requester ID a DMAR scope path names: follow bridges below start_bus. */
-static int scope_bdf(struct smmu_target *t, const struct smmu_acpi_dmar_scope *s, uint16_t *bdf)
+/* PCI configuration of any segment. */
+static int cfg_read(struct smmu_target *t, uint16_t seg, uint16_t bdf, unsigned off, uint32_t *v)
+{
+	if (seg)
+		return t->ops->pci_read_seg ? t->ops->pci_read_seg(t->priv, seg, bdf, off, 1, v) : -ENODEV;
+	return smmu_pci_read(t, bdf, off, 1, v);
+}
+
+/* The requester ID a DMAR scope path names: follow bridges below start_bus
+ * (their secondary bus numbers are in configuration space). */
+static int scope_bdf(struct smmu_target *t, uint16_t seg, const struct smmu_acpi_dmar_scope *s,
+		     uint16_t *bdf)
 {
 	unsigned bus = s->start_bus;
 
@@ -64,7 +116,7 @@ static int scope_bdf(struct smmu_target *t, const struct smmu_acpi_dmar_scope *s
 		*bdf = bus << 8 | (s->path[i].device & 0x1f) << 3 | (s->path[i].function & 7);
 		if (i + 1 < s->npath) {
 			uint32_t sec;
-			int rc = smmu_pci_read(t, *bdf, 0x19, 1, &sec);
+			int rc = cfg_read(t, seg, *bdf, 0x19, &sec);
 			if (rc)
 				return rc;
 			if (sec <= bus) /* not a bridge, or a loop */
@@ -91,8 +143,9 @@ static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *e
 				continue;
 			if ((rc = smmu_unit_new(t, SMMU_ARCH_VTD, e->drhd.register_base, "DMAR", NULL)))
 				break;
+			uint16_t seg = e->drhd.segment;
 			if (all) {
-				rc = add_map(t, 0, 0x10000, 0, e->drhd.register_base);
+				rc = add_map(t, seg, "DMAR", 0, 0x10000, 0, e->drhd.register_base);
 				continue;
 			}
 			for (size_t s = 0; s < e->nscopes && !rc; s++) {
@@ -101,21 +154,27 @@ static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *e
 				if (sc->type != SMMU_ACPI_SCOPE_PCI_ENDPOINT &&
 				    sc->type != SMMU_ACPI_SCOPE_PCI_BRIDGE)
 					continue;
-				if (scope_bdf(t, sc, &bdf)) {
+				int prc = scope_bdf(t, seg, sc, &bdf);
+				if (prc == -ENODEV) /* no PCI to follow bridges in (firmware files) */
+					continue;
+				if (prc) {
 					snprintf(err, errlen, "DMAR: scope at offset 0x%x: its path leads nowhere",
 						 sc->offset);
 					rc = -EINVAL;
 					break;
 				}
 				if (sc->type == SMMU_ACPI_SCOPE_PCI_ENDPOINT) {
-					rc = add_map(t, bdf, 1, bdf, e->drhd.register_base);
+					rc = add_map(t, seg, "DMAR", bdf, 1, bdf, e->drhd.register_base);
 				} else { /* the bridge's whole bus range */
 					uint32_t sec, sub;
-					if ((rc = smmu_pci_read(t, bdf, 0x19, 1, &sec)) ||
-					    (rc = smmu_pci_read(t, bdf, 0x1a, 1, &sub)))
-						break;
-					if (sub >= sec)
-						rc = add_map(t, sec << 8, (sub - sec + 1) << 8, sec << 8,
+					if ((rc = cfg_read(t, seg, bdf, 0x19, &sec)) ||
+					    (rc = cfg_read(t, seg, bdf, 0x1a, &sub))) {
+						if (rc == -ENODEV)
+							rc = 0; /* no PCI (firmware files): not resolvable */
+						continue;
+					}
+					if (sub >= sec && sec > (bdf >> 8))
+						rc = add_map(t, seg, "DMAR", sec << 8, (sub - sec + 1) << 8, sec << 8,
 							     e->drhd.register_base);
 				}
 			}

@@ -54,6 +54,7 @@ struct smmu_device *smmu_device_new(struct smmu_target *t)
 	d = &t->devices[t->ndevices++];
 	memset(d, 0, sizeof(*d));
 	d->t = t;
+	d->info.iommu_group = -1;
 	return d;
 }
 
@@ -65,6 +66,17 @@ struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *
 	return NULL;
 }
 
+/* The requester ID a map sees for a device: masked first (iommu-map-mask). */
+static bool map_hit(const struct smmu_rid_map *r, const struct smmu_device *d, uint32_t *out)
+{
+	uint32_t rid = d->info.bdf & (r->rid_mask ? r->rid_mask : UINT32_MAX);
+
+	if (r->segment != d->info.segment || rid < r->rid_base || rid - r->rid_base >= r->count)
+		return false;
+	*out = r->sid_base + (rid - r->rid_base);
+	return true;
+}
+
 /* Give each PCI device its unit and StreamID from the firmware's maps. */
 static void match_pci_devices(struct smmu_target *t)
 {
@@ -73,22 +85,39 @@ static void match_pci_devices(struct smmu_target *t)
 		if (d->info.bus != SMMU_BUS_PCI)
 			continue;
 		for (size_t m = 0; m < t->nrid_maps; m++) {
-			const struct smmu_rid_map *r = &t->rid_maps[m];
-			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
+			if (!map_hit(&t->rid_maps[m], d, &d->info.sid))
 				continue;
-			d->info.unit = smmu_unit_by_base(t, r->unit_base);
-			d->info.sid = r->sid_base + (d->info.bdf - r->rid_base);
+			d->info.unit = smmu_unit_by_base(t, t->rid_maps[m].unit_base);
+			d->info.sids[0] = d->info.sid;
+			d->info.nsids = 1;
 			break;
 		}
-		for (size_t m = 0; m < t->nmsi_maps; m++) {
-			const struct smmu_rid_map *r = &t->msi_maps[m];
-			if (d->info.bdf < r->rid_base || d->info.bdf - r->rid_base >= r->count)
-				continue;
-			d->info.has_msi_id = true;
-			d->info.msi_id = r->sid_base + (d->info.bdf - r->rid_base);
-			break;
-		}
+		for (size_t m = 0; m < t->nmsi_maps; m++)
+			if (map_hit(&t->msi_maps[m], d, &d->info.msi_id)) {
+				d->info.has_msi_id = true;
+				break;
+			}
 	}
+}
+
+size_t smmu_id_map_count(const struct smmu_target *t)
+{
+	return t->nrid_maps + t->nmsi_maps;
+}
+
+int smmu_id_map_get(struct smmu_target *t, size_t i, struct smmu_id_map_info *out)
+{
+	const struct smmu_rid_map *r;
+
+	if (i >= t->nrid_maps + t->nmsi_maps)
+		return -ENOENT;
+	r = i < t->nrid_maps ? &t->rid_maps[i] : &t->msi_maps[i - t->nrid_maps];
+	*out = (struct smmu_id_map_info){
+		.source = r->source ? r->source : i < t->nrid_maps ? "firmware" : "msi-map",
+		.segment = r->segment, .rid_base = r->rid_base, .count = r->count,
+		.rid_mask = r->rid_mask ? r->rid_mask : UINT32_MAX,
+		.unit = i < t->nrid_maps ? smmu_unit_by_base(t, r->unit_base) : NULL, .out_base = r->sid_base };
+	return 0;
 }
 
 int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
@@ -110,6 +139,8 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	rc = smmu_discover_acpi(t, err, errlen);
 	if (rc && rc != -ENOENT)
 		return rc;
+	if ((rc = smmu_kernel_map_units(t, err, errlen))) /* a live machine's registers */
+		return rc;
 	for (size_t i = 0; i < t->nunits; i++) {
 		if ((rc = smmu_unit_bind(&t->units[i])) && rc != -ENODEV) {
 			snprintf(err, errlen, "%s: reading its ID registers: %s", t->units[i].name,
@@ -122,6 +153,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 		return rc;
 	match_pci_devices(t);
 	smmu_dma_probe(t);
+	smmu_kernel_devices(t);
 	for (size_t i = 0; i < t->ndevices; i++)
 		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
 	smmu_snapshot_restore_faults(t);
@@ -188,10 +220,11 @@ struct smmu_device *smmu_device_find_pci(struct smmu_target *t, uint16_t segment
 {
 	uint16_t bdf = (uint16_t)(bus << 8 | (dev & 0x1f) << 3 | (fn & 7));
 
-	if (segment != 0 || dev > 0x1f || fn > 7)
-		return NULL; /* one PCI segment is discovered today */
+	if (dev > 0x1f || fn > 7)
+		return NULL;
 	for (size_t i = 0; i < t->ndevices; i++)
-		if (t->devices[i].info.bus == SMMU_BUS_PCI && t->devices[i].info.bdf == bdf)
+		if (t->devices[i].info.bus == SMMU_BUS_PCI && t->devices[i].info.bdf == bdf &&
+		    t->devices[i].info.segment == segment)
 			return &t->devices[i];
 	return NULL;
 }

@@ -16,12 +16,24 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_TIMEOUT - SMMU_E_BASE] = "hardware did not respond in time",
 	[SMMU_E_BACKEND - SMMU_E_BASE] = "backend failed",
 	[SMMU_E_PARSE - SMMU_E_BASE] = "malformed input",
-	[SMMU_E_LEFTOWNED - SMMU_E_BASE] = "left owned by an earlier smmush session: 'own --recover' takes it over, "
-					    "'release --recover' restores the registers that session saved",
+	[SMMU_E_LEFTOWNED - SMMU_E_BASE] = "left owned by an earlier smmush session",
 	[SMMU_E_CONFLICT - SMMU_E_BASE] = "page tables in target memory changed beneath smmush's cache: "
 					   "nothing changed, the cache now holds memory's values",
 	[SMMU_E_PROT - SMMU_E_BASE] = "permissions the page-table format cannot express: execute-only (x) needs stage 2; "
 				       "privileged-only (p) exists at stage 1 and VT-d first level, not at stage 2 or VT-d second level",
+	[SMMU_E_NOTROOT - SMMU_E_BASE] = "needs root (CAP_SYS_RAWIO for /dev/mem and /proc/kcore): run smmush as root",
+	[SMMU_E_LOCKDOWN - SMMU_E_BASE] =
+		"kernel lockdown (Secure Boot) refuses /dev/mem and /proc/kcore: turn Secure Boot off",
+	[SMMU_E_CLAIMED - SMMU_E_BASE] = "a kernel driver claimed the region: boot with iomem=relaxed to read it",
+	[SMMU_E_NORAM - SMMU_E_BASE] =
+		"RAM not readable: /dev/mem refuses it (STRICT_DEVMEM) and /proc/kcore is missing (CONFIG_PROC_KCORE)",
+	[SMMU_E_RAMWRITE - SMMU_E_BASE] =
+		"System RAM is never written: only memory outside it (the -O tables= carve-out)",
+	[SMMU_E_NOTABLES - SMMU_E_BASE] = "no table region: boot with memmap=SIZE$ADDR (x86) or mem= (arm64) "
+					  "and pass -O tables=ADDR,SIZE",
+	[SMMU_E_KERNEL - SMMU_E_BASE] = "the kernel drives this unit: smmush only inspects it",
+	[SMMU_E_DMA_ACTIVE - SMMU_E_BASE] =
+		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA",
 	[SMMU_E_READONLY - SMMU_E_BASE] = "snapshot targets are read-only",
 };
 

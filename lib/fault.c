@@ -112,6 +112,10 @@ int smmu_faults_poll(struct smmu_target *t)
 		if (r < 0 && !rc)
 			rc = r; /* keep draining the other units */
 	}
+	/* what the kernel drained from the units it drives, from its log */
+	int k = smmu_kmsg_poll(t);
+	if (k < 0 && !rc)
+		rc = k;
 	if (m->batch)
 		for (size_t i = 0; i < m->nsubs; i++)
 			if (m->subs[i].batch)

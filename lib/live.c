@@ -85,28 +85,19 @@ static int open_tables(struct smmu_unit *u, const struct smmu_config *cfg, struc
 	return smmu_pgt_open_live(&cfg->pgt, &u->t->mem, cfg->root, p);
 }
 
-int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
-		   struct smmu_translation *out)
+
+int live_walk(struct smmu_unit *u, const struct smmu_pgt_cfg *pc, uint64_t root, uint64_t lin,
+	      unsigned access, struct smmu_translation *out)
 {
 	struct smmu_pgt *p;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	if ((rc = smmu_unit_config(u, s, &out->cfg)))
-		return rc;
-	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
-		out->ok = true;
-		out->pa = iova;
-	}
-	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
-		return 0;
-	if ((rc = open_tables(u, &out->cfg, &p))) {
+	if ((rc = smmu_pgt_open_live(pc, &u->t->mem, root, &p))) {
 		cfg_end(&out->cfg, SMMU_CFG_FAULT, 0, NULL, "its page-table configuration is unusable: %s",
 			smmu_strerror(rc));
 		return 0;
 	}
-	rc = smmu_pgt_translate(p, iova, access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV),
-				&out->x);
+	rc = smmu_pgt_translate(p, lin, access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV), &out->x);
 	smmu_pgt_destroy(p);
 	if (rc && rc != -EFAULT)
 		return rc;
@@ -114,6 +105,32 @@ int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t io
 	out->ok = !rc;
 	out->pa = out->x.oa;
 	return 0;
+}
+
+void live_from_cfg(struct smmu_translation *out)
+{
+	out->code = out->cfg.code;
+	out->code_name = out->cfg.code_name;
+	out->quiet = out->cfg.quiet;
+	out->fetch_addr = out->cfg.fetch_addr;
+}
+
+int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		   struct smmu_translation *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = smmu_unit_bind(u)))
+		return rc;
+	rc = u->arch == SMMU_ARCH_SMMUV3 ? smmuv3_translate(u, s, iova, access, out)
+					 : vtd_translate(u, s, iova, access, out);
+	/* a structure that could not be read is an answer, not an error */
+	if (rc == -EFAULT || rc == -E2BIG) {
+		live_from_cfg(out);
+		rc = 0;
+	}
+	return rc;
 }
 
 /* The requester's live tables opened for a walk; -ENXIO when it has none. */

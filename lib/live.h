@@ -18,4 +18,19 @@ void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, co
 int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
+/* One access predicted end to end: configuration, walk, the fault the
+ * hardware records (out->code, quiet, fetch_addr).  out is zeroed. */
+int smmuv3_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		     struct smmu_translation *out);
+int vtd_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		  struct smmu_translation *out);
+/* Walk tables at root for the (in-range) input address lin: out->x, walked;
+ * ok and pa when the leaf was reached without a fault (permissions are
+ * checked only for the access bits given).  0 (also when the geometry is
+ * unusable: out->cfg then says so), or -errno when the target failed. */
+int live_walk(struct smmu_unit *u, const struct smmu_pgt_cfg *pc, uint64_t root, uint64_t lin,
+	      unsigned access, struct smmu_translation *out);
+/* The configuration's outcome copied into the translation's prediction. */
+void live_from_cfg(struct smmu_translation *out);
+
 #endif

@@ -59,12 +59,15 @@ void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device)
 }
 #endif
 
-static int rd(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *v)
+static int rd(struct smmu_target *t, uint16_t seg, uint16_t bdf, unsigned off, unsigned size, uint32_t *v)
 {
+	if (seg)
+		return t->ops->pci_read_seg ? t->ops->pci_read_seg(t->priv, seg, bdf, off, size, v) : -ENODEV;
 	return smmu_pci_read(t, bdf, off, size, v);
 }
 
-static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *err, size_t errlen)
+static int scan_bus(struct smmu_target *t, uint16_t seg, unsigned bus, unsigned depth, char *err,
+		    size_t errlen)
 {
 	if (depth > 32) { /* a bridge loop in configuration space */
 		snprintf(err, errlen, "PCI: bridges nest deeper than 32 (a loop?)");
@@ -74,7 +77,9 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 		for (unsigned fn = 0; fn < 8; fn++) {
 			uint16_t bdf = bus << 8 | dev << 3 | fn;
 			uint32_t id, cls, hdr;
-			int rc = rd(t, bdf, PCI_VENDOR, 4, &id);
+			int rc = rd(t, seg, bdf, PCI_VENDOR, 4, &id);
+			if (rc == -ENODEV && !bus && !dev && !fn)
+				return 0; /* no PCI configuration access at all (firmware files) */
 			if (rc) {
 				snprintf(err, errlen, "PCI: reading %02x:%02x.%x: %s", bus, dev, fn,
 					 smmu_strerror(rc));
@@ -85,8 +90,8 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 					break;
 				continue;
 			}
-			if ((rc = rd(t, bdf, PCI_CLASS_REV, 4, &cls)) ||
-			    (rc = rd(t, bdf, PCI_HEADER_TYPE, 1, &hdr))) {
+			if ((rc = rd(t, seg, bdf, PCI_CLASS_REV, 4, &cls)) ||
+			    (rc = rd(t, seg, bdf, PCI_HEADER_TYPE, 1, &hdr))) {
 				snprintf(err, errlen, "PCI: reading %02x:%02x.%x: %s", bus, dev, fn,
 					 smmu_strerror(rc));
 				return rc;
@@ -98,17 +103,21 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 			}
 			d->info.bus = SMMU_BUS_PCI;
 			d->info.bdf = bdf;
+			d->info.segment = seg;
 			d->info.vendor = id & 0xffff;
 			d->info.device = id >> 16;
 			d->info.class_rev = cls;
 			if (d->info.vendor == TESTDEV_VENDOR && d->info.device == TESTDEV_DEVICE)
 				d->info.caps |= SMMU_DEV_DMA;
-			snprintf(d->addr, sizeof(d->addr), "%02x:%02x.%x", bus, dev, fn);
+			if (seg)
+				snprintf(d->addr, sizeof(d->addr), "%04x:%02x:%02x.%x", seg, bus, dev, fn);
+			else
+				snprintf(d->addr, sizeof(d->addr), "%02x:%02x.%x", bus, dev, fn);
 			if ((hdr & 0x7f) == 1) { /* a bridge: follow its secondary bus */
 				uint32_t sec;
-				if ((rc = rd(t, bdf, PCI_SECONDARY_BUS, 1, &sec)))
+				if ((rc = rd(t, seg, bdf, PCI_SECONDARY_BUS, 1, &sec)))
 					return rc;
-				if (sec > bus && (rc = scan_bus(t, sec, depth + 1, err, errlen)))
+				if (sec > bus && (rc = scan_bus(t, seg, sec, depth + 1, err, errlen)))
 					return rc;
 			}
 			if (fn == 0 && !(hdr & 0x80))
@@ -120,5 +129,14 @@ static int scan_bus(struct smmu_target *t, unsigned bus, unsigned depth, char *e
 
 int smmu_pci_scan(struct smmu_target *t, char *err, size_t errlen)
 {
-	return scan_bus(t, 0, 0, err, errlen);
+	uint16_t segs[64] = { 0 };
+	int n = 1, rc;
+
+	/* every segment the machine has (live targets); segment 0 elsewhere */
+	if (t->ops->pci_segments && (n = t->ops->pci_segments(t->priv, segs, 64)) < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if ((rc = scan_bus(t, segs[i], 0, 0, err, errlen)))
+			return rc;
+	return 0;
 }

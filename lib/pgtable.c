@@ -1137,8 +1137,8 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 	 * and an instruction fetch needs what a read needs */
 	if (p->cfg.fmt == SMMU_PGT_VTD_SL && !(p->cfg.flags & SMMU_PGT_CFG_EXEC) && (access & SMMU_PROT_X))
 		access = (access & ~SMMU_PROT_X) | SMMU_PROT_R;
-	uint64_t lin, path[SMMU_PGT_MAX_STEPS], tpa = p->root_pa;
-	unsigned removed = 0, depth = 0;
+	uint64_t lin, tpa = p->root_pa;
+	unsigned removed = 0;
 	int level = p->start, err;
 
 	x->nsteps = 0;
@@ -1163,7 +1163,6 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		s->entry_pa = tpa + 8ULL * i;
 		s->pte = 0;
 		s->kind = NULL;
-		path[depth++] = tpa;
 		if (!t) {
 			x->fault = SMMU_PGT_F_TABLE_READ;
 			break;
@@ -1179,14 +1178,12 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 			removed |= d.rights;
 			tpa = d.addr;
 			level++;
-			/* Hardware would reinterpret the table one level down; on a
-			 * board under bring-up that is a bug worth naming. */
-			for (unsigned k = 0; k < depth; k++)
-				if (path[k] == tpa)
-					x->fault = SMMU_PGT_F_LOOP;
-			if (x->fault || level > 3) {
-				if (!x->fault)
-					x->fault = SMMU_PGT_F_RESERVED;
+			/* The hardware walks a fixed number of levels and follows any
+			 * table pointer, even one back to a table on the path (that
+			 * table then acts one level down): so does a translation.
+			 * Loops matter to listing only (smmu_pgt_walk). */
+			if (level > 3) {
+				x->fault = SMMU_PGT_F_RESERVED;
 				break;
 			}
 			continue;
@@ -1318,7 +1315,7 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 		e.pte = t->e[i];
 		e.addr = d.addr;
 		e.kind = d.kind;
-		e.status = d.status;
+		e.status = d.status ? d.status : d.note;
 		e.prot = d.type == SMMU_PGT_E_LEAF ? prot_of(d.rights & ~removed, d.attr) : 0;
 		if (d.type == SMMU_PGT_E_TABLE && d.status == SMMU_PGT_OK) {
 			bool fresh = true;

@@ -168,7 +168,10 @@ enum {
 /* One entry decoded by its format. */
 struct pgt_dec {
 	enum smmu_pgt_etype type;
-	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS */
+	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS: what the
+			     * hardware faults on */
+	int note;           /* F_RESERVED: bits that should be zero but that the hardware
+			     * ignores (a walk reports them; a translation goes on) */
 	uint64_t addr;      /* next table or output address */
 	unsigned rights;    /* leaf: rights; table: rights the table removes below it */
 	unsigned attr;      /* leaf: SMMU_PROT_DEVICE / SMMU_PROT_ATTR() bits */

@@ -136,6 +136,10 @@ struct smmu_config {
 	char reason[192];       /* why it bypasses, aborts or stops; what it translates with */
 	uint32_t code;          /* the fault the hardware reports for it (0: none) */
 	const char *code_name;
+	bool quiet;             /* the hardware terminates without recording it
+				 * (SMMU_CR2.RECINVSID = 0, CD.R = 0, FPD = 1, ...) */
+	uint64_t fetch_addr;    /* a fetch fault (F_STE_FETCH, F_CD_FETCH, 0x38...):
+				 * the address that could not be read */
 	struct smmu_pgt_cfg pgt;/* SMMU_CFG_TRANSLATE: the table format */
 	uint64_t root;
 };
@@ -148,6 +152,14 @@ struct smmu_translation {
 	struct smmu_pgt_xlate x;
 	bool ok;                 /* the access translates: pa is meaningful */
 	uint64_t pa;
+	/* !ok: what the hardware does with the access, from the configuration
+	 * or the walk: the fault it reports (EventID or fault reason; 0 for a
+	 * silent abort), whether it records it, and for fetch faults (the
+	 * walk's F_WALK_EABT, 0x07, 0x70...) the address it could not read. */
+	uint32_t code;
+	const char *code_name;
+	bool quiet;
+	uint64_t fetch_addr;
 };
 /* access: SMMU_PROT_R/W/X/PRIV bits (0: just look).  0, or -errno when the target
  * could not be read at all; a translation that faults still returns 0. */

@@ -29,6 +29,15 @@ enum smmu_error {
 	SMMU_E_PROT,       /* map: permissions the domain's table format cannot express */
 	SMMU_E_CONFLICT,   /* map/unmap: tables in memory changed beneath smmush's cache */
 	SMMU_E_LEFTOWNED,  /* own: an earlier session left the unit owned (see smmu_unit_recover) */
+	/* a live Linux machine (--target linux) refuses: each says why and what to do */
+	SMMU_E_NOTROOT,    /* /dev/mem and /proc/kcore need root (CAP_SYS_RAWIO) */
+	SMMU_E_LOCKDOWN,   /* kernel lockdown (Secure Boot) refuses /dev/mem and /proc/kcore */
+	SMMU_E_CLAIMED,    /* a kernel driver claimed the region (boot with iomem=relaxed) */
+	SMMU_E_NORAM,      /* RAM is not readable: no /proc/kcore and /dev/mem refuses it */
+	SMMU_E_RAMWRITE,   /* a write to System RAM: only a carve-out may be written */
+	SMMU_E_NOTABLES,   /* no memory for smmush's tables (-O tables=ADDR,SIZE) */
+	SMMU_E_KERNEL,     /* the kernel drives the unit: inspection only */
+	SMMU_E_DMA_ACTIVE, /* devices behind the unit may be doing DMA: say what happens to it */
 	SMMU_E_READONLY,   /* a write to a target that cannot change (a snapshot) */
 	SMMU_E_MAX,
 };
@@ -141,7 +150,26 @@ struct smmu_device_info {
 	bool has_msi_id;           /* the device tree's msi-map names its MSI DeviceID */
 	uint32_t msi_id;
 	unsigned caps;             /* enum smmu_device_caps */
+	/* since 0.2 */
+	uint16_t segment;          /* PCI segment (domain) */
+	const char *driver;        /* live targets: the kernel driver bound to it, or NULL */
+	int iommu_group;           /* live targets: the kernel's IOMMU group, or -1 */
+	uint32_t sids[8];          /* every StreamID firmware gives it (sids[0] == sid) */
+	unsigned nsids;            /* 0 when it has none (no unit) */
 };
+/* How firmware maps requester IDs to StreamIDs (iommu-map, IORT ID
+ * mappings, DMAR device scopes) or to MSI DeviceIDs (msi-map). */
+struct smmu_id_map_info {
+	const char *source;       /* "iommu-map", "msi-map", "IORT", "DMAR" */
+	uint16_t segment;         /* PCI segment */
+	uint32_t rid_base, count; /* requester IDs [rid_base, rid_base + count), after rid_mask */
+	uint32_t rid_mask;        /* iommu-map-mask (0xffffffff: none) */
+	struct smmu_unit *unit;   /* NULL for msi-map: out_base is an MSI DeviceID */
+	uint32_t out_base;        /* StreamID / source-id of rid_base */
+};
+SMMU_EXPORT size_t smmu_id_map_count(const struct smmu_target *t);
+SMMU_EXPORT int smmu_id_map_get(struct smmu_target *t, size_t i, struct smmu_id_map_info *out);
+
 enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */
@@ -216,6 +244,36 @@ struct smmu_unit_status {
 				* queue entries (SMMUv3), fault recording registers (VT-d) */
 };
 SMMU_EXPORT int smmu_unit_status(struct smmu_unit *u, struct smmu_unit_status *st);
+/* What smmu_unit_own() does about devices that may be doing DMA when it
+ * takes a unit over (on a live machine: a kernel driver bound, bus mastering
+ * on).  Without a choice, it refuses while there are any. */
+enum smmu_own_dma {
+	SMMU_OWN_DMA_REFUSE,      /* refuse (-SMMU_E_DMA_ACTIVE) while there are any */
+	SMMU_OWN_DMA_ABORT,       /* their DMA aborts (faults) from then on */
+	SMMU_OWN_DMA_PASSTHROUGH, /* they join an identity domain over System RAM */
+};
+struct smmu_own_opts {
+	enum smmu_own_dma dma;
+};
+/* smmu_unit_own() with a choice for active DMA (o NULL: refuse) and, on
+ * failure, one line in err saying why and what to do. */
+SMMU_EXPORT int smmu_unit_own_opts(struct smmu_unit *u, const struct smmu_own_opts *o, char *err, size_t errlen);
+/* Devices behind u that may be doing DMA now (up to max into out); the count. */
+SMMU_EXPORT size_t smmu_unit_dma_active(struct smmu_unit *u, struct smmu_device **out, size_t max);
+
+/* What the running kernel does with a unit (live targets; known false elsewhere). */
+struct smmu_unit_kernel {
+	bool known;           /* the target can tell (--target linux) */
+	bool kernel_owned;    /* the kernel's IOMMU driver drives it: smmush only inspects it */
+	bool claimed;         /* a kernel driver holds its registers (/proc/iomem) */
+	const char *claimer;  /* that claim's name ("dmar0"), or NULL */
+	const char *iommu;    /* its name under /sys/class/iommu, or NULL */
+	bool translating;     /* SMMUv3 CR0.SMMUEN, VT-d GSTS.TES */
+	bool irq_remap;       /* VT-d GSTS.IRES: interrupts are remapped through it */
+	bool queued_inv;      /* VT-d GSTS.QIES: its invalidation queue is on */
+};
+SMMU_EXPORT int smmu_unit_kernel(struct smmu_unit *u, struct smmu_unit_kernel *out);
+
 /* Release every owned unit of the target: for exit paths. */
 SMMU_EXPORT int smmu_target_release_all(struct smmu_target *t);
 /* Release t's owned units at exit and on SIGINT, SIGTERM and SIGHUP (then the

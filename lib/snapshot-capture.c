@@ -736,12 +736,12 @@ int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, 
 	coalesce(&c);
 	c.rep->table_bytes = ranges_bytes(&c);
 	if (!rc && (flags & SMMU_SNAPSHOT_RAM)) {
-		uint64_t base, size;
-		size_t k = 0;
-		for (; c.orig->ram_range && !c.orig->ram_range(t->priv, k, &base, &size); k++)
-			if (size)
-				add_pages(&c, base, size);
-		if (!k) {
+		uint64_t ram[64][2];
+		int k = c.orig->ram_ranges ? c.orig->ram_ranges(t->priv, ram, 64) : 0;
+		for (int i = 0; i < k; i++)
+			if (ram[i][1])
+				add_pages(&c, ram[i][0], ram[i][1]);
+		if (k <= 0) {
 			warn(&c, "--ram: %s does not say where its RAM is: the tables only", t->spec);
 		}
 		coalesce(&c);

@@ -19,6 +19,8 @@ static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_sim,
 	&smmu_backend_qemu,
 	&smmu_backend_gdb,
+	&smmu_backend_linux,
+	&smmu_backend_files,
 	&smmu_backend_snapshot,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
@@ -131,7 +133,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		free(t);
 		return rc;
 	}
-	snprintf(t->spec, sizeof(t->spec), "%s:%s", b->name,
+	snprintf(t->spec, sizeof(t->spec), "%s%s%s", b->name, colon || *b->variants ? ":" : "",
 		 colon && colon[1] ? colon + 1 : strchr(b->variants, '|') ? "virt" : b->variants);
 	if (colon && !colon[1]) {
 		snprintf(err, errlen, "target '%s': missing platform after ':' (%s)", spec, b->variants);

@@ -7,6 +7,7 @@
 
 #include "lib/backend.h"
 #include "lib/fault.h"
+#include "lib/kmsg.h"
 #include "lib/pgtable.h"
 #include "lib/smmu.h"
 
@@ -58,6 +59,11 @@ struct smmu_unit {
 	char journal[256];
 	const struct smmu_saved_reg *recover_regs;
 	size_t nrecover_regs;
+	/* live targets (kernel.c): what the kernel does with it, and the DMA
+	 * choice smmu_unit_own_opts() passes to smmu_unit_own() */
+	struct smmu_backend_kunit kunit;
+	bool kunit_known;
+	int own_dma;
 };
 
 /* Firmware's word on which StreamIDs a range of requester IDs uses (one
@@ -65,6 +71,9 @@ struct smmu_unit {
 struct smmu_rid_map {
 	uint32_t rid_base, sid_base, count;
 	uint64_t unit_base; /* 0: an msi-map entry (sid_base is the MSI DeviceID base) */
+	uint16_t segment;   /* the PCI segment whose requester IDs these are */
+	const char *source; /* "iommu-map", "msi-map", "IORT", "DMAR" */
+	uint32_t rid_mask;  /* iommu-map-mask: applied to a requester ID first (0: none) */
 };
 
 struct smmu_device {
@@ -72,6 +81,7 @@ struct smmu_device {
 	struct smmu_device_info info;
 	char addr[40];
 	char name[128];
+	char driver[48];    /* the kernel's driver bound to it (live targets) */
 	struct smmu_domain *domain;
 };
 
@@ -101,6 +111,7 @@ struct smmu_target {
 	/* The backend said -SMMU_E_BACKEND (QEMU died, the link is gone): every
 	 * later access fails the same way without reaching it. */
 	bool dead;
+	struct smmu_kmsg_parser kmsg;  /* the kernel log's fault reports (kmsg.c) */
 };
 
 /* discovery steps (discover-*.c, pci.c); each returns 0 or -errno with err set */
@@ -129,5 +140,11 @@ void smmu_journal_remove(struct smmu_unit *u);
 void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
 /* The device with this StreamID / source-id behind unit u, or NULL. */
 struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
+/* kernel.c: live targets */
+int smmu_kernel_map_units(struct smmu_target *t, char *err, size_t errlen);
+void smmu_kernel_devices(struct smmu_target *t);
+int smmu_unit_own_precheck(struct smmu_unit *u, char *err, size_t errlen);
+/* kmsg.c: the kernel log as a fault source; records drained (>= 0) or -errno */
+int smmu_kmsg_poll(struct smmu_target *t);
 
 #endif

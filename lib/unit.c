@@ -64,6 +64,8 @@ int smmu_unit_own_recovering(struct smmu_unit *u)
 		return rc;
 	if (u->owned)
 		return 0;
+	if ((rc = smmu_unit_own_precheck(u, NULL, 0))) /* a live machine's reasons (kernel.c) */
+		return rc;
 	if ((rc = u->ops->own(u)) || (rc = reinstall(u))) {
 		/* own fails as a whole: given back as it was, the journal with it;
 		 * if that failed too the unit stays owned and the journal stays */

@@ -41,6 +41,7 @@ static int decode_list(struct shell *sh)
 		fprintf(sh->out, "%-28s %u x %2u-bit  %s\n", d->kind, d->nwords, d->width, d->title);
 	}
 	fprintf(sh->out, "%-28s %-12s %s\n", "acpi", "FILE", "ACPI DMAR or IORT table from a file");
+	fprintf(sh->out, "%-28s %-12s %s\n", "fdt", "FILE", "a device tree blob's IOMMU-relevant nodes");
 	return 0;
 }
 
@@ -163,6 +164,13 @@ int cmd_decode(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 		return decode_acpi(sh, argv[i + 1], verbose);
+	}
+	if (!strcasecmp(argv[i], "fdt")) {
+		if (argc != i + 2) {
+			shell_error("decode fdt: expected one FILE (a .dtb)");
+			return -EINVAL;
+		}
+		return shell_decode_fdt(sh, argv[i + 1]);
 	}
 	rc = smmu_decoder_find(argv[i], &d, &cands);
 	if (rc == -EINVAL) {

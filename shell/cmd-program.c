@@ -92,9 +92,20 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_unit *u;
 	struct smmu_unit_info ui;
 	uint64_t was[OWN_REGS] = { 0 }, now[OWN_REGS] = { 0 };
+	struct smmu_own_opts oo = { SMMU_OWN_DMA_REFUSE };
+	char why[768] = "";
 	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
 	int rc;
 
+	/* own --dma abort|passthrough: what happens to DMA already running */
+	if (argc == 3 && !strcmp(argv[1], "--dma")) {
+		if (strcmp(argv[2], "abort") && strcmp(argv[2], "passthrough")) {
+			shell_error("own: expected own [--recover | --dma abort|passthrough]");
+			return -EINVAL;
+		}
+		oo.dma = !strcmp(argv[2], "abort") ? SMMU_OWN_DMA_ABORT : SMMU_OWN_DMA_PASSTHROUGH;
+		argc = 1;
+	}
 	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return -EINVAL;
 	if (!(u = shell_unit(sh)))
@@ -103,11 +114,18 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(u, was)))
 		return shell_lib_error("own", ui.name, rc);
-	/* --recover: the journal of the session that left it owned has the originals */
-	if ((rc = recover ? smmu_unit_recover(u, SMMU_RECOVER_OWN) : smmu_unit_own(u)) == -ENOENT && recover)
-		shell_error("own: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
-	if (rc)
-		return rc == -ENOENT && recover ? rc : shell_lib_error("own", ui.name, rc);
+	if (recover) {
+		/* the journal of the session that left it owned has the originals */
+		if ((rc = smmu_unit_recover(u, SMMU_RECOVER_OWN)) == -ENOENT)
+			shell_error("own: %s: --recover: no journal names this unit: what an earlier session saved is unknown", ui.name);
+		if (rc)
+			return rc == -ENOENT ? rc : shell_lib_error("own", ui.name, rc);
+	} else if ((rc = smmu_unit_own_opts(u, &oo, why, sizeof(why)))) {
+		if (!why[0])
+			return shell_lib_error("own", ui.name, rc);
+		shell_error("own: %s%s", why, shell_lib_hint(rc)); /* one line: the cause and the fix */
+		return rc;
+	}
 	if ((rc = read_own_regs(u, now)))
 		return shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
@@ -1063,7 +1081,7 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "[--recover]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals",
+	{ "own", "[--recover | --dma abort|passthrough]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told)",
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },

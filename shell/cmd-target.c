@@ -154,6 +154,8 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 		}
 		bool on = st.translating;
 		smmu_unit_info(u, &ui);
+		struct smmu_unit_kernel kern;
+		smmu_unit_kernel(u, &kern); /* known only on a live machine */
 		if (sh->json) {
 			smmu_json_obj_begin(&sh->j);
 			smmu_json_ku64(&sh->j, "index", ui.index);
@@ -165,12 +167,19 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 			smmu_json_kbool(&sh->j, "translating", on);
 			smmu_json_kbool(&sh->j, "left_owned", smmu_unit_left_owned(u, &lo) > 0);
 			smmu_json_kbool(&sh->j, "selected", i == sh->unit);
+			if (kern.known) {
+				smmu_json_kbool(&sh->j, "kernel_owned", kern.kernel_owned);
+				smmu_json_kstr(&sh->j, "kernel_claim", kern.claimer);
+				smmu_json_kbool(&sh->j, "kernel_irq_remap", kern.irq_remap);
+			}
 			smmu_json_obj_end(&sh->j);
 			continue;
 		}
-		fprintf(sh->out, "%c%zu  %-22s %-6s from %-5s %s, translation %s\n", i == sh->unit ? '*' : ' ',
-			i, ui.name, arch_name(ui.arch), ui.source, smmu_unit_owned(u) ? "owned" : "not owned",
-			on ? "on" : "off");
+		fprintf(sh->out, "%c%zu  %-22s %-6s from %-5s %s, translation %s%s%s\n", i == sh->unit ? '*' : ' ',
+			i, ui.name, arch_name(ui.arch), ui.source,
+			kern.kernel_owned ? "kernel-owned (read-only)" : smmu_unit_owned(u) ? "owned" : "not owned",
+			on ? "on" : "off", kern.irq_remap ? ", kernel interrupt remapping" : "",
+			kern.known && kern.claimed && !kern.kernel_owned ? ", claimed by the kernel" : "");
 		if (smmu_unit_left_owned(u, &lo) > 0)
 			fprintf(sh->out, "    left owned by an earlier session (%s): 'own --recover' takes it over, 'release --recover' restores its saved registers\n",
 				lo.journal ? lo.path : "its registers point into smmush's tables; no journal");
@@ -388,6 +397,12 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 				smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
 			smmu_json_kbool(&sh->j, "dma_engine", di.caps & SMMU_DEV_DMA);
+			smmu_json_kstr(&sh->j, "driver", di.driver);
+			smmu_json_key(&sh->j, "iommu_group");
+			if (di.iommu_group >= 0)
+				smmu_json_u64(&sh->j, (uint64_t)di.iommu_group);
+			else
+				smmu_json_null(&sh->j);
 			smmu_json_obj_end(&sh->j);
 			continue;
 		}
@@ -398,10 +413,13 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			snprintf(unit, sizeof(unit), "%u", ui.index);
 			snprintf(sid, sizeof(sid), "0x%x", di.sid);
 		}
+		char kern[64] = "";
+		if (di.driver || di.iommu_group >= 0) /* a live machine: the kernel's side */
+			snprintf(kern, sizeof(kern), "  (driver %s, group %d)", di.driver ? di.driver : "none", di.iommu_group);
 		if (di.bus == SMMU_BUS_PCI)
-			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s [%04x:%04x] %s\n", di.addr, unit, sid,
+			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s [%04x:%04x] %s%s\n", di.addr, unit, sid,
 				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.vendor, di.device,
-				di.name);
+				di.name, kern);
 		else
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
 				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.name);

@@ -10,7 +10,7 @@
 /* The groups, in the order help lists them. */
 static const struct shell_cmd *const groups[] = {
 	shell_cmds_target, shell_cmds_tables, shell_cmds_program, shell_cmds_faults,
-	shell_cmds_memory, shell_cmds_snapshot, shell_cmds_core,
+	shell_cmds_memory, shell_cmds_discover, shell_cmds_snapshot, shell_cmds_core,
 };
 
 const struct shell_cmd *shell_cmd_at(size_t i)
@@ -216,7 +216,7 @@ static int cmd_source(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_core[] = {
-	{ "decode", "[-v] KIND VALUE... | acpi FILE | --list",
+	{ "decode", "[-v] KIND VALUE... | acpi FILE | fdt FILE | --list",
 	  "decode a register, table entry, command, record or ACPI table", 0, cmd_decode,
 	  COMPLETE_KIND },
 	{ "set", "[errexit|json on|off]", "show or change settings", 0, cmd_set, COMPLETE_WORDS,

@@ -78,6 +78,7 @@ extern const struct shell_cmd shell_cmds_tables[];
 extern const struct shell_cmd shell_cmds_program[];
 extern const struct shell_cmd shell_cmds_faults[];
 extern const struct shell_cmd shell_cmds_memory[];
+extern const struct shell_cmd shell_cmds_discover[];
 extern const struct shell_cmd shell_cmds_snapshot[];
 
 /* Every command, in table order: i = 0, 1, ... until NULL. */
@@ -109,6 +110,8 @@ void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *shell_error_to(FILE *f);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
+/* What to type next after a library error: "" when the library said it all. */
+const char *shell_lib_hint(int rc);
 /* Numbers: 0x hex, decimal; shell_parse_size also takes K/M/G suffixes. */
 int shell_parse_u64(const char *what, const char *s, uint64_t *out);
 int shell_parse_size(const char *what, const char *s, uint64_t *out);
@@ -154,5 +157,7 @@ void shell_signals(void);
 
 /* Command handlers of the core group. */
 int cmd_decode(struct shell *sh, int argc, char **argv);
+/* `decode fdt FILE` (cmd-discover.c) */
+int shell_decode_fdt(struct shell *sh, const char *path);
 
 #endif

@@ -50,11 +50,24 @@ void shell_error(const char *fmt, ...)
 	fputc('\n', f);
 }
 
+/* The library's words name no shell command: what to type next is ours. */
+const char *shell_lib_hint(int rc)
+{
+	switch (rc < 0 ? -rc : rc) {
+	case SMMU_E_NOTOWNED:
+		return " (use 'own', or --write to write anyway)";
+	case SMMU_E_LEFTOWNED:
+		return ": 'own --recover' takes it over, 'release --recover' restores the registers that session saved";
+	case SMMU_E_DMA_ACTIVE:
+		return " (own --dma abort|passthrough)";
+	default:
+		return "";
+	}
+}
+
 int shell_lib_error(const char *cmd, const char *what, int rc)
 {
-	/* the library's words name no shell command: the hint is ours */
-	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc),
-		    rc == -SMMU_E_NOTOWNED ? " (use 'own', or --write to write anyway)" : "");
+	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc), shell_lib_hint(rc));
 	return rc < 0 ? rc : -rc;
 }
 

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel log lines -> the IOMMU fault records the kernel drained (kmsg.h).
+ * Pure: no I/O and no allocation, every read bounded by the line's length,
+ * so the fuzz harness (tests/fuzz/fuzz-kmsg.c) can hammer it alone.
+ */
+#include <string.h>
+
+#include "lib/kmsg.h"
+
+/* Bit positions of a VT-d fault recording register (VT-d specification,
+ * "Fault Recording Registers"), written here once for rebuilding one:
+ * qword 0 FI [63:12]; qword 1 SID [15:0], PP [31], FR [39:32], PV [59:40],
+ * T1 [62] (1 = read), F [63].  The decoders describe the same register as
+ * "vtd.frcd" and decode what is built here. */
+#define FRCD_FI_PAGE  (~0xfffull)
+#define FRCD_PP       (1ull << 31)
+#define FRCD_FR_SHIFT 32
+#define FRCD_PV_SHIFT 40
+#define FRCD_PV_MASK  0xfffffull
+#define FRCD_T1       (1ull << 62)
+#define FRCD_F        (1ull << 63)
+
+void smmu_kmsg_init(struct smmu_kmsg_parser *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+/* A cursor over the (unescaped, NUL-terminated) line. */
+struct cur {
+	const char *s;
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool lit(struct cur *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(c->s, word, n))
+		return false;
+	c->s += n;
+	return true;
+}
+
+static void spaces(struct cur *c)
+{
+	while (*c->s == ' ' || *c->s == '\t')
+		c->s++;
+}
+
+/* Hex digits, "0x" optional; at most 16 digits (a longer number is not ours). */
+static bool hexnum(struct cur *c, uint64_t *v)
+{
+	unsigned n = 0;
+
+	if (c->s[0] == '0' && (c->s[1] == 'x' || c->s[1] == 'X') && hexval(c->s[2]) >= 0)
+		c->s += 2;
+	*v = 0;
+	while (hexval(*c->s) >= 0) {
+		if (++n > 16)
+			return false;
+		*v = *v << 4 | (uint64_t)hexval(*c->s++);
+	}
+	return n > 0;
+}
+
+/* "0x.." is hex; anything else decimal (older kernels print the reason "%02d"). */
+static bool reason_num(struct cur *c, uint64_t *v)
+{
+	unsigned n = 0;
+
+	if (c->s[0] == '0' && (c->s[1] == 'x' || c->s[1] == 'X'))
+		return hexnum(c, v);
+	*v = 0;
+	while (*c->s >= '0' && *c->s <= '9') {
+		if (++n > 10)
+			return false;
+		*v = *v * 10 + (uint64_t)(*c->s++ - '0');
+	}
+	return n > 0;
+}
+
+/* The text of a record: kmsg's "prio,seq,ts,flags;", a syslog "<N>" or a
+ * dmesg "[ seconds]" prefix is skipped; kmsg's \xNN escapes are undone
+ * (arm-smmu-v3 indents its dwords with a tab, which kmsg writes as \x09). */
+static size_t clean_line(const char *line, size_t len, char *out, uint64_t *seq)
+{
+	size_t i = 0, n = 0;
+
+	if (len > SMMU_KMSG_LINE_MAX)
+		len = SMMU_KMSG_LINE_MAX;
+	for (size_t k = 0; k < len; k++)
+		if (line[k] == '\n' || line[k] == '\0') {
+			len = k; /* kmsg's dictionary lines follow the first newline */
+			break;
+		}
+	*seq = 0;
+	/* kmsg: digits ',' digits ',' ... ';' with no space before the ';' */
+	if (len && line[0] >= '0' && line[0] <= '9') {
+		size_t k = 0, commas = 0;
+		while (k < len && line[k] != ';' && line[k] != ' ')
+			commas += line[k++] == ',';
+		if (k < len && line[k] == ';' && commas >= 2) {
+			size_t q = 0;
+			while (q < k && line[q] != ',')
+				q++;
+			for (q++; q < k && line[q] >= '0' && line[q] <= '9'; q++)
+				*seq = *seq * 10 + (uint64_t)(line[q] - '0');
+			i = k + 1;
+		}
+	} else if (len > 2 && line[0] == '<') {
+		size_t k = 1;
+		while (k < len && k < 5 && line[k] >= '0' && line[k] <= '9')
+			k++;
+		if (k > 1 && k < len && line[k] == '>')
+			i = k + 1;
+	}
+	if (i == 0 && len && line[0] == '[') { /* dmesg's timestamp */
+		size_t k = 1;
+		while (k < len && (line[k] == ' ' || line[k] == '.' || (line[k] >= '0' && line[k] <= '9')))
+			k++;
+		if (k > 1 && k < len && line[k] == ']') {
+			i = k + 1;
+			while (i < len && line[i] == ' ')
+				i++;
+		}
+	}
+	for (; i < len && n < SMMU_KMSG_LINE_MAX; i++) {
+		int h1, h2;
+		if (line[i] == '\\' && i + 3 < len && line[i + 1] == 'x' &&
+		    (h1 = hexval(line[i + 2])) >= 0 && (h2 = hexval(line[i + 3])) >= 0) {
+			char ch = (char)(h1 << 4 | h2);
+			out[n++] = ch ? ch : ' ';
+			i += 3;
+			continue;
+		}
+		out[n++] = line[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* "bb:dd.f", "0xbb:0xdd.f" (5.x) or "ssss:bb:dd.f" */
+static bool parse_bdf(struct cur *c, uint16_t *seg, uint16_t *bdf)
+{
+	uint64_t v[3], fn;
+	unsigned n = 0;
+
+	for (;;) {
+		if (n == 3 || !hexnum(c, &v[n]))
+			return false;
+		n++;
+		if (*c->s == ':') {
+			c->s++;
+			continue;
+		}
+		if (*c->s != '.' || n < 2)
+			return false;
+		c->s++;
+		break;
+	}
+	if (*c->s < '0' || *c->s > '7')
+		return false;
+	fn = (uint64_t)(*c->s++ - '0');
+	uint64_t bus = v[n - 2], dev = v[n - 1];
+	if (bus > 0xff || dev > 0x1f || (n == 3 && v[0] > 0xffff))
+		return false;
+	*seg = n == 3 ? (uint16_t)v[0] : 0;
+	*bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
+	return true;
+}
+
+static void vtd_set_reason(struct smmu_kmsg_fault *f, uint64_t reason)
+{
+	f->raw[1] |= (reason & 0xff) << FRCD_FR_SHIFT;
+}
+
+/* A DMAR fault line.  Returns 1 complete, 2 waiting for the reason line
+ * (3.x kernels), 0 not a DMAR fault line, -1 a fault line that is malformed. */
+static int parse_dmar(const char *msg, struct smmu_kmsg_fault *f)
+{
+	const char *rq = strstr(msg, "] Request device [");
+	struct cur c;
+	bool read = false, ir = false, pasid_present = false;
+	uint64_t pasid = 0, addr = 0, reason = 0;
+	uint16_t seg, bdf;
+
+	if (!rq)
+		return 0;
+	/* the bracket before it: "[DMA Read NO_PASID]", "[DMA Write PASID 0x5]", "[INTR-REMAP]" */
+	const char *open = rq;
+	while (open > msg && open[-1] != '[')
+		open--;
+	if (open == msg)
+		return -1;
+	c.s = open;
+	if (lit(&c, "DMA Read"))
+		read = true;
+	else if (lit(&c, "DMA Write"))
+		read = false;
+	else if (lit(&c, "INTR-REMAP"))
+		ir = true;
+	else
+		return -1;
+	if (lit(&c, " NO_PASID")) {
+		/* nothing */
+	} else if (lit(&c, " PASID ")) {
+		if (!hexnum(&c, &pasid))
+			return -1;
+		pasid_present = true;
+	}
+	if (c.s != rq)
+		return -1;
+	c.s = rq + strlen("] Request device [");
+	if (!parse_bdf(&c, &seg, &bdf) || !lit(&c, "]"))
+		return -1;
+	spaces(&c);
+	if (lit(&c, "PASID ")) { /* 5.x: "[DMA Read] Request device [..] PASID %x fault addr" */
+		if (!hexnum(&c, &pasid))
+			return -1;
+		pasid_present = true;
+		spaces(&c);
+	}
+	if (ir ? !lit(&c, "fault index ") : !lit(&c, "fault addr "))
+		return -1;
+	if (!hexnum(&c, &addr))
+		return -1;
+	memset(f, 0, sizeof(*f));
+	f->kind = ir ? SMMU_KMSG_VTD_IR : SMMU_KMSG_VTD;
+	f->segment = seg;
+	f->nraw = 2;
+	f->raw[0] = ir ? (addr & 0xffff) << 48 : addr & FRCD_FI_PAGE;
+	f->raw[1] = bdf | FRCD_F | (read && !ir ? FRCD_T1 : 0);
+	if (pasid_present && !ir)
+		f->raw[1] |= FRCD_PP | (pasid & FRCD_PV_MASK) << FRCD_PV_SHIFT;
+	spaces(&c);
+	if (!*c.s)
+		return 2; /* the reason comes on the next line */
+	if (!lit(&c, "[fault reason ") || !reason_num(&c, &reason) || !lit(&c, "]") || reason > 0xff)
+		return -1;
+	vtd_set_reason(f, reason);
+	return 1;
+}
+
+/* "<prefix>: event 0xNN received:" -> the prefix length and the EventID */
+static bool smmuv3_header(const char *msg, size_t *plen, unsigned *id)
+{
+	const char *ev = strstr(msg, ": event 0x");
+	struct cur c;
+	uint64_t v;
+
+	if (!ev || ev == msg)
+		return false;
+	c.s = ev + strlen(": event ");
+	if (!hexnum(&c, &v) || v > 0xff || !lit(&c, " received:"))
+		return false;
+	*plen = (size_t)(ev - msg) + 2; /* with ": " */
+	*id = (unsigned)v;
+	return true;
+}
+
+int smmu_kmsg_parse(struct smmu_kmsg_parser *p, const char *line, size_t len,
+		    struct smmu_kmsg_fault *out)
+{
+	char msg[SMMU_KMSG_LINE_MAX + 1];
+	uint64_t seq;
+	struct cur c;
+	uint64_t v;
+
+	clean_line(line, len, msg, &seq);
+	if (p->state == KMSG_SMMUV3) {
+		if (!strncmp(msg, p->prefix, p->prefix_len)) {
+			c.s = msg + p->prefix_len;
+			spaces(&c);
+			if (c.s[0] == '0' && c.s[1] == 'x' && hexnum(&c, &v)) {
+				spaces(&c);
+				if (!*c.s) {
+					p->pending.raw[p->pending.nraw++] = v;
+					if (p->pending.nraw < 4)
+						return 0;
+					p->state = KMSG_IDLE;
+					*out = p->pending;
+					if ((out->raw[0] & 0xff) != p->id)
+						p->malformed++; /* the header disagrees: the record is the truth */
+					return 1;
+				}
+			}
+		}
+		p->malformed++; /* the event was cut short: look at this line afresh */
+		p->state = KMSG_IDLE;
+	} else if (p->state == KMSG_VTD_REASON) {
+		const char *r = strstr(msg, "[fault reason ");
+		p->state = KMSG_IDLE;
+		if (r && !strstr(msg, "Request device [")) {
+			c.s = r + strlen("[fault reason ");
+			if (reason_num(&c, &v) && v <= 0xff && lit(&c, "]")) {
+				*out = p->pending;
+				vtd_set_reason(out, v);
+				return 1;
+			}
+		}
+		p->malformed++;
+	}
+
+	size_t plen;
+	unsigned id;
+	if (smmuv3_header(msg, &plen, &id)) {
+		if (plen >= sizeof(p->prefix)) {
+			p->malformed++;
+			return 0;
+		}
+		memcpy(p->prefix, msg, plen);
+		p->prefix[plen] = '\0';
+		p->prefix_len = plen;
+		/* the device is the last word before ": " ("arm-smmu-v3 arm-smmu-v3.0.auto") */
+		size_t end = plen - 2, start = end;
+		while (start > 0 && msg[start - 1] != ' ')
+			start--;
+		memset(&p->pending, 0, sizeof(p->pending));
+		p->pending.kind = SMMU_KMSG_SMMUV3;
+		p->pending.seq = seq;
+		size_t dl = end - start < sizeof(p->pending.dev) - 1 ? end - start : sizeof(p->pending.dev) - 1;
+		memcpy(p->pending.dev, msg + start, dl);
+		p->pending.dev[dl] = '\0';
+		p->id = id;
+		p->state = KMSG_SMMUV3;
+		return 0;
+	}
+	struct smmu_kmsg_fault f;
+	int rc = parse_dmar(msg, &f);
+	if (rc < 0) {
+		p->malformed++;
+		return 0;
+	}
+	if (rc == 0)
+		return 0;
+	f.seq = seq;
+	if (rc == 2) {
+		p->pending = f;
+		p->state = KMSG_VTD_REASON;
+		return 0;
+	}
+	*out = f;
+	return 1;
+}
