@@ -11,7 +11,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
 }
 
 static int cmd_target(struct shell *sh, int argc, char **argv)
@@ -203,15 +203,17 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		struct smmu_unit *u;
 		enum smmu_arch arch;
 		if (argc != 4) {
-			shell_error("unit add: expected unit add smmuv3|vtd ADDR");
+			shell_error("unit add: expected unit add smmuv3|smmuv2|vtd ADDR");
 			return -EINVAL;
 		}
 		if (!strcmp(argv[2], "smmuv3"))
 			arch = SMMU_ARCH_SMMUV3;
 		else if (!strcmp(argv[2], "vtd"))
 			arch = SMMU_ARCH_VTD;
+		else if (!strcmp(argv[2], "smmuv2"))
+			arch = SMMU_ARCH_SMMUV2;
 		else {
-			shell_error("unit add: unknown architecture '%s' (smmuv3, vtd)", argv[2]);
+			shell_error("unit add: unknown architecture '%s' (smmuv3, smmuv2, vtd)", argv[2]);
 			return -EINVAL;
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
@@ -244,7 +246,7 @@ static const char *arch_prefix(struct smmu_unit *u)
 	struct smmu_unit_info ui;
 
 	smmu_unit_info(u, &ui);
-	return ui.arch == SMMU_ARCH_VTD ? "vtd." : "smmuv3.";
+	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
 }
 
 /* A register of the unit by name ("cr0", "smmuv3.cr0"); reported when there is none. */
