@@ -120,7 +120,8 @@ static void print_header(FILE *out, const struct smmu_desc *d, const struct smmu
 {
 	fputs(r->name, out);
 	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
-		fprintf(out, " @0x%05" PRIx32, d->offset);
+		fprintf(out, " @%s0x%05" PRIx32, d->flags & SMMU_D_GR1 ? "GR1+" : d->flags & SMMU_D_CB ? "CBn+" : "",
+			d->offset);
 	fputs(" =", out);
 	for (unsigned w = 0; w < d->nwords; w++)
 		fprintf(out, " 0x%0*" PRIx64, hex_digits(d), words[w]);
@@ -232,6 +233,8 @@ void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint
 	smmu_json_kstr(j, "name", r->name);
 	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
 		smmu_json_khex(j, "offset", d->offset);
+	if (d->flags & (SMMU_D_GR1 | SMMU_D_CB)) /* SMMUv2: the offset is within this space */
+		smmu_json_kstr(j, "space", d->flags & SMMU_D_GR1 ? "GR1" : "CB");
 	smmu_json_key(j, "words");
 	smmu_json_arr_begin(j);
 	for (unsigned w = 0; w < d->nwords; w++)

@@ -16,5 +16,6 @@ extern const struct smmu_desc *const smmu_descs_smmuv3_events[];  /* smmuv3.def:
 extern const struct smmu_desc *const smmu_descs_vtd_regs[];       /* vtd.def */
 extern const struct smmu_desc *const smmu_descs_vtd_structs[];    /* vtd.def: root, context, PASID, inv. descriptors, FRCD */
 extern const struct smmu_desc *const smmu_descs_pgtable[];        /* pgtable.def: LPAE, VT-d SL/FL entries */
+extern const struct smmu_desc *const smmu_descs_smmuv2_regs[];    /* smmuv2.def: GR0, GR1, context banks */
 
 #endif

@@ -29,7 +29,8 @@ int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, con
 	u = &t->units[t->nunits];
 	*u = (struct smmu_unit){ .t = t, .arch = arch, .index = t->nunits, .base = base,
 				 .source = source };
-	snprintf(u->name, sizeof(u->name), "%s@0x%08llx", arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : "dmar",
+	snprintf(u->name, sizeof(u->name), "%s@0x%08llx",
+		 arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : arch == SMMU_ARCH_SMMUV2 ? "smmuv2" : "dmar",
 		 (unsigned long long)base);
 	t->nunits++;
 	if (out)
@@ -63,6 +64,11 @@ struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *
 	for (size_t i = 0; i < t->ndevices; i++)
 		if (t->devices[i].info.unit == u && t->devices[i].info.sid == sid)
 			return &t->devices[i];
+	/* a device's other StreamIDs (SMMUv2 devices often have several) */
+	for (size_t i = 0; i < t->ndevices; i++)
+		for (unsigned k = 1; t->devices[i].info.unit == u && k < t->devices[i].info.nsids; k++)
+			if (t->devices[i].info.sids[k] == sid)
+				return &t->devices[i];
 	return NULL;
 }
 
@@ -90,6 +96,9 @@ static void match_pci_devices(struct smmu_target *t)
 			d->info.unit = smmu_unit_by_base(t, t->rid_maps[m].unit_base);
 			d->info.sids[0] = d->info.sid;
 			d->info.nsids = 1;
+			/* iommu-map's specifier is one cell: an SMMUv2's stream-match-mask applies */
+			if (d->info.unit && d->info.unit->arch == SMMU_ARCH_SMMUV2)
+				d->info.sid_masks[0] = d->info.unit->stream_match_mask;
 			break;
 		}
 		for (size_t m = 0; m < t->nmsi_maps; m++)

@@ -132,6 +132,12 @@ static int domain_cfg(struct smmu_unit *u, const struct smmu_domain *dom, struct
 		cfg->oas = 48;
 		return smmu_arch_smmuv3_limits(u, cfg);
 	}
+	if (u->arch == SMMU_ARCH_SMMUV2) {
+		cfg->fmt = dom->flags & SMMU_DOMAIN_STAGE2 ? SMMU_PGT_LPAE_S2 : SMMU_PGT_LPAE_S1;
+		cfg->ias = 48;
+		cfg->oas = 48;
+		return smmu_arch_smmuv2_limits(u, cfg);
+	}
 	if (dom->flags & SMMU_DOMAIN_STAGE2)
 		return -EOPNOTSUPP;
 	cfg->fmt = SMMU_PGT_VTD_SL;

@@ -31,7 +31,7 @@
 
 static const char *arch_word(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
 }
 
 /* The machine's name for journals, or NULL: no journal for this target. */
@@ -210,6 +210,8 @@ static int regs_in_tables(struct smmu_unit *u, bool *in)
 	*in = false;
 	if (smmu_target_table_region(u->t, &base, &size))
 		return 0; /* no region: nothing can point into it */
+	if (u->arch == SMMU_ARCH_SMMUV2)
+		return 0; /* no one root: the journal alone says (its banks' TTBRs are many) */
 	if (u->arch == SMMU_ARCH_VTD) {
 		if ((rc = reg_read64(u, VTD_RTADDR, &v)))
 			return rc;

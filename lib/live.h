@@ -17,6 +17,7 @@ void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, co
 
 int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+int smmuv2_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
 /* One access predicted end to end: configuration, walk, the fault the
  * hardware records (out->code, quiet, fetch_addr).  out is zeroed. */

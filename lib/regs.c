@@ -12,6 +12,7 @@
 #include "decoders/decode.h"
 #include "lib/hw.h"
 #include "lib/regs.h"
+#include "lib/smmuv2.h"
 #include "lib/target.h"
 #include "lib/vtd.h"
 
@@ -25,7 +26,7 @@ void vtd_reg_places(uint64_t cap, uint64_t ecap, uint32_t *fro, unsigned *nfr, u
 /* The decoders' kinds of a unit's registers start with its architecture's prefix. */
 static const char *prefix(const struct smmu_unit *u)
 {
-	return u->arch == SMMU_ARCH_VTD ? "vtd." : "smmuv3.";
+	return u->arch == SMMU_ARCH_VTD ? "vtd." : u->arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
 }
 
 static bool is_reg(const struct smmu_unit *u, const struct smmu_desc *d)
@@ -33,6 +34,38 @@ static bool is_reg(const struct smmu_unit *u, const struct smmu_desc *d)
 	const char *p = prefix(u);
 
 	return (d->flags & SMMU_D_REGISTER) && !strncmp(d->kind, p, strlen(p));
+}
+
+/* SMMUv2: SMRn and S2CRn repeat NUMSMRG times, GR1 registers NUMCB times in
+ * page 1, context bank registers once per bank, a page apart, after the
+ * global space (IDR1.PAGESIZE, NUMPAGENDXB). */
+static int smmuv2_place(struct smmu_unit *u, const struct smmu_desc *d, struct smmu_reg *reg)
+{
+	unsigned nsmrg, ncb;
+	uint64_t at, next;
+	int rc;
+
+	if ((rc = smmuv2_counts(u, &nsmrg, &ncb)))
+		return rc;
+	if (d->flags & SMMU_D_GR1) {
+		if ((rc = smmuv2_gr1(u, d->offset, &at)))
+			return rc;
+		reg->offset = (uint32_t)at;
+		reg->count = ncb;
+		reg->stride = 4;
+	} else if (d->flags & SMMU_D_CB) {
+		if ((rc = smmuv2_cb(u, 0, d->offset, &at)) || (rc = smmuv2_cb(u, 1, d->offset, &next)))
+			return rc;
+		reg->offset = (uint32_t)at;
+		reg->count = ncb;
+		reg->stride = (unsigned)(next - at);
+	} else if (d->offset == SMMUV2_SMR || d->offset == SMMUV2_S2CR) {
+		reg->count = nsmrg;
+		reg->stride = 4;
+	}
+	if (!reg->count)
+		return -ENOENT; /* no banks or groups to show */
+	return 0;
 }
 
 /* Fill reg for descriptor d: fixed offsets as described, dynamic ones from the capability registers. */
@@ -45,6 +78,8 @@ static int place(struct smmu_unit *u, const struct smmu_desc *d, struct smmu_reg
 
 	*reg = (struct smmu_reg){ .desc = d, .offset = d->offset, .count = 1,
 				  .stride = d->nwords * (d->width / 8) };
+	if (u->arch == SMMU_ARCH_SMMUV2)
+		return smmuv2_place(u, d, reg);
 	if (!(d->flags & SMMU_D_DYNAMIC))
 		return 0;
 	if (u->arch != SMMU_ARCH_VTD)
@@ -128,6 +163,7 @@ const char *const *smmu_unit_own_regs(const struct smmu_unit *u)
 	/* the enables and the roots of the translation structures */
 	static const char *const smmuv3[] = { "CR0", "GBPA", "STRTAB_BASE", NULL };
 	static const char *const vtd[] = { "GSTS", "RTADDR", NULL };
+	static const char *const smmuv2[] = { "SCR0", "SMR", "S2CR", "CBAR", "SCTLR", "TTBR0", NULL };
 
-	return u->arch == SMMU_ARCH_VTD ? vtd : smmuv3;
+	return u->arch == SMMU_ARCH_VTD ? vtd : u->arch == SMMU_ARCH_SMMUV2 ? smmuv2 : smmuv3;
 }

@@ -39,6 +39,10 @@ enum smmu_error {
 	SMMU_E_KERNEL,     /* the kernel drives the unit: inspection only */
 	SMMU_E_DMA_ACTIVE, /* devices behind the unit may be doing DMA: say what happens to it */
 	SMMU_E_READONLY,   /* a write to a target that cannot change (a snapshot) */
+	/* SMMUv2 attach (since 0.3) */
+	SMMU_E_NOSMR,      /* every stream-match register group is in use */
+	SMMU_E_NOCB,       /* every translation context bank is in use */
+	SMMU_E_SHARED,     /* a StreamID shares its stream-match entry with a device in another domain */
 	SMMU_E_MAX,
 };
 
@@ -110,7 +114,7 @@ SMMU_EXPORT int smmu_fw_table(struct smmu_target *t, const char *name, void **da
 /* --- units and devices ------------------------------------------------------
  * Units (IOMMU instances) and the devices behind them are found from the
  * target's firmware tables (device tree, IORT, DMAR) and PCI enumeration. */
-enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD };
+enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD, SMMU_ARCH_SMMUV2 /* since 0.3: SMMUv1/v2, MMU-500 */ };
 
 struct smmu_unit;
 struct smmu_device;
@@ -156,6 +160,10 @@ struct smmu_device_info {
 	int iommu_group;           /* live targets: the kernel's IOMMU group, or -1 */
 	uint32_t sids[8];          /* every StreamID firmware gives it (sids[0] == sid) */
 	unsigned nsids;            /* 0 when it has none (no unit) */
+	/* since 0.3 */
+	uint32_t sid_masks[8];     /* SMMUv2: StreamID bits stream matching may ignore, per
+				    * sids[] (the device tree's stream-match-mask or second
+				    * #iommu-cells cell; 0: exact) */
 };
 /* How firmware maps requester IDs to StreamIDs (iommu-map, IORT ID
  * mappings, DMAR device scopes) or to MSI DeviceIDs (msi-map). */

@@ -22,7 +22,7 @@ struct smmu_saved_reg {
 	unsigned size; /* 4 or 8 */
 	uint64_t val;
 };
-#define SMMU_SAVED_MAX 64
+#define SMMU_SAVED_MAX 2048 /* SMMUv2: every SMR, S2CR and context bank register it changes */
 
 /* What an architecture driver (arch-smmuv3.c, arch-vtd.c) does for a unit. */
 struct smmu_arch_ops {
@@ -62,6 +62,7 @@ struct smmu_unit {
 	/* live targets (kernel.c): what the kernel does with it, and the DMA
 	 * choice smmu_unit_own_opts() passes to smmu_unit_own() */
 	struct smmu_backend_kunit kunit;
+	uint32_t stream_match_mask; /* SMMUv2: the device tree's stream-match-mask (0: none) */
 	bool kunit_known;
 	int own_dma;
 };

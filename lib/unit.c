@@ -14,7 +14,8 @@ int smmu_unit_bind(struct smmu_unit *u)
 
 	if (u->ops)
 		return 0;
-	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3 : &smmu_arch_vtd;
+	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3 : u->arch == SMMU_ARCH_SMMUV2 ? &smmu_arch_smmuv2
+											 : &smmu_arch_vtd;
 	rc = u->ops->probe(u);
 	if (rc)
 		u->ops = NULL;

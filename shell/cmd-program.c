@@ -12,7 +12,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
 }
 
 /* "4 KiB", "2 MiB", or hex bytes when not a whole KiB. */

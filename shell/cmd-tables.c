@@ -107,7 +107,7 @@ int tbl_parse_bdf(const char *cmd, const char *s, uint16_t *bdf)
 
 static const char *arch_title(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "VT-d" : "SMMUv3";
+	return a == SMMU_ARCH_VTD ? "VT-d" : a == SMMU_ARCH_SMMUV2 ? "SMMUv2" : "SMMUv3";
 }
 
 /* The selected unit, which must be of architecture `want`. */

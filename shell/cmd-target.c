@@ -11,7 +11,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
 }
 
 static int cmd_target(struct shell *sh, int argc, char **argv)
@@ -203,15 +203,17 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		struct smmu_unit *u;
 		enum smmu_arch arch;
 		if (argc != 4) {
-			shell_error("unit add: expected unit add smmuv3|vtd ADDR");
+			shell_error("unit add: expected unit add smmuv3|smmuv2|vtd ADDR");
 			return -EINVAL;
 		}
 		if (!strcmp(argv[2], "smmuv3"))
 			arch = SMMU_ARCH_SMMUV3;
 		else if (!strcmp(argv[2], "vtd"))
 			arch = SMMU_ARCH_VTD;
+		else if (!strcmp(argv[2], "smmuv2"))
+			arch = SMMU_ARCH_SMMUV2;
 		else {
-			shell_error("unit add: unknown architecture '%s' (smmuv3, vtd)", argv[2]);
+			shell_error("unit add: unknown architecture '%s' (smmuv3, smmuv2, vtd)", argv[2]);
 			return -EINVAL;
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
@@ -244,7 +246,7 @@ static const char *arch_prefix(struct smmu_unit *u)
 	struct smmu_unit_info ui;
 
 	smmu_unit_info(u, &ui);
-	return ui.arch == SMMU_ARCH_VTD ? "vtd." : "smmuv3.";
+	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
 }
 
 /* A register of the unit by name ("cr0", "smmuv3.cr0"); reported when there is none. */
@@ -356,6 +358,65 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
+/* SMMUv2: do two StreamIDs (with their stream-match masks) fall into one
+ * stream-match entry?  Then the devices are one stream to the SMMU. */
+static bool streams_collide(uint32_t a, uint32_t am, uint32_t b, uint32_t bm)
+{
+	return !((a ^ b) & 0x7fff & ~(am | bm));
+}
+
+/* The other devices of d's unit that one of its StreamIDs collides with:
+ * calls fn for each (device, its StreamID, d's StreamID, the masks). */
+static void each_collision(struct smmu_target *t, const struct smmu_device_info *di,
+			   void (*fn)(void *, const struct smmu_device_info *, unsigned, unsigned), void *ctx)
+{
+	struct smmu_unit_info ui;
+
+	if (!di->unit)
+		return;
+	smmu_unit_info(di->unit, &ui);
+	if (ui.arch != SMMU_ARCH_SMMUV2)
+		return;
+	for (size_t j = 0; j < smmu_device_count(t); j++) {
+		struct smmu_device_info o;
+		smmu_device_info(smmu_device_at(t, j), &o);
+		if (o.unit != di->unit || !strcmp(o.addr, di->addr) ||
+		    (o.nsids == di->nsids && !memcmp(o.sids, di->sids, di->nsids * sizeof(di->sids[0]))))
+			continue; /* itself, or itself described twice (device tree and IORT) */
+		for (unsigned a = 0; a < di->nsids; a++)
+			for (unsigned b = 0; b < o.nsids; b++)
+				if (streams_collide(di->sids[a], di->sid_masks[a], o.sids[b], o.sid_masks[b]) &&
+				    (di->sids[a] != o.sids[b] || di->sid_masks[a] != o.sid_masks[b])) {
+					fn(ctx, &o, a, b);
+					a = di->nsids; /* once per other device */
+					break;
+				}
+	}
+}
+
+struct coll_ctx {
+	struct shell *sh;
+	const struct smmu_device_info *di;
+};
+
+static void collision_text(void *ctx, const struct smmu_device_info *o, unsigned a, unsigned b)
+{
+	struct shell *sh = ((struct coll_ctx *)ctx)->sh;
+	const struct smmu_device_info *di = ((struct coll_ctx *)ctx)->di;
+
+	fprintf(sh->out, "%-20s   StreamID 0x%x/mask 0x%x is one stream with %s's 0x%x/mask 0x%x: one entry, one domain\n",
+		"", di->sids[a], di->sid_masks[a], o->addr, o->sids[b], o->sid_masks[b]);
+}
+
+static void collision_json(void *ctx, const struct smmu_device_info *o, unsigned a, unsigned b)
+{
+	struct shell *sh = ctx;
+
+	(void)a;
+	(void)b;
+	smmu_json_str(&sh->j, o->addr);
+}
+
 static int cmd_devices(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_target *t = sh->t;
@@ -398,6 +459,22 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
 			smmu_json_kbool(&sh->j, "dma_engine", di.caps & SMMU_DEV_DMA);
 			smmu_json_kstr(&sh->j, "driver", di.driver);
+			smmu_json_key(&sh->j, "sids");
+			smmu_json_arr_begin(&sh->j);
+			for (unsigned k = 0; k < di.nsids; k++)
+				smmu_json_hex(&sh->j, di.sids[k]);
+			smmu_json_arr_end(&sh->j);
+			if (di.unit && ui.arch == SMMU_ARCH_SMMUV2) {
+				smmu_json_key(&sh->j, "sid_masks");
+				smmu_json_arr_begin(&sh->j);
+				for (unsigned k = 0; k < di.nsids; k++)
+					smmu_json_hex(&sh->j, di.sid_masks[k]);
+				smmu_json_arr_end(&sh->j);
+				smmu_json_key(&sh->j, "same_stream_as"); /* devices one stream-match entry serves */
+				smmu_json_arr_begin(&sh->j);
+				each_collision(t, &di, collision_json, sh);
+				smmu_json_arr_end(&sh->j);
+			}
 			smmu_json_key(&sh->j, "iommu_group");
 			if (di.iommu_group >= 0)
 				smmu_json_u64(&sh->j, (uint64_t)di.iommu_group);
@@ -423,6 +500,14 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 		else
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
 				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.name);
+		if (di.nsids > 1) {
+			fprintf(sh->out, "%-20s   StreamIDs", "");
+			for (unsigned k = 0; k < di.nsids; k++)
+				fprintf(sh->out, "%s 0x%x", k ? "," : "", di.sids[k]);
+			fputc('\n', sh->out);
+		}
+		struct coll_ctx cc = { sh, &di };
+		each_collision(t, &di, collision_text, &cc);
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);

@@ -26,7 +26,8 @@ int sim_machine_create(const struct sim_params *p, struct sim_machine **out)
 	m->layout.ram_size = p->ram_size;
 	rc = sim_ram_init(m);
 	if (rc == 0)
-		rc = p->platform == SIM_Q35 ? sim_q35_build(m) : sim_virt_build(m);
+		rc = p->platform == SIM_Q35 ? sim_q35_build(m) : p->platform == SIM_MMU500 ? sim_mmu500_build(m)
+										  : sim_virt_build(m);
 	if (rc) {
 		sim_machine_destroy(m);
 		return rc;

@@ -18,6 +18,10 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "nfr", "8", "VT-d: number of fault recording registers (1-256)" },
 	{ "aw", "39", "VT-d: host address width in bits (39, 48 or 57)" },
 	{ "scalable", "off", "VT-d: advertise scalable mode (ECAP.SMTS)" },
+	{ "smrg", "16", "MMU-500: stream match register groups (1-128)" },
+	{ "cbs", "8", "MMU-500: translation context banks (1-128)" },
+	{ "pagesize", "4K", "MMU-500: register page size, IDR1.PAGESIZE (4K or 64K)" },
+	{ "cells", "1", "MMU-500: the device tree's #iommu-cells (1: stream-match-mask; 2: ID and mask)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -34,6 +38,10 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 	p->nfr = 8;
 	p->vtd_aw = 39;
 	p->scalable = false;
+	p->mmu500_smrg = 16;
+	p->mmu500_cbs = 8;
+	p->mmu500_64k = false;
+	p->mmu500_cells = 1;
 }
 
 static int parse_u64(const char *s, uint64_t *out, bool suffix)
@@ -132,5 +140,22 @@ int sim_params_set(struct sim_params *p, const char *name, const char *value)
 		return parse_bool(value, &p->stage2);
 	if (!strcmp(name, "scalable"))
 		return parse_bool(value, &p->scalable);
+	if (!strcmp(name, "smrg"))
+		return parse_range(value, 1, 128, &p->mmu500_smrg);
+	if (!strcmp(name, "cbs"))
+		return parse_range(value, 1, 128, &p->mmu500_cbs);
+	if (!strcmp(name, "cells")) {
+		unsigned c;
+		if (parse_range(value, 1, 2, &c))
+			return -EINVAL;
+		p->mmu500_cells = c;
+		return 0;
+	}
+	if (!strcmp(name, "pagesize")) {
+		if (parse_u64(value, &v, true) || (v != 4096 && v != 65536))
+			return -EINVAL;
+		p->mmu500_64k = v == 65536;
+		return 0;
+	}
 	return -ENOENT;
 }

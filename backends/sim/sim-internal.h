@@ -35,6 +35,7 @@
 /* Platform builders: one per platform. */
 int sim_virt_build(struct sim_machine *m);  /* virt.c */
 int sim_q35_build(struct sim_machine *m);   /* q35.c */
+int sim_mmu500_build(struct sim_machine *m); /* mmu500-machine.c */
 
 /* Record where things are; sim_machine_layout() returns it.  ram_base and
  * ram_size are taken from the parameters, whatever l says. */
@@ -118,6 +119,9 @@ int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
 				struct sim_testdev **out);
+/* Give a device several StreamIDs (at most 4; the first is the default):
+ * SIM_TESTDEV_SID_SEL picks the one its next DMA uses. */
+int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n);
 
 /* One DMA access through the machine's unit, the way every device does it:
  * split at 4 KiB boundaries, each chunk translated (no unit: identity) and
