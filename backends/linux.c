@@ -96,6 +96,7 @@ struct linux_be {
 	size_t nmaps;
 	struct pcidev pci[MAX_PCI];
 	size_t npci, npci_fds;
+	char boot_id[80];        /* "boot <uuid>": this boot, for the ownership journal */
 	char kbuf[KMSG_BUF];     /* kernel log bytes read but not yet returned */
 	size_t klen;
 	char desc[512];
@@ -1152,6 +1153,24 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
+/* The machine outlives the session, not the boot: a later run on the same
+ * boot finds the journal of one that died owning a unit, and a journal left
+ * from an earlier boot (whose registers a reset has long put back) is not
+ * this machine's any more. */
+static const char *be_identity(void *priv)
+{
+	struct linux_be *be = priv;
+	char id[64];
+
+	if (!be->boot_id[0]) {
+		if (read_text(be, "/proc/sys/kernel/random/boot_id", id, sizeof(id)) || !id[0])
+			return NULL; /* no journal rather than one every boot would share */
+		id[strcspn(id, "\n")] = '\0';
+		snprintf(be->boot_id, sizeof(be->boot_id), "boot %s", id);
+	}
+	return be->boot_id;
+}
+
 static const char *be_describe(void *priv)
 {
 	struct linux_be *be = priv;
@@ -1190,6 +1209,7 @@ const struct smmu_backend_ops smmu_backend_linux = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.identity = be_identity,
 	.mmio_map = be_mmio_map,
 	.unit_kernel = be_unit_kernel,
 	.own_check = be_own_check,
