@@ -248,11 +248,18 @@ static bool descriptive(const struct linux_be *be, const struct iomem_ent *e)
 	/* a PCI BAR ("0000:00:02.0") is the device's, not a driver's */
 	if (sscanf(e->name, "%x:%x:%x.%u%c", &a, &b, &c, &d, &tail) == 4)
 		return true;
-	/* a device-tree platform device ("9050000.smmuv3"): claimed only by a
-	 * child of the same name (devm_request_mem_region) */
+	/* a device-tree device's name ("9050000.smmuv3") is a driver's claim
+	 * (6.1's arm-smmu-v3 requests its two register pages under it, at the
+	 * top level), unless it only holds the claims below it, as a platform
+	 * device's own resource did on older kernels */
 	const char *dot = strchr(e->name, '.');
-	if (dot && dot > e->name && strspn(e->name, "0123456789abcdef") == (size_t)(dot - e->name))
-		return e->parent < 0 || strcmp(be->iomem[e->parent].name, e->name);
+	if (dot && dot > e->name && strspn(e->name, "0123456789abcdef") == (size_t)(dot - e->name)) {
+		size_t self = (size_t)(e - be->iomem);
+		for (size_t i = self + 1; i < be->niomem && be->iomem[i].depth > e->depth; i++)
+			if (be->iomem[i].parent == (int)self)
+				return true;
+		return false;
+	}
 	return false;
 }
 

@@ -842,6 +842,38 @@ static void fx_virt(struct fx *f)
 	fx_text(f, "/dev/kmsg", "");
 }
 
+/* Device-tree boots name claims by device: 6.1's arm-smmu-v3 requests its
+ * two register pages at the top level as "9050000.smmuv3" (seen in a
+ * Debian guest); a platform device's resource holding its driver's claim
+ * ("9030000.pl061 ...") below it is only a description. */
+START_TEST(refuses_claimed_registers_devicetree_names)
+{
+	struct fx f = { 0 };
+	struct smmu_target *t;
+	struct smmu_unit_kernel k;
+	char err[512];
+	fx_virt(&f);
+	fx_text(&f, "/proc/iomem",
+		"09030000-09030fff : 9030000.pl061\n"
+		"  09030000-09030fff : 9030000.pl061 pl061@9030000\n"
+		"09050000-09050dff : 9050000.smmuv3\n"
+		"09060000-09060dff : 9050000.smmuv3\n"
+		"40000000-7bffffff : System RAM\n");
+	fx_text(&f, "/proc/cmdline", "console=ttyAMA0\n");
+	ck_assert_int_eq(fx_open(&f, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), -SMMU_E_CLAIMED);
+	ck_assert_msg(strstr(err, "'9050000.smmuv3'") && strstr(err, "boot with iomem=relaxed"), "%s", err);
+	smmu_target_close(t);
+	fx_text(&f, "/proc/cmdline", "console=ttyAMA0 iomem=relaxed\n");
+	t = fx_open_ok(&f);
+	ck_assert_int_eq(smmu_unit_kernel(smmu_unit_at(t, 0), &k), 0);
+	ck_assert(k.claimed && !k.kernel_owned); /* SMMUEN off: not translating */
+	ck_assert_str_eq(k.claimer, "9050000.smmuv3");
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(smmuv3_kernel_owned_and_events)
 {
 	struct fx f = { 0 };
@@ -1037,6 +1069,7 @@ Suite *suite_linux(void)
 	tcase_add_test(tc, kcore_wrapping_segments_ignored);
 	tcase_add_test(tc, refuses_bad_tables);
 	tcase_add_test(tc, refuses_claimed_registers);
+	tcase_add_test(tc, refuses_claimed_registers_devicetree_names);
 	tcase_add_test(tc, registers_through_devmem);
 	tcase_add_test(tc, ram_through_kcore);
 	tcase_add_test(tc, refuses_ram_without_kcore);
