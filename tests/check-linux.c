@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "lib/smmu.h"
+#include "lib/target.h" /* smmu_unit_own_precheck, struct smmu_unit */
 
 #ifndef SRCDIR
 #define SRCDIR "."
@@ -694,10 +695,11 @@ END_TEST
 START_TEST(kernel_interrupt_remapping_reported)
 {
 	/* intel_iommu=off with interrupt remapping on: the kernel still holds
-	 * the unit for IR and queued invalidation */
+	 * the unit for IR and queued invalidation, which smmush keeps on (it
+	 * swaps in a queue of its own): seen, and no reason to refuse */
 	struct fx f = { 0 };
 	struct smmu_unit_kernel k;
-	char err[512];
+	char err[512] = "";
 	fx_q35(&f);
 	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
 	fx_text(&f, "/proc/cmdline", "intel_iommu=off iomem=relaxed\n");
@@ -707,10 +709,11 @@ START_TEST(kernel_interrupt_remapping_reported)
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	ck_assert_int_eq(smmu_unit_kernel(u, &k), 0);
 	ck_assert(!k.kernel_owned && k.claimed && k.irq_remap && k.queued_inv && !k.translating);
-	ck_assert_int_eq(smmu_unit_own_opts(u, NULL, err, sizeof(err)), -SMMU_E_KERNEL);
-	ck_assert_msg(strstr(err, "interrupt remapping") && strstr(err, "IRES=1 QIES=1") &&
-			      strstr(err, "intremap=off"),
-		      "%s", err);
+	/* (the devices doing DMA are what is left to decide on) */
+	int rc = smmu_unit_own_precheck(u, err, sizeof(err));
+	ck_assert_msg(rc == -SMMU_E_DMA_ACTIVE, "%d %s", rc, err);
+	u->own_dma = SMMU_OWN_DMA_ABORT;
+	ck_assert_int_eq(smmu_unit_own_precheck(u, err, sizeof(err)), 0);
 	smmu_target_close(t);
 	fx_free(&f);
 }
