@@ -8,6 +8,10 @@
 #                 unmapped and a read-only fault with reason and explanation,
 #                 release restoring every register; then smmush killed (-9)
 #                 while it owns the unit and `release --recover` in a new run
+#   amd64-qi      the same with QEMU's interrupt remapping on (its default):
+#                 the kernel keeps the unit for IR and queued invalidation
+#                 (intel_iommu=off), and claims it (iomem=relaxed); smmush
+#                 keeps IR and QI on, with its own queue while it owns the unit
 #   arm64-own     initcall_blacklist=arm_smmu_driver_init, mem=960M of 1 GiB:
 #                 the same with SMMUv3
 #   amd64-kernel  the kernel owns VT-d, iomem=relaxed: edu bound to vfio-pci,
@@ -261,6 +265,36 @@ check_own() { # NAME ARCH
 
 if want amd64-own && boot amd64-own amd64 'intel_iommu=off memmap=64M$0x30000000' "$TMP/own.sh"; then
 	check_own amd64-own amd64
+fi
+# interrupt remapping on: smmush keeps it and queued invalidation on
+check_qi() { # NAME
+	local n=$1 f=$TMP/$1 res
+	res=$(python3 - "$f" <<'P'
+import json, sys
+text = open(sys.argv[1]).read().split("\n")
+def regs(name):
+    doc = json.loads(text[text.index("== " + name) + 1])
+    return {r["name"]: r["fields"] for r in doc if "fields" in r}
+b, o = regs("regs-before"), regs("regs-owned")
+ok = lambda c, w: print(("ok " if c else "not ok ") + w)
+ok(b["GSTS_REG"]["IRES"] and b["GSTS_REG"]["QIES"], "the kernel had interrupt remapping and queued invalidation on")
+ok(o["GSTS_REG"]["TES"] and o["GSTS_REG"]["IRES"] and o["GSTS_REG"]["QIES"],
+   "owned: translation on, interrupt remapping and queued invalidation still on")
+iqa = int(o["IQA_REG"]["IQA"], 16)
+ok(0x30000000 <= iqa < 0x32000000, "owned: the invalidation queue is smmush's, in the table region (0x%x)" % iqa)
+ok(o["IRTA_REG"] == b["IRTA_REG"], "owned: the interrupt remapping table untouched")
+ok(o["IQH_REG"]["QH"] == o["IQT_REG"]["QT"] and int(o["IQT_REG"]["QT"], 16) > 0, "owned: the hardware ran smmush's descriptors")
+ok(not any(o["FSTS_REG"][k] for k in ("IQE", "ICE", "ITE")), "owned: no invalidation queue error")
+P
+)
+	while read -r st rest; do
+		if [ "$st" = ok ]; then ok "$n: $rest"; else not_ok "$n: ${rest#ok }"; fi
+	done <<<"$res"
+}
+if want amd64-qi && boot amd64-qi amd64 'intel_iommu=off iomem=relaxed memmap=64M$0x30000000' "$TMP/own.sh" \
+	-I intel-iommu; then
+	check_own amd64-qi amd64
+	check_qi amd64-qi
 fi
 if want arm64-own && boot arm64-own arm64 'initcall_blacklist=arm_smmu_driver_init mem=960M' "$TMP/own.sh" -m 1G; then
 	check_own arm64-own arm64
