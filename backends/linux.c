@@ -96,6 +96,7 @@ struct linux_be {
 	size_t nmaps;
 	struct pcidev pci[MAX_PCI];
 	size_t npci, npci_fds;
+	uint64_t requests;       /* mem, register and PCI accesses asked for (roundtrips) */
 	char boot_id[80];        /* "boot <uuid>": this boot, for the ownership journal */
 	char kbuf[KMSG_BUF];     /* kernel log bytes read but not yet returned */
 	size_t klen;
@@ -432,6 +433,7 @@ static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
 	volatile uint8_t *p;
 	int rc = mmio_access(priv, addr, size, &p);
 
+	((struct linux_be *)priv)->requests++;
 	if (rc)
 		return rc;
 	*val = size == 8 ? *(volatile uint64_t *)p : *(volatile uint32_t *)p;
@@ -443,6 +445,7 @@ static int be_mmio_write(void *priv, uint64_t addr, unsigned size, uint64_t val)
 	volatile uint8_t *p;
 	int rc = mmio_access(priv, addr, size, &p);
 
+	((struct linux_be *)priv)->requests++;
 	if (rc)
 		return rc;
 	if (size == 8)
@@ -541,6 +544,7 @@ static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
 	struct linux_be *be = priv;
 
+	be->requests++;
 	while (len) {
 		/* split at System RAM boundaries: RAM from kcore, the rest from /dev/mem */
 		const struct iomem_ent *ram = ram_in(be, pa, pa + len - 1);
@@ -566,6 +570,7 @@ static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
 	struct linux_be *be = priv;
 
+	be->requests++;
 	if (!len)
 		return 0;
 	if (pa + len - 1 < pa || ram_in(be, pa, pa + len - 1))
@@ -667,6 +672,7 @@ static int be_pci_read_seg(void *priv, uint16_t seg, uint16_t bdf, unsigned off,
 	int fd;
 	ssize_t r;
 
+	be->requests++;
 	*val = 0xffffffffu >> (32 - 8 * size);
 	if (!p)
 		return 0; /* nothing there: all ones, as on the bus */
@@ -695,6 +701,7 @@ static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, u
 	bool transient;
 	int fd, rc;
 
+	be->requests++;
 	if (!p)
 		return 0;
 	if ((fd = pci_fd(be, p, &transient)) < 0)
@@ -1178,6 +1185,13 @@ static const char *be_identity(void *priv)
 	return be->boot_id;
 }
 
+/* What smmush asked of the machine so far (the benchmarks compare it with
+ * the remote targets' round trips). */
+static uint64_t be_requests(void *priv)
+{
+	return ((struct linux_be *)priv)->requests;
+}
+
 static const char *be_describe(void *priv)
 {
 	struct linux_be *be = priv;
@@ -1217,6 +1231,7 @@ const struct smmu_backend_ops smmu_backend_linux = {
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
 	.identity = be_identity,
+	.roundtrips = be_requests,
 	.mmio_map = be_mmio_map,
 	.unit_kernel = be_unit_kernel,
 	.own_check = be_own_check,
