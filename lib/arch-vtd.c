@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -639,4 +640,77 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
 {
 	push_record(u, lo, hi);
+}
+
+/* The table format of a domain geometry on this unit (CAP.SAGAW, MGAW,
+ * ECAP.SMTS/FLTS/NEST), each request checked with the limit named. */
+int smmu_arch_vtd_format(struct smmu_unit *u, const struct smmu_domain_geometry *g, struct smmu_pgt_cfg *cfg,
+			 char *err, size_t n)
+{
+	struct vtd *v = priv(u);
+	bool fl = g->stage == SMMU_STAGE_1 || g->stage == SMMU_STAGE_NESTED;
+	unsigned levels = g->levels;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->granule = 4096;
+	if (g->granule && g->granule != 4096) {
+		snprintf(err, n, "VT-d tables have 4 KiB pages: no %u KiB granule", g->granule / 1024);
+		return -EOPNOTSUPP;
+	}
+	if (g->ias && levels && g->ias != 12 + 9 * levels) {
+		snprintf(err, n, "%u levels translate %u-bit inputs, not %u", levels, 12 + 9 * levels, g->ias);
+		return -EINVAL;
+	}
+	if (g->ias && g->ias != 39 && g->ias != 48 && g->ias != 57) {
+		snprintf(err, n, "VT-d input sizes are 39, 48 or 57 bits (3, 4 or 5 levels), not %u", g->ias);
+		return -EINVAL;
+	}
+	if (!levels && g->ias)
+		levels = (g->ias - 12) / 9;
+	if (levels && (levels < 3 || levels > 5)) {
+		snprintf(err, n, "VT-d tables have 3, 4 or 5 levels, not %u", levels);
+		return -EINVAL;
+	}
+	/* the host address width: MGAW, at most 52 bits (addresses in entries end at bit 51) */
+	unsigned haw = v->mgaw > 52 ? 52 : v->mgaw;
+	if (g->oas && (g->oas < 32 || g->oas > haw)) {
+		snprintf(err, n, "output size %u bits is %s (%u bits, CAP.MGAW %u)", g->oas,
+			 g->oas < 32 ? "below 32" : "beyond the unit's address width", haw, v->mgaw);
+		return -ERANGE;
+	}
+	if (fl) {
+		bool ok = SMMU_GET(VTD_ECAP_SMTS, v->ecap) && SMMU_GET(VTD_ECAP_FLTS, v->ecap);
+		if (!ok || (g->stage == SMMU_STAGE_NESTED && !SMMU_GET(VTD_ECAP_NEST, v->ecap))) {
+			snprintf(err, n, "%s scalable mode with %s (ECAP.SMTS, FLTS%s), which this unit lacks",
+				 g->stage == SMMU_STAGE_NESTED ? "a nested domain needs" : "first-level tables need",
+				 g->stage == SMMU_STAGE_NESTED ? "nesting" : "first-level tables",
+				 g->stage == SMMU_STAGE_NESTED ? ", NEST" : "");
+			return -EOPNOTSUPP;
+		}
+		if (levels == 3 || (levels == 5 && !SMMU_GET(VTD_CAP_FL5LP, v->cap))) {
+			snprintf(err, n, "first-level tables have 4 levels%s, not %u",
+				 SMMU_GET(VTD_CAP_FL5LP, v->cap) ? " or 5" : " (no 5-level support: CAP.FL5LP=0)", levels);
+			return levels == 3 ? -EINVAL : -EOPNOTSUPP;
+		}
+		cfg->fmt = SMMU_PGT_VTD_FL;
+		cfg->ias = levels == 5 ? 57 : 48;
+		cfg->oas = g->oas ? g->oas : haw;
+		cfg->flags = SMMU_GET(VTD_CAP_FL1GP, v->cap) ? SMMU_PGT_CFG_1G : 0;
+		return 0;
+	}
+	cfg->fmt = SMMU_PGT_VTD_SL;
+	if ((rc = smmu_arch_vtd_limits(u, cfg))) {
+		snprintf(err, n, "the unit supports none of 3, 4, 5-level second-level tables (CAP.SAGAW)");
+		return rc;
+	}
+	if (levels) {
+		if (!(v->sagaw & (1u << (levels - 2)))) {
+			snprintf(err, n, "the unit has no %u-level second-level tables (CAP.SAGAW=0x%x)", levels, v->sagaw);
+			return -EOPNOTSUPP;
+		}
+		cfg->ias = 12 + 9 * levels;
+	}
+	cfg->oas = g->oas ? g->oas : haw;
+	return 0;
 }

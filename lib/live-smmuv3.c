@@ -65,6 +65,9 @@ struct v3cfg {
 	struct smmu_pgt_cfg s2;
 	uint64_t s2ttb;
 	bool s2affd, s2r;
+	/* nested: the CD and stage-1 tables are at IPAs, read through stage 2 */
+	bool nested;
+	struct live_nest nest;
 };
 
 static unsigned ps_bits(const struct v3 *id, unsigned enc)
@@ -155,6 +158,18 @@ static int s2_start(unsigned granule, unsigned ia, unsigned sl0)
 	return sl;
 }
 
+/* The event a walk's stop is recorded as. */
+static unsigned walk_event(int f)
+{
+	switch (f) {
+	case SMMU_PGT_F_ACCESS: return SMMUV3_EVT_F_ACCESS;
+	case SMMU_PGT_F_ADDR_SIZE: return SMMUV3_EVT_F_ADDR_SIZE;
+	case SMMU_PGT_F_PERM: return SMMUV3_EVT_F_PERMISSION;
+	case SMMU_PGT_F_TABLE_READ: return SMMUV3_EVT_F_WALK_EABT;
+	default: return SMMUV3_EVT_F_TRANSLATION; /* invalid, reserved encodings, input range */
+	}
+}
+
 /* Read a structure; a fetch that fails ends the configuration with `evt`
  * (F_STE_FETCH or F_CD_FETCH) and the address.  Addresses beyond the OAS
  * are not fetched either. */
@@ -168,6 +183,47 @@ static int fetch(struct smmu_unit *u, const struct v3 *id, struct smmu_config *c
 		cfg->fetch_addr = pa;
 	}
 	return rc;
+}
+
+/* Stage 2 of a nested configuration's fetch or output: where it stopped, for reasons. */
+static void s2_where(char *buf, size_t n, const struct smmu_pgt_xlate *x)
+{
+	if (x->fault == SMMU_PGT_F_INPUT_RANGE || !x->nsteps)
+		snprintf(buf, n, "%s", smmu_pgt_fault_name(x->fault));
+	else
+		snprintf(buf, n, "level %d (0x%016" PRIx64 " at 0x%" PRIx64 "): %s", x->fault_level,
+			 x->step[x->nsteps - 1].pte, x->step[x->nsteps - 1].entry_pa, smmu_pgt_fault_name(x->fault));
+}
+
+/* A CD-side structure (L1CD, CD): nested, its address is an IPA that stage
+ * 2 translates first (IHI 0070 3.3.2: a stage-2 fault there is recorded
+ * with CLASS=CD, under STE.S2R); then the fetch. */
+static int s1_fetch(struct smmu_unit *u, struct v3cfg *c, struct smmu_config *cfg, const char *what,
+		    const char *kind, uint64_t addr, unsigned nwords, const uint64_t **w)
+{
+	struct smmu_pgt_xlate x;
+	char where[160];
+	int rc;
+
+	if (!c->nested)
+		return fetch(u, &c->id, cfg, what, kind, addr, nwords, w, SMMUV3_EVT_F_CD_FETCH);
+	rc = live_nest_s2(&c->nest, addr, SMMU_PROT_R, &x);
+	if (rc == -EFAULT) {
+		s2_where(where, sizeof(where), &x);
+		STOP(cfg, SMMU_CFG_FAULT, walk_event(x.fault), "stage 2 cannot translate the %s's IPA 0x%" PRIx64 ": %s",
+		     what, addr, where);
+		cfg->quiet = x.fault != SMMU_PGT_F_TABLE_READ && !c->s2r;
+		if (x.fault == SMMU_PGT_F_TABLE_READ && x.nsteps)
+			cfg->fetch_addr = x.step[x.nsteps - 1].entry_pa;
+		return -EFAULT;
+	}
+	if (rc)
+		return rc;
+	if ((rc = fetch(u, &c->id, cfg, what, kind, x.oa, nwords, w, SMMUV3_EVT_F_CD_FETCH)))
+		return rc;
+	cfg->step[cfg->nsteps - 1].at_ipa = true;
+	cfg->step[cfg->nsteps - 1].ipa = addr;
+	return 0;
 }
 
 /* 5.2.2 SteIllegal() for a Non-secure stream on this unit: NULL when legal,
@@ -341,10 +397,11 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		unsigned split = fmt == 1 ? 6 : 10; /* 4 KiB or 64 KiB leaf CD tables */
 		uint64_t l1_pa = ptr + (uint64_t)(ssid >> split) * 8, l2;
 
-		if ((rc = fetch(u, id, cfg, "L1 CD descriptor", "smmuv3.l1cd", l1_pa, 1, &l1, SMMUV3_EVT_F_CD_FETCH)))
+		if ((rc = s1_fetch(u, c, cfg, "L1 CD descriptor", "smmuv3.l1cd", l1_pa, 1, &l1)))
 			return rc;
 		l2 = SMMU_ADDRW(SMMUV3_L1CD_L2Ptr, l1);
-		if (!SMMU_GETW(SMMUV3_L1CD_V, l1) || l2 >> id->oas) {
+		/* nested, L2Ptr is an IPA: checked against the stage-2 input size */
+		if (!SMMU_GETW(SMMUV3_L1CD_V, l1) || l2 >> (c->nested ? c->s2.ias : id->oas)) {
 			/* 7.3.9: an L1CD with V=0, or an L2Ptr out of range */
 			STOP(cfg, SMMU_CFG_FAULT, SMMUV3_EVT_C_BAD_SUBSTREAMID,
 			     "the level-1 CD descriptor for SubstreamID 0x%x %s", ssid,
@@ -353,7 +410,7 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		}
 		cd_pa = l2 + (uint64_t)(ssid & ((1u << split) - 1)) * 64;
 	}
-	if ((rc = fetch(u, id, cfg, "CD", "smmuv3.cd", cd_pa, 8, &cd, SMMUV3_EVT_F_CD_FETCH)))
+	if ((rc = s1_fetch(u, c, cfg, "CD", "smmuv3.cd", cd_pa, 8, &cd)))
 		return rc;
 	if ((why = cd_illegal(cd, c))) {
 		STOP(cfg, SMMU_CFG_FAULT, SMMUV3_EVT_C_BAD_CD, "the CD at 0x%" PRIx64 " is ILLEGAL: %s", cd_pa, why);
@@ -377,6 +434,15 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 	cfg->root = tt->ttb;
 	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 1, ASID %u, %u KiB granule, %u-bit input, TTB%d 0x%" PRIx64,
 	     (unsigned)SMMU_GETW(SMMUV3_CD_ASID, cd), tt->granule / 1024, tt->ia, tt == &c->tt[1], tt->ttb);
+	if (c->nested) {
+		size_t n = strlen(cfg->reason);
+		cfg->nested = true;
+		cfg->s2pgt = c->s2;
+		cfg->s2root = c->s2ttb;
+		snprintf(cfg->reason + n, sizeof(cfg->reason) - n,
+			 " (an IPA); nested in stage 2, VMID %u, %u KiB granule, %u-bit IPA, S2TTB 0x%" PRIx64,
+			 (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste), c->s2.granule / 1024, c->s2.ias, c->s2ttb);
+	}
 	return 0;
 }
 
@@ -515,14 +581,20 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 			"the STE selects VMSAv8-32 LPAE stage 2 tables (S2AA64=0, legal with IDR0.TTF): not predicted by smmush");
 		return 0;
 	}
-	if (!c->s1 || (c->config & 2)) {
-		/* Nested: the CD and stage-1 tables are at IPAs; report stage 2,
-		 * whose tables the engine can walk with physical addresses. */
+	if (!c->s1) {
 		stage2_cfg(cfg, ste, c);
-		if (c->s1)
-			snprintf(cfg->reason + strlen(cfg->reason), sizeof(cfg->reason) - strlen(cfg->reason),
-				 " (nested: stage 1 not followed)");
 		return 0;
+	}
+	if (c->config & 2) {
+		/* Nested: the CD and the stage-1 tables are at IPAs, every read
+		 * of them translated by stage 2 */
+		c->nested = true;
+		c->nest = (struct live_nest){ .u = u, .cfg = c->s2, .root = c->s2ttb, .affd = c->s2affd };
+		if ((rc = live_nest_open(&c->nest))) {
+			cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "its stage-2 page-table configuration is unusable: %s",
+				smmu_strerror(rc));
+			return 0;
+		}
 	}
 	return stage1(u, ste, ssid, cfg, c);
 }
@@ -530,8 +602,10 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg)
 {
 	struct v3cfg c;
+	int rc = resolve(u, s, cfg, &c);
 
-	return resolve(u, s, cfg, &c);
+	live_nest_close(&c.nest);
+	return rc;
 }
 
 /* --- one access ------------------------------------------------------------ */
@@ -542,18 +616,6 @@ static void fault(struct smmu_translation *out, unsigned id, bool quiet)
 	out->code = id;
 	out->code_name = event_name(id);
 	out->quiet = quiet;
-}
-
-/* The event a walk's stop is recorded as. */
-static unsigned walk_event(int f)
-{
-	switch (f) {
-	case SMMU_PGT_F_ACCESS: return SMMUV3_EVT_F_ACCESS;
-	case SMMU_PGT_F_ADDR_SIZE: return SMMUV3_EVT_F_ADDR_SIZE;
-	case SMMU_PGT_F_PERM: return SMMUV3_EVT_F_PERMISSION;
-	case SMMU_PGT_F_TABLE_READ: return SMMUV3_EVT_F_WALK_EABT;
-	default: return SMMUV3_EVT_F_TRANSLATION; /* invalid, reserved encodings, input range */
-	}
 }
 
 /* Walk one stage for lin and settle its faults: the Access flag (unless
@@ -625,14 +687,86 @@ static bool s2_denied(const struct v3cfg *c, uint64_t leaf, bool write, bool exe
 	return write ? !(leaf >> 7 & 1) : !(leaf >> 6 & 1);
 }
 
+static int translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		     struct smmu_translation *out, struct v3cfg *cp);
+
 int smmuv3_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		     struct smmu_translation *out)
+{
+	struct v3cfg c;
+	int rc = translate(u, s, iova, access, out, &c);
+
+	live_nest_close(&c.nest);
+	return rc;
+}
+
+/* Nested: stage 1 walked at IPAs through stage 2 (IHI 0070 3.3.2: a stage-2
+ * fault on a stage-1 table read is a stage-2 fault, CLASS=TT, recorded under
+ * STE.S2R), the stage-1 permissions, then the IPA through stage 2. */
+static int nested(struct v3cfg *c, uint64_t lin, bool write, bool exec, bool priv, struct smmu_translation *out)
+{
+	int rc = live_walk_nested(&c->nest, &out->cfg.pgt, out->cfg.root, lin, out);
+
+	if (rc || !out->walked)
+		return rc;
+	if (out->stop == SMMU_STOP_FETCH) {
+		const struct smmu_pgt_xlate *f = &out->s2_fetch[out->nfetch - 1];
+		fault(out, walk_event(f->fault), f->fault != SMMU_PGT_F_TABLE_READ && !c->s2r);
+		if (f->fault == SMMU_PGT_F_TABLE_READ && f->nsteps)
+			out->fetch_addr = f->step[f->nsteps - 1].entry_pa;
+		return 0;
+	}
+	if (out->stop == SMMU_STOP_FETCH_READ) {
+		uint64_t at = out->fetch_addr;
+		fault(out, SMMUV3_EVT_F_WALK_EABT, false);
+		out->fetch_addr = at;
+		return 0;
+	}
+	if (out->x.fault == SMMU_PGT_F_ACCESS && c->affd) {
+		out->x.fault = SMMU_PGT_OK;
+		out->ok = true;
+		out->pa = out->ipa = out->x.oa;
+	}
+	if (!out->ok) {
+		fault(out, walk_event(out->x.fault), out->x.fault != SMMU_PGT_F_TABLE_READ && !c->r);
+		return 0;
+	}
+	if (s1_denied(c, &out->x, write, exec, priv, &out->x.perm_missing)) {
+		out->x.fault = SMMU_PGT_F_PERM;
+		out->stop = SMMU_STOP_WALK;
+		fault(out, SMMUV3_EVT_F_PERMISSION, !c->r);
+		return 0;
+	}
+	/* the output, an IPA, through stage 2 */
+	out->s2_walked = true;
+	rc = live_nest_s2(&c->nest, out->ipa, 0, &out->s2);
+	if (rc && rc != -EFAULT)
+		return rc;
+	if (!rc && s2_denied(c, out->s2.step[out->s2.nsteps - 1].pte, write, exec, priv, &out->s2.perm_missing)) {
+		out->s2.fault = SMMU_PGT_F_PERM;
+		rc = -EFAULT;
+	}
+	if (rc) {
+		out->stop = SMMU_STOP_OUTPUT;
+		fault(out, walk_event(out->s2.fault), out->s2.fault != SMMU_PGT_F_TABLE_READ && !c->s2r);
+		if (out->s2.fault == SMMU_PGT_F_TABLE_READ && out->s2.nsteps)
+			out->fetch_addr = out->s2.step[out->s2.nsteps - 1].entry_pa;
+		return 0;
+	}
+	out->pa = out->s2.oa;
+	return 0;
+}
+
+static int translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		     struct smmu_translation *out, struct v3cfg *cp)
 {
 	struct v3cfg c;
 	struct smmu_config *cfg = &out->cfg;
 	int rc;
 
-	if ((rc = resolve(u, s, cfg, &c)))
+	rc = resolve(u, s, cfg, &c);
+	*cp = c;
+	if (rc)
 		return rc;
 	/* the transaction's attributes after STE.PRIVCFG/INSTCFG (ATTR_PERMS_OVR) */
 	bool write = access & SMMU_PROT_W, exec = !write && (access & SMMU_PROT_X);
@@ -659,11 +793,6 @@ int smmuv3_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t 
 	}
 	if (cfg->verdict != SMMU_CFG_TRANSLATE) {
 		live_from_cfg(out);
-		return 0;
-	}
-	if (c.s1 && (c.config & 2)) {
-		/* nested: stage-1 tables are read through stage 2; not predicted here */
-		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "nested translation is not predicted by smmush");
 		return 0;
 	}
 	if (!c.s1) {
@@ -710,6 +839,8 @@ int smmuv3_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t 
 		cfg->pgt.oas = tt->ps;
 		cfg->root = tt->ttb;
 	}
+	if (c.nested)
+		return nested(&c, iova & ((1ULL << tt->ia) - 1), write, exec, priv, out);
 	if ((rc = walk_stage(u, &cfg->pgt, tt->ttb, iova & ((1ULL << tt->ia) - 1), c.affd, c.r, out)) <= 0)
 		return rc;
 	if (s1_denied(&c, &out->x, write, exec, priv, &out->x.perm_missing)) {

@@ -80,13 +80,18 @@ static void stop(struct smmu_config *cfg, const struct vctx *v, unsigned fr, con
 }
 
 /* Second-level tables: AW 1, 2, 3 = 3, 4, 5 levels. */
-static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned aw, uint64_t root)
+static struct smmu_pgt_cfg sl_format(const struct vctx *v, unsigned aw)
 {
 	unsigned sllps = SMMU_GET(VTD_CAP_SLLPS, v->cap);
 
-	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_VTD_SL, .granule = 4096, .ias = 30 + 9 * aw, .oas = v->haw,
-					  .flags = ((sllps & 1) ? SMMU_PGT_CFG_2M : 0) |
-						   ((sllps & 3) == 3 ? SMMU_PGT_CFG_1G : 0) };
+	return (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_VTD_SL, .granule = 4096, .ias = 30 + 9 * aw, .oas = v->haw,
+				      .flags = ((sllps & 1) ? SMMU_PGT_CFG_2M : 0) |
+					       ((sllps & 3) == 3 ? SMMU_PGT_CFG_1G : 0) };
+}
+
+static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned aw, uint64_t root)
+{
+	cfg->pgt = sl_format(v, aw);
 	cfg->root = root;
 	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "second level, %u levels (%u-bit), tables at 0x%" PRIx64, aw + 2, 30 + 9 * aw,
 	     root);
@@ -250,21 +255,29 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 		}
 	}
 	switch (v->pgtt) {
-	case PGTT_FL: {
+	case PGTT_FL:
+	case PGTT_NESTED: {
 		bool five = flpm == 1;
 		cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_VTD_FL, .granule = 4096, .ias = five ? 57 : 48,
 						  .oas = v->haw, .flags = SMMU_GET(VTD_CAP_FL1GP, v->cap) ? SMMU_PGT_CFG_1G : 0 };
 		cfg->root = SMMU_ADDRW(VTD_PASID_FLPTPTR, pe);
 		STOP(cfg, SMMU_CFG_TRANSLATE, 0, "first level, PASID 0x%x, %u levels, tables at 0x%" PRIx64, pasid,
 		     five ? 5 : 4, cfg->root);
+		if (v->pgtt == PGTT_NESTED) {
+			/* nested: the first-level tables and output are guest-physical,
+			 * translated by the second level (spec 3.8) */
+			size_t n = strlen(cfg->reason);
+			cfg->nested = true;
+			cfg->s2pgt = sl_format(v, aw);
+			cfg->s2root = SMMU_ADDRW(VTD_PASID_SLPTPTR, pe);
+			snprintf(cfg->reason + n, sizeof(cfg->reason) - n,
+				 " (guest-physical); nested in second level, %u levels (%u-bit), tables at 0x%" PRIx64,
+				 aw + 2, 30 + 9 * aw, cfg->s2root);
+		}
 		return 0;
 	}
 	case PGTT_SL:
-	case PGTT_NESTED: /* nested walks first level through second: report the second */
 		second_level(cfg, v, aw, SMMU_ADDRW(VTD_PASID_SLPTPTR, pe));
-		if (v->pgtt == PGTT_NESTED)
-			snprintf(cfg->reason + strlen(cfg->reason), sizeof(cfg->reason) - strlen(cfg->reason),
-				 " (nested: first level not followed)");
 		return 0;
 	default:
 		v->passthrough = true;
@@ -327,6 +340,133 @@ static void fault(struct smmu_translation *out, const struct vctx *v, unsigned f
 	out->quiet = v->fpd;
 }
 
+/* The reason stage 2 (the second level) gives for a guest-physical
+ * address: an input beyond it is `beyond`; perm: the permission fault
+ * reason for what x denied. */
+static unsigned sl_reason(const struct smmu_pgt_xlate *x, unsigned beyond)
+{
+	switch (x->fault) {
+	case SMMU_PGT_F_INPUT_RANGE: return beyond;
+	case SMMU_PGT_F_TABLE_READ: return 0x78;
+	case SMMU_PGT_F_INVALID: return 0x79;
+	default: return 0x7a;
+	}
+}
+
+/* First-level permissions (IA-32e paging, spec 3.6.1) over the walk's
+ * levels: the fault reason, 0 when allowed. */
+static unsigned fl_perm(const struct vctx *v, const struct smmu_pgt_xlate *x, bool write, bool exec)
+{
+	bool rw = true, us = true, xd = false, wpe = SMMU_GETW(VTD_PASID_WPE, v->pe), user = !v->priv;
+
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		uint64_t e = x->step[i].pte;
+		rw &= e >> 1 & 1;
+		us &= e >> 2 & 1;
+		xd |= e >> 63 & 1;
+	}
+	bool r = user ? us : true, w = user ? us && rw : rw || !wpe, xok = (user ? us : true) && !xd;
+	if (user && !us)
+		return 0x81;
+	if (exec && !xok)
+		return 0x82;
+	if (write && !w)
+		return 0x85;
+	if (!write && !r)
+		return user ? 0x81 : 0x86;
+	return 0;
+}
+
+/* Nested (PGTT=nested, spec 3.8): the first-level walk with each table
+ * read translated by the second level (0x74-0x76, 0x78-0x7a), the
+ * first-level permissions, the Accessed/Dirty updates (writes through the
+ * second level: 0x77), then the output through the second level. */
+static int nested(struct smmu_unit *u, const struct vctx *v, uint64_t iova, bool write, bool exec,
+		  struct smmu_translation *out)
+{
+	struct smmu_config *cfg = &out->cfg;
+	struct live_nest n = { .u = u, .cfg = cfg->s2pgt, .root = cfg->s2root, .max_in = v->mgaw };
+	const struct smmu_pgt_xlate *x = &out->x;
+	unsigned fr = 0;
+	int rc;
+
+	if ((rc = live_nest_open(&n))) {
+		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "its second-level page-table configuration is unusable: %s",
+			smmu_strerror(rc));
+		return 0;
+	}
+	if ((rc = live_walk_nested(&n, &cfg->pgt, cfg->root, iova, out)) || !out->walked)
+		goto done;
+	if (out->stop == SMMU_STOP_FETCH) {
+		const struct smmu_pgt_xlate *f = &out->s2_fetch[out->nfetch - 1];
+		fr = f->fault == SMMU_PGT_F_PERM ? (out->nfetch == 1 ? 0x75 : 0x76) : sl_reason(f, 0x74);
+		if (f->fault == SMMU_PGT_F_TABLE_READ && f->nsteps)
+			out->fetch_addr = f->step[f->nsteps - 1].entry_pa;
+	} else if (out->stop == SMMU_STOP_FETCH_READ) {
+		fr = out->nfetch == 1 ? 0x73 : 0x70;
+	} else if (!out->ok) {
+		switch (x->fault) {
+		case SMMU_PGT_F_INPUT_RANGE: fr = 0x80; break;
+		case SMMU_PGT_F_INVALID: fr = 0x71; break;
+		default: fr = 0x72; break;
+		}
+	} else if ((fr = fl_perm(v, x, write, exec))) {
+		out->x.fault = SMMU_PGT_F_PERM;
+		out->x.perm_missing = fr == 0x82 ? SMMU_PROT_X : write ? SMMU_PROT_W : SMMU_PROT_R;
+		out->stop = SMMU_STOP_WALK;
+	} else {
+		/* Accessed on every level, Dirty on the leaf of a write: each
+		 * update is a write through the second level */
+		for (unsigned i = 0; i < x->nsteps && !fr; i++) {
+			uint64_t e = x->step[i].pte;
+			if ((e & BIT(5)) && (i + 1 < x->nsteps || !write || (e & BIT(6))))
+				continue;
+			if (live_nest_s2(&n, x->step[i].entry_pa, SMMU_PROT_W, &out->s2_fetch[i]) == -EFAULT) {
+				fr = out->s2_fetch[i].fault == SMMU_PGT_F_PERM ? 0x77 : sl_reason(&out->s2_fetch[i], 0x74);
+				out->stop = SMMU_STOP_FETCH;
+				out->nfetch = i + 1;
+			}
+		}
+		if (!fr) {
+			/* the output, a guest-physical address, through the second level */
+			out->s2_walked = true;
+			rc = live_nest_s2(&n, out->ipa, 0, &out->s2);
+			if (rc && rc != -EFAULT)
+				goto done;
+			if (rc) {
+				fr = sl_reason(&out->s2, 0x84);
+			} else {
+				bool slee = SMMU_GETW(VTD_PASID_SLEE, v->pe), r = true, w = true, xok = true;
+				for (unsigned i = 0; i < out->s2.nsteps; i++) {
+					uint64_t e = out->s2.step[i].pte;
+					r &= e & 1;
+					w &= e >> 1 & 1;
+					if (slee)
+						xok &= e >> 2 & 1;
+				}
+				fr = exec && !xok ? 0x82 : write && !w ? 0x85 : !write && !r ? 0x86 : 0;
+				if (fr) {
+					out->s2.fault = SMMU_PGT_F_PERM;
+					out->s2.perm_missing = fr == 0x82 ? SMMU_PROT_X : write ? SMMU_PROT_W : SMMU_PROT_R;
+				}
+			}
+			if (fr)
+				out->stop = SMMU_STOP_OUTPUT;
+			else
+				out->pa = out->s2.oa;
+		}
+	}
+	rc = 0;
+	if (fr) {
+		uint64_t at = out->fetch_addr;
+		fault(out, v, fr);
+		out->fetch_addr = at;
+	}
+done:
+	live_nest_close(&n);
+	return rc;
+}
+
 int vtd_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		  struct smmu_translation *out)
 {
@@ -350,11 +490,9 @@ int vtd_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iov
 		live_from_cfg(out);
 		return 0;
 	}
-	if (v.pgtt == PGTT_NESTED) {
-		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "nested translation is not predicted by smmush");
-		return 0;
-	}
 	bool fl = cfg->pgt.fmt == SMMU_PGT_VTD_FL;
+	if (v.pgtt == PGTT_NESTED)
+		return nested(u, &v, iova, write, exec, out);
 	/* second level: an input beyond the AGAW or MGAW */
 	if (!fl && ((iova >> cfg->pgt.ias) || (iova >> v.mgaw))) {
 		fault(out, &v, v.scalable ? 0x83 : 0x4);

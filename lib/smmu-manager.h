@@ -302,6 +302,36 @@ struct smmu_domain;
 
 SMMU_EXPORT int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
 				   struct smmu_domain **out);
+
+/* The table format a domain is to use, for people testing one: zero fields
+ * take the defaults (those of smmu_domain_create: SMMUv3 stage 1, VT-d
+ * second level, 4 KiB granule, the widest input and output the unit has
+ * up to 48 bits).  Checked against every unit of the target when created
+ * (one that could take it suffices) and against the domain's unit when it
+ * is bound: -EOPNOTSUPP (a stage or table type the unit lacks), -ERANGE (a
+ * size beyond the unit's), -EINVAL (no such format), with err naming the
+ * limit. */
+enum smmu_domain_stage {
+	SMMU_STAGE_DEFAULT,
+	SMMU_STAGE_1,       /* SMMUv3 stage 1 (CD); VT-d first level (scalable mode, PASID entry) */
+	SMMU_STAGE_2,       /* SMMUv3 stage 2 (STE); VT-d second level */
+	SMMU_STAGE_NESTED,  /* stage 1 nested in a stage-2 domain (parent): a pass-through
+			     * device's setup, its tables and output at IPAs */
+};
+struct smmu_domain_geometry {
+	enum smmu_domain_stage stage;
+	struct smmu_domain *parent; /* SMMU_STAGE_NESTED: the stage-2 ("host") domain.  The
+				     * nested domain's tables get IPA = PA mappings in it; map
+				     * the IPAs its mappings output in the parent yourself */
+	unsigned granule;           /* 4096, 16384, 65536 (SMMUv3) */
+	unsigned ias, oas;          /* input and output address bits */
+	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first) */
+};
+SMMU_EXPORT int smmu_domain_create_geom(struct smmu_target *t, const char *name, const struct smmu_domain_geometry *g,
+					struct smmu_domain **out, char *err, size_t errlen);
+/* What a domain was created with, and, once bound to a unit, the format its
+ * tables have (granule, ias, oas, levels filled in). */
+SMMU_EXPORT int smmu_domain_geometry(const struct smmu_domain *dom, struct smmu_domain_geometry *g);
 /* -EBUSY while devices are attached. */
 SMMU_EXPORT int smmu_domain_destroy(struct smmu_domain *dom);
 SMMU_EXPORT struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);

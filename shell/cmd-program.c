@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shell.h"
 
@@ -363,22 +364,73 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 		return domain_list(sh);
 	}
 	if (!strcmp(sub, "create")) {
-		const char *name = NULL;
-		unsigned flags = 0;
+		static const char usage[] = "domain create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] "
+					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels 3|4|5] "
+					    "[--first-level | --second-level]";
+		struct smmu_domain_geometry g = { 0 };
+		const char *name = NULL, *parent = NULL;
+		bool v3_flag = false;
+		char err[256];
 		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--stage2"))
-				flags |= SMMU_DOMAIN_STAGE2;
-			else if (argv[i][0] == '-' && argv[i][1]) {
-				shell_error("domain create: unknown option '%s' (--stage2)", argv[i]);
+			const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+			unsigned long n = 0;
+			bool takes = !strcmp(o, "--stage") || !strcmp(o, "--nested-in") || !strcmp(o, "--granule") ||
+				     !strcmp(o, "--ias") || !strcmp(o, "--oas") || !strcmp(o, "--levels");
+			if (takes && !v) {
+				shell_error("domain create: %s needs a value: expected %s", o, usage);
+				return -EINVAL;
+			}
+			if (takes && strcmp(o, "--stage") && strcmp(o, "--nested-in") && strcmp(o, "--granule")) {
+				char *end;
+				n = strtoul(v, &end, 10);
+				if (*end || !n || n > 64) {
+					shell_error("domain create: %s '%s' is not a number of bits or levels", o, v);
+					return -EINVAL;
+				}
+			}
+			if (!strcmp(o, "--stage2") || !strcmp(o, "--second-level")) {
+				g.stage = SMMU_STAGE_2;
+				v3_flag |= !strcmp(o, "--stage2");
+			} else if (!strcmp(o, "--first-level")) {
+				g.stage = SMMU_STAGE_1;
+			} else if (!strcmp(o, "--stage")) {
+				g.stage = !strcmp(v, "1") ? SMMU_STAGE_1 : !strcmp(v, "2") ? SMMU_STAGE_2
+					: !strcmp(v, "nested") ? SMMU_STAGE_NESTED : SMMU_STAGE_DEFAULT;
+				if (!g.stage) {
+					shell_error("domain create: --stage '%s' is not 1, 2 or nested", v);
+					return -EINVAL;
+				}
+			} else if (!strcmp(o, "--nested-in")) {
+				parent = v;
+				g.stage = SMMU_STAGE_NESTED;
+			} else if (!strcmp(o, "--granule")) {
+				g.granule = !strcasecmp(v, "4K") || !strcmp(v, "4096") ? 4096
+					  : !strcasecmp(v, "16K") || !strcmp(v, "16384") ? 16384
+					  : !strcasecmp(v, "64K") || !strcmp(v, "65536") ? 65536 : 0;
+				if (!g.granule) {
+					shell_error("domain create: --granule '%s' is not 4K, 16K or 64K", v);
+					return -EINVAL;
+				}
+			} else if (!strcmp(o, "--ias")) {
+				g.ias = (unsigned)n;
+			} else if (!strcmp(o, "--oas")) {
+				g.oas = (unsigned)n;
+			} else if (!strcmp(o, "--levels")) {
+				g.levels = (unsigned)n;
+			} else if (o[0] == '-' && o[1]) {
+				shell_error("domain create: unknown option '%s': expected %s", o, usage);
 				return -EINVAL;
 			} else if (name) {
-				shell_error("domain create: too many arguments: expected domain create NAME [--stage2]");
+				shell_error("domain create: too many arguments: expected %s", usage);
 				return -EINVAL;
-			} else
-				name = argv[i];
+			} else {
+				name = o;
+			}
+			if (takes)
+				i++;
 		}
 		if (!name) {
-			shell_error("domain create: missing arguments: expected domain create NAME [--stage2]");
+			shell_error("domain create: missing arguments: expected %s", usage);
 			return -EINVAL;
 		}
 		if (!good_name(name) || strlen(name) > 31) {
@@ -386,7 +438,13 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 				    name);
 			return -EINVAL;
 		}
-		if (flags & SMMU_DOMAIN_STAGE2) {
+		if (g.stage == SMMU_STAGE_NESTED && !parent) {
+			shell_error("domain create: a nested domain needs --nested-in DOMAIN (a stage-2 domain)");
+			return -EINVAL;
+		}
+		if (parent && !(g.parent = shell_domain(sh, "domain create", parent)))
+			return -ENOENT;
+		if (v3_flag) {
 			bool smmuv3 = false;
 			struct smmu_unit_info ui;
 			for (size_t i = 0; i < smmu_unit_count(t); i++) {
@@ -394,26 +452,54 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 				smmuv3 |= ui.arch == SMMU_ARCH_SMMUV3;
 			}
 			if (!smmuv3) {
-				shell_error("domain create: --stage2 needs an SMMUv3 unit (VT-d domains use second-level tables already)");
+				shell_error("domain create: --stage2 needs an SMMUv3 unit (VT-d: --second-level, the default)");
 				return -EOPNOTSUPP;
 			}
 		}
-		if ((rc = smmu_domain_create(t, name, flags, NULL))) {
-			if (rc == -EEXIST)
-				shell_error("domain create: domain '%s' already exists", name);
-			else if (rc == -ENOSPC)
+		if (smmu_domain_find(t, name)) {
+			shell_error("domain create: domain '%s' already exists", name);
+			return -EEXIST;
+		}
+		if ((rc = smmu_domain_create_geom(t, name, &g, NULL, err, sizeof(err)))) {
+			if (rc == -ENOSPC)
 				shell_error("domain create: too many domains (destroy one first)");
+			else if (*err)
+				shell_error("domain create: %s: %s", name, err);
 			else
 				return shell_lib_error("domain create", name, rc);
 			return rc;
 		}
+		static const char *const stage_word[] = { "", " (stage 2)", " (stage 2)", "" };
+		char geo[160] = "";
+		int k = 0;
+		if (g.stage == SMMU_STAGE_1)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, " (stage 1 / first level)");
+		else if (g.stage == SMMU_STAGE_NESTED)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, " (nested in %s)", parent);
+		else
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, "%s", stage_word[g.stage]);
+		if (g.granule)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u KiB granule", g.granule / 1024);
+		if (g.ias)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u-bit input", g.ias);
+		if (g.oas)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u-bit output", g.oas);
+		if (g.levels)
+			snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u levels", g.levels);
 		if (sh->json) {
+			static const char *const stage_id[] = { "default", "1", "2", "nested" };
 			shell_json_begin(sh);
 			smmu_json_kstr(&sh->j, "domain", name);
-			smmu_json_kbool(&sh->j, "stage2", flags & SMMU_DOMAIN_STAGE2);
+			smmu_json_kbool(&sh->j, "stage2", g.stage == SMMU_STAGE_2);
+			smmu_json_kstr(&sh->j, "stage", stage_id[g.stage]);
+			smmu_json_kstr(&sh->j, "nested_in", parent);
+			json_opt_u64(sh, "granule", g.granule, g.granule);
+			json_opt_u64(sh, "ias", g.ias, g.ias);
+			json_opt_u64(sh, "oas", g.oas, g.oas);
+			json_opt_u64(sh, "levels", g.levels, g.levels);
 			shell_json_end(sh);
 		} else {
-			fprintf(sh->out, "domain %s created%s\n", name, flags & SMMU_DOMAIN_STAGE2 ? " (stage 2)" : "");
+			fprintf(sh->out, "domain %s created%s\n", name, geo);
 		}
 		return 0;
 	}
@@ -1085,7 +1171,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
-	{ "domain", "[list | create NAME [--stage2] | destroy NAME]", "create, destroy or list domains",
+	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
 	{ "attach", "DEVICE DOMAIN", "put a device in a domain (its unit must be owned)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },

@@ -44,8 +44,10 @@ static void run(enum dfz_arch arch, const char *name, uint64_t seed0)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr,
 		"diff-fuzz %s: %" PRIu64 " configurations, %" PRIu64 " accesses (%" PRIu64 " translated, %" PRIu64
-		" recorded faults, %" PRIu64 " silent, %" PRIu64 " not predicted) in %.1f s\n",
-		name, st.configs, st.accesses, st.translated, st.recorded, st.silent, st.unpredicted,
+		" recorded faults, %" PRIu64 " silent, %" PRIu64 " not predicted; nested %" PRIu64 ": %" PRIu64
+		" translated, %" PRIu64 " stopped by stage 2 on a table read) in %.1f s\n",
+		name, st.configs, st.accesses, st.translated, st.recorded, st.silent, st.unpredicted, st.nested,
+		st.nested_translated, st.nested_s2_fetch,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (getenv("DFZ_VERBOSE"))
 		for (unsigned c = 0; c < 256; c++)
@@ -213,18 +215,71 @@ START_TEST(v3_s1stalld_without_stalls_is_illegal)
 END_TEST
 
 /* Found by the fuzzer: in a nested STE the CD is at an IPA; the library read
- * it as a physical address and predicted C_BAD_CD from whatever was there.
- * Nested translation is not predicted (out of scope): it must say so. */
-START_TEST(v3_nested_cd_is_not_read_as_pa)
+ * it as a physical address.  Issue 14 part A: nested configurations are
+ * followed completely: the CD, every stage-1 table read and the output go
+ * through stage 2, and where stage 2 stops is the fault (CLASS=CD or TT). */
+#define S2T 0x600000 /* stage-2 tables */
+#define DATA 0x1000000
+/* Stage 2, 4K granule, 39-bit IPA from level 1: RAM at IPA = PA in 2M
+ * blocks (level-1 entry 1 -> a level-2 table), block b with S2AP ap[b]. */
+static void s2_ram(struct dfz_machine *m, unsigned noread_block)
+{
+	uint64_t r = dfz_ram(m), l1 = (r + S2T + 0x1000) | 3, l2[32];
+
+	dfz_write(m, r + S2T + 8, &l1, 1);
+	for (unsigned b = 0; b < 32; b++)
+		l2[b] = (r + b * 0x200000ULL) | BIT(10) | (b == noread_block ? 2ULL : 3ULL) << 6 | 0xfULL << 2 | 1;
+	dfz_write(m, r + S2T + 0x1000, l2, 32);
+}
+
+START_TEST(v3_nested_is_followed_through_stage2)
 {
 	struct dfz_machine *m = v3(true, 8, 0);
 	uint64_t r = dfz_ram(m), s2 = 25ULL << 32 | 1ULL << 38 | 5ULL << 48 | BIT(51) | BIT(58);
 	struct smmu_translation tr;
 	const char *msg;
 
-	ste_for(m, 0, ste0(7, 0, r + CDS, 2), 1, s2, r + PT); /* CD "at" an IPA: nothing there as a PA */
-	ck_assert_int_eq(dfz_access(m, 0, true, 1, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
-	ck_assert_msg(!tr.ok && tr.code == 0 && strstr(tr.cfg.reason, "not predicted"), "%s", tr.cfg.reason);
+	/* nothing maps the CD's IPA yet: stage 2 faults on the CD fetch */
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x10, false);
+	/* stage 2 maps RAM; stage 1 maps 0x1000 -> DATA with tables at IPAs */
+	s2_ram(m, ~0u);
+	cd_at(m, r + CDS, r + PT, 1);
+	uint64_t t1 = (r + PT + 0x1000) | 3, t2 = (r + PT + 0x2000) | 3, pg = (r + DATA) | BIT(10) | BIT(6) | 3;
+	dfz_write(m, r + PT, &t1, 1);
+	dfz_write(m, r + PT + 0x1000, &t2, 1);
+	dfz_write(m, r + PT + 0x2000 + 8, &pg, 1);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1008, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(tr.ok && tr.pa == r + DATA + 8 && tr.cfg.nested && tr.ipa == r + DATA + 8, "%s", tr.cfg.reason);
+	ck_assert_uint_eq(tr.nfetch, 3);
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_uint_eq(tr.s2_fetch[i].oa, tr.x.step[i].entry_pa); /* IPA = PA here */
+	ck_assert(tr.s2_walked && tr.s2.nsteps == 2 && tr.s2.oa == r + DATA + 8);
+	ck_assert(smmu_config_step(&tr.cfg, SMMU_CS_CD)->at_ipa);
+	/* stage 2 denies reads of the block holding the stage-1 tables: a
+	 * stage-2 permission fault on the first table read */
+	dfz_close(m);
+	m = v3(true, 8, 0);
+	r = dfz_ram(m);
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	s2_ram(m, PT >> 21);
+	cd_at(m, r + CDS, r + PT, 1);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x13, false);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert(tr.stop == SMMU_STOP_FETCH && tr.nfetch == 1 && tr.s2_fetch[0].fault == SMMU_PGT_F_PERM);
+	/* ... and of the data: the output stops in stage 2 */
+	dfz_close(m);
+	m = v3(true, 8, 0);
+	r = dfz_ram(m);
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	s2_ram(m, DATA >> 21);
+	cd_at(m, r + CDS, r + PT, 1);
+	dfz_write(m, r + PT, &t1, 1);
+	dfz_write(m, r + PT + 0x1000, &t2, 1);
+	dfz_write(m, r + PT + 0x2000 + 8, &pg, 1);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(!tr.ok && tr.stop == SMMU_STOP_OUTPUT && tr.code == 0x13 && tr.s2.fault == SMMU_PGT_F_PERM, "%s",
+		      tr.cfg.reason);
 	dfz_close(m);
 }
 END_TEST
@@ -292,6 +347,63 @@ START_TEST(vtd_pasid_reserved_pgtt_is_0x5b)
 }
 END_TEST
 
+/* Issue 14 part A: PGTT = nested.  The first-level tables and output are
+ * guest-physical; the second level maps RAM in 2M pages.  Accessed-flag
+ * updates are writes through the second level: a read-only page there
+ * gives 0x77. */
+static void vtd_nested_setup(struct dfz_machine *m, bool fl_tables_ro, uint64_t fl_flags)
+{
+	uint64_t r = dfz_ram(m), sl = r + 0x700000, fl = r + 0x800000;
+	uint64_t ctx[4] = { 1 | 8 | (r + L2CD), 0 }, dir = (r + PT) | 1;
+	uint64_t pe[8] = { 1 | 2ULL << 2 | 3ULL << 6 | sl, 1, fl }; /* AW 48-bit, PGTT nested */
+	uint64_t e;
+
+	dfz_write(m, r + CDS + 8 * 32, ctx, 4);
+	dfz_write(m, r + L2CD, &dir, 1);
+	dfz_write(m, r + PT, pe, 8);
+	/* second level: 4 levels, RAM (at 0) in 2M pages */
+	e = (sl + 0x1000) | 3;
+	dfz_write(m, sl, &e, 1);
+	e = (sl + 0x2000) | 3;
+	dfz_write(m, sl + 0x1000, &e, 1);
+	for (unsigned b = 0; b < 32; b++) {
+		e = (r + b * 0x200000ULL) | BIT(7) | ((fl_tables_ro && b == 4) ? 1 : 3);
+		dfz_write(m, sl + 0x2000 + 8 * b, &e, 1);
+	}
+	/* first level: 4 levels, 0x1000 -> DATA (tables at r + 0x800000, 2M block 4) */
+	for (unsigned l = 0; l < 3; l++) {
+		e = (fl + 0x1000 * (l + 1)) | 7 | BIT(5);
+		dfz_write(m, fl + 0x1000 * l, &e, 1);
+	}
+	e = (r + DATA) | 7 | fl_flags;
+	dfz_write(m, fl + 0x3000 + 8, &e, 1);
+}
+
+START_TEST(vtd_nested_is_followed_through_second_level)
+{
+	struct dfz_machine *m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	struct smmu_translation tr;
+	const char *msg;
+
+	vtd_nested_setup(m, false, BIT(5) | BIT(6));
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1010, SMMU_PROT_W, &tr, &msg), 0);
+	ck_assert_msg(tr.ok && tr.cfg.nested && tr.pa == dfz_ram(m) + DATA + 0x10 && tr.nfetch == 4 && tr.s2_walked,
+		      "%s", tr.cfg.reason);
+	dfz_close(m);
+	/* the first-level tables are read-only at the second level: reads work,
+	 * the Accessed-flag update of the leaf does not */
+	m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	vtd_nested_setup(m, true, BIT(5) | BIT(6));
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(tr.ok, "%s", msg);
+	dfz_close(m);
+	m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	vtd_nested_setup(m, true, 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x77, false);
+	dfz_close(m);
+}
+END_TEST
+
 Suite *suite_diff_fuzz(void);
 Suite *suite_diff_fuzz(void)
 {
@@ -309,7 +421,8 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v3_substream_where_none_exist);
 	tcase_add_test(tc, v3_invalid_l1std_recorded_only_with_recinvsid);
 	tcase_add_test(tc, v3_s1stalld_without_stalls_is_illegal);
-	tcase_add_test(tc, v3_nested_cd_is_not_read_as_pa);
+	tcase_add_test(tc, v3_nested_is_followed_through_stage2);
+	tcase_add_test(tc, vtd_nested_is_followed_through_second_level);
 	tcase_add_test(tc, v3_bypass_beyond_oas);
 	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);
 	tcase_add_test(tc, vtd_pasid_reserved_pgtt_is_0x5b);

@@ -86,6 +86,7 @@ struct ctx {
 	uint64_t maps[MAX_MAPS];        /* input addresses that were mapped, for accesses */
 	unsigned nmaps;
 	unsigned ndevs;
+	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
 	uint64_t bar[8];
 	bool failed;
 };
@@ -283,6 +284,11 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 		return;
 	}
 	st->accesses++;
+	if (tr.cfg.nested) {
+		st->nested++;
+		st->nested_translated += tr.ok;
+		st->nested_s2_fetch += tr.stop == SMMU_STOP_FETCH;
+	}
 	if (!tr.ok && tr.cfg.verdict == SMMU_CFG_FAULT && !tr.code && strstr(tr.cfg.reason, "not predicted")) {
 		/* the library says it does not predict this (nested); the access
 		 * still runs, its records drained */
@@ -302,7 +308,7 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 	char where[160];
 	snprintf(where, sizeof(where), "sid 0x%x%s ssid 0x%x iova 0x%016" PRIx64 " %s", sid, ssv ? " ssv" : "", ssid,
 		 iova, acc_text(acc));
-	if (getenv("DFZ_TRACE"))
+	if (getenv("DFZ_TRACE") && (!getenv("DFZ_TRACE_NESTED") || tr.cfg.nested))
 		fprintf(stderr, "%s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | model status=%" PRIx64
 			" records=%u code=0x%x\n", where, tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, status, r.n, r.code);
 	if (tr.ok) {
@@ -358,6 +364,16 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 	}
 	st->recorded++;
 	st->code[tr.code & 0xff]++;
+}
+
+/* A mapped input address: mostly one the device's own tables map. */
+static uint64_t pick_map(struct ctx *c, unsigned d)
+{
+	unsigned lo = c->dmap[d][0], hi = c->dmap[d][1];
+
+	if (hi > lo && pc(c->src, 70))
+		return c->maps[lo + rn(c->src, hi - lo)];
+	return c->maps[rn(c->src, c->nmaps)];
 }
 
 /* --- SMMUv3 (IHI 0070) --------------------------------------------------------------- */
@@ -527,8 +543,51 @@ static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
 	write_words(c, pa, cd, 8);
 }
 
+/* Nested: stage 2 maps RAM (where the CDs, the stage-1 tables and the data
+ * pages are, at IPA = PA) with blocks at level 2 (4K: 2M, 16K: 32M, 64K:
+ * 512M), a few of them broken (invalid, no read, no write, AF=0, execute
+ * never), and with the 4K granule sometimes one block split into pages. */
+static void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
+{
+	struct dfz_src *s = c->src;
+	uint64_t bsz = BIT(lvl_shift(g, 2)), split = g == 12 && pc(s, 40) ? c->ram + rn(s, 32) * bsz : 0;
+
+	if (ia <= lvl_shift(g, 2) || sl > 2)
+		return;
+	for (uint64_t a = c->ram & ~(bsz - 1); a < c->ram_end; a += bsz) {
+		uint64_t table = root;
+		for (int l = sl; l < 2; l++) {
+			unsigned sh = lvl_shift(g, l), bits = l == sl ? ia - sh : g - 3;
+			uint64_t da = table + ((a >> sh) & (BIT(bits) - 1)) * 8, d = rd64(c, da);
+			if ((d & 3) != 3) {
+				d = (slot(c) & (BIT(48) - BIT(g))) | 3;
+				w64(c, da, d);
+			}
+			table = d & (BIT(48) - BIT(g));
+		}
+		unsigned bits2 = sl == 2 ? ia - lvl_shift(g, 2) : g - 3;
+		uint64_t da = table + ((a >> lvl_shift(g, 2)) & (BIT(bits2) - 1)) * 8;
+		uint64_t attr = BIT(10) | 3ULL << 8 | 3ULL << 6 | 0xfULL << 2;
+		if (a == split) {
+			uint64_t pt = slot(c);
+			for (unsigned i = 0; i < 512; i++) {
+				uint64_t d = (a + i * 0x1000ULL) | attr | 3;
+				if (pc(s, 4))
+					d ^= pc(s, 50) ? 1 : BIT(6 + rn(s, 5)); /* invalid, S2AP, SH, AF */
+				w64(c, pt + 8 * i, d);
+			}
+			w64(c, da, pt | 3);
+			continue;
+		}
+		uint64_t d = a | attr | 1;
+		if (pc(s, 6))
+			d ^= pc(s, 30) ? 1 : pc(s, 30) ? BIT(6) : pc(s, 40) ? BIT(7) : pc(s, 50) ? BIT(10) : BIT(54);
+		w64(c, da, d);
+	}
+}
+
 /* Stage 2 tables for an STE: fills dword2/3. */
-static void v3_s2(struct ctx *c, uint64_t *ste)
+static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
 {
 	struct dfz_src *s = c->src;
 	unsigned tg = pick_tg(s), g = tg0_g[tg], ia = pc(s, 90) ? 32 + (unsigned)rn(s, 17) : (unsigned)(64 - rn(s, 64));
@@ -559,7 +618,9 @@ static void v3_s2(struct ctx *c, uint64_t *ste)
 		if (ia - lvl_shift(g, sl) + 3 > 16)
 			for (unsigned k = 1; k < BIT(ia - lvl_shift(g, sl) + 3 - 16); k++)
 				slot(c);
-		lpae_tables(c, root, g, ia, sl, true, 0, 2 + (unsigned)rn(s, 6));
+		if (nested && pc(s, 90))
+			s2_identity(c, root, g, ia, sl);
+		lpae_tables(c, root, g, ia, sl, true, 0, (nested ? 0 : 2) + (unsigned)rn(s, 6));
 	}
 }
 
@@ -568,8 +629,8 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 {
 	struct dfz_src *s = c->src;
 	uint64_t ste[8] = { 0 };
-	static const unsigned configs[] = { 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 4, 4, 0, 7, 1, 3 };
-	unsigned config = configs[rn(s, 16)], fmt = (unsigned)rn(s, 4);
+	static const unsigned configs[] = { 5, 5, 5, 5, 5, 6, 6, 6, 6, 4, 4, 0, 7, 7, 7, 7, 1, 3 };
+	unsigned config = configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
 	unsigned cdmax = pc(s, 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
 	bool fresh = true;
 	uint64_t cdp = pc(s, 92) ? slot(c) : ptr(c, &fresh);
@@ -579,7 +640,7 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 	ste[1] = rn(s, 4) /* S1DSS */ | (pc(s, 10) ? rn(s, 4) << 30 : 0) /* STRW */ |
 		 (pc(s, 20) ? rn(s, 16) << 48 : 0) /* PRIVCFG, INSTCFG */ | BIT(27) * pc(s, 3) /* S1STALLD */;
 	if (config & 2)
-		v3_s2(c, ste);
+		v3_s2(c, ste, config == 7);
 	*nssids = 0;
 	if ((config & 1) && fresh) {
 		/* CDs for SubstreamID 0 and a few more */
@@ -647,7 +708,11 @@ static int v3_run(struct ctx *c, unsigned accesses)
 		}
 		nssids[d] = 0;
 		if (ste_pa >= c->ram && ste_pa + 64 <= c->ram_end && !rd64(c, ste_pa))
+		{
+			c->dmap[d][0] = c->nmaps;
 			v3_ste(c, ste_pa, ssids[d], &nssids[d]);
+			c->dmap[d][1] = c->nmaps;
+		}
 	}
 	/* registers: queues, then the tables, then enable */
 	reg64(c, V3_CMDQ_BASE, g.cmdq | V3_QLOG2);
@@ -670,7 +735,7 @@ static int v3_run(struct ctx *c, unsigned accesses)
 		uint64_t iova;
 		unsigned k = (unsigned)rn(s, 100);
 		if (k < 55 && c->nmaps)
-			iova = c->maps[rn(s, c->nmaps)] + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+			iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
 		else if (k < 70)
 			iova = rn(s, BIT(25 + rn(s, 24)));
 		else if (k < 80)
@@ -782,6 +847,29 @@ static void vtd_tables(struct ctx *c, uint64_t root, unsigned levels, bool fl, u
 	}
 }
 
+/* Second-level tables mapping RAM at GPA = HPA with 2M pages, a few broken
+ * (not present, read-only, no read, no execute with SLEE, reserved bits). */
+static void vtd_sl_identity(struct ctx *c, uint64_t root, unsigned levels, bool slee)
+{
+	struct dfz_src *s = c->src;
+
+	for (uint64_t a = c->ram; a < c->ram_end; a += BIT(21)) {
+		uint64_t table = root;
+		for (unsigned l = levels; l > 2; l--) {
+			uint64_t da = table + ((a >> (12 + 9 * (l - 1))) & 0x1ff) * 8, d = rd64(c, da);
+			if (!(d & 3)) {
+				d = slot(c) | 3;
+				w64(c, da, d);
+			}
+			table = d & (BIT(52) - 0x1000);
+		}
+		uint64_t d = a | BIT(7) | 3 | (slee ? 4 : 0);
+		if (pc(s, 6))
+			d ^= pc(s, 25) ? 3 : pc(s, 35) ? 1 : pc(s, 50) ? 2 : pc(s, 50) ? 4 : BIT(62);
+		w64(c, table + ((a >> 21) & 0x1ff) * 8, d);
+	}
+}
+
 /* A supported AW (mostly), as the CAP.SAGAW of the unit allows. */
 static unsigned pick_aw(struct ctx *c)
 {
@@ -808,8 +896,8 @@ static void vtd_legacy_ctx(struct ctx *c, uint64_t pa)
 static void vtd_pasid_entry(struct ctx *c, uint64_t pa)
 {
 	struct dfz_src *s = c->src;
-	static const unsigned pgtts[] = { 1, 1, 1, 2, 2, 2, 4, 3, 0, 5 };
-	unsigned pgtt = pgtts[rn(s, 10)], aw = pick_aw(c);
+	static const unsigned pgtts[] = { 1, 1, 1, 2, 2, 2, 4, 3, 3, 3, 0, 5 };
+	unsigned pgtt = pgtts[rn(s, 12)], aw = pick_aw(c);
 	bool five = vg->mgaw == 57 && pc(s, 50), fresh1 = true, fresh2 = true;
 	uint64_t sl = pc(s, 92) ? slot(c) : ptr(c, &fresh2), fl = pc(s, 92) ? slot(c) : ptr(c, &fresh1);
 	uint64_t q[8] = { 0 };
@@ -823,6 +911,14 @@ static void vtd_pasid_entry(struct ctx *c, uint64_t pa)
 		vtd_tables(c, sl, aw + 2, false, 2 + (unsigned)rn(s, 6));
 	if (pgtt == 1 && fresh1)
 		vtd_tables(c, fl, five ? 5 : 4, true, 2 + (unsigned)rn(s, 6));
+	if (pgtt == 3 && aw >= 1 && aw <= 3 && fresh1 && fresh2) {
+		/* nested: the second level maps RAM at GPA = HPA, the first
+		 * level's tables (in RAM) are found through it */
+		if (pc(s, 90))
+			vtd_sl_identity(c, sl, aw + 2, (q[0] & BIT(5)) != 0);
+		vtd_tables(c, sl, aw + 2, false, (unsigned)rn(s, 3));
+		vtd_tables(c, fl, five ? 5 : 4, true, 2 + (unsigned)rn(s, 6));
+	}
 	mutate(c, q, 3, 8);
 	write_words(c, pa, q, 8);
 }
@@ -885,10 +981,12 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 			uint64_t pa = table + devfn * (vg->scalable ? 32 : 16);
 			if (pa < c->ram || pa + 32 > c->ram_end || rd64(c, pa))
 				continue;
+			c->dmap[d][0] = c->nmaps;
 			if (vg->scalable)
 				vtd_sm_ctx(c, pa, pasids[d], &npasids[d]);
 			else
 				vtd_legacy_ctx(c, pa);
+			c->dmap[d][1] = c->nmaps;
 		}
 	}
 	unsigned ttm = vg->scalable ? (pc(s, 96) ? 1 : (unsigned)rn(s, 4)) : (pc(s, 97) ? 0 : (unsigned)rn(s, 4));
@@ -905,7 +1003,7 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 		uint64_t iova;
 		unsigned k = (unsigned)rn(s, 100);
 		if (k < 60 && c->nmaps)
-			iova = c->maps[rn(s, c->nmaps)] + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+			iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
 		else if (k < 75)
 			iova = rn(s, BIT(30 + rn(s, 28)));
 		else if (k < 85)

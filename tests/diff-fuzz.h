@@ -36,7 +36,10 @@ struct dfz_stats {
 	uint64_t translated;     /* the access reached memory */
 	uint64_t recorded;       /* a fault the model recorded (and the library predicted) */
 	uint64_t silent;         /* a fault nobody records */
-	uint64_t unpredicted;    /* accesses the library says it does not predict (nested) */
+	uint64_t unpredicted;    /* accesses the library says it does not predict */
+	uint64_t nested;         /* accesses through a nested configuration (stage 1 at IPAs) */
+	uint64_t nested_translated; /* ... that reached memory through both stages */
+	uint64_t nested_s2_fetch;   /* ... that stage 2 stopped on a stage-1 table read */
 	uint64_t code[256];      /* faults by code */
 };
 
