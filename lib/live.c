@@ -257,6 +257,39 @@ void live_from_cfg(struct smmu_translation *out)
 	out->fetch_addr = out->cfg.fetch_addr;
 }
 
+/* An architecture whose prediction has no reader of its own (SMMUv2): its
+ * configuration, then its tables walked for the access. */
+static int generic_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+			     struct smmu_translation *out)
+{
+	struct smmu_pgt *p;
+	int rc;
+
+	if ((rc = smmu_unit_config(u, s, &out->cfg)))
+		return rc;
+	live_from_cfg(out);
+	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
+		out->ok = true;
+		out->pa = iova;
+	}
+	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
+		return 0;
+	if ((rc = open_tables(u, &out->cfg, &p))) {
+		cfg_end(&out->cfg, SMMU_CFG_FAULT, 0, NULL, "its page-table configuration is unusable: %s",
+			smmu_strerror(rc));
+		return 0;
+	}
+	rc = smmu_pgt_translate(p, iova, access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV),
+				&out->x);
+	smmu_pgt_destroy(p);
+	if (rc && rc != -EFAULT)
+		return rc;
+	out->walked = true;
+	out->ok = !rc;
+	out->pa = out->x.oa;
+	return 0;
+}
+
 int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		   struct smmu_translation *out)
 {
@@ -265,8 +298,17 @@ int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t io
 	memset(out, 0, sizeof(*out));
 	if ((rc = smmu_unit_bind(u)))
 		return rc;
-	rc = u->arch == SMMU_ARCH_SMMUV3 ? smmuv3_translate(u, s, iova, access, out)
-					 : vtd_translate(u, s, iova, access, out);
+	switch (u->arch) {
+	case SMMU_ARCH_SMMUV3:
+		rc = smmuv3_translate(u, s, iova, access, out);
+		break;
+	case SMMU_ARCH_VTD:
+		rc = vtd_translate(u, s, iova, access, out);
+		break;
+	default:
+		rc = generic_translate(u, s, iova, access, out);
+		break;
+	}
 	/* a structure that could not be read is an answer, not an error */
 	if (rc == -EFAULT || rc == -E2BIG) {
 		live_from_cfg(out);
