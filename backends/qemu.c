@@ -518,14 +518,47 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 
 #define BE(priv) ((struct qemu_be *)(priv))
 
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct qemu_be *be = priv;
+	size_t n = 0;
+
+	if (!be->nram && max) {
+		ranges[0][0] = be->ram_base;
+		ranges[0][1] = be->ram_size;
+		return 1;
+	}
+	for (; n < be->nram && n < max; n++) {
+		ranges[n][0] = be->ram[n][0];
+		ranges[n][1] = be->ram[n][1];
+	}
+	return (int)n;
+}
+
+/* qtest answers zeros outside RAM (MMIO, holes): refuse, as every target does */
+static bool in_ram(struct qemu_be *be, uint64_t pa, size_t len)
+{
+	uint64_t r[4][2];
+	int n = be_ram_ranges(be, r, 4);
+
+	for (int i = 0; i < n; i++)
+		if (pa >= r[i][0] && pa - r[i][0] < r[i][1] && len <= r[i][1] - (pa - r[i][0]))
+			return true;
+	return false;
+}
+
 static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
-	return qtest_mem_read(&BE(priv)->q, pa, buf, len);
+	if (BE(priv)->q.dead)
+		return -SMMU_E_BACKEND;
+	return in_ram(BE(priv), pa, len) ? qtest_mem_read(&BE(priv)->q, pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
-	return qtest_mem_write(&BE(priv)->q, pa, buf, len);
+	if (BE(priv)->q.dead)
+		return -SMMU_E_BACKEND;
+	return in_ram(BE(priv), pa, len) ? qtest_mem_write(&BE(priv)->q, pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
@@ -656,4 +689,5 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.describe = be_describe,
 	.roundtrips = qemu_roundtrips,
 	.identity = qemu_identity,
+	.ram_ranges = be_ram_ranges,
 };

@@ -36,6 +36,7 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_DMA_ACTIVE - SMMU_E_BASE] =
 		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA "
 		"(own --dma abort|passthrough)",
+	[SMMU_E_NOTRAM - SMMU_E_BASE] = "not RAM",
 };
 
 const char *smmu_strerror(int err)

@@ -38,6 +38,7 @@ enum smmu_error {
 	SMMU_E_NOTABLES,   /* no memory for smmush's tables (-O tables=ADDR,SIZE) */
 	SMMU_E_KERNEL,     /* the kernel drives the unit: inspection only */
 	SMMU_E_DMA_ACTIVE, /* devices behind the unit may be doing DMA: say what happens to it */
+	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
 	SMMU_E_MAX,
 };
 
@@ -81,6 +82,14 @@ SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
+/* The target's RAM: up to max [base, size] pairs, lowest first; returns how
+ * many, or -ENOTSUP when the backend does not know (gdb). */
+SMMU_EXPORT int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max);
+/* The same for messages: "0x40000000-0x7fffffff" (ranges joined by ", "),
+ * "unknown" when the backend does not know.  Returns buf. */
+SMMU_EXPORT const char *smmu_target_ram_words(struct smmu_target *t, char *buf, size_t len);
+/* 1 when [pa, pa + len) lies in one RAM range, 0 when it does not, -ENOTSUP unknown. */
+SMMU_EXPORT int smmu_target_is_ram(struct smmu_target *t, uint64_t pa, uint64_t len);
 /* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
 SMMU_EXPORT uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
