@@ -238,7 +238,10 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 				smmu_json_khex(j, "table", s->table_pa);
 				smmu_json_ku64(j, "index", s->index);
 				smmu_json_khex(j, "entry", s->entry_pa);
-				smmu_json_khex(j, "pte", s->pte);
+				/* no kind: the table could not be read, there is no entry */
+				smmu_json_kbool(j, "table_readable", s->kind);
+				smmu_json_key(j, "pte");
+				s->kind ? smmu_json_hex(j, s->pte) : smmu_json_null(j);
 				smmu_json_kstr(j, "kind", s->kind);
 				smmu_json_obj_end(j);
 			}

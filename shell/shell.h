@@ -108,6 +108,8 @@ void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *shell_error_to(FILE *f);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
+/* shell_lib_error for a memory access: an address outside RAM names the RAM ranges. */
+int shell_mem_error(struct shell *sh, const char *cmd, const char *what, int rc);
 /* Numbers: 0x hex, decimal; shell_parse_size also takes K/M/G suffixes. */
 int shell_parse_u64(const char *what, const char *s, uint64_t *out);
 int shell_parse_size(const char *what, const char *s, uint64_t *out);

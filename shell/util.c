@@ -58,6 +58,16 @@ int shell_lib_error(const char *cmd, const char *what, int rc)
 	return rc < 0 ? rc : -rc;
 }
 
+int shell_mem_error(struct shell *sh, const char *cmd, const char *what, int rc)
+{
+	char ram[160];
+
+	if (rc != -SMMU_E_NOTRAM || !sh->t)
+		return shell_lib_error(cmd, what, rc);
+	shell_error("%s: %s: not RAM (RAM here: %s)", cmd, what, smmu_target_ram_words(sh->t, ram, sizeof(ram)));
+	return rc;
+}
+
 int shell_parse_u64(const char *what, const char *s, uint64_t *out)
 {
 	char *end;
