@@ -31,12 +31,18 @@ static int second_level(struct smmu_config *cfg, unsigned aw, uint64_t root, uns
 	return 0;
 }
 
-static int legacy(struct smmu_unit *u, uint64_t rta, uint32_t sid, unsigned mgaw,
+static int legacy(struct smmu_unit *u, uint64_t rta, uint32_t sid, bool ssv, unsigned mgaw,
 		  struct smmu_config *cfg)
 {
 	const uint64_t *root, *ctx;
 	unsigned bus = sid >> 8, devfn = sid & 0xff;
 	int rc;
+
+	/* checked before the root entry is read, as the hardware does */
+	if (ssv) {
+		STOP(cfg, SMMU_CFG_FAULT, 0x31, "the unit is in legacy mode (RTADDR.TTM=legacy): requests with a PASID fault");
+		return 0;
+	}
 
 	if ((rc = cfg_read(u, cfg, "root entry", "vtd.root", rta + bus * 16, 2, &root)))
 		return rc;
@@ -158,7 +164,7 @@ int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_con
 	uint64_t rta = rtaddr & SMMU_MASK(VTD_RTADDR_RTA);
 	switch (SMMU_GET(VTD_RTADDR_TTM, rtaddr)) {
 	case VTD_TTM_LEGACY:
-		return legacy(u, rta, sid, mgaw, cfg);
+		return legacy(u, rta, sid, s->ssv, mgaw, cfg);
 	case VTD_TTM_SCALABLE:
 		return scalable(u, rta, sid, s->ssv, s->ssid, mgaw, cfg);
 	case VTD_TTM_ABORT:
