@@ -734,11 +734,16 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 			shell_error("monitor: --script %s: %s", path, strerror(errno));
 			return -errno;
 		}
-		rc = shell_script_read(f, keep_line, &script);
+		unsigned bad = 0;
+		errno = 0;
+		rc = shell_script_read(f, keep_line, &script, &bad);
 		fclose(f);
 		if (rc) {
 			script_free(&script);
-			shell_error("monitor: --script %s: %s", path, strerror(-rc));
+			if (rc == -EILSEQ && bad)
+				shell_error("monitor: --script %s:%u: a NUL byte in the line", path, bad);
+			else
+				shell_error("monitor: --script %s: %s", path, strerror(-rc));
 			return rc;
 		}
 	}

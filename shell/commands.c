@@ -168,7 +168,14 @@ static int cmd_set(struct shell *sh, int argc, char **argv)
 	bool on;
 
 	if (argc == 1) {
-		fprintf(sh->out, "errexit %s\njson %s\n", sh->errexit ? "on" : "off", sh->json ? "on" : "off");
+		if (sh->json) {
+			shell_json_begin(sh);
+			smmu_json_kbool(&sh->j, "errexit", sh->errexit);
+			smmu_json_kbool(&sh->j, "json", sh->json);
+			shell_json_end(sh);
+		} else {
+			fprintf(sh->out, "errexit %s\njson %s\n", sh->errexit ? "on" : "off", sh->json ? "on" : "off");
+		}
 		return 0;
 	}
 	if (shell_nargs(sh, argc, argv, 2, 2))

@@ -187,7 +187,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shell sh = { .out = stdout, .errexit = true, .target_spec = "sim" };
-	const char *cmds = NULL, *script = NULL;
+	/* -c and -f, as often as given: run in the order given */
+	struct { char kind; const char *arg; } acts[64];
+	size_t nacts = 0;
 	bool stay = false;
 	const char *opts[64];
 	int opt, rc;
@@ -195,8 +197,15 @@ int main(int argc, char **argv)
 	sh.opts = opts;
 	while ((opt = getopt_long(argc, argv, "+c:f:ijpqO:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': cmds = optarg; break;
-		case 'f': script = optarg; break;
+		case 'c':
+		case 'f':
+			if (nacts == sizeof(acts) / sizeof(acts[0])) {
+				shell_error("too many -c and -f options (at most %zu)", nacts);
+				return 2;
+			}
+			acts[nacts].kind = (char)opt;
+			acts[nacts++].arg = optarg;
+			break;
 		case 'i': stay = true; break;
 		case 'j': sh.json = true; break;
 		case 'p': sh.json = sh.pretty = true; break;
@@ -221,44 +230,57 @@ int main(int argc, char **argv)
 		}
 	}
 	smmu_json_init(&sh.j, stdout, sh.pretty);
-	if ((cmds || script) && optind < argc) {
+	if (nacts && optind < argc) {
 		shell_error("a command on the command line cannot be combined with -c or -f");
+		shell_json_error(&sh, NULL);
 		return 2;
 	}
-	interactive_mode = ((!cmds && !script) || stay) && optind == argc && isatty(STDIN_FILENO);
+	interactive_mode = (!nacts || stay) && optind == argc && isatty(STDIN_FILENO);
 	sh.interactive = interactive_mode;
 	shell_signals();
 	rc = 0;
-	if (cmds)
-		rc = shell_run_line(&sh, cmds);
-	else if (script) {
-		FILE *f = strcmp(script, "-") ? fopen(script, "r") : stdin;
-		if (!f) {
-			shell_error("%s: %s", script, strerror(errno));
-			return 1;
+	/* each -c and -f in turn; a failure stops the rest, as within one script */
+	for (size_t i = 0; i < nacts && !rc; i++) {
+		const char *arg = acts[i].arg;
+		if (acts[i].kind == 'c') {
+			rc = shell_run_line(&sh, arg);
+			continue;
 		}
-		rc = shell_run_file(&sh, f, script);
-		if (f != stdin)
-			fclose(f);
+		FILE *f = strcmp(arg, "-") ? fopen(arg, "r") : stdin;
+		if (!f) {
+			shell_error("%s: %s", arg, strerror(errno));
+			rc = -ENOENT;
+		} else {
+			rc = shell_run_file(&sh, f, arg);
+			if (f != stdin)
+				fclose(f);
+		}
+		if (rc < 0)
+			shell_json_error(&sh, NULL);
 	}
-	if ((cmds || script) && stay && interactive_mode && rc >= 0) {
+	if (nacts && stay && interactive_mode && rc >= 0) {
 		int r = repl(&sh);
 		if (r < 0)
 			rc = r;
-	} else if (cmds || script) {
+	} else if (nacts) {
 		/* done */
 	} else if (optind < argc) {
+		shell_error_forget();
 		rc = shell_run(&sh, argc - optind, argv + optind);
-		if (rc < 0)
+		if (rc < 0) {
+			shell_json_error(&sh, argv[optind]);
 			sh.failures++;
+		}
 	} else if (interactive_mode)
 		rc = repl(&sh);
 	else
 		rc = shell_run_file(&sh, stdin, "<stdin>");
 	if (sh.t) {
 		int r = smmu_target_release_all(sh.t);
-		if (r && !sh.quiet)
+		if (r && !sh.quiet) {
 			shell_lib_error("exit", "releasing owned units", r);
+			shell_json_error(&sh, "exit");
+		}
 		if (r) /* a unit may still be owned: the status says so */
 			sh.failures++;
 		smmu_release_on_exit(NULL); /* before the target it names goes */

@@ -92,8 +92,11 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name);
 /* The one script reader: each command line ('\' at the end of a line
  * continues it) with the number of the line it starts on, comments and blank
  * lines included (shell_run_line skips them).  Stops when each returns
- * non-zero, and returns that; -ENOMEM. */
-int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx);
+ * non-zero, and returns that; -ENOMEM; -EILSEQ at a line holding a NUL byte
+ * (its number in *bad, when bad is not NULL); -errno when the file cannot
+ * be read (a directory: -EISDIR). */
+int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx,
+		      unsigned *bad);
 
 /* --- helpers for commands ----------------------------------------------------- */
 
@@ -106,6 +109,11 @@ int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned 
 extern const char *shell_where;
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *shell_error_to(FILE *f);
+/* Under -j, the error shell_error() last printed on stderr also goes to
+ * stdout as {"error": "...", "command": CMD} (CMD NULL: null), so scripts
+ * that parse stdout see the failure; once per error.  Without -j: nothing. */
+void shell_json_error(struct shell *sh, const char *cmd);
+void shell_error_forget(void);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
 /* shell_lib_error for a memory access: an address outside RAM names the RAM ranges. */

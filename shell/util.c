@@ -33,21 +33,50 @@ FILE *shell_error_to(FILE *f)
 	return old;
 }
 
+/* The last message shell_error() printed on stderr and no JSON error object
+ * has carried yet (see shell_json_error). */
+static char pending_error[1024];
+
 void shell_error(const char *fmt, ...)
 {
 	FILE *f = error_stream ? error_stream : stderr;
+	char msg[1024];
 	va_list ap;
+	int n = 0;
 
+	if (shell_where)
+		n = snprintf(msg, sizeof(msg), "%s: ", shell_where);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
 	if (!error_stream) { /* on the terminal: after what stdout has so far */
 		fflush(stdout);
 		fputs("smmush: ", f);
+		snprintf(pending_error, sizeof(pending_error), "%s", msg);
 	}
-	if (shell_where)
-		fprintf(f, "%s: ", shell_where);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
+	fprintf(f, "%s\n", msg);
+}
+
+void shell_json_error(struct shell *sh, const char *cmd)
+{
+	struct smmu_json j;
+
+	if (!sh->json || !pending_error[0])
+		return;
+	/* a document of its own, whatever a failed command left half-written */
+	smmu_json_init(&j, stdout, sh->pretty);
+	smmu_json_obj_begin(&j);
+	smmu_json_kstr(&j, "error", pending_error);
+	smmu_json_kstr(&j, "command", cmd);
+	smmu_json_obj_end(&j);
+	smmu_json_done(&j);
+	fflush(stdout);
+	pending_error[0] = '\0';
+}
+
+void shell_error_forget(void)
+{
+	pending_error[0] = '\0';
 }
 
 int shell_lib_error(const char *cmd, const char *what, int rc)

@@ -26,4 +26,61 @@ expect_out "q35: xlate --pasid in legacy mode names reason 0x31" \
 	'^result: fault: stopped in the configuration \(fault\): the unit is in legacy mode .*fault reason 0x31' \
 	--target sim:q35 -c "own; domain create d; attach 00:01.0 d; map d 0x10000 0x100000 4K rw; xlate 00:01.0 0x10000 --pasid 1"
 
+# --- -c and -f: every one runs, in the order given ----------------------------------------------
+printf 'echo-not-a-command\n' >/dev/null
+printf 'decode smmuv3.cr0 0x2\n' >"$TMP/two.smmush"
+printf 'decode smmuv3.cr0 0x4\n' >"$TMP/three.smmush"
+run -c "decode smmuv3.cr0 0x1" -f "$TMP/two.smmush" -c "decode smmuv3.cr0 0x8" -f "$TMP/three.smmush"
+check "-c, -f, -c, -f: all four, in order" test "$rc" -eq 0 -a \
+	"$(grep -o '^SMMU_CR0 @0x00020 = 0x0000000[0-9]' "$TMP/out" | tr -d '\n' | sed 's/SMMU_CR0 @0x00020 = //g')" = \
+	"0x000000010x000000020x000000080x00000004"
+run -c "decode smmuv3.cr0 0x1" -c "decode smmuv3.cr0 0x2"
+check "-c twice: both run" test "$rc" -eq 0 -a "$(grep -c '^SMMU_CR0 ' "$TMP/out")" -eq 2
+run -c "nosuch" -f "$TMP/two.smmush"
+check "a failing -c stops the -f after it" test "$rc" -ne 0 -a -z "$out" -a "$(wc -l <"$TMP/err")" -eq 1
+run -f /nonexistent -c "decode smmuv3.cr0 0x1"
+check "a missing -f stops the -c after it" test "$rc" -ne 0 -a -z "$out" -a "$(wc -l <"$TMP/err")" -eq 1
+
+# --- scripts that are not text: a directory, a NUL byte -----------------------------------------
+mkdir -p "$TMP/dir"
+expect_fail "-f of a directory fails" -f "$TMP/dir"
+check "-f of a directory says so" grep -q "^smmush: $TMP/dir: Is a directory$" "$TMP/err"
+expect_fail "source of a directory fails" -c "source $TMP/dir"
+check "source of a directory says so" grep -q "^smmush: $TMP/dir: Is a directory$" "$TMP/err"
+printf 'decode smmuv3.cr0 0x1\ndecode smmuv3.cr0 0x2\0decode smmuv3.cr0 0x4\ndecode smmuv3.cr0 0x8\n' >"$TMP/nul.smmush"
+for how in "-f $TMP/nul.smmush" "-c source $TMP/nul.smmush" "stdin"; do
+	if [ "$how" = stdin ]; then
+		"$SMMUSH" <"$TMP/nul.smmush" >"$TMP/out" 2>"$TMP/err"; rc=$?; out=$(cat "$TMP/out")
+		where="<stdin>"
+	else
+		read -r opt arg <<<"$how"
+		run "$opt" "$arg"
+		where="$TMP/nul.smmush"
+	fi
+	check "NUL byte ($how): refused with the line, exit status 1" test "$rc" -eq 1 -a \
+		"$(grep -c "^smmush: $where:2: a NUL byte in the line" "$TMP/err")" -eq 1
+	check "NUL byte ($how): the line before ran, that line and those after did not" \
+		test "$(grep -c '^SMMU_CR0 ' "$TMP/out")" -eq 1
+done
+
+# --- -j: every failure is also a JSON error object on stdout --------------------------------------
+fails=("-c|nosuch" "-c|decode smmuv3.cr0" "-c|x 0x0" "--target|nosuch|-c|regs" "-f|/nonexistent" "-f|$TMP/dir"
+       "-f|$TMP/nul.smmush" "-c|decode 'unterminated" "-c|source /nonexistent" "nosuch" "-c|walk 00:01.0 1 2 3")
+for f in "${fails[@]}"; do
+	IFS='|' read -r -a args <<<"$f"
+	f=${f//|/ }
+	run -j "${args[@]}"
+	check "-j $f: exit 1, one line on stderr" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+	check "-j $f: the last document on stdout is that line as an error object" json_valid "$TMP/out" \
+		"set(docs[-1]) == {'error', 'command'} and 'smmush: ' + docs[-1]['error'] + '\\n' == open('$TMP/err').read()"
+done
+run -p -c nosuch
+check "-p: the error object is pretty-printed JSON too" json_valid "$TMP/out" "docs[-1]['command'] == 'nosuch'"
+expect_json "-j set: the settings as JSON" -c "set" -- "docs[-1] == {'errexit': True, 'json': True}"
+run -j -c "set errexit off; nosuch; decode smmuv3.cr0 0x1"
+check "-j, errexit off: the error object, then the next command's document" json_valid "$TMP/out" \
+	"docs[0]['command'] == 'nosuch' and docs[1]['name'] == 'SMMU_CR0'"
+run -c nosuch
+check "without -j: nothing on stdout for an error" test "$rc" -eq 1 -a -z "$out"
+
 finish

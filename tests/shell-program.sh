@@ -231,7 +231,8 @@ for tgt in sim:virt sim:q35; do
 	run -j "${T[@]}" --write -c "$script; regs"
 	check "$tgt: $nbad bad commands: $nbad errors, registers unchanged" test "$rc" -ne 0 -a \
 		"$(grep -c '^smmush: ' "$TMP/err")" -eq "$nbad"
-	check "$tgt: $nbad bad commands wrote no register" json_valid "$TMP/out" 'len(docs) == 3' 'docs[1] == docs[2]'
+	check "$tgt: $nbad bad commands wrote no register" json_valid "$TMP/out" "len(docs) == 3 + $nbad" 'docs[1] == docs[-1]' \
+		'all(set(d) == {"error", "command"} for d in docs[2:-1])'
 done
 
 # --- SIGTERM while owning puts the registers back (QEMU: sim dies with smmush) ----
