@@ -82,6 +82,9 @@ SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
+/* NULL while the target answers; once its backend failed for good (every
+ * access then fails with -SMMU_E_BACKEND), why, in one line. */
+SMMU_EXPORT const char *smmu_target_gone(struct smmu_target *t);
 /* The target's RAM: up to max [base, size] pairs, lowest first; returns how
  * many, or -ENOTSUP when the backend does not know (gdb). */
 SMMU_EXPORT int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max);

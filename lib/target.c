@@ -196,6 +196,16 @@ int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *si
 	return t->ops->table_region ? t->ops->table_region(t->priv, base, size) : -ENOTSUP;
 }
 
+const char *smmu_target_gone(struct smmu_target *t)
+{
+	const char *why;
+
+	if (!t->dead)
+		return NULL;
+	why = t->ops->gone ? t->ops->gone(t->priv) : NULL;
+	return why ? why : "the backend failed";
+}
+
 int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max)
 {
 	return t->ops->ram_ranges ? t->ops->ram_ranges(t->priv, ranges, max) : -ENOTSUP;

@@ -41,55 +41,79 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(sub, "open")) {
-		if (argc < 3) {
-			shell_error("target open: expected target open SPEC [KEY=VALUE...]");
+	if (!strcmp(sub, "open") || !strcmp(sub, "reopen")) {
+		bool reopen = !strcmp(sub, "reopen");
+		if (reopen ? argc != 2 : argc < 3) {
+			shell_error(reopen ? "target reopen: expected target reopen (the current target, its options again)"
+					   : "target open: expected target open SPEC [KEY=VALUE...]");
 			return -EINVAL;
 		}
 		static char spec[64];
 		static char *opts[32];
 		static size_t nopts;
-		char *nopt[32];
+		char *nopt[32], nspec[64];
 		size_t nnew = 0;
-		if (strlen(argv[2]) >= sizeof(spec) || argc - 3 > 32) {
-			shell_error("target open: %s", argc - 3 > 32 ? "more than 32 options" : "target name too long");
+		/* reopen: the current target's name and options */
+		const char *want = reopen ? sh->target_spec : argv[2];
+		const char *const *from = reopen ? sh->opts : (const char *const *)argv + 3;
+		size_t nfrom = reopen ? sh->nopts : (size_t)(argc - 3);
+		if (strlen(want) >= sizeof(spec) || nfrom > 32) {
+			shell_error("target %s: %s", sub, nfrom > 32 ? "more than 32 options" : "target name too long");
 			return -EINVAL;
 		}
-		for (int i = 3; i < argc; i++)
-			if (!(nopt[nnew++] = strdup(argv[i]))) {
+		snprintf(nspec, sizeof(nspec), "%s", want);
+		for (size_t i = 0; i < nfrom; i++)
+			if (!(nopt[nnew++] = strdup(from[i]))) {
 				while (nnew)
 					free(nopt[--nnew]);
-				shell_error("target open: out of memory");
+				shell_error("target %s: out of memory", sub);
 				return -ENOMEM;
 			}
-		/* the new machine first: a typo must not cost the current one */
+		/* reopen: the old machine goes first (it may hold what the new
+		 * one needs, a QEMU socket); open: the new machine first, so a
+		 * typo does not cost the current one */
+		int rc;
+		if (reopen && sh->t) {
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
+				while (nnew)
+					free(nopt[--nnew]);
+				return shell_lib_error("target reopen", "releasing the current target", rc);
+			}
+			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
+			smmu_target_close(sh->t);
+			sh->t = NULL;
+		}
 		struct smmu_target *nt;
 		char err[256] = "";
-		int rc = smmu_target_open(argv[2], (const char *const *)nopt, nnew, &nt, err, sizeof(err));
+		rc = smmu_target_open(nspec, (const char *const *)nopt, nnew, &nt, err, sizeof(err));
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target open %s: %s%s", argv[2], err[0] ? err : smmu_strerror(rc),
-				    shell_target_hint(argv[2], (const char *const *)nopt, nnew));
+			shell_error("target %s %s: %s%s", sub, nspec, err[0] ? err : smmu_strerror(rc),
+				    shell_target_hint(nspec, (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
 			return rc;
 		}
 		if (sh->t) { /* the old machine's owned units go back before it closes */
-			if ((rc = smmu_target_release_all(sh->t))) {
+			/* a machine that is gone has nothing to give back: it does
+			 * not keep the new one from opening */
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
 				smmu_target_close(nt);
 				while (nnew)
 					free(nopt[--nnew]);
 				return shell_lib_error("target open", "releasing the current target", rc);
 			}
 			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
 			smmu_target_close(sh->t);
 		}
 		while (nopts)
 			free(opts[--nopts]);
 		memcpy(opts, nopt, nnew * sizeof(*nopt));
 		nopts = nnew;
-		snprintf(spec, sizeof(spec), "%s", argv[2]);
+		snprintf(spec, sizeof(spec), "%s", nspec);
 		sh->target_spec = spec;
 		sh->opts = (const char **)opts;
 		sh->nopts = nopts;
@@ -97,10 +121,12 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		sh->t = nt;
 		smmu_release_on_exit(nt);
 		shell_signals();
+		if (!sh->quiet && !sh->json)
+			fprintf(sh->out, "target %s: %s\n", smmu_target_spec(nt), smmu_target_describe(nt));
 		return 0;
 	}
 	if (strcmp(sub, "info")) {
-		shell_error("target: unknown subcommand '%s' (info, list, open)", sub);
+		shell_error("target: unknown subcommand '%s' (info, list, open, reopen)", sub);
 		return -EINVAL;
 	}
 	if (shell_nargs(sh, argc, argv, 0, 1))
@@ -432,8 +458,9 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_target[] = {
-	{ "target", "[info | list | open SPEC [KEY=VALUE...]]", "show, list or open the target machine",
-	  0, cmd_target, COMPLETE_WORDS, "info list open" },
+	{ "target", "[info | list | open SPEC [KEY=VALUE...] | reopen]",
+	  "show, list or open the target machine; reopen: the current one again (after QEMU died)",
+	  0, cmd_target, COMPLETE_WORDS, "info list open reopen" },
 	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
 	{ "unit", "N | add smmuv3|vtd ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
 	  cmd_unit, COMPLETE_WORDS, "add" },

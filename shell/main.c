@@ -277,6 +277,13 @@ int main(int argc, char **argv)
 		rc = shell_run_file(&sh, stdin, "<stdin>");
 	if (sh.t) {
 		int r = smmu_target_release_all(sh.t);
+		if (r && smmu_target_gone(sh.t)) {
+			/* a machine that is gone has nothing to give back: say why
+			 * it went, unless that was said; the status says it went */
+			shell_target_gone_once(&sh, "exit");
+			sh.failures++;
+			r = 0;
+		}
 		if (r && !sh.quiet) {
 			shell_lib_error("exit", "releasing owned units", r);
 			shell_json_error(&sh, "exit");

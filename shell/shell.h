@@ -114,6 +114,10 @@ FILE *shell_error_to(FILE *f);
  * that parse stdout see the failure; once per error.  Without -j: nothing. */
 void shell_json_error(struct shell *sh, const char *cmd);
 void shell_error_forget(void);
+/* A target closes: shell_lib_error forgets having told why it went away. */
+void shell_target_forget(struct shell *sh, struct smmu_target *t);
+/* The target went away: why, unless shell_lib_error already said it. */
+void shell_target_gone_once(struct shell *sh, const char *cmd);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
 /* shell_lib_error for a memory access: an address outside RAM names the RAM ranges. */

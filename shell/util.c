@@ -79,12 +79,46 @@ void shell_error_forget(void)
 	pending_error[0] = '\0';
 }
 
+/* The shell whose target errors may concern (shell_target sets it). */
+static struct shell *errors_sh;
+static const struct smmu_target *gone_told; /* the dead target whose cause was said */
+
 int shell_lib_error(const char *cmd, const char *what, int rc)
 {
+	const char *gone;
+
+	/* a backend that went away: what happened, once; then that it is gone */
+	if (rc == -SMMU_E_BACKEND && errors_sh && errors_sh->t && (gone = smmu_target_gone(errors_sh->t))) {
+		if (gone_told != errors_sh->t)
+			shell_error("%s: %s: target %s is gone: %s ('target reopen' starts it again)", cmd, what,
+				    smmu_target_spec(errors_sh->t), gone);
+		else
+			shell_error("%s: %s: target %s is gone ('target reopen' starts it again)", cmd, what,
+				    smmu_target_spec(errors_sh->t));
+		gone_told = errors_sh->t;
+		return rc;
+	}
 	/* the library's words name no shell command: the hint is ours */
 	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc),
 		    rc == -SMMU_E_NOTOWNED ? " (use 'own', or --write to write anyway)" : "");
 	return rc < 0 ? rc : -rc;
+}
+
+void shell_target_gone_once(struct shell *sh, const char *cmd)
+{
+	const char *gone = sh->t ? smmu_target_gone(sh->t) : NULL;
+
+	if (gone && gone_told != sh->t) {
+		shell_error("%s: target %s is gone: %s", cmd, smmu_target_spec(sh->t), gone);
+		gone_told = sh->t;
+	}
+}
+
+void shell_target_forget(struct shell *sh, struct smmu_target *t)
+{
+	(void)sh;
+	if (gone_told == t)
+		gone_told = NULL;
 }
 
 int shell_mem_error(struct shell *sh, const char *cmd, const char *what, int rc)
@@ -214,6 +248,7 @@ struct smmu_target *shell_target(struct shell *sh)
 	char err[256] = "";
 	int rc;
 
+	errors_sh = sh;
 	if (sh->t)
 		return sh->t;
 	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {

@@ -83,4 +83,62 @@ check "-j, errexit off: the error object, then the next command's document" json
 run -c nosuch
 check "without -j: nothing on stdout for an error" test "$rc" -eq 1 -a -z "$out"
 
+# --- QEMU dies: say why once, reopen, exit; nothing left in TMPDIR on any exit path ------------
+if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/dev/null; then
+	# session T HOW: smmush on a fifo owns the unit; QEMU is killed -9; then HOW's commands
+	session() {
+		local t=$1 after=$2 d=$TMP/q-$1-$3 spid qpid i
+		rm -rf "$d"; mkdir -p "$d/tmp"; mkfifo "$d/in"
+		TMPDIR=$d/tmp "$SMMUSH" --target "$t" <"$d/in" >"$d/out" 2>"$d/err" &
+		spid=$!
+		exec 7>"$d/in"
+		echo "set errexit off; own; target info" >&7
+		for i in $(seq 200); do grep -q '^target ' "$d/out" 2>/dev/null && break; sleep 0.05; done
+		qpid=$(pgrep -P "$spid" qemu-system)
+		kill -KILL "$qpid"
+		sleep 0.2
+		echo "$after" >&7
+		exec 7>&-
+		for i in $(seq 300); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+		kill -KILL "$spid" 2>/dev/null
+		wait "$spid"
+		src=$? dir=$d qpid_killed=$qpid
+	}
+	for t in qemu:virt qemu:q35; do
+		if [ $t = qemu:virt ]; then reg=cr0; else reg=gsts; fi
+		session "$t" "regs; regs; units; target reopen; regs $reg; quit" reopen
+		check "$t: QEMU killed: the first failure says why (pid, signal 9)" \
+			grep -q "^smmush: <stdin>:2: regs: .*target $t is gone: QEMU (pid $qpid_killed) was killed by signal 9" "$dir/err"
+		check "$t: QEMU killed: said once, then only that the target is gone" test \
+			"$(grep -c 'killed by signal' "$dir/err")" -eq 1 -a "$(grep -c "target $t is gone ('target reopen'" "$dir/err")" -eq 2
+		check "$t: QEMU killed: no 'backend failed'" test "$(grep -c 'backend failed' "$dir/err")" -eq 0
+		check "$t: target reopen starts a new QEMU that answers" test \
+			"$(grep -c '^target .*over qtest, pid' "$dir/out")" -eq 2 -a "$(grep -Ec '^(SMMU_CR0|GSTS_REG) ' "$dir/out")" -eq 1
+		check "$t: after reopen: exit status 1 (commands failed), no sanitizer report, TMPDIR empty" \
+			test "$src" -eq 1 -a "$(grep -c Sanitizer "$dir/err")" -eq 0 -a -z "$(ls -A "$dir/tmp")"
+		session "$t" "target open $t; regs $reg" open
+		check "$t: QEMU killed, then target open: the new target opens" test \
+			"$(grep -c '^target .*over qtest, pid' "$dir/out")" -eq 2 -a "$(grep -Ec '^(SMMU_CR0|GSTS_REG) ' "$dir/out")" -eq 1 \
+			-a "$(grep -c 'releasing the current target' "$dir/err")" -eq 0
+		session "$t" "" exit
+		check "$t: QEMU killed, then the input ends: why, once, at exit; status 1; TMPDIR empty" test "$src" -eq 1 -a \
+			"$(grep -c "^smmush: exit: target $t is gone: QEMU (pid $qpid_killed) was killed by signal 9" "$dir/err")" -eq 1 \
+			-a "$(wc -l <"$dir/err")" -eq 1 -a -z "$(ls -A "$dir/tmp")"
+		# smmush itself ends by a signal while QEMU runs: no temporary file outlives it
+		for sig in TERM INT HUP KILL; do
+			d=$TMP/sig-$t-$sig
+			mkdir -p "$d"
+			TMPDIR=$d "$SMMUSH" --target "$t" -c "own; domain create d; attach 00:01.0 d; storm 00:01.0 1000000" \
+				>/dev/null 2>&1 &
+			spid=$!
+			for i in $(seq 100); do pgrep -P "$spid" qemu-system >/dev/null && break; sleep 0.05; done
+			sleep 0.5
+			kill -"$sig" "$spid"
+			wait "$spid" 2>/dev/null
+			for i in $(seq 40); do [ -z "$(ls -A "$d")" ] && break; sleep 0.05; done
+			check "$t: smmush killed by SIG$sig: TMPDIR empty" test -z "$(ls -A "$d")"
+		done
+	done
+fi
+
 finish
