@@ -155,7 +155,7 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 				return rc;
 			if ((gerror ^ gerrorn) & SMMU_MASK(SMMUV3_GERROR_CMDQ_ERR)) {
 				static const uint64_t sync[2] = { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC), 0 };
-				err = -EIO;
+				err = -SMMU_E_CMDQ;
 				u->t->faults.totals.gerrors++;
 				if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(cons, log2) * CMD_SIZE,
 							 sync, CMD_SIZE)) ||

@@ -37,6 +37,10 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA "
 		"(own --dma abort|passthrough)",
 	[SMMU_E_NOTRAM - SMMU_E_BASE] = "not RAM",
+	[SMMU_E_CMDQ - SMMU_E_BASE] =
+		"the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in "
+		"SMMU_CMDQ_CONS.ERR, 'regs cmdq_cons'): the command it stopped on was skipped, so an "
+		"invalidation may not have happened",
 };
 
 const char *smmu_strerror(int err)

@@ -39,6 +39,7 @@ enum smmu_error {
 	SMMU_E_KERNEL,     /* the kernel drives the unit: inspection only */
 	SMMU_E_DMA_ACTIVE, /* devices behind the unit may be doing DMA: say what happens to it */
 	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
+	SMMU_E_CMDQ,       /* SMMUv3: the command queue stopped on an error (CMDQ_CONS.ERR, GERROR.CMDQ_ERR) */
 	SMMU_E_MAX,
 };
 
@@ -463,6 +464,16 @@ SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, u
 /* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
  * fit the register, -EPERM when no field of it is writable. */
 SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+/* Any width: desc->nwords words, written low word first (a VT-d fault
+ * recording register is cleared by writing its high word with F=1). */
+SMMU_EXPORT int smmu_reg_write_words(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				     const uint64_t *words);
+/* After a write: whether the register holds it (its read-write fields; a
+ * flag written 1 that reads 0 was a request the hardware completed).  1 when
+ * it took, 0 when it did not (now: what it reads; why: what the architecture
+ * says about it, or ""), -errno when it cannot be read back. */
+SMMU_EXPORT int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				    const uint64_t *written, uint64_t *now, char *why, size_t len);
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
 SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);

@@ -340,35 +340,77 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 	return rc ? shell_lib_error("regs", "reading registers", rc) : 0;
 }
 
+/* "NAME" or "NAME[N]" (an instance: VT-d has several fault recording registers) */
+static int reg_arg(struct smmu_unit *u, const char *arg, struct smmu_reg *reg, unsigned *index)
+{
+	char name[64];
+	const char *br = strchr(arg, '[');
+	char *end;
+
+	*index = 0;
+	snprintf(name, sizeof(name), "%.*s", br ? (int)(br - arg) : (int)strlen(arg), arg);
+	if (br) {
+		errno = 0;
+		unsigned long n = strtoul(br + 1, &end, 0);
+		if (errno || end == br + 1 || strcmp(end, "]")) {
+			shell_error("reg write: '%s' is not NAME or NAME[N]", arg);
+			return -EINVAL;
+		}
+		*index = (unsigned)n;
+	}
+	int rc = find_reg(u, "reg write", name, reg);
+	if (rc)
+		return rc;
+	if (*index >= reg->count) {
+		shell_error("reg write: %s has %u instance%s (0 to %u)", reg->desc->name, reg->count,
+			    reg->count == 1 ? "" : "s", reg->count - 1);
+		return -ERANGE;
+	}
+	if (reg->count > 1 && !br) {
+		shell_error("reg write: %s has %u instances: say which, %s[0] to %s[%u]", reg->desc->name, reg->count,
+			    name, name, reg->count - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define REG_USAGE "expected reg write NAME[N] VALUE... (one value per 64-bit word, the low word first; " \
+		  "'regs NAME' reads one)"
+
 static int cmd_reg(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u = shell_unit(sh);
 	struct smmu_reg reg;
-	uint64_t v;
+	uint64_t v[8] = { 0 }, now[8] = { 0 };
+	unsigned index;
+	char why[128];
 	int rc;
 
 	if (!u)
 		return -ENODEV;
 	if (argc < 2 || strcmp(argv[1], "write")) {
-		shell_error("reg: expected reg write NAME VALUE");
+		shell_error("reg: " REG_USAGE);
 		return -EINVAL;
 	}
-	if (argc != 4) {
-		shell_error("reg write: expected reg write NAME VALUE");
+	if (argc < 4) {
+		shell_error("reg write: " REG_USAGE);
 		return -EINVAL;
 	}
-	if ((rc = find_reg(u, "reg write", argv[2], &reg)))
+	if ((rc = reg_arg(u, argv[2], &reg, &index)))
 		return rc;
 	const struct smmu_desc *d = reg.desc;
-	if (shell_parse_u64("reg write", argv[3], &v))
-		return -EINVAL;
-	if (d->nwords != 1) {
-		shell_error("reg write: %s is %u words wide; write it with 'w' at its address", d->kind, d->nwords);
+	if ((unsigned)(argc - 3) != d->nwords) {
+		shell_error("reg write: %s is %u word%s of %u bits: give %u value%s, the low word first", d->name,
+			    d->nwords, d->nwords == 1 ? "" : "s", d->width, d->nwords, d->nwords == 1 ? "" : "s");
 		return -EINVAL;
 	}
-	if (d->width < 64 && v >> d->width) {
-		shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v, d->width, d->name);
-		return -ERANGE;
+	for (unsigned w = 0; w < d->nwords; w++) {
+		if (shell_parse_u64("reg write", argv[3 + w], &v[w]))
+			return -EINVAL;
+		if (d->width < 64 && v[w] >> d->width) {
+			shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v[w], d->width, d->name);
+			return -ERANGE;
+		}
 	}
 	bool writable = false;
 	for (const struct smmu_field *f = d->fields; f->name; f++)
@@ -377,8 +419,22 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 		shell_error("reg write: %s is read-only", d->name);
 		return -EPERM;
 	}
-	if ((rc = smmu_reg_write(u, &reg, 0, v)))
+	if ((rc = shell_may_write(sh, "reg write", u)))
+		return rc;
+	if ((rc = smmu_reg_write_words(u, &reg, index, v)))
 		return shell_lib_error("reg write", d->name, rc);
+	/* the hardware may ignore a write in its current state: read it back */
+	if ((rc = smmu_reg_write_took(u, &reg, index, v, now, why, sizeof(why))) < 0)
+		return shell_lib_error("reg write", "reading it back", rc);
+	if (!rc) {
+		char got[64];
+		snprintf(got, sizeof(got), "0x%" PRIx64, now[0]);
+		if (d->nwords > 1)
+			snprintf(got, sizeof(got), "0x%" PRIx64 " 0x%" PRIx64, now[0], now[1]);
+		shell_error("reg write: %s did not take: it reads %s%s%s%s", d->name, got, *why ? " (" : "",
+			    why, *why ? ")" : "");
+		return -EAGAIN;
+	}
 	return 0;
 }
 
@@ -466,7 +522,8 @@ const struct shell_cmd shell_cmds_target[] = {
 	  cmd_unit, COMPLETE_WORDS, "add" },
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
-	{ "reg", "write NAME VALUE", "write a register of the selected unit", CMD_TARGET | CMD_WRITES_HW,
+	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",
+	  CMD_TARGET | CMD_WRITES_HW | CMD_GUARDED,
 	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },

@@ -75,7 +75,7 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	argv[0] = (char *)c->name; /* errors name the command, not the prefix typed */
 	if ((c->flags & CMD_TARGET) && !shell_target(sh))
 		return -ENODEV;
-	if ((c->flags & CMD_WRITES_HW) && !sh->write_ok) {
+	if ((c->flags & CMD_WRITES_HW) && !(c->flags & CMD_GUARDED) && !sh->write_ok) {
 		struct smmu_unit *u = shell_unit(sh);
 		if (!u)
 			return -ENODEV;

@@ -41,6 +41,8 @@ bool shell_stop(void);
 enum cmd_flags {
 	CMD_WRITES_HW = 1 << 0, /* refused unless the unit is owned or --write was given */
 	CMD_TARGET    = 1 << 1, /* needs the target opened */
+	CMD_GUARDED   = 1 << 2, /* with CMD_WRITES_HW: the command calls shell_may_write
+				 * itself, after its arguments (a usage error comes first) */
 };
 
 /* Argument kinds, for completion and the generated documentation. */

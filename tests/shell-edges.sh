@@ -83,6 +83,53 @@ check "-j, errexit off: the error object, then the next command's document" json
 run -c nosuch
 check "without -j: nothing on stdout for an error" test "$rc" -eq 1 -a -z "$out"
 
+# --- reg write: usage first, every width, and a write the hardware ignored says so --------------
+for c in "reg read CR0" "reg" "reg write" "reg write CR0" "reg write CR0 1 2"; do
+	expect_fail "before own: '$c' gives the usage, not the ownership refusal" -c "$c"
+	check "before own: '$c': the usage line" grep -Eq "^smmush: reg( write)?: (expected reg write NAME\[N\] VALUE|SMMU_CR0 is 1 word)" "$TMP/err"
+done
+expect_fail "before own: a valid reg write is refused" -c "reg write CR0 1"
+check "before own: the refusal names ownership" grep -q "refusing to write hardware" "$TMP/err"
+V=(--target sim)
+for c in "reg write STRTAB_BASE 0x40001000|read-only while SMMU_CR0.SMMUEN=1" \
+	 "reg write STRTAB_BASE_CFG 0x0|read-only while SMMU_CR0.SMMUEN=1" \
+	 "reg write CMDQ_BASE 0x40001008|read-only while SMMU_CR0.CMDQEN=1" \
+	 "reg write GBPA 0x0|SMMU_GBPA changes only when written with Update=1"; do
+	IFS='|' read -r cmd why <<<"$c"
+	run "${V[@]}" -c "own; $cmd"
+	check "virt, owned: $cmd: the hardware ignores it: one error line, exit 1" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+	check "virt, owned: $cmd: what it reads, and why" grep -q "^smmush: reg write: SMMU_[A-Z_]* did not take: it reads 0x[0-9a-f]* ($why)$" "$TMP/err"
+done
+expect_out "virt: GBPA with Update takes (Update reads 0 once done)" '^  .*ABORT- +Update-$' "${V[@]}" -c "own; reg write GBPA 0x80000000; regs gbpa"
+expect_out "virt: STRTAB_BASE while SMMUEN=0 takes" '^SMMU_STRTAB_BASE @0x00080 = 0x0000000040001000$' \
+	"${V[@]}" --write -c "reg write STRTAB_BASE 0x40001000; regs strtab_base"
+# a VT-d fault record (128 bits, W1C F in the high word) cleared by reg write
+S=(--target sim:q35 -O scalable=on --write)
+SM="wg 0x3000000 0x3001001; wg 0x3001100 0x3002009; wg 0x3002000 0x3003001; wg 0x3003140 0x41 0x1 0x3004000"
+SM="$SM; reg write RTADDR 0x3000400; reg write GCMD 0x40000000; reg write GCMD 0xc0000000; dma 00:01.0 read 0x10000 8 --pasid 6"
+expect_json "q35: a fault recorded (unit not owned: nothing drains it)" "${S[@]}" -c "$SM; regs frcd" -- \
+	"docs[-1][0]['fields']['F'] is True and docs[-1][0]['fields']['FR']['value'] == 0x59"
+expect_fail "q35: reg write FRCD without an instance" "${S[@]}" -c "reg write FRCD 0 0x8000000000000000"
+check "q35: reg write FRCD says which instances there are" grep -q 'FRCD_REG has 8 instances: say which, FRCD\[0\] to FRCD\[7\]' "$TMP/err"
+expect_fail "q35: reg write FRCD[0] with one value" "${S[@]}" -c "reg write FRCD[0] 0x8000000000000000"
+check "q35: reg write FRCD[0] with one value: two words, low first" grep -q 'FRCD_REG is 2 words of 64 bits: give 2 values, the low word first' "$TMP/err"
+expect_fail "q35: reg write FRCD[8]: no such instance" "${S[@]}" -c "reg write FRCD[8] 0 0"
+expect_json "q35: reg write FRCD[0] 0 1<<63 clears the record" "${S[@]}" -c "$SM; reg write FRCD[0] 0 0x8000000000000000; regs frcd" -- \
+	"docs[-1][0]['fields']['F'] is False"
+# the command queue stopped on an error: map names the registers, text and JSON
+run -j "${V[@]}" -c "own; domain create d; attach 00:01.0 d; regs cmdq_base; regs cmdq_prod"
+qb=$(python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; print(d[-2][0]["fields"]["ADDR"])' "$TMP/out")
+qp=$(python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; print(int(d[-1][0]["fields"]["WR"], 16))' "$TMP/out")
+BAD="own; domain create d; attach 00:01.0 d; wg $(printf 0x%x $((qb + 16 * qp))) 0xff 0; reg write CMDQ_PROD $((qp + 1))"
+run "${V[@]}" -c "$BAD; map d 0x10000 0x40100000 4K rw"
+check "virt: map after a command-queue error fails" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+check "virt: map after a command-queue error names CMDQ_CONS.ERR and GERROR.CMDQ_ERR" \
+	grep -q '^smmush: map: d: the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in SMMU_CMDQ_CONS.ERR' "$TMP/err"
+run "${V[@]}" -c "set errexit off; $BAD; map d 0x10000 0x40100000 4K rw; regs cmdq_cons"
+check "virt: the reason is in CMDQ_CONS.ERR" grep -q 'ERR=CERROR_ILL' "$TMP/out"
+run -j "${V[@]}" -c "$BAD; map d 0x10000 0x40100000 4K rw"
+check "virt: -j: the error object says it too" json_valid "$TMP/out" "docs[-1]['command'] == 'map' and 'SMMU_CMDQ_CONS.ERR' in docs[-1]['error']"
+
 # --- QEMU dies: say why once, reopen, exit; nothing left in TMPDIR on any exit path ------------
 if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/dev/null; then
 	# session T HOW: smmush on a fifo owns the unit; QEMU is killed -9; then HOW's commands
