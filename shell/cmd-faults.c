@@ -802,8 +802,8 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 	"  --storm N      N faulting reads from a test device that can storm (sim's can;\n" \
 	"                 0: until S stops it), drained as they come: counts stay exact\n" \
 	"  --device DEV   the test device the storm uses (default: the first that can)\n" \
-	"Needs a terminal; without one, 'smmush trace' prints faults instead.  Keys: ? lists\n" \
-	"them; / filters with the language of trace --filter (see 'help trace')."
+	"Needs a terminal; without one, 'smmush trace' prints faults instead.  / filters\n" \
+	"with the language of trace --filter (see 'help trace')."
 
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
@@ -816,6 +816,7 @@ const struct shell_cmd shell_cmds_faults[] = {
 	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
 	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
 	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
-	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP },
+	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP,
+	  .key_at = monitor_key_at },
 	{ .name = NULL },
 };

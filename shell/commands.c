@@ -113,6 +113,9 @@ void shell_help(struct shell *sh, const struct shell_cmd *c)
 		nl = strchr(p, '\n');
 		fprintf(sh->out, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
 	}
+	const char *name, *help;
+	for (size_t i = 0; c->key_at && (name = c->key_at(i, &help)); i++)
+		fprintf(sh->out, "%s      %-10s %s\n", i ? "" : "    Keys:\n", name, help);
 }
 
 static int cmd_help(struct shell *sh, int argc, char **argv)

@@ -70,6 +70,9 @@ struct shell_cmd {
 	/* More than one line: options, syntax; shown by `help NAME` and in the
 	 * man page, not in the list ('\n' separates lines). */
 	const char *details;
+	/* Keys of a full-screen command (monitor): the i-th key's name and help,
+	 * NULL past the last; listed by `help NAME` and in the man page. */
+	const char *(*key_at)(size_t i, const char **help);
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */

@@ -130,6 +130,35 @@ check "virt: the reason is in CMDQ_CONS.ERR" grep -q 'ERR=CERROR_ILL' "$TMP/out"
 run -j "${V[@]}" -c "$BAD; map d 0x10000 0x40100000 4K rw"
 check "virt: -j: the error object says it too" json_valid "$TMP/out" "docs[-1]['command'] == 'map' and 'SMMU_CMDQ_CONS.ERR' in docs[-1]['error']"
 
+# --- documentation: the man page, help and completion say what exists ------------------------
+"$SMMUSH" --gen-man >"$TMP/smmush.1"
+# the page as a reader sees it, whitespace squeezed (man justifies and wraps)
+MANWIDTH=100 man -l "$TMP/smmush.1" 2>/dev/null | col -b | tr -s ' \t\n' ' ' >"$TMP/man.txt"
+if [ -s "$TMP/man.txt" ]; then
+	for o in ' -i After -c or -f' ' --version Print' ' --help Print' 'more than once: they run in the order given' \
+		 'trace one per fault record' '{"error": TEXT, "command": NAME}' 'dev=DEVICE the device' 'Keys:'; do
+		check "man page: $o" grep -qF -- "$o" "$TMP/man.txt"
+	done
+	run -c "help monitor"
+	sed -n '/^    Keys:$/,$p' "$TMP/out" | tail -n +2 >"$TMP/keys"
+	check "help monitor lists the monitor's keys (?, q, Enter, Esc among them)" test "$(wc -l <"$TMP/keys")" -ge 10 -a \
+		"$(grep -Ec '^      (\?|q|Enter|Esc) ' "$TMP/keys")" -eq 4
+	check "the man page lists every key help monitor lists" python3 -c '
+import sys
+man = open(sys.argv[1]).read()
+for line in open(sys.argv[2]):
+    words = " ".join(line.split())
+    if words not in man:
+        sys.exit("missing: " + words)' "$TMP/man.txt" "$TMP/keys"
+fi
+"$SMMUSH" --gen-bash-completion >"$TMP/completion"
+check "bash completion offers -i" grep -q -- "-c -f -i -j" "$TMP/completion"
+check "bash completion offers every target" grep -q "qemu:q35 gdb: linux files" "$TMP/completion"
+check "README: no link outside the repository" test "$(grep -c '](\.\./' "$srcdir/README.md")" -eq 0
+check "README: how to read the built man page" grep -q 'man ./build/smmush.1' "$srcdir/README.md"
+check "README links docs/design.md, which is in the repository" \
+	test -f "$srcdir/docs/design.md" -a "$(grep -c '](docs/design.md)' "$srcdir/README.md")" -eq 1
+
 # --- QEMU dies: say why once, reopen, exit; nothing left in TMPDIR on any exit path ------------
 if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/dev/null; then
 	# session T HOW: smmush on a fifo owns the unit; QEMU is killed -9; then HOW's commands
