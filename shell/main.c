@@ -143,7 +143,10 @@ static int repl(struct shell *sh)
 		fd_set fds;
 		FD_ZERO(&fds);
 		FD_SET(STDIN_FILENO, &fds);
-		int n = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		/* a Ctrl-C that came while a key was being handled (a Tab's
+		 * completion) set the flag outside select: wake up to see it */
+		struct timeval tick = { 0, 100000 };
+		int n = shell_interrupted ? 0 : select(STDIN_FILENO + 1, &fds, NULL, NULL, &tick);
 		if (shell_interrupted) { /* Ctrl-C at the prompt: a fresh line */
 			shell_interrupted = 0;
 			rl_free_line_state();
@@ -154,7 +157,7 @@ static int repl(struct shell *sh)
 			rl_redisplay();
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if ((n < 0 && errno == EINTR) || n == 0)
 			continue;
 		if (n < 0)
 			break;
