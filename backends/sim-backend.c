@@ -7,6 +7,7 @@
 
 #include "backends/sim/sim.h"
 #include "lib/backend.h"
+#include "lib/smmu.h"
 
 /* The model declares its parameters once; the backend table is built from
  * them at first use so the two lists cannot differ. */
@@ -93,14 +94,35 @@ static void be_close(void *priv)
 
 #define M(priv) (((struct sim_be *)(priv))->m)
 
+/* Outside RAM (MMIO included) is an error that says so, as on every target. */
+static bool in_ram(void *priv, uint64_t pa, size_t len)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	return pa >= l.ram_base && pa - l.ram_base < l.ram_size && len <= l.ram_size - (pa - l.ram_base);
+}
+
 static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
-	return sim_mem_read(M(priv), pa, buf, len);
+	return in_ram(priv, pa, len) ? sim_mem_read(M(priv), pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
-	return sim_mem_write(M(priv), pa, buf, len);
+	return in_ram(priv, pa, len) ? sim_mem_write(M(priv), pa, buf, len) : -SMMU_E_NOTRAM;
+}
+
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	if (!max)
+		return 0;
+	ranges[0][0] = l.ram_base;
+	ranges[0][1] = l.ram_size;
+	return 1;
 }
 
 static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
@@ -156,18 +178,6 @@ static int be_sleep(void *priv, uint64_t ns)
 {
 	sim_advance_ns(M(priv), ns);
 	return 0;
-}
-
-static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
-{
-	struct sim_layout l;
-
-	if (!max)
-		return 0;
-	sim_machine_layout(M(priv), &l);
-	ranges[0][0] = l.ram_base;
-	ranges[0][1] = l.ram_size;
-	return 1;
 }
 
 static const char *be_describe(void *priv)

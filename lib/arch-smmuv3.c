@@ -155,7 +155,7 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 				return rc;
 			if ((gerror ^ gerrorn) & SMMU_MASK(SMMUV3_GERROR_CMDQ_ERR)) {
 				static const uint64_t sync[2] = { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC), 0 };
-				err = -EIO;
+				err = -SMMU_E_CMDQ;
 				u->t->faults.totals.gerrors++;
 				if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(cons, log2) * CMD_SIZE,
 							 sync, CMD_SIZE)) ||
@@ -668,7 +668,15 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 			f.access |= SMMU_PROT_X;
 		if (SMMU_GETW(SMMUV3_EVENT_F_TRANSLATION_PnU, e))
 			f.access |= SMMU_PROT_PRIV;
-	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ || id == SMMUV3_EVT_F_WALK_EABT ||
+	} else if (id == SMMUV3_EVT_F_WALK_EABT) {
+		/* the access that needed the walk: RnW, InD and PnU as F_TRANSLATION's */
+		f.addr = SMMU_ADDRW(SMMUV3_EVENT_F_WALK_EABT_InputAddr, e);
+		f.access = SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_RnW, e) ? SMMU_PROT_R : SMMU_PROT_W;
+		if (SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_InD, e))
+			f.access |= SMMU_PROT_X;
+		if (SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_PnU, e))
+			f.access |= SMMU_PROT_PRIV;
+	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ ||
 		   id == SMMUV3_EVT_F_TLB_CONFLICT || id == SMMUV3_EVT_F_VMS_FETCH) {
 		f.addr = e[2]; /* InputAddr, word 2, in all of these */
 	}

@@ -39,6 +39,11 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_DMA_ACTIVE - SMMU_E_BASE] =
 		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA",
 	[SMMU_E_READONLY - SMMU_E_BASE] = "snapshot targets are read-only",
+	[SMMU_E_NOTRAM - SMMU_E_BASE] = "not RAM",
+	[SMMU_E_CMDQ - SMMU_E_BASE] =
+		"the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in "
+		"SMMU_CMDQ_CONS.ERR): the command it stopped on was skipped, so an "
+		"invalidation may not have happened",
 };
 
 const char *smmu_strerror(int err)

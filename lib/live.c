@@ -50,9 +50,11 @@ int cfg_read(struct smmu_unit *u, struct smmu_config *cfg, const char *what, con
 	*s = (struct smmu_cfg_step){ .what = what, .kind = kind, .addr = pa, .nwords = nwords };
 	rc = smmu_mem_read(u->t, pa, s->words, nwords * 8);
 	if (rc) {
+		char ram[96];
 		cfg->nsteps--;
-		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "cannot read the %s at 0x%" PRIx64 ": %s", what, pa,
-			smmu_strerror(rc));
+		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL, "cannot read the %s at 0x%" PRIx64 ": %s%s%s", what, pa,
+			smmu_strerror(rc), rc == -SMMU_E_NOTRAM ? ", RAM is " : "",
+			rc == -SMMU_E_NOTRAM ? smmu_target_ram_words(u->t, ram, sizeof(ram)) : "");
 		return -EFAULT;
 	}
 	*words = s->words;
@@ -401,7 +403,9 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	const struct smmu_config *cfg = &tr->cfg;
 	/* only translation-class records carry an address worth walking for */
 	bool has_addr = f->cls == SMMU_FC_TRANSLATION || f->cls == SMMU_FC_PERMISSION ||
-			f->cls == SMMU_FC_ACCESS || f->cls == SMMU_FC_ADDR_SIZE;
+			f->cls == SMMU_FC_ACCESS || f->cls == SMMU_FC_ADDR_SIZE ||
+			/* an abort fetching a table (F_WALK_EABT): the walk finds it */
+			(f->cls == SMMU_FC_FETCH && f->addr);
 	if (!has_addr && cfg->verdict == SMMU_CFG_TRANSLATE) {
 		tr->walked = false;
 		snprintf(out->text, sizeof(out->text), "%s: %s; the requester's configuration now: %s",
@@ -454,10 +458,21 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	}
 	const struct smmu_pgt_step *s = x->nsteps ? &x->step[x->nsteps - 1] : NULL;
 	char where[96] = "";
-	if (s)
+	/* kind is NULL where the table itself could not be read: no entry */
+	if (s && s->kind)
 		snprintf(where, sizeof(where), " at level %d (%s 0x%016" PRIx64 " at 0x%" PRIx64 ")",
 			 x->fault_level, s->kind, s->pte, s->entry_pa);
 	switch (x->fault) {
+	case SMMU_PGT_F_TABLE_READ: {
+		char ram[96];
+		uint64_t tpa = s ? s->table_pa : tr->cfg.root;
+		bool notram = !smmu_target_is_ram(f->unit->t, tpa, 8);
+		snprintf(out->text, sizeof(out->text),
+			 "%s; the walk stopped at level %d: its table at 0x%" PRIx64 " %s%s", cfg->reason,
+			 x->fault_level, tpa, notram ? "is outside RAM; RAM is " : "could not be read",
+			 notram ? smmu_target_ram_words(f->unit->t, ram, sizeof(ram)) : "");
+		break;
+	}
 	case SMMU_PGT_F_INVALID:
 		snprintf(out->text, sizeof(out->text),
 			 "%s; the walk stopped%s: entry not valid, 0x%" PRIx64 " is not mapped", cfg->reason,

@@ -68,7 +68,9 @@ struct smmu_pgt_step {
 	unsigned index;
 	uint64_t entry_pa;
 	uint64_t pte;
-	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ... */
+	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ...; NULL when
+			     * the table could not be read (SMMU_PGT_F_TABLE_READ, the
+			     * last step): there is no entry, pte is 0 */
 };
 struct smmu_pgt_xlate {
 	unsigned nsteps;

@@ -43,6 +43,8 @@ enum smmu_error {
 	SMMU_E_NOSMR,      /* every stream-match register group is in use */
 	SMMU_E_NOCB,       /* every translation context bank is in use */
 	SMMU_E_SHARED,     /* a StreamID shares its stream-match entry with a device in another domain */
+	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
+	SMMU_E_CMDQ,       /* SMMUv3: the command queue stopped on an error (CMDQ_CONS.ERR, GERROR.CMDQ_ERR) */
 	SMMU_E_MAX,
 };
 
@@ -86,6 +88,17 @@ SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
+/* NULL while the target answers; once its backend failed for good (every
+ * access then fails with -SMMU_E_BACKEND), why, in one line. */
+SMMU_EXPORT const char *smmu_target_gone(struct smmu_target *t);
+/* The target's RAM: up to max [base, size] pairs, lowest first; returns how
+ * many, or -ENOTSUP when the backend does not know (gdb). */
+SMMU_EXPORT int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max);
+/* The same for messages: "0x40000000-0x7fffffff" (ranges joined by ", "),
+ * "unknown" when the backend does not know.  Returns buf. */
+SMMU_EXPORT const char *smmu_target_ram_words(struct smmu_target *t, char *buf, size_t len);
+/* 1 when [pa, pa + len) lies in one RAM range, 0 when it does not, -ENOTSUP unknown. */
+SMMU_EXPORT int smmu_target_is_ram(struct smmu_target *t, uint64_t pa, uint64_t len);
 /* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
 SMMU_EXPORT uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
@@ -490,6 +503,16 @@ SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, u
 /* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
  * fit the register, -EPERM when no field of it is writable. */
 SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+/* Any width: desc->nwords words, written low word first (a VT-d fault
+ * recording register is cleared by writing its high word with F=1). */
+SMMU_EXPORT int smmu_reg_write_words(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				     const uint64_t *words);
+/* After a write: whether the register holds it (its read-write fields; a
+ * flag written 1 that reads 0 was a request the hardware completed).  1 when
+ * it took, 0 when it did not (now: what it reads; why: what the architecture
+ * says about it, or ""), -errno when it cannot be read back. */
+SMMU_EXPORT int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				    const uint64_t *written, uint64_t *now, char *why, size_t len);
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
 SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);

@@ -198,6 +198,47 @@ int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *si
 	return t->ops->table_region ? t->ops->table_region(t->priv, base, size) : -ENOTSUP;
 }
 
+const char *smmu_target_gone(struct smmu_target *t)
+{
+	const char *why;
+
+	if (!t->dead)
+		return NULL;
+	why = t->ops->gone ? t->ops->gone(t->priv) : NULL;
+	return why ? why : "the backend failed";
+}
+
+int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max)
+{
+	return t->ops->ram_ranges ? t->ops->ram_ranges(t->priv, ranges, max) : -ENOTSUP;
+}
+
+const char *smmu_target_ram_words(struct smmu_target *t, char *buf, size_t len)
+{
+	uint64_t r[16][2];
+	int n = smmu_target_ram(t, r, 16);
+	size_t at = 0;
+
+	snprintf(buf, len, "unknown");
+	for (int i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s0x%llx-0x%llx", i ? ", " : "",
+				       (unsigned long long)r[i][0], (unsigned long long)(r[i][0] + r[i][1] - 1));
+	return buf;
+}
+
+int smmu_target_is_ram(struct smmu_target *t, uint64_t pa, uint64_t len)
+{
+	uint64_t r[16][2];
+	int n = smmu_target_ram(t, r, 16);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (pa >= r[i][0] && pa - r[i][0] < r[i][1] && len <= r[i][1] - (pa - r[i][0]))
+			return 1;
+	return 0;
+}
+
 uint64_t smmu_target_now_ns(struct smmu_target *t)
 {
 	return t->ops->now_ns ? t->ops->now_ns(t->priv) : 0;

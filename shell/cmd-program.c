@@ -734,6 +734,11 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 	if ((rc = smmu_map(dom, iova, pa, size, prot | (pages ? SMMU_MAP_PAGES : 0))))
 		return map_error(sh, "map", pos[0], rc);
 	perms_str(prot, perms);
+	/* a PA that is not RAM is worth saying now, not at the first DMA */
+	char warn[256] = "", ram[160];
+	if (!smmu_target_is_ram(sh->t, pa, size))
+		snprintf(warn, sizeof(warn), "PA 0x%" PRIx64 "-0x%" PRIx64 " is not RAM (RAM here: %s): DMA through "
+			 "this mapping reaches no memory", pa, pa + size - 1, smmu_target_ram_words(sh->t, ram, sizeof(ram)));
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "domain", pos[0]);
@@ -742,10 +747,17 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 		smmu_json_khex(&sh->j, "size", size);
 		smmu_json_kstr(&sh->j, "perms", perms);
 		smmu_json_kbool(&sh->j, "pages_only", pages);
+		smmu_json_key(&sh->j, "warnings");
+		smmu_json_arr_begin(&sh->j);
+		if (*warn)
+			smmu_json_str(&sh->j, warn);
+		smmu_json_arr_end(&sh->j);
 		shell_json_end(sh);
 	} else {
 		fprintf(sh->out, "%s: mapped 0x%" PRIx64 "-0x%" PRIx64 " -> 0x%" PRIx64 " (%s, %s)\n", pos[0], iova,
 			iova + size - 1, pa, size_str(size, sz, sizeof(sz)), perms);
+		if (*warn)
+			fprintf(sh->out, "warning: %s\n", warn);
 	}
 	return 0;
 }
@@ -912,33 +924,32 @@ static int chunk_compare(struct dma_ctx *c, uint64_t pa, size_t off, size_t n, v
 struct blocked_state {
 	bool blocked;
 	uint64_t iova;
-	char reason[192];
+	char reason[512];
 };
 
 static int dma_blocked(struct dma_ctx *c, unsigned access, struct blocked_state *b)
 {
-	struct smmu_translation *tr;
+	struct smmu_explain *ex;
 	int rc = 0;
 
 	b->blocked = false;
 	if (!c->di.unit)
 		return 0;
-	if (!(tr = malloc(sizeof(*tr))))
+	if (!(ex = malloc(sizeof(*ex))))
 		return -ENOMEM;
 	for (size_t off = 0; off < c->len && !b->blocked; off += PAGE - ((c->iova + off) & (PAGE - 1))) {
-		uint64_t a = c->iova + off;
-		if ((rc = smmu_translate(c->di.unit, &(struct smmu_stream){ c->di.sid, c->o.ssv, c->o.ssid }, a, access, tr)))
+		/* explained as a fault would be: where the walk stopped, and why */
+		struct smmu_fault f = { .unit = c->di.unit, .stream = { c->di.sid, c->o.ssv, c->o.ssid },
+					.addr = c->iova + off, .access = access, .cls = SMMU_FC_TRANSLATION };
+		if ((rc = smmu_fault_explain(c->sh->t, &f, ex)))
 			break;
-		if (tr->ok)
+		if (ex->tr.ok)
 			continue;
 		b->blocked = true;
-		b->iova = a;
-		snprintf(b->reason, sizeof(b->reason), "%s",
-			 tr->cfg.reason[0] ? tr->cfg.reason
-			 : tr->walked      ? smmu_pgt_fault_name(tr->x.fault)
-					   : "no translation");
+		b->iova = f.addr;
+		snprintf(b->reason, sizeof(b->reason), "%s", ex->text[0] ? ex->text : "no translation");
 	}
-	free(tr);
+	free(ex);
 	return rc;
 }
 
@@ -1130,6 +1141,7 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 		smmu_json_ku64(&sh->j, "faults", faults);
 		smmu_json_ku64(&sh->j, "lost", lost);
 		smmu_json_kbool(&sh->j, "blocked", b.blocked);
+		smmu_json_kstr(&sh->j, "blocked_reason", b.blocked ? b.reason : NULL);
 		if (a.has_expect && !stopped && done == a.count)
 			smmu_json_kbool(&sh->j, "data_ok", e.ok);
 		shell_json_end(sh);

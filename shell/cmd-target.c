@@ -41,55 +41,79 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(sub, "open")) {
-		if (argc < 3) {
-			shell_error("target open: expected target open SPEC [KEY=VALUE...]");
+	if (!strcmp(sub, "open") || !strcmp(sub, "reopen")) {
+		bool reopen = !strcmp(sub, "reopen");
+		if (reopen ? argc != 2 : argc < 3) {
+			shell_error(reopen ? "target reopen: expected target reopen (the current target, its options again)"
+					   : "target open: expected target open SPEC [KEY=VALUE...]");
 			return -EINVAL;
 		}
 		static char spec[64];
 		static char *opts[32];
 		static size_t nopts;
-		char *nopt[32];
+		char *nopt[32], nspec[64];
 		size_t nnew = 0;
-		if (strlen(argv[2]) >= sizeof(spec) || argc - 3 > 32) {
-			shell_error("target open: %s", argc - 3 > 32 ? "more than 32 options" : "target name too long");
+		/* reopen: the current target's name and options */
+		const char *want = reopen ? sh->target_spec : argv[2];
+		const char *const *from = reopen ? sh->opts : (const char *const *)argv + 3;
+		size_t nfrom = reopen ? sh->nopts : (size_t)(argc - 3);
+		if (strlen(want) >= sizeof(spec) || nfrom > 32) {
+			shell_error("target %s: %s", sub, nfrom > 32 ? "more than 32 options" : "target name too long");
 			return -EINVAL;
 		}
-		for (int i = 3; i < argc; i++)
-			if (!(nopt[nnew++] = strdup(argv[i]))) {
+		snprintf(nspec, sizeof(nspec), "%s", want);
+		for (size_t i = 0; i < nfrom; i++)
+			if (!(nopt[nnew++] = strdup(from[i]))) {
 				while (nnew)
 					free(nopt[--nnew]);
-				shell_error("target open: out of memory");
+				shell_error("target %s: out of memory", sub);
 				return -ENOMEM;
 			}
-		/* the new machine first: a typo must not cost the current one */
+		/* reopen: the old machine goes first (it may hold what the new
+		 * one needs, a QEMU socket); open: the new machine first, so a
+		 * typo does not cost the current one */
+		int rc;
+		if (reopen && sh->t) {
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
+				while (nnew)
+					free(nopt[--nnew]);
+				return shell_lib_error("target reopen", "releasing the current target", rc);
+			}
+			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
+			smmu_target_close(sh->t);
+			sh->t = NULL;
+		}
 		struct smmu_target *nt;
 		char err[256] = "";
-		int rc = smmu_target_open(argv[2], (const char *const *)nopt, nnew, &nt, err, sizeof(err));
+		rc = smmu_target_open(nspec, (const char *const *)nopt, nnew, &nt, err, sizeof(err));
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target open %s: %s%s", argv[2], err[0] ? err : smmu_strerror(rc),
-				    shell_target_hint(argv[2], (const char *const *)nopt, nnew));
+			shell_error("target %s %s: %s%s", sub, nspec, err[0] ? err : smmu_strerror(rc),
+				    shell_target_hint(nspec, (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
 			return rc;
 		}
 		if (sh->t) { /* the old machine's owned units go back before it closes */
-			if ((rc = smmu_target_release_all(sh->t))) {
+			/* a machine that is gone has nothing to give back: it does
+			 * not keep the new one from opening */
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
 				smmu_target_close(nt);
 				while (nnew)
 					free(nopt[--nnew]);
 				return shell_lib_error("target open", "releasing the current target", rc);
 			}
 			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
 			smmu_target_close(sh->t);
 		}
 		while (nopts)
 			free(opts[--nopts]);
 		memcpy(opts, nopt, nnew * sizeof(*nopt));
 		nopts = nnew;
-		snprintf(spec, sizeof(spec), "%s", argv[2]);
+		snprintf(spec, sizeof(spec), "%s", nspec);
 		sh->target_spec = spec;
 		sh->opts = (const char **)opts;
 		sh->nopts = nopts;
@@ -97,10 +121,12 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		sh->t = nt;
 		smmu_release_on_exit(nt);
 		shell_signals();
+		if (!sh->quiet && !sh->json)
+			fprintf(sh->out, "target %s: %s\n", smmu_target_spec(nt), smmu_target_describe(nt));
 		return 0;
 	}
 	if (strcmp(sub, "info")) {
-		shell_error("target: unknown subcommand '%s' (info, list, open)", sub);
+		shell_error("target: unknown subcommand '%s' (info, list, open, reopen)", sub);
 		return -EINVAL;
 	}
 	if (shell_nargs(sh, argc, argv, 0, 1))
@@ -316,35 +342,77 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 	return rc ? shell_lib_error("regs", "reading registers", rc) : 0;
 }
 
+/* "NAME" or "NAME[N]" (an instance: VT-d has several fault recording registers) */
+static int reg_arg(struct smmu_unit *u, const char *arg, struct smmu_reg *reg, unsigned *index)
+{
+	char name[64];
+	const char *br = strchr(arg, '[');
+	char *end;
+
+	*index = 0;
+	snprintf(name, sizeof(name), "%.*s", br ? (int)(br - arg) : (int)strlen(arg), arg);
+	if (br) {
+		errno = 0;
+		unsigned long n = strtoul(br + 1, &end, 0);
+		if (errno || end == br + 1 || strcmp(end, "]")) {
+			shell_error("reg write: '%s' is not NAME or NAME[N]", arg);
+			return -EINVAL;
+		}
+		*index = (unsigned)n;
+	}
+	int rc = find_reg(u, "reg write", name, reg);
+	if (rc)
+		return rc;
+	if (*index >= reg->count) {
+		shell_error("reg write: %s has %u instance%s (0 to %u)", reg->desc->name, reg->count,
+			    reg->count == 1 ? "" : "s", reg->count - 1);
+		return -ERANGE;
+	}
+	if (reg->count > 1 && !br) {
+		shell_error("reg write: %s has %u instances: say which, %s[0] to %s[%u]", reg->desc->name, reg->count,
+			    name, name, reg->count - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define REG_USAGE "expected reg write NAME[N] VALUE... (one value per 64-bit word, the low word first; " \
+		  "'regs NAME' reads one)"
+
 static int cmd_reg(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u = shell_unit(sh);
 	struct smmu_reg reg;
-	uint64_t v;
+	uint64_t v[8] = { 0 }, now[8] = { 0 };
+	unsigned index;
+	char why[128];
 	int rc;
 
 	if (!u)
 		return -ENODEV;
 	if (argc < 2 || strcmp(argv[1], "write")) {
-		shell_error("reg: expected reg write NAME VALUE");
+		shell_error("reg: " REG_USAGE);
 		return -EINVAL;
 	}
-	if (argc != 4) {
-		shell_error("reg write: expected reg write NAME VALUE");
+	if (argc < 4) {
+		shell_error("reg write: " REG_USAGE);
 		return -EINVAL;
 	}
-	if ((rc = find_reg(u, "reg write", argv[2], &reg)))
+	if ((rc = reg_arg(u, argv[2], &reg, &index)))
 		return rc;
 	const struct smmu_desc *d = reg.desc;
-	if (shell_parse_u64("reg write", argv[3], &v))
-		return -EINVAL;
-	if (d->nwords != 1) {
-		shell_error("reg write: %s is %u words wide; write it with 'w' at its address", d->kind, d->nwords);
+	if ((unsigned)(argc - 3) != d->nwords) {
+		shell_error("reg write: %s is %u word%s of %u bits: give %u value%s, the low word first", d->name,
+			    d->nwords, d->nwords == 1 ? "" : "s", d->width, d->nwords, d->nwords == 1 ? "" : "s");
 		return -EINVAL;
 	}
-	if (d->width < 64 && v >> d->width) {
-		shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v, d->width, d->name);
-		return -ERANGE;
+	for (unsigned w = 0; w < d->nwords; w++) {
+		if (shell_parse_u64("reg write", argv[3 + w], &v[w]))
+			return -EINVAL;
+		if (d->width < 64 && v[w] >> d->width) {
+			shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v[w], d->width, d->name);
+			return -ERANGE;
+		}
 	}
 	bool writable = false;
 	for (const struct smmu_field *f = d->fields; f->name; f++)
@@ -353,8 +421,22 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 		shell_error("reg write: %s is read-only", d->name);
 		return -EPERM;
 	}
-	if ((rc = smmu_reg_write(u, &reg, 0, v)))
+	if ((rc = shell_may_write(sh, "reg write", u)))
+		return rc;
+	if ((rc = smmu_reg_write_words(u, &reg, index, v)))
 		return shell_lib_error("reg write", d->name, rc);
+	/* the hardware may ignore a write in its current state: read it back */
+	if ((rc = smmu_reg_write_took(u, &reg, index, v, now, why, sizeof(why))) < 0)
+		return shell_lib_error("reg write", "reading it back", rc);
+	if (!rc) {
+		char got[64];
+		snprintf(got, sizeof(got), "0x%" PRIx64, now[0]);
+		if (d->nwords > 1)
+			snprintf(got, sizeof(got), "0x%" PRIx64 " 0x%" PRIx64, now[0], now[1]);
+		shell_error("reg write: %s did not take: it reads %s%s%s%s", d->name, got, *why ? " (" : "",
+			    why, *why ? ")" : "");
+		return -EAGAIN;
+	}
 	return 0;
 }
 
@@ -517,14 +599,16 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_target[] = {
-	{ "target", "[info | list | open SPEC [KEY=VALUE...]]", "show, list or open the target machine",
-	  0, cmd_target, COMPLETE_WORDS, "info list open" },
+	{ "target", "[info | list | open SPEC [KEY=VALUE...] | reopen]",
+	  "show, list or open the target machine; reopen: the current one again (after QEMU died)",
+	  0, cmd_target, COMPLETE_WORDS, "info list open reopen" },
 	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
 	{ "unit", "N | add smmuv3|vtd ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
 	  cmd_unit, COMPLETE_WORDS, "add" },
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
-	{ "reg", "write NAME VALUE", "write a register of the selected unit", CMD_TARGET | CMD_WRITES_HW,
+	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",
+	  CMD_TARGET | CMD_WRITES_HW | CMD_GUARDED,
 	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },

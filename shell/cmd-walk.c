@@ -122,7 +122,8 @@ static int walk_entry(void *arg, const struct smmu_pgt_entry *e)
 		smmu_json_kstr(&sh->j, "type", entry_type(w, e));
 		smmu_json_kstr(&sh->j, "kind", e->kind);
 		smmu_json_khex(&sh->j, "iova", e->iova);
-		smmu_json_khex(&sh->j, "size", e->size);
+		smmu_json_key(&sh->j, "size"); /* null: a table that could not be read */
+		e->kind || e->size ? smmu_json_hex(&sh->j, e->size) : smmu_json_null(&sh->j);
 		smmu_json_khex(&sh->j, "table", e->table_pa);
 		smmu_json_ku64(&sh->j, "index", e->index);
 		smmu_json_khex(&sh->j, "entry_address", e->entry_pa);
@@ -138,6 +139,11 @@ static int walk_entry(void *arg, const struct smmu_pgt_entry *e)
 		}
 		smmu_json_kstr(&sh->j, "status", smmu_pgt_fault_id(e->status));
 		smmu_json_obj_end(&sh->j);
+		return 0;
+	}
+	if (!e->kind && !e->size) { /* a table that could not be read: no entry, no range */
+		fprintf(sh->out, "%*sL%d table at 0x%" PRIx64 ": %s\n", (int)e->depth * 2, "", e->level, e->table_pa,
+			smmu_pgt_fault_name(e->status));
 		return 0;
 	}
 	fprintf(sh->out, "%*sL%d 0x%0*" PRIx64 "-0x%0*" PRIx64 "  @0x%" PRIx64 "  0x%016" PRIx64 "  %s",
@@ -479,12 +485,16 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 			smmu_json_khex(&sh->j, "table", s->table_pa);
 			smmu_json_ku64(&sh->j, "index", s->index);
 			smmu_json_khex(&sh->j, "entry_address", s->entry_pa);
-			smmu_json_khex(&sh->j, "pte", s->pte);
+			/* no kind: the table could not be read, there is no entry */
+			smmu_json_kbool(&sh->j, "table_readable", s->kind);
+			smmu_json_key(&sh->j, "pte");
+			s->kind ? smmu_json_hex(&sh->j, s->pte) : smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "kind", s->kind);
-			if (s->kind) {
-				smmu_json_key(&sh->j, "decoded");
+			smmu_json_key(&sh->j, "decoded");
+			if (s->kind)
 				shell_render(sh, s->kind, &s->pte, 0);
-			}
+			else
+				smmu_json_null(&sh->j);
 			/* nested: the table read went through stage 2 */
 			if (cfg->nested && i < tr.nfetch)
 				json_stage2(sh, "stage2", s->entry_pa, &tr.s2_fetch[i]);
@@ -529,11 +539,15 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 			fprintf(sh->out, "%s:\n", cfg->nested ? "walk (stage 1, tables at IPAs)" : "walk");
 			for (unsigned i = 0; i < x->nsteps; i++) {
 				const struct smmu_pgt_step *s = &x->step[i];
-				if (s->kind)
+				if (!s->kind) { /* the table could not be read: the result says why */
+					fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
+						"  unreadable\n", s->level, s->table_pa, s->index, s->entry_pa);
+				} else {
 					tbl_oneline(line, sizeof(line), s->kind, &s->pte);
-				fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
-					"  pte 0x%016" PRIx64 "  %s: %s\n", s->level, s->table_pa, s->index,
-					s->entry_pa, s->pte, s->kind ? s->kind : "-", s->kind ? line : "(not read)");
+					fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
+						"  pte 0x%016" PRIx64 "  %s: %s\n", s->level, s->table_pa, s->index,
+						s->entry_pa, s->pte, s->kind, line);
+				}
 				if (cfg->nested && i < tr.nfetch)
 					text_stage2(sh, "    ", s->entry_pa, &tr.s2_fetch[i]);
 			}
