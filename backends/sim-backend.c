@@ -145,6 +145,19 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 	return l.table_size ? 0 : -ENOSPC;
 }
 
+/* System RAM as the model lays it out (the audit classifies what devices reach). */
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	if (!max)
+		return 0;
+	ranges[0][0] = l.ram_base;
+	ranges[0][1] = l.ram_size;
+	return 1;
+}
+
 static uint64_t be_now(void *priv)
 {
 	return sim_now_ns(M(priv));
@@ -178,6 +191,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.ram_ranges = be_ram_ranges,
 };
 
 /* Called by target.c before listing parameters. */
