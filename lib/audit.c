@@ -1030,18 +1030,18 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		rc = overlap_findings(a);
 	if (!rc)
 		rc = stale_findings(a);
-	if (!rc && o && o->policy)
-		rc = smmu_audit_policy_check(a, o->policy);
-	if (rc) {
-		smmu_audit_free(a);
-		return rc;
-	}
 	for (size_t i = 0; i < a->devs.n; i++) {
 		struct adev *ad = &a->devs.v[i];
 		ad->pub.ranges = ad->ranges.v;
 		ad->pub.nranges = ad->ranges.n;
 		ad->pub.hits = ad->hits.v;
 		ad->pub.nhits = ad->hits.n;
+	}
+	if (!rc && o && o->policy)
+		rc = smmu_audit_policy_check(a, o->policy);
+	if (rc) {
+		smmu_audit_free(a);
+		return rc;
 	}
 	/* most severe first; equal ones in the order found (qsort is not stable: index) */
 	for (size_t i = 1; i < a->findings.n; i++)

@@ -73,8 +73,10 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 		break;
 	}
 	if (d->aliased)
-		fprintf(sh->out, "  its DMA carries requester ID %02x:%02x.%x (taken over by bridge %s), not its own\n",
-			d->dma_rid >> 8, (d->dma_rid >> 3) & 0x1f, d->dma_rid & 7, d->alias_via ? d->alias_via : "?");
+		fprintf(sh->out, "  its DMA carries requester ID %02x:%02x.%x (taken over by bridge %s), not its own: "
+			"it gets %s 0x%x's configuration; the one for 0x%x is never used\n",
+			d->dma_rid >> 8, (d->dma_rid >> 3) & 0x1f, d->dma_rid & 7, d->alias_via ? d->alias_via : "?",
+			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid, d->sid);
 	if (d->reason[0])
 		fprintf(sh->out, "  why: %s\n", d->reason);
 	if (d->verdict == SMMU_AUDIT_TRANSLATED || d->nranges) {

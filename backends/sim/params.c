@@ -18,6 +18,9 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "nfr", "8", "VT-d: number of fault recording registers (1-256)" },
 	{ "aw", "39", "VT-d: host address width in bits (39, 48 or 57)" },
 	{ "scalable", "off", "VT-d: advertise scalable mode (ECAP.SMTS)" },
+	{ "bridge", "0", "test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), at 02:00.0, "
+			 "02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at most 29)" },
+	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled" },
 	{ NULL, NULL, NULL },
 };
 
@@ -132,5 +135,9 @@ int sim_params_set(struct sim_params *p, const char *name, const char *value)
 		return parse_bool(value, &p->stage2);
 	if (!strcmp(name, "scalable"))
 		return parse_bool(value, &p->scalable);
+	if (!strcmp(name, "bridge"))
+		return parse_range(value, 0, 8, &p->bridge_devs);
+	if (!strcmp(name, "ats"))
+		return parse_bool(value, &p->ats);
 	return -ENOENT;
 }

@@ -35,6 +35,8 @@ struct sim_params {
 	unsigned vtd_aw;       /* VT-d host address width (MGAW) in bits: 39, 48 or 57 */
 	bool stage2;           /* SMMUv3: advertise stage 2 (and nesting) */
 	bool scalable;         /* VT-d: advertise scalable mode */
+	unsigned bridge_devs;  /* test devices behind a PCIe-to-PCI bridge at 00:1e.0 (0: no bridge) */
+	bool ats;              /* the PCI test devices have an ATS capability, enabled */
 };
 
 struct sim_param_desc {
