@@ -122,6 +122,18 @@ void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len)
 		struct smmu_unit *u = &t->units[i];
 		if (!u->owned)
 			continue;
+		bool merged = false; /* a write next to one already kept extends it */
+		for (unsigned k = 0; k < u->nstale && !merged; k++) {
+			uint64_t b = u->stale[k].pa, e = b + u->stale[k].len;
+			if (pa <= e && pa + len >= b) {
+				uint64_t nb = pa < b ? pa : b, ne = pa + len > e ? pa + len : e;
+				u->stale[k].pa = nb;
+				u->stale[k].len = ne - nb;
+				merged = true;
+			}
+		}
+		if (merged)
+			continue;
 		if (u->nstale == sizeof(u->stale) / sizeof(u->stale[0])) {
 			u->stale_more = true;
 			continue;
@@ -651,6 +663,16 @@ static int cmp_region(const void *x, const void *y)
 	return a->base < b->base ? -1 : a->base > b->base ? 1 : (int)a->kind - (int)b->kind;
 }
 
+static bool inside_table(const struct smmu_audit *a, uint64_t base, uint64_t size)
+{
+	for (size_t i = 0; i < a->regions.n; i++) {
+		const struct region *r = &a->regions.v[i];
+		if (r->kind == SMMU_MEM_IOMMU_TABLE && base >= r->base && base + size <= r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
 static int build_map(struct smmu_audit *a)
 {
 	struct smmu_target *t = a->t;
@@ -668,8 +690,9 @@ static int build_map(struct smmu_audit *a)
 			continue;
 		for (unsigned k = 0; k < ad->cfg.nsteps; k++) {
 			const struct smmu_cfg_step *s = &ad->cfg.step[k];
-			if (!s->reg && s->addr &&
-			    (rc = region(a, s->addr, s->nwords * 8ull, SMMU_MEM_IOMMU_TABLE, "%s of %s", s->what, ad->pub.addr)))
+			if (s->reg || !s->addr || inside_table(a, s->addr, s->nwords * 8ull))
+				continue; /* a table named already (the stream table holds the STEs) */
+			if ((rc = region(a, s->addr, s->nwords * 8ull, SMMU_MEM_IOMMU_TABLE, "%s of %s", s->what, ad->pub.addr)))
 				return rc;
 		}
 		for (size_t k = 0; k < ad->tables.n; k++) {
