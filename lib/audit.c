@@ -402,6 +402,11 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 	ad->have_cfg = true;
 	snprintf(ad->pub.reason, sizeof(ad->pub.reason), "%s", ad->cfg.reason);
 	ste_details(ad);
+	/* TODO(nested): when the library composes both stages, list the
+	 * composition; until then a nested device's ranges are stage 2's, an
+	 * upper bound of what it reaches, and it is reported unverified */
+	if (ad->pub.nested)
+		ad->pub.nested_exact = false;
 	switch (ad->cfg.verdict) {
 	case SMMU_CFG_BYPASS: {
 		ad->pub.verdict = SMMU_AUDIT_BYPASS;
