@@ -107,6 +107,12 @@ for tgt in sim:virt sim:q35; do
 	if [ "$tgt" = sim:virt ]; then
 		expect_findings "$tgt: a writable and executable mapping" "medium:write-exec:00:01.0:-" "${T[@]}" -- \
 			"$M; map a 0x200000 $(printf 0x%x $((RAM + 0x10000))) 0x1000 rwx"
+		# privileged-only, for a stream its STE makes unprivileged (PRIVCFG=0b10)
+		expect_findings "$tgt: a privileged-only mapping the device cannot use" \
+			"high:stale:-:- low:priv-unusable:00:01.0:-" "${T[@]}" -- \
+			"$M; map a 0x0 $(printf 0x%x $((RAM + 0x10000))) 0x1000 rp; wg 0x7f014208 0x20000000000d4"
+		expect_json "$tgt: ... on exactly that page" \
+			"[(f['pa'], f['size']) for f in d['findings'] if f['id'] == 'priv-unusable'] == [(hex($RAM + 0x10000), '0x1000')]"
 		# ATS accepted: STE.EATS=1 written behind smmush's back
 		expect_findings "$tgt: STE.EATS=1: translated requests bypass the tables" \
 			"high:ats-translated:00:01.0:- high:stale:-:- low:ats-unaccepted:00:02.0:-" "${T[@]}" -O ats=on -- \
