@@ -172,7 +172,10 @@ static int cmd_sync(struct smmu_unit *u, uint64_t (*cmds)[2], size_t n)
 {
 	cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC);
 	cmds[n][1] = 0;
-	return cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
+	int rc = cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
+	if (!rc) /* whatever was written before is what the SMMU now uses */
+		smmu_audit_note_flush(u);
+	return rc;
 }
 
 /* CMD_CFGI_ALL: CMD_CFGI_STE_RANGE over every StreamID */

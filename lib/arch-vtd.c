@@ -289,7 +289,9 @@ static int inv_context_global(struct smmu_unit *u)
 	int rc = reg_write64(u, VTD_CCMD, SMMU_PREP(VTD_CCMD_ICC, 1) | SMMU_PREP(VTD_CCMD_CIRG, VTD_GRAN_GLOBAL));
 
 	/* ICC is in the upper half: poll that 32-bit half */
-	return rc ? rc : smmu_poll32(u, VTD_CCMD + 4, SMMU_MASK(VTD_CCMD_ICC) >> 32, 0);
+	if (!rc && !(rc = smmu_poll32(u, VTD_CCMD + 4, SMMU_MASK(VTD_CCMD_ICC) >> 32, 0)))
+		smmu_audit_note_flush(u); /* the audit's stale-state record */
+	return rc;
 }
 
 static int inv_iotlb(struct smmu_unit *u, unsigned did)
@@ -310,7 +312,9 @@ static int inv_iotlb(struct smmu_unit *u, unsigned did)
 	int rc = reg_write64(u, v->iotlb, cmd);
 
 	/* IVT is in the upper half: poll that 32-bit half */
-	return rc ? rc : smmu_poll32(u, v->iotlb + 4, SMMU_MASK(VTD_IOTLB_IVT) >> 32, 0);
+	if (!rc && !(rc = smmu_poll32(u, v->iotlb + 4, SMMU_MASK(VTD_IOTLB_IVT) >> 32, 0)))
+		smmu_audit_note_flush(u); /* the audit's stale-state record */
+	return rc;
 }
 
 static int own(struct smmu_unit *u)

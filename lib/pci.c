@@ -52,6 +52,7 @@ void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device)
 			return;
 		}
 		pacc->warning = pci_quiet;
+		pacc->debug = pci_quiet; /* unset until pci_init(); an unknown ID calls it */
 	}
 	const char *n = pci_lookup_name(pacc, tmp, sizeof(tmp), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 					vendor, device);

@@ -96,7 +96,17 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_own_opts oo = { SMMU_OWN_DMA_REFUSE };
 	char why[768] = "";
 	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
+	const char *policy_file = NULL;
+	struct smmu_policy *policy = NULL;
 	int rc;
+
+	/* own --policy FILE: a smmuman configuration applied once owned (cmd-audit.c) */
+	if (argc == 3 && !strcmp(argv[1], "--policy")) {
+		if ((rc = shell_policy_load("own", argv[2], &policy)))
+			return rc;
+		policy_file = argv[2];
+		argc = 1;
+	}
 
 	/* own --dma abort|passthrough: what happens to DMA already running */
 	if (argc == 3 && !strcmp(argv[1], "--dma")) {
@@ -108,13 +118,13 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		argc = 1;
 	}
 	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
-		return -EINVAL;
+		return smmu_policy_free(policy), -EINVAL;
 	if (!(u = shell_unit(sh)))
-		return -ENODEV;
+		return smmu_policy_free(policy), -ENODEV;
 	smmu_unit_info(u, &ui);
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(u, was)))
-		return shell_lib_error("own", ui.name, rc);
+		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (recover) {
 		/* the journal of the session that left it owned has the originals */
 		if ((rc = smmu_unit_recover(u, SMMU_RECOVER_OWN)) == -ENOENT)
@@ -122,13 +132,14 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		if (rc)
 			return rc == -ENOENT ? rc : shell_lib_error("own", ui.name, rc);
 	} else if ((rc = smmu_unit_own_opts(u, &oo, why, sizeof(why)))) {
+		smmu_policy_free(policy);
 		if (!why[0])
 			return shell_lib_error("own", ui.name, rc);
 		shell_error("own: %s%s", why, shell_lib_hint(rc)); /* one line: the cause and the fix */
 		return rc;
 	}
 	if ((rc = read_own_regs(u, now)))
-		return shell_lib_error("own", ui.name, rc);
+		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "unit", ui.name);
@@ -150,6 +161,12 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		print_own_regs(sh, u, NULL, now);
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : "stream aborts");
+	}
+	if (policy) {
+		rc = shell_policy_apply(sh, "own", policy_file, policy);
+		smmu_policy_free(policy);
+		if (rc)
+			return rc;
 	}
 	/* a script may be killed while it owns the unit: what it did is visible */
 	fflush(sh->out);
@@ -1179,7 +1196,7 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "[--recover | --dma abort|passthrough]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told)",
+	{ "own", "[--recover | --dma abort|passthrough | --policy FILE]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told); --policy: then apply a QNX smmuman configuration (a domain per device name, allow lines mapped IOVA = PA; see 'help audit')",
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },

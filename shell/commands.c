@@ -10,7 +10,7 @@
 /* The groups, in the order help lists them. */
 static const struct shell_cmd *const groups[] = {
 	shell_cmds_target, shell_cmds_tables, shell_cmds_program, shell_cmds_faults,
-	shell_cmds_memory, shell_cmds_discover, shell_cmds_snapshot, shell_cmds_core,
+	shell_cmds_memory, shell_cmds_discover, shell_cmds_snapshot, shell_cmds_audit, shell_cmds_core,
 };
 
 const struct shell_cmd *shell_cmd_at(size_t i)

@@ -85,6 +85,11 @@ extern const struct shell_cmd shell_cmds_faults[];
 extern const struct shell_cmd shell_cmds_memory[];
 extern const struct shell_cmd shell_cmds_discover[];
 extern const struct shell_cmd shell_cmds_snapshot[];
+extern const struct shell_cmd shell_cmds_audit[];
+/* own --policy FILE (cmd-audit.c): load before owning, apply after */
+struct smmu_policy;
+int shell_policy_load(const char *cmd, const char *file, struct smmu_policy **out);
+int shell_policy_apply(struct shell *sh, const char *cmd, const char *file, struct smmu_policy *p);
 
 /* Every command, in table order: i = 0, 1, ... until NULL. */
 const struct shell_cmd *shell_cmd_at(size_t i);

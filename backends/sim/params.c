@@ -22,6 +22,9 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "cbs", "8", "MMU-500: translation context banks (1-128)" },
 	{ "pagesize", "4K", "MMU-500: register page size, IDR1.PAGESIZE (4K or 64K)" },
 	{ "cells", "1", "MMU-500: the device tree's #iommu-cells (1: stream-match-mask; 2: ID and mask)" },
+	{ "bridge", "0", "test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), at 02:00.0, "
+			 "02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at most 29)" },
+	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled" },
 	{ NULL, NULL, NULL },
 };
 
@@ -157,5 +160,9 @@ int sim_params_set(struct sim_params *p, const char *name, const char *value)
 		p->mmu500_64k = v == 65536;
 		return 0;
 	}
+	if (!strcmp(name, "bridge"))
+		return parse_range(value, 0, 8, &p->bridge_devs);
+	if (!strcmp(name, "ats"))
+		return parse_bool(value, &p->ats);
 	return -ENOENT;
 }

@@ -40,6 +40,8 @@ struct sim_params {
 	unsigned mmu500_cbs;   /* translation context banks (1-128) */
 	bool mmu500_64k;       /* IDR1.PAGESIZE: 64 KiB register pages */
 	unsigned mmu500_cells; /* the device tree's #iommu-cells: 1 or 2 */
+	unsigned bridge_devs;  /* test devices behind a PCIe-to-PCI bridge at 00:1e.0 (0: no bridge) */
+	bool ats;              /* the PCI test devices have an ATS capability, enabled */
 };
 
 struct sim_param_desc {

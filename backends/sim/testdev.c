@@ -263,7 +263,7 @@ static struct sim_testdev *td_new(struct sim_machine *m, uint32_t sid)
 	return d;
 }
 
-int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
+int sim_testdev_create_pci(struct sim_machine *m, uint16_t bdf, uint32_t sid,
 			   struct sim_testdev **out)
 {
 	struct sim_testdev *d = td_new(m, sid);
@@ -272,8 +272,11 @@ int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
 		return -ENOMEM;
 	if (out)
 		*out = d;
-	return sim_pci_register(m, devfn, 0x1234, 0x11e8, 0x00ff0010,
-				SIM_TESTDEV_BAR_SIZE, &td_ops, d, &d->pci);
+	int rc = sim_pci_register(m, bdf, 0x1234, 0x11e8, 0x00ff0010,
+				  SIM_TESTDEV_BAR_SIZE, &td_ops, d, &d->pci);
+	if (!rc && m->p.ats)
+		rc = sim_pci_add_ats(d->pci, true);
+	return rc;
 }
 
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
@@ -307,6 +310,25 @@ int sim_pci_add_testdevs(struct sim_machine *m, unsigned n)
 		uint8_t devfn = (uint8_t)((i + 1) << 3);
 		int rc = sim_testdev_create_pci(m, devfn, devfn, NULL);
 
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n)
+{
+	int rc;
+
+	if (!n)
+		return 0;
+	if (n > 8 || m->p.ndevs >= SIM_BRIDGE_DEVFN >> 3)
+		return -EINVAL;
+	if ((rc = sim_pci_add_bridge(m, SIM_BRIDGE_DEVFN, SIM_BRIDGE_BUS)))
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		/* every one of them presents the bridge's requester ID */
+		rc = sim_testdev_create_pci(m, (uint16_t)(SIM_BRIDGE_BUS << 8 | i << 3), SIM_BRIDGE_BUS << 8, NULL);
 		if (rc)
 			return rc;
 	}
