@@ -179,7 +179,10 @@ static int fetch(struct smmu_unit *u, const struct v3 *id, struct smmu_config *c
 	int rc = pa >> id->oas ? -EFAULT : cfg_read(u, cfg, what, kind, pa, nwords, w);
 
 	if (rc == -EFAULT) {
-		STOP(cfg, SMMU_CFG_FAULT, evt, "the %s at 0x%" PRIx64 " cannot be read", what, pa);
+		char ram[128];
+
+		STOP(cfg, SMMU_CFG_FAULT, evt, "the %s at 0x%" PRIx64 " cannot be read%s", what, pa,
+		     cfg_where(u, pa, ram, sizeof(ram)));
 		cfg->fetch_addr = pa;
 	}
 	return rc;

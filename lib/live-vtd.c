@@ -58,7 +58,10 @@ static int fetch(struct smmu_unit *u, struct smmu_config *cfg, const char *what,
 	int rc = cfg_read(u, cfg, what, kind, pa, nwords, w);
 
 	if (rc == -EFAULT) {
-		STOP(cfg, SMMU_CFG_FAULT, fr, "the %s at 0x%" PRIx64 " cannot be read", what, pa);
+		char ram[128];
+
+		STOP(cfg, SMMU_CFG_FAULT, fr, "the %s at 0x%" PRIx64 " cannot be read%s", what, pa,
+		     cfg_where(u, pa, ram, sizeof(ram)));
 		cfg->fetch_addr = pa;
 		cfg->quiet = quiet;
 	}

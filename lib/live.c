@@ -37,6 +37,16 @@ void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, co
 	va_end(ap);
 }
 
+const char *cfg_where(struct smmu_unit *u, uint64_t pa, char *buf, size_t len)
+{
+	char ram[96];
+
+	if (smmu_target_is_ram(u->t, pa, 8) != 0)
+		return ""; /* RAM, or a target that cannot tell */
+	snprintf(buf, len, ": not RAM, RAM is %s", smmu_target_ram_words(u->t, ram, sizeof(ram)));
+	return buf;
+}
+
 int cfg_read(struct smmu_unit *u, struct smmu_config *cfg, const char *what, const char *kind,
 	     uint64_t pa, unsigned nwords, const uint64_t **words)
 {

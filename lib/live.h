@@ -9,6 +9,8 @@
 void cfg_reg(struct smmu_config *cfg, const char *what, const char *kind, uint32_t off, uint64_t v);
 /* Read nwords 64-bit words at pa into a new step; on failure the
  * configuration ends as a fault ("cannot read ...") and -EFAULT returns. */
+/* ": not RAM, RAM is ..." when pa is not RAM on a target that knows, else "". */
+const char *cfg_where(struct smmu_unit *u, uint64_t pa, char *buf, size_t len);
 int cfg_read(struct smmu_unit *u, struct smmu_config *cfg, const char *what, const char *kind,
 	     uint64_t pa, unsigned nwords, const uint64_t **words);
 /* End the configuration with a verdict and its reason. */

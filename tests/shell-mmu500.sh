@@ -58,7 +58,7 @@ else
 	not_ok "attach with no bank left (rc=$rc): $err"
 fi
 expect_out "config: several stream-match entries match, and it says so" "matches 2 stream-match entries" \
-	--target sim:mmu500 -c 'own; domain create a; attach platform@0x0c000000 a; attach 00:01.0 a; reg write smr 0x80000008; config 00:01.0'
+	--target sim:mmu500 -c 'own; domain create a; attach platform@0x0c000000 a; attach 00:01.0 a; reg write smr[0] 0x80000008; config 00:01.0'
 expect_out "config: an unattached stream is an unidentified stream fault" "unidentified stream fault" \
 	--target sim:mmu500 -c 'own; config 00:02.0'
 expect_out "faults: an unattached device's DMA is USF, explained" "USF.*stream" \
