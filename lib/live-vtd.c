@@ -108,7 +108,7 @@ static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s
 	int rc;
 
 	if (s->ssv) {
-		stop(cfg, v, 0x31, "a request with a PASID, but the root table is in legacy mode (TTM=0)");
+		stop(cfg, v, 0x31, "the unit is in legacy mode (RTADDR.TTM=legacy): requests with a PASID fault");
 		return 0;
 	}
 	if ((rc = fetch(u, cfg, "root entry", "vtd.root", rta + bus * 16, 2, &root, 0x8, false)))

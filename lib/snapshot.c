@@ -31,6 +31,10 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* names in the message come from the file: it stays one printable line */
+	for (char *c = err; errlen && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -SMMU_E_PARSE;
 }
 
@@ -186,6 +190,9 @@ static int note_blob(struct parse *p, bool fw, const uint8_t *d, size_t n)
 	if (fw) {
 		memcpy(b.name, d, 8);
 		b.name[8] = '\0';
+		for (char *c = b.name; *c; c++) /* a signature from the file, shown to people */
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
 		len = snap_rd32(d + 8);
 		present = snap_rd32(d + 12);
 		if (len > SMMU_SNAP_MAX_FW || present > len)
