@@ -277,10 +277,8 @@ static void cache_clear(struct smmu_pgt *p)
 	p->ndirty = 0;
 }
 
-static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
+static int mark_dirty_slow(struct smmu_pgt *p, struct pgt_page *t)
 {
-	if (t->dirty >= 0)
-		return 0;
 	if (p->ndirty == p->dirty_cap) {
 		size_t cap = p->dirty_cap ? p->dirty_cap * 2 : 64;
 		struct pgt_page **d = realloc(p->dirty, cap * sizeof(*d));
@@ -293,6 +291,11 @@ static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
 	t->dirty = (int32_t)p->ndirty;
 	p->dirty[p->ndirty++] = t;
 	return 0;
+}
+
+static inline int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
+{
+	return t->dirty >= 0 ? 0 : mark_dirty_slow(p, t);
 }
 
 /* Entries [i, i + n) of t changed: only they are written back. */
@@ -484,10 +487,8 @@ void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c)
 }
 
 /* Tables a map or unmap will change, listed by its plan. */
-static int note_change(struct smmu_pgt *p, struct pgt_page *t)
+static int note_change_slow(struct smmu_pgt *p, struct pgt_page *t)
 {
-	if (t->seen == p->opgen || t->vepoch == p->epoch || t->fresh)
-		return 0;
 	if (p->ncheck == p->check_cap) {
 		size_t cap = p->check_cap ? p->check_cap * 2 : 16;
 		struct pgt_page **n = realloc(p->check, cap * sizeof(*n));
@@ -500,6 +501,13 @@ static int note_change(struct smmu_pgt *p, struct pgt_page *t)
 	t->seen = p->opgen;
 	p->check[p->ncheck++] = t;
 	return 0;
+}
+
+static inline int note_change(struct smmu_pgt *p, struct pgt_page *t)
+{
+	if (t->seen == p->opgen || t->vepoch == p->epoch || t->fresh)
+		return 0;
+	return note_change_slow(p, t);
 }
 
 /*
@@ -528,7 +536,7 @@ static void op_begin(struct smmu_pgt *p)
  * the cache takes memory's values, the conflict is counted, and the caller
  * gets -SMMU_E_CONFLICT with nothing changed.
  */
-static int revalidate(struct smmu_pgt *p)
+static int revalidate_slow(struct smmu_pgt *p)
 {
 	size_t found = 0;
 
@@ -554,6 +562,11 @@ static int revalidate(struct smmu_pgt *p)
 	return found ? -SMMU_E_CONFLICT : 0;
 }
 
+static inline int revalidate(struct smmu_pgt *p)
+{
+	return p->ncheck ? revalidate_slow(p) : 0;
+}
+
 /* --- geometry and handles ------------------------------------------------------ */
 
 static bool leaf_at(unsigned map, int level)
@@ -566,9 +579,9 @@ static unsigned idx_bits(const struct smmu_pgt *p, int level)
 	return level == p->start ? p->pgd_bits : p->bpl;
 }
 
-static unsigned pgt_index(const struct smmu_pgt *p, int level, uint64_t va)
+static inline unsigned pgt_index(const struct smmu_pgt *p, int level, uint64_t va)
 {
-	return (unsigned)((va >> pgt_shift(p, level)) & ((1ULL << idx_bits(p, level)) - 1));
+	return (unsigned)((va >> pgt_lshift(p, level)) & p->lmask[level + 1]);
 }
 
 static uint64_t in_limit(const struct smmu_pgt *p)
@@ -651,6 +664,9 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 	for (int l = -1; l <= 3; l++) {
 		unsigned sh = pgt_shift(p, l);
 
+		p->lshift[l + 1] = sh < 64 ? sh : 63;
+		p->lmask[l + 1] = (1ULL << idx_bits(p, l)) - 1;
+
 		p->amask[l + 1] = sh >= 64 ? 0 : p->amask[4] & ~((1ULL << sh) - 1);
 		p->memo[l + 1].key = ~0ULL;
 	}
@@ -659,6 +675,7 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 
 		p->ops->decode(p, p->start < 3 ? p->start : 2, p->ops->table(p, 0), &d);
 		p->tbl_removed = d.rights;
+		p->tbl_kind = d.kind;
 	}
 	p->epoch = 1;
 	if (mem->foreign_writes)
@@ -785,7 +802,7 @@ const char *smmu_pgt_fault_name(int fault)
 /* --- fast paths shared by map, unmap, translate and walk --------------------------- */
 
 /* Decode with the per-level memo of the last leaf (struct pgt_memo). */
-static void dec(struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
+static inline void dec(struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
 {
 	struct pgt_memo *m = &p->memo[level + 1];
 	uint64_t am = p->amask[level + 1];
@@ -807,15 +824,22 @@ static void dec(struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
 	}
 }
 
-/* The table the engine linked at t->e[i], when that entry is still the one it wrote. */
-static inline struct pgt_page *fast_child(const struct pgt_page *t, unsigned i)
+/*
+ * The table the engine linked at t->e[i], when that entry is still the one it
+ * wrote, and t is read as a table above the last level (a table reached
+ * through an alias one level lower than built decodes its entries as pages;
+ * above the last level a table entry decodes the same at every level).
+ */
+static inline struct pgt_page *fast_child(const struct pgt_page *t, int level, unsigned i)
 {
 	struct pgt_page *c;
 
-	if (t->child && (c = t->child[i]) && t->e[i] == c->tpte)
+	if (level < 3 && t->child && (c = t->child[i]) && t->e[i] == c->tpte)
 		return c;
 	return NULL;
 }
+/* (link_child only links an entry that decodes to the table with p->tbl_removed
+ * and, the formats' table kind being one string, p->tbl_kind.) */
 
 /*
  * Remember that entry i of the level-`level` table t now points to c (the
@@ -832,7 +856,7 @@ static void link_child(struct smmu_pgt *p, struct pgt_page *t, int level, unsign
 	c->tpte = t->e[i];
 	p->ops->decode(p, level, c->tpte, &d);
 	if (d.type != SMMU_PGT_E_TABLE || d.status != SMMU_PGT_OK || d.addr != c->pa ||
-	    d.rights != p->tbl_removed)
+	    d.rights != p->tbl_removed || d.kind != p->tbl_kind)
 		return;
 	if (!t->child && !(t->child = calloc(t->size / 8, sizeof(*t->child))))
 		return;
@@ -847,7 +871,7 @@ static void link_child(struct smmu_pgt *p, struct pgt_page *t, int level, unsign
 static struct pgt_page *child_of(struct smmu_pgt *p, struct pgt_page *t, int level, unsigned i,
 				 int *err)
 {
-	struct pgt_page *c = fast_child(t, i);
+	struct pgt_page *c = fast_child(t, level, i);
 	struct pgt_dec d;
 
 	*err = 0;
@@ -959,7 +983,7 @@ static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
 static unsigned put_leaves(struct smmu_pgt *p, struct pgt_page *t, int level, unsigned i,
 			   uint64_t tmpl, uint64_t va, uint64_t pa, uint64_t end)
 {
-	unsigned shift = pgt_shift(p, level), n = 1u << idx_bits(p, level), first = i;
+	unsigned shift = pgt_lshift(p, level), n = 1u << idx_bits(p, level), first = i;
 	uint64_t sz = 1ULL << shift, left = (end - va) >> shift;
 	unsigned stop = left < n - i ? i + (unsigned)left : n;
 
@@ -1025,12 +1049,10 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
  * Everything the apply phase could run out of, taken before it starts: table
  * memory, host copies, hash and dirty-list room.  So apply cannot fail half way.
  */
-static int pool_fill(struct smmu_pgt *p, size_t need)
+static int pool_fill_slow(struct smmu_pgt *p, size_t need)
 {
 	size_t pages = p->npages + need + 1;
 
-	if (!need && p->dirty_cap >= pages)
-		return 0;
 	if (need > p->pool_cap) {
 		struct pgt_page **n = realloc(p->pool, need * sizeof(*n));
 
@@ -1066,6 +1088,13 @@ static int pool_fill(struct smmu_pgt *p, size_t need)
 	return 0;
 }
 
+static inline int pool_fill(struct smmu_pgt *p, size_t need)
+{
+	if (!need && p->dirty_cap > p->npages)
+		return 0;
+	return pool_fill_slow(p, need);
+}
+
 static void pool_drain(struct smmu_pgt *p)
 {
 	while (p->npool) {
@@ -1076,7 +1105,7 @@ static void pool_drain(struct smmu_pgt *p)
 	}
 }
 
-static int finish(struct smmu_pgt *p, int err)
+static inline int finish(struct smmu_pgt *p, int err)
 {
 	if (p->npool)
 		pool_drain(p);
@@ -1096,14 +1125,14 @@ static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
 	struct pgt_page *t = p->root;
 
 	if (p->start < 3) {
-		unsigned s2 = pgt_shift(p, 2);
+		unsigned s2 = pgt_lshift(p, 2);
 
 		if ((lo >> s2) != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
 			return NULL;
 	}
 	for (int level = p->start; level < 3; level++) {
 		*path++ = t;
-		t = fast_child(t, pgt_index(p, level, lo));
+		t = fast_child(t, level, pgt_index(p, level, lo));
 		if (!t)
 			return NULL;
 	}
@@ -1128,6 +1157,13 @@ static bool map_fast(struct smmu_pgt *p, const struct map_req *r, uint64_t lo, u
 		}
 	if ((*err = note_change(p, t)) || (*err = revalidate(p)) || (*err = pool_fill(p, 0)))
 		return true;
+	if (n == 1) {
+		t->e[i] = r->tmpl[4] | pgt_addr_enc(p, pa);
+		t->nnz++;
+		t->dmap[i / 64] |= 1ULL << (i % 64);
+		mark_dirty(p, t);
+		return true;
+	}
 	put_leaves(p, t, 3, i, r->tmpl[4], lo, pa, hi);
 	return true;
 }
@@ -1202,7 +1238,7 @@ static size_t split_need(const struct smmu_pgt *p, int level, uint64_t va, uint6
 static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
 		      uint64_t end, size_t *need)
 {
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	int err;
 
@@ -1238,7 +1274,7 @@ static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_
 			va = ce;
 			continue;
 		}
-		if ((c = fast_child(t, i))) {
+		if ((c = fast_child(t, level, i))) {
 			err = plan_unmap(p, c, level + 1, va, ce, need);
 			if (err)
 				return err;
@@ -1308,7 +1344,7 @@ static void clear_pages(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsi
 static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
 		       uint64_t end, uint64_t *bytes)
 {
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	int err = 0;
 
@@ -1328,7 +1364,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 			va = ce;
 			continue;
 		}
-		if ((c = fast_child(t, i))) {
+		if ((c = fast_child(t, level, i))) {
 			d.type = SMMU_PGT_E_TABLE;
 		} else {
 			dec(p, level, t->e[i], &d);
@@ -1402,7 +1438,20 @@ static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *b
 		return true;
 	if (!any)
 		return true;
-	clear_pages(p, t, i, n, bytes);
+	if (n == 1) {
+		uint64_t pte = t->e[i];
+
+		/* a leaf like the last one (the memo's test), or decode it */
+		if (((pte & ~p->amask[4]) == p->memo[4].key && !(((pte & p->amask[4]) | p->memo[4].hi) >> p->oas)) ||
+		    etype(p, 3, pte) == SMMU_PGT_E_LEAF)
+			*bytes += p->granule;
+		t->e[i] = 0;
+		t->nnz--;
+		t->dmap[i / 64] |= 1ULL << (i % 64);
+		mark_dirty(p, t);
+	} else {
+		clear_pages(p, t, i, n, bytes);
+	}
 	/* emptied tables go, from the bottom up (never the root) */
 	for (unsigned k = depth; k-- > 0 && !t->nnz;) {
 		struct pgt_page *up = path[k];
@@ -1473,8 +1522,9 @@ static unsigned prot_of(unsigned rights, unsigned attr)
  * One translation; the trace goes to x when it is not NULL.  smmu_pgt_translate
  * and smmu_pgt_translate_fast both come here, so they cannot disagree.
  */
-static int xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdict *v,
-		 struct smmu_pgt_xlate *x)
+static inline __attribute__((always_inline)) int
+xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdict *v,
+      struct smmu_pgt_xlate *x)
 {
 	/* VT-d second level without execute requests: the X bit is ignored
 	 * and an instruction fetch needs what a read needs */
@@ -1484,6 +1534,9 @@ static int xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu
 	unsigned removed = 0, depth = 0;
 	int level = p->start, err;
 	struct pgt_page *t;
+	/* Only a step that decoded its entry can lead back onto the path: linked
+	 * children are below their parent, never above (see link_child). */
+	bool slow = false;
 
 	v->fault = SMMU_PGT_OK;
 	v->perm_missing = 0;
@@ -1496,7 +1549,26 @@ static int xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu
 		v->fault = SMMU_PGT_F_INPUT_RANGE;
 		return -EFAULT;
 	}
-	t = p->live ? get_table(p, tpa, level, &err) : p->root;
+	if (p->live) {
+		t = get_table(p, tpa, level, &err);
+	} else {
+		t = p->root;
+		if (!x) {
+			/* down the linked children in a tight loop */
+			while (level < 3) {
+				unsigned i = pgt_index(p, level, lin);
+				struct pgt_page *c;
+
+				if (!t->child || !(c = t->child[i]) || t->e[i] != c->tpte)
+					break;
+				path[depth++] = tpa;
+				removed |= p->tbl_removed;
+				tpa = c->pa;
+				t = c;
+				level++;
+			}
+		}
+	}
 	for (;;) {
 		struct pgt_page *c;
 		struct pgt_dec d;
@@ -1520,17 +1592,28 @@ static int xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu
 			break;
 		}
 		pte = t->e[i];
-		if ((c = fast_child(t, i))) {
+		if ((c = fast_child(t, level, i))) {
 			/* the entry the engine wrote: a valid table entry to c */
-			d.type = SMMU_PGT_E_TABLE;
-			d.status = SMMU_PGT_OK;
-			d.addr = c->pa;
-			d.rights = p->tbl_removed;
+			removed |= p->tbl_removed;
 			if (x)
-				p->ops->decode(p, level, pte, &d); /* for its kind */
-		} else {
-			dec(p, level, pte, &d);
+				x->step[x->nsteps - 1].kind = p->tbl_kind;
+			level++;
+			if (slow)
+				for (unsigned k = 0; k < depth; k++)
+					if (path[k] == c->pa)
+						v->fault = SMMU_PGT_F_LOOP;
+			if (v->fault || level > 3) {
+				v->fault_level = pgt_arch_level(p, level - 1);
+				if (!v->fault)
+					v->fault = SMMU_PGT_F_RESERVED;
+				break;
+			}
+			tpa = c->pa;
+			t = c;
+			continue;
 		}
+		dec(p, level, pte, &d);
+		slow = true;
 		if (x)
 			x->step[x->nsteps - 1].kind = d.kind;
 		if (d.status != SMMU_PGT_OK && d.status != SMMU_PGT_F_ACCESS) {
@@ -1553,14 +1636,14 @@ static int xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu
 					v->fault = SMMU_PGT_F_RESERVED;
 				break;
 			}
-			t = c ? c : get_table(p, tpa, level, &err);
+			t = get_table(p, tpa, level, &err);
 			continue;
 		}
 		/* A leaf: access flag, then permissions (the architecture's order). */
 		unsigned rights = d.rights & ~removed, have, need;
 
 		v->fault_level = pgt_arch_level(p, level);
-		v->page_size = 1ULL << pgt_shift(p, level);
+		v->page_size = 1ULL << pgt_lshift(p, level);
 		v->oa = d.addr | (lin & (v->page_size - 1));
 		v->prot = prot_of(rights, d.attr);
 		if (d.status == SMMU_PGT_F_ACCESS) {
@@ -1713,7 +1796,7 @@ static unsigned list_run(struct walk *w, struct pgt_page *t, int level, unsigned
 	struct list_ctx *l = w->list;
 	const struct pgt_memo *m = &p->memo[level + 1];
 	uint64_t am = p->amask[level + 1], pte = t->e[i], lin = pte & am, a = lin | m->hi;
-	unsigned shift = pgt_shift(p, level), nmax = (1u << idx_bits(p, level)) - i, n;
+	unsigned shift = pgt_lshift(p, level), nmax = (1u << idx_bits(p, level)) - i, n;
 	uint64_t sz = 1ULL << shift, top, cnt, expect;
 
 	if ((pte & ~am) != m->key || m->d.status != SMMU_PGT_OK || (a >> p->oas))
@@ -1746,7 +1829,7 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 		      uint64_t end, unsigned removed)
 {
 	struct smmu_pgt *p = w->p;
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	struct smmu_pgt_entry e = { .level = pgt_arch_level(p, level), .depth = depth,
 				    .size = 1ULL << shift, .table_pa = t->pa };

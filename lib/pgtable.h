@@ -262,8 +262,11 @@ struct smmu_pgt {
 	uint64_t fgen;
 	uint32_t epoch;
 	/* fast paths */
+	unsigned lshift[5];     /* by level + 1: pgt_shift() */
+	uint64_t lmask[5];      /* by level + 1: index mask of a table there */
 	uint64_t amask[5];      /* by level + 1: address bits of a leaf there, stored linearly */
 	unsigned tbl_removed;   /* rights a table entry the engine writes removes (VT-d SL: X) */
+	const char *tbl_kind;   /* and its decoder kind */
 	struct pgt_memo memo[5];/* by level + 1 */
 	unsigned last_prot;     /* map: the request whose templates are in last_tmpl */
 	uint64_t last_tmpl[6];
@@ -273,6 +276,12 @@ struct smmu_pgt {
 static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
 {
 	return p->pg_shift + (unsigned)(3 - level) * p->bpl;
+}
+
+/* The same from the table the engine fills once the geometry is known. */
+static inline unsigned pgt_lshift(const struct smmu_pgt *p, int level)
+{
+	return p->lshift[level + 1];
 }
 
 /* The level number the architecture's documents use. */
