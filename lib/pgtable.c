@@ -990,6 +990,13 @@ static unsigned put_leaves(struct smmu_pgt *p, struct pgt_page *t, int level, un
 	if (p->lpa64) {
 		for (; i < stop && !t->e[i]; i++, pa += sz)
 			t->e[i] = tmpl | pgt_addr_enc(p, pa);
+	} else if (!t->nnz) {
+		/* an empty table: nothing to stop at but the end (vectorizes) */
+		uint64_t *e = t->e;
+
+		for (unsigned k = i; k < stop; k++)
+			e[k] = tmpl | (pa + (uint64_t)(k - first) * sz);
+		i = stop;
 	} else {
 		for (; i < stop && !t->e[i]; i++, pa += sz)
 			t->e[i] = tmpl | pa;
@@ -1693,6 +1700,7 @@ struct list_ctx {
 	/* by level + 1: the prot of leaves with memo key lkey under removed lremoved */
 	uint64_t lkey[5];
 	unsigned lremoved[5], lprot[5];
+	unsigned nmax[5];  /* by level + 1: the last index of a table there */
 };
 
 struct walk {
@@ -1783,11 +1791,13 @@ static inline int list_add(struct list_ctx *l, uint64_t iova, uint64_t pa, uint6
 }
 
 /*
- * Listing: entry i of t is a leaf that translates, like the last leaf
- * decoded at this level (the memo), and so are the entries after it whose
- * output continues it: all go to the list at once, counted as the walk
- * counts them.  Returns the entries taken (0: decode entry i the long way),
- * or a negative callback return in *rc.
+ * Listing, the hot loop: from entry i of t, the leaves that translate like
+ * the last leaf decoded at this level (the memo: same bits outside the
+ * address, output below 2^OAS) and the invalid (zero) entries between them
+ * go to the list here, counted as the walk counts them.  Stops at anything
+ * else, at the end of [eb, end) or of the table, before the step budget and
+ * where the list would clip.  Returns the entries taken (0: decode entry i
+ * the long way), a callback's non-zero return in *rc.
  */
 static unsigned list_run(struct walk *w, struct pgt_page *t, int level, unsigned i, uint64_t eb,
 			 uint64_t end, unsigned removed, int *rc)
@@ -1795,34 +1805,63 @@ static unsigned list_run(struct walk *w, struct pgt_page *t, int level, unsigned
 	struct smmu_pgt *p = w->p;
 	struct list_ctx *l = w->list;
 	const struct pgt_memo *m = &p->memo[level + 1];
-	uint64_t am = p->amask[level + 1], pte = t->e[i], lin = pte & am, a = lin | m->hi;
-	unsigned shift = pgt_lshift(p, level), nmax = (1u << idx_bits(p, level)) - i, n;
-	uint64_t sz = 1ULL << shift, top, cnt, expect;
+	uint64_t am = p->amask[level + 1], key = m->key, hi = m->hi;
+	unsigned shift = pgt_lshift(p, level);
+	uint64_t sz = 1ULL << shift, cnt, top, iova, left;
+	unsigned k, prot, zeros = 0;
 
-	if ((pte & ~am) != m->key || m->d.status != SMMU_PGT_OK || (a >> p->oas))
+	if ((t->e[i] & ~am) != key || m->d.status != SMMU_PGT_OK)
 		return 0;
-	/* entries left in [eb, end) and in the table; output inside the
-	 * address field and below 2^OAS */
+	/* entries left in [eb, end), in the table, in the budget, and inside the list's range */
 	cnt = (end - eb + sz - 1) >> shift;
-	if (cnt > nmax)
-		cnt = nmax;
-	top = m->hi ? am : (am < (1ULL << p->oas) - 1 ? am : (1ULL << p->oas) - 1);
-	if ((top - lin) / sz + 1 < cnt)
-		cnt = (top - lin) / sz + 1;
-	if (w->st->steps + cnt > w->budget)
-		return 0;
-	for (n = 1, expect = pte + sz; n < cnt && t->e[i + n] == expect; n++)
-		expect += sz;
-	if (l->lkey[level + 1] != m->key || l->lremoved[level + 1] != removed) {
-		l->lkey[level + 1] = m->key;
+	if (cnt > l->nmax[level + 1] - i + 1)
+		cnt = l->nmax[level + 1] - i + 1;
+	if (cnt > w->budget - w->st->steps)
+		cnt = w->budget - w->st->steps;
+	iova = from_lin(p, eb);
+	if (l->hi != l->lo) {
+		if (iova < l->lo || iova >= l->hi)
+			return 0;
+		left = (l->hi - iova) >> shift;
+		if (cnt > left)
+			cnt = left;
+	}
+	/* output inside the address field and below 2^OAS */
+	top = hi ? am : (am < (1ULL << p->oas) - 1 ? am : (1ULL << p->oas) - 1);
+	if (l->lkey[level + 1] != key || l->lremoved[level + 1] != removed) {
+		l->lkey[level + 1] = key;
 		l->lremoved[level + 1] = removed;
 		l->lprot[level + 1] = prot_of(m->d.rights & ~removed, m->d.attr);
 	}
-	w->st->steps += n;
-	w->st->count[SMMU_PGT_OK] += n;
-	w->st->leaves += n;
-	*rc = list_add(l, from_lin(p, eb), a, (uint64_t)n << shift, l->lprot[level + 1]);
-	return n;
+	prot = l->lprot[level + 1];
+	for (k = 0; k < cnt; k++, iova += sz) {
+		uint64_t pte = t->e[i + k], lin = pte & am, a;
+
+		if (!pte) {
+			zeros++;
+			continue;
+		}
+		if ((pte & ~am) != key || lin > top)
+			break;
+		a = lin | hi;
+		if (l->cur.size && prot == l->cur.prot && iova == l->cur.iova + l->cur.size &&
+		    a == l->cur.pa + l->cur.size) {
+			l->cur.size += sz;
+			continue;
+		}
+		if (l->cur.size && (*rc = l->fn(l->arg, &l->cur))) {
+			k++;
+			break;
+		}
+		l->cur = (struct smmu_pgt_range){ .iova = iova, .pa = a, .size = sz, .prot = prot };
+	}
+	if (!k)
+		return 0;
+	w->st->steps += k;
+	w->st->count[SMMU_PGT_F_INVALID] += zeros;
+	w->st->count[SMMU_PGT_OK] += k - zeros;
+	w->st->leaves += k - zeros;
+	return k;
 }
 
 static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned depth, uint64_t va,
@@ -1985,6 +2024,8 @@ int smmu_pgt_list(struct smmu_pgt *p, uint64_t iova, uint64_t size, smmu_pgt_ran
 
 	if (!fn)
 		return -EINVAL;
+	for (int lv = p->start; lv <= 3; lv++)
+		l.nmax[lv + 1] = (1u << idx_bits(p, lv)) - 1;
 	rc = walk_run(p, iova, size, 0, 0, list_visit, &l, &l, st);
 	/* The last range is still open; a walk that looped still listed what it saw. */
 	if (l.cur.size && (!rc || rc == -SMMU_E_LOOP))
