@@ -19,7 +19,8 @@
  * The 4K stage-1 figures are also printed under their historical names
  * (map_1g_4k, map_4k_per_call, list_256k_pages, translate_warm, ...).
  * BENCH_PGT_ONLY=GEOM[:OP] restricts the run (e.g. for callgrind); OP is one
- * of map, mapcall, unmap, unmapcall, xlate, list; BENCH_PGT_RUNS=N the runs.
+ * of map, mapcall, unmap, unmapcall, xlate, list; BENCH_PGT_RUNS=N the runs;
+ * BENCH_PGT_READBACK=1 drops smmu_mem.foreign_writes (read back before every change).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,6 +324,9 @@ int main(void)
 		}
 		runs = 1;
 	}
+	/* as if other agents could write the RAM: read back before every change */
+	if (getenv("BENCH_PGT_READBACK"))
+		mem.foreign_writes = NULL;
 	if (getenv("BENCH_PGT_RUNS"))
 		runs = atoi(getenv("BENCH_PGT_RUNS"));
 	ram = calloc(1, RAM_SIZE);
