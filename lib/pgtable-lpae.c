@@ -110,6 +110,7 @@ static int lpae_init(struct smmu_pgt *p)
 		p->leaf_map &= ~(1u << (l + 1));
 		p->leaf_ok &= ~(1u << (l + 1));
 	}
+	p->amask[4] = SMMU_GENMASK(47, p->pg_shift); /* OA[51:48] (64K) are elsewhere */
 	return 0;
 }
 

@@ -73,6 +73,7 @@ static int vtd_init(struct smmu_pgt *p)
 	if (c->flags & SMMU_PGT_CFG_1G)
 		p->leaf_map |= 1u << 2;
 	p->leaf_ok = p->leaf_map;
+	p->amask[4] = VTD_ADDR;
 	return 0;
 }
 
