@@ -59,13 +59,9 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		}
 		memcpy(key, opts[i], klen);
 		key[klen] = '\0';
-		rc = sim_params_set(&p, key, eq + 1);
-		if (rc) {
-			snprintf(err, errlen, rc == -ENOENT ? "sim has no parameter '%s'"
-							    : "sim: bad value for '%s'",
-				 key);
+		rc = sim_params_set_err(&p, key, eq + 1, err, errlen);
+		if (rc)
 			return rc;
-		}
 	}
 	be = calloc(1, sizeof(*be));
 	if (!be)
@@ -73,7 +69,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	rc = sim_machine_create(&p, &be->m);
 	if (rc) {
 		snprintf(err, errlen, "sim: cannot build the %s machine: %s",
-			 plat == SIM_Q35 ? "q35" : plat == SIM_MMU500 ? "mmu500" : "virt", strerror(-rc));
+			 sim_platform_name(plat), strerror(-rc));
 		free(be);
 		return rc;
 	}

@@ -2,37 +2,55 @@
 /* The platform model's parameters: declared once here, listed by --target-help. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "backends/sim/sim-internal.h"
 
+#define V  SIM_ON(SIM_VIRT)
+#define Q  SIM_ON(SIM_Q35)
+#define M5 SIM_ON(SIM_MMU500)
+
+/* The ram limits here are sim_ram_max()'s; tests/shell-options.sh checks both. */
 const struct sim_param_desc sim_param_descs[] = {
-	{ "ram", "1G", "RAM size (K/M/G suffixes; a multiple of 4K, at most 1T); "
-		       "RAM starts at 0x40000000 on virt, 0 on q35; pages exist once touched" },
-	{ "devs", "2", "number of PCI DMA test devices, at 00:01.0, 00:02.0, ... (2-31)" },
-	{ "evtq", "19", "SMMUv3 IDR1.EVENTQS: log2 of the largest event queue (0-19)" },
-	{ "cmdq", "19", "SMMUv3 IDR1.CMDQS: log2 of the largest command queue (1-19)" },
-	{ "stage2", "on", "SMMUv3: advertise stage 2 (and nesting) in IDR0.S2P" },
-	{ "nfr", "8", "VT-d: number of fault recording registers (1-256)" },
-	{ "aw", "39", "VT-d: host address width in bits (39, 48 or 57)" },
-	{ "scalable", "off", "VT-d: advertise scalable mode (ECAP.SMTS)" },
-	{ "smrg", "16", "MMU-500: stream match register groups (1-128)" },
-	{ "cbs", "8", "MMU-500: translation context banks (1-128)" },
-	{ "pagesize", "4K", "MMU-500: register page size, IDR1.PAGESIZE (4K or 64K)" },
-	{ "cells", "1", "MMU-500: the device tree's #iommu-cells (1: stream-match-mask; 2: ID and mask)" },
-	{ "bridge", "0", "test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), at 02:00.0, "
-			 "02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at most 29)" },
-	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled" },
-	{ NULL, NULL, NULL },
+	{ "ram", "1G", "RAM size (K/M/G/T suffixes; a multiple of 4K, at least 1M): at most 261376M "
+		       "(255.25G) on virt and mmu500, RAM from 0x40000000; at most 2816M (2.75G) on q35, "
+		       "RAM from 0; pages exist once touched", SIM_ON_ALL },
+	{ "devs", "2", "number of PCI DMA test devices, at 00:01.0, 00:02.0, ... (2-31)", SIM_ON_ALL },
+	{ "evtq", "19", "virt: SMMUv3 IDR1.EVENTQS: log2 of the largest event queue (0-19)", V },
+	{ "cmdq", "19", "virt: SMMUv3 IDR1.CMDQS: log2 of the largest command queue (1-19)", V },
+	{ "stage2", "on", "virt: SMMUv3: advertise stage 2 (and nesting) in IDR0.S2P", V },
+	{ "nfr", "8", "q35: VT-d: number of fault recording registers (1-256)", Q },
+	{ "aw", "39", "q35: VT-d: host address width in bits (39, 48 or 57)", Q },
+	{ "scalable", "off", "q35: VT-d: advertise scalable mode (ECAP.SMTS)", Q },
+	{ "smrg", "16", "mmu500: MMU-500: stream match register groups (1-128)", M5 },
+	{ "cbs", "8", "mmu500: MMU-500: translation context banks (1-128)", M5 },
+	{ "pagesize", "4K", "mmu500: MMU-500: register page size, IDR1.PAGESIZE (4K or 64K)", M5 },
+	{ "cells", "1", "mmu500: the device tree's #iommu-cells (1: stream-match-mask; 2: ID and mask)", M5 },
+	{ "bridge", "0", "virt and q35: test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), "
+			 "at 02:00.0, 02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at "
+			 "most 29)", V | Q },
+	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled", SIM_ON_ALL },
+	{ NULL, NULL, NULL, 0 },
 };
+
+const char *sim_platform_name(enum sim_platform plat)
+{
+	return plat == SIM_Q35 ? "q35" : plat == SIM_MMU500 ? "mmu500" : "virt";
+}
+
+uint64_t sim_ram_max(enum sim_platform plat)
+{
+	return plat == SIM_Q35 ? SIM_Q35_ECAM_BASE : SIM_ARM_ECAM_BASE - SIM_ARM_RAM_BASE;
+}
 
 void sim_params_default(struct sim_params *p, enum sim_platform platform)
 {
 	memset(p, 0, sizeof(*p));
 	p->platform = platform;
-	p->ram_base = platform == SIM_Q35 ? 0 : 0x40000000;
+	p->ram_base = platform == SIM_Q35 ? 0 : SIM_ARM_RAM_BASE;
 	p->ram_size = 1ULL << 30;
 	p->ndevs = 2;
 	p->evtq_log2 = 19;
@@ -100,69 +118,136 @@ static int parse_bool(const char *s, bool *out)
 	return -EINVAL;
 }
 
-static int parse_range(const char *s, uint64_t lo, uint64_t hi, unsigned *out)
+/* A size as short as it stays exact: "261376M", "1G". */
+static void fmt_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v && !(v & 1023)) {
+		v >>= 10;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", v, units[u]);
+}
+
+#define FAIL(...) (err ? (void)snprintf(err, errlen, __VA_ARGS__) : (void)0, -EINVAL)
+
+static int parse_range(const char *name, const char *s, uint64_t lo, uint64_t hi, unsigned *out, char *err,
+		       size_t errlen)
 {
 	uint64_t v;
 
-	if (parse_u64(s, &v, false) || v < lo || v > hi)
-		return -EINVAL;
+	if (parse_u64(s, &v, false))
+		return FAIL("%s: '%s' is not a number (%" PRIu64 "-%" PRIu64 ")", name, s ? s : "", lo, hi);
+	if (v < lo || v > hi)
+		return FAIL("%s: %s is not in %" PRIu64 "-%" PRIu64, name, s, lo, hi);
 	*out = (unsigned)v;
 	return 0;
 }
 
+static int set_bool(const char *name, const char *s, bool *out, char *err, size_t errlen)
+{
+	if (parse_bool(s, out))
+		return FAIL("%s: '%s' is not on or off", name, s ? s : "");
+	return 0;
+}
+
+/* "sim:q35", "sim:virt and sim:q35", "sim:virt, sim:q35 and sim:mmu500" */
+static void fmt_machines(unsigned machines, char *buf, size_t len)
+{
+	unsigned n = 0, total = (unsigned)__builtin_popcount(machines);
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int pl = SIM_VIRT; pl <= SIM_MMU500 && o < len; pl++) {
+		if (!(machines & SIM_ON(pl)))
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%ssim:%s",
+				      !n ? "" : n + 1 == total ? " and " : ", ", sim_platform_name(pl));
+		n++;
+	}
+}
+
 int sim_params_set(struct sim_params *p, const char *name, const char *value)
 {
+	return sim_params_set_err(p, name, value, NULL, 0);
+}
+
+int sim_params_set_err(struct sim_params *p, const char *name, const char *value, char *err, size_t errlen)
+{
+	const struct sim_param_desc *d = sim_param_descs;
+	const char *plat = sim_platform_name(p->platform);
 	uint64_t v;
 
-	if (!name)
+	while (name && d->name && strcmp(d->name, name))
+		d++;
+	if (!name || !d->name) {
+		if (err)
+			snprintf(err, errlen, "sim has no parameter '%s'", name ? name : "");
 		return -ENOENT;
+	}
+	if (!(d->machines & SIM_ON(p->platform))) {
+		char on[64];
+
+		fmt_machines(d->machines, on, sizeof(on));
+		return FAIL("%s: a parameter of %s, not sim:%s", name, on, plat);
+	}
 	if (!strcmp(name, "ram")) {
-		if (parse_u64(value, &v, true) || v < (1ULL << 20) || v > (1ULL << 40) ||
-		    (v & (SIM_PAGE_SIZE - 1)))
-			return -EINVAL;
+		uint64_t max = sim_ram_max(p->platform);
+		char maxs[32];
+
+		fmt_size(max, maxs, sizeof(maxs));
+		if (parse_u64(value, &v, true))
+			return FAIL("ram: '%s' is not a size (a multiple of 4K, 1M to %s on sim:%s)",
+				    value ? value : "", maxs, plat);
+		if (v > max)
+			return FAIL("ram: %s is more than sim:%s's %s", value, plat, maxs);
+		if (v < (1ULL << 20))
+			return FAIL("ram: %s is less than 1M", value);
+		if (v & (SIM_PAGE_SIZE - 1))
+			return FAIL("ram: %s is not a multiple of 4K", value);
 		p->ram_size = v;
 		return 0;
 	}
 	if (!strcmp(name, "devs"))
-		return parse_range(value, 2, 31, &p->ndevs);
+		return parse_range(name, value, 2, 31, &p->ndevs, err, errlen);
 	if (!strcmp(name, "evtq"))
-		return parse_range(value, 0, 19, &p->evtq_log2);
+		return parse_range(name, value, 0, 19, &p->evtq_log2, err, errlen);
 	if (!strcmp(name, "cmdq"))
-		return parse_range(value, 1, 19, &p->cmdq_log2);
+		return parse_range(name, value, 1, 19, &p->cmdq_log2, err, errlen);
 	if (!strcmp(name, "nfr"))
-		return parse_range(value, 1, 256, &p->nfr);
+		return parse_range(name, value, 1, 256, &p->nfr, err, errlen);
 	if (!strcmp(name, "aw")) {
-		unsigned aw;
+		uint64_t aw;
 
-		if (parse_range(value, 39, 57, &aw) || (aw != 39 && aw != 48 && aw != 57))
-			return -EINVAL;
-		p->vtd_aw = aw;
+		if (parse_u64(value, &aw, false) || (aw != 39 && aw != 48 && aw != 57))
+			return FAIL("aw: '%s' is not 39, 48 or 57", value ? value : "");
+		p->vtd_aw = (unsigned)aw;
 		return 0;
 	}
 	if (!strcmp(name, "stage2"))
-		return parse_bool(value, &p->stage2);
+		return set_bool(name, value, &p->stage2, err, errlen);
 	if (!strcmp(name, "scalable"))
-		return parse_bool(value, &p->scalable);
+		return set_bool(name, value, &p->scalable, err, errlen);
 	if (!strcmp(name, "smrg"))
-		return parse_range(value, 1, 128, &p->mmu500_smrg);
+		return parse_range(name, value, 1, 128, &p->mmu500_smrg, err, errlen);
 	if (!strcmp(name, "cbs"))
-		return parse_range(value, 1, 128, &p->mmu500_cbs);
-	if (!strcmp(name, "cells")) {
-		unsigned c;
-		if (parse_range(value, 1, 2, &c))
-			return -EINVAL;
-		p->mmu500_cells = c;
-		return 0;
-	}
+		return parse_range(name, value, 1, 128, &p->mmu500_cbs, err, errlen);
+	if (!strcmp(name, "cells"))
+		return parse_range(name, value, 1, 2, &p->mmu500_cells, err, errlen);
 	if (!strcmp(name, "pagesize")) {
 		if (parse_u64(value, &v, true) || (v != 4096 && v != 65536))
-			return -EINVAL;
+			return FAIL("pagesize: '%s' is not 4K or 64K", value ? value : "");
 		p->mmu500_64k = v == 65536;
 		return 0;
 	}
 	if (!strcmp(name, "bridge"))
-		return parse_range(value, 0, 8, &p->bridge_devs);
+		return parse_range(name, value, 0, 8, &p->bridge_devs, err, errlen);
 	if (!strcmp(name, "ats"))
-		return parse_bool(value, &p->ats);
+		return set_bool(name, value, &p->ats, err, errlen);
 	return -ENOENT;
 }

@@ -11,7 +11,7 @@
 #include "backends/sim/sim-q35.h"
 
 #define Q35_VTD_BASE    0xfed90000ULL
-#define Q35_ECAM_BASE   0xb0000000ULL
+#define Q35_ECAM_BASE   SIM_Q35_ECAM_BASE
 #define Q35_ECAM_SIZE   0x10000000ULL   /* 256 buses */
 #define Q35_MMIO32_BASE 0xc0000000ULL
 #define Q35_TABLE_MAX   (16ULL << 20)

@@ -30,6 +30,14 @@
 #define SIM_PAGE_SHIFT 12
 #define SIM_PAGE_SIZE  (1ULL << SIM_PAGE_SHIFT)
 
+/* The address maps' RAM windows, shared with params.c so that -O ram's
+ * documented and checked limits are the machines' own.  virt and mmu500:
+ * RAM from 1G up to the high PCIe ECAM; q35: RAM from 0 up to the ECAM
+ * below 4G. */
+#define SIM_ARM_RAM_BASE  0x40000000ULL
+#define SIM_ARM_ECAM_BASE 0x4010000000ULL
+#define SIM_Q35_ECAM_BASE 0xb0000000ULL
+
 /* --- the machine --------------------------------------------------------- */
 
 /* Platform builders: one per platform. */

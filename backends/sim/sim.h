@@ -48,13 +48,23 @@ struct sim_param_desc {
 	const char *name;  /* "ram", "devs", "evtq", ... */
 	const char *def;   /* default, as text */
 	const char *help;
+	unsigned machines; /* the platforms it applies to: SIM_ON(SIM_VIRT) | ... */
 };
+#define SIM_ON(plat) (1u << (plat))
+#define SIM_ON_ALL   (SIM_ON(SIM_VIRT) | SIM_ON(SIM_Q35) | SIM_ON(SIM_MMU500))
 
 /* The declared parameters, terminated by .name == NULL. */
 extern const struct sim_param_desc sim_param_descs[];
 void sim_params_default(struct sim_params *p, enum sim_platform platform);
-/* Set one parameter from text: 0, -ENOENT (no such name) or -EINVAL (bad value). */
+/* Set one parameter from text: 0, -ENOENT (no such name) or -EINVAL (a bad
+ * value, or a parameter of another platform than p->platform's).  With err,
+ * a failure leaves one line there naming the allowed values or platforms. */
 int sim_params_set(struct sim_params *p, const char *name, const char *value);
+int sim_params_set_err(struct sim_params *p, const char *name, const char *value, char *err, size_t errlen);
+/* "virt", "q35", "mmu500" */
+const char *sim_platform_name(enum sim_platform plat);
+/* The largest -O ram the platform's address map holds. */
+uint64_t sim_ram_max(enum sim_platform plat);
 
 /* --- the machine ---------------------------------------------------------- */
 int sim_machine_create(const struct sim_params *p, struct sim_machine **out);

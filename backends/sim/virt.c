@@ -22,7 +22,7 @@
 #define VIRT_PLATDEV_SID  0x100          /* no PCI function has this RID: only bus 0 exists */
 #define VIRT_MMIO32_BASE  0x10000000ULL
 #define VIRT_MMIO32_SIZE  0x2eff0000ULL
-#define VIRT_ECAM_BASE    0x4010000000ULL
+#define VIRT_ECAM_BASE    SIM_ARM_ECAM_BASE
 #define VIRT_ECAM_SIZE    0x10000000ULL  /* 256 buses */
 #define VIRT_TABLE_MAX    (16ULL << 20)
 #define FDT_MAX           0x10000
