@@ -719,6 +719,19 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 		shell_error("monitor: %s", monitor_left_out());
 		return -ENOTSUP;
 	}
+	if (cfg.device) {
+		/* refused now, not when S starts the storm */
+		struct smmu_device *d = shell_device(sh, "monitor: --device", cfg.device);
+		struct smmu_device_info di;
+		if (!d)
+			return -ENODEV;
+		smmu_device_info(d, &di);
+		if (!(di.caps & SMMU_DEV_STORM) || !di.unit) {
+			shell_error("monitor: --device %s cannot raise fault storms, or no unit translates it "
+				    "('devices' shows which can)", di.addr);
+			return -ENODEV;
+		}
+	}
 	if (running) {
 		shell_error("monitor: already running");
 		return -EBUSY;

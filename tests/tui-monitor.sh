@@ -13,6 +13,10 @@ check "no terminal: the message suggests smmush trace" grep -q "smmush trace" "$
 expect_fail "unknown option refused" monitor --bogus </dev/null
 expect_fail "--storm needs a number" monitor --storm lots </dev/null
 expect_out "--help lists the options" '--script FILE' monitor --help
+expect_fail "--device nosuch: refused at the start, not when S is pressed" monitor --device nosuch </dev/null
+check "--device nosuch: says there is no such device" grep -q "^smmush: monitor: --device: no device 'nosuch'" "$TMP/err"
+expect_fail "--device that cannot storm: refused at the start" monitor --device 00:00.0 </dev/null
+check "--device 00:00.0: says it cannot storm" grep -q "^smmush: monitor: --device 00:00.0 cannot raise fault storms" "$TMP/err"
 
 # --- monitor is a row of the command table: help, the man page, completion --------
 expect_out "help monitor: its options, from the command table" '^ +--storm N ' help monitor
