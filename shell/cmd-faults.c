@@ -27,7 +27,9 @@
 	"  WORD           a device whose address or name contains WORD, or a reason or class\n" \
 	"                 whose name does (any case); a number also names that SID\n" \
 	"  KEY!=VALUE     the term negated\n" \
-	"e.g. --filter dev=00:01.0,class=translation   --filter F_PERM,addr=0x1000-0x1fff"
+	"e.g. --filter dev=00:01.0,class=translation   --filter F_PERM,addr=0x1000-0x1fff\n" \
+	"lost: overflow episodes (SMMUv3 event queue overflow, VT-d PFO: each may hide\n" \
+	"several faults) and records that could not be read."
 
 /* Records already shown (by faults or trace), so the next listing starts
  * after them whoever drained them.  Reset when the target changes. */
@@ -377,7 +379,7 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 	if (missed)
 		fprintf(sh->out, "(%" PRIu64 " earlier records are no longer kept)\n", missed);
 	fprintf(sh->out,
-		"totals: %" PRIu64 " drained; lost: %" PRIu64 " overflow, %" PRIu64 " unread; %" PRIu64
+		"totals: %" PRIu64 " drained; lost: %" PRIu64 " overflow episodes, %" PRIu64 " unread; %" PRIu64
 		" quirks, %" PRIu64 " global errors\n",
 		tot.total, tot.lost_overflow, tot.lost_unread, tot.quirks, tot.gerrors);
 	return 0;
@@ -514,7 +516,7 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 	} else {
 		fprintf(sh->out,
 			"trace: %" PRIu64 " shown, %" PRIu64 " filtered out, %" PRIu64 " drained in %" PRIu64
-			".%03" PRIu64 " s (%s); lost: %" PRIu64 " overflow, %" PRIu64 " unread%s\n",
+			".%03" PRIu64 " s (%s); lost: %" PRIu64 " overflow episodes, %" PRIu64 " unread%s\n",
 			shown, filtered, drained, ms / 1000, ms % 1000,
 			rc ? "error" : !strcmp(ended, "count") ? "count reached" : !strcmp(ended, "time") ? "time up"
 			: "interrupted", lost_ovf, lost_unr, missed_all ? "; some records were no longer kept" : "");

@@ -79,7 +79,7 @@ for target in sim sim:q35; do
 	run $T -c "$SETUP; faults"
 	check "$name: no faults: says so, totals still shown" \
 		grep -q "^no new faults" "$TMP/out"
-	expect_out "$name: totals line" '^totals: 0 drained; lost: 0 overflow, 0 unread; 0 quirks, 0 global errors$' \
+	expect_out "$name: totals line" '^totals: 0 drained; lost: 0 overflow episodes, 0 unread; 0 quirks, 0 global errors$' \
 		$T -c "$SETUP; faults"
 
 	# --- permission fault: a read-only page written ---------------------------------
@@ -96,7 +96,7 @@ for target in sim sim:q35; do
 	# --- trace ---------------------------------------------------------------------------
 	run $T -c "$SETUP; storm 00:01.0 100; trace --count 100 --seconds 5"
 	lines 100 "$name: storm 100, trace --count 100: 100 records" "^#[0-9]+ \\+[0-9]+\\.[0-9]{6}s 00:01.0 \\[.*\\] sid 0x8 read 0x0  "
-	check "$name: trace summary" grep -q '^trace: 100 shown, 0 filtered out, 100 drained in .* (count reached); lost: 0 overflow, 0 unread$' "$TMP/out"
+	check "$name: trace summary" grep -q '^trace: 100 shown, 0 filtered out, 100 drained in .* (count reached); lost: 0 overflow episodes, 0 unread$' "$TMP/out"
 	run $T -c "$SETUP; storm 00:01.0 150; trace --count 100 --seconds 5; faults"
 	lines 150 "$name: trace stops at 100; faults shows the other 50" '^#[0-9]+ '
 	check "$name: ... numbered 101 to 150 after the trace" \
@@ -199,5 +199,8 @@ expect_fail "storm: no such device" --write storm 99:00.0 5
 expect_fail "storm: a device without a DMA engine" --write storm 00:00.0 5
 expect_fail "storm: refused on a unit not owned" storm 00:01.0 5
 expect_fail "storm: refused on q35 too" --target sim:q35 storm 00:01.0 5
+
+expect_out "help faults: lost counts overflow episodes" "^ *lost: overflow episodes " help faults
+expect_out "help trace: lost counts overflow episodes" "^ *lost: overflow episodes " help trace
 
 finish

@@ -94,7 +94,7 @@ EOF
 start a 100 30 monitor --script "$TMP/burst.smmush" --pace 20
 check "header: target and units" wait_for a 'smmush monitor  sim:virt' 5
 check "header: the unit is owned, translation on" wait_for a 'smmuv3@0x09050000 owned, translation on' 5
-check "header: total 7, lost 0" wait_for a 'total 7  lost 0 \(overflows 0, unreadable 0\)' 5
+check "header: total 7, lost 0" wait_for a 'total 7  lost 0 \(overflow episodes 0, unreadable 0\)' 5
 check "a device row with its count after the burst" \
 	wait_for a '^ 00:01\.0 +QEMU edu.* 0x8 +7 +[0-9]+ 0x200000 +F_TRANSLATION' 2
 check "the log shows the records" wait_for a '#7 .*00:01\.0 +0x8 +0x200000 +R +F_TRANSLATION' 2

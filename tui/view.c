@@ -128,7 +128,7 @@ static void draw_header(struct mon *m)
 	int n = snprintf(line, sizeof(line), " faults/s %s  total %" PRIu64 "  ", fmt_rate(r, sizeof(r), m->shown_rate),
 			 s->total);
 	view_put(2, 0, COLS, A_BOLD, "%s", line);
-	view_put(2, n, COLS - n, lost_attr, "lost %" PRIu64 " (overflows %" PRIu64 ", unreadable %" PRIu64 ")%s",
+	view_put(2, n, COLS - n, lost_attr, "lost %" PRIu64 " (overflow episodes %" PRIu64 ", unreadable %" PRIu64 ")%s",
 	    s->lost_overflow + s->lost_unread, s->lost_overflow, s->lost_unread, s->gerrors ? "  GERROR" : "");
 }
 
