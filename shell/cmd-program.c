@@ -153,6 +153,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		shell_json_end(sh);
 	} else if (already) {
 		fprintf(sh->out, "%s is already owned\n", ui.name);
+	} else if (sh->quiet) {
+		fprintf(sh->out, "%s owned\n", ui.name); /* -q: the result, not the banner */
 	} else {
 		fprintf(sh->out, "%s owned: every register smmush changes was saved ('release' or exit puts them back)\n  was:      ",
 			ui.name);

@@ -203,4 +203,12 @@ for q in "virt qemu-system-aarch64 0x40100000" "q35 qemu-system-x86_64 0x0010000
 	fi
 done
 
+# -q: own prints its result, not the banner
+for m in virt q35 mmu500; do
+	run -q --target sim:$m -c own
+	check "sim:$m: -q own: one line, the unit owned" test "$rc" -eq 0 -a "$(wc -l <"$TMP/out")" -eq 1 -a -z "$(grep -v "^[a-z0-9]*@0x[0-9a-f]* owned$" "$TMP/out")"
+	run --target sim:$m -c own
+	check "sim:$m: own without -q: the banner, was and now" grep -q "^  was: " "$TMP/out"
+done
+
 finish
