@@ -15,6 +15,7 @@
 #include "tui/monitor.h"
 
 #define STORM_MAX 10000000u /* sim runs a storm inside one register write: keep it short */
+#define STORM_BATCH 65536u  /* reads between two looks at Ctrl-C */
 /* The filter language (lib/filter.c), for `help` and the man page. */
 #define FILTER_HELP \
 	"EXPR is one or more terms joined by ',', all of which must hold:\n" \
@@ -555,10 +556,14 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 	}
 	bool generator = di.caps & SMMU_DEV_STORM;
 	if (generator) {
-		/* the device's own storm generator: N reads at once */
-		if ((rc = smmu_device_storm(d, iova, n, NULL)))
-			return shell_lib_error("storm", di.addr, rc);
-		done = n;
+		/* the device's own storm generator: N reads, a batch at a time so
+		 * that Ctrl-C (or a held SIGINT/SIGTERM) ends it between batches */
+		while (done < n && !shell_stop()) {
+			uint64_t batch = n - done < STORM_BATCH ? n - done : STORM_BATCH;
+			if ((rc = smmu_device_storm(d, iova, batch, NULL)))
+				return shell_lib_error("storm", di.addr, rc);
+			done += batch;
+		}
 	} else {
 		/* a device without one (QEMU's edu): one-byte DMA reads, one at a time */
 		for (; done < n && !shell_stop(); done++)

@@ -200,6 +200,21 @@ expect_fail "storm: a device without a DMA engine" --write storm 00:00.0 5
 expect_fail "storm: refused on a unit not owned" storm 00:01.0 5
 expect_fail "storm: refused on q35 too" --target sim:q35 storm 00:01.0 5
 
+# storm on sim (one register write a batch) stops at a held SIGINT between batches, as trace does
+S=$(for i in $(seq 40); do printf 'storm 00:01.0 10000000; '; done)
+"$SMMUSH" -c "own; domain create d; attach 00:01.0 d; $S" >"$TMP/storm.out" 2>"$TMP/storm.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+check "storm: SIGINT ends the script (rc $rc)" test "$rc" -eq 130
+check "storm: the running storm stops part-way and says so" \
+	grep -Eq '^storm: 00:01.0 made [0-9]+ one-byte reads at 0x0 \(interrupted\)' "$TMP/storm.out"
+check "storm: it made fewer reads than asked" \
+	test "$(sed -n 's/.*made \([0-9]*\) .*(interrupted).*/\1/p' "$TMP/storm.out")" -lt 10000000
+check "storm: no storm ran after it" test "$(tail -1 "$TMP/storm.out" | grep -c interrupted)" -eq 1
+
 expect_out "help faults: lost counts overflow episodes" "^ *lost: overflow episodes " help faults
 expect_out "help trace: lost counts overflow episodes" "^ *lost: overflow episodes " help trace
 
