@@ -230,7 +230,7 @@ const struct shell_cmd shell_cmds_core[] = {
 	  "decode a register, table entry, command, record or ACPI table", 0, cmd_decode,
 	  COMPLETE_KIND },
 	{ "set", "[errexit|json on|off]", "show or change settings", 0, cmd_set, COMPLETE_WORDS,
-	  "errexit json" },
+	  "errexit json", COMPLETE_WORDS, .words2 = "on off" },
 	{ "source", "FILE", "run the commands in a script", 0, cmd_source, COMPLETE_FILE },
 	{ "help", "[COMMAND]", "list commands, or describe one", 0, cmd_help, COMPLETE_NONE },
 	{ "quit", "", "release owned units and leave (also exit, Ctrl-D)", 0, cmd_quit },

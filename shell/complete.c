@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tab completion from the command tables: commands, subcommands, registers,
  * devices, domains, decoder kinds, files. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct shell *shell_complete_sh; /* set by the REPL */
 
 static const struct shell_cmd *completing;
 static enum cmd_complete what;
+static bool later; /* completing an argument after the first */
 
 /* Candidate i (0, 1, ...) of the current kind, or NULL past the last. */
 static const char *candidate(size_t i)
@@ -56,10 +58,17 @@ static const char *candidate(size_t i)
 	case COMPLETE_DOMAIN:
 		return t && i < smmu_domain_count(t) ? smmu_domain_name(smmu_domain_at(t, i)) : NULL;
 	case COMPLETE_WORDS: {
-		const char *w = completing->words;
-		for (size_t k = 0; w && *w; k++) {
+		/* after the first argument: the words for later ones, else the
+		 * options again (not the subcommand just completed) */
+		bool opts_only = later && !completing->words2;
+		const char *w = later && completing->words2 ? completing->words2 : completing->words;
+		for (size_t k = 0; w && *w;) {
 			size_t len = strcspn(w, " ");
-			if (k == i && len < sizeof(buf)) {
+			if (opts_only && *w != '-') {
+				w += len + (w[len] == ' ');
+				continue;
+			}
+			if (k++ == i && len < sizeof(buf)) {
 				memcpy(buf, w, len);
 				buf[len] = '\0';
 				return buf;
@@ -121,7 +130,8 @@ char **shell_complete(const char *text, int start, int end)
 		for (const char *p = cmd_start + n; p < line + start; p++)
 			if ((*p == ' ' || *p == '\t') && p[1] != ' ' && p[1] != '\t')
 				arg++;
-		what = arg > 1 && completing->complete2 ? completing->complete2 : completing->complete;
+		later = arg > 1;
+		what = later && completing->complete2 ? completing->complete2 : completing->complete;
 		if (what == COMPLETE_FILE) {
 			rl_attempted_completion_over = 0;
 			return NULL; /* readline's own file names */

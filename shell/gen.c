@@ -128,8 +128,20 @@ int shell_gen_bash_completion(FILE *out)
 	      "        else\n            COMPREPLY=($(compgen -W \"$cmds\" -- \"$cur\"))\n        fi\n        return\n    fi\n"
 	      "    case $cmd in\n", out);
 	for (size_t i = 0; (c = shell_cmd_at(i)); i++) {
-		if (c->complete == COMPLETE_WORDS)
-			fprintf(out, "    %s) COMPREPLY=($(compgen -W '%s' -- \"$cur\"));;\n", c->name, c->words);
+		if (c->complete == COMPLETE_WORDS) {
+			/* after the first argument: words2, else the options alone (as the REPL) */
+			fprintf(out, "    %s) if ((COMP_CWORD > i + 1)); then COMPREPLY=($(compgen -W '", c->name);
+			if (c->words2)
+				fputs(c->words2, out);
+			else
+				for (const char *w = c->words, *sep = ""; w && *w; w += strcspn(w, " "), w += *w == ' ') {
+					int len = (int)strcspn(w, " ");
+					if (*w == '-')
+						fprintf(out, "%s%.*s", sep, len, w), sep = " ";
+				}
+			fprintf(out, "' -- \"$cur\")); else COMPREPLY=($(compgen -W '%s' -- \"$cur\")); fi;;\n",
+				c->words);
+		}
 		else if (c->complete == COMPLETE_FILE)
 			fprintf(out, "    %s) COMPREPLY=($(compgen -f -- \"$cur\"));;\n", c->name);
 		else if (c->complete == COMPLETE_KIND) {

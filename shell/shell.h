@@ -74,6 +74,10 @@ struct shell_cmd {
 	/* Keys of a full-screen command (monitor): the i-th key's name and help,
 	 * NULL past the last; listed by `help NAME` and in the man page. */
 	const char *(*key_at)(size_t i, const char **help);
+	/* complete2 == COMPLETE_WORDS: the later arguments' words ("on off");
+	 * otherwise later arguments of a COMPLETE_WORDS command are offered
+	 * only its options (words starting "-"), never a subcommand again */
+	const char *words2;
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */

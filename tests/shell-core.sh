@@ -23,6 +23,14 @@ repl "REPL: Tab completes a command and a subcommand" '[
   {"expect": "smmush> "}, {"send": "dev\t"}, {"expect": "devices"}, {"send": "\r"},
   {"expect": "00:01.0"}, {"expect": "smmush> "}, {"send": "target li\t\r"},
   {"expect": "sim +\\{virt\\|q35\\|mmu500\\}"}, {"send": "\u0004"}, {"exit": 0}]'
+repl "REPL: Tab after set errexit/json offers on and off" '[
+  {"expect": "smmush> "}, {"send": "set json of\t\r"}, {"expect": "set json off \r\n"}, {"expect": "smmush> "},
+  {"send": "set errexit o\t\t"}, {"expect": "off +on"}, {"send": "\u0003"}, {"expect": "smmush> "},
+  {"send": "\u0004"}]'
+repl "REPL: Tab after a completed subcommand does not offer it again" '[
+  {"expect": "smmush> "}, {"send": "unit add \t\r"}, {"expect": "unit add \u0007?\r\n"}, {"expect": "smmush> "},
+  {"send": "target list \t\t\r"}, {"expect": "target list \u0007*\r\n"}, {"expect": "sim +\\{virt"},
+  {"expect": "smmush> "}, {"send": "\u0004"}]'
 repl "REPL: Tab completes register names of the selected unit" '[
   {"expect": "smmush> "}, {"send": "regs gbp\t\r"}, {"expect": "SMMU_GBPA"},
   {"send": "\u0004"}, {"exit": 0}]'
@@ -97,5 +105,14 @@ check "bash completion: completes decode kinds" bash -c "
 	source '$TMP/completion.bash'
 	COMP_WORDS=(smmush decode smmuv3.st); COMP_CWORD=2; _smmush
 	[[ \" \${COMPREPLY[*]} \" == *' smmuv3.ste '* ]]"
+bash_compl() { # bash_compl WORD...: what bash completion offers for the last word
+	bash -c '. "$1"; shift; COMP_WORDS=(smmush "$@"); COMP_CWORD=$#; _smmush; echo "${COMPREPLY[*]}"' \
+		_ "$TMP/completion.bash" "$@"
+}
+check "bash completion: set errexit offers on and off" test "$(bash_compl set errexit '')" = "on off"
+check "bash completion: set offers the settings" test "$(bash_compl set '')" = "errexit json"
+check "bash completion: after target list, not the subcommands again" test -z "$(bash_compl target list '')"
+check "bash completion: monitor's options after an option's value" \
+	test "$(bash_compl monitor --pace 5 --st)" = --storm
 
 finish
