@@ -145,7 +145,7 @@ int cmd_decode(struct shell *sh, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--list")) {
 		if (argc > 2) {
-			shell_error("decode --list takes no arguments");
+			shell_error("decode: --list takes no arguments");
 			return -EINVAL;
 		}
 		return decode_list(sh);
@@ -182,16 +182,18 @@ int cmd_decode(struct shell *sh, int argc, char **argv)
 		return rc;
 	}
 	if (argc - i - 1 != d->nwords) {
-		shell_error("decode %s: expected %u value%s of %u bits, got %d", d->kind, d->nwords,
+		shell_error("decode: %s: expected %u value%s of %u bits, got %d", d->kind, d->nwords,
 			    d->nwords == 1 ? "" : "s", d->width, argc - i - 1);
 		return -EINVAL;
 	}
 	for (unsigned w = 0; w < d->nwords; w++) {
-		rc = shell_parse_u64(d->kind, argv[i + 1 + w], &words[w]);
+		char who[80];
+		snprintf(who, sizeof(who), "decode: %s", d->kind);
+		rc = shell_parse_u64(who, argv[i + 1 + w], &words[w]);
 		if (rc)
 			return rc;
 		if (d->width < 64 && words[w] >> d->width) {
-			shell_error("decode %s: '%s' does not fit in %u bits", d->kind,
+			shell_error("decode: %s: '%s' does not fit in %u bits", d->kind,
 				    argv[i + 1 + w], d->width);
 			return -ERANGE;
 		}

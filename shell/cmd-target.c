@@ -90,7 +90,7 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target %s %s: %s%s", sub, nspec, err[0] ? err : smmu_strerror(rc),
+			shell_error("target %s: %s: %s%s", sub, nspec, err[0] ? err : smmu_strerror(rc),
 				    shell_target_hint(nspec, (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
@@ -281,7 +281,7 @@ static int find_reg(struct smmu_unit *u, const char *cmd, const char *name, stru
 	int rc = smmu_reg_find(u, name, reg);
 
 	if (rc == -ENOENT)
-		shell_error("%s: no %sregister '%s'", cmd, arch_prefix(u), name);
+		shell_error("%s: no %.*s register '%s'", cmd, (int)strlen(arch_prefix(u)) - 1, arch_prefix(u), name);
 	else if (rc)
 		shell_lib_error(cmd, name, rc);
 	return rc;

@@ -22,7 +22,8 @@ const struct shell_cmd *shell_cmd_at(size_t i)
 	return NULL;
 }
 
-const struct shell_cmd *shell_cmd_find(const char *name)
+/* who: the command looking the name up (help), named first in its errors */
+static const struct shell_cmd *cmd_find(const char *who, const char *name)
 {
 	const struct shell_cmd *c, *hit = NULL;
 	size_t len = strlen(name), hits = 0;
@@ -42,10 +43,15 @@ const struct shell_cmd *shell_cmd_find(const char *name)
 	if (hits == 1)
 		return hit;
 	if (hits)
-		shell_error("'%s' is ambiguous: %s", name, list);
+		shell_error("%s%s'%s' is ambiguous: %s", who ? who : "", who ? ": " : "", name, list);
 	else
-		shell_error("unknown command '%s' (try 'help')", name);
+		shell_error("%s%sunknown command '%s' (try 'help')", who ? who : "", who ? ": " : "", name);
 	return NULL;
+}
+
+const struct shell_cmd *shell_cmd_find(const char *name)
+{
+	return cmd_find(NULL, name);
 }
 
 int shell_run(struct shell *sh, int argc, char **argv)
@@ -125,7 +131,7 @@ static int cmd_help(struct shell *sh, int argc, char **argv)
 	if (shell_nargs(sh, argc, argv, 0, 1))
 		return -EINVAL;
 	if (argc == 2) {
-		if (!(c = shell_cmd_find(argv[1])))
+		if (!(c = cmd_find("help", argv[1])))
 			return -EINVAL;
 		if (sh->json) {
 			shell_json_begin(sh);
@@ -188,7 +194,7 @@ static int cmd_set(struct shell *sh, int argc, char **argv)
 	else if (!strcmp(argv[2], "off"))
 		on = false;
 	else {
-		shell_error("set %s: expected on or off, got '%s'", argv[1], argv[2]);
+		shell_error("set: %s: expected on or off, got '%s'", argv[1], argv[2]);
 		return -EINVAL;
 	}
 	if (!strcmp(argv[1], "errexit"))

@@ -217,4 +217,60 @@ if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/
 	done
 fi
 
+# --- every command's errors start "smmush: CMD: " (a subcommand: "smmush: CMD SUB: ") ---------
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	cmd=${line%% *}; cmd=${cmd%%/*}
+	rest=${line#* }; sub=${rest%% *}
+	run -c "own; domain create d; $line"
+	last=$(tail -1 "$TMP/err")
+	if [ "$rc" -ne 0 ] && { [[ $last == "smmush: $cmd: "* ]] || [[ $last == "smmush: $cmd $sub: "* ]]; }; then
+		ok "error prefix: '$line'"
+	else
+		not_ok "error prefix: '$line' (rc=$rc: $last)"
+	fi
+done <<'ERRS'
+decode --list x
+decode smmuv3.cr0
+decode smmuv3.cr0 0x1ffffffffffffffff
+decode smmuv3.cr0 zz
+set json maybe
+set nosuch on
+x/zz 0x40000000
+regs nosuch
+reg write nosuch 1
+reg write gbpa zz
+attach 00:09.0 d
+attach 00:01.0 nosuch
+map nosuch 0 0x40000000 4K rw
+map d 0 0x40000000 4K qq
+dma 00:01.0 read 0 zz
+dma 00:01.0 read 0 8 --pasid zz
+walk 00:09.0
+config 00:09.0
+strtab --nope
+storm 00:01.0 0
+fill 0x40000000 4 zz
+diff /nonexistent
+snapshot save /nonexistent/x
+source /nonexistent
+audit --policy /nonexistent
+discover --fdt /nonexistent
+target open nosuch
+target open sim:virt scalable=on
+target reopen zz
+unit 9
+unit add bogus 0x1000
+help nosuch
+help d
+domain destroy nosuch
+faults --filter zz=1
+trace --count zz
+detach 00:09.0
+release --nope
+own --dma zz
+ERRS
+expect_fail "regs: a register the unit does not have, named with its architecture" -c "regs nosuch"
+check "  ... 'no smmuv3 register'" grep -q "^smmush: regs: no smmuv3 register 'nosuch'$" "$TMP/err"
+
 finish
