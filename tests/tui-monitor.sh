@@ -179,6 +179,25 @@ keys a q
 check "q: leaves, status 0, terminal restored" restored a 0
 check "q: nothing on stderr" test ! -s "$TMP/a.pid.err"
 
+# --- c: counts and record numbers start again --------------------------------------
+{
+	printf 'own\ndomain create d\nattach 00:01.0 d\ndma 00:01.0 read 0x200000 8 --count 3\n'
+	for i in $(seq 12); do echo units; done
+	printf 'dma 00:01.0 read 0x200000 8 --count 2\n'
+} >"$TMP/twice.smmush"
+start clr 100 30 monitor --script "$TMP/twice.smmush" --pace 250
+check "c: before, 3 faults numbered up to #3" wait_for clr 'total 3  lost' 5 && wait_for clr '^ *#3 ' 1
+keys clr c
+check "c: after, the second burst is total 2 ..." wait_for clr 'total 2  lost' 8
+numbered_again() {
+	local s
+	s=$(screen clr)
+	grep -Eq '^ *#1 ' <<<"$s" && grep -Eq '^ *#2 ' <<<"$s" && ! grep -Eq '^ *#[45] ' <<<"$s"
+}
+check "  ... numbered #1 and #2, not #4 and #5" numbered_again
+keys clr q
+check "c test: q leaves, status 0" restored clr 0
+
 # --- storm: the counts shown equal the counts generated ---------------------------
 start b 100 30 monitor --storm 1000000
 check "storm: 1000000 generated" wait_for b 'STORM off: 1000000 generated' 10

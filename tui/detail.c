@@ -110,7 +110,7 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 	vtd = f->unit && ui.arch == SMMU_ARCH_VTD;
 	access_str(acc, f->access);
 	char w[24], *text = NULL;
-	if (asprintf(&text, "Fault #%" PRIu64 " on %s, drained at %s (target clock %.6f s)", f->seq, ui.name,
+	if (asprintf(&text, "Fault #%" PRIu64 " on %s, drained at %s (target clock %.6f s)", rec_no(m, f->seq), ui.name,
 		     wall_str(w, sizeof(w), wall), (double)f->ts_ns / 1e9) >= 0)
 		det_wrap(m, text, 0, 2);
 	free(text);

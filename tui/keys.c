@@ -37,7 +37,7 @@ static void key_clear(struct mon *m, int key)
 {
 	(void)key;
 	clear_counts(m);
-	set_msg(m, false, "cleared: records, sources and counts start again from zero");
+	set_msg(m, false, "cleared: records, sources and counts start again from zero, record numbers from #1");
 }
 
 static void key_filter(struct mon *m, int key)
@@ -163,7 +163,7 @@ static const struct key_binding keys[] = {
 	{ '?', "?", "this list of keys", key_help },
 	{ 'q', "q", "quit: restore the terminal, give back the units the session owns", key_quit },
 	{ 'p', "p", "pause / resume the view (faults are still drained and counted)", key_pause },
-	{ 'c', "c", "clear records, sources and counts", key_clear },
+	{ 'c', "c", "clear records, sources and counts (records number from #1 again)", key_clear },
 	{ '/', "/", "filter by device, reason or trace --filter terms; empty clears it", key_filter },
 	{ '\r', "Enter", "details of the selected fault; on a source: filter to it", key_enter },
 	{ '\n', NULL, NULL, key_enter },

@@ -178,4 +178,11 @@ struct key_binding {
 const struct key_binding *key_table(size_t *n);
 void handle_key(struct mon *m, int ch);
 
+/* The number a record shows: from #1 at the start and again after c, as the
+ * total beside it (the library's sequence numbers go on). */
+static inline uint64_t rec_no(const struct mon *m, uint64_t seq)
+{
+	return seq - m->base.total;
+}
+
 #endif

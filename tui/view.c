@@ -216,7 +216,7 @@ static void draw_log(struct mon *m, int y, int h)
 	if (dw > 20)
 		dw = 20;
 	char newest[24];
-	int sw = m->log_len ? snprintf(newest, sizeof(newest), "#%" PRIu64, log_at(m, m->log_len - 1)->seq) + 1 : 9;
+	int sw = m->log_len ? snprintf(newest, sizeof(newest), "#%" PRIu64, rec_no(m, log_at(m, m->log_len - 1)->seq)) + 1 : 9;
 	if (sw < 9)
 		sw = 9;
 	bool wide = COLS - (sw + 13 + dw + 8 + 15 + 4) >= 24; /* room for the time and a reason */
@@ -252,7 +252,7 @@ static void draw_log(struct mon *m, int y, int h)
 		sid_str(sid, sizeof(sid), f->stream.sid, f->stream.ssv, f->stream.ssid);
 		access_str(acc, f->access);
 		snprintf(a, sizeof(a), "0x%" PRIx64, f->addr);
-		view_put(yy, x, sw, base | crt_attr(PAIR_DIM, 0), "#%" PRIu64, f->seq);
+		view_put(yy, x, sw, base | crt_attr(PAIR_DIM, 0), "#%" PRIu64, rec_no(m, f->seq));
 		x += sw;
 		if (wide) {
 			view_put(yy, x, 13, base, "%s", wall_str(w, sizeof(w), log_wall_at(m, top + i)));
