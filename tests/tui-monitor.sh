@@ -198,6 +198,26 @@ check "  ... numbered #1 and #2, not #4 and #5" numbered_again
 keys clr q
 check "c test: q leaves, status 0" restored clr 0
 
+# --- rates: one style in the header and the table ---------------------------------
+# 5000 faults a tick: thousands a second, in k as a storm's millions are in M
+{
+	printf 'own\ndomain create d\nattach 00:01.0 d\n'
+	for i in $(seq 60); do echo "storm 00:01.0 5000"; done
+} >"$TMP/rate.smmush"
+start rt 100 30 monitor --script "$TMP/rate.smmush" --pace 100
+one_style() { # the header's faults/s and the source's RATE/s: "950" or "12.5k"/"3.1M"/"1.0G"
+	local s h r
+	s=$(screen rt)
+	h=$(grep -oE 'faults/s [^ ]+' <<<"$s" | head -1 | cut -d' ' -f2)
+	r=$(grep -E '^ 00:01\.0 ' <<<"$s" | awk '{ print $(NF-2) }')
+	echo "# header '$h', row '$r'"
+	[[ $h =~ ^([0-9]{1,3}|[0-9]{1,3}\.[0-9][kMG])$ ]] && [[ $r =~ ^([0-9]{1,3}|[0-9]{1,3}\.[0-9][kMG])$ ]]
+}
+check "script storms: faults come" wait_for rt 'total [0-9]{5,}' 8
+check "rates: one style, header and row (thousands a second: in k, not 4 digits)" one_style
+keys rt q
+check "rates test: q leaves, status 0" restored rt 0
+
 # --- storm: the counts shown equal the counts generated ---------------------------
 start b 100 30 monitor --storm 1000000
 check "storm: 1000000 generated" wait_for b 'STORM off: 1000000 generated' 10

@@ -50,11 +50,15 @@ void view_bar(int y, int attr)
 	attroff(attr);
 }
 
+/* One style for every rate, the header's and the table's: whole numbers
+ * below 1000, then one decimal and k, M or G ("950", "12.5k", "3.1M"). */
 static const char *fmt_rate(char *buf, size_t n, double r)
 {
-	if (r < 1e7)
+	if (r < 999.5)
 		snprintf(buf, n, "%.0f", r);
-	else if (r < 1e10)
+	else if (r < 999.95e3)
+		snprintf(buf, n, "%.1fk", r / 1e3);
+	else if (r < 999.95e6)
 		snprintf(buf, n, "%.1fM", r / 1e6);
 	else
 		snprintf(buf, n, "%.1fG", r / 1e9);
