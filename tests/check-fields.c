@@ -21,6 +21,9 @@
 #define SMMU_DEF "decoders/pgtable.def"
 #include "decoders/def-constants.h"
 #undef SMMU_DEF
+#define SMMU_DEF "decoders/amdvi.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
 
 Suite *suite_fields(void);
 
@@ -59,6 +62,7 @@ struct chk_desc {
 #include "decoders/smmuv3.def"
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
+#include "decoders/amdvi.def"
 #include "decoders/def-undef.h"
 
 /* Pass 2: every descriptor line. */
@@ -82,6 +86,7 @@ static const struct chk_desc descs[] = {
 #include "decoders/smmuv3.def"
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
+#include "decoders/amdvi.def"
 #include "decoders/def-undef.h"
 };
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))
