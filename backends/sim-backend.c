@@ -41,8 +41,10 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		plat = SIM_VIRT;
 	else if (!strcmp(variant, "q35"))
 		plat = SIM_Q35;
+	else if (!strcmp(variant, "amd"))
+		plat = SIM_AMD;
 	else {
-		snprintf(err, errlen, "sim has no platform '%s' (virt, q35)", variant);
+		snprintf(err, errlen, "sim has no platform '%s' (virt, q35, amd)", variant);
 		return -ENOENT;
 	}
 	sim_params_default(&p, plat);
@@ -70,12 +72,12 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	rc = sim_machine_create(&p, &be->m);
 	if (rc) {
 		snprintf(err, errlen, "sim: cannot build the %s machine: %s",
-			 plat == SIM_Q35 ? "q35" : "virt", strerror(-rc));
+			 plat == SIM_Q35 ? "q35" : plat == SIM_AMD ? "amd" : "virt", strerror(-rc));
 		free(be);
 		return rc;
 	}
 	snprintf(be->desc, sizeof(be->desc), "built-in %s model, %llu MiB RAM, %u test devices",
-		 plat == SIM_Q35 ? "q35 (VT-d)" : "virt (SMMUv3)",
+		 plat == SIM_Q35 ? "q35 (VT-d)" : plat == SIM_AMD ? "amd (AMD-Vi)" : "virt (SMMUv3)",
 		 (unsigned long long)(p.ram_size >> 20), p.ndevs);
 	*priv = be;
 	return 0;
@@ -163,8 +165,8 @@ static const char *be_describe(void *priv)
 
 const struct smmu_backend_ops smmu_backend_sim = {
 	.name = "sim",
-	.help = "the built-in platform model: an SMMUv3 machine (virt) or a VT-d machine (q35)",
-	.variants = "virt|q35",
+	.help = "the built-in platform model: an SMMUv3 machine (virt), a VT-d machine (q35) or an AMD-Vi machine (amd)",
+	.variants = "virt|q35|amd",
 	.open = be_open,
 	.close = be_close,
 	.mem_read = be_mem_read,

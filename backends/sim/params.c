@@ -25,7 +25,7 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 {
 	memset(p, 0, sizeof(*p));
 	p->platform = platform;
-	p->ram_base = platform == SIM_Q35 ? 0 : 0x40000000;
+	p->ram_base = platform == SIM_VIRT ? 0x40000000 : 0;
 	p->ram_size = 1ULL << 30;
 	p->ndevs = 2;
 	p->evtq_log2 = 19;
