@@ -134,6 +134,8 @@ static int domain_cfg(struct smmu_unit *u, const struct smmu_domain *dom, struct
 	}
 	if (dom->flags & SMMU_DOMAIN_STAGE2)
 		return -EOPNOTSUPP;
+	if (u->arch == SMMU_ARCH_AMDVI)
+		return smmu_arch_amdvi_limits(u, cfg);
 	cfg->fmt = SMMU_PGT_VTD_SL;
 	return smmu_arch_vtd_limits(u, cfg);
 }

@@ -17,5 +17,6 @@ void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, co
 
 int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
 #endif

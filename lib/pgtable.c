@@ -572,8 +572,9 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 		return NULL;
 	}
 	p->ops = (cfg->fmt == SMMU_PGT_VTD_SL || cfg->fmt == SMMU_PGT_VTD_FL) ? &smmu_pgt_vtd_ops
+		 : cfg->fmt == SMMU_PGT_AMD_V1				       ? &smmu_pgt_amd_ops
 									       : &smmu_pgt_lpae_ops;
-	if (cfg->fmt > SMMU_PGT_VTD_FL)
+	if (cfg->fmt > SMMU_PGT_AMD_V1)
 		*err = -EINVAL;
 	else
 		*err = p->ops->init(p);
@@ -832,7 +833,7 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 			c = pool_table(p, level + 1);
 			if (!c)
 				return -ENOMEM;
-			t->e[i] = p->ops->table(p, c->pa);
+			t->e[i] = pgt_table_entry(p, c->pa, level);
 			mark_entries(p, t, i, 1);
 		} else {
 			p->ops->decode(p, level, t->e[i], &d);
@@ -1065,7 +1066,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 			}
 			for (size_t j = 0; j < c->size / 8; j++)
 				c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
-			t->e[i] = p->ops->table(p, c->pa);
+			t->e[i] = pgt_table_entry(p, c->pa, level);
 			mark_entries(p, t, i, 1);
 		} else {
 			va = ce; /* a malformed entry partly covered: leave it */
@@ -1179,6 +1180,12 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 			removed |= d.rights;
 			tpa = d.addr;
 			level++;
+			/* a pointer that skips levels: their index bits must be zero */
+			for (unsigned k = 0; k < d.skip && !x->fault; k++, level++)
+				if (level <= 3 && pgt_index(p, level, lin))
+					x->fault = SMMU_PGT_F_INVALID;
+			if (x->fault)
+				break;
 			/* Hardware would reinterpret the table one level down; on a
 			 * board under bring-up that is a bug worth naming. */
 			for (unsigned k = 0; k < depth; k++)
@@ -1194,7 +1201,7 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		/* A leaf: access flag, then permissions (the architecture's order). */
 		unsigned rights = d.rights & ~removed, have, need;
 
-		x->page_size = 1ULL << pgt_shift(p, level);
+		x->page_size = d.size_log2 ? 1ULL << d.size_log2 : 1ULL << pgt_shift(p, level);
 		x->oa = d.addr | (lin & (x->page_size - 1));
 		x->prot = prot_of(rights, d.attr);
 		if (d.status == SMMU_PGT_F_ACCESS) {
@@ -1334,8 +1341,10 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 					return err;
 				if (e.status == SMMU_PGT_OK && !fresh)
 					e.status = SMMU_PGT_F_ALIAS;
+				if (e.status == SMMU_PGT_OK && level + 1 + (int)d.skip > 3)
+					e.status = SMMU_PGT_F_RESERVED;
 				if (e.status == SMMU_PGT_OK &&
-				    !(c = get_table(p, d.addr, level + 1, &err)))
+				    !(c = get_table(p, d.addr, level + 1 + (int)d.skip, &err)))
 					e.status = SMMU_PGT_F_TABLE_READ;
 			}
 			if (e.status == SMMU_PGT_F_LOOP)
@@ -1345,8 +1354,15 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 		if (rc)
 			return rc;
 		if (c) {
+			/* a pointer that skips levels covers only the start of its slot,
+			 * where the skipped levels' index bits are zero */
+			int cl = level + 1 + (int)d.skip;
+			uint64_t cend = ce, cover = (uint64_t)(c->size / 8) << pgt_shift(p, cl);
+
+			if (d.skip && cend - eb > cover)
+				cend = eb + cover;
 			w->path[depth + 1] = d.addr;
-			rc = walk_table(w, c, level + 1, depth + 1, va, ce, removed | d.rights);
+			rc = va < cend ? walk_table(w, c, cl, depth + 1, va, cend, removed | d.rights) : 0;
 			if (rc)
 				return rc;
 		}

@@ -243,6 +243,7 @@ static const char *fmt_name(enum smmu_pgt_format f)
 	case SMMU_PGT_LPAE_S2: return "lpae-s2";
 	case SMMU_PGT_VTD_SL: return "vtd-sl";
 	case SMMU_PGT_VTD_FL: return "vtd-fl";
+	case SMMU_PGT_AMD_V1: return "amd-v1";
 	}
 	return "?";
 }

@@ -287,6 +287,7 @@ static const char *pgt_format_name(enum smmu_pgt_format f)
 	case SMMU_PGT_LPAE_S1: return "lpae-s1";
 	case SMMU_PGT_LPAE_S2: return "lpae-s2";
 	case SMMU_PGT_VTD_SL: return "vtd-sl";
+	case SMMU_PGT_AMD_V1: return "amd-v1";
 	default: return "vtd-fl";
 	}
 }
