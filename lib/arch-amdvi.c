@@ -34,6 +34,9 @@ struct amdvi {
 	size_t devtab_bytes;
 	unsigned ndte, cmd_tail, evt_head;
 	uint64_t seq;
+	/* Status.CmdBufRun did not follow Control.CmdBufEn (QEMU 7.2 sets
+	 * neither run bit): an illegal command then shows as a timeout */
+	bool no_run_bits;
 };
 
 static struct amdvi *priv(struct smmu_unit *u)
@@ -78,7 +81,7 @@ static int cmd_put(struct smmu_unit *u, uint64_t w0, uint64_t w1)
 
 	if ((rc = reg_read64(u, AMDVI_STATUS, &st)))
 		return rc;
-	if (!SMMU_GET(AMDVI_STATUS_CmdBufRun, st))
+	if (!SMMU_GET(AMDVI_STATUS_CmdBufRun, st) && !a->no_run_bits)
 		return -EIO; /* an earlier command was illegal: processing stopped */
 	for (unsigned i = 0;; i++) {
 		uint64_t head;
@@ -227,10 +230,8 @@ static int own(struct smmu_unit *u)
 	if (rc)
 		goto undo;
 	/* Stop the IOMMU's use of the old structures, point it at ours, then
-	 * enable: command buffer and event log first, caches invalidated,
-	 * translation last.  A unit that was translating passes DMA through
-	 * between the two Control writes (the bases may not change while
-	 * IommuEn is set). */
+	 * enable.  A unit that was translating passes DMA through between the
+	 * two Control writes (the bases may not change while IommuEn is set). */
 	ctl = s->control & (SMMU_MASK(AMDVI_CONTROL_Coherent) | SMMU_MASK(AMDVI_CONTROL_InvTimeOut));
 	a->cmd_tail = a->evt_head = 0;
 	if ((rc = reg_write64(u, AMDVI_CONTROL, ctl)) ||
@@ -245,9 +246,18 @@ static int own(struct smmu_unit *u)
 						   SMMU_MASK(AMDVI_STATUS_EventLogInt) |
 						   SMMU_MASK(AMDVI_STATUS_ComWaitInt))))
 		goto undo;
-	ctl |= SMMU_MASK(AMDVI_CONTROL_CmdBufEn) | SMMU_MASK(AMDVI_CONTROL_EventLogEn);
-	if ((rc = reg_write64(u, AMDVI_CONTROL, ctl)) || (rc = inv_all(u)) || (rc = cmd_sync(u)) ||
-	    (rc = reg_write64(u, AMDVI_CONTROL, ctl | SMMU_MASK(AMDVI_CONTROL_IommuEn))))
+	/* Translation goes on with the command buffer and the event log: QEMU
+	 * 7.2 runs neither while IommuEn is clear.  Our DTEs block; what the
+	 * IOMMU cached of the old ones goes with the invalidation that follows. */
+	ctl |= SMMU_MASK(AMDVI_CONTROL_CmdBufEn) | SMMU_MASK(AMDVI_CONTROL_EventLogEn) |
+	       SMMU_MASK(AMDVI_CONTROL_IommuEn);
+	uint64_t st;
+	if ((rc = reg_write64(u, AMDVI_CONTROL, ctl)) || (rc = reg_read64(u, AMDVI_STATUS, &st)))
+		goto undo;
+	a->no_run_bits = !SMMU_GET(AMDVI_STATUS_CmdBufRun, st);
+	if (a->no_run_bits)
+		u->t->faults.totals.quirks++; /* a departure from the specification, counted */
+	if ((rc = inv_all(u)) || (rc = cmd_sync(u)))
 		goto undo;
 	return 0;
 undo:

@@ -31,7 +31,7 @@
 
 static const char *arch_word(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 /* The machine's name for journals, or NULL: no journal for this target. */

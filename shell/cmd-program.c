@@ -12,7 +12,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 /* "4 KiB", "2 MiB", or hex bytes when not a whole KiB. */
@@ -148,7 +148,7 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		fprintf(sh->out, "\n  now:      ");
 		print_own_regs(sh, u, NULL, now);
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
-			ui.arch == SMMU_ARCH_VTD ? "context blocks" : "stream aborts");
+			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
 	}
 	/* a script may be killed while it owns the unit: what it did is visible */
 	fflush(sh->out);
@@ -501,7 +501,7 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 		shell_json_end(sh);
 	} else {
 		fprintf(sh->out, "%s (%s 0x%x) attached to domain %s on %s\n", di.addr,
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", di.sid, argv[2], ui.name);
+			ui.arch == SMMU_ARCH_VTD ? "source-id" : ui.arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di.sid, argv[2], ui.name);
 	}
 	return 0;
 }
@@ -541,7 +541,7 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 	} else {
 		smmu_unit_info(di.unit, &ui);
 		fprintf(sh->out, "%s detached from domain %s: its DMA %s again\n", di.addr, name,
-			ui.arch == SMMU_ARCH_VTD ? "is blocked" : "aborts");
+			ui.arch != SMMU_ARCH_SMMUV3 ? "is blocked" : "aborts");
 	}
 	return 0;
 }
