@@ -410,6 +410,8 @@ const struct shell_cmd shell_cmds_tables[] = {
 	{ "root", "[BUS]", "VT-d: present root entries, or one bus's root entry", CMD_TARGET, cmd_root },
 	{ "ctx", "BDF", "VT-d: the context entry of a PCI device (legacy or scalable)", CMD_TARGET, cmd_ctx,
 	  COMPLETE_DEVICE },
+	{ "dte", "BDF", "AMD-Vi: the device table entry of a PCI device (its DeviceID or alias), decoded",
+	  CMD_TARGET, cmd_dte, COMPLETE_DEVICE },
 	{ "pasid", "BDF PASID", "VT-d scalable mode: the PASID directory and table entries of a device",
 	  CMD_TARGET, cmd_pasid, COMPLETE_DEVICE },
 	{ "config", "DEVICE [--pasid N]", "a device's whole live configuration chain and what it does",

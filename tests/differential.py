@@ -117,6 +117,9 @@ def reduce(cmd, doc, qemu, arch, applied):
         return {"values": doc["values"]}
     if name == "faults":
         return reduce_faults(doc, qemu, arch, applied)
+    if name in ("dte", "ctx", "ste"):
+        # the entry's addresses are smmush's own table memory: the verdict must agree
+        return {"verdict": doc["verdict"]["result"]}
     if name == "walk":
         return {"ranges": doc.get("ranges"), "verdict": doc["verdict"]["result"]}
     if name == "xlate":
