@@ -22,7 +22,7 @@ repl "REPL: prompt, a command, Ctrl-D exits 0" '[
 repl "REPL: Tab completes a command and a subcommand" '[
   {"expect": "smmush> "}, {"send": "dev\t"}, {"expect": "devices"}, {"send": "\r"},
   {"expect": "00:01.0"}, {"expect": "smmush> "}, {"send": "target li\t\r"},
-  {"expect": "sim +\\{virt\\|q35\\}"}, {"send": "\u0004"}, {"exit": 0}]'
+  {"expect": "sim +\\{virt\\|q35\\|amd\\}"}, {"send": "\u0004"}, {"exit": 0}]'
 repl "REPL: Tab completes register names of the selected unit" '[
   {"expect": "smmush> "}, {"send": "regs gbp\t\r"}, {"expect": "SMMU_GBPA"},
   {"send": "\u0004"}, {"exit": 0}]'
