@@ -7,7 +7,8 @@
  *   RAM        /proc/kcore where /dev/mem refuses it (CONFIG_STRICT_DEVMEM):
  *              its PT_LOAD segments' p_paddr map physical addresses
  *   writes     only outside System RAM (the -O tables= carve-out)
- *   PCI        libpci's Linux sysfs method, every segment
+ *   PCI        sysfs config files, every segment (no libpci: board binaries
+ *              are static)
  *   firmware   /sys/firmware/acpi/tables/{DMAR,IORT}, /sys/firmware/fdt
  *   faults     /dev/kmsg, where the kernel's drivers print what they drained
  * Every refusal is one line naming the cause and the fix.
@@ -27,8 +28,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pci/pci.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,7 +44,8 @@
 #define MAX_IOMEM 4096
 #define MAX_KSEG 256
 #define MAX_MAPS 64
-#define MAX_PCI 1024
+#define MAX_PCI 4096
+#define MAX_PCI_FDS 256 /* config files kept open */
 #define FW_TABLE_MAX (16u << 20)
 #define KMSG_BUF 8192
 #define LOW_RAM (1u << 20) /* STRICT_DEVMEM still lets /dev/mem read the first MiB */
@@ -76,7 +76,7 @@ struct map {
 
 struct pcidev {
 	uint16_t seg, bdf;
-	struct pci_dev *d;
+	int fd; /* its sysfs config file, -1 until first used */
 };
 
 struct linux_be {
@@ -94,9 +94,10 @@ struct linux_be {
 	uint64_t tables_base, tables_size;
 	struct map maps[MAX_MAPS];
 	size_t nmaps;
-	struct pci_access *pacc;
 	struct pcidev pci[MAX_PCI];
-	size_t npci;
+	size_t npci, npci_fds;
+	uint64_t requests;       /* mem, register and PCI accesses asked for (roundtrips) */
+	char boot_id[80];        /* "boot <uuid>": this boot, for the ownership journal */
 	char kbuf[KMSG_BUF];     /* kernel log bytes read but not yet returned */
 	size_t klen;
 	char desc[512];
@@ -248,11 +249,18 @@ static bool descriptive(const struct linux_be *be, const struct iomem_ent *e)
 	/* a PCI BAR ("0000:00:02.0") is the device's, not a driver's */
 	if (sscanf(e->name, "%x:%x:%x.%u%c", &a, &b, &c, &d, &tail) == 4)
 		return true;
-	/* a device-tree platform device ("9050000.smmuv3"): claimed only by a
-	 * child of the same name (devm_request_mem_region) */
+	/* a device-tree device's name ("9050000.smmuv3") is a driver's claim
+	 * (6.1's arm-smmu-v3 requests its two register pages under it, at the
+	 * top level), unless it only holds the claims below it, as a platform
+	 * device's own resource did on older kernels */
 	const char *dot = strchr(e->name, '.');
-	if (dot && dot > e->name && strspn(e->name, "0123456789abcdef") == (size_t)(dot - e->name))
-		return e->parent < 0 || strcmp(be->iomem[e->parent].name, e->name);
+	if (dot && dot > e->name && strspn(e->name, "0123456789abcdef") == (size_t)(dot - e->name)) {
+		size_t self = (size_t)(e - be->iomem);
+		for (size_t i = self + 1; i < be->niomem && be->iomem[i].depth > e->depth; i++)
+			if (be->iomem[i].parent == (int)self)
+				return true;
+		return false;
+	}
 	return false;
 }
 
@@ -425,6 +433,7 @@ static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
 	volatile uint8_t *p;
 	int rc = mmio_access(priv, addr, size, &p);
 
+	((struct linux_be *)priv)->requests++;
 	if (rc)
 		return rc;
 	*val = size == 8 ? *(volatile uint64_t *)p : *(volatile uint32_t *)p;
@@ -436,6 +445,7 @@ static int be_mmio_write(void *priv, uint64_t addr, unsigned size, uint64_t val)
 	volatile uint8_t *p;
 	int rc = mmio_access(priv, addr, size, &p);
 
+	((struct linux_be *)priv)->requests++;
 	if (rc)
 		return rc;
 	if (size == 8)
@@ -534,6 +544,7 @@ static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
 	struct linux_be *be = priv;
 
+	be->requests++;
 	while (len) {
 		/* split at System RAM boundaries: RAM from kcore, the rest from /dev/mem */
 		const struct iomem_ent *ram = ram_in(be, pa, pa + len - 1);
@@ -559,6 +570,7 @@ static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
 	struct linux_be *be = priv;
 
+	be->requests++;
 	if (!len)
 		return 0;
 	if (pa + len - 1 < pa || ram_in(be, pa, pa + len - 1))
@@ -568,79 +580,110 @@ static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 	return devmem_rw(be, pa, (void *)buf, len, true);
 }
 
-/* --- PCI through libpci's sysfs method ----------------------------------------------
- * libpci's error callback must not return: a jump back here turns its
- * exit() into an error line. */
-static jmp_buf pci_jmp;
-static char pci_msg[256];
+/* --- PCI through sysfs ---------------------------------------------------------------
+ * /sys/bus/pci/devices/SSSS:BB:DD.F/config for configuration space (the
+ * kernel's access method, every segment: what libpci's sysfs method reads
+ * too, without the library, which a static board binary cannot link), the
+ * driver and iommu_group links beside it. */
 
-static void pci_fatal(char *msg, ...) __attribute__((noreturn));
-static void pci_fatal(char *msg, ...)
+/* "0000:00:02.0" -> segment and bdf; false for anything else */
+static bool parse_bdf(const char *name, uint16_t *seg, uint16_t *bdf)
 {
-	va_list ap;
+	unsigned s, b, d, f;
+	char tail;
 
-	va_start(ap, msg);
-	vsnprintf(pci_msg, sizeof(pci_msg), msg, ap);
-	va_end(ap);
-	longjmp(pci_jmp, 1);
+	if (sscanf(name, "%x:%x:%x.%x%c", &s, &b, &d, &f, &tail) != 4 || s > 0xffff || b > 0xff || d > 0x1f || f > 7)
+		return false;
+	*seg = (uint16_t)s;
+	*bdf = (uint16_t)(b << 8 | d << 3 | f);
+	return true;
 }
 
-static void pci_quiet(char *msg, ...)
+static int cmp_pci(const void *a, const void *b)
 {
-	(void)msg;
+	const struct pcidev *x = a, *y = b;
+	return x->seg != y->seg ? (x->seg > y->seg) - (x->seg < y->seg) : (x->bdf > y->bdf) - (x->bdf < y->bdf);
 }
 
 static int pci_open(struct linux_be *be, char *err, size_t errlen)
 {
-	char sys[PATH_MAX], devs[PATH_MAX + 16];
-	struct stat st;
+	char devs[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
 
-	path(be, sys, sizeof(sys), "/sys/bus/pci");
-	snprintf(devs, sizeof(devs), "%s/devices", sys);
-	if (stat(devs, &st) || !S_ISDIR(st.st_mode))
+	(void)err, (void)errlen;
+	path(be, devs, sizeof(devs), "/sys/bus/pci/devices");
+	if (!(d = opendir(devs)))
 		return 0; /* no PCI on this machine */
-	if (!(be->pacc = pci_alloc()))
-		return -ENOMEM;
-	be->pacc->error = pci_fatal;
-	be->pacc->warning = pci_quiet;
-	be->pacc->debug = pci_quiet;
-	be->pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-	if (setjmp(pci_jmp)) {
-		fmt(err, errlen, "linux: PCI through %s: %s", sys, pci_msg);
-		be->pacc = NULL; /* libpci's state is unknown after its error: leak it, never reuse it */
-		return -EIO;
+	while ((de = readdir(d)) && be->npci < MAX_PCI) {
+		struct pcidev *p = &be->pci[be->npci];
+		if (parse_bdf(de->d_name, &p->seg, &p->bdf)) {
+			p->fd = -1;
+			be->npci++;
+		}
 	}
-	pci_set_param(be->pacc, "sysfs.path", sys);
-	pci_init(be->pacc);
-	pci_scan_bus(be->pacc);
-	for (struct pci_dev *d = be->pacc->devices; d && be->npci < MAX_PCI; d = d->next)
-		if (d->domain >= 0 && d->domain <= 0xffff)
-			be->pci[be->npci++] = (struct pcidev){ (uint16_t)d->domain,
-							       (uint16_t)(d->bus << 8 | d->dev << 3 | d->func), d };
+	closedir(d);
+	qsort(be->pci, be->npci, sizeof(be->pci[0]), cmp_pci);
 	return 0;
 }
 
-static struct pci_dev *pci_find(struct linux_be *be, uint16_t seg, uint16_t bdf)
+static struct pcidev *pci_find(struct linux_be *be, uint16_t seg, uint16_t bdf)
 {
 	for (size_t i = 0; i < be->npci; i++)
 		if (be->pci[i].seg == seg && be->pci[i].bdf == bdf)
-			return be->pci[i].d;
+			return &be->pci[i];
 	return NULL;
+}
+
+static void pci_rel(const struct pcidev *p, const char *leaf, char *out, size_t len)
+{
+	snprintf(out, len, "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s", p->seg, p->bdf >> 8, p->bdf >> 3 & 0x1f,
+		 p->bdf & 7, leaf);
+}
+
+/* The function's config file (read-write when allowed), kept open for the
+ * first MAX_PCI_FDS functions; *transient: the caller closes it. */
+static int pci_fd(struct linux_be *be, struct pcidev *p, bool *transient)
+{
+	char rel[96], full[PATH_MAX];
+	int fd;
+
+	*transient = false;
+	if (p->fd >= 0)
+		return p->fd;
+	pci_rel(p, "config", rel, sizeof(rel));
+	path(be, full, sizeof(full), rel);
+	if ((fd = open(full, O_RDWR | O_CLOEXEC)) < 0 && (fd = open(full, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (be->npci_fds < MAX_PCI_FDS) { /* SR-IOV machines have thousands of functions */
+		be->npci_fds++;
+		return p->fd = fd;
+	}
+	*transient = true;
+	return fd;
 }
 
 static int be_pci_read_seg(void *priv, uint16_t seg, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
 {
 	struct linux_be *be = priv;
-	struct pci_dev *d = pci_find(be, seg, bdf);
+	struct pcidev *p = pci_find(be, seg, bdf);
 	uint8_t b[4];
+	bool transient;
+	int fd;
+	ssize_t r;
 
+	be->requests++;
 	*val = 0xffffffffu >> (32 - 8 * size);
-	if (!d)
+	if (!p)
 		return 0; /* nothing there: all ones, as on the bus */
-	if (setjmp(pci_jmp))
-		return -EIO;
-	if (!pci_read_block(d, (int)off, b, (int)size))
-		return -EIO;
+	if ((fd = pci_fd(be, p, &transient)) < 0)
+		return fd;
+	r = pread(fd, b, size, (off_t)off);
+	if (transient)
+		close(fd);
+	/* past what sysfs shows (extended space to a non-root reader): all ones */
+	if (r != (ssize_t)size)
+		return 0;
 	*val = b[0] | (size > 1 ? b[1] << 8 : 0) | (size > 2 ? (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24 : 0);
 	return 0;
 }
@@ -653,14 +696,20 @@ static int be_pci_read(void *priv, uint16_t bdf, unsigned off, unsigned size, ui
 static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t val)
 {
 	struct linux_be *be = priv;
-	struct pci_dev *d = pci_find(be, 0, bdf);
+	struct pcidev *p = pci_find(be, 0, bdf);
 	uint8_t b[4] = { (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)(val >> 16), (uint8_t)(val >> 24) };
+	bool transient;
+	int fd, rc;
 
-	if (!d)
+	be->requests++;
+	if (!p)
 		return 0;
-	if (setjmp(pci_jmp))
-		return -EIO;
-	return pci_write_block(d, (int)off, b, (int)size) ? 0 : -EIO;
+	if ((fd = pci_fd(be, p, &transient)) < 0)
+		return fd;
+	rc = pwrite(fd, b, size, (off_t)off) == (ssize_t)size ? 0 : errno ? -errno : -EIO;
+	if (transient)
+		close(fd);
+	return rc;
 }
 
 static int be_pci_segments(void *priv, uint16_t *segs, size_t max)
@@ -681,20 +730,26 @@ static int be_pci_segments(void *priv, uint16_t *segs, size_t max)
 static int be_pci_kernel(void *priv, uint16_t seg, uint16_t bdf, char *driver, size_t len, int *group)
 {
 	struct linux_be *be = priv;
-	struct pci_dev *d = pci_find(be, seg, bdf);
-	char *s;
+	struct pcidev *p = pci_find(be, seg, bdf);
+	char rel[96], full[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
 
 	driver[0] = '\0';
 	*group = -1;
-	if (!d)
+	if (!p)
 		return -ENOENT;
-	if (setjmp(pci_jmp))
-		return -EIO;
-	pci_fill_info(d, PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP);
-	if ((s = pci_get_string_property(d, PCI_FILL_DRIVER)))
-		snprintf(driver, len, "%s", s);
-	if ((s = pci_get_string_property(d, PCI_FILL_IOMMU_GROUP)))
-		*group = atoi(s);
+	pci_rel(p, "driver", rel, sizeof(rel));
+	path(be, full, sizeof(full), rel);
+	if ((n = readlink(full, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		snprintf(driver, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	}
+	pci_rel(p, "iommu_group", rel, sizeof(rel));
+	path(be, full, sizeof(full), rel);
+	if ((n = readlink(full, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		*group = atoi(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	}
 	return 0;
 }
 
@@ -954,8 +1009,9 @@ static void be_close(void *priv)
 		close(be->kcore_fd);
 	if (be->kmsg_fd >= 0)
 		close(be->kmsg_fd);
-	if (be->pacc)
-		pci_cleanup(be->pacc);
+	for (size_t i = 0; i < be->npci; i++)
+		if (be->pci[i].fd >= 0)
+			close(be->pci[i].fd);
 	free(be->iomem);
 	free(be);
 }
@@ -1111,6 +1167,31 @@ static int be_sleep(void *priv, uint64_t ns)
 	return 0;
 }
 
+/* The machine outlives the session, not the boot: a later run on the same
+ * boot finds the journal of one that died owning a unit, and a journal left
+ * from an earlier boot (whose registers a reset has long put back) is not
+ * this machine's any more. */
+static const char *be_identity(void *priv)
+{
+	struct linux_be *be = priv;
+	char id[64];
+
+	if (!be->boot_id[0]) {
+		if (read_text(be, "/proc/sys/kernel/random/boot_id", id, sizeof(id)) || !id[0])
+			return NULL; /* no journal rather than one every boot would share */
+		id[strcspn(id, "\n")] = '\0';
+		snprintf(be->boot_id, sizeof(be->boot_id), "boot %s", id);
+	}
+	return be->boot_id;
+}
+
+/* What smmush asked of the machine so far (the benchmarks compare it with
+ * the remote targets' round trips). */
+static uint64_t be_requests(void *priv)
+{
+	return ((struct linux_be *)priv)->requests;
+}
+
 static const char *be_describe(void *priv)
 {
 	struct linux_be *be = priv;
@@ -1149,6 +1230,8 @@ const struct smmu_backend_ops smmu_backend_linux = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.identity = be_identity,
+	.roundtrips = be_requests,
 	.mmio_map = be_mmio_map,
 	.unit_kernel = be_unit_kernel,
 	.own_check = be_own_check,

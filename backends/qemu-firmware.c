@@ -440,11 +440,18 @@ int qemu_setup_q35(struct qemu_be *be, char *err, size_t errlen)
 	if (!rc && !fwcfg_find(dir, 4 + 64 * 128, "etc/e820", &sel, &size) && size <= 20 * 128 &&
 	    !(rc = fwcfg_read(be, sel, size, &e820))) {
 		/* the table region tops the highest RAM entry */
-		for (uint32_t o = 0; o + 20 <= size; o += 20)
-			if (rd32le(e820 + o + 16) == 1 && rd64le(e820 + o) >= be->ram_base) {
+		for (uint32_t o = 0; o + 20 <= size; o += 20) {
+			if (rd32le(e820 + o + 16) != 1)
+				continue;
+			if (be->nram < sizeof(be->ram) / sizeof(be->ram[0])) {
+				be->ram[be->nram][0] = rd64le(e820 + o);
+				be->ram[be->nram++][1] = rd64le(e820 + o + 8);
+			}
+			if (rd64le(e820 + o) >= be->ram_base) {
 				be->ram_base = rd64le(e820 + o);
 				be->ram_size = rd64le(e820 + o + 8);
 			}
+		}
 	}
 	if (!rc && dir)
 		rc = load_acpi(be, dir, 4 + 64 * 128);

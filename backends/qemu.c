@@ -93,8 +93,20 @@ static void log_line(const struct qemu_be *be, char *out, size_t outlen)
 
 	snprintf(path, sizeof(path), "%s/qemu.log", be->dir);
 	*out = '\0';
-	if (!(f = fopen(path, "r")))
+	/* once QEMU runs the file is gone, the log read through its descriptor */
+	int fd = be->logfd >= 0 ? dup(be->logfd) : -1;
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0)
+		f = fdopen(fd, "r");
+	else if (fd >= 0)
+		close(fd), f = NULL;
+	else
+		f = *be->dir ? fopen(path, "r") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(out, outlen, "(QEMU's log is not readable)");
 		return;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!*line)
@@ -362,6 +374,11 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		return rc;
 	}
 	be->start_ns = mono_ns() - t0;
+	/* QEMU runs: nothing of ours needs a name on disk any more.  The log
+	 * stays readable through a descriptor, and nothing is left behind
+	 * however smmush ends (a signal, SIGKILL included). */
+	be->logfd = open(logpath, O_RDONLY | O_CLOEXEC);
+	remove_dir(be);
 	return 0;
 fail:
 	if (lfd >= 0)
@@ -417,6 +434,8 @@ static void be_close(void *priv)
 	qtest_fini(&be->q);
 	stop_qemu(be);
 	remove_dir(be);
+	if (be->logfd >= 0)
+		close(be->logfd);
 	free(be->acpi);
 	free(be->acpi_tab);
 	free(be->fdt);
@@ -492,6 +511,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	be->magic = QEMU_MAGIC;
 	be->plat = plat;
 	be->q.fd = -1;
+	be->logfd = -1;
 	be->q.timeout_ms = (int)(timeout * 1000);
 	be->nedu = (unsigned)nedu;
 	be->ram_base = plat == VIRT ? 0x40000000 : 0;
@@ -524,14 +544,47 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 
 #define BE(priv) ((struct qemu_be *)(priv))
 
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct qemu_be *be = priv;
+	size_t n = 0;
+
+	if (!be->nram && max) {
+		ranges[0][0] = be->ram_base;
+		ranges[0][1] = be->ram_size;
+		return 1;
+	}
+	for (; n < be->nram && n < max; n++) {
+		ranges[n][0] = be->ram[n][0];
+		ranges[n][1] = be->ram[n][1];
+	}
+	return (int)n;
+}
+
+/* qtest answers zeros outside RAM (MMIO, holes): refuse, as every target does */
+static bool in_ram(struct qemu_be *be, uint64_t pa, size_t len)
+{
+	uint64_t r[4][2];
+	int n = be_ram_ranges(be, r, 4);
+
+	for (int i = 0; i < n; i++)
+		if (pa >= r[i][0] && pa - r[i][0] < r[i][1] && len <= r[i][1] - (pa - r[i][0]))
+			return true;
+	return false;
+}
+
 static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
-	return qtest_mem_read(&BE(priv)->q, pa, buf, len);
+	if (BE(priv)->q.dead)
+		return -SMMU_E_BACKEND;
+	return in_ram(BE(priv), pa, len) ? qtest_mem_read(&BE(priv)->q, pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
-	return qtest_mem_write(&BE(priv)->q, pa, buf, len);
+	if (BE(priv)->q.dead)
+		return -SMMU_E_BACKEND;
+	return in_ram(BE(priv), pa, len) ? qtest_mem_write(&BE(priv)->q, pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
@@ -634,6 +687,43 @@ static uint64_t qemu_roundtrips(void *priv)
 	return be && be->magic == QEMU_MAGIC ? be->q.roundtrips : 0;
 }
 
+/* Why the machine went away: QEMU's exit status when smmush started it
+ * (reaped here), what the connection saw otherwise; NULL while it answers. */
+static const char *be_gone(void *priv)
+{
+	struct qemu_be *be = priv;
+	int status;
+
+	if (!be->q.dead)
+		return NULL;
+	if (*be->gone)
+		return be->gone;
+	if (be->pid > 0) {
+		pid_t r = 0;
+		/* the socket closes as QEMU dies: its status follows at once */
+		for (int i = 0; i < 50 && !(r = waitpid(be->pid, &status, WNOHANG)); i++)
+			nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
+		if (r == be->pid) {
+			char line[200];
+			log_line(be, line, sizeof(line));
+			if (WIFSIGNALED(status))
+				snprintf(be->gone, sizeof(be->gone), "QEMU (pid %d) was killed by signal %d (%s)",
+					 (int)be->pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+			else
+				snprintf(be->gone, sizeof(be->gone), "QEMU (pid %d) exited with status %d: %.100s",
+					 (int)be->pid, WEXITSTATUS(status), line);
+			be->pid = 0;
+			return be->gone;
+		}
+		snprintf(be->gone, sizeof(be->gone), "QEMU (pid %d) stopped answering: %.120s", (int)be->pid,
+			 be->q.why[0] ? be->q.why : "no reason given");
+		return be->gone;
+	}
+	snprintf(be->gone, sizeof(be->gone), "the QEMU at %.60s went away: %.100s", *be->sock ? be->sock : "?",
+		 be->q.why[0] ? be->q.why : "no reason given");
+	return be->gone;
+}
+
 /* Attached over socket=: the QEMU outlives us, and the path names it. */
 static const char *qemu_identity(void *priv)
 {
@@ -660,6 +750,8 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.ram_ranges = be_ram_ranges,
 	.roundtrips = qemu_roundtrips,
 	.identity = qemu_identity,
+	.gone = be_gone,
 };

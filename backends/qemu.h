@@ -28,9 +28,13 @@ struct qemu_be {
 	enum plat plat;
 	struct qtest q;
 	pid_t pid;              /* 0: attached, not ours to stop */
-	char dir[96];           /* our temporary directory ("" when attached) */
+	char dir[96];           /* our temporary directory while QEMU starts ("" once it runs, or attached) */
+	int logfd;              /* QEMU's log, open for reading once its file is removed (-1: none) */
+	char gone[200];         /* why the machine went away, once it has */
 	char sock[128];         /* socket=PATH, when attached */
 	uint64_t ram_base, ram_size; /* the RAM range the table region tops */
+	uint64_t ram[4][2];     /* every RAM range ([base, size]), from the fdt or e820 */
+	unsigned nram;          /* 0: ram_base/ram_size is all there is */
 	uint64_t tables_size;
 	uint64_t ecam;          /* 0: q35 without ECAM, use ports 0xcf8/0xcfc */
 	unsigned ecam_buses;

@@ -7,6 +7,7 @@
 
 #include "backends/sim/sim.h"
 #include "lib/backend.h"
+#include "lib/smmu.h"
 
 /* The model declares its parameters once; the backend table is built from
  * them at first use so the two lists cannot differ. */
@@ -41,10 +42,12 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		plat = SIM_VIRT;
 	else if (!strcmp(variant, "q35"))
 		plat = SIM_Q35;
+	else if (!strcmp(variant, "mmu500"))
+		plat = SIM_MMU500;
 	else if (!strcmp(variant, "amd"))
 		plat = SIM_AMD;
 	else {
-		snprintf(err, errlen, "sim has no platform '%s' (virt, q35, amd)", variant);
+		snprintf(err, errlen, "sim has no platform '%s' (virt, q35, mmu500, amd)", variant);
 		return -ENOENT;
 	}
 	sim_params_default(&p, plat);
@@ -72,12 +75,13 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	rc = sim_machine_create(&p, &be->m);
 	if (rc) {
 		snprintf(err, errlen, "sim: cannot build the %s machine: %s",
-			 plat == SIM_Q35 ? "q35" : plat == SIM_AMD ? "amd" : "virt", strerror(-rc));
+			 plat == SIM_Q35 ? "q35" : plat == SIM_MMU500 ? "mmu500" : plat == SIM_AMD ? "amd" : "virt", strerror(-rc));
 		free(be);
 		return rc;
 	}
 	snprintf(be->desc, sizeof(be->desc), "built-in %s model, %llu MiB RAM, %u test devices",
-		 plat == SIM_Q35 ? "q35 (VT-d)" : plat == SIM_AMD ? "amd (AMD-Vi)" : "virt (SMMUv3)",
+		 plat == SIM_Q35 ? "q35 (VT-d)" : plat == SIM_MMU500 ? "mmu500 (SMMUv2, MMU-500)"
+		 : plat == SIM_AMD ? "amd (AMD-Vi)" : "virt (SMMUv3)",
 		 (unsigned long long)(p.ram_size >> 20), p.ndevs);
 	*priv = be;
 	return 0;
@@ -93,14 +97,35 @@ static void be_close(void *priv)
 
 #define M(priv) (((struct sim_be *)(priv))->m)
 
+/* Outside RAM (MMIO included) is an error that says so, as on every target. */
+static bool in_ram(void *priv, uint64_t pa, size_t len)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	return pa >= l.ram_base && pa - l.ram_base < l.ram_size && len <= l.ram_size - (pa - l.ram_base);
+}
+
 static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
-	return sim_mem_read(M(priv), pa, buf, len);
+	return in_ram(priv, pa, len) ? sim_mem_read(M(priv), pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
 static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 {
-	return sim_mem_write(M(priv), pa, buf, len);
+	return in_ram(priv, pa, len) ? sim_mem_write(M(priv), pa, buf, len) : -SMMU_E_NOTRAM;
+}
+
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct sim_layout l;
+
+	sim_machine_layout(M(priv), &l);
+	if (!max)
+		return 0;
+	ranges[0][0] = l.ram_base;
+	ranges[0][1] = l.ram_size;
+	return 1;
 }
 
 static int be_mmio_read(void *priv, uint64_t addr, unsigned size, uint64_t *val)
@@ -165,8 +190,8 @@ static const char *be_describe(void *priv)
 
 const struct smmu_backend_ops smmu_backend_sim = {
 	.name = "sim",
-	.help = "the built-in platform model: an SMMUv3 machine (virt), a VT-d machine (q35) or an AMD-Vi machine (amd)",
-	.variants = "virt|q35|amd",
+	.help = "the built-in platform model: an SMMUv3 machine (virt), a VT-d machine (q35), an MMU-500 machine (mmu500) or an AMD-Vi machine (amd)",
+	.variants = "virt|q35|mmu500|amd",
 	.open = be_open,
 	.close = be_close,
 	.mem_read = be_mem_read,
@@ -180,6 +205,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,
+	.ram_ranges = be_ram_ranges,
 };
 
 /* Called by target.c before listing parameters. */

@@ -18,6 +18,8 @@ enum {
 #define LIST(name)
 #define REG(id, L, off, width, kind, name, title) id = (off),
 #define REG_PAGE1(id, L, off, width, kind, name, title) id = (off),
+#define REG_GR1(id, L, off, width, kind, name, title) id = (off),
+#define REG_CB(id, L, off, width, kind, name, title) id = (off),
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title)
 #define STRUCT(id, L, nwords, width, kind, name, title)
 #define SELECT(id, L, nwords, width, sel, kind, name, title)
@@ -37,6 +39,8 @@ enum {
 #define LIST(name)
 #define REG(id, L, off, width, kind, name, title)
 #define REG_PAGE1(id, L, off, width, kind, name, title)
+#define REG_GR1(id, L, off, width, kind, name, title)
+#define REG_CB(id, L, off, width, kind, name, title)
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title) \
 	static inline uint32_t id##_offset(uint64_t src_reg, unsigned i) \
 	{ \

@@ -26,6 +26,8 @@
 #define LIST(name)
 #define REG(id, L, off, width, kind, name, title)
 #define REG_PAGE1(id, L, off, width, kind, name, title)
+#define REG_GR1(id, L, off, width, kind, name, title)
+#define REG_CB(id, L, off, width, kind, name, title)
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title)
 #define STRUCT(id, L, nwords, width, kind, name, title)
 #define SELECT(id, L, nwords, width, sel, kind, name, title)
@@ -54,6 +56,14 @@
 	static const struct smmu_desc id##_desc = { .kind = k, .name = nm, .title = ttl, \
 		.offset = (off), .nwords = 1, .width = (wd), .flags = SMMU_D_REGISTER | SMMU_D_PAGE1, \
 		.fields = L##_fields };
+#define REG_GR1(id, L, off, wd, k, nm, ttl) \
+	static const struct smmu_desc id##_desc = { .kind = k, .name = nm, .title = ttl, \
+		.offset = (off), .nwords = 1, .width = (wd), .flags = SMMU_D_REGISTER | SMMU_D_GR1, \
+		.fields = L##_fields };
+#define REG_CB(id, L, off, wd, k, nm, ttl) \
+	static const struct smmu_desc id##_desc = { .kind = k, .name = nm, .title = ttl, \
+		.offset = (off), .nwords = 1, .width = (wd), .flags = SMMU_D_REGISTER | SMMU_D_CB, \
+		.fields = L##_fields };
 #define REG_DYN(id, L, nw, wd, src, scale, add, stride, k, nm, ttl) \
 	static const struct smmu_desc id##_desc = { .kind = k, .name = nm, .title = ttl, \
 		.nwords = (nw), .width = (wd), .flags = SMMU_D_REGISTER | SMMU_D_DYNAMIC, .fields = L##_fields };
@@ -77,6 +87,8 @@
 #define LIST(name)
 #define REG(id, L, off, width, kind, name, title)
 #define REG_PAGE1(id, L, off, width, kind, name, title)
+#define REG_GR1(id, L, off, width, kind, name, title)
+#define REG_CB(id, L, off, width, kind, name, title)
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title)
 #define STRUCT(id, L, nwords, width, kind, name, title)
 #define SELECT(id, L, nwords, width, sel, kind, name, title) \
@@ -108,6 +120,8 @@ static const struct smmu_desc *const smmu_def_head_[] __attribute__((unused)) = 
 #define LIST(name) NULL }; const struct smmu_desc *const name[] = {
 #define REG(id, L, off, width, kind, name, title) &id##_desc,
 #define REG_PAGE1(id, L, off, width, kind, name, title) &id##_desc,
+#define REG_GR1(id, L, off, width, kind, name, title) &id##_desc,
+#define REG_CB(id, L, off, width, kind, name, title) &id##_desc,
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title) &id##_desc,
 #define STRUCT(id, L, nwords, width, kind, name, title) &id##_desc,
 #define SELECT(id, L, nwords, width, sel, kind, name, title) &id##_desc,

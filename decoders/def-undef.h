@@ -4,6 +4,8 @@
 #undef LIST
 #undef REG
 #undef REG_PAGE1
+#undef REG_GR1
+#undef REG_CB
 #undef REG_DYN
 #undef STRUCT
 #undef SELECT

@@ -5,6 +5,7 @@
  *
  *   decoders/smmuv3.def   Arm SMMUv3 (IHI 0070): registers, STE, CD, commands, events, PRI
  *   decoders/vtd.def      Intel VT-d: registers, root/context/PASID entries, descriptors
+ *   decoders/smmuv2.def   Arm SMMUv2 (IHI 0062) and MMU-500: global and context bank registers
  *   decoders/pgtable.def  page-table entries: Arm VMSAv8-64 (LPAE), VT-d first/second level
  *
  * and expanded twice (three times with the test):
@@ -23,6 +24,8 @@
  *   ENUMS(id, { value, "name" }, ...)        named values of an enum field
  *   REG(id, L, offset, width, "kind", "NAME", "title")        a register of page 0
  *   REG_PAGE1(id, L, offset, width, ...)      an SMMUv3 register of page 1 (offset has 0x10000)
+ *   REG_GR1(id, L, offset, width, ...)        an SMMUv2 register of global space 1 (offset within it)
+ *   REG_CB(id, L, offset, width, ...)         an SMMUv2 context bank register (offset within a bank)
  *   REG_DYN(id, L, nwords, width, SRC, scale, add, stride, "kind", "NAME", "title")
  *                                             a register whose offset is field SRC of another
  *                                             register * scale + add (+ i * stride for the i-th)

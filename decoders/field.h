@@ -74,6 +74,8 @@ enum smmu_desc_flags {
 	SMMU_D_REGISTER = 1 << 0, /* an MMIO register: `offset` is meaningful */
 	SMMU_D_PAGE1    = 1 << 1, /* SMMUv3 register in page 1 (offset is within page 1 + 0x10000) */
 	SMMU_D_DYNAMIC  = 1 << 2, /* offset depends on capability registers (VT-d FRCD, IOTLB) */
+	SMMU_D_GR1      = 1 << 3, /* SMMUv2 global register space 1 (offset within it; it is page 1) */
+	SMMU_D_CB       = 1 << 4, /* SMMUv2 context bank register (offset within a bank's page) */
 };
 
 struct smmu_desc {

@@ -10,9 +10,15 @@
 static const struct smmu_desc *const *const lists[] = {
 	smmu_descs_smmuv3_regs, smmu_descs_smmuv3_structs, smmu_descs_smmuv3_cmds,
 	smmu_descs_smmuv3_events, smmu_descs_vtd_regs, smmu_descs_vtd_structs,
-	smmu_descs_pgtable, smmu_descs_amdvi_regs, smmu_descs_amdvi_cap, smmu_descs_amdvi_structs,
+	smmu_descs_pgtable, smmu_descs_smmuv2_regs,
+	smmu_descs_amdvi_regs, smmu_descs_amdvi_cap, smmu_descs_amdvi_structs,
 	smmu_descs_amdvi_cmds, smmu_descs_amdvi_events, smmu_descs_amdvi_pgtable,
 };
+/* Lists from here on came later: a bare suffix or prefix ("idr0") that an
+ * earlier list also answers keeps meaning what it meant before (SMMUv3's
+ * SMMU_IDR0); the later one is reached by its full kind ("smmuv2.idr0") or
+ * by a name only it has ("sctlr"). */
+#define FIRST_LATER_LIST 7
 
 size_t smmu_decoder_count(void)
 {
@@ -68,10 +74,17 @@ int smmu_decoder_find(const char *kind, const struct smmu_desc **out, const char
 		*candidates = cand;
 	if (!*kind)
 		return -ENOENT;
-	for (enum match how = EXACT; how <= PREFIX; how++) {
+	size_t earlier = 0; /* descriptors in the lists before FIRST_LATER_LIST */
+	for (size_t l = 0; l < FIRST_LATER_LIST; l++)
+		for (const struct smmu_desc *const *d = lists[l]; *d; d++)
+			earlier++;
+	for (unsigned step = 0; step < 5; step++) {
+		/* EXACT over all; then SUFFIX and PREFIX, earlier lists first */
+		enum match how = step == 0 ? EXACT : step <= 2 ? SUFFIX : PREFIX;
+		size_t from = step == 0 || step % 2 ? 0 : earlier, to = step == 0 || step % 2 == 0 ? n : earlier;
 		const struct smmu_desc *found = NULL;
 		size_t hits = 0;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = from; i < to; i++) {
 			const struct smmu_desc *d = smmu_decoder_at(i);
 			if (!matches(d->kind, kind, how))
 				continue;

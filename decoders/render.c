@@ -120,7 +120,8 @@ static void print_header(FILE *out, const struct smmu_desc *d, const struct smmu
 {
 	fputs(r->name, out);
 	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
-		fprintf(out, " @0x%05" PRIx32, d->offset);
+		fprintf(out, " @%s0x%05" PRIx32, d->flags & SMMU_D_GR1 ? "GR1+" : d->flags & SMMU_D_CB ? "CBn+" : "",
+			d->offset);
 	fputs(" =", out);
 	for (unsigned w = 0; w < d->nwords; w++)
 		fprintf(out, " 0x%0*" PRIx64, hex_digits(d), words[w]);
@@ -232,6 +233,8 @@ void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint
 	smmu_json_kstr(j, "name", r->name);
 	if ((d->flags & SMMU_D_REGISTER) && !(d->flags & SMMU_D_DYNAMIC))
 		smmu_json_khex(j, "offset", d->offset);
+	if (d->flags & (SMMU_D_GR1 | SMMU_D_CB)) /* SMMUv2: the offset is within this space */
+		smmu_json_kstr(j, "space", d->flags & SMMU_D_GR1 ? "GR1" : "CB");
 	smmu_json_key(j, "words");
 	smmu_json_arr_begin(j);
 	for (unsigned w = 0; w < d->nwords; w++)
@@ -242,6 +245,22 @@ void smmu_render_json(struct smmu_json *j, const struct smmu_desc *d, const uint
 	for (const struct smmu_field *f = r->fields; f && f->name; f++)
 		json_field(j, f, words);
 	smmu_json_obj_end(j);
+	/* A field shown as a derived number (raw + bias: MGAW, NFR, PSS as bits,
+	 * PDTS as a log2 size) keeps the register's own value here. */
+	bool any = false;
+	for (const struct smmu_field *f = r->fields; f && f->name; f++) {
+		if ((f->fmt != SMMU_F_DEC && f->fmt != SMMU_F_LOG2) || !f->bias)
+			continue;
+		if (!any) {
+			smmu_json_key(j, "raw");
+			smmu_json_obj_begin(j);
+			any = true;
+		}
+		smmu_json_key(j, f->name);
+		smmu_json_u64(j, smmu_field_raw(f, words));
+	}
+	if (any)
+		smmu_json_obj_end(j);
 	smmu_json_key(j, "warnings");
 	smmu_json_arr_begin(j);
 	for_each_warning(d, r, matched, words, emit_json_warning, j);

@@ -36,10 +36,12 @@ const struct smmu_enum vtd_fault_reasons[] = {
 	{ 0x26, "Source-id verification failed for interrupt request" },
 	{ 0x27, "Error accessing posted interrupt descriptor" },
 	{ 0x28, "Non-zero reserved field in posted interrupt descriptor" },
+	{ 0x29, "Invalid interrupt request (only untranslated requests without PASID are allowed)" },
 	/* scalable mode: root table address (RTA) */
 	{ 0x30, "SM: Invalid root table address" },
 	{ 0x31, "SM: TTM is legacy for a request with PASID" },
 	{ 0x32, "SM: TTM is legacy for a page request" },
+	{ 0x33, "SM: Root-table address fault RTA.4" },
 	/* scalable-mode root table (SRT) */
 	{ 0x38, "SM: Error accessing root entry" },
 	{ 0x39, "SM: Present bit in root entry is clear" },
@@ -69,9 +71,9 @@ const struct smmu_enum vtd_fault_reasons[] = {
 	{ 0x70, "SM: Error accessing first-level paging entry" },
 	{ 0x71, "SM: Present bit in first-level paging entry is clear" },
 	{ 0x72, "SM: Non-zero reserved field in first-level paging entry" },
-	{ 0x73, "SM: Invalid first-level page table pointer (FLPTPTR)" },
+	{ 0x73, "SM: Error accessing FL-PML4 entry (FL-PML5 entry with 5-level paging)" },
 	{ 0x74, "SM: First-level entry address beyond MGAW in nested translation" },
-	{ 0x75, "SM: No read permission for FLPTPTR in nested translation" },
+	{ 0x75, "SM: Read permission error in FL-PML4 entry (FL-PML5 entry) in nested translation" },
 	{ 0x76, "SM: No read permission for first-level entry in nested translation" },
 	{ 0x77, "SM: No write permission for first-level entry in nested translation" },
 	/* scalable-mode second-level tables (SSL) */
@@ -80,6 +82,7 @@ const struct smmu_enum vtd_fault_reasons[] = {
 	{ 0x7a, "SM: Non-zero reserved field in second-level paging entry" },
 	{ 0x7b, "SM: Invalid second-level page table pointer (SLPTPTR)" },
 	{ 0x7c, "SM: A/D update needed in second-level entry set up for no-snoop" },
+	{ 0x7d, "SM: Second-level table fault SSL.6" },
 	/* scalable-mode general (SGN) */
 	{ 0x80, "SM: Non-canonical address in first-level translation" },
 	{ 0x81, "SM: User request to a supervisor page (U/S clear)" },
@@ -89,6 +92,8 @@ const struct smmu_enum vtd_fault_reasons[] = {
 	{ 0x85, "SM: No write permission for write/AtomicOp request" },
 	{ 0x86, "SM: No read permission for read/AtomicOp request" },
 	{ 0x87, "SM: Translated address is in the interrupt address range" },
+	{ 0x88, "SM: General translation fault SGN.9" },
+	{ 0x89, "SM: General translation fault SGN.10" },
 	/* scalable-mode first-level, continued */
 	{ 0x90, "SM: A/D update needed in first-level entry set up for no-snoop" },
 	{ 0x91, "SM: A/D update of first-level entry failed" },

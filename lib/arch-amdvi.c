@@ -114,8 +114,10 @@ static int cmd_sync(struct smmu_unit *u)
 	for (unsigned i = 0; i < 1000000; i++) {
 		if ((rc = smmu_mem_read(u->t, a->sem_pa, &v, 8)))
 			return rc;
-		if (v == token)
+		if (v == token) {
+			smmu_audit_note_flush(u); /* what was written before is what the IOMMU now uses */
 			return 0;
+		}
 		if (i >= 16 && u->t->ops->sleep_ns)
 			u->t->ops->sleep_ns(u->t->priv, 1000);
 	}

@@ -155,7 +155,7 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 				return rc;
 			if ((gerror ^ gerrorn) & SMMU_MASK(SMMUV3_GERROR_CMDQ_ERR)) {
 				static const uint64_t sync[2] = { SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC), 0 };
-				err = -EIO;
+				err = -SMMU_E_CMDQ;
 				u->t->faults.totals.gerrors++;
 				if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(cons, log2) * CMD_SIZE,
 							 sync, CMD_SIZE)) ||
@@ -172,7 +172,10 @@ static int cmd_sync(struct smmu_unit *u, uint64_t (*cmds)[2], size_t n)
 {
 	cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_SYNC);
 	cmds[n][1] = 0;
-	return cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
+	int rc = cmdq_submit(u, (const uint64_t(*)[2])cmds, n + 1);
+	if (!rc) /* whatever was written before is what the SMMU now uses */
+		smmu_audit_note_flush(u);
+	return rc;
 }
 
 /* CMD_CFGI_ALL: CMD_CFGI_STE_RANGE over every StreamID */
@@ -518,6 +521,25 @@ static int write_cd(struct smmu_unit *u, struct smmu_domain *dom)
 	return smmu_mem_write(u->t, dom->ctx_pa, cd, sizeof(cd));
 }
 
+/* An STE's stage-2 fields for a stage-2 domain (or a nested domain's parent). */
+static void s2_fields(struct smmuv3 *s, uint64_t *ste, struct smmu_domain *dom)
+{
+	struct smmu_pgt_geom g;
+	smmu_pgt_geometry(dom->pgt, &g);
+	unsigned sl0 = (g.granule == 4096 ? 2 : 3) - g.start_level;
+	SMMU_SETW(SMMUV3_STE_S2VMID, ste, dom->id);
+	SMMU_SETW(SMMUV3_STE_S2T0SZ, ste, 64 - g.ias);
+	SMMU_SETW(SMMUV3_STE_S2SL0, ste, sl0);
+	SMMU_SETW(SMMUV3_STE_S2IR0, ste, WALK_WB_RWA);
+	SMMU_SETW(SMMUV3_STE_S2OR0, ste, WALK_WB_RWA);
+	SMMU_SETW(SMMUV3_STE_S2SH0, ste, SH_ISH);
+	SMMU_SETW(SMMUV3_STE_S2TG, ste, tg_enc(g.granule, true));
+	SMMU_SETW(SMMUV3_STE_S2PS, ste, oas_enc(g.oas < s->oas ? g.oas : s->oas));
+	SMMU_SETW(SMMUV3_STE_S2AA64, ste, 1);
+	SMMU_SETW(SMMUV3_STE_S2R, ste, 1);
+	ste[SMMUV3_STE_S2TTB_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(SMMUV3_STE_S2TTB);
+}
+
 static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain *dom)
 {
 	struct smmuv3 *s = priv(u);
@@ -530,31 +552,23 @@ static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain
 	if (dom && !(dom->flags & SMMU_DOMAIN_STAGE2)) {
 		if ((rc = write_cd(u, dom)))
 			return rc;
+		/* nested: the CD is read at an IPA, through the parent's stage 2 */
+		if (dom->parent && (rc = smmu_domain_nest_identity(dom->parent, dom->ctx_pa, 64)))
+			return rc;
 		memset(ste, 0, sizeof(ste));
 		SMMU_SETW(SMMUV3_STE_V, ste, 1);
-		SMMU_SETW(SMMUV3_STE_Config, ste, SMMUV3_STE_CFG_S1);
+		SMMU_SETW(SMMUV3_STE_Config, ste, dom->parent ? SMMUV3_STE_CFG_NESTED : SMMUV3_STE_CFG_S1);
 		ste[SMMUV3_STE_S1ContextPtr_W] |= dom->ctx_pa & SMMU_MASK(SMMUV3_STE_S1ContextPtr);
 		SMMU_SETW(SMMUV3_STE_S1CIR, ste, CD_FETCH_WB_RA);
 		SMMU_SETW(SMMUV3_STE_S1COR, ste, CD_FETCH_WB_RA);
 		SMMU_SETW(SMMUV3_STE_S1CSH, ste, SH_ISH);
+		if (dom->parent)
+			s2_fields(s, ste, dom->parent);
 	} else if (dom) {
-		struct smmu_pgt_geom g;
-		smmu_pgt_geometry(dom->pgt, &g);
-		unsigned sl0 = (g.granule == 4096 ? 2 : 3) - g.start_level;
 		memset(ste, 0, sizeof(ste));
 		SMMU_SETW(SMMUV3_STE_V, ste, 1);
 		SMMU_SETW(SMMUV3_STE_Config, ste, SMMUV3_STE_CFG_S2);
-		SMMU_SETW(SMMUV3_STE_S2VMID, ste, dom->id);
-		SMMU_SETW(SMMUV3_STE_S2T0SZ, ste, 64 - g.ias);
-		SMMU_SETW(SMMUV3_STE_S2SL0, ste, sl0);
-		SMMU_SETW(SMMUV3_STE_S2IR0, ste, WALK_WB_RWA);
-		SMMU_SETW(SMMUV3_STE_S2OR0, ste, WALK_WB_RWA);
-		SMMU_SETW(SMMUV3_STE_S2SH0, ste, SH_ISH);
-		SMMU_SETW(SMMUV3_STE_S2TG, ste, tg_enc(g.granule, true));
-		SMMU_SETW(SMMUV3_STE_S2PS, ste, oas_enc(g.oas < s->oas ? g.oas : s->oas));
-		SMMU_SETW(SMMUV3_STE_S2AA64, ste, 1);
-		SMMU_SETW(SMMUV3_STE_S2R, ste, 1);
-		ste[SMMUV3_STE_S2TTB_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(SMMUV3_STE_S2TTB);
+		s2_fields(s, ste, dom);
 	}
 	/* dwords 1-7 first, then dword 0 with V: the SMMU never sees half an STE */
 	if ((rc = smmu_mem_write(u->t, pa + 8, ste + 1, STE_SIZE - 8)) ||
@@ -577,6 +591,14 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	size_t n = 0;
 
 	smmu_pgt_geometry(dom->pgt, &g);
+	/* stage 1 nested in dom's stage 2: combined entries are tagged with
+	 * its VMID; they go when the parent's mappings change (S12_VMALL) */
+	if (s2 && dom->nchildren) {
+		cmds[0][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_S12_VMALL) |
+			     SMMU_PREP(SMMUV3_CMD_TLBI_VMID_VMID, dom->id);
+		cmds[0][1] = 0;
+		return cmd_sync(u, cmds, 1);
+	}
 	if (size / g.granule <= MAX_VA) {
 		for (uint64_t a = iova & ~(uint64_t)(g.granule - 1); a < iova + size; a += g.granule) {
 			if (s2) {
@@ -585,7 +607,8 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 				cmds[n][1] = a & SMMU_MASK(SMMUV3_CMD_TLBI_S2_IPA_Address);
 			} else {
 				cmds[n][0] = SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_NH_VA) |
-					     SMMU_PREP(SMMUV3_CMD_TLBI_NH_VA_ASID, dom->id);
+					     SMMU_PREP(SMMUV3_CMD_TLBI_NH_VA_ASID, dom->id) |
+					     SMMU_PREP(SMMUV3_CMD_TLBI_NH_VA_VMID, dom->parent ? dom->parent->id : 0);
 				cmds[n][1] = a & SMMU_MASK(SMMUV3_CMD_TLBI_NH_VA_Address);
 			}
 			n++;
@@ -594,7 +617,8 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 		cmds[0][0] = s2 ? SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_S12_VMALL) |
 				  SMMU_PREP(SMMUV3_CMD_TLBI_VMID_VMID, dom->id)
 				: SMMU_PREP(SMMUV3_CMD_Opcode, SMMUV3_OP_TLBI_NH_ASID) |
-				  SMMU_PREP(SMMUV3_CMD_TLBI_NH_ASID_ASID, dom->id);
+				  SMMU_PREP(SMMUV3_CMD_TLBI_NH_ASID_ASID, dom->id) |
+				  SMMU_PREP(SMMUV3_CMD_TLBI_NH_ASID_VMID, dom->parent ? dom->parent->id : 0);
 		cmds[0][1] = 0;
 		n = 1;
 	}
@@ -647,7 +671,15 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 			f.access |= SMMU_PROT_X;
 		if (SMMU_GETW(SMMUV3_EVENT_F_TRANSLATION_PnU, e))
 			f.access |= SMMU_PROT_PRIV;
-	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ || id == SMMUV3_EVT_F_WALK_EABT ||
+	} else if (id == SMMUV3_EVT_F_WALK_EABT) {
+		/* the access that needed the walk: RnW, InD and PnU as F_TRANSLATION's */
+		f.addr = SMMU_ADDRW(SMMUV3_EVENT_F_WALK_EABT_InputAddr, e);
+		f.access = SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_RnW, e) ? SMMU_PROT_R : SMMU_PROT_W;
+		if (SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_InD, e))
+			f.access |= SMMU_PROT_X;
+		if (SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_PnU, e))
+			f.access |= SMMU_PROT_PRIV;
+	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ ||
 		   id == SMMUV3_EVT_F_TLB_CONFLICT || id == SMMUV3_EVT_F_VMS_FETCH) {
 		f.addr = e[2]; /* InputAddr, word 2, in all of these */
 	}
@@ -819,4 +851,75 @@ int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 void smmu_arch_smmuv3_push_event(struct smmu_unit *u, const uint64_t *e)
 {
 	push_event(u, e);
+}
+
+/* The table format of a domain geometry on this SMMU (IDR0.S1P/S2P,
+ * IDR5.GRAN*, IDR5.OAS), each request checked with the limit named. */
+int smmu_arch_smmuv3_format(struct smmu_unit *u, const struct smmu_domain_geometry *g, unsigned parent_ias,
+			    struct smmu_pgt_cfg *cfg, char *err, size_t n)
+{
+	struct smmuv3 *s = priv(u);
+	bool s2 = g->stage == SMMU_STAGE_2, nested = g->stage == SMMU_STAGE_NESTED;
+	unsigned gran = g->granule, max_oas = s->oas;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->fmt = s2 ? SMMU_PGT_LPAE_S2 : SMMU_PGT_LPAE_S1;
+	if (g->levels) {
+		snprintf(err, n, "levels are VT-d's: SMMUv3 tables have the levels their granule and input size need");
+		return -EINVAL;
+	}
+	if ((s2 || nested) && !s->s2p) {
+		snprintf(err, n, "%s needs stage 2, which this SMMU lacks (IDR0.S2P=0; QEMU 7.2's SMMUv3 has stage 1 only)",
+			 nested ? "a nested domain" : "a stage-2 domain");
+		return -EOPNOTSUPP;
+	}
+	if (!s2 && !s->s1p) {
+		snprintf(err, n, "a stage-1 domain needs stage 1, which this SMMU lacks (IDR0.S1P=0)");
+		return -EOPNOTSUPP;
+	}
+	if (gran && gran != 4096 && gran != 16384 && gran != 65536) {
+		snprintf(err, n, "granule %u is none of 4K, 16K, 64K", gran);
+		return -EINVAL;
+	}
+	if (gran && !(s->granules & gran)) {
+		snprintf(err, n, "the SMMU has no %u KiB granule (IDR5.GRAN%uK=0)", gran / 1024, gran / 1024);
+		return -EOPNOTSUPP;
+	}
+	if (!gran)
+		gran = s->granules & (1u << 12) ? 4096 : s->granules & (1u << 14) ? 16384 : 65536;
+	cfg->granule = gran;
+	if (gran != 65536 && max_oas > 48)
+		max_oas = 48; /* 52-bit addresses need the 64K granule (no FEAT_LPA2 here) */
+	if (nested && parent_ias < max_oas)
+		max_oas = parent_ias;
+	if (g->oas && (g->oas < 32 || g->oas > max_oas)) {
+		if (g->oas < 32)
+			snprintf(err, n, "output size %u bits is below 32", g->oas);
+		else if (nested && g->oas > parent_ias)
+			snprintf(err, n, "output size %u bits is beyond the stage-2 domain's %u-bit IPA", g->oas, parent_ias);
+		else if (g->oas > s->oas)
+			snprintf(err, n, "output size %u bits is beyond the SMMU's OAS (%u bits, IDR5.OAS)", g->oas, s->oas);
+		else
+			snprintf(err, n, "output size %u bits needs the 64 KiB granule", g->oas);
+		return -ERANGE;
+	}
+	cfg->oas = g->oas ? g->oas : max_oas < 48 ? max_oas : 48;
+	if (s2) {
+		/* stage 2 input is an IPA: up to the SMMU's IAS (= OAS for AArch64 tables) */
+		unsigned max = s->oas < 48 ? s->oas : gran == 65536 ? s->oas : 48;
+		if (g->ias && (g->ias < 24 || g->ias > max)) {
+			snprintf(err, n, g->ias < 24 ? "stage-2 input size %u bits is below 24 (S2T0SZ at most 40)"
+						     : "stage-2 input size %u bits is beyond the SMMU's IAS (%u bits)",
+				 g->ias, max);
+			return -ERANGE;
+		}
+		cfg->ias = g->ias ? g->ias : cfg->oas;
+	} else {
+		if (g->ias && (g->ias < 25 || g->ias > 48)) {
+			snprintf(err, n, "stage-1 input size %u bits is outside 25..48 (CD.T0SZ 16..39)", g->ias);
+			return -ERANGE;
+		}
+		cfg->ias = g->ias ? g->ias : 48;
+	}
+	return 0;
 }

@@ -4,9 +4,27 @@
  * whose every context is blocked, attach devices to domains, invalidate
  * through the context-command and IOTLB registers, drain the fault recording
  * registers, give everything back on release.
+ *
+ * A unit whose queued invalidation was on when smmush took it (a kernel that
+ * left DMA remapping off still uses the unit for interrupt remapping, and
+ * then invalidates through the queue: QEMU refuses register-based
+ * invalidation while it is on) keeps it on: the kernel's queue lives in its
+ * RAM, which smmush never writes, so own() swaps in a queue of its own in
+ * the table region (QI off only while IQA changes, the kernel's queue idle),
+ * invalidates with context-cache and IOTLB descriptors, each batch closed
+ * by a wait descriptor whose status write smmush polls, and release() puts
+ * the kernel's queue back with its tail, so its head catches up to where the
+ * kernel left it.  Interrupt remapping (GSTS.IRES, IRTA) is never touched:
+ * GCMD is always built from GSTS.  While smmush owns the unit the kernel
+ * must not queue invalidations (it does when an interrupt is re-routed):
+ * its descriptors would not be where the hardware reads; the free slots of
+ * smmush's queue hold no-op wait descriptors so that such a tail costs the
+ * kernel a wait until release, not a queue error, and release hands its tail
+ * back.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +46,13 @@ struct vtd {
 	unsigned mgaw, sagaw, nfr, sllps;
 	uint32_t iotlb;      /* byte offset of IOTLB_REG (ECAP.IRO) */
 	bool qi;
+	bool qi_own;          /* invalidating through smmush's own queue */
+	uint64_t iq_pa, st_pa; /* that queue and its wait descriptors' status dword */
+	uint32_t iq_tail;     /* byte offset after smmush's last descriptor */
+	uint32_t iq_seq;      /* the last status data asked for */
+	bool kernel_moved;    /* the kernel wrote IQT while smmush owned the queue */
+	bool in_release;
+	uint32_t kernel_iqt;  /* that tail, handed back on release */
 	struct vtd_saved saved;
 	uint64_t root_pa;
 	uint64_t ctx_pa[256]; /* context table of each bus, 0 if none */
@@ -93,25 +118,203 @@ static int set_root(struct smmu_unit *u, uint64_t rtaddr)
 	return rc ? rc : gcmd(u, SMMU_MASK(VTD_GCMD_SRTP), 0, SMMU_MASK(VTD_GSTS_RTPS), SMMU_MASK(VTD_GSTS_RTPS));
 }
 
-/* Register-based invalidation: the hardware clears ICC / IVT when done. */
+/* --- queued invalidation -------------------------------------------------------------- */
+
+#define IQ_BYTES 4096u   /* IQA.QS 0: 256 128-bit descriptors */
+#define IQ_DESC 16u
+#define INV_CC 1         /* descriptor types (VTD_INV_Type) */
+#define INV_IOTLB 2
+#define INV_WAIT 5
+#define QI_POLL_NS 1000000000ull
+
+static uint64_t now_ns(struct smmu_unit *u)
+{
+	return u->t->ops->now_ns ? u->t->ops->now_ns(u->t->priv) : 0;
+}
+
+/* Wait for the status write of the wait descriptor with data seq; a queue
+ * error (FSTS.IQE: a descriptor the hardware refused) ends it at once. */
+static int qi_wait(struct smmu_unit *u, uint32_t seq)
+{
+	struct vtd *v = priv(u);
+	uint64_t deadline = 0;
+	int rc;
+
+	for (unsigned i = 0;; i++) {
+		uint32_t st, fsts;
+		if ((rc = smmu_mem_read(u->t, v->st_pa, &st, 4)))
+			return rc;
+		if (st == seq)
+			return 0;
+		if ((rc = reg_read32(u, VTD_FSTS, &fsts)))
+			return rc;
+		if (SMMU_GET(VTD_FSTS_IQE, fsts))
+			return -EIO;
+		if (i == 16)
+			deadline = now_ns(u) + QI_POLL_NS;
+		else if (i > 16 && now_ns(u) > deadline)
+			return -SMMU_E_TIMEOUT;
+		if (i >= 16 && u->t->ops->sleep_ns)
+			u->t->ops->sleep_ns(u->t->priv, 1000);
+	}
+}
+
+/* Queue n descriptors and a wait descriptor after them, and wait for it. */
+static int qi_submit(struct smmu_unit *u, uint64_t (*d)[2], unsigned n)
+{
+	struct vtd *v = priv(u);
+	uint64_t iqt, wait[2] = { 0, 0 };
+	int rc;
+
+	/* the tail is smmush's alone while it owns the queue: anything else
+	 * means the kernel queued work it believes is in its own queue */
+	if ((rc = reg_read64(u, VTD_IQT, &iqt)))
+		return rc;
+	if ((iqt & SMMU_MASK(VTD_IQT_QT)) != v->iq_tail) {
+		v->kernel_moved = true;
+		v->kernel_iqt = (uint32_t)(iqt & SMMU_MASK(VTD_IQT_QT));
+		if (!v->in_release)
+			return -EBUSY;
+		/* giving the unit back: go on from there (the hardware ran the
+		 * no-op slots up to that tail) */
+		v->iq_tail = v->kernel_iqt;
+	}
+	SMMU_SETW(VTD_INV_WAIT_Type, wait, INV_WAIT);
+	SMMU_SETW(VTD_INV_WAIT_SW, wait, 1);
+	SMMU_SETW(VTD_INV_WAIT_FN, wait, 1);
+	SMMU_SETW(VTD_INV_WAIT_StatusData, wait, ++v->iq_seq);
+	wait[VTD_INV_WAIT_StatusAddr_W] |= v->st_pa & SMMU_MASK(VTD_INV_WAIT_StatusAddr);
+	uint32_t t = v->iq_tail;
+	for (unsigned i = 0; i <= n; i++) {
+		if ((rc = smmu_mem_write(u->t, v->iq_pa + t, i < n ? d[i] : wait, IQ_DESC)))
+			return rc;
+		t = (t + IQ_DESC) % IQ_BYTES;
+	}
+	if ((rc = reg_write64(u, VTD_IQT, t)))
+		return rc;
+	v->iq_tail = t;
+	return qi_wait(u, v->iq_seq);
+}
+
+/* The kernel's queue idle, then QI off (QEMU also wants its last
+ * descriptor to have been a wait descriptor, which the kernel's are). */
+static int qi_off(struct smmu_unit *u)
+{
+	uint64_t iqt;
+	uint32_t gsts;
+	int rc;
+
+	if ((rc = reg_read32(u, VTD_GSTS, &gsts)))
+		return rc;
+	if (!SMMU_GET(VTD_GSTS_QIES, gsts))
+		return 0; /* off already (the head went back to 0) */
+	if ((rc = reg_read64(u, VTD_IQT, &iqt)) || (rc = smmu_poll32(u, VTD_IQH, ~0u, (uint32_t)iqt)))
+		return rc;
+	return gcmd(u, 0, SMMU_MASK(VTD_GCMD_QIE), SMMU_MASK(VTD_GSTS_QIES), 0);
+}
+
+/* smmush's queue in place of the kernel's: QI on again with it. */
+static int qi_take(struct smmu_unit *u)
+{
+	struct vtd *v = priv(u);
+	uint64_t nop[2] = { 0, 0 };
+	uint32_t zero = 0;
+	int rc;
+
+	if (!v->iq_pa) {
+		if ((rc = smmu_table_zalloc(u->t, IQ_BYTES, 4096, &v->iq_pa)))
+			return rc;
+		if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->st_pa)))
+			return rc;
+	}
+	/* every slot a wait descriptor that does nothing (see the top) */
+	SMMU_SETW(VTD_INV_WAIT_Type, nop, INV_WAIT);
+	for (uint32_t off = 0; off < IQ_BYTES; off += IQ_DESC)
+		if ((rc = smmu_mem_write(u->t, v->iq_pa + off, nop, IQ_DESC)))
+			return rc;
+	if ((rc = smmu_mem_write(u->t, v->st_pa, &zero, 4)))
+		return rc;
+	v->iq_tail = 0;
+	v->iq_seq = 0;
+	/* QS 0 (4 KiB), 128-bit descriptors; the tail at 0 before QI goes on */
+	if ((rc = reg_write64(u, VTD_IQA, v->iq_pa & SMMU_MASK(VTD_IQA_IQA))) || (rc = reg_write64(u, VTD_IQT, 0)) ||
+	    (rc = gcmd(u, SMMU_MASK(VTD_GCMD_QIE), 0, SMMU_MASK(VTD_GSTS_QIES), SMMU_MASK(VTD_GSTS_QIES))))
+		return rc;
+	v->qi_own = true;
+	return 0;
+}
+
+/* The kernel's queue back: QI off, its IQA, QI on with the tail at 0, then
+ * its tail, which the hardware's head follows to where the kernel expects
+ * it (a tail the kernel wrote while smmush owned the queue included). */
+static int qi_give_back(struct smmu_unit *u, const struct vtd_saved *s)
+{
+	struct vtd *v = priv(u);
+	uint64_t iqt = s->iqt;
+	int rc;
+
+	if (v->qi_own) {
+		uint64_t now;
+		if ((rc = reg_read64(u, VTD_IQT, &now)))
+			return rc;
+		if ((now & SMMU_MASK(VTD_IQT_QT)) != v->iq_tail) {
+			v->kernel_moved = true; /* the kernel's, written meanwhile */
+			v->kernel_iqt = (uint32_t)(now & SMMU_MASK(VTD_IQT_QT));
+		}
+		if (v->kernel_moved)
+			iqt = v->kernel_iqt;
+	}
+	if ((rc = qi_off(u)))
+		return rc;
+	v->qi_own = false;
+	v->kernel_moved = false;
+	if ((rc = reg_write64(u, VTD_IQA, s->iqa)) || (rc = reg_write64(u, VTD_IQT, 0)) ||
+	    (rc = gcmd(u, SMMU_MASK(VTD_GCMD_QIE), 0, SMMU_MASK(VTD_GSTS_QIES), SMMU_MASK(VTD_GSTS_QIES))) ||
+	    (rc = reg_write64(u, VTD_IQT, iqt & SMMU_MASK(VTD_IQT_QT))))
+		return rc;
+	return smmu_poll32(u, VTD_IQH, ~0u, (uint32_t)(iqt & SMMU_MASK(VTD_IQT_QT)));
+}
+
+/* Context-cache and IOTLB invalidation: through smmush's queue when QI is
+ * on, else through the registers, where the hardware clears ICC / IVT when
+ * done. */
 static int inv_context_global(struct smmu_unit *u)
 {
+	if (priv(u)->qi_own) {
+		uint64_t d[1][2] = { { 0, 0 } };
+		SMMU_SETW(VTD_INV_CC_Type, d[0], INV_CC);
+		SMMU_SETW(VTD_INV_CC_G, d[0], VTD_GRAN_GLOBAL);
+		return qi_submit(u, d, 1);
+	}
 	int rc = reg_write64(u, VTD_CCMD, SMMU_PREP(VTD_CCMD_ICC, 1) | SMMU_PREP(VTD_CCMD_CIRG, VTD_GRAN_GLOBAL));
 
 	/* ICC is in the upper half: poll that 32-bit half */
-	return rc ? rc : smmu_poll32(u, VTD_CCMD + 4, SMMU_MASK(VTD_CCMD_ICC) >> 32, 0);
+	if (!rc && !(rc = smmu_poll32(u, VTD_CCMD + 4, SMMU_MASK(VTD_CCMD_ICC) >> 32, 0)))
+		smmu_audit_note_flush(u); /* the audit's stale-state record */
+	return rc;
 }
 
 static int inv_iotlb(struct smmu_unit *u, unsigned did)
 {
 	struct vtd *v = priv(u);
+	if (v->qi_own) {
+		uint64_t d[1][2] = { { 0, 0 } };
+		SMMU_SETW(VTD_INV_IOTLB_Type, d[0], INV_IOTLB);
+		SMMU_SETW(VTD_INV_IOTLB_G, d[0], did ? VTD_GRAN_DOMAIN : VTD_GRAN_GLOBAL);
+		SMMU_SETW(VTD_INV_IOTLB_DR, d[0], 1);
+		SMMU_SETW(VTD_INV_IOTLB_DW, d[0], 1);
+		SMMU_SETW(VTD_INV_IOTLB_DID, d[0], did);
+		return qi_submit(u, d, 1);
+	}
 	uint64_t cmd = SMMU_PREP(VTD_IOTLB_IVT, 1) | SMMU_PREP(VTD_IOTLB_DR, 1) | SMMU_PREP(VTD_IOTLB_DW, 1) |
 		       (did ? SMMU_PREP(VTD_IOTLB_IIRG, VTD_GRAN_DOMAIN) | SMMU_PREP(VTD_IOTLB_DID, did)
 			    : SMMU_PREP(VTD_IOTLB_IIRG, VTD_GRAN_GLOBAL));
 	int rc = reg_write64(u, v->iotlb, cmd);
 
 	/* IVT is in the upper half: poll that 32-bit half */
-	return rc ? rc : smmu_poll32(u, v->iotlb + 4, SMMU_MASK(VTD_IOTLB_IVT) >> 32, 0);
+	if (!rc && !(rc = smmu_poll32(u, v->iotlb + 4, SMMU_MASK(VTD_IOTLB_IVT) >> 32, 0)))
+		smmu_audit_note_flush(u); /* the audit's stale-state record */
+	return rc;
 }
 
 static int own(struct smmu_unit *u)
@@ -128,13 +331,10 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_read64(u, v->iotlb, &s->iotlb)) || (rc = smmu_journal_saved(u)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
-	/* Register-based invalidation is not allowed while queued invalidation
-	 * is on: let the queue drain, then turn it off. */
-	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
-		if ((rc = smmu_poll32(u, VTD_IQH, ~0u, (uint32_t)s->iqt)) ||
-		    (rc = gcmd(u, 0, SMMU_MASK(VTD_GCMD_QIE), SMMU_MASK(VTD_GSTS_QIES), 0)))
-			goto undo;
-	}
+	/* Queued invalidation stays on when it was: smmush's queue in place of
+	 * the kernel's, once that is idle (see the top of the file). */
+	if (SMMU_GET(VTD_GSTS_QIES, s->gsts) && ((rc = qi_off(u)) || (rc = qi_take(u))))
+		goto undo;
 	/* A root table with no present entry: every context is blocked before
 	 * the hardware ever sees the table. */
 	if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->root_pa)))
@@ -158,7 +358,14 @@ static int release(struct smmu_unit *u)
 
 	if (!u->owned)
 		return 0;
+	v->in_release = true;
 #define STEP(x) do { if ((rc = (x)) && !first) first = rc; } while (0)
+	/* QI on with a queue this session does not know (release --recover
+	 * after a session that died owning the unit with smmush's queue in):
+	 * off, so the registers can invalidate; the saved queue comes back below */
+	uint32_t gsts_now;
+	if (!v->qi_own && !reg_read32(u, VTD_GSTS, &gsts_now) && SMMU_GET(VTD_GSTS_QIES, gsts_now))
+		STEP(qi_off(u));
 	if (!SMMU_GET(VTD_GSTS_TES, s->gsts)) /* translation was off: turn it off before the switch */
 		STEP(gcmd(u, 0, SMMU_MASK(VTD_GCMD_TE), SMMU_MASK(VTD_GSTS_TES), 0));
 	/* RTPS, once set, stays set (only a reset clears it): the previous root
@@ -177,15 +384,17 @@ static int release(struct smmu_unit *u)
 	STEP(reg_write32(u, VTD_FEADDR, s->feaddr));
 	STEP(reg_write32(u, VTD_FEUADDR, s->feuaddr));
 	STEP(reg_write32(u, VTD_FECTL, s->fectl & SMMU_MASK(VTD_EVCTL_IM)));
-	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
-		/* the queue comes back empty: IQH restarts at 0 */
-		STEP(reg_write64(u, VTD_IQA, s->iqa));
-		STEP(reg_write64(u, VTD_IQT, 0));
-		STEP(gcmd(u, SMMU_MASK(VTD_GCMD_QIE), 0, SMMU_MASK(VTD_GSTS_QIES), SMMU_MASK(VTD_GSTS_QIES)));
-	}
+	if (SMMU_GET(VTD_GSTS_QIES, s->gsts))
+		STEP(qi_give_back(u, s));
 #undef STEP
+	v->in_release = false;
 	if (first)
 		return first; /* still owned: a retry can finish the job */
+	if (v->iq_pa) {
+		smmu_table_free(u->t, v->iq_pa, IQ_BYTES);
+		smmu_table_free(u->t, v->st_pa, 4096);
+		v->iq_pa = v->st_pa = 0;
+	}
 	for (unsigned b = 0; b < 256; b++)
 		if (v->ctx_pa[b]) {
 			smmu_table_free(u->t, v->ctx_pa[b], 4096);
@@ -403,7 +612,7 @@ static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t
 {
 	struct vtd_saved v;
 
-	(void)releasing; /* release() invalidates through registers */
+	(void)releasing; /* release() finds the queue state in the registers */
 	for (size_t i = 0; i < sizeof(saved_list) / sizeof(saved_list[0]); i++) {
 		size_t k = 0;
 		while (k < n && (r[k].off != saved_off(u, i) || r[k].size != saved_list[i].size))
@@ -435,4 +644,77 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
 {
 	push_record(u, lo, hi);
+}
+
+/* The table format of a domain geometry on this unit (CAP.SAGAW, MGAW,
+ * ECAP.SMTS/FLTS/NEST), each request checked with the limit named. */
+int smmu_arch_vtd_format(struct smmu_unit *u, const struct smmu_domain_geometry *g, struct smmu_pgt_cfg *cfg,
+			 char *err, size_t n)
+{
+	struct vtd *v = priv(u);
+	bool fl = g->stage == SMMU_STAGE_1 || g->stage == SMMU_STAGE_NESTED;
+	unsigned levels = g->levels;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->granule = 4096;
+	if (g->granule && g->granule != 4096) {
+		snprintf(err, n, "VT-d tables have 4 KiB pages: no %u KiB granule", g->granule / 1024);
+		return -EOPNOTSUPP;
+	}
+	if (g->ias && levels && g->ias != 12 + 9 * levels) {
+		snprintf(err, n, "%u levels translate %u-bit inputs, not %u", levels, 12 + 9 * levels, g->ias);
+		return -EINVAL;
+	}
+	if (g->ias && g->ias != 39 && g->ias != 48 && g->ias != 57) {
+		snprintf(err, n, "VT-d input sizes are 39, 48 or 57 bits (3, 4 or 5 levels), not %u", g->ias);
+		return -EINVAL;
+	}
+	if (!levels && g->ias)
+		levels = (g->ias - 12) / 9;
+	if (levels && (levels < 3 || levels > 5)) {
+		snprintf(err, n, "VT-d tables have 3, 4 or 5 levels, not %u", levels);
+		return -EINVAL;
+	}
+	/* the host address width: MGAW, at most 52 bits (addresses in entries end at bit 51) */
+	unsigned haw = v->mgaw > 52 ? 52 : v->mgaw;
+	if (g->oas && (g->oas < 32 || g->oas > haw)) {
+		snprintf(err, n, "output size %u bits is %s (%u bits, CAP.MGAW %u)", g->oas,
+			 g->oas < 32 ? "below 32" : "beyond the unit's address width", haw, v->mgaw);
+		return -ERANGE;
+	}
+	if (fl) {
+		bool ok = SMMU_GET(VTD_ECAP_SMTS, v->ecap) && SMMU_GET(VTD_ECAP_FLTS, v->ecap);
+		if (!ok || (g->stage == SMMU_STAGE_NESTED && !SMMU_GET(VTD_ECAP_NEST, v->ecap))) {
+			snprintf(err, n, "%s scalable mode with %s (ECAP.SMTS, FLTS%s), which this unit lacks",
+				 g->stage == SMMU_STAGE_NESTED ? "a nested domain needs" : "first-level tables need",
+				 g->stage == SMMU_STAGE_NESTED ? "nesting" : "first-level tables",
+				 g->stage == SMMU_STAGE_NESTED ? ", NEST" : "");
+			return -EOPNOTSUPP;
+		}
+		if (levels == 3 || (levels == 5 && !SMMU_GET(VTD_CAP_FL5LP, v->cap))) {
+			snprintf(err, n, "first-level tables have 4 levels%s, not %u",
+				 SMMU_GET(VTD_CAP_FL5LP, v->cap) ? " or 5" : " (no 5-level support: CAP.FL5LP=0)", levels);
+			return levels == 3 ? -EINVAL : -EOPNOTSUPP;
+		}
+		cfg->fmt = SMMU_PGT_VTD_FL;
+		cfg->ias = levels == 5 ? 57 : 48;
+		cfg->oas = g->oas ? g->oas : haw;
+		cfg->flags = SMMU_GET(VTD_CAP_FL1GP, v->cap) ? SMMU_PGT_CFG_1G : 0;
+		return 0;
+	}
+	cfg->fmt = SMMU_PGT_VTD_SL;
+	if ((rc = smmu_arch_vtd_limits(u, cfg))) {
+		snprintf(err, n, "the unit supports none of 3, 4, 5-level second-level tables (CAP.SAGAW)");
+		return rc;
+	}
+	if (levels) {
+		if (!(v->sagaw & (1u << (levels - 2)))) {
+			snprintf(err, n, "the unit has no %u-level second-level tables (CAP.SAGAW=0x%x)", levels, v->sagaw);
+			return -EOPNOTSUPP;
+		}
+		cfg->ias = 12 + 9 * levels;
+	}
+	cfg->oas = g->oas ? g->oas : haw;
+	return 0;
 }

@@ -58,6 +58,9 @@ struct smmu_backend_ops {
 	 * machine does not outlive the session (sim, a QEMU smmush started).
 	 * The ownership journal is keyed by it. */
 	const char *(*identity)(void *priv);
+	/* Once the backend failed for good (-SMMU_E_BACKEND): why, in one line
+	 * ("QEMU (pid 123) was killed by signal 9 (Killed)"); NULL before. */
+	const char *(*gone)(void *priv);
 
 	/* --- optional, for a live machine whose kernel may drive the units ------ */
 	/* Make [base, base + size) accessible as registers before the first

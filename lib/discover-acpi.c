@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ACPI discovery: SMMUv3 units and RID -> StreamID maps from the IORT, VT-d
+ * ACPI discovery: SMMUv3 and SMMUv1/v2 units and RID -> StreamID maps from the IORT, VT-d
  * units and their device scopes from the DMAR.  Both tables go through the
  * decoders' bounds-checked parsers first.
  */
@@ -12,6 +12,12 @@
 
 #include "decoders/acpi.h"
 #include "lib/target.h"
+
+/* The register base of an SMMUv3 or SMMUv1/v2 node; 0 for any other node. */
+static uint64_t iort_smmu_base(const struct smmu_acpi_iort_node *n)
+{
+	return n->type == SMMU_ACPI_IORT_SMMUV3 ? n->smmuv3.base : n->type == SMMU_ACPI_IORT_SMMU ? n->smmu.base : 0;
+}
 
 static int add_map(struct smmu_target *t, uint16_t segment, const char *source, uint32_t rid_base,
 		   uint32_t count, uint32_t sid_base, uint64_t unit_base)
@@ -37,7 +43,7 @@ static int add_named_component(struct smmu_target *t, const struct smmu_acpi_ior
 			continue;
 		const struct smmu_acpi_iort_node *out = &iort->nodes[map->output_node];
 		struct smmu_unit *u;
-		if (out->type != SMMU_ACPI_IORT_SMMUV3 || !(u = smmu_unit_by_base(t, out->smmuv3.base)))
+		if (!iort_smmu_base(out) || !(u = smmu_unit_by_base(t, iort_smmu_base(out))))
 			continue;
 		if (d && d->info.unit != u)
 			continue; /* a device is given to one unit: the first */
@@ -69,6 +75,8 @@ static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *e
 	for (size_t i = 0; i < iort->nnodes && !rc; i++)
 		if (iort->nodes[i].type == SMMU_ACPI_IORT_SMMUV3)
 			rc = smmu_unit_new(t, SMMU_ARCH_SMMUV3, iort->nodes[i].smmuv3.base, "IORT", NULL);
+		else if (iort->nodes[i].type == SMMU_ACPI_IORT_SMMU) /* SMMUv1/v2, MMU-400/401/500 */
+			rc = smmu_unit_new(t, SMMU_ARCH_SMMUV2, iort->nodes[i].smmu.base, "IORT", NULL);
 	/* root complexes: requester IDs map to StreamIDs of an SMMUv3 */
 	for (size_t i = 0; i < iort->nnodes && !rc; i++) {
 		const struct smmu_acpi_iort_node *n = &iort->nodes[i];
@@ -80,12 +88,12 @@ static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *e
 			if (map->output_node == SMMU_ACPI_IORT_NO_NODE)
 				continue;
 			const struct smmu_acpi_iort_node *out = &iort->nodes[map->output_node];
-			if (out->type != SMMU_ACPI_IORT_SMMUV3)
+			if (!iort_smmu_base(out))
 				continue;
 			/* id_count is "number of IDs minus one"; all 2^32 IDs saturate */
 			uint32_t count = map->id_count == UINT32_MAX ? UINT32_MAX : map->id_count + 1;
 			rc = add_map(t, (uint16_t)n->rc.pci_segment, "IORT", map->input_base, count, map->output_base,
-				     out->smmuv3.base);
+				     iort_smmu_base(out));
 		}
 	}
 	for (size_t i = 0; i < iort->nnodes && !rc; i++)

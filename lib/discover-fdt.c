@@ -105,6 +105,31 @@ static int node_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
 	return translate(fdt, node, base);
 }
 
+/* Arm's SMMUv1/v2 compatibles and the vendors' MMU-500s (Linux's list). */
+static bool smmuv2_compatible(const void *fdt, int node)
+{
+	static const char *const compat[] = {
+		"arm,mmu-500", "arm,smmu-v2", "arm,smmu-v1", "arm,mmu-401", "arm,mmu-400",
+		"cavium,smmu-v2", "nvidia,smmu-500", "nvidia,tegra186-smmu", "nvidia,tegra194-smmu",
+		"nvidia,tegra234-smmu", "qcom,smmu-500", "qcom,smmu-v2", "qcom,adreno-smmu",
+		"marvell,ap806-smmu-500",
+	};
+
+	for (size_t i = 0; i < sizeof(compat) / sizeof(compat[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, compat[i]))
+			return true;
+	/* "qcom,sm8250-smmu-500", "qcom,sdm845-smmu-500", ...: MMU-500 underneath */
+	int len;
+	const char *c = fdt_getprop(fdt, node, "compatible", &len);
+	for (int at = 0; c && at < len;) {
+		size_t n = strnlen(c + at, (size_t)(len - at));
+		if (n >= 9 && !strncmp(c + at + n - 9, "-smmu-500", 9))
+			return true;
+		at += (int)n + 1;
+	}
+	return false;
+}
+
 /* The unit a phandle names, or NULL. */
 static struct smmu_unit *unit_by_phandle(struct smmu_target *t, const void *fdt, uint32_t ph)
 {
@@ -179,8 +204,10 @@ static int add_platform_device(struct smmu_target *t, const void *fdt, int node)
 		if (in < 0 || ncells > 4 || (i + 1 + ncells) * 4 > len)
 			break; /* the rest cannot be read: what was read stands */
 		struct smmu_unit *u = unit_by_phandle(t, fdt, ph);
-		/* SMMUv3's specifier is the StreamID; a device behind several
-		 * IOMMUs is given to the first one smmush drives */
+		/* SMMUv3's specifier is the StreamID, an SMMUv2's the StreamID and,
+		 * with #iommu-cells 2, the SMR mask (with 1, stream-match-mask is
+		 * the mask); a device behind several IOMMUs is given to the first
+		 * one smmush drives */
 		if (u && ncells >= 1 && (!d || d->info.unit == u)) {
 			if (!d) {
 				if (!(d = smmu_device_new(t)))
@@ -190,8 +217,12 @@ static int add_platform_device(struct smmu_target *t, const void *fdt, int node)
 				d->info.mmio_size = size;
 				d->info.unit = u;
 			}
-			if (d->info.nsids < sizeof(d->info.sids) / sizeof(d->info.sids[0]))
+			if (d->info.nsids < sizeof(d->info.sids) / sizeof(d->info.sids[0])) {
+				if (u->arch == SMMU_ARCH_SMMUV2)
+					d->info.sid_masks[d->info.nsids] =
+						ncells >= 2 ? fdt32_to_cpu(iommus[i + 2]) : u->stream_match_mask;
 				d->info.sids[d->info.nsids++] = fdt32_to_cpu(iommus[i + 1]);
+			}
 		}
 		i += 1 + ncells;
 	}
@@ -228,6 +259,18 @@ int smmu_discover_fdt(struct smmu_target *t, char *err, size_t errlen)
 			continue;
 		if ((rc = smmu_unit_new(t, SMMU_ARCH_SMMUV3, base, "fdt", NULL)))
 			goto out;
+	}
+	/* SMMUv1/v2: every node any of these compatibles names, once */
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		uint64_t base, size;
+		struct smmu_unit *u;
+		int mlen;
+		if (!smmuv2_compatible(fdt, node) || !node_enabled(fdt, node) || node_reg(fdt, node, &base, &size))
+			continue;
+		if ((rc = smmu_unit_new(t, SMMU_ARCH_SMMUV2, base, "fdt", &u)))
+			goto out;
+		const fdt32_t *smm = fdt_getprop(fdt, node, "stream-match-mask", &mlen);
+		u->stream_match_mask = smm && mlen == 4 ? fdt32_to_cpu(*smm) : 0;
 	}
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
 		if (!node_enabled(fdt, node))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/snapshot.h"
 #include "lib/target.h"
 
 int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, const char *source,
@@ -29,7 +30,8 @@ int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, con
 	*u = (struct smmu_unit){ .t = t, .arch = arch, .index = t->nunits, .base = base,
 				 .source = source };
 	snprintf(u->name, sizeof(u->name), "%s@0x%08llx",
-		 arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : arch == SMMU_ARCH_AMDVI ? "amdvi" : "dmar",
+		 arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : arch == SMMU_ARCH_SMMUV2 ? "smmuv2"
+		 : arch == SMMU_ARCH_AMDVI ? "amdvi" : "dmar",
 		 (unsigned long long)base);
 	t->nunits++;
 	if (out)
@@ -63,6 +65,11 @@ struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *
 	for (size_t i = 0; i < t->ndevices; i++)
 		if (t->devices[i].info.unit == u && t->devices[i].info.sid == sid)
 			return &t->devices[i];
+	/* a device's other StreamIDs (SMMUv2 devices often have several) */
+	for (size_t i = 0; i < t->ndevices; i++)
+		for (unsigned k = 1; t->devices[i].info.unit == u && k < t->devices[i].info.nsids; k++)
+			if (t->devices[i].info.sids[k] == sid)
+				return &t->devices[i];
 	return NULL;
 }
 
@@ -90,6 +97,9 @@ static void match_pci_devices(struct smmu_target *t)
 			d->info.unit = smmu_unit_by_base(t, t->rid_maps[m].unit_base);
 			d->info.sids[0] = d->info.sid;
 			d->info.nsids = 1;
+			/* iommu-map's specifier is one cell: an SMMUv2's stream-match-mask applies */
+			if (d->info.unit && d->info.unit->arch == SMMU_ARCH_SMMUV2)
+				d->info.sid_masks[0] = d->info.unit->stream_match_mask;
 			break;
 		}
 		for (size_t m = 0; m < t->nmsi_maps; m++)
@@ -129,6 +139,10 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	t->ndevices = 0;
 	t->nrid_maps = 0;
 	t->nmsi_maps = 0;
+	if ((rc = smmu_snapshot_restore_units(t))) { /* a snapshot's units, in their order */
+		snprintf(err, errlen, "the snapshot's units: %s", smmu_strerror(rc));
+		return rc;
+	}
 	rc = smmu_discover_fdt(t, err, errlen);
 	if (rc && rc != -ENOENT)
 		return rc;
@@ -152,6 +166,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	smmu_kernel_devices(t);
 	for (size_t i = 0; i < t->ndevices; i++)
 		t->devices[i].info.addr = t->devices[i].addr, t->devices[i].info.name = t->devices[i].name;
+	smmu_snapshot_restore_faults(t);
 	t->discovered = true;
 	return 0;
 }

@@ -119,6 +119,8 @@ int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t
 	uint64_t base;
 	int rc;
 
+	if (smmu_target_read_only(t))
+		return -SMMU_E_READONLY;
 	if (!(d->info.caps & SMMU_DEV_DMA))
 		return -ENODEV;
 	if (!len || len > SMMU_DMA_MAX)

@@ -9,8 +9,8 @@
 #include "lib/domain.h"
 #include "lib/hw.h"
 
-int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
-		       struct smmu_domain **out)
+static int domain_new(struct smmu_target *t, const char *name, unsigned flags, const struct smmu_domain_geometry *g,
+		      struct smmu_domain **out)
 {
 	struct smmu_domain *dom;
 	unsigned id = 1;
@@ -31,11 +31,202 @@ int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
 	dom->t = t;
 	dom->id = id;
 	dom->flags = flags;
+	if (g)
+		dom->geom = *g;
+	dom->geom.stage = g && g->stage ? g->stage : flags & SMMU_DOMAIN_STAGE2 ? SMMU_STAGE_2 : SMMU_STAGE_DEFAULT;
+	if (dom->geom.stage == SMMU_STAGE_2)
+		dom->flags |= SMMU_DOMAIN_STAGE2;
+	dom->v3_stage2_flag = !g && (flags & SMMU_DOMAIN_STAGE2);
+	if (dom->geom.stage == SMMU_STAGE_NESTED) {
+		dom->parent = g->parent;
+		dom->parent->nchildren++;
+	}
 	snprintf(dom->name, sizeof(dom->name), "%s", name);
 	t->domains[t->ndomains++] = dom;
 	if (out)
 		*out = dom;
 	return 0;
+}
+
+int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
+		       struct smmu_domain **out)
+{
+	return domain_new(t, name, flags, NULL, out);
+}
+
+/* The format a unit would give the domain: 0, or -errno with err naming the limit. */
+static int unit_format(struct smmu_unit *u, const struct smmu_domain_geometry *g, struct smmu_pgt_cfg *cfg, char *err,
+		       size_t n)
+{
+	unsigned parent_ias = 0;
+
+	if (u->arch == SMMU_ARCH_SMMUV3) {
+		if (g->stage == SMMU_STAGE_NESTED) {
+			struct smmu_pgt_cfg pc;
+			struct smmu_domain_geometry pg = g->parent->geom;
+			int rc;
+			pg.stage = SMMU_STAGE_2;
+			if ((rc = smmu_arch_smmuv3_format(u, &pg, 0, &pc, err, n)))
+				return rc;
+			parent_ias = pc.ias;
+		}
+		return smmu_arch_smmuv3_format(u, g, parent_ias, cfg, err, n);
+	}
+	if (u->arch == SMMU_ARCH_SMMUV2) {
+		/* a context bank's LPAE tables, narrowed to what the unit has */
+		if (g->stage == SMMU_STAGE_NESTED) {
+			snprintf(err, n, "SMMUv2 nested context banks are not supported by smmush's domains yet");
+			return -EOPNOTSUPP;
+		}
+		*cfg = (struct smmu_pgt_cfg){ .fmt = g->stage == SMMU_STAGE_2 ? SMMU_PGT_LPAE_S2 : SMMU_PGT_LPAE_S1,
+					      .granule = g->granule ? g->granule : 4096,
+					      .ias = g->ias ? g->ias : 48, .oas = g->oas ? g->oas : 48 };
+		return smmu_arch_smmuv2_limits(u, cfg);
+	}
+	if (u->arch == SMMU_ARCH_AMDVI) {
+		/* host (v1) tables: one stage, 4 KiB pages, 3 to 5 levels */
+		unsigned levels = 0;
+		int rc;
+		if (g->stage == SMMU_STAGE_2 || g->stage == SMMU_STAGE_NESTED) {
+			snprintf(err, n, "AMD-Vi host (v1) tables have one stage: no stage-2 or nested domains");
+			return -EOPNOTSUPP;
+		}
+		if (g->granule && g->granule != 4096) {
+			snprintf(err, n, "AMD-Vi v1 tables have 4 KiB pages only");
+			return -EOPNOTSUPP;
+		}
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->granule = 4096;
+		if ((rc = smmu_arch_amdvi_limits(u, cfg))) {
+			snprintf(err, n, "the unit's limits are unreadable");
+			return rc;
+		}
+		if (g->levels)
+			levels = g->levels;
+		else if (g->ias)
+			levels = g->ias <= 39 ? 3 : g->ias <= 48 ? 4 : g->ias <= 57 ? 5 : 6;
+		if (levels) {
+			if (levels < 3 || levels > 5) {
+				snprintf(err, n, "AMD-Vi v1 tables are built with 3, 4 or 5 levels (39, 48 or 57 bits)");
+				return -EOPNOTSUPP;
+			}
+			cfg->ias = 12 + 9 * levels;
+		}
+		if (g->oas && g->oas < cfg->oas)
+			cfg->oas = g->oas;
+		return 0;
+	}
+	if (g->stage == SMMU_STAGE_NESTED) {
+		snprintf(err, n, "VT-d nested domains (PGTT=nested) are not supported by smmush's scalable-mode tables yet");
+		return -EOPNOTSUPP;
+	}
+	return smmu_arch_vtd_format(u, g, cfg, err, n);
+}
+
+int smmu_domain_create_geom(struct smmu_target *t, const char *name, const struct smmu_domain_geometry *g,
+			    struct smmu_domain **out, char *err, size_t errlen)
+{
+	char first[224] = "", why[160];
+	int first_rc = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (g->stage == SMMU_STAGE_NESTED) {
+		if (!g->parent || g->parent->t != t) {
+			snprintf(err, errlen, "a nested domain needs a stage-2 domain to nest in");
+			return -EINVAL;
+		}
+		if (g->parent->geom.stage != SMMU_STAGE_2) {
+			snprintf(err, errlen, "domain %s is not a stage-2 domain: a nested domain's tables and output "
+				 "are translated by one", g->parent->name);
+			return -EINVAL;
+		}
+	} else if (g->parent) {
+		snprintf(err, errlen, "a parent domain is for nested domains only");
+		return -EINVAL;
+	}
+	/* one unit of the target that could take it suffices: the domain binds
+	 * to the unit of its first device */
+	for (size_t i = 0; i < t->nunits; i++) {
+		struct smmu_pgt_cfg cfg;
+		int rc = unit_format(&t->units[i], g, &cfg, why, sizeof(why));
+		if (!rc) {
+			first_rc = 0;
+			break;
+		}
+		if (!first_rc) {
+			first_rc = rc;
+			snprintf(first, sizeof(first), "%s: %s", t->units[i].name, why);
+		}
+	}
+	if (first_rc) {
+		snprintf(err, errlen, "%s", first);
+		return first_rc;
+	}
+	return domain_new(t, name, g->stage == SMMU_STAGE_2 ? SMMU_DOMAIN_STAGE2 : 0, g, out);
+}
+
+int smmu_domain_geometry(const struct smmu_domain *dom, struct smmu_domain_geometry *g)
+{
+	*g = dom->geom;
+	if (dom->pgt) {
+		struct smmu_pgt_geom pg;
+		smmu_pgt_geometry(dom->pgt, &pg);
+		g->granule = pg.granule;
+		g->ias = pg.ias;
+		g->oas = pg.oas;
+		g->levels = pg.levels;
+	}
+	return 0;
+}
+
+int smmu_domain_nest_identity(struct smmu_domain *parent, uint64_t pa, uint64_t size)
+{
+	struct smmu_pgt_geom g;
+	bool mapped = false;
+	int rc;
+
+	smmu_pgt_geometry(parent->pgt, &g);
+	for (uint64_t a = pa & ~(uint64_t)(g.granule - 1); a < pa + size; a += g.granule) {
+		struct smmu_pgt_xlate x;
+		rc = smmu_pgt_translate(parent->pgt, a, SMMU_PROT_R | SMMU_PROT_W, &x);
+		if (!rc && x.oa == a)
+			continue;
+		if (rc != -EFAULT || x.fault != SMMU_PGT_F_INVALID)
+			return -EEXIST; /* the parent maps this IPA elsewhere, or read-only */
+		if ((rc = smmu_pgt_map(parent->pgt, a, a, g.granule, SMMU_PROT_R | SMMU_PROT_W)))
+			return rc;
+		mapped = true;
+	}
+	if (mapped && parent->unit && parent->unit->owned)
+		return parent->unit->ops->flush(parent->unit, parent, pa, size);
+	return 0;
+}
+
+/* A nested domain's tables: from the table region, reachable through the
+ * parent's stage 2 at IPA = PA. */
+static int nest_alloc(void *ctx, size_t size, size_t align, uint64_t *pa)
+{
+	struct smmu_domain *dom = ctx;
+	const struct smmu_table_alloc *base;
+	const struct smmu_mem *mem;
+	int rc;
+
+	if ((rc = smmu_target_tables(dom->t, &base, &mem)) || (rc = base->alloc(base->ctx, size, align, pa)))
+		return rc;
+	if ((rc = smmu_domain_nest_identity(dom->parent, *pa, size)))
+		base->free(base->ctx, *pa, size);
+	return rc;
+}
+
+static void nest_free(void *ctx, uint64_t pa, size_t size)
+{
+	struct smmu_domain *dom = ctx;
+	const struct smmu_table_alloc *base;
+	const struct smmu_mem *mem;
+
+	if (!smmu_target_tables(dom->t, &base, &mem))
+		base->free(base->ctx, pa, size);
 }
 
 /* Drop every TLB entry tagged with the domain's id: ids are reused, and a
@@ -64,7 +255,11 @@ int smmu_domain_destroy(struct smmu_domain *dom)
 
 	if (dom->ndevices)
 		return -EBUSY;
+	if (dom->nchildren)
+		return -EBUSY;
 	smmu_domain_unbind(dom);
+	if (dom->parent)
+		dom->parent->nchildren--;
 	for (size_t i = 0; i < t->ndomains; i++)
 		if (t->domains[i] == dom) {
 			memmove(&t->domains[i], &t->domains[i + 1],
@@ -124,20 +319,11 @@ struct smmu_domain *smmu_device_domain(const struct smmu_device *d)
 /* The page-table format a unit walks for this domain. */
 static int domain_cfg(struct smmu_unit *u, const struct smmu_domain *dom, struct smmu_pgt_cfg *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->granule = 4096;
-	if (u->arch == SMMU_ARCH_SMMUV3) {
-		cfg->fmt = dom->flags & SMMU_DOMAIN_STAGE2 ? SMMU_PGT_LPAE_S2 : SMMU_PGT_LPAE_S1;
-		cfg->ias = 48;
-		cfg->oas = 48;
-		return smmu_arch_smmuv3_limits(u, cfg);
-	}
-	if (dom->flags & SMMU_DOMAIN_STAGE2)
-		return -EOPNOTSUPP;
-	if (u->arch == SMMU_ARCH_AMDVI)
-		return smmu_arch_amdvi_limits(u, cfg);
-	cfg->fmt = SMMU_PGT_VTD_SL;
-	return smmu_arch_vtd_limits(u, cfg);
+	char err[160];
+
+	if (u->arch == SMMU_ARCH_VTD && dom->v3_stage2_flag)
+		return -EOPNOTSUPP; /* smmu_domain_create(SMMU_DOMAIN_STAGE2) is SMMUv3's, as before */
+	return unit_format(u, &dom->geom, cfg, err, sizeof(err));
 }
 
 /* Bind a domain to a unit: its tables are in the unit's format. */
@@ -150,8 +336,16 @@ static int domain_bind(struct smmu_domain *dom, struct smmu_unit *u)
 
 	if (dom->unit)
 		return dom->unit == u ? 0 : -EXDEV;
-	if ((rc = domain_cfg(u, dom, &cfg)) || (rc = smmu_target_tables(dom->t, &alloc, &mem)) ||
-	    (rc = smmu_pgt_create(&cfg, mem, alloc, &dom->pgt)))
+	/* nested: the stage-2 domain is bound first, to the same unit */
+	if (dom->parent && (rc = domain_bind(dom->parent, u)))
+		return rc;
+	if ((rc = domain_cfg(u, dom, &cfg)) || (rc = smmu_target_tables(dom->t, &alloc, &mem)))
+		return rc;
+	if (dom->parent) {
+		dom->nest_alloc = (struct smmu_table_alloc){ .alloc = nest_alloc, .free = nest_free, .ctx = dom };
+		alloc = &dom->nest_alloc;
+	}
+	if ((rc = smmu_pgt_create(&cfg, mem, alloc, &dom->pgt)))
 		return rc;
 	dom->unit = u;
 	if ((rc = flush_domain(dom))) { /* a fresh id: nothing of an earlier user may linger */
@@ -169,10 +363,15 @@ int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom)
 
 	if (!u || !u->ops)
 		return -ENOENT;
+	if (smmu_target_read_only(d->t))
+		return -SMMU_E_READONLY;
 	if (d->domain)
 		return d->domain == dom ? 0 : -EBUSY;
 	if (!u->owned)
 		return -SMMU_E_NOTOWNED;
+	/* VT-d first-level tables are found through PASID entries: scalable mode */
+	if (u->arch == SMMU_ARCH_VTD && dom->geom.stage == SMMU_STAGE_1)
+		return -EOPNOTSUPP;
 	if ((rc = domain_bind(dom, u)))
 		return rc;
 	if ((rc = u->ops->attach(u, d, dom))) {
@@ -220,6 +419,8 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 
 	if (!size || !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
+	if (smmu_target_read_only(dom->t))
+		return -SMMU_E_READONLY;
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);
@@ -232,6 +433,8 @@ int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
 
 	if (!size)
 		return -EINVAL;
+	if (smmu_target_read_only(dom->t))
+		return -SMMU_E_READONLY;
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_unmap(dom->pgt, iova, size, &done)))
 		return rc;
 	if (!done)

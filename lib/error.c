@@ -32,8 +32,18 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 	[SMMU_E_NOTABLES - SMMU_E_BASE] = "no table region: boot with memmap=SIZE$ADDR (x86) or mem= (arm64) "
 					  "and pass -O tables=ADDR,SIZE",
 	[SMMU_E_KERNEL - SMMU_E_BASE] = "the kernel drives this unit: smmush only inspects it",
+	[SMMU_E_NOSMR - SMMU_E_BASE] = "every stream-match register group of the unit is in use: detach a device first",
+	[SMMU_E_NOCB - SMMU_E_BASE] = "every translation context bank of the unit is in use: detach a domain's devices first",
+	[SMMU_E_SHARED - SMMU_E_BASE] = "a StreamID of the device shares its stream-match entry (SMR) with a device in another "
+					"domain: attach both to one domain",
 	[SMMU_E_DMA_ACTIVE - SMMU_E_BASE] =
 		"devices behind the unit have a driver and bus mastering on: say what happens to their DMA",
+	[SMMU_E_READONLY - SMMU_E_BASE] = "snapshot targets are read-only",
+	[SMMU_E_NOTRAM - SMMU_E_BASE] = "not RAM",
+	[SMMU_E_CMDQ - SMMU_E_BASE] =
+		"the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in "
+		"SMMU_CMDQ_CONS.ERR): the command it stopped on was skipped, so an "
+		"invalidation may not have happened",
 };
 
 const char *smmu_strerror(int err)

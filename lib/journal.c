@@ -28,6 +28,7 @@
 #include "lib/hw.h"
 #include "lib/smmuv3.h"
 #include "lib/vtd.h"
+#include "lib/amdvi.h"
 
 static const char *arch_word(enum smmu_arch a)
 {
@@ -210,10 +211,16 @@ static int regs_in_tables(struct smmu_unit *u, bool *in)
 	*in = false;
 	if (smmu_target_table_region(u->t, &base, &size))
 		return 0; /* no region: nothing can point into it */
+	if (u->arch == SMMU_ARCH_SMMUV2)
+		return 0; /* no one root: the journal alone says (its banks' TTBRs are many) */
 	if (u->arch == SMMU_ARCH_VTD) {
 		if ((rc = reg_read64(u, VTD_RTADDR, &v)))
 			return rc;
 		v &= SMMU_MASK(VTD_RTADDR_RTA);
+	} else if (u->arch == SMMU_ARCH_AMDVI) {
+		if ((rc = reg_read64(u, AMDVI_DEVTAB_BASE, &v)))
+			return rc;
+		v &= SMMU_MASK(AMDVI_DEVTAB_BASE_DevTabBase);
 	} else {
 		if ((rc = reg_read64(u, SMMUV3_STRTAB_BASE, &v)))
 			return rc;

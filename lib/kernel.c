@@ -2,7 +2,8 @@
 /*
  * Living beside a running kernel (--target linux): which units the kernel
  * drives (those are inspected, never owned), what it still does with the
- * others (VT-d interrupt remapping and queued invalidation), which devices
+ * others (VT-d interrupt remapping and queued invalidation, which the VT-d
+ * driver leaves on), which devices
  * have a driver and bus mastering on when smmush would take their unit, and
  * their drivers and IOMMU groups for `devices`.  On targets without a
  * kernel (sim, qemu) the backend has none of these ops and nothing here
@@ -156,17 +157,9 @@ int smmu_unit_own_precheck(struct smmu_unit *u, char *err, size_t errlen)
 		return -SMMU_E_KERNEL;
 	}
 	/* The kernel left DMA remapping alone but may still use the unit for
-	 * interrupt remapping, which needs queued invalidation.  smmush's VT-d
-	 * driver invalidates through registers (and turns QI off to do so):
-	 * taking the unit would break the kernel's interrupts. */
-	if (u->arch == SMMU_ARCH_VTD && (k.irq_remap || (k.queued_inv && k.claimed))) {
-		snprintf(err, errlen,
-			 "%s: the kernel uses this unit for %s (GSTS.IRES=%d QIES=%d); smmush's VT-d driver has only "
-			 "register-based invalidation and would break it: boot with intremap=off "
-			 "(QEMU: -device intel-iommu,intremap=off)",
-			 u->name, k.irq_remap ? "interrupt remapping" : "queued invalidation", k.irq_remap, k.queued_inv);
-		return -SMMU_E_KERNEL;
-	}
+	 * interrupt remapping, with queued invalidation: the VT-d driver keeps
+	 * both on (its own queue while it owns the unit, the kernel's back on
+	 * release; arch-vtd.c), so that is no reason to refuse. */
 	if (u->own_dma == SMMU_OWN_DMA_REFUSE) {
 		struct smmu_device *act[8];
 		size_t n = smmu_unit_dma_active(u, act, 8);

@@ -45,7 +45,6 @@
 /* Bits whose meaning depends on the granule or on features the 4KB layouts
  * above do not describe. */
 #define LPAE_OA_HI64K   SMMU_GENMASK(15, 12) /* 64K + FEAT_LPA: OA[51:48] */
-#define LPAE_RES0_4948  SMMU_GENMASK(49, 48) /* OA[49:48] only with FEAT_LPA2 */
 #define LPAE_TBL_HI     SMMU_GENMASK(51, 48) /* table: RES0 (NLTA beyond 48 bits) */
 #define LPAE_S2_TBL_RES0 SMMU_GENMASK(63, 59) /* no hierarchical attributes at stage 2 */
 
@@ -70,11 +69,14 @@ static int lpae_init(struct smmu_pgt *p)
 	default: return -EINVAL;
 	}
 	p->bpl = p->pg_shift - 3;
-	p->lpa64 = p->pg_shift == 16;
 	/* 52-bit addresses: 64K granule with FEAT_LPA only (no LPA2). */
-	max = p->lpa64 ? 52 : 48;
+	max = p->pg_shift == 16 ? 52 : 48;
 	p->ias = c->ias;
 	p->oas = c->oas ? c->oas : 48;
+	/* OA[51:48] move to bits [15:12] only when the output is 52 bits;
+	 * below that, descriptor bits [51:48] are address bits that must be
+	 * zero (an Address size fault otherwise). */
+	p->lpa64 = p->pg_shift == 16 && p->oas > 48;
 	if (p->ias < 16 || p->ias > max || p->oas < 32 || p->oas > max)
 		return -EINVAL;
 	va_bits = p->ias - p->pg_shift;
@@ -108,6 +110,7 @@ static int lpae_init(struct smmu_pgt *p)
 		p->leaf_map &= ~(1u << (l + 1));
 		p->leaf_ok &= ~(1u << (l + 1));
 	}
+	p->amask[4] = SMMU_GENMASK(47, p->pg_shift); /* OA[51:48] (64K) are elsewhere */
 	return 0;
 }
 
@@ -158,17 +161,21 @@ static uint64_t lpae_relevel(const struct smmu_pgt *p, uint64_t pte, int level)
 
 static uint64_t pte_addr(const struct smmu_pgt *p, uint64_t pte)
 {
-	uint64_t a = pte & SMMU_GENMASK(47, p->pg_shift);
-
 	if (p->lpa64)
-		a |= SMMU_FIELD_GET(LPAE_OA_HI64K, pte) << 48;
-	return a;
+		return (pte & SMMU_GENMASK(47, p->pg_shift)) | SMMU_FIELD_GET(LPAE_OA_HI64K, pte) << 48;
+	return pte & SMMU_GENMASK(51, p->pg_shift);
 }
 
 static void set_status(struct pgt_dec *d, int status)
 {
 	if (d->status == SMMU_PGT_OK)
 		d->status = status;
+}
+
+/* Bits that should be zero: the walker ignores them (a walk reports them). */
+static void set_note(struct pgt_dec *d)
+{
+	d->note = SMMU_PGT_F_RESERVED;
 }
 
 static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
@@ -187,10 +194,12 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 		d->type = SMMU_PGT_E_TABLE;
 		d->kind = s2 ? "lpae.s2.table" : "lpae.s1.table";
 		if (!p->lpa64 && (pte & SMMU_GENMASK(p->pg_shift - 1, 12)))
-			set_status(d, SMMU_PGT_F_RESERVED); /* 16K: NLTA bits [13:12] are RES0 */
+			set_note(d); /* 16K/64K: NLTA bits [15:12] are RES0 */
 		if (s2 && (pte & LPAE_S2_TBL_RES0))
-			set_status(d, SMMU_PGT_F_RESERVED);
-		if ((pte & LPAE_TBL_HI) || (d->addr >> p->oas))
+			set_note(d);
+		if (p->lpa64 && (pte & LPAE_TBL_HI))
+			set_note(d);
+		if (d->addr >> p->oas)
 			set_status(d, SMMU_PGT_F_ADDR_SIZE);
 		if (!s2) {
 			if (pte & LPAE_PXNTABLE)
@@ -214,8 +223,8 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 	d->kind = level == 3 ? (s2 ? "lpae.s2.page" : "lpae.s1.page")
 			     : (s2 ? "lpae.s2.block" : "lpae.s1.block");
 	/* OA bits below the block size are RES0 (nT sits among them). */
-	if ((d->addr & ((1ULL << pgt_shift(p, level)) - 1) & ~LPAE_NT) || (pte & LPAE_RES0_4948))
-		set_status(d, SMMU_PGT_F_RESERVED);
+	if ((d->addr & ((1ULL << pgt_shift(p, level)) - 1) & ~LPAE_NT) || (p->lpa64 && (pte & LPAE_TBL_HI)))
+		set_note(d);
 	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);
 	if (d->addr >> p->oas)
 		set_status(d, SMMU_PGT_F_ADDR_SIZE);

@@ -22,6 +22,8 @@
 #define SL_W    SMMU_MASK(VTD_SL_PTE_W)
 #define SL_X    SMMU_MASK(VTD_SL_PTE_X)
 #define SL_PS   SMMU_MASK(VTD_SL_PTE_PS)
+#define SL_SNP  SMMU_MASK(VTD_SL_PTE_SNP)
+#define SL_TM   SMMU_MASK(VTD_SL_PTE_TM)
 /* First-level entries. */
 #define FL_P    SMMU_MASK(VTD_FL_PTE_P)
 #define FL_RW   SMMU_MASK(VTD_FL_PTE_RW)
@@ -71,6 +73,7 @@ static int vtd_init(struct smmu_pgt *p)
 	if (c->flags & SMMU_PGT_CFG_1G)
 		p->leaf_map |= 1u << 2;
 	p->leaf_ok = p->leaf_map;
+	p->amask[4] = VTD_ADDR;
 	return 0;
 }
 
@@ -153,9 +156,15 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	d->addr = pte & VTD_ADDR;
 	if (d->addr >> p->oas)
 		d->status = SMMU_PGT_F_RESERVED; /* address bits at and above HAW */
+	/* Second level: TM (bit 62) is reserved since VT-d 3.0 (no ECAP.DT
+	 * transient mappings), and SNP (bit 11) exists in leaves only. */
+	if (!fl && (pte & SL_TM) && d->status == SMMU_PGT_OK)
+		d->status = SMMU_PGT_F_RESERVED;
 	if (level < 3 && !ps) {
 		d->type = SMMU_PGT_E_TABLE;
 		d->rights = PGT_RALL & ~rights_of(p, pte);
+		if (!fl && (pte & SL_SNP) && d->status == SMMU_PGT_OK)
+			d->status = SMMU_PGT_F_RESERVED;
 		return;
 	}
 	d->type = SMMU_PGT_E_LEAF;

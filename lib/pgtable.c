@@ -128,8 +128,23 @@ struct pgt_page {
 	int32_t dirty;   /* index in p->dirty, or -1 */
 	int level;       /* owned tables: their level, for flush order */
 	uint32_t seen;   /* the map/unmap (p->opgen) that last listed it for revalidation */
+	uint32_t vepoch; /* the foreign-write epoch in which it was last compared with memory */
+	uint32_t nnz;    /* owned tables: entries that are not zero */
 	bool fresh;      /* never written to memory yet: the first flush writes it whole */
 	struct pgt_page *next;
+	/*
+	 * Owned tables: the tables the engine linked below this one, by entry
+	 * (NULL where none, or no array: then the hash finds them).  child[i]
+	 * is only a hint: it is followed when e[i] still equals the child's
+	 * tpte, the entry the engine wrote, which decodes as a valid table
+	 * entry pointing to it.  A foreign write to e[i] makes them differ and
+	 * the slow path (decode, hash) takes over.  parent/pidx undo the link
+	 * when the child is freed, whichever way it was reached.
+	 */
+	struct pgt_page **child;
+	struct pgt_page *parent;
+	uint32_t pidx;
+	uint64_t tpte;
 };
 
 static size_t dmap_words(size_t size)
@@ -159,6 +174,13 @@ static struct pgt_page *page_new(size_t size)
 
 static void page_free(struct pgt_page *t)
 {
+	if (t->parent && t->parent->child && t->parent->child[t->pidx] == t)
+		t->parent->child[t->pidx] = NULL;
+	if (t->child)
+		for (size_t i = 0; i < t->size / 8; i++)
+			if (t->child[i])
+				t->child[i]->parent = NULL;
+	free(t->child);
 	free(t->e);
 	free(t->dmap);
 	free(t);
@@ -245,6 +267,9 @@ static void cache_clear(struct smmu_pgt *p)
 	for (size_t i = 0; i < p->nbucket; i++)
 		for (struct pgt_page *t = p->bucket[i], *n; t; t = n) {
 			n = t->next;
+			t->parent = NULL; /* all go: no links to undo */
+			free(t->child);
+			t->child = NULL;
 			page_free(t);
 		}
 	memset(p->bucket, 0, p->nbucket * sizeof(*p->bucket));
@@ -252,10 +277,8 @@ static void cache_clear(struct smmu_pgt *p)
 	p->ndirty = 0;
 }
 
-static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
+static int mark_dirty_slow(struct smmu_pgt *p, struct pgt_page *t)
 {
-	if (t->dirty >= 0)
-		return 0;
 	if (p->ndirty == p->dirty_cap) {
 		size_t cap = p->dirty_cap ? p->dirty_cap * 2 : 64;
 		struct pgt_page **d = realloc(p->dirty, cap * sizeof(*d));
@@ -270,19 +293,32 @@ static int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
 	return 0;
 }
 
+static inline int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
+{
+	return t->dirty >= 0 ? 0 : mark_dirty_slow(p, t);
+}
+
 /* Entries [i, i + n) of t changed: only they are written back. */
 static int mark_entries(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsigned n)
 {
-	for (unsigned k = i; k < i + n;) {
-		if (k % 64 == 0 && i + n - k >= 64) {
-			t->dmap[k / 64] = ~0ULL;
-			k += 64;
-		} else {
-			t->dmap[k / 64] |= 1ULL << (k % 64);
-			k++;
-		}
+	unsigned end = i + n;
+
+	while (i < end) {
+		unsigned w = i / 64, b = i % 64, k = end - i < 64 - b ? end - i : 64 - b;
+
+		t->dmap[w] |= (k == 64 ? ~0ULL : ((1ULL << k) - 1)) << b;
+		i += k;
 	}
 	return mark_dirty(p, t);
+}
+
+static uint32_t count_nz(const struct pgt_page *t)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < t->size / 8; i++)
+		n += t->e[i] != 0;
+	return n;
 }
 
 static size_t table_size(const struct smmu_pgt *p, int level)
@@ -345,17 +381,25 @@ static int write_back(struct smmu_pgt *p, struct pgt_page *t)
 	} else {
 		for (size_t i = 0; i < n;) {
 			size_t j;
+			uint64_t w = t->dmap[i / 64] >> (i % 64);
 
-			if (!t->dmap[i / 64] && i % 64 == 0) {
-				i += 64;
+			if (!w) {
+				i = (i / 64 + 1) * 64;
 				continue;
 			}
-			if (!(t->dmap[i / 64] >> (i % 64) & 1)) {
-				i++;
-				continue;
+			i += (size_t)__builtin_ctzll(w);
+			/* the run of set bits from i */
+			for (j = i;;) {
+				uint64_t r = ~(t->dmap[j / 64] >> (j % 64));
+				size_t left = 64 - j % 64;
+				size_t k = r ? (size_t)__builtin_ctzll(r) : left;
+
+				j += k < left ? k : left;
+				if (k < left || j >= n)
+					break;
 			}
-			for (j = i + 1; j < n && (t->dmap[j / 64] >> (j % 64) & 1); j++)
-				;
+			if (j > n)
+				j = n;
 			if ((rc = p->mem.write(p->mem.ctx, t->pa + 8 * i, &t->e[i], 8 * (j - i))))
 				return rc;
 			i = j;
@@ -415,6 +459,7 @@ static void note_page(struct pgt_page *t, uint64_t pa, const uint8_t *buf, size_
 		size_t k = (size_t)(a - t->pa) / 8;
 		t->dmap[k / 64] &= ~(1ULL << (k % 64));
 	}
+	t->nnz = count_nz(t);
 }
 
 void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len)
@@ -442,10 +487,8 @@ void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c)
 }
 
 /* Tables a map or unmap will change, listed by its plan. */
-static int note_change(struct smmu_pgt *p, struct pgt_page *t)
+static int note_change_slow(struct smmu_pgt *p, struct pgt_page *t)
 {
-	if (t->seen == p->opgen || t->fresh)
-		return 0;
 	if (p->ncheck == p->check_cap) {
 		size_t cap = p->check_cap ? p->check_cap * 2 : 16;
 		struct pgt_page **n = realloc(p->check, cap * sizeof(*n));
@@ -460,6 +503,32 @@ static int note_change(struct smmu_pgt *p, struct pgt_page *t)
 	return 0;
 }
 
+static inline int note_change(struct smmu_pgt *p, struct pgt_page *t)
+{
+	if (t->seen == p->opgen || t->vepoch == p->epoch || t->fresh)
+		return 0;
+	return note_change_slow(p, t);
+}
+
+/*
+ * A map or unmap begins.  Tables compared with memory in the current epoch
+ * need no read-back; the epoch moves on whenever someone else may have
+ * written memory since (always, when the memory cannot tell).
+ */
+static void op_begin(struct smmu_pgt *p)
+{
+	p->ncheck = 0;
+	p->opgen++;
+	if (p->mem.foreign_writes) {
+		uint64_t g = p->mem.foreign_writes(p->mem.ctx);
+
+		if (g == p->fgen)
+			return;
+		p->fgen = g;
+	}
+	p->epoch++;
+}
+
 /*
  * Before a map or unmap changes a table, memory must still hold what the
  * cache last read or wrote there (entries with a change of ours still
@@ -467,7 +536,7 @@ static int note_change(struct smmu_pgt *p, struct pgt_page *t)
  * the cache takes memory's values, the conflict is counted, and the caller
  * gets -SMMU_E_CONFLICT with nothing changed.
  */
-static int revalidate(struct smmu_pgt *p)
+static int revalidate_slow(struct smmu_pgt *p)
 {
 	size_t found = 0;
 
@@ -477,6 +546,7 @@ static int revalidate(struct smmu_pgt *p)
 
 		if (rc)
 			return rc;
+		t->vepoch = p->epoch; /* memory's values from here on (below) */
 		if (!memcmp(p->scratch, t->e, t->size))
 			continue;
 		for (size_t j = 0; j < t->size / 8; j++) {
@@ -487,8 +557,14 @@ static int revalidate(struct smmu_pgt *p)
 			t->e[j] = p->scratch[j];
 			found++;
 		}
+		t->nnz = count_nz(t);
 	}
 	return found ? -SMMU_E_CONFLICT : 0;
+}
+
+static inline int revalidate(struct smmu_pgt *p)
+{
+	return p->ncheck ? revalidate_slow(p) : 0;
 }
 
 /* --- geometry and handles ------------------------------------------------------ */
@@ -503,9 +579,9 @@ static unsigned idx_bits(const struct smmu_pgt *p, int level)
 	return level == p->start ? p->pgd_bits : p->bpl;
 }
 
-static unsigned pgt_index(const struct smmu_pgt *p, int level, uint64_t va)
+static inline unsigned pgt_index(const struct smmu_pgt *p, int level, uint64_t va)
 {
-	return (unsigned)((va >> pgt_shift(p, level)) & ((1ULL << idx_bits(p, level)) - 1));
+	return (unsigned)((va >> pgt_lshift(p, level)) & p->lmask[level + 1]);
 }
 
 static uint64_t in_limit(const struct smmu_pgt *p)
@@ -586,6 +662,25 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 	p->granule = 1u << p->pg_shift;
 	p->root_size = (size_t)8 << p->pgd_bits;
 	p->root_alloc = p->root_size > p->granule ? p->root_size : p->granule;
+	for (int l = -1; l <= 3; l++) {
+		unsigned sh = pgt_shift(p, l);
+
+		p->lshift[l + 1] = sh < 64 ? sh : 63;
+		p->lmask[l + 1] = (1ULL << idx_bits(p, l)) - 1;
+
+		p->amask[l + 1] = sh >= 64 ? 0 : p->amask[4] & ~((1ULL << sh) - 1);
+		p->memo[l + 1].key = ~0ULL;
+	}
+	{
+		struct pgt_dec d;
+
+		p->ops->decode(p, p->start < 3 ? p->start : 2, pgt_table_entry(p, 0, p->start < 3 ? p->start : 2), &d);
+		p->tbl_removed = d.rights;
+		p->tbl_kind = d.kind;
+	}
+	p->epoch = 1;
+	if (mem->foreign_writes)
+		p->fgen = mem->foreign_writes(mem->ctx);
 	return p;
 }
 
@@ -606,8 +701,10 @@ int smmu_pgt_create(const struct smmu_pgt_cfg *cfg, const struct smmu_mem *mem,
 	if (!err) {
 		p->root = cache_add(p, p->root_pa, p->root_size, p->start);
 		p->scratch = malloc(p->root_size > p->granule ? p->root_size : p->granule);
-		if (p->root)
+		if (p->root) {
 			p->root->fresh = true;
+			p->root->vepoch = p->epoch;
+		}
 		err = p->root && p->scratch ? mark_dirty(p, p->root) : -ENOMEM;
 		if (!err)
 			err = smmu_pgt_flush(p);
@@ -703,12 +800,100 @@ const char *smmu_pgt_fault_name(int fault)
 	return names[fault];
 }
 
+/* --- fast paths shared by map, unmap, translate and walk --------------------------- */
+
+/* Decode with the per-level memo of the last leaf (struct pgt_memo). */
+static inline void dec(struct smmu_pgt *p, int level, uint64_t pte, struct pgt_dec *d)
+{
+	struct pgt_memo *m = &p->memo[level + 1];
+	uint64_t am = p->amask[level + 1];
+
+	if ((pte & ~am) == m->key) {
+		uint64_t a = (pte & am) | m->hi;
+
+		if (!(a >> p->oas)) {
+			*d = m->d;
+			d->addr = a;
+			return;
+		}
+	}
+	p->ops->decode(p, level, pte, d);
+	/* (not a leaf whose size its address bits encode: AMD-Vi NextLevel 7) */
+	if (d->type == SMMU_PGT_E_LEAF && !d->size_log2 &&
+	    (d->status == SMMU_PGT_OK || d->status == SMMU_PGT_F_ACCESS)) {
+		m->key = pte & ~am;
+		m->hi = d->addr & ~am;
+		m->d = *d;
+	}
+}
+
+/*
+ * The table the engine linked at t->e[i], when that entry is still the one it
+ * wrote, and t is read as a table above the last level (a table reached
+ * through an alias one level lower than built decodes its entries as pages;
+ * above the last level a table entry decodes the same at every level).
+ */
+static inline struct pgt_page *fast_child(const struct pgt_page *t, int level, unsigned i)
+{
+	struct pgt_page *c;
+
+	if (level < 3 && t->child && (c = t->child[i]) && t->e[i] == c->tpte)
+		return c;
+	return NULL;
+}
+/* (link_child only links an entry that decodes to the table with p->tbl_removed
+ * and, the formats' table kind being one string, p->tbl_kind.) */
+
+/*
+ * Remember that entry i of the level-`level` table t now points to c (the
+ * engine wrote p->ops->table(c->pa) there).  The link is only taken when that
+ * entry decodes as a valid table entry to c removing exactly tbl_removed, so
+ * following it is the same as decoding.  Without memory for the array the
+ * link is not kept; the hash finds c instead.
+ */
+static void link_child(struct smmu_pgt *p, struct pgt_page *t, int level, unsigned i,
+		       struct pgt_page *c)
+{
+	struct pgt_dec d;
+
+	c->tpte = t->e[i];
+	p->ops->decode(p, level, c->tpte, &d);
+	if (d.type != SMMU_PGT_E_TABLE || d.status != SMMU_PGT_OK || d.addr != c->pa || d.skip ||
+	    d.rights != p->tbl_removed || d.kind != p->tbl_kind)
+		return;
+	if (!t->child && !(t->child = calloc(t->size / 8, sizeof(*t->child))))
+		return;
+	if (t->child[i] && t->child[i]->parent == t)
+		t->child[i]->parent = NULL;
+	t->child[i] = c;
+	c->parent = t;
+	c->pidx = i;
+}
+
+/* The table below entry i of t (level `level`): the linked child, or by decoding. */
+static struct pgt_page *child_of(struct smmu_pgt *p, struct pgt_page *t, int level, unsigned i,
+				 int *err)
+{
+	struct pgt_page *c = fast_child(t, level, i);
+	struct pgt_dec d;
+
+	*err = 0;
+	if (c)
+		return c;
+	if (!t->e[i])
+		return NULL;
+	dec(p, level, t->e[i], &d);
+	if (d.type != SMMU_PGT_E_TABLE)
+		return NULL;
+	return get_table(p, d.addr, level + 1, err);
+}
+
 /* --- map ------------------------------------------------------------------------ */
 
 struct map_req {
 	unsigned prot;
 	unsigned leaf_map; /* levels map may use for this request */
-	uint64_t tmpl[6];  /* leaf templates by level + 1 */
+	const uint64_t *tmpl; /* leaf templates by level + 1 */
 };
 
 static bool fits(const struct map_req *r, int level, unsigned shift, uint64_t va, uint64_t pa,
@@ -751,19 +936,17 @@ static int plan_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_page
 
 	for (; va < end; i++) {
 		uint64_t ce = ((va >> shift) + 1) << shift;
-		struct pgt_dec d;
+		struct pgt_page *c;
 
 		if (ce > end)
 			ce = end;
-		p->ops->decode(p, level, t->e[i], &d);
-		if (d.type == SMMU_PGT_E_TABLE) {
-			struct pgt_page *c = get_table(p, d.addr, level + 1, &err);
-
-			if (!c)
-				return err;
+		c = child_of(p, t, level, i, &err);
+		if (c) {
 			err = plan_map(p, r, c, level + 1, va, pa, ce, need);
 			if (err)
 				return err;
+		} else if (err) {
+			return err;
 		} else if (t->e[i]) {
 			/* A leaf, or bits we did not write: never overwrite them. */
 			return -EEXIST;
@@ -790,12 +973,40 @@ static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
 	c = p->pool[--p->npool];
 	c->level = level;
 	c->fresh = true;
+	c->vepoch = p->epoch;
 	h = hash_pa(p, c->pa);
 	c->next = p->bucket[h];
 	p->bucket[h] = c;
 	p->npages++;
 	mark_dirty(p, c);
 	return c;
+}
+
+/* Consecutive leaves of one size from entry i of t: the hot loop.  Returns the entries written. */
+static unsigned put_leaves(struct smmu_pgt *p, struct pgt_page *t, int level, unsigned i,
+			   uint64_t tmpl, uint64_t va, uint64_t pa, uint64_t end)
+{
+	unsigned shift = pgt_lshift(p, level), n = 1u << idx_bits(p, level), first = i;
+	uint64_t sz = 1ULL << shift, left = (end - va) >> shift;
+	unsigned stop = left < n - i ? i + (unsigned)left : n;
+
+	if (p->lpa64) {
+		for (; i < stop && !t->e[i]; i++, pa += sz)
+			t->e[i] = tmpl | pgt_addr_enc(p, pa);
+	} else if (!t->nnz) {
+		/* an empty table: nothing to stop at but the end (vectorizes) */
+		uint64_t *e = t->e;
+
+		for (unsigned k = i; k < stop; k++)
+			e[k] = tmpl | (pa + (uint64_t)(k - first) * sz);
+		i = stop;
+	} else {
+		for (; i < stop && !t->e[i]; i++, pa += sz)
+			t->e[i] = tmpl | pa;
+	}
+	t->nnz += i - first;
+	mark_entries(p, t, first, i - first);
+	return i - first;
 }
 
 /* Apply a planned map: cannot fail for want of tables (they are in the pool). */
@@ -810,23 +1021,16 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 	for (; va < end; i++) {
 		uint64_t ce = ((va >> shift) + 1) << shift;
 		struct pgt_page *c;
-		struct pgt_dec d;
 
 		if (ce > end)
 			ce = end;
 		if (!t->e[i] && fits(r, level, shift, va, pa, ce)) {
-			/* The hot loop: consecutive leaves of one size. */
-			uint64_t tmpl = r->tmpl[level + 1];
-			unsigned n = 1u << idx_bits(p, level), first = i;
+			/* leaves while they fit: pa stays aligned as it moves by sz */
+			unsigned k = put_leaves(p, t, level, i, r->tmpl[level + 1], va, pa, end);
 
-			do {
-				t->e[i] = tmpl | pgt_addr_enc(p, pa);
-				va += sz;
-				pa += sz;
-				i++;
-			} while (i < n && end - va >= sz && !t->e[i] && !(pa & (sz - 1)));
-			mark_entries(p, t, first, i - first);
-			i--;
+			va += (uint64_t)k * sz;
+			pa += (uint64_t)k * sz;
+			i += k - 1;
 			continue;
 		}
 		if (!t->e[i]) {
@@ -834,12 +1038,13 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 			if (!c)
 				return -ENOMEM;
 			t->e[i] = pgt_table_entry(p, c->pa, level);
+			t->nnz++;
 			mark_entries(p, t, i, 1);
+			link_child(p, t, level, i, c);
 		} else {
-			p->ops->decode(p, level, t->e[i], &d);
-			c = get_table(p, d.addr, level + 1, &err);
+			c = child_of(p, t, level, i, &err);
 			if (!c)
-				return err;
+				return err ? err : -EIO;
 		}
 		err = apply_map(p, r, c, level + 1, va, pa, ce);
 		if (err)
@@ -854,7 +1059,7 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
  * Everything the apply phase could run out of, taken before it starts: table
  * memory, host copies, hash and dirty-list room.  So apply cannot fail half way.
  */
-static int pool_fill(struct smmu_pgt *p, size_t need)
+static int pool_fill_slow(struct smmu_pgt *p, size_t need)
 {
 	size_t pages = p->npages + need + 1;
 
@@ -893,6 +1098,13 @@ static int pool_fill(struct smmu_pgt *p, size_t need)
 	return 0;
 }
 
+static inline int pool_fill(struct smmu_pgt *p, size_t need)
+{
+	if (!need && p->dirty_cap > p->npages)
+		return 0;
+	return pool_fill_slow(p, need);
+}
+
 static void pool_drain(struct smmu_pgt *p)
 {
 	while (p->npool) {
@@ -903,12 +1115,67 @@ static void pool_drain(struct smmu_pgt *p)
 	}
 }
 
-static int finish(struct smmu_pgt *p, int err)
+static inline int finish(struct smmu_pgt *p, int err)
 {
-	pool_drain(p);
+	if (p->npool)
+		pool_drain(p);
 	if (!err && !(p->cfg.flags & SMMU_PGT_CFG_DEFER_FLUSH))
 		err = smmu_pgt_flush(p);
 	return err;
+}
+
+/*
+ * The last-level table holding [lo, hi) when the range lies inside one and no
+ * larger page could cover it, reached through linked children only; NULL when
+ * the general path has to decide.  Tables passed on the way go to path[].
+ */
+static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
+				   struct pgt_page **path)
+{
+	struct pgt_page *t = p->root;
+
+	if (p->start < 3) {
+		unsigned s2 = pgt_lshift(p, 2);
+
+		if ((lo >> s2) != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
+			return NULL;
+	}
+	for (int level = p->start; level < 3; level++) {
+		*path++ = t;
+		t = fast_child(t, level, pgt_index(p, level, lo));
+		if (!t)
+			return NULL;
+	}
+	return t;
+}
+
+/* map [lo, hi) as pages into existing tables: one pass.  false: not that case. */
+static bool map_fast(struct smmu_pgt *p, const struct map_req *r, uint64_t lo, uint64_t pa,
+		     uint64_t hi, int *err)
+{
+	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	unsigned i, n;
+
+	if (!t)
+		return false;
+	i = pgt_index(p, 3, lo);
+	n = (unsigned)((hi - lo) >> p->pg_shift);
+	for (unsigned k = i; k < i + n; k++)
+		if (t->e[k]) {
+			*err = -EEXIST;
+			return true;
+		}
+	if ((*err = note_change(p, t)) || (*err = revalidate(p)) || (*err = pool_fill(p, 0)))
+		return true;
+	if (n == 1) {
+		t->e[i] = r->tmpl[4] | pgt_addr_enc(p, pa);
+		t->nnz++;
+		t->dmap[i / 64] |= 1ULL << (i % 64);
+		mark_dirty(p, t);
+		return true;
+	}
+	put_leaves(p, t, 3, i, r->tmpl[4], lo, pa, hi);
+	return true;
 }
 
 int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
@@ -923,19 +1190,25 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 	if (!size || ((iova | pa | size) & (p->granule - 1)) ||
 	    !(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return -EINVAL;
-	if ((err = p->ops->prot_ok(p, prot)))
-		return err;
+	if (prot != p->last_prot || !p->last_leaf_map) {
+		if ((err = p->ops->prot_ok(p, prot)))
+			return err;
+		p->last_leaf_map = (prot & SMMU_MAP_PAGES) ? 1u << 4 : p->leaf_map;
+		for (int l = p->start; l <= 3; l++)
+			if (leaf_at(p->last_leaf_map, l))
+				p->last_tmpl[l + 1] = p->ops->leaf(p, l, prot);
+		p->last_prot = prot;
+	}
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;
 	if (pa >= (1ULL << p->oas) || size > (1ULL << p->oas) - pa)
 		return -ERANGE;
-	r.leaf_map = (prot & SMMU_MAP_PAGES) ? 1u << 4 : p->leaf_map;
-	for (int l = p->start; l <= 3; l++)
-		if (leaf_at(r.leaf_map, l))
-			r.tmpl[l + 1] = p->ops->leaf(p, l, prot);
-	p->ncheck = 0;
-	p->opgen++;
+	r.leaf_map = p->last_leaf_map;
+	r.tmpl = p->last_tmpl;
+	op_begin(p);
+	if (map_fast(p, &r, lo, pa, hi, &err))
+		return finish(p, err);
 	err = plan_map(p, &r, p->root, p->start, lo, pa, hi, &need);
 	if (!err)
 		err = revalidate(p);
@@ -975,24 +1248,50 @@ static size_t split_need(const struct smmu_pgt *p, int level, uint64_t va, uint6
 static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
 		      uint64_t end, size_t *need)
 {
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	int err;
 
+	if (level == 3) {
+		/* pages: nothing to split; the table changes if anything in range is set */
+		unsigned n = (unsigned)((end - va) >> shift);
+
+		if (!t->nnz)
+			return 0;
+		if (n == t->size / 8)
+			return note_change(p, t);
+		for (unsigned k = i; k < i + n; k++)
+			if (t->e[k])
+				return note_change(p, t);
+		return 0;
+	}
 	for (; va < end; i++) {
 		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
 		bool full = va == eb && ce <= end;
+		struct pgt_page *c;
 		struct pgt_dec d;
 
 		if (ce > end)
 			ce = end;
-		if (t->e[i] && (err = note_change(p, t)))
+		if (!t->e[i]) {
+			va = ce;
+			continue;
+		}
+		if ((err = note_change(p, t)))
 			return err;
-		if (t->e[i] && !full) {
-			p->ops->decode(p, level, t->e[i], &d);
+		/* covered whole, whatever it is goes: nothing below to plan */
+		if (full) {
+			va = ce;
+			continue;
+		}
+		if ((c = fast_child(t, level, i))) {
+			err = plan_unmap(p, c, level + 1, va, ce, need);
+			if (err)
+				return err;
+		} else {
+			dec(p, level, t->e[i], &d);
 			if (d.type == SMMU_PGT_E_TABLE) {
-				struct pgt_page *c = get_table(p, d.addr, level + 1, &err);
-
+				c = get_table(p, d.addr, level + 1, &err);
 				if (!c)
 					return err;
 				err = plan_unmap(p, c, level + 1, va, ce, need);
@@ -1007,27 +1306,62 @@ static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_
 	return 0;
 }
 
-static bool table_empty(const struct pgt_page *t)
-{
-	for (size_t i = 0; i < t->size / 8; i++)
-		if (t->e[i])
-			return false;
-	return true;
-}
-
 static void free_table(struct smmu_pgt *p, struct pgt_page *t)
 {
 	p->alloc.free(p->alloc.ctx, t->pa, p->granule);
 	cache_del(p, t);
 }
 
+/* What an entry is, decoded once per distinct non-address bits. */
+static enum smmu_pgt_etype etype(struct smmu_pgt *p, int level, uint64_t pte)
+{
+	struct pgt_dec d;
+
+	dec(p, level, pte, &d);
+	return d.type;
+}
+
+/* Clear entries [i, i + n) of the last-level table t, counting the bytes of leaves. */
+static void clear_pages(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsigned n,
+			uint64_t *bytes)
+{
+	uint64_t leaves = 0;
+	unsigned cleared = 0;
+
+	if (n == t->size / 8 && t->nnz == 0)
+		return;
+	for (unsigned k = i; k < i + n; k++) {
+		uint64_t pte = t->e[k];
+
+		if (!pte)
+			continue;
+		cleared++;
+		/* the memo's key test, inline: leaves like the last one need no decode */
+		if ((pte & ~p->amask[4]) != p->memo[4].key || ((pte & p->amask[4]) | p->memo[4].hi) >> p->oas) {
+			if (etype(p, 3, pte) != SMMU_PGT_E_LEAF) {
+				t->e[k] = 0;
+				continue;
+			}
+		}
+		leaves++;
+		t->e[k] = 0;
+	}
+	*bytes += leaves << p->pg_shift;
+	t->nnz -= cleared;
+	mark_entries(p, t, i, n);
+}
+
 static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_t va,
 		       uint64_t end, uint64_t *bytes)
 {
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	int err = 0;
 
+	if (level == 3) {
+		clear_pages(p, t, i, (unsigned)((end - va) >> shift), bytes);
+		return 0;
+	}
 	for (; !err && va < end; i++) {
 		uint64_t eb = va >> shift << shift, ce = eb + (1ULL << shift);
 		bool full = va == eb && ce <= end;
@@ -1040,47 +1374,106 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 			va = ce;
 			continue;
 		}
-		p->ops->decode(p, level, t->e[i], &d);
-		if (d.type != SMMU_PGT_E_TABLE && full) {
-			/* Leaves (and anything else we find) in range go. */
-			if (d.type == SMMU_PGT_E_LEAF)
-				*bytes += ce - va;
-			t->e[i] = 0;
-			mark_entries(p, t, i, 1);
-			va = ce;
-			continue;
-		}
-		if (d.type == SMMU_PGT_E_TABLE) {
-			c = get_table(p, d.addr, level + 1, &err);
-			if (!c)
-				break;
-		} else if (d.type == SMMU_PGT_E_LEAF) {
-			/* Split the block into next-level leaves with its attributes. */
-			int cl = level + 1;
-			uint64_t csz = 1ULL << pgt_shift(p, cl), tmpl = p->ops->relevel(p, t->e[i], cl);
-
-			c = pool_table(p, cl);
-			if (!c) {
-				err = -ENOMEM;
-				break;
-			}
-			for (size_t j = 0; j < c->size / 8; j++)
-				c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
-			t->e[i] = pgt_table_entry(p, c->pa, level);
-			mark_entries(p, t, i, 1);
+		if ((c = fast_child(t, level, i))) {
+			d.type = SMMU_PGT_E_TABLE;
 		} else {
-			va = ce; /* a malformed entry partly covered: leave it */
-			continue;
+			dec(p, level, t->e[i], &d);
+			if (d.type != SMMU_PGT_E_TABLE && full) {
+				/* Leaves (and anything else we find) in range go. */
+				if (d.type == SMMU_PGT_E_LEAF)
+					*bytes += ce - va;
+				t->e[i] = 0;
+				t->nnz--;
+				mark_entries(p, t, i, 1);
+				va = ce;
+				continue;
+			}
+			if (d.type == SMMU_PGT_E_TABLE) {
+				c = get_table(p, d.addr, level + 1, &err);
+				if (!c)
+					break;
+			} else if (d.type == SMMU_PGT_E_LEAF) {
+				/* Split the block into next-level leaves with its attributes. */
+				int cl = level + 1;
+				uint64_t csz = 1ULL << pgt_shift(p, cl),
+					 tmpl = p->ops->relevel(p, t->e[i], cl);
+
+				c = pool_table(p, cl);
+				if (!c) {
+					err = -ENOMEM;
+					break;
+				}
+				for (size_t j = 0; j < c->size / 8; j++)
+					c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
+				c->nnz = count_nz(c);
+				t->e[i] = pgt_table_entry(p, c->pa, level);
+				mark_entries(p, t, i, 1);
+				link_child(p, t, level, i, c);
+			} else {
+				va = ce; /* a malformed entry partly covered: leave it */
+				continue;
+			}
 		}
 		err = apply_unmap(p, c, level + 1, va, ce, bytes);
-		if (!err && table_empty(c)) {
+		if (!err && !c->nnz) {
 			free_table(p, c);
 			t->e[i] = 0;
+			t->nnz--;
 			mark_entries(p, t, i, 1);
 		}
 		va = ce;
 	}
 	return err;
+}
+
+/* unmap [lo, hi) inside one last-level table reached through linked children: one pass. */
+static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *bytes, int *err)
+{
+	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	unsigned i, n, depth = (unsigned)(3 - p->start);
+	bool any = false;
+
+	if (!t)
+		return false;
+	i = pgt_index(p, 3, lo);
+	n = (unsigned)((hi - lo) >> p->pg_shift);
+	/* the tables the general path would compare with memory: every one
+	 * with an entry in range that is set */
+	for (unsigned k = 0; k < depth; k++)
+		if ((*err = note_change(p, path[k])))
+			return true;
+	for (unsigned k = i; k < i + n && !any; k++)
+		any = t->e[k] != 0;
+	if ((any && (*err = note_change(p, t))) || (*err = revalidate(p)) || (*err = pool_fill(p, 0)))
+		return true;
+	if (!any)
+		return true;
+	if (n == 1) {
+		uint64_t pte = t->e[i];
+
+		/* a leaf like the last one (the memo's test), or decode it */
+		if (((pte & ~p->amask[4]) == p->memo[4].key && !(((pte & p->amask[4]) | p->memo[4].hi) >> p->oas)) ||
+		    etype(p, 3, pte) == SMMU_PGT_E_LEAF)
+			*bytes += p->granule;
+		t->e[i] = 0;
+		t->nnz--;
+		t->dmap[i / 64] |= 1ULL << (i % 64);
+		mark_dirty(p, t);
+	} else {
+		clear_pages(p, t, i, n, bytes);
+	}
+	/* emptied tables go, from the bottom up (never the root) */
+	for (unsigned k = depth; k-- > 0 && !t->nnz;) {
+		struct pgt_page *up = path[k];
+		unsigned j = pgt_index(p, p->start + (int)k, lo);
+
+		free_table(p, t);
+		up->e[j] = 0;
+		up->nnz--;
+		mark_entries(p, up, j, 1);
+		t = up;
+	}
+	return true;
 }
 
 int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *unmapped)
@@ -1098,8 +1491,12 @@ int smmu_pgt_unmap(struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *u
 	err = to_lin_range(p, iova, size, &lo, &hi);
 	if (err)
 		return err;
-	p->ncheck = 0;
-	p->opgen++;
+	op_begin(p);
+	if (unmap_fast(p, lo, hi, &bytes, &err)) {
+		if (unmapped)
+			*unmapped = bytes;
+		return finish(p, err);
+	}
 	err = plan_unmap(p, p->root, p->start, lo, hi, &need);
 	if (!err)
 		err = revalidate(p);
@@ -1131,98 +1528,187 @@ static unsigned prot_of(unsigned rights, unsigned attr)
 	return prot;
 }
 
-int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
-		       struct smmu_pgt_xlate *x)
+/*
+ * One translation; the trace goes to x when it is not NULL.  smmu_pgt_translate
+ * and smmu_pgt_translate_fast both come here, so they cannot disagree.
+ */
+static inline __attribute__((always_inline)) int
+xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdict *v,
+      struct smmu_pgt_xlate *x)
 {
 	/* VT-d second level without execute requests: the X bit is ignored
 	 * and an instruction fetch needs what a read needs */
 	if (p->cfg.fmt == SMMU_PGT_VTD_SL && !(p->cfg.flags & SMMU_PGT_CFG_EXEC) && (access & SMMU_PROT_X))
 		access = (access & ~SMMU_PROT_X) | SMMU_PROT_R;
-	uint64_t lin, path[SMMU_PGT_MAX_STEPS], tpa = p->root_pa;
-	unsigned removed = 0, depth = 0;
+	uint64_t lin, tpa = p->root_pa;
+	unsigned removed = 0;
 	int level = p->start, err;
+	struct pgt_page *t;
 
-	x->nsteps = 0;
-	x->fault = SMMU_PGT_OK;
-	x->perm_missing = 0;
-	x->oa = x->page_size = 0;
-	x->prot = 0;
-	x->fault_level = pgt_arch_level(p, level);
+	v->fault = SMMU_PGT_OK;
+	v->perm_missing = 0;
+	v->oa = v->page_size = 0;
+	v->prot = 0;
+	v->fault_level = pgt_arch_level(p, level);
+	if (x)
+		x->nsteps = 0;
 	if (to_lin(p, iova, &lin)) {
-		x->fault = SMMU_PGT_F_INPUT_RANGE;
+		v->fault = SMMU_PGT_F_INPUT_RANGE;
 		return -EFAULT;
 	}
+	if (p->live) {
+		t = get_table(p, tpa, level, &err);
+	} else {
+		t = p->root;
+		if (!x) {
+			/* down the linked children in a tight loop */
+			while (level < 3) {
+				unsigned i = pgt_index(p, level, lin);
+				struct pgt_page *c;
+
+				if (!t->child || !(c = t->child[i]) || t->e[i] != c->tpte)
+					break;
+				removed |= p->tbl_removed;
+				tpa = c->pa;
+				t = c;
+				level++;
+			}
+		}
+	}
 	for (;;) {
-		struct pgt_page *t = get_table(p, tpa, level, &err);
-		struct smmu_pgt_step *s = &x->step[x->nsteps++];
+		struct pgt_page *c;
 		struct pgt_dec d;
 		unsigned i = pgt_index(p, level, lin);
+		uint64_t pte;
 
-		x->fault_level = s->level = pgt_arch_level(p, level);
-		s->table_pa = tpa;
-		s->index = i;
-		s->entry_pa = tpa + 8ULL * i;
-		s->pte = 0;
-		s->kind = NULL;
-		path[depth++] = tpa;
+		if (x) {
+			struct smmu_pgt_step *s = &x->step[x->nsteps++];
+
+			s->level = pgt_arch_level(p, level);
+			s->table_pa = tpa;
+			s->index = i;
+			s->entry_pa = tpa + 8ULL * i;
+			s->pte = t ? t->e[i] : 0;
+			s->kind = NULL;
+		}
 		if (!t) {
-			x->fault = SMMU_PGT_F_TABLE_READ;
+			v->fault_level = pgt_arch_level(p, level);
+			v->fault = SMMU_PGT_F_TABLE_READ;
 			break;
 		}
-		s->pte = t->e[i];
-		p->ops->decode(p, level, s->pte, &d);
-		s->kind = d.kind;
+		pte = t->e[i];
+		if ((c = fast_child(t, level, i))) {
+			/* the entry the engine wrote: a valid table entry to c */
+			removed |= p->tbl_removed;
+			if (x)
+				x->step[x->nsteps - 1].kind = p->tbl_kind;
+			level++;
+			if (level > 3) {
+				v->fault_level = pgt_arch_level(p, level - 1);
+				v->fault = SMMU_PGT_F_RESERVED;
+				break;
+			}
+			tpa = c->pa;
+			t = c;
+			continue;
+		}
+		dec(p, level, pte, &d);
+		if (x)
+			x->step[x->nsteps - 1].kind = d.kind;
 		if (d.status != SMMU_PGT_OK && d.status != SMMU_PGT_F_ACCESS) {
-			x->fault = d.status;
+			v->fault_level = pgt_arch_level(p, level);
+			v->fault = d.status;
 			break;
 		}
 		if (d.type == SMMU_PGT_E_TABLE) {
 			removed |= d.rights;
 			tpa = d.addr;
 			level++;
-			/* a pointer that skips levels: their index bits must be zero */
-			for (unsigned k = 0; k < d.skip && !x->fault; k++, level++)
-				if (level <= 3 && pgt_index(p, level, lin))
-					x->fault = SMMU_PGT_F_INVALID;
-			if (x->fault)
-				break;
-			/* Hardware would reinterpret the table one level down; on a
-			 * board under bring-up that is a bug worth naming. */
-			for (unsigned k = 0; k < depth; k++)
-				if (path[k] == tpa)
-					x->fault = SMMU_PGT_F_LOOP;
-			if (x->fault || level > 3) {
-				if (!x->fault)
-					x->fault = SMMU_PGT_F_RESERVED;
+			/* a pointer that skips levels (AMD-Vi NextLevel): their
+			 * index bits must be zero */
+			if (d.skip) {
+				int from = level - 1;
+
+				for (unsigned k = 0; k < d.skip && !v->fault; k++, level++)
+					if (level <= 3 && pgt_index(p, level, lin)) {
+						v->fault_level = pgt_arch_level(p, from);
+						v->fault = SMMU_PGT_F_INVALID;
+					}
+				if (v->fault)
+					break;
+			}
+			/* The hardware walks a fixed number of levels and follows any
+			 * table pointer, even one back to a table on the path (that
+			 * table then acts one level down): so does a translation.
+			 * Loops matter to listing only (smmu_pgt_walk). */
+			if (level > 3) {
+				v->fault_level = pgt_arch_level(p, level - 1);
+				v->fault = SMMU_PGT_F_RESERVED;
 				break;
 			}
+			t = get_table(p, tpa, level, &err);
 			continue;
 		}
 		/* A leaf: access flag, then permissions (the architecture's order). */
 		unsigned rights = d.rights & ~removed, have, need;
 
-		x->page_size = d.size_log2 ? 1ULL << d.size_log2 : 1ULL << pgt_shift(p, level);
-		x->oa = d.addr | (lin & (x->page_size - 1));
-		x->prot = prot_of(rights, d.attr);
+		v->fault_level = pgt_arch_level(p, level);
+		v->page_size = d.size_log2 ? 1ULL << d.size_log2 : 1ULL << pgt_lshift(p, level);
+		v->oa = d.addr | (lin & (v->page_size - 1));
+		v->prot = prot_of(rights, d.attr);
 		if (d.status == SMMU_PGT_F_ACCESS) {
-			x->fault = SMMU_PGT_F_ACCESS;
+			v->fault = SMMU_PGT_F_ACCESS;
 			break;
 		}
 		have = (access & SMMU_PROT_PRIV) ? rights : rights >> 3;
 		need = access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X);
-		x->perm_missing = need & ~have & 7;
-		if (x->perm_missing)
-			x->fault = SMMU_PGT_F_PERM;
+		v->perm_missing = need & ~have & 7;
+		if (v->perm_missing)
+			v->fault = SMMU_PGT_F_PERM;
 		break;
 	}
-	op_done(p);
-	return x->fault ? -EFAULT : 0;
+	if (p->live)
+		op_done(p);
+	return v->fault ? -EFAULT : 0;
+}
+
+int smmu_pgt_translate_fast(struct smmu_pgt *p, uint64_t iova, unsigned access,
+			    struct smmu_pgt_verdict *v)
+{
+	return xlate(p, iova, access, v, NULL);
+}
+
+int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
+		       struct smmu_pgt_xlate *x)
+{
+	struct smmu_pgt_verdict v;
+	int rc = xlate(p, iova, access, &v, x);
+
+	x->fault = v.fault;
+	x->fault_level = v.fault_level;
+	x->perm_missing = v.perm_missing;
+	x->oa = v.oa;
+	x->page_size = v.page_size;
+	x->prot = v.prot;
+	return rc;
 }
 
 /* --- walk and list -------------------------------------------------------------- */
 
+struct list_ctx {
+	smmu_pgt_range_fn fn;
+	void *arg;
+	uint64_t lo, hi; /* hi == lo: no clipping */
+	struct smmu_pgt_range cur;
+	/* by level + 1: the prot of leaves with memo key lkey under removed lremoved */
+	uint64_t lkey[5];
+	unsigned lremoved[5], lprot[5];
+	unsigned nmax[5];  /* by level + 1: the last index of a table there */
+};
+
 struct walk {
 	struct smmu_pgt *p;
+	struct list_ctx *list; /* smmu_pgt_list: leaves go straight to list_add */
 	smmu_pgt_visit_fn fn;
 	void *arg;
 	unsigned flags;
@@ -1281,11 +1767,111 @@ static int visit(struct walk *w, struct smmu_pgt_entry *e)
 	return w->fn(w->arg, e);
 }
 
+/* A leaf (or a run of leaves) that translates: extend the open range or start one. */
+static inline int list_add(struct list_ctx *l, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
+{
+	int rc;
+
+	/* A block partly inside the requested range counts for its part. */
+	if (l->hi != l->lo) {
+		if (iova < l->lo) {
+			pa += l->lo - iova;
+			size -= l->lo - iova;
+			iova = l->lo;
+		}
+		if (size > l->hi - iova)
+			size = l->hi - iova;
+	}
+	if (l->cur.size && prot == l->cur.prot && iova == l->cur.iova + l->cur.size &&
+	    pa == l->cur.pa + l->cur.size) {
+		l->cur.size += size;
+		return 0;
+	}
+	if (l->cur.size && (rc = l->fn(l->arg, &l->cur)))
+		return rc;
+	l->cur = (struct smmu_pgt_range){ .iova = iova, .pa = pa, .size = size, .prot = prot };
+	return 0;
+}
+
+/*
+ * Listing, the hot loop: from entry i of t, the leaves that translate like
+ * the last leaf decoded at this level (the memo: same bits outside the
+ * address, output below 2^OAS) and the invalid (zero) entries between them
+ * go to the list here, counted as the walk counts them.  Stops at anything
+ * else, at the end of [eb, end) or of the table, before the step budget and
+ * where the list would clip.  Returns the entries taken (0: decode entry i
+ * the long way), a callback's non-zero return in *rc.
+ */
+static unsigned list_run(struct walk *w, struct pgt_page *t, int level, unsigned i, uint64_t eb,
+			 uint64_t end, unsigned removed, int *rc)
+{
+	struct smmu_pgt *p = w->p;
+	struct list_ctx *l = w->list;
+	const struct pgt_memo *m = &p->memo[level + 1];
+	uint64_t am = p->amask[level + 1], key = m->key, hi = m->hi;
+	unsigned shift = pgt_lshift(p, level);
+	uint64_t sz = 1ULL << shift, cnt, top, iova, left;
+	unsigned k, prot, zeros = 0;
+
+	if ((t->e[i] & ~am) != key || m->d.status != SMMU_PGT_OK)
+		return 0;
+	/* entries left in [eb, end), in the table, in the budget, and inside the list's range */
+	cnt = (end - eb + sz - 1) >> shift;
+	if (cnt > l->nmax[level + 1] - i + 1)
+		cnt = l->nmax[level + 1] - i + 1;
+	if (cnt > w->budget - w->st->steps)
+		cnt = w->budget - w->st->steps;
+	iova = from_lin(p, eb);
+	if (l->hi != l->lo) {
+		if (iova < l->lo || iova >= l->hi)
+			return 0;
+		left = (l->hi - iova) >> shift;
+		if (cnt > left)
+			cnt = left;
+	}
+	/* output inside the address field and below 2^OAS */
+	top = hi ? am : (am < (1ULL << p->oas) - 1 ? am : (1ULL << p->oas) - 1);
+	if (l->lkey[level + 1] != key || l->lremoved[level + 1] != removed) {
+		l->lkey[level + 1] = key;
+		l->lremoved[level + 1] = removed;
+		l->lprot[level + 1] = prot_of(m->d.rights & ~removed, m->d.attr);
+	}
+	prot = l->lprot[level + 1];
+	for (k = 0; k < cnt; k++, iova += sz) {
+		uint64_t pte = t->e[i + k], lin = pte & am, a;
+
+		if (!pte) {
+			zeros++;
+			continue;
+		}
+		if ((pte & ~am) != key || lin > top)
+			break;
+		a = lin | hi;
+		if (l->cur.size && prot == l->cur.prot && iova == l->cur.iova + l->cur.size &&
+		    a == l->cur.pa + l->cur.size) {
+			l->cur.size += sz;
+			continue;
+		}
+		if (l->cur.size && (*rc = l->fn(l->arg, &l->cur))) {
+			k++;
+			break;
+		}
+		l->cur = (struct smmu_pgt_range){ .iova = iova, .pa = a, .size = sz, .prot = prot };
+	}
+	if (!k)
+		return 0;
+	w->st->steps += k;
+	w->st->count[SMMU_PGT_F_INVALID] += zeros;
+	w->st->count[SMMU_PGT_OK] += k - zeros;
+	w->st->leaves += k - zeros;
+	return k;
+}
+
 static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned depth, uint64_t va,
 		      uint64_t end, unsigned removed)
 {
 	struct smmu_pgt *p = w->p;
-	unsigned shift = pgt_shift(p, level);
+	unsigned shift = pgt_lshift(p, level);
 	unsigned i = pgt_index(p, level, va);
 	struct smmu_pgt_entry e = { .level = pgt_arch_level(p, level), .depth = depth,
 				    .size = 1ULL << shift, .table_pa = t->pa };
@@ -1299,6 +1885,19 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 
 		if (ce > end)
 			ce = end;
+		if (w->list && t->e[i]) {
+			unsigned n = list_run(w, t, level, i, eb, end, removed, &rc);
+
+			if (rc)
+				return rc;
+			if (n) {
+				i += n - 1;
+				va = eb + ((uint64_t)n << shift);
+				if (va > end)
+					va = end;
+				continue;
+			}
+		}
 		e.iova = from_lin(p, eb);
 		e.entry_pa = t->pa + 8ULL * i;
 		e.index = i;
@@ -1320,12 +1919,12 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 			va = ce;
 			continue;
 		}
-		p->ops->decode(p, level, t->e[i], &d);
+		dec(p, level, t->e[i], &d);
 		e.type = d.type;
 		e.pte = t->e[i];
 		e.addr = d.addr;
 		e.kind = d.kind;
-		e.status = d.status;
+		e.status = d.status ? d.status : d.note;
 		e.prot = d.type == SMMU_PGT_E_LEAF ? prot_of(d.rights & ~removed, d.attr) : 0;
 		if (d.type == SMMU_PGT_E_TABLE && d.status == SMMU_PGT_OK) {
 			bool fresh = true;
@@ -1371,11 +1970,12 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 	return 0;
 }
 
-int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
-		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+static int walk_run(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
+		    uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct list_ctx *list,
+		    struct smmu_pgt_walk_stats *st)
 {
 	struct smmu_pgt_walk_stats local;
-	struct walk w = { .p = p, .fn = fn, .arg = arg, .flags = flags,
+	struct walk w = { .p = p, .list = list, .fn = fn, .arg = arg, .flags = flags,
 			  .budget = budget ? budget : DEFAULT_BUDGET, .st = st ? st : &local };
 	struct smmu_pgt_entry e = { .level = pgt_arch_level(p, p->start), .table_pa = p->root_pa };
 	uint64_t lo, hi;
@@ -1412,51 +2012,33 @@ int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned fla
 	return rc;
 }
 
-struct list_ctx {
-	smmu_pgt_range_fn fn;
-	void *arg;
-	uint64_t lo, hi; /* hi == lo: no clipping */
-	struct smmu_pgt_range cur;
-};
+int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
+		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
+{
+	return walk_run(p, iova, size, flags, budget, fn, arg, NULL, st);
+}
 
 static int list_visit(void *arg, const struct smmu_pgt_entry *e)
 {
 	struct list_ctx *l = arg;
-	uint64_t iova = e->iova, pa = e->addr, size = e->size;
-	int rc;
 
 	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
 		return 0;
-	/* A block partly inside the requested range counts for its part. */
-	if (l->hi != l->lo) {
-		if (iova < l->lo) {
-			pa += l->lo - iova;
-			size -= l->lo - iova;
-			iova = l->lo;
-		}
-		if (size > l->hi - iova)
-			size = l->hi - iova;
-	}
-	if (l->cur.size && e->prot == l->cur.prot && iova == l->cur.iova + l->cur.size &&
-	    pa == l->cur.pa + l->cur.size) {
-		l->cur.size += size;
-		return 0;
-	}
-	if (l->cur.size && (rc = l->fn(l->arg, &l->cur)))
-		return rc;
-	l->cur = (struct smmu_pgt_range){ .iova = iova, .pa = pa, .size = size, .prot = e->prot };
-	return 0;
+	return list_add(l, e->iova, e->addr, e->size, e->prot);
 }
 
 int smmu_pgt_list(struct smmu_pgt *p, uint64_t iova, uint64_t size, smmu_pgt_range_fn fn,
 		  void *arg, struct smmu_pgt_walk_stats *st)
 {
-	struct list_ctx l = { .fn = fn, .arg = arg, .lo = iova, .hi = iova + size };
+	struct list_ctx l = { .fn = fn, .arg = arg, .lo = iova, .hi = iova + size,
+			      .lkey = { ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL } };
 	int rc, rc2 = 0;
 
 	if (!fn)
 		return -EINVAL;
-	rc = smmu_pgt_walk(p, iova, size, 0, 0, list_visit, &l, st);
+	for (int lv = p->start; lv <= 3; lv++)
+		l.nmax[lv + 1] = (1u << idx_bits(p, lv)) - 1;
+	rc = walk_run(p, iova, size, 0, 0, list_visit, &l, &l, st);
 	/* The last range is still open; a walk that looped still listed what it saw. */
 	if (l.cur.size && (!rc || rc == -SMMU_E_LOOP))
 		rc2 = fn(arg, &l.cur);

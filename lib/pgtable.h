@@ -62,6 +62,18 @@ struct smmu_mem {
 	int (*read)(void *ctx, uint64_t pa, void *buf, size_t len);
 	int (*write)(void *ctx, uint64_t pa, const void *buf, size_t len);
 	void *ctx;
+	/*
+	 * Optional.  How many times agents other than the library (devices,
+	 * firmware, a debugger, a CPU the library does not drive) have written
+	 * this memory so far: any number that changes whenever such a write may
+	 * have happened.  Memory only the library writes (an in-memory test
+	 * RAM, a model whose devices write nothing) returns a constant.  When
+	 * the number has not moved since the engine last compared a cached table
+	 * with memory, the read-back before a change (see above) is skipped:
+	 * nobody can have written the table since.  NULL: unknown, every map and
+	 * unmap reads back the tables it changes.
+	 */
+	uint64_t (*foreign_writes)(void *ctx);
 };
 
 /* Where table memory comes from. */
@@ -140,6 +152,20 @@ void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c)
 int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 		       struct smmu_pgt_xlate *x);
 
+/* The verdict of a translation without the trace: what smmu_pgt_translate
+ * reports in struct smmu_pgt_xlate but the steps.  Same returns; it reads the
+ * same entries and decides exactly as smmu_pgt_translate does. */
+struct smmu_pgt_verdict {
+	int fault;            /* enum smmu_pgt_fault; SMMU_PGT_OK when translated */
+	int fault_level;      /* level where it stopped (architecture numbering) */
+	unsigned perm_missing;
+	unsigned prot;
+	uint64_t oa;
+	uint64_t page_size;
+};
+int smmu_pgt_translate_fast(struct smmu_pgt *p, uint64_t iova, unsigned access,
+			    struct smmu_pgt_verdict *v);
+
 /* --- walk: a visitor over entries, bounded ------------------------------------ */
 /* Visit the entries covering [iova, iova+size) (size 0: the whole input
  * space).  Tables seen before are not descended again (status ALIAS, or LOOP
@@ -168,7 +194,10 @@ enum {
 /* One entry decoded by its format. */
 struct pgt_dec {
 	enum smmu_pgt_etype type;
-	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS */
+	int status;         /* SMMU_PGT_OK, F_INVALID, F_RESERVED, F_ADDR_SIZE, F_ACCESS: what the
+			     * hardware faults on */
+	int note;           /* F_RESERVED: bits that should be zero but that the hardware
+			     * ignores (a walk reports them; a translation goes on) */
 	uint64_t addr;      /* next table or output address */
 	unsigned rights;    /* leaf: rights; table: rights the table removes below it */
 	unsigned attr;      /* leaf: SMMU_PROT_DEVICE / SMMU_PROT_ATTR() bits */
@@ -196,6 +225,15 @@ struct pgt_ops {
 extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops, smmu_pgt_amd_ops;
 
 struct pgt_page;
+
+/* Decoding a leaf depends on its level and on its bits outside the address
+ * field only (and on whether the address is below 2^OAS): one decoded leaf
+ * a level is remembered and reused for leaves with the same other bits. */
+struct pgt_memo {
+	uint64_t key;       /* pte & ~amask[level], or ~0 when empty */
+	uint64_t hi;        /* address bits not in amask (LPAE 64K: OA[51:48]) */
+	struct pgt_dec d;
+};
 
 struct smmu_pgt {
 	const struct pgt_ops *ops;
@@ -226,6 +264,20 @@ struct smmu_pgt {
 	uint32_t opgen;
 	uint64_t *scratch;      /* one table read back from memory */
 	struct smmu_table_conflict conflict;
+	/* foreign-write epochs: a table compared with memory in the current
+	 * epoch needs no read-back (see smmu_mem.foreign_writes) */
+	uint64_t fgen;
+	uint32_t epoch;
+	/* fast paths */
+	unsigned lshift[5];     /* by level + 1: pgt_shift() */
+	uint64_t lmask[5];      /* by level + 1: index mask of a table there */
+	uint64_t amask[5];      /* by level + 1: address bits of a leaf there, stored linearly */
+	unsigned tbl_removed;   /* rights a table entry the engine writes removes (VT-d SL: X) */
+	const char *tbl_kind;   /* and its decoder kind */
+	struct pgt_memo memo[5];/* by level + 1 */
+	unsigned last_prot;     /* map: the request whose templates are in last_tmpl */
+	uint64_t last_tmpl[6];
+	unsigned last_leaf_map;
 };
 
 static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
@@ -237,6 +289,12 @@ static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
 static inline uint64_t pgt_table_entry(const struct smmu_pgt *p, uint64_t pa, int level)
 {
 	return p->ops->table_at ? p->ops->table_at(p, pa, level) : p->ops->table(p, pa);
+}
+
+/* The same from the table the engine fills once the geometry is known. */
+static inline unsigned pgt_lshift(const struct smmu_pgt *p, int level)
+{
+	return p->lshift[level + 1];
 }
 
 /* The level number the architecture's documents use. */

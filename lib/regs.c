@@ -12,7 +12,9 @@
 #include "decoders/decode.h"
 #include "lib/hw.h"
 #include "lib/regs.h"
+#include "lib/smmuv2.h"
 #include "lib/target.h"
+#include "lib/smmuv3.h"
 #include "lib/vtd.h"
 
 void vtd_reg_places(uint64_t cap, uint64_t ecap, uint32_t *fro, unsigned *nfr, uint32_t *iro)
@@ -25,7 +27,7 @@ void vtd_reg_places(uint64_t cap, uint64_t ecap, uint32_t *fro, unsigned *nfr, u
 /* The decoders' kinds of a unit's registers start with its architecture's prefix. */
 static const char *prefix(const struct smmu_unit *u)
 {
-	return u->arch == SMMU_ARCH_VTD ? "vtd." : u->arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
+	return u->arch == SMMU_ARCH_VTD ? "vtd." : u->arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : u->arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
 }
 
 static bool is_reg(const struct smmu_unit *u, const struct smmu_desc *d)
@@ -33,6 +35,38 @@ static bool is_reg(const struct smmu_unit *u, const struct smmu_desc *d)
 	const char *p = prefix(u);
 
 	return (d->flags & SMMU_D_REGISTER) && !strncmp(d->kind, p, strlen(p));
+}
+
+/* SMMUv2: SMRn and S2CRn repeat NUMSMRG times, GR1 registers NUMCB times in
+ * page 1, context bank registers once per bank, a page apart, after the
+ * global space (IDR1.PAGESIZE, NUMPAGENDXB). */
+static int smmuv2_place(struct smmu_unit *u, const struct smmu_desc *d, struct smmu_reg *reg)
+{
+	unsigned nsmrg, ncb;
+	uint64_t at, next;
+	int rc;
+
+	if ((rc = smmuv2_counts(u, &nsmrg, &ncb)))
+		return rc;
+	if (d->flags & SMMU_D_GR1) {
+		if ((rc = smmuv2_gr1(u, d->offset, &at)))
+			return rc;
+		reg->offset = (uint32_t)at;
+		reg->count = ncb;
+		reg->stride = 4;
+	} else if (d->flags & SMMU_D_CB) {
+		if ((rc = smmuv2_cb(u, 0, d->offset, &at)) || (rc = smmuv2_cb(u, 1, d->offset, &next)))
+			return rc;
+		reg->offset = (uint32_t)at;
+		reg->count = ncb;
+		reg->stride = (unsigned)(next - at);
+	} else if (d->offset == SMMUV2_SMR || d->offset == SMMUV2_S2CR) {
+		reg->count = nsmrg;
+		reg->stride = 4;
+	}
+	if (!reg->count)
+		return -ENOENT; /* no banks or groups to show */
+	return 0;
 }
 
 /* Fill reg for descriptor d: fixed offsets as described, dynamic ones from the capability registers. */
@@ -45,6 +79,8 @@ static int place(struct smmu_unit *u, const struct smmu_desc *d, struct smmu_reg
 
 	*reg = (struct smmu_reg){ .desc = d, .offset = d->offset, .count = 1,
 				  .stride = d->nwords * (d->width / 8) };
+	if (u->arch == SMMU_ARCH_SMMUV2)
+		return smmuv2_place(u, d, reg);
 	if (!(d->flags & SMMU_D_DYNAMIC))
 		return 0;
 	if (u->arch != SMMU_ARCH_VTD)
@@ -109,18 +145,84 @@ int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, unsigned inde
 
 int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value)
 {
-	const struct smmu_desc *d = reg->desc;
-	bool writable = false;
-
-	if (index >= reg->count || d->nwords != 1)
+	if (reg->desc->nwords != 1)
 		return -EINVAL;
-	if (d->width < 64 && value >> d->width)
-		return -ERANGE;
+	return smmu_reg_write_words(u, reg, index, &value);
+}
+
+int smmu_reg_write_words(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, const uint64_t *words)
+{
+	const struct smmu_desc *d = reg->desc;
+	unsigned wbytes = d->width / 8;
+	bool writable = false;
+	int rc;
+
+	if (index >= reg->count)
+		return -EINVAL;
+	for (unsigned w = 0; w < d->nwords; w++)
+		if (d->width < 64 && words[w] >> d->width)
+			return -ERANGE;
 	for (const struct smmu_field *f = d->fields; f->name; f++)
 		writable |= f->access != SMMU_A_RO && f->access != SMMU_A_RSVD;
 	if (!writable)
 		return -EPERM;
-	return smmu_mmio_write(u->t, u->base + reg->offset + index * reg->stride, d->width / 8, value);
+	/* word by word, the low one first (a VT-d FRCD's F bit, W1C, is in the high one) */
+	for (unsigned w = 0; w < d->nwords; w++)
+		if ((rc = smmu_mmio_write(u->t, u->base + reg->offset + index * reg->stride + w * wbytes, wbytes,
+					  words[w])))
+			return rc;
+	return 0;
+}
+
+/* The value of field f in words. */
+static uint64_t field_of(const struct smmu_field *f, const uint64_t *words)
+{
+	unsigned n = f->hi - f->lo + 1;
+
+	return words[f->word] >> f->lo & (n >= 64 ? ~0ull : (1ull << n) - 1);
+}
+
+int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, const uint64_t *written,
+			uint64_t *now, char *why, size_t len)
+{
+	const struct smmu_desc *d = reg->desc;
+	bool took = true;
+	int rc;
+
+	*why = '\0';
+	if ((rc = smmu_reg_read(u, reg, index, now)))
+		return rc;
+	/* read-write fields read back what was written; a flag written 1 that
+	 * reads 0 is a request the hardware completed (GBPA.Update) */
+	for (const struct smmu_field *f = d->fields; f->name; f++) {
+		if (f->access != SMMU_A_RW)
+			continue;
+		uint64_t want = field_of(f, written), got = field_of(f, now);
+		if (want != got && !(f->fmt == SMMU_F_FLAG && want && !got))
+			took = false;
+	}
+	if (took)
+		return 1;
+	/* why, where the architecture says */
+	if (u->arch == SMMU_ARCH_SMMUV3) {
+		static const char *const while_enabled[] = { "smmuv3.strtab_base", "smmuv3.strtab_base_cfg", NULL };
+		static const struct { const char *kind; uint32_t en; const char *name; } queues[] = {
+			{ "smmuv3.cmdq_base", SMMU_MASK(SMMUV3_CR0_CMDQEN), "CMDQEN" },
+			{ "smmuv3.eventq_base", SMMU_MASK(SMMUV3_CR0_EVENTQEN), "EVENTQEN" },
+			{ "smmuv3.priq_base", SMMU_MASK(SMMUV3_CR0_PRIQEN), "PRIQEN" },
+		};
+		uint32_t cr0 = 0;
+		reg_read32(u, SMMUV3_CR0, &cr0);
+		for (size_t i = 0; while_enabled[i]; i++)
+			if (!strcmp(d->kind, while_enabled[i]) && SMMU_GET(SMMUV3_CR0_SMMUEN, cr0))
+				snprintf(why, len, "read-only while SMMU_CR0.SMMUEN=1");
+		for (size_t i = 0; i < sizeof(queues) / sizeof(queues[0]); i++)
+			if (!strcmp(d->kind, queues[i].kind) && (cr0 & queues[i].en))
+				snprintf(why, len, "read-only while SMMU_CR0.%s=1", queues[i].name);
+		if (!strcmp(d->kind, "smmuv3.gbpa") && !SMMU_GET(SMMUV3_GBPA_Update, written[0]))
+			snprintf(why, len, "SMMU_GBPA changes only when written with Update=1");
+	}
+	return 0;
 }
 
 const char *const *smmu_unit_own_regs(const struct smmu_unit *u)
@@ -129,6 +231,7 @@ const char *const *smmu_unit_own_regs(const struct smmu_unit *u)
 	static const char *const smmuv3[] = { "CR0", "GBPA", "STRTAB_BASE", NULL };
 	static const char *const vtd[] = { "GSTS", "RTADDR", NULL };
 	static const char *const amdvi[] = { "CONTROL", "DEVTAB_BASE", NULL };
+	static const char *const smmuv2[] = { "SCR0", "SMR", "S2CR", "CBAR", "SCTLR", "TTBR0", NULL };
 
-	return u->arch == SMMU_ARCH_VTD ? vtd : u->arch == SMMU_ARCH_AMDVI ? amdvi : smmuv3;
+	return u->arch == SMMU_ARCH_VTD ? vtd : u->arch == SMMU_ARCH_SMMUV2 ? smmuv2 : u->arch == SMMU_ARCH_AMDVI ? amdvi : smmuv3;
 }

@@ -69,7 +69,9 @@ struct smmu_pgt_step {
 	unsigned index;
 	uint64_t entry_pa;
 	uint64_t pte;
-	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ... */
+	const char *kind;   /* decoder kind: "lpae.s1.page", "vtd.sl.pte", ...; NULL when
+			     * the table could not be read (SMMU_PGT_F_TABLE_READ, the
+			     * last step): there is no entry, pte is 0 */
 };
 struct smmu_pgt_xlate {
 	unsigned nsteps;
@@ -129,6 +131,10 @@ struct smmu_cfg_step {
 	bool reg;
 	unsigned nwords;
 	uint64_t words[8];
+	/* nested: the structure's pointer was an intermediate (guest-physical)
+	 * address, ipa, that stage 2 (the second level) translated to addr */
+	bool at_ipa;
+	uint64_t ipa;
 };
 struct smmu_config {
 	unsigned nsteps;
@@ -137,11 +143,32 @@ struct smmu_config {
 	char reason[192];       /* why it bypasses, aborts or stops; what it translates with */
 	uint32_t code;          /* the fault the hardware reports for it (0: none) */
 	const char *code_name;
+	bool quiet;             /* the hardware terminates without recording it
+				 * (SMMU_CR2.RECINVSID = 0, CD.R = 0, FPD = 1, ...) */
+	uint64_t fetch_addr;    /* a fetch fault (F_STE_FETCH, F_CD_FETCH, 0x38...):
+				 * the address that could not be read */
 	struct smmu_pgt_cfg pgt;/* SMMU_CFG_TRANSLATE: the table format */
 	uint64_t root;
+	/* Nested translation (SMMUv3 STE.Config = nested, VT-d PGTT = nested):
+	 * pgt and root are stage 1 (first level), whose tables are at
+	 * intermediate (guest-physical) addresses; s2pgt and s2root are the
+	 * stage 2 (second level) that translates them and the output. */
+	bool nested;
+	struct smmu_pgt_cfg s2pgt;
+	uint64_t s2root;
 };
 SMMU_EXPORT int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 SMMU_EXPORT int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
+
+/* Where a translation that walked tables stopped. */
+enum smmu_stop {
+	SMMU_STOP_NONE,       /* it did not stop (translated), or stopped in the configuration */
+	SMMU_STOP_WALK,       /* the walk in x (stage 1 when nested): x.fault at x.fault_level */
+	SMMU_STOP_FETCH,      /* nested: stage 2 of a stage-1 table read, s2_fetch[nfetch - 1] */
+	SMMU_STOP_FETCH_READ, /* nested: the stage-1 table read at the address stage 2 gave
+			       * (fetch_addr) failed */
+	SMMU_STOP_OUTPUT,     /* nested: stage 2 of the output address ipa, s2 */
+};
 
 struct smmu_translation {
 	struct smmu_config cfg;
@@ -149,6 +176,23 @@ struct smmu_translation {
 	struct smmu_pgt_xlate x;
 	bool ok;                 /* the access translates: pa is meaningful */
 	uint64_t pa;
+	enum smmu_stop stop;     /* !ok: where it stopped */
+	/* Nested (cfg.nested): x is stage 1, walked at intermediate addresses;
+	 * s2_fetch[i] is stage 2 of x.step[i].entry_pa (the first nfetch
+	 * steps); s2 is stage 2 of stage 1's output, ipa (when s2_walked). */
+	unsigned nfetch;
+	struct smmu_pgt_xlate s2_fetch[SMMU_PGT_MAX_STEPS];
+	bool s2_walked;
+	uint64_t ipa;
+	struct smmu_pgt_xlate s2;
+	/* !ok: what the hardware does with the access, from the configuration
+	 * or the walk: the fault it reports (EventID or fault reason; 0 for a
+	 * silent abort), whether it records it, and for fetch faults (the
+	 * walk's F_WALK_EABT, 0x07, 0x70...) the address it could not read. */
+	uint32_t code;
+	const char *code_name;
+	bool quiet;
+	uint64_t fetch_addr;
 };
 /* access: SMMU_PROT_R/W/X/PRIV bits (0: just look).  0, or -errno when the target
  * could not be read at all; a translation that faults still returns 0. */

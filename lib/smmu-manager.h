@@ -38,6 +38,13 @@ enum smmu_error {
 	SMMU_E_NOTABLES,   /* no memory for smmush's tables (-O tables=ADDR,SIZE) */
 	SMMU_E_KERNEL,     /* the kernel drives the unit: inspection only */
 	SMMU_E_DMA_ACTIVE, /* devices behind the unit may be doing DMA: say what happens to it */
+	SMMU_E_READONLY,   /* a write to a target that cannot change (a snapshot) */
+	/* SMMUv2 attach (since 0.3) */
+	SMMU_E_NOSMR,      /* every stream-match register group is in use */
+	SMMU_E_NOCB,       /* every translation context bank is in use */
+	SMMU_E_SHARED,     /* a StreamID shares its stream-match entry with a device in another domain */
+	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
+	SMMU_E_CMDQ,       /* SMMUv3: the command queue stopped on an error (CMDQ_CONS.ERR, GERROR.CMDQ_ERR) */
 	SMMU_E_MAX,
 };
 
@@ -81,6 +88,17 @@ SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
+/* NULL while the target answers; once its backend failed for good (every
+ * access then fails with -SMMU_E_BACKEND), why, in one line. */
+SMMU_EXPORT const char *smmu_target_gone(struct smmu_target *t);
+/* The target's RAM: up to max [base, size] pairs, lowest first; returns how
+ * many, or -ENOTSUP when the backend does not know (gdb). */
+SMMU_EXPORT int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max);
+/* The same for messages: "0x40000000-0x7fffffff" (ranges joined by ", "),
+ * "unknown" when the backend does not know.  Returns buf. */
+SMMU_EXPORT const char *smmu_target_ram_words(struct smmu_target *t, char *buf, size_t len);
+/* 1 when [pa, pa + len) lies in one RAM range, 0 when it does not, -ENOTSUP unknown. */
+SMMU_EXPORT int smmu_target_is_ram(struct smmu_target *t, uint64_t pa, uint64_t len);
 /* Requests sent to a remote machine (QEMU's qtest commands) so far; 0 for local ones. */
 SMMU_EXPORT uint64_t smmu_target_roundtrips(struct smmu_target *t);
 
@@ -109,8 +127,9 @@ SMMU_EXPORT int smmu_fw_table(struct smmu_target *t, const char *name, void **da
 /* --- units and devices ------------------------------------------------------
  * Units (IOMMU instances) and the devices behind them are found from the
  * target's firmware tables (device tree, IORT, DMAR) and PCI enumeration. */
-enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD, SMMU_ARCH_AMDVI };
-/* "smmuv3", "vtd", "amdvi": the prefix of the architecture's decoder kinds */
+enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD, SMMU_ARCH_SMMUV2 /* since 0.3: SMMUv1/v2, MMU-500 */,
+		 SMMU_ARCH_AMDVI };
+/* "smmuv3", "vtd", "smmuv2", "amdvi": the prefix of the architecture's decoder kinds */
 SMMU_EXPORT const char *smmu_arch_name(enum smmu_arch a);
 
 struct smmu_unit;
@@ -157,6 +176,10 @@ struct smmu_device_info {
 	int iommu_group;           /* live targets: the kernel's IOMMU group, or -1 */
 	uint32_t sids[8];          /* every StreamID firmware gives it (sids[0] == sid) */
 	unsigned nsids;            /* 0 when it has none (no unit) */
+	/* since 0.3 */
+	uint32_t sid_masks[8];     /* SMMUv2: StreamID bits stream matching may ignore, per
+				    * sids[] (the device tree's stream-match-mask or second
+				    * #iommu-cells cell; 0: exact) */
 };
 /* How firmware maps requester IDs to StreamIDs (iommu-map, IORT ID
  * mappings, DMAR device scopes) or to MSI DeviceIDs (msi-map). */
@@ -295,6 +318,36 @@ struct smmu_domain;
 
 SMMU_EXPORT int smmu_domain_create(struct smmu_target *t, const char *name, unsigned flags,
 				   struct smmu_domain **out);
+
+/* The table format a domain is to use, for people testing one: zero fields
+ * take the defaults (those of smmu_domain_create: SMMUv3 stage 1, VT-d
+ * second level, 4 KiB granule, the widest input and output the unit has
+ * up to 48 bits).  Checked against every unit of the target when created
+ * (one that could take it suffices) and against the domain's unit when it
+ * is bound: -EOPNOTSUPP (a stage or table type the unit lacks), -ERANGE (a
+ * size beyond the unit's), -EINVAL (no such format), with err naming the
+ * limit. */
+enum smmu_domain_stage {
+	SMMU_STAGE_DEFAULT,
+	SMMU_STAGE_1,       /* SMMUv3 stage 1 (CD); VT-d first level (scalable mode, PASID entry) */
+	SMMU_STAGE_2,       /* SMMUv3 stage 2 (STE); VT-d second level */
+	SMMU_STAGE_NESTED,  /* stage 1 nested in a stage-2 domain (parent): a pass-through
+			     * device's setup, its tables and output at IPAs */
+};
+struct smmu_domain_geometry {
+	enum smmu_domain_stage stage;
+	struct smmu_domain *parent; /* SMMU_STAGE_NESTED: the stage-2 ("host") domain.  The
+				     * nested domain's tables get IPA = PA mappings in it; map
+				     * the IPAs its mappings output in the parent yourself */
+	unsigned granule;           /* 4096, 16384, 65536 (SMMUv3) */
+	unsigned ias, oas;          /* input and output address bits */
+	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first) */
+};
+SMMU_EXPORT int smmu_domain_create_geom(struct smmu_target *t, const char *name, const struct smmu_domain_geometry *g,
+					struct smmu_domain **out, char *err, size_t errlen);
+/* What a domain was created with, and, once bound to a unit, the format its
+ * tables have (granule, ias, oas, levels filled in). */
+SMMU_EXPORT int smmu_domain_geometry(const struct smmu_domain *dom, struct smmu_domain_geometry *g);
 /* -EBUSY while devices are attached. */
 SMMU_EXPORT int smmu_domain_destroy(struct smmu_domain *dom);
 SMMU_EXPORT struct smmu_domain *smmu_domain_find(struct smmu_target *t, const char *name);
@@ -453,9 +506,49 @@ SMMU_EXPORT int smmu_reg_read(struct smmu_unit *u, const struct smmu_reg *reg, u
 /* One-word registers only: -EINVAL for wider ones, -ERANGE when value does not
  * fit the register, -EPERM when no field of it is writable. */
 SMMU_EXPORT int smmu_reg_write(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, uint64_t value);
+/* Any width: desc->nwords words, written low word first (a VT-d fault
+ * recording register is cleared by writing its high word with F=1). */
+SMMU_EXPORT int smmu_reg_write_words(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				     const uint64_t *words);
+/* After a write: whether the register holds it (its read-write fields; a
+ * flag written 1 that reads 0 was a request the hardware completed).  1 when
+ * it took, 0 when it did not (now: what it reads; why: what the architecture
+ * says about it, or ""), -errno when it cannot be read back. */
+SMMU_EXPORT int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index,
+				    const uint64_t *written, uint64_t *now, char *why, size_t len);
 /* The registers whose values show what smmu_unit_own() and smmu_unit_release()
  * change (enables, table roots): names for smmu_reg_find(), NULL-terminated. */
 SMMU_EXPORT const char *const *smmu_unit_own_regs(const struct smmu_unit *u);
+
+/* --- snapshots ---------------------------------------------------------------------
+ * A machine's IOMMU state in one ELF core file (README.md, "Snapshot file
+ * format"): every unit's registers, firmware tables, PCI configuration space,
+ * units, devices and kept fault records as notes, and every page of memory
+ * the units' live configuration reaches (stream tables, CDs, root, context
+ * and PASID tables, page tables of every stage, queues) as PT_LOAD segments.
+ * Open one with smmu_target_open("snapshot:FILE"): every read works, every
+ * write fails with -SMMU_E_READONLY. */
+enum smmu_snapshot_flags {
+	SMMU_SNAPSHOT_RAM = 1 << 0, /* all of the machine's RAM too */
+};
+struct smmu_snapshot_report {
+	uint64_t memory_bytes;   /* bytes of memory saved */
+	uint64_t table_bytes;    /* of which pages the walks read (without --ram's extra) */
+	uint64_t file_bytes;
+	unsigned segments;       /* PT_LOAD segments (adjacent pages coalesced) */
+	unsigned units, devices, registers, fw_tables, faults, walks;
+	unsigned warnings;       /* the capture went on past something wrong */
+	char warning[256];       /* the first of them */
+	uint64_t elapsed_ns;
+};
+/* Called now and then during a capture; a non-zero return cancels it (-EINTR). */
+typedef int (*smmu_snapshot_progress_fn)(void *arg, const char *phase, uint64_t done, uint64_t total);
+/* Drains faults first.  The file appears complete or not at all (written
+ * beside it, then renamed).  note: free text kept in the file, or NULL. */
+SMMU_EXPORT int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, const char *note,
+		       smmu_snapshot_progress_fn progress, void *arg, struct smmu_snapshot_report *rep);
+/* A target that refuses every write (a snapshot). */
+SMMU_EXPORT bool smmu_target_read_only(const struct smmu_target *t);
 
 /* The instruction set of the machine's CPUs ("arm64", "x86-64"), from its
  * firmware tables; NULL when they do not say. */

@@ -10,5 +10,6 @@
 
 #include "smmu-manager.h"
 #include "smmu-inspect.h"
+#include "smmu-audit.h"
 
 #endif

@@ -10,6 +10,7 @@
 #include "lib/smmu.h"
 #include "lib/smmu-testing.h"
 #include "lib/domain.h"
+#include "lib/snapshot.h"
 
 const struct smmu_backend_param *smmu_backend_sim_params(void);
 
@@ -20,6 +21,7 @@ static const struct smmu_backend_ops *const backends[] = {
 	&smmu_backend_gdb,
 	&smmu_backend_linux,
 	&smmu_backend_files,
+	&smmu_backend_snapshot,
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
@@ -196,6 +198,47 @@ int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *si
 	return t->ops->table_region ? t->ops->table_region(t->priv, base, size) : -ENOTSUP;
 }
 
+const char *smmu_target_gone(struct smmu_target *t)
+{
+	const char *why;
+
+	if (!t->dead)
+		return NULL;
+	why = t->ops->gone ? t->ops->gone(t->priv) : NULL;
+	return why ? why : "the backend failed";
+}
+
+int smmu_target_ram(struct smmu_target *t, uint64_t (*ranges)[2], size_t max)
+{
+	return t->ops->ram_ranges ? t->ops->ram_ranges(t->priv, ranges, max) : -ENOTSUP;
+}
+
+const char *smmu_target_ram_words(struct smmu_target *t, char *buf, size_t len)
+{
+	uint64_t r[16][2];
+	int n = smmu_target_ram(t, r, 16);
+	size_t at = 0;
+
+	snprintf(buf, len, "unknown");
+	for (int i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s0x%llx-0x%llx", i ? ", " : "",
+				       (unsigned long long)r[i][0], (unsigned long long)(r[i][0] + r[i][1] - 1));
+	return buf;
+}
+
+int smmu_target_is_ram(struct smmu_target *t, uint64_t pa, uint64_t len)
+{
+	uint64_t r[16][2];
+	int n = smmu_target_ram(t, r, 16);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (pa >= r[i][0] && pa - r[i][0] < r[i][1] && len <= r[i][1] - (pa - r[i][0]))
+			return 1;
+	return 0;
+}
+
 uint64_t smmu_target_now_ns(struct smmu_target *t)
 {
 	return t->ops->now_ns ? t->ops->now_ns(t->priv) : 0;
@@ -243,8 +286,10 @@ int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t l
 
 	if (!rc)
 		rc = access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
-	if (!rc) /* smmush's cached page tables see what was written */
+	if (!rc) { /* smmush's cached page tables see what was written */
 		smmu_domains_note_write(t, pa, buf, len);
+		smmu_audit_note_write(t, pa, len);
+	}
 	return rc;
 }
 

@@ -22,7 +22,7 @@ struct smmu_saved_reg {
 	unsigned size; /* 4 or 8 */
 	uint64_t val;
 };
-#define SMMU_SAVED_MAX 64
+#define SMMU_SAVED_MAX 2048 /* SMMUv2: every SMR, S2CR and context bank register it changes */
 
 /* What an architecture driver (arch-smmuv3.c, arch-vtd.c) does for a unit. */
 struct smmu_arch_ops {
@@ -62,8 +62,13 @@ struct smmu_unit {
 	/* live targets (kernel.c): what the kernel does with it, and the DMA
 	 * choice smmu_unit_own_opts() passes to smmu_unit_own() */
 	struct smmu_backend_kunit kunit;
+	uint32_t stream_match_mask; /* SMMUv2: the device tree's stream-match-mask (0: none) */
 	bool kunit_known;
 	int own_dma;
+	/* audit.c: table-region writes since the unit's last invalidation */
+	struct { uint64_t pa, len; } stale[8];
+	unsigned nstale;
+	bool stale_more;
 };
 
 /* Firmware's word on which StreamIDs a range of requester IDs uses (one
@@ -147,5 +152,8 @@ void smmu_kernel_devices(struct smmu_target *t);
 int smmu_unit_own_precheck(struct smmu_unit *u, char *err, size_t errlen);
 /* kmsg.c: the kernel log as a fault source; records drained (>= 0) or -errno */
 int smmu_kmsg_poll(struct smmu_target *t);
+/* audit.c: a write into smmush's table region, remembered per owned unit
+ * until its next invalidation (smmu_audit_note_flush) */
+void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len);
 
 #endif

@@ -12,6 +12,7 @@ const char *smmu_arch_name(enum smmu_arch a)
 	switch (a) {
 	case SMMU_ARCH_SMMUV3: return "smmuv3";
 	case SMMU_ARCH_VTD: return "vtd";
+	case SMMU_ARCH_SMMUV2: return "smmuv2";
 	case SMMU_ARCH_AMDVI: return "amdvi";
 	}
 	return "?";
@@ -25,6 +26,7 @@ int smmu_unit_bind(struct smmu_unit *u)
 	if (u->ops)
 		return 0;
 	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3
+		 : u->arch == SMMU_ARCH_SMMUV2 ? &smmu_arch_smmuv2
 		 : u->arch == SMMU_ARCH_AMDVI ? &smmu_arch_amdvi
 					       : &smmu_arch_vtd;
 	rc = u->ops->probe(u);
@@ -70,7 +72,7 @@ static int reinstall(struct smmu_unit *u)
 /* own, without asking whether an earlier session left the unit owned */
 int smmu_unit_own_recovering(struct smmu_unit *u)
 {
-	int rc = smmu_unit_bind(u);
+	int rc = smmu_target_read_only(u->t) ? -SMMU_E_READONLY : smmu_unit_bind(u);
 
 	if (rc)
 		return rc;

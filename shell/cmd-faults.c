@@ -238,7 +238,10 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 				smmu_json_khex(j, "table", s->table_pa);
 				smmu_json_ku64(j, "index", s->index);
 				smmu_json_khex(j, "entry", s->entry_pa);
-				smmu_json_khex(j, "pte", s->pte);
+				/* no kind: the table could not be read, there is no entry */
+				smmu_json_kbool(j, "table_readable", s->kind);
+				smmu_json_key(j, "pte");
+				s->kind ? smmu_json_hex(j, s->pte) : smmu_json_null(j);
 				smmu_json_kstr(j, "kind", s->kind);
 				smmu_json_obj_end(j);
 			}
@@ -731,11 +734,16 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 			shell_error("monitor: --script %s: %s", path, strerror(errno));
 			return -errno;
 		}
-		rc = shell_script_read(f, keep_line, &script);
+		unsigned bad = 0;
+		errno = 0;
+		rc = shell_script_read(f, keep_line, &script, &bad);
 		fclose(f);
 		if (rc) {
 			script_free(&script);
-			shell_error("monitor: --script %s: %s", path, strerror(-rc));
+			if (rc == -EILSEQ && bad)
+				shell_error("monitor: --script %s:%u: a NUL byte in the line", path, bad);
+			else
+				shell_error("monitor: --script %s: %s", path, strerror(-rc));
 			return rc;
 		}
 	}
@@ -794,8 +802,8 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 	"  --storm N      N faulting reads from a test device that can storm (sim's can;\n" \
 	"                 0: until S stops it), drained as they come: counts stay exact\n" \
 	"  --device DEV   the test device the storm uses (default: the first that can)\n" \
-	"Needs a terminal; without one, 'smmush trace' prints faults instead.  Keys: ? lists\n" \
-	"them; / filters with the language of trace --filter (see 'help trace')."
+	"Needs a terminal; without one, 'smmush trace' prints faults instead.  / filters\n" \
+	"with the language of trace --filter (see 'help trace')."
 
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
@@ -808,6 +816,7 @@ const struct shell_cmd shell_cmds_faults[] = {
 	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
 	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
 	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
-	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP },
+	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP,
+	  .key_at = monitor_key_at },
 	{ .name = NULL },
 };

@@ -171,7 +171,7 @@ static int span_read(struct shell *sh, const char *cmd, struct span *s, uint8_t 
 					s->len = got;
 					return 0;
 				}
-				return shell_lib_error(cmd, w, rc);
+				return shell_mem_error(sh, cmd, w, rc);
 			}
 			off += n;
 			got += n;
@@ -195,7 +195,7 @@ static int span_write(struct shell *sh, const char *cmd, struct span *s, const u
 				n = stride;
 			if ((rc = smmu_mem_write(sh->t, g->pa + off, stride ? buf : buf + done, n))) {
 				where("writing", s, g, off, w, sizeof(w));
-				return shell_lib_error(cmd, w, rc);
+				return shell_mem_error(sh, cmd, w, rc);
 			}
 			off += n;
 			done += n;

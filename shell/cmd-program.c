@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shell.h"
 
@@ -95,7 +96,17 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	struct smmu_own_opts oo = { SMMU_OWN_DMA_REFUSE };
 	char why[768] = "";
 	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
+	const char *policy_file = NULL;
+	struct smmu_policy *policy = NULL;
 	int rc;
+
+	/* own --policy FILE: a smmuman configuration applied once owned (cmd-audit.c) */
+	if (argc == 3 && !strcmp(argv[1], "--policy")) {
+		if ((rc = shell_policy_load("own", argv[2], &policy)))
+			return rc;
+		policy_file = argv[2];
+		argc = 1;
+	}
 
 	/* own --dma abort|passthrough: what happens to DMA already running */
 	if (argc == 3 && !strcmp(argv[1], "--dma")) {
@@ -107,13 +118,13 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		argc = 1;
 	}
 	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
-		return -EINVAL;
+		return smmu_policy_free(policy), -EINVAL;
 	if (!(u = shell_unit(sh)))
-		return -ENODEV;
+		return smmu_policy_free(policy), -ENODEV;
 	smmu_unit_info(u, &ui);
 	already = smmu_unit_owned(u);
 	if ((rc = read_own_regs(u, was)))
-		return shell_lib_error("own", ui.name, rc);
+		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (recover) {
 		/* the journal of the session that left it owned has the originals */
 		if ((rc = smmu_unit_recover(u, SMMU_RECOVER_OWN)) == -ENOENT)
@@ -121,13 +132,14 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		if (rc)
 			return rc == -ENOENT ? rc : shell_lib_error("own", ui.name, rc);
 	} else if ((rc = smmu_unit_own_opts(u, &oo, why, sizeof(why)))) {
+		smmu_policy_free(policy);
 		if (!why[0])
 			return shell_lib_error("own", ui.name, rc);
 		shell_error("own: %s%s", why, shell_lib_hint(rc)); /* one line: the cause and the fix */
 		return rc;
 	}
 	if ((rc = read_own_regs(u, now)))
-		return shell_lib_error("own", ui.name, rc);
+		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "unit", ui.name);
@@ -149,6 +161,12 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		print_own_regs(sh, u, NULL, now);
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
+	}
+	if (policy) {
+		rc = shell_policy_apply(sh, "own", policy_file, policy);
+		smmu_policy_free(policy);
+		if (rc)
+			return rc;
 	}
 	/* a script may be killed while it owns the unit: what it did is visible */
 	fflush(sh->out);
@@ -364,22 +382,73 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 		return domain_list(sh);
 	}
 	if (!strcmp(sub, "create")) {
-		const char *name = NULL;
-		unsigned flags = 0;
+		static const char usage[] = "domain create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] "
+					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels 3|4|5] "
+					    "[--first-level | --second-level]";
+		struct smmu_domain_geometry g = { 0 };
+		const char *name = NULL, *parent = NULL;
+		bool v3_flag = false;
+		char err[256];
 		for (int i = 2; i < argc; i++) {
-			if (!strcmp(argv[i], "--stage2"))
-				flags |= SMMU_DOMAIN_STAGE2;
-			else if (argv[i][0] == '-' && argv[i][1]) {
-				shell_error("domain create: unknown option '%s' (--stage2)", argv[i]);
+			const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+			unsigned long n = 0;
+			bool takes = !strcmp(o, "--stage") || !strcmp(o, "--nested-in") || !strcmp(o, "--granule") ||
+				     !strcmp(o, "--ias") || !strcmp(o, "--oas") || !strcmp(o, "--levels");
+			if (takes && !v) {
+				shell_error("domain create: %s needs a value: expected %s", o, usage);
+				return -EINVAL;
+			}
+			if (takes && strcmp(o, "--stage") && strcmp(o, "--nested-in") && strcmp(o, "--granule")) {
+				char *end;
+				n = strtoul(v, &end, 10);
+				if (*end || !n || n > 64) {
+					shell_error("domain create: %s '%s' is not a number of bits or levels", o, v);
+					return -EINVAL;
+				}
+			}
+			if (!strcmp(o, "--stage2") || !strcmp(o, "--second-level")) {
+				g.stage = SMMU_STAGE_2;
+				v3_flag |= !strcmp(o, "--stage2");
+			} else if (!strcmp(o, "--first-level")) {
+				g.stage = SMMU_STAGE_1;
+			} else if (!strcmp(o, "--stage")) {
+				g.stage = !strcmp(v, "1") ? SMMU_STAGE_1 : !strcmp(v, "2") ? SMMU_STAGE_2
+					: !strcmp(v, "nested") ? SMMU_STAGE_NESTED : SMMU_STAGE_DEFAULT;
+				if (!g.stage) {
+					shell_error("domain create: --stage '%s' is not 1, 2 or nested", v);
+					return -EINVAL;
+				}
+			} else if (!strcmp(o, "--nested-in")) {
+				parent = v;
+				g.stage = SMMU_STAGE_NESTED;
+			} else if (!strcmp(o, "--granule")) {
+				g.granule = !strcasecmp(v, "4K") || !strcmp(v, "4096") ? 4096
+					  : !strcasecmp(v, "16K") || !strcmp(v, "16384") ? 16384
+					  : !strcasecmp(v, "64K") || !strcmp(v, "65536") ? 65536 : 0;
+				if (!g.granule) {
+					shell_error("domain create: --granule '%s' is not 4K, 16K or 64K", v);
+					return -EINVAL;
+				}
+			} else if (!strcmp(o, "--ias")) {
+				g.ias = (unsigned)n;
+			} else if (!strcmp(o, "--oas")) {
+				g.oas = (unsigned)n;
+			} else if (!strcmp(o, "--levels")) {
+				g.levels = (unsigned)n;
+			} else if (o[0] == '-' && o[1]) {
+				shell_error("domain create: unknown option '%s': expected %s", o, usage);
 				return -EINVAL;
 			} else if (name) {
-				shell_error("domain create: too many arguments: expected domain create NAME [--stage2]");
+				shell_error("domain create: too many arguments: expected %s", usage);
 				return -EINVAL;
-			} else
-				name = argv[i];
+			} else {
+				name = o;
+			}
+			if (takes)
+				i++;
 		}
 		if (!name) {
-			shell_error("domain create: missing arguments: expected domain create NAME [--stage2]");
+			shell_error("domain create: missing arguments: expected %s", usage);
 			return -EINVAL;
 		}
 		if (!good_name(name) || strlen(name) > 31) {
@@ -387,7 +456,13 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 				    name);
 			return -EINVAL;
 		}
-		if (flags & SMMU_DOMAIN_STAGE2) {
+		if (g.stage == SMMU_STAGE_NESTED && !parent) {
+			shell_error("domain create: a nested domain needs --nested-in DOMAIN (a stage-2 domain)");
+			return -EINVAL;
+		}
+		if (parent && !(g.parent = shell_domain(sh, "domain create", parent)))
+			return -ENOENT;
+		if (v3_flag) {
 			bool smmuv3 = false;
 			struct smmu_unit_info ui;
 			for (size_t i = 0; i < smmu_unit_count(t); i++) {
@@ -395,26 +470,54 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 				smmuv3 |= ui.arch == SMMU_ARCH_SMMUV3;
 			}
 			if (!smmuv3) {
-				shell_error("domain create: --stage2 needs an SMMUv3 unit (VT-d domains use second-level tables already)");
+				shell_error("domain create: --stage2 needs an SMMUv3 unit (VT-d: --second-level, the default)");
 				return -EOPNOTSUPP;
 			}
 		}
-		if ((rc = smmu_domain_create(t, name, flags, NULL))) {
-			if (rc == -EEXIST)
-				shell_error("domain create: domain '%s' already exists", name);
-			else if (rc == -ENOSPC)
+		if (smmu_domain_find(t, name)) {
+			shell_error("domain create: domain '%s' already exists", name);
+			return -EEXIST;
+		}
+		if ((rc = smmu_domain_create_geom(t, name, &g, NULL, err, sizeof(err)))) {
+			if (rc == -ENOSPC)
 				shell_error("domain create: too many domains (destroy one first)");
+			else if (*err)
+				shell_error("domain create: %s: %s", name, err);
 			else
 				return shell_lib_error("domain create", name, rc);
 			return rc;
 		}
+		static const char *const stage_word[] = { "", " (stage 2)", " (stage 2)", "" };
+		char geo[160] = "";
+		int k = 0;
+		if (g.stage == SMMU_STAGE_1)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, " (stage 1 / first level)");
+		else if (g.stage == SMMU_STAGE_NESTED)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, " (nested in %s)", parent);
+		else
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, "%s", stage_word[g.stage]);
+		if (g.granule)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u KiB granule", g.granule / 1024);
+		if (g.ias)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u-bit input", g.ias);
+		if (g.oas)
+			k += snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u-bit output", g.oas);
+		if (g.levels)
+			snprintf(geo + k, sizeof(geo) - (size_t)k, ", %u levels", g.levels);
 		if (sh->json) {
+			static const char *const stage_id[] = { "default", "1", "2", "nested" };
 			shell_json_begin(sh);
 			smmu_json_kstr(&sh->j, "domain", name);
-			smmu_json_kbool(&sh->j, "stage2", flags & SMMU_DOMAIN_STAGE2);
+			smmu_json_kbool(&sh->j, "stage2", g.stage == SMMU_STAGE_2);
+			smmu_json_kstr(&sh->j, "stage", stage_id[g.stage]);
+			smmu_json_kstr(&sh->j, "nested_in", parent);
+			json_opt_u64(sh, "granule", g.granule, g.granule);
+			json_opt_u64(sh, "ias", g.ias, g.ias);
+			json_opt_u64(sh, "oas", g.oas, g.oas);
+			json_opt_u64(sh, "levels", g.levels, g.levels);
 			shell_json_end(sh);
 		} else {
-			fprintf(sh->out, "domain %s created%s\n", name, flags & SMMU_DOMAIN_STAGE2 ? " (stage 2)" : "");
+			fprintf(sh->out, "domain %s created%s\n", name, geo);
 		}
 		return 0;
 	}
@@ -649,6 +752,11 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 	if ((rc = smmu_map(dom, iova, pa, size, prot | (pages ? SMMU_MAP_PAGES : 0))))
 		return map_error(sh, "map", pos[0], rc);
 	perms_str(prot, perms);
+	/* a PA that is not RAM is worth saying now, not at the first DMA */
+	char warn[256] = "", ram[160];
+	if (!smmu_target_is_ram(sh->t, pa, size))
+		snprintf(warn, sizeof(warn), "PA 0x%" PRIx64 "-0x%" PRIx64 " is not RAM (RAM here: %s): DMA through "
+			 "this mapping reaches no memory", pa, pa + size - 1, smmu_target_ram_words(sh->t, ram, sizeof(ram)));
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "domain", pos[0]);
@@ -657,10 +765,17 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 		smmu_json_khex(&sh->j, "size", size);
 		smmu_json_kstr(&sh->j, "perms", perms);
 		smmu_json_kbool(&sh->j, "pages_only", pages);
+		smmu_json_key(&sh->j, "warnings");
+		smmu_json_arr_begin(&sh->j);
+		if (*warn)
+			smmu_json_str(&sh->j, warn);
+		smmu_json_arr_end(&sh->j);
 		shell_json_end(sh);
 	} else {
 		fprintf(sh->out, "%s: mapped 0x%" PRIx64 "-0x%" PRIx64 " -> 0x%" PRIx64 " (%s, %s)\n", pos[0], iova,
 			iova + size - 1, pa, size_str(size, sz, sizeof(sz)), perms);
+		if (*warn)
+			fprintf(sh->out, "warning: %s\n", warn);
 	}
 	return 0;
 }
@@ -827,33 +942,32 @@ static int chunk_compare(struct dma_ctx *c, uint64_t pa, size_t off, size_t n, v
 struct blocked_state {
 	bool blocked;
 	uint64_t iova;
-	char reason[192];
+	char reason[512];
 };
 
 static int dma_blocked(struct dma_ctx *c, unsigned access, struct blocked_state *b)
 {
-	struct smmu_translation *tr;
+	struct smmu_explain *ex;
 	int rc = 0;
 
 	b->blocked = false;
 	if (!c->di.unit)
 		return 0;
-	if (!(tr = malloc(sizeof(*tr))))
+	if (!(ex = malloc(sizeof(*ex))))
 		return -ENOMEM;
 	for (size_t off = 0; off < c->len && !b->blocked; off += PAGE - ((c->iova + off) & (PAGE - 1))) {
-		uint64_t a = c->iova + off;
-		if ((rc = smmu_translate(c->di.unit, &(struct smmu_stream){ c->di.sid, c->o.ssv, c->o.ssid }, a, access, tr)))
+		/* explained as a fault would be: where the walk stopped, and why */
+		struct smmu_fault f = { .unit = c->di.unit, .stream = { c->di.sid, c->o.ssv, c->o.ssid },
+					.addr = c->iova + off, .access = access, .cls = SMMU_FC_TRANSLATION };
+		if ((rc = smmu_fault_explain(c->sh->t, &f, ex)))
 			break;
-		if (tr->ok)
+		if (ex->tr.ok)
 			continue;
 		b->blocked = true;
-		b->iova = a;
-		snprintf(b->reason, sizeof(b->reason), "%s",
-			 tr->cfg.reason[0] ? tr->cfg.reason
-			 : tr->walked      ? smmu_pgt_fault_name(tr->x.fault)
-					   : "no translation");
+		b->iova = f.addr;
+		snprintf(b->reason, sizeof(b->reason), "%s", ex->text[0] ? ex->text : "no translation");
 	}
-	free(tr);
+	free(ex);
 	return rc;
 }
 
@@ -1045,6 +1159,7 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 		smmu_json_ku64(&sh->j, "faults", faults);
 		smmu_json_ku64(&sh->j, "lost", lost);
 		smmu_json_kbool(&sh->j, "blocked", b.blocked);
+		smmu_json_kstr(&sh->j, "blocked_reason", b.blocked ? b.reason : NULL);
 		if (a.has_expect && !stopped && done == a.count)
 			smmu_json_kbool(&sh->j, "data_ok", e.ok);
 		shell_json_end(sh);
@@ -1082,11 +1197,11 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "[--recover | --dma abort|passthrough]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told)",
+	{ "own", "[--recover | --dma abort|passthrough | --policy FILE]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told); --policy: then apply a QNX smmuman configuration (a domain per device name, allow lines mapped IOVA = PA; see 'help audit')",
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
-	{ "domain", "[list | create NAME [--stage2] | destroy NAME]", "create, destroy or list domains",
+	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
 	{ "attach", "DEVICE DOMAIN", "put a device in a domain (its unit must be owned)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },

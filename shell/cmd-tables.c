@@ -107,7 +107,7 @@ int tbl_parse_bdf(const char *cmd, const char *s, uint16_t *bdf)
 
 static const char *arch_title(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "VT-d" : a == SMMU_ARCH_AMDVI ? "AMD-Vi" : "SMMUv3";
+	return a == SMMU_ARCH_VTD ? "VT-d" : a == SMMU_ARCH_SMMUV2 ? "SMMUv2" : a == SMMU_ARCH_AMDVI ? "AMD-Vi" : "SMMUv3";
 }
 
 /* The selected unit, which must be of architecture `want`. */
@@ -389,7 +389,7 @@ void tbl_device_words(char *buf, size_t n, const struct smmu_device_info *di, co
 	int k = snprintf(buf, n, "%s (%s 0x%x) on %s (unit %u)", di->addr,
 			 ui->arch == SMMU_ARCH_VTD ? "source-id" : ui->arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di->sid, ui->name, ui->index);
 	if (a->pasid_set && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - k, ", %s 0x%x", ui->arch != SMMU_ARCH_SMMUV3 ? "PASID" : "SubstreamID", a->pasid);
+		snprintf(buf + k, n - k, ", %s 0x%x", ui->arch == SMMU_ARCH_VTD || ui->arch == SMMU_ARCH_AMDVI ? "PASID" : "SubstreamID", a->pasid);
 }
 
 void tbl_json_device(struct shell *sh, const struct smmu_device_info *di, const struct smmu_unit_info *ui,

@@ -41,55 +41,79 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(sub, "open")) {
-		if (argc < 3) {
-			shell_error("target open: expected target open SPEC [KEY=VALUE...]");
+	if (!strcmp(sub, "open") || !strcmp(sub, "reopen")) {
+		bool reopen = !strcmp(sub, "reopen");
+		if (reopen ? argc != 2 : argc < 3) {
+			shell_error(reopen ? "target reopen: expected target reopen (the current target, its options again)"
+					   : "target open: expected target open SPEC [KEY=VALUE...]");
 			return -EINVAL;
 		}
 		static char spec[64];
 		static char *opts[32];
 		static size_t nopts;
-		char *nopt[32];
+		char *nopt[32], nspec[64];
 		size_t nnew = 0;
-		if (strlen(argv[2]) >= sizeof(spec) || argc - 3 > 32) {
-			shell_error("target open: %s", argc - 3 > 32 ? "more than 32 options" : "target name too long");
+		/* reopen: the current target's name and options */
+		const char *want = reopen ? sh->target_spec : argv[2];
+		const char *const *from = reopen ? sh->opts : (const char *const *)argv + 3;
+		size_t nfrom = reopen ? sh->nopts : (size_t)(argc - 3);
+		if (strlen(want) >= sizeof(spec) || nfrom > 32) {
+			shell_error("target %s: %s", sub, nfrom > 32 ? "more than 32 options" : "target name too long");
 			return -EINVAL;
 		}
-		for (int i = 3; i < argc; i++)
-			if (!(nopt[nnew++] = strdup(argv[i]))) {
+		snprintf(nspec, sizeof(nspec), "%s", want);
+		for (size_t i = 0; i < nfrom; i++)
+			if (!(nopt[nnew++] = strdup(from[i]))) {
 				while (nnew)
 					free(nopt[--nnew]);
-				shell_error("target open: out of memory");
+				shell_error("target %s: out of memory", sub);
 				return -ENOMEM;
 			}
-		/* the new machine first: a typo must not cost the current one */
+		/* reopen: the old machine goes first (it may hold what the new
+		 * one needs, a QEMU socket); open: the new machine first, so a
+		 * typo does not cost the current one */
+		int rc;
+		if (reopen && sh->t) {
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
+				while (nnew)
+					free(nopt[--nnew]);
+				return shell_lib_error("target reopen", "releasing the current target", rc);
+			}
+			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
+			smmu_target_close(sh->t);
+			sh->t = NULL;
+		}
 		struct smmu_target *nt;
 		char err[256] = "";
-		int rc = smmu_target_open(argv[2], (const char *const *)nopt, nnew, &nt, err, sizeof(err));
+		rc = smmu_target_open(nspec, (const char *const *)nopt, nnew, &nt, err, sizeof(err));
 		if (!rc && (rc = smmu_discover(nt, err, sizeof(err))))
 			smmu_target_close(nt);
 		if (rc) {
-			shell_error("target open %s: %s%s", argv[2], err[0] ? err : smmu_strerror(rc),
-				    shell_target_hint(argv[2], (const char *const *)nopt, nnew));
+			shell_error("target %s %s: %s%s", sub, nspec, err[0] ? err : smmu_strerror(rc),
+				    shell_target_hint(nspec, (const char *const *)nopt, nnew));
 			while (nnew)
 				free(nopt[--nnew]);
 			return rc;
 		}
 		if (sh->t) { /* the old machine's owned units go back before it closes */
-			if ((rc = smmu_target_release_all(sh->t))) {
+			/* a machine that is gone has nothing to give back: it does
+			 * not keep the new one from opening */
+			if ((rc = smmu_target_release_all(sh->t)) && !smmu_target_gone(sh->t)) {
 				smmu_target_close(nt);
 				while (nnew)
 					free(nopt[--nnew]);
 				return shell_lib_error("target open", "releasing the current target", rc);
 			}
 			smmu_release_on_exit(NULL);
+			shell_target_forget(sh, sh->t);
 			smmu_target_close(sh->t);
 		}
 		while (nopts)
 			free(opts[--nopts]);
 		memcpy(opts, nopt, nnew * sizeof(*nopt));
 		nopts = nnew;
-		snprintf(spec, sizeof(spec), "%s", argv[2]);
+		snprintf(spec, sizeof(spec), "%s", nspec);
 		sh->target_spec = spec;
 		sh->opts = (const char **)opts;
 		sh->nopts = nopts;
@@ -97,10 +121,12 @@ static int cmd_target(struct shell *sh, int argc, char **argv)
 		sh->t = nt;
 		smmu_release_on_exit(nt);
 		shell_signals();
+		if (!sh->quiet && !sh->json)
+			fprintf(sh->out, "target %s: %s\n", smmu_target_spec(nt), smmu_target_describe(nt));
 		return 0;
 	}
 	if (strcmp(sub, "info")) {
-		shell_error("target: unknown subcommand '%s' (info, list, open)", sub);
+		shell_error("target: unknown subcommand '%s' (info, list, open, reopen)", sub);
 		return -EINVAL;
 	}
 	if (shell_nargs(sh, argc, argv, 0, 1))
@@ -203,17 +229,19 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		struct smmu_unit *u;
 		enum smmu_arch arch;
 		if (argc != 4) {
-			shell_error("unit add: expected unit add smmuv3|vtd|amdvi ADDR");
+			shell_error("unit add: expected unit add smmuv3|smmuv2|vtd|amdvi ADDR");
 			return -EINVAL;
 		}
 		if (!strcmp(argv[2], "smmuv3"))
 			arch = SMMU_ARCH_SMMUV3;
 		else if (!strcmp(argv[2], "vtd"))
 			arch = SMMU_ARCH_VTD;
+		else if (!strcmp(argv[2], "smmuv2"))
+			arch = SMMU_ARCH_SMMUV2;
 		else if (!strcmp(argv[2], "amdvi"))
 			arch = SMMU_ARCH_AMDVI;
 		else {
-			shell_error("unit add: unknown architecture '%s' (smmuv3, vtd, amdvi)", argv[2]);
+			shell_error("unit add: unknown architecture '%s' (smmuv3, smmuv2, vtd, amdvi)", argv[2]);
 			return -EINVAL;
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
@@ -246,7 +274,7 @@ static const char *arch_prefix(struct smmu_unit *u)
 	struct smmu_unit_info ui;
 
 	smmu_unit_info(u, &ui);
-	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
+	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : ui.arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
 }
 
 /* A register of the unit by name ("cr0", "smmuv3.cr0"); reported when there is none. */
@@ -316,35 +344,77 @@ static int cmd_regs(struct shell *sh, int argc, char **argv)
 	return rc ? shell_lib_error("regs", "reading registers", rc) : 0;
 }
 
+/* "NAME" or "NAME[N]" (an instance: VT-d has several fault recording registers) */
+static int reg_arg(struct smmu_unit *u, const char *arg, struct smmu_reg *reg, unsigned *index)
+{
+	char name[64];
+	const char *br = strchr(arg, '[');
+	char *end;
+
+	*index = 0;
+	snprintf(name, sizeof(name), "%.*s", br ? (int)(br - arg) : (int)strlen(arg), arg);
+	if (br) {
+		errno = 0;
+		unsigned long n = strtoul(br + 1, &end, 0);
+		if (errno || end == br + 1 || strcmp(end, "]")) {
+			shell_error("reg write: '%s' is not NAME or NAME[N]", arg);
+			return -EINVAL;
+		}
+		*index = (unsigned)n;
+	}
+	int rc = find_reg(u, "reg write", name, reg);
+	if (rc)
+		return rc;
+	if (*index >= reg->count) {
+		shell_error("reg write: %s has %u instance%s (0 to %u)", reg->desc->name, reg->count,
+			    reg->count == 1 ? "" : "s", reg->count - 1);
+		return -ERANGE;
+	}
+	if (reg->count > 1 && !br) {
+		shell_error("reg write: %s has %u instances: say which, %s[0] to %s[%u]", reg->desc->name, reg->count,
+			    name, name, reg->count - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define REG_USAGE "expected reg write NAME[N] VALUE... (one value per 64-bit word, the low word first; " \
+		  "'regs NAME' reads one)"
+
 static int cmd_reg(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_unit *u = shell_unit(sh);
 	struct smmu_reg reg;
-	uint64_t v;
+	uint64_t v[8] = { 0 }, now[8] = { 0 };
+	unsigned index;
+	char why[128];
 	int rc;
 
 	if (!u)
 		return -ENODEV;
 	if (argc < 2 || strcmp(argv[1], "write")) {
-		shell_error("reg: expected reg write NAME VALUE");
+		shell_error("reg: " REG_USAGE);
 		return -EINVAL;
 	}
-	if (argc != 4) {
-		shell_error("reg write: expected reg write NAME VALUE");
+	if (argc < 4) {
+		shell_error("reg write: " REG_USAGE);
 		return -EINVAL;
 	}
-	if ((rc = find_reg(u, "reg write", argv[2], &reg)))
+	if ((rc = reg_arg(u, argv[2], &reg, &index)))
 		return rc;
 	const struct smmu_desc *d = reg.desc;
-	if (shell_parse_u64("reg write", argv[3], &v))
-		return -EINVAL;
-	if (d->nwords != 1) {
-		shell_error("reg write: %s is %u words wide; write it with 'w' at its address", d->kind, d->nwords);
+	if ((unsigned)(argc - 3) != d->nwords) {
+		shell_error("reg write: %s is %u word%s of %u bits: give %u value%s, the low word first", d->name,
+			    d->nwords, d->nwords == 1 ? "" : "s", d->width, d->nwords, d->nwords == 1 ? "" : "s");
 		return -EINVAL;
 	}
-	if (d->width < 64 && v >> d->width) {
-		shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v, d->width, d->name);
-		return -ERANGE;
+	for (unsigned w = 0; w < d->nwords; w++) {
+		if (shell_parse_u64("reg write", argv[3 + w], &v[w]))
+			return -EINVAL;
+		if (d->width < 64 && v[w] >> d->width) {
+			shell_error("reg write: 0x%" PRIx64 " does not fit the %u-bit %s", v[w], d->width, d->name);
+			return -ERANGE;
+		}
 	}
 	bool writable = false;
 	for (const struct smmu_field *f = d->fields; f->name; f++)
@@ -353,9 +423,82 @@ static int cmd_reg(struct shell *sh, int argc, char **argv)
 		shell_error("reg write: %s is read-only", d->name);
 		return -EPERM;
 	}
-	if ((rc = smmu_reg_write(u, &reg, 0, v)))
+	if ((rc = shell_may_write(sh, "reg write", u)))
+		return rc;
+	if ((rc = smmu_reg_write_words(u, &reg, index, v)))
 		return shell_lib_error("reg write", d->name, rc);
+	/* the hardware may ignore a write in its current state: read it back */
+	if ((rc = smmu_reg_write_took(u, &reg, index, v, now, why, sizeof(why))) < 0)
+		return shell_lib_error("reg write", "reading it back", rc);
+	if (!rc) {
+		char got[64];
+		snprintf(got, sizeof(got), "0x%" PRIx64, now[0]);
+		if (d->nwords > 1)
+			snprintf(got, sizeof(got), "0x%" PRIx64 " 0x%" PRIx64, now[0], now[1]);
+		shell_error("reg write: %s did not take: it reads %s%s%s%s", d->name, got, *why ? " (" : "",
+			    why, *why ? ")" : "");
+		return -EAGAIN;
+	}
 	return 0;
+}
+
+/* SMMUv2: do two StreamIDs (with their stream-match masks) fall into one
+ * stream-match entry?  Then the devices are one stream to the SMMU. */
+static bool streams_collide(uint32_t a, uint32_t am, uint32_t b, uint32_t bm)
+{
+	return !((a ^ b) & 0x7fff & ~(am | bm));
+}
+
+/* The other devices of d's unit that one of its StreamIDs collides with:
+ * calls fn for each (device, its StreamID, d's StreamID, the masks). */
+static void each_collision(struct smmu_target *t, const struct smmu_device_info *di,
+			   void (*fn)(void *, const struct smmu_device_info *, unsigned, unsigned), void *ctx)
+{
+	struct smmu_unit_info ui;
+
+	if (!di->unit)
+		return;
+	smmu_unit_info(di->unit, &ui);
+	if (ui.arch != SMMU_ARCH_SMMUV2)
+		return;
+	for (size_t j = 0; j < smmu_device_count(t); j++) {
+		struct smmu_device_info o;
+		smmu_device_info(smmu_device_at(t, j), &o);
+		if (o.unit != di->unit || !strcmp(o.addr, di->addr) ||
+		    (o.nsids == di->nsids && !memcmp(o.sids, di->sids, di->nsids * sizeof(di->sids[0]))))
+			continue; /* itself, or itself described twice (device tree and IORT) */
+		for (unsigned a = 0; a < di->nsids; a++)
+			for (unsigned b = 0; b < o.nsids; b++)
+				if (streams_collide(di->sids[a], di->sid_masks[a], o.sids[b], o.sid_masks[b]) &&
+				    (di->sids[a] != o.sids[b] || di->sid_masks[a] != o.sid_masks[b])) {
+					fn(ctx, &o, a, b);
+					a = di->nsids; /* once per other device */
+					break;
+				}
+	}
+}
+
+struct coll_ctx {
+	struct shell *sh;
+	const struct smmu_device_info *di;
+};
+
+static void collision_text(void *ctx, const struct smmu_device_info *o, unsigned a, unsigned b)
+{
+	struct shell *sh = ((struct coll_ctx *)ctx)->sh;
+	const struct smmu_device_info *di = ((struct coll_ctx *)ctx)->di;
+
+	fprintf(sh->out, "%-20s   StreamID 0x%x/mask 0x%x is one stream with %s's 0x%x/mask 0x%x: one entry, one domain\n",
+		"", di->sids[a], di->sid_masks[a], o->addr, o->sids[b], o->sid_masks[b]);
+}
+
+static void collision_json(void *ctx, const struct smmu_device_info *o, unsigned a, unsigned b)
+{
+	struct shell *sh = ctx;
+
+	(void)a;
+	(void)b;
+	smmu_json_str(&sh->j, o->addr);
 }
 
 static int cmd_devices(struct shell *sh, int argc, char **argv)
@@ -400,6 +543,22 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
 			smmu_json_kbool(&sh->j, "dma_engine", di.caps & SMMU_DEV_DMA);
 			smmu_json_kstr(&sh->j, "driver", di.driver);
+			smmu_json_key(&sh->j, "sids");
+			smmu_json_arr_begin(&sh->j);
+			for (unsigned k = 0; k < di.nsids; k++)
+				smmu_json_hex(&sh->j, di.sids[k]);
+			smmu_json_arr_end(&sh->j);
+			if (di.unit && ui.arch == SMMU_ARCH_SMMUV2) {
+				smmu_json_key(&sh->j, "sid_masks");
+				smmu_json_arr_begin(&sh->j);
+				for (unsigned k = 0; k < di.nsids; k++)
+					smmu_json_hex(&sh->j, di.sid_masks[k]);
+				smmu_json_arr_end(&sh->j);
+				smmu_json_key(&sh->j, "same_stream_as"); /* devices one stream-match entry serves */
+				smmu_json_arr_begin(&sh->j);
+				each_collision(t, &di, collision_json, sh);
+				smmu_json_arr_end(&sh->j);
+			}
 			smmu_json_key(&sh->j, "iommu_group");
 			if (di.iommu_group >= 0)
 				smmu_json_u64(&sh->j, (uint64_t)di.iommu_group);
@@ -425,6 +584,14 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 		else
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
 				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.name);
+		if (di.nsids > 1) {
+			fprintf(sh->out, "%-20s   StreamIDs", "");
+			for (unsigned k = 0; k < di.nsids; k++)
+				fprintf(sh->out, "%s 0x%x", k ? "," : "", di.sids[k]);
+			fputc('\n', sh->out);
+		}
+		struct coll_ctx cc = { sh, &di };
+		each_collision(t, &di, collision_text, &cc);
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);
@@ -434,14 +601,16 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_target[] = {
-	{ "target", "[info | list | open SPEC [KEY=VALUE...]]", "show, list or open the target machine",
-	  0, cmd_target, COMPLETE_WORDS, "info list open" },
+	{ "target", "[info | list | open SPEC [KEY=VALUE...] | reopen]",
+	  "show, list or open the target machine; reopen: the current one again (after QEMU died)",
+	  0, cmd_target, COMPLETE_WORDS, "info list open reopen" },
 	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
 	{ "unit", "N | add smmuv3|vtd|amdvi ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
 	  cmd_unit, COMPLETE_WORDS, "add" },
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
-	{ "reg", "write NAME VALUE", "write a register of the selected unit", CMD_TARGET | CMD_WRITES_HW,
+	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",
+	  CMD_TARGET | CMD_WRITES_HW | CMD_GUARDED,
 	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },

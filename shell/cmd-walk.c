@@ -122,7 +122,8 @@ static int walk_entry(void *arg, const struct smmu_pgt_entry *e)
 		smmu_json_kstr(&sh->j, "type", entry_type(w, e));
 		smmu_json_kstr(&sh->j, "kind", e->kind);
 		smmu_json_khex(&sh->j, "iova", e->iova);
-		smmu_json_khex(&sh->j, "size", e->size);
+		smmu_json_key(&sh->j, "size"); /* null: a table that could not be read */
+		e->kind || e->size ? smmu_json_hex(&sh->j, e->size) : smmu_json_null(&sh->j);
 		smmu_json_khex(&sh->j, "table", e->table_pa);
 		smmu_json_ku64(&sh->j, "index", e->index);
 		smmu_json_khex(&sh->j, "entry_address", e->entry_pa);
@@ -138,6 +139,11 @@ static int walk_entry(void *arg, const struct smmu_pgt_entry *e)
 		}
 		smmu_json_kstr(&sh->j, "status", smmu_pgt_fault_id(e->status));
 		smmu_json_obj_end(&sh->j);
+		return 0;
+	}
+	if (!e->kind && !e->size) { /* a table that could not be read: no entry, no range */
+		fprintf(sh->out, "%*sL%d table at 0x%" PRIx64 ": %s\n", (int)e->depth * 2, "", e->level, e->table_pa,
+			smmu_pgt_fault_name(e->status));
 		return 0;
 	}
 	fprintf(sh->out, "%*sL%d 0x%0*" PRIx64 "-0x%0*" PRIx64 "  @0x%" PRIx64 "  0x%016" PRIx64 "  %s",
@@ -337,6 +343,82 @@ static const char *access_text(unsigned acc)
 	return buf;
 }
 
+/* Nested translation: one stage-2 walk (of a stage-1 table read or of the output). */
+static const char *stop_id(enum smmu_stop st)
+{
+	switch (st) {
+	case SMMU_STOP_WALK: return "walk";
+	case SMMU_STOP_FETCH: return "stage2_table_read";
+	case SMMU_STOP_FETCH_READ: return "table_read";
+	case SMMU_STOP_OUTPUT: return "stage2_output";
+	default: return NULL;
+	}
+}
+
+static void json_levels(struct shell *sh, const struct smmu_pgt_xlate *x)
+{
+	smmu_json_arr_begin(&sh->j);
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		const struct smmu_pgt_step *s = &x->step[i];
+		smmu_json_obj_begin(&sh->j);
+		smmu_json_key(&sh->j, "level");
+		smmu_json_i64(&sh->j, s->level);
+		smmu_json_khex(&sh->j, "table", s->table_pa);
+		smmu_json_ku64(&sh->j, "index", s->index);
+		smmu_json_khex(&sh->j, "entry_address", s->entry_pa);
+		smmu_json_khex(&sh->j, "pte", s->pte);
+		smmu_json_kstr(&sh->j, "kind", s->kind);
+		if (s->kind) {
+			smmu_json_key(&sh->j, "decoded");
+			shell_render(sh, s->kind, &s->pte, 0);
+		}
+		smmu_json_obj_end(&sh->j);
+	}
+	smmu_json_arr_end(&sh->j);
+}
+
+static void json_stage2(struct shell *sh, const char *key, uint64_t ipa, const struct smmu_pgt_xlate *x)
+{
+	char perm[32];
+
+	smmu_json_key(&sh->j, key);
+	smmu_json_obj_begin(&sh->j);
+	smmu_json_khex(&sh->j, "ipa", ipa);
+	smmu_json_key(&sh->j, "levels");
+	json_levels(sh, x);
+	smmu_json_kbool(&sh->j, "translated", x->fault == SMMU_PGT_OK);
+	smmu_json_key(&sh->j, "pa");
+	x->fault == SMMU_PGT_OK ? smmu_json_hex(&sh->j, x->oa) : smmu_json_null(&sh->j);
+	smmu_json_kstr(&sh->j, "fault", x->fault ? smmu_pgt_fault_id(x->fault) : NULL);
+	tbl_perm_letters(perm, sizeof(perm), x->perm_missing);
+	smmu_json_kstr(&sh->j, "missing", x->fault == SMMU_PGT_F_PERM ? perm : NULL);
+	smmu_json_obj_end(&sh->j);
+}
+
+static void text_stage2(struct shell *sh, const char *indent, uint64_t ipa, const struct smmu_pgt_xlate *x)
+{
+	char line[512], perm[32];
+
+	fprintf(sh->out, "%sstage 2: IPA 0x%" PRIx64, indent, ipa);
+	if (x->fault == SMMU_PGT_OK)
+		fprintf(sh->out, " -> PA 0x%" PRIx64 "\n", x->oa);
+	else if (x->fault == SMMU_PGT_F_PERM)
+		tbl_perm_text(perm, sizeof(perm), x->perm_missing),
+		fprintf(sh->out, ": stopped at level %d: it does not allow %s\n", x->fault_level, perm);
+	else
+		fprintf(sh->out, ": stopped%s%s: %s\n", x->nsteps ? " at level " : "",
+			x->nsteps ? (snprintf(perm, sizeof(perm), "%d", x->fault_level), perm) : "",
+			smmu_pgt_fault_name(x->fault));
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		const struct smmu_pgt_step *s = &x->step[i];
+		if (s->kind)
+			tbl_oneline(line, sizeof(line), s->kind, &s->pte);
+		fprintf(sh->out, "%s  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64 "  pte 0x%016" PRIx64
+			"  %s: %s\n", indent, s->level, s->table_pa, s->index, s->entry_pa, s->pte,
+			s->kind ? s->kind : "-", s->kind ? line : "(not read)");
+	}
+}
+
 int cmd_xlate(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_device_info di;
@@ -392,6 +474,7 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 		tbl_json_steps(sh, &ui, cfg);
 		tbl_json_verdict(sh, cfg);
 		smmu_json_obj_end(&sh->j);
+		smmu_json_kbool(&sh->j, "nested", cfg->nested);
 		smmu_json_key(&sh->j, "levels");
 		smmu_json_arr_begin(&sh->j);
 		for (unsigned i = 0; tr.walked && i < x->nsteps; i++) {
@@ -402,13 +485,24 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 			smmu_json_khex(&sh->j, "table", s->table_pa);
 			smmu_json_ku64(&sh->j, "index", s->index);
 			smmu_json_khex(&sh->j, "entry_address", s->entry_pa);
-			smmu_json_khex(&sh->j, "pte", s->pte);
+			/* no kind: the table could not be read, there is no entry */
+			smmu_json_kbool(&sh->j, "table_readable", s->kind);
+			smmu_json_key(&sh->j, "pte");
+			s->kind ? smmu_json_hex(&sh->j, s->pte) : smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "kind", s->kind);
 			smmu_json_key(&sh->j, "decoded");
-			shell_render(sh, s->kind, &s->pte, 0);
+			if (s->kind)
+				shell_render(sh, s->kind, &s->pte, 0);
+			else
+				smmu_json_null(&sh->j);
+			/* nested: the table read went through stage 2 */
+			if (cfg->nested && i < tr.nfetch)
+				json_stage2(sh, "stage2", s->entry_pa, &tr.s2_fetch[i]);
 			smmu_json_obj_end(&sh->j);
 		}
 		smmu_json_arr_end(&sh->j);
+		if (tr.s2_walked)
+			json_stage2(sh, "stage2_output", tr.ipa, &tr.s2);
 		smmu_json_key(&sh->j, "result");
 		smmu_json_obj_begin(&sh->j);
 		smmu_json_kbool(&sh->j, "translated", tr.ok);
@@ -419,6 +513,14 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 		tbl_perm_letters(perm, sizeof(perm), x->prot);
 		smmu_json_kstr(&sh->j, "permissions", tr.ok && tr.walked ? perm : NULL);
 		smmu_json_kstr(&sh->j, "stopped_in", tr.ok ? NULL : tr.walked ? "tables" : "config");
+		smmu_json_kstr(&sh->j, "stop", tr.ok ? NULL : stop_id(tr.stop));
+		smmu_json_key(&sh->j, "stage");
+		if (!tr.ok && tr.walked && cfg->nested)
+			smmu_json_i64(&sh->j, tr.stop == SMMU_STOP_WALK || tr.stop == SMMU_STOP_FETCH_READ ? 1 : 2);
+		else
+			smmu_json_null(&sh->j);
+		smmu_json_key(&sh->j, "ipa");
+		cfg->nested && tr.walked && tr.x.fault == SMMU_PGT_OK ? smmu_json_hex(&sh->j, tr.ipa) : smmu_json_null(&sh->j);
 		smmu_json_kstr(&sh->j, "fault", !tr.ok && tr.walked ? smmu_pgt_fault_id(x->fault) : NULL);
 		smmu_json_key(&sh->j, "fault_level");
 		!tr.ok && tr.walked ? smmu_json_i64(&sh->j, x->fault_level) : smmu_json_null(&sh->j);
@@ -434,15 +536,32 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 			tbl_text_step_line(sh, &ui, &cfg->step[i], "  ");
 		tbl_text_verdict(sh, &ui, cfg, "  ");
 		if (tr.walked && x->nsteps) {
-			fprintf(sh->out, "walk:\n");
+			fprintf(sh->out, "%s:\n", cfg->nested ? "walk (stage 1, tables at IPAs)" : "walk");
 			for (unsigned i = 0; i < x->nsteps; i++) {
 				const struct smmu_pgt_step *s = &x->step[i];
-				tbl_oneline(line, sizeof(line), s->kind, &s->pte);
-				fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
-					"  pte 0x%016" PRIx64 "  %s: %s\n", s->level, s->table_pa, s->index,
-					s->entry_pa, s->pte, s->kind, line);
+				if (!s->kind) { /* the table could not be read: the result says why */
+					fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
+						"  unreadable\n", s->level, s->table_pa, s->index, s->entry_pa);
+				} else {
+					tbl_oneline(line, sizeof(line), s->kind, &s->pte);
+					fprintf(sh->out, "  level %d  table 0x%" PRIx64 "  index %-3u  entry 0x%" PRIx64
+						"  pte 0x%016" PRIx64 "  %s: %s\n", s->level, s->table_pa, s->index,
+						s->entry_pa, s->pte, s->kind, line);
+				}
+				if (cfg->nested && i < tr.nfetch)
+					text_stage2(sh, "    ", s->entry_pa, &tr.s2_fetch[i]);
 			}
 		}
+		if (tr.s2_walked) {
+			fprintf(sh->out, "output (stage 2):\n");
+			text_stage2(sh, "  ", tr.ipa, &tr.s2);
+		}
+		if (!tr.ok && tr.walked && cfg->nested)
+			fprintf(sh->out, "stopped in: stage %d (%s)\n", tr.stop == SMMU_STOP_WALK || tr.stop == SMMU_STOP_FETCH_READ ? 1 : 2,
+				tr.stop == SMMU_STOP_WALK ? "its walk"
+				: tr.stop == SMMU_STOP_OUTPUT ? "the output address"
+				: tr.stop == SMMU_STOP_FETCH ? "a stage-1 table read"
+							     : "a stage-1 table read failed at its physical address");
 		fprintf(sh->out, "result: %s%s\n", tr.ok ? "" : "fault: ", ex.text);
 	}
 	shell_capture_end(sh, &cap, true);

@@ -10,7 +10,7 @@
 /* The groups, in the order help lists them. */
 static const struct shell_cmd *const groups[] = {
 	shell_cmds_target, shell_cmds_tables, shell_cmds_program, shell_cmds_faults,
-	shell_cmds_memory, shell_cmds_discover, shell_cmds_core,
+	shell_cmds_memory, shell_cmds_discover, shell_cmds_snapshot, shell_cmds_audit, shell_cmds_core,
 };
 
 const struct shell_cmd *shell_cmd_at(size_t i)
@@ -75,7 +75,7 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	argv[0] = (char *)c->name; /* errors name the command, not the prefix typed */
 	if ((c->flags & CMD_TARGET) && !shell_target(sh))
 		return -ENODEV;
-	if ((c->flags & CMD_WRITES_HW) && !sh->write_ok) {
+	if ((c->flags & CMD_WRITES_HW) && !(c->flags & CMD_GUARDED) && !sh->write_ok) {
 		struct smmu_unit *u = shell_unit(sh);
 		if (!u)
 			return -ENODEV;
@@ -113,6 +113,9 @@ void shell_help(struct shell *sh, const struct shell_cmd *c)
 		nl = strchr(p, '\n');
 		fprintf(sh->out, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
 	}
+	const char *name, *help;
+	for (size_t i = 0; c->key_at && (name = c->key_at(i, &help)); i++)
+		fprintf(sh->out, "%s      %-10s %s\n", i ? "" : "    Keys:\n", name, help);
 }
 
 static int cmd_help(struct shell *sh, int argc, char **argv)
@@ -168,7 +171,14 @@ static int cmd_set(struct shell *sh, int argc, char **argv)
 	bool on;
 
 	if (argc == 1) {
-		fprintf(sh->out, "errexit %s\njson %s\n", sh->errexit ? "on" : "off", sh->json ? "on" : "off");
+		if (sh->json) {
+			shell_json_begin(sh);
+			smmu_json_kbool(&sh->j, "errexit", sh->errexit);
+			smmu_json_kbool(&sh->j, "json", sh->json);
+			shell_json_end(sh);
+		} else {
+			fprintf(sh->out, "errexit %s\njson %s\n", sh->errexit ? "on" : "off", sh->json ? "on" : "off");
+		}
 		return 0;
 	}
 	if (shell_nargs(sh, argc, argv, 2, 2))

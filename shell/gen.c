@@ -39,13 +39,22 @@ int shell_gen_man(FILE *out)
 	      ".SH OPTIONS\n"
 	      ".TP\n\\fB\\-c\\fR \\fICMDS\\fR\nRun ';'\\-separated commands, then exit.\n"
 	      ".TP\n\\fB\\-f\\fR \\fIFILE\\fR\nRun a script: '#' starts a comment, '\\e' at the end of a line continues it. "
-	      "A script stops at the first failing command and exits non\\-zero, unless it said \\fBset errexit off\\fR.\n"
+	      "A script stops at the first failing command and exits non\\-zero, unless it said \\fBset errexit off\\fR. "
+	      "A script that is not text (a directory, a line holding a NUL byte) is refused. "
+	      "\\fB\\-c\\fR and \\fB\\-f\\fR may be given more than once: they run in the order given, and a "
+	      "failure stops those after it.\n"
+	      ".TP\n\\fB\\-i\\fR\nAfter \\fB\\-c\\fR or \\fB\\-f\\fR, stay at the interactive prompt (on a terminal).\n"
 	      ".TP\n\\fB\\-\\-target\\fR \\fINAME\\fR\nThe machine: see TARGETS. Default \\fBsim\\fR.\n"
 	      ".TP\n\\fB\\-O\\fR \\fIKEY\\fR=\\fIVALUE\\fR\nA target parameter.\n"
 	      ".TP\n\\fB\\-\\-target\\-help\\fR\nList targets and their parameters.\n"
-	      ".TP\n\\fB\\-j\\fR, \\fB\\-p\\fR\nJSON output (\\-p: pretty).\n"
-	      ".TP\n\\fB\\-q\\fR\nQuiet.\n"
+	      ".TP\n\\fB\\-j\\fR, \\fB\\-p\\fR\nJSON output (\\-p: pretty): one document per command, and "
+	      "\\fBtrace\\fR one per fault record as it comes. A failing command also prints its error, the line "
+	      "it writes on standard error, as a document of its own: {\\(dqerror\\(dq: \\fITEXT\\fR, "
+	      "\\(dqcommand\\(dq: \\fINAME\\fR}.\n"
+	      ".TP\n\\fB\\-q\\fR\nQuiet: no banners.\n"
 	      ".TP\n\\fB\\-\\-write\\fR\nAllow hardware writes to units that are not owned.\n"
+	      ".TP\n\\fB\\-\\-version\\fR\nPrint the version and exit.\n"
+	      ".TP\n\\fB\\-\\-help\\fR\nPrint the options and exit.\n"
 	      ".SH COMMANDS\n", out);
 	for (size_t i = 0; (c = shell_cmd_at(i)); i++) {
 		fputs(".TP\n\\fB", out);
@@ -67,6 +76,17 @@ int shell_gen_man(FILE *out)
 				fputs("\n", out);
 			}
 			fputs(".fi\n.RE\n", out);
+		}
+		const char *key, *khelp;
+		for (size_t k = 0; c->key_at && (key = c->key_at(k, &khelp)); k++) {
+			fputs(k ? ".br\n" : ".RS\nKeys:\n.br\n", out);
+			fputs("\\fB", out);
+			roff(out, key);
+			fputs("\\fR  ", out);
+			roff(out, khelp);
+			fputs("\n", out);
+			if (!c->key_at(k + 1, &khelp))
+				fputs(".RE\n", out);
 		}
 	}
 	fputs(".SH TARGETS\n", out);
@@ -92,7 +112,7 @@ int shell_gen_bash_completion(FILE *out)
 	fputs("# bash completion for smmush (generated from its command table)\n_smmush() {\n"
 	      "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	      "    case $prev in\n"
-	      "    --target) COMPREPLY=($(compgen -W 'sim sim:virt sim:q35 qemu:virt qemu:q35' -- \"$cur\")); return;;\n"
+	      "    --target) COMPREPLY=($(compgen -W 'sim sim:virt sim:q35 qemu:virt qemu:q35 gdb: linux files' -- \"$cur\")); return;;\n"
 	      "    -f) COMPREPLY=($(compgen -f -- \"$cur\")); return;;\n"
 	      "    esac\n"
 	      "    local cmds='", out);
@@ -104,7 +124,7 @@ int shell_gen_bash_completion(FILE *out)
 	      "    done\n"
 	      "    if [[ -z $cmd ]]; then\n"
 	      "        if [[ $cur == -* ]]; then\n"
-	      "            COMPREPLY=($(compgen -W '-c -f -j -p -q -O --target --target-help --write --version --help' -- \"$cur\"))\n"
+	      "            COMPREPLY=($(compgen -W '-c -f -i -j -p -q -O --target --target-help --write --version --help' -- \"$cur\"))\n"
 	      "        else\n            COMPREPLY=($(compgen -W \"$cmds\" -- \"$cur\"))\n        fi\n        return\n    fi\n"
 	      "    case $cmd in\n", out);
 	for (size_t i = 0; (c = shell_cmd_at(i)); i++) {

@@ -34,12 +34,13 @@ static void usage(FILE *f)
 	      "       smmush [options] -f SCRIPT\n"
 	      "options:\n"
 	      "  -c CMDS            run ';'-separated commands, then exit\n"
-	      "  -f FILE            run a script ('#' comments, '\\' continues a line)\n"
+	      "  -f FILE            run a script ('#' comments, '\\' continues a line);\n"
+	      "                     -c and -f may repeat: they run in the order given\n"
 	      "  -i                 after -c or -f, stay at the prompt (on a terminal)\n"
-	      "  --target NAME      sim (default), sim:q35, qemu:virt, qemu:q35\n"
+	      "  --target NAME      sim (default), sim:q35, qemu:virt, qemu:q35, gdb:HOST:PORT, linux, files\n"
 	      "  -O KEY=VALUE       a target parameter (see --target-help)\n"
 	      "  --target-help      list targets and their parameters\n"
-	      "  -j                 JSON output;  -p  pretty JSON\n"
+	      "  -j                 JSON output, one document per command (errors too);  -p  pretty\n"
 	      "  -q                 quiet: no banners\n"
 	      "  --write            allow hardware writes to units that are not owned\n"
 	      "  --version          print the version;  --help  this text\n"
@@ -142,7 +143,10 @@ static int repl(struct shell *sh)
 		fd_set fds;
 		FD_ZERO(&fds);
 		FD_SET(STDIN_FILENO, &fds);
-		int n = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+		/* a Ctrl-C that came while a key was being handled (a Tab's
+		 * completion) set the flag outside select: wake up to see it */
+		struct timeval tick = { 0, 100000 };
+		int n = shell_interrupted ? 0 : select(STDIN_FILENO + 1, &fds, NULL, NULL, &tick);
 		if (shell_interrupted) { /* Ctrl-C at the prompt: a fresh line */
 			shell_interrupted = 0;
 			rl_free_line_state();
@@ -153,7 +157,7 @@ static int repl(struct shell *sh)
 			rl_redisplay();
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if ((n < 0 && errno == EINTR) || n == 0)
 			continue;
 		if (n < 0)
 			break;
@@ -187,7 +191,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shell sh = { .out = stdout, .errexit = true, .target_spec = "sim" };
-	const char *cmds = NULL, *script = NULL;
+	/* -c and -f, as often as given: run in the order given */
+	struct { char kind; const char *arg; } acts[64];
+	size_t nacts = 0;
 	bool stay = false;
 	const char *opts[64];
 	int opt, rc;
@@ -195,8 +201,15 @@ int main(int argc, char **argv)
 	sh.opts = opts;
 	while ((opt = getopt_long(argc, argv, "+c:f:ijpqO:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': cmds = optarg; break;
-		case 'f': script = optarg; break;
+		case 'c':
+		case 'f':
+			if (nacts == sizeof(acts) / sizeof(acts[0])) {
+				shell_error("too many -c and -f options (at most %zu)", nacts);
+				return 2;
+			}
+			acts[nacts].kind = (char)opt;
+			acts[nacts++].arg = optarg;
+			break;
 		case 'i': stay = true; break;
 		case 'j': sh.json = true; break;
 		case 'p': sh.json = sh.pretty = true; break;
@@ -221,44 +234,64 @@ int main(int argc, char **argv)
 		}
 	}
 	smmu_json_init(&sh.j, stdout, sh.pretty);
-	if ((cmds || script) && optind < argc) {
+	if (nacts && optind < argc) {
 		shell_error("a command on the command line cannot be combined with -c or -f");
+		shell_json_error(&sh, NULL);
 		return 2;
 	}
-	interactive_mode = ((!cmds && !script) || stay) && optind == argc && isatty(STDIN_FILENO);
+	interactive_mode = (!nacts || stay) && optind == argc && isatty(STDIN_FILENO);
 	sh.interactive = interactive_mode;
 	shell_signals();
 	rc = 0;
-	if (cmds)
-		rc = shell_run_line(&sh, cmds);
-	else if (script) {
-		FILE *f = strcmp(script, "-") ? fopen(script, "r") : stdin;
-		if (!f) {
-			shell_error("%s: %s", script, strerror(errno));
-			return 1;
+	/* each -c and -f in turn; a failure stops the rest, as within one script */
+	for (size_t i = 0; i < nacts && !rc; i++) {
+		const char *arg = acts[i].arg;
+		if (acts[i].kind == 'c') {
+			rc = shell_run_line(&sh, arg);
+			continue;
 		}
-		rc = shell_run_file(&sh, f, script);
-		if (f != stdin)
-			fclose(f);
+		FILE *f = strcmp(arg, "-") ? fopen(arg, "r") : stdin;
+		if (!f) {
+			shell_error("%s: %s", arg, strerror(errno));
+			rc = -ENOENT;
+		} else {
+			rc = shell_run_file(&sh, f, arg);
+			if (f != stdin)
+				fclose(f);
+		}
+		if (rc < 0)
+			shell_json_error(&sh, NULL);
 	}
-	if ((cmds || script) && stay && interactive_mode && rc >= 0) {
+	if (nacts && stay && interactive_mode && rc >= 0) {
 		int r = repl(&sh);
 		if (r < 0)
 			rc = r;
-	} else if (cmds || script) {
+	} else if (nacts) {
 		/* done */
 	} else if (optind < argc) {
+		shell_error_forget();
 		rc = shell_run(&sh, argc - optind, argv + optind);
-		if (rc < 0)
+		if (rc < 0) {
+			shell_json_error(&sh, argv[optind]);
 			sh.failures++;
+		}
 	} else if (interactive_mode)
 		rc = repl(&sh);
 	else
 		rc = shell_run_file(&sh, stdin, "<stdin>");
 	if (sh.t) {
 		int r = smmu_target_release_all(sh.t);
-		if (r && !sh.quiet)
+		if (r && smmu_target_gone(sh.t)) {
+			/* a machine that is gone has nothing to give back: say why
+			 * it went, unless that was said; the status says it went */
+			shell_target_gone_once(&sh, "exit");
+			sh.failures++;
+			r = 0;
+		}
+		if (r && !sh.quiet) {
 			shell_lib_error("exit", "releasing owned units", r);
+			shell_json_error(&sh, "exit");
+		}
 		if (r) /* a unit may still be owned: the status says so */
 			sh.failures++;
 		smmu_release_on_exit(NULL); /* before the target it names goes */
@@ -268,5 +301,6 @@ int main(int argc, char **argv)
 		shell_error("writing output: %s", strerror(errno));
 		rc = -EIO;
 	}
-	return rc < 0 || sh.failures ? 1 : 0;
+	int status = rc < 0 || sh.failures ? 1 : 0;
+	return sh.status > status ? sh.status : status; /* diff: like diff(1) */
 }

@@ -17,9 +17,14 @@
  * and the script go on. */
 static int run_one(struct shell *sh, int argc, char **argv)
 {
-	int rc = shell_run(sh, argc, argv);
+	char name[64];
+	int rc;
 
+	snprintf(name, sizeof(name), "%s", argc ? argv[0] : "");
+	shell_error_forget();
+	rc = shell_run(sh, argc, argv);
 	if (rc < 0) {
+		shell_json_error(sh, argc ? name : NULL);
 		sh->failures++;
 		if (!sh->errexit)
 			rc = 0;
@@ -93,12 +98,15 @@ int shell_run_line(struct shell *sh, const char *line)
 		*w++ = *p++;
 	}
 	free(buf);
+	if (rc < 0) /* a line that could not be split into commands */
+		shell_json_error(sh, NULL);
 	return rc;
 }
 
 /* The one script reader: physical lines joined at a trailing '\', each
  * command line handed over with the number of the line it starts on. */
-int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx)
+int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx,
+		      unsigned *bad)
 {
 	char *line = NULL, *cmd = NULL;
 	size_t cap = 0, cmdlen = 0;
@@ -110,6 +118,12 @@ int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned 
 		if (n < 0)
 			break;
 		lineno++;
+		if (memchr(line, '\0', n)) { /* it would end the line there, unseen */
+			rc = -EILSEQ;
+			if (bad)
+				*bad = lineno;
+			break;
+		}
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		bool cont = n && line[n - 1] == '\\';
@@ -136,8 +150,13 @@ int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned 
 		if (rc)
 			break;
 	}
-	if (!rc && cmd) /* a file ending in a continuation line */
+	if (!rc && ferror(f)) { /* a directory, an I/O error: not an empty script */
+		rc = errno ? -errno : -EIO;
+		if (bad)
+			*bad = 0;
+	} else if (!rc && cmd) { /* a file ending in a continuation line */
 		rc = each(ctx, cmd, first);
+	}
 	free(cmd);
 	free(line);
 	return rc;
@@ -167,6 +186,14 @@ static int run_script_line(void *ctx, const char *cmd, unsigned lineno)
 int shell_run_file(struct shell *sh, FILE *f, const char *name)
 {
 	struct run_ctx r = { sh, name };
+	unsigned bad = 0;
+	int rc;
 
-	return shell_script_read(f, run_script_line, &r);
+	errno = 0;
+	rc = shell_script_read(f, run_script_line, &r, &bad);
+	if (rc == -EILSEQ && bad)
+		shell_error("%s:%u: a NUL byte in the line (not a text file?): refusing to run it", name, bad);
+	else if (rc < 0 && bad == 0 && ferror(f))
+		shell_error("%s: %s", name, strerror(-rc));
+	return rc;
 }

@@ -30,6 +30,7 @@ struct shell {
 	struct smmu_target *t;
 	size_t unit;          /* the selected unit (`unit N`) */
 	unsigned failures;    /* commands that failed (errexit off) */
+	int status;           /* an exit status a command asks for (diff: 1 different, 2 trouble) */
 };
 
 /* Set by SIGINT while a command runs (interactive shell). */
@@ -41,6 +42,8 @@ bool shell_stop(void);
 enum cmd_flags {
 	CMD_WRITES_HW = 1 << 0, /* refused unless the unit is owned or --write was given */
 	CMD_TARGET    = 1 << 1, /* needs the target opened */
+	CMD_GUARDED   = 1 << 2, /* with CMD_WRITES_HW: the command calls shell_may_write
+				 * itself, after its arguments (a usage error comes first) */
 };
 
 /* Argument kinds, for completion and the generated documentation. */
@@ -68,6 +71,9 @@ struct shell_cmd {
 	/* More than one line: options, syntax; shown by `help NAME` and in the
 	 * man page, not in the list ('\n' separates lines). */
 	const char *details;
+	/* Keys of a full-screen command (monitor): the i-th key's name and help,
+	 * NULL past the last; listed by `help NAME` and in the man page. */
+	const char *(*key_at)(size_t i, const char **help);
 };
 
 /* Each group's table, terminated by .name == NULL (cmd-*.c). */
@@ -78,6 +84,12 @@ extern const struct shell_cmd shell_cmds_program[];
 extern const struct shell_cmd shell_cmds_faults[];
 extern const struct shell_cmd shell_cmds_memory[];
 extern const struct shell_cmd shell_cmds_discover[];
+extern const struct shell_cmd shell_cmds_snapshot[];
+extern const struct shell_cmd shell_cmds_audit[];
+/* own --policy FILE (cmd-audit.c): load before owning, apply after */
+struct smmu_policy;
+int shell_policy_load(const char *cmd, const char *file, struct smmu_policy **out);
+int shell_policy_apply(struct shell *sh, const char *cmd, const char *file, struct smmu_policy *p);
 
 /* Every command, in table order: i = 0, 1, ... until NULL. */
 const struct shell_cmd *shell_cmd_at(size_t i);
@@ -92,8 +104,11 @@ int shell_run_file(struct shell *sh, FILE *f, const char *name);
 /* The one script reader: each command line ('\' at the end of a line
  * continues it) with the number of the line it starts on, comments and blank
  * lines included (shell_run_line skips them).  Stops when each returns
- * non-zero, and returns that; -ENOMEM. */
-int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx);
+ * non-zero, and returns that; -ENOMEM; -EILSEQ at a line holding a NUL byte
+ * (its number in *bad, when bad is not NULL); -errno when the file cannot
+ * be read (a directory: -EISDIR). */
+int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned lineno), void *ctx,
+		      unsigned *bad);
 
 /* --- helpers for commands ----------------------------------------------------- */
 
@@ -106,10 +121,21 @@ int shell_script_read(FILE *f, int (*each)(void *ctx, const char *cmd, unsigned 
 extern const char *shell_where;
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *shell_error_to(FILE *f);
+/* Under -j, the error shell_error() last printed on stderr also goes to
+ * stdout as {"error": "...", "command": CMD} (CMD NULL: null), so scripts
+ * that parse stdout see the failure; once per error.  Without -j: nothing. */
+void shell_json_error(struct shell *sh, const char *cmd);
+void shell_error_forget(void);
+/* A target closes: shell_lib_error forgets having told why it went away. */
+void shell_target_forget(struct shell *sh, struct smmu_target *t);
+/* The target went away: why, unless shell_lib_error already said it. */
+void shell_target_gone_once(struct shell *sh, const char *cmd);
 /* An error from the library, worded once: "CMD: what: <reason>". */
 int shell_lib_error(const char *cmd, const char *what, int rc);
 /* What to type next after a library error: "" when the library said it all. */
 const char *shell_lib_hint(int rc);
+/* shell_lib_error for a memory access: an address outside RAM names the RAM ranges. */
+int shell_mem_error(struct shell *sh, const char *cmd, const char *what, int rc);
 /* Numbers: 0x hex, decimal; shell_parse_size also takes K/M/G suffixes. */
 int shell_parse_u64(const char *what, const char *s, uint64_t *out);
 int shell_parse_size(const char *what, const char *s, uint64_t *out);

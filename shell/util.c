@@ -33,21 +33,28 @@ FILE *shell_error_to(FILE *f)
 	return old;
 }
 
+/* The last message shell_error() printed on stderr and no JSON error object
+ * has carried yet (see shell_json_error). */
+static char pending_error[1024];
+
 void shell_error(const char *fmt, ...)
 {
 	FILE *f = error_stream ? error_stream : stderr;
+	char msg[1024];
 	va_list ap;
+	int n = 0;
 
+	if (shell_where)
+		n = snprintf(msg, sizeof(msg), "%s: ", shell_where);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
 	if (!error_stream) { /* on the terminal: after what stdout has so far */
 		fflush(stdout);
 		fputs("smmush: ", f);
+		snprintf(pending_error, sizeof(pending_error), "%s", msg);
 	}
-	if (shell_where)
-		fprintf(f, "%s: ", shell_where);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
+	fprintf(f, "%s\n", msg);
 }
 
 /* The library's words name no shell command: what to type next is ours. */
@@ -65,10 +72,76 @@ const char *shell_lib_hint(int rc)
 	}
 }
 
+void shell_json_error(struct shell *sh, const char *cmd)
+{
+	struct smmu_json j;
+
+	if (!sh->json || !pending_error[0])
+		return;
+	/* a document of its own, whatever a failed command left half-written */
+	smmu_json_init(&j, stdout, sh->pretty);
+	smmu_json_obj_begin(&j);
+	smmu_json_kstr(&j, "error", pending_error);
+	smmu_json_kstr(&j, "command", cmd);
+	smmu_json_obj_end(&j);
+	smmu_json_done(&j);
+	fflush(stdout);
+	pending_error[0] = '\0';
+}
+
+void shell_error_forget(void)
+{
+	pending_error[0] = '\0';
+}
+
+/* The shell whose target errors may concern (shell_target sets it). */
+static struct shell *errors_sh;
+static const struct smmu_target *gone_told; /* the dead target whose cause was said */
+
 int shell_lib_error(const char *cmd, const char *what, int rc)
 {
+	const char *gone;
+
+	/* a backend that went away: what happened, once; then that it is gone */
+	if (rc == -SMMU_E_BACKEND && errors_sh && errors_sh->t && (gone = smmu_target_gone(errors_sh->t))) {
+		if (gone_told != errors_sh->t)
+			shell_error("%s: %s: target %s is gone: %s ('target reopen' starts it again)", cmd, what,
+				    smmu_target_spec(errors_sh->t), gone);
+		else
+			shell_error("%s: %s: target %s is gone ('target reopen' starts it again)", cmd, what,
+				    smmu_target_spec(errors_sh->t));
+		gone_told = errors_sh->t;
+		return rc;
+	}
 	shell_error("%s: %s: %s%s", cmd, what, smmu_strerror(rc), shell_lib_hint(rc));
 	return rc < 0 ? rc : -rc;
+}
+
+void shell_target_gone_once(struct shell *sh, const char *cmd)
+{
+	const char *gone = sh->t ? smmu_target_gone(sh->t) : NULL;
+
+	if (gone && gone_told != sh->t) {
+		shell_error("%s: target %s is gone: %s", cmd, smmu_target_spec(sh->t), gone);
+		gone_told = sh->t;
+	}
+}
+
+void shell_target_forget(struct shell *sh, struct smmu_target *t)
+{
+	(void)sh;
+	if (gone_told == t)
+		gone_told = NULL;
+}
+
+int shell_mem_error(struct shell *sh, const char *cmd, const char *what, int rc)
+{
+	char ram[160];
+
+	if (rc != -SMMU_E_NOTRAM || !sh->t)
+		return shell_lib_error(cmd, what, rc);
+	shell_error("%s: %s: not RAM (RAM here: %s)", cmd, what, smmu_target_ram_words(sh->t, ram, sizeof(ram)));
+	return rc;
 }
 
 int shell_parse_u64(const char *what, const char *s, uint64_t *out)
@@ -188,6 +261,7 @@ struct smmu_target *shell_target(struct shell *sh)
 	char err[256] = "";
 	int rc;
 
+	errors_sh = sh;
 	if (sh->t)
 		return sh->t;
 	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {
@@ -253,6 +327,10 @@ int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u)
 {
 	struct smmu_unit_info ui;
 
+	if (sh->t && smmu_target_read_only(sh->t)) {
+		shell_error("%s: snapshot targets are read-only", cmd);
+		return -SMMU_E_READONLY;
+	}
 	if (sh->write_ok || smmu_unit_owned(u))
 		return 0;
 	smmu_unit_info(u, &ui);

@@ -206,6 +206,12 @@ START_TEST(vtd_sl_pte)
 	expect_enum("vtd.sl.pte", wb, "EMT", "WB");
 	expect_field("vtd.sl.pte", wb, "IPAT", 1);
 	expect_field("vtd.sl.pte", wb, "SNP", 1);
+	ck_assert_uint_eq(decode_warnings("vtd.sl.pte", wb), 0);
+
+	/* TM (bit 62) is reserved since VT-d 3.0: the hardware faults on it
+	 * (0xc / 0x7a), so the decode warns. */
+	const uint64_t tm[1] = { w[0] | 1ULL << 62 };
+	ck_assert_uint_ge(decode_warnings("vtd.sl.pte", tm), 1);
 }
 END_TEST
 
@@ -231,6 +237,12 @@ START_TEST(vtd_fl_pte)
 	expect_text("vtd.fl.pte", w, 0, "XD+");
 	ck_assert_uint_eq(decode_warnings("vtd.fl.pte", w), 0);
 	free(render_json_checked("vtd.fl.pte", w));
+
+	/* bit 10: EA, extended accessed (with PASID-entry EAFE) */
+	const uint64_t ea[1] = { w[0] | 1ULL << 10 };
+	expect_field("vtd.fl.pte", ea, "EA", 1);
+	expect_text("vtd.fl.pte", ea, 0, "EA+");
+	ck_assert_uint_eq(decode_warnings("vtd.fl.pte", ea), 0);
 }
 END_TEST
 

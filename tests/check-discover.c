@@ -170,12 +170,17 @@ START_TEST(acpi_named_component_and_drhds)
 	ck_assert_uint_eq(di.nsids, 1);
 	ck_assert_uint_eq(di.sid, 0x300);
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
+	/* iort-full.dat's SMMUv1/v2 node is a unit too (since SMMUv2 support) */
+	struct smmu_unit_info ui;
+	smmu_unit_info(smmu_unit_at(t, 1), &ui);
+	ck_assert_int_eq(ui.arch, SMMU_ARCH_SMMUV2);
+	ck_assert_str_eq(ui.source, "IORT");
 	/* dmar-full.dat: two DRHDs; the INCLUDE_PCI_ALL one takes the rest of segment 0 */
-	ck_assert_uint_eq(smmu_unit_count(t), 3);
+	ck_assert_uint_eq(smmu_unit_count(t), 4);
 	ck_assert_int_eq(smmu_id_map_get(t, smmu_id_map_count(t) - 1, &m), 0);
 	ck_assert_str_eq(m.source, "DMAR");
 	ck_assert_uint_eq(m.count, 0x10000);
-	ck_assert_ptr_eq(m.unit, smmu_unit_at(t, 2));
+	ck_assert_ptr_eq(m.unit, smmu_unit_at(t, 3));
 	smmu_target_close(t);
 }
 END_TEST

@@ -24,6 +24,9 @@
 #define SMMU_DEF "decoders/amdvi.def"
 #include "decoders/def-constants.h"
 #undef SMMU_DEF
+#define SMMU_DEF "decoders/smmuv2.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
 
 Suite *suite_fields(void);
 
@@ -48,6 +51,8 @@ struct chk_desc {
 #define LIST(name)
 #define REG(id, L, off, width, kind, name, title)
 #define REG_PAGE1(id, L, off, width, kind, name, title)
+#define REG_GR1(id, L, off, width, kind, name, title)
+#define REG_CB(id, L, off, width, kind, name, title)
 #define REG_DYN(id, L, nwords, width, src, scale, add, stride, kind, name, title)
 #define STRUCT(id, L, nwords, width, kind, name, title)
 #define SELECT(id, L, nwords, width, sel, kind, name, title)
@@ -63,6 +68,7 @@ struct chk_desc {
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
 #include "decoders/amdvi.def"
+#include "decoders/smmuv2.def"
 #include "decoders/def-undef.h"
 
 /* Pass 2: every descriptor line. */
@@ -71,6 +77,8 @@ static const struct chk_desc descs[] = {
 #define LIST(name)
 #define REG(id, L, off, wd, k, nm, ttl) { k, L##_chk, SMMU_D_REGISTER, id },
 #define REG_PAGE1(id, L, off, wd, k, nm, ttl) { k, L##_chk, SMMU_D_REGISTER | SMMU_D_PAGE1, id },
+#define REG_GR1(id, L, off, wd, k, nm, ttl) { k, L##_chk, SMMU_D_REGISTER | SMMU_D_GR1, id },
+#define REG_CB(id, L, off, wd, k, nm, ttl) { k, L##_chk, SMMU_D_REGISTER | SMMU_D_CB, id },
 #define REG_DYN(id, L, nw, wd, src, scale, add, stride, k, nm, ttl) \
 	{ k, L##_chk, SMMU_D_REGISTER | SMMU_D_DYNAMIC, 0 },
 #define STRUCT(id, L, nw, wd, k, nm, ttl) { k, L##_chk, 0, 0 },
@@ -87,6 +95,7 @@ static const struct chk_desc descs[] = {
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
 #include "decoders/amdvi.def"
+#include "decoders/smmuv2.def"
 #include "decoders/def-undef.h"
 };
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))

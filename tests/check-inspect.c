@@ -360,7 +360,7 @@ START_TEST(strtab_written_by_hand)
 	ck_assert_uint_eq(s.ste, 16);
 	/* a linear table the machine cannot read */
 	reg_set(u, "strtab_base", 0xffff000000);
-	ck_assert_int_eq(smmu_strtab_walk(u, 0, keep, &s), -EFAULT);
+	ck_assert_int_eq(smmu_strtab_walk(u, 0, keep, &s), -SMMU_E_NOTRAM);
 
 	/* 2-level, LOG2SIZE 10, SPLIT 8: descriptor 0 -> 2 STEs, 1 has a reserved
 	 * Span, 2 points nowhere, 3 -> a table with StreamIDs 0x300 and 0x301 */
@@ -385,7 +385,7 @@ START_TEST(strtab_written_by_hand)
 	ck_assert_int_eq(s.e[2].status, SMMU_PGT_F_RESERVED);
 	ck_assert(s.e[3].type == SMMU_STRTAB_L1 && s.e[3].index == 2 && s.e[3].addr == tbl + 16);
 	ck_assert_int_eq(s.e[3].status, SMMU_PGT_F_TABLE_READ);
-	ck_assert_int_eq(s.e[3].err, -EFAULT);
+	ck_assert_int_eq(s.e[3].err, -SMMU_E_NOTRAM);
 	ck_assert_uint_eq(s.e[3].l2_table, 0xffff00000000ull);
 	ck_assert(s.e[4].index == 0x300 && s.e[4].addr == l2 + 0x1000 && s.e[5].index == 0x301);
 	ck_assert(s.e[6].type == SMMU_STRTAB_L1 && s.e[6].index == 3 && s.e[6].status == SMMU_PGT_OK);
@@ -522,7 +522,7 @@ START_TEST(roottab_scalable_written_by_hand)
 	ck_assert_uint_eq(s.e[1].words[0], 0x3002009);
 	ck_assert(s.e[2].type == SMMU_CTX_CONTEXT && s.e[2].devfn == 0x81 && s.e[2].addr == upper + 0x20);
 	ck_assert(s.e[3].type == SMMU_CTX_ROOT && s.e[3].bus == 1 && s.e[3].present);
-	ck_assert_int_eq(s.e[3].err, -EFAULT);
+	ck_assert_int_eq(s.e[3].err, -SMMU_E_NOTRAM);
 	ck_assert(s.e[3].ctp_present[0] && !s.e[3].ctp_present[1]);
 
 	/* the config reader agrees on where 00:01.0's context entry is */

@@ -194,6 +194,112 @@ START_TEST(own_map_dma_fault_release)
 }
 END_TEST
 
+/* A kernel that left DMA remapping off but uses the unit for interrupt
+ * remapping, with queued invalidation on (as Linux does with intel_iommu=off
+ * and intremap on): own keeps QI and IR on, invalidates through a queue of
+ * its own, and release gives the kernel its queue back where it left it.
+ * The "kernel" here programs the registers as Linux would. */
+#define KQ 0x00200000ull    /* the kernel's queue (RAM) */
+#define KST 0x00201000ull   /* its wait descriptors' status dwords */
+#define VTD(r) (0xfed90000ull + (r))
+
+static void kernel_wait(struct smmu_target *t, unsigned slot, uint32_t data)
+{
+	uint64_t d[2] = { 0x5 | 1u << 5 | (uint64_t)data << 32, KST + 4 * slot };
+	ck_assert_int_eq(smmu_mem_write(t, KQ + 16 * slot, d, 16), 0);
+}
+
+static uint32_t kernel_status(struct smmu_target *t, unsigned slot)
+{
+	uint32_t v;
+	ck_assert_int_eq(smmu_mem_read(t, KST + 4 * slot, &v, 4), 0);
+	return v;
+}
+
+START_TEST(vtd_queued_invalidation_kept)
+{
+	const struct plat *p = &plats[1];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	uint32_t before[64], after[64];
+	uint64_t v, tb, ts;
+	uint8_t buf[64] = { 1, 2, 3 };
+
+	/* the kernel: QI on with one wait descriptor done, then IR on */
+	kernel_wait(t, 0, 0x1111);
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x90), 8, KQ), 0);        /* IQA */
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x88), 8, 0), 0);         /* IQT */
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x18), 4, 1u << 26), 0);  /* GCMD.QIE */
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x88), 8, 0x10), 0);
+	ck_assert_uint_eq(kernel_status(t, 0), 0x1111);
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0xb8), 8, 0x00202007), 0); /* IRTA */
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x18), 4, 1u << 26 | 1u << 24), 0); /* SIRTP */
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x18), 4, 1u << 26 | 1u << 25), 0); /* IRE */
+	read_regs(t, p, before);
+	ck_assert_uint_eq(before[0] & 0x07000000, 0x07000000); /* IRTPS IRES QIES */
+
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x1c), 4, &v), 0);
+	ck_assert_msg((v & 0x86000000) == 0x86000000, "GSTS 0x%llx: TES, IRES and QIES on", (unsigned long long)v);
+	ck_assert_int_eq(smmu_target_table_region(t, &tb, &ts), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x90), 8, &v), 0);
+	ck_assert_msg(v >= tb && v < tb + ts, "IQA 0x%llx: smmush's queue, in its table region", (unsigned long long)v);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0xb8), 8, &v), 0);
+	ck_assert_uint_eq(v, 0x00202007); /* interrupt remapping untouched */
+
+	/* map, DMA, unmap: the same DMA faults, so the queue invalidated */
+	ck_assert_int_eq(smmu_domain_create(t, "qi", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_mem_write(t, p->ram, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	ck_assert_int_eq(smmu_unmap(dom, 0x10000, 0x1000), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 1);
+	uint64_t iqh, iqt;
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x80), 8, &iqh), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x88), 8, &iqt), 0);
+	ck_assert_msg(iqh == iqt && iqt, "the hardware ran smmush's descriptors (IQH 0x%llx IQT 0x%llx)",
+		      (unsigned long long)iqh, (unsigned long long)iqt);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x34), 4, &v), 0);
+	ck_assert_uint_eq(v & 0x70, 0); /* no IQE, ICE, ITE */
+
+	/* release: every register back, the kernel's queue where it left it */
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	read_regs(t, p, after);
+	for (size_t i = 0; i < p->nregs; i++) {
+		uint32_t diff = before[i] ^ after[i];
+		if (p->regs[i] == 0x1c)
+			diff &= ~(1u << 30); /* RTPS */
+		ck_assert_msg(!diff, "register 0x%x was 0x%08x before own, 0x%08x after release", p->regs[i], before[i],
+			      after[i]);
+	}
+	/* ... and the kernel's next descriptor runs */
+	kernel_wait(t, 1, 0x2222);
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x88), 8, 0x20), 0);
+	ck_assert_uint_eq(kernel_status(t, 1), 0x2222);
+
+	/* the kernel queues work while smmush owns the unit: smmush's next
+	 * invalidation refuses (the tail is not its own), and release hands the
+	 * kernel's tail back, so its descriptor runs then */
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	kernel_wait(t, 2, 0x3333);
+	ck_assert_int_eq(smmu_mmio_write(t, VTD(0x88), 8, 0x30), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, SMMU_PROT_R), -EBUSY);
+	ck_assert_uint_eq(kernel_status(t, 2), 0);
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_uint_eq(kernel_status(t, 2), 0x3333);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x80), 8, &iqh), 0);
+	ck_assert_uint_eq(iqh, 0x30);
+	ck_assert_int_eq(smmu_mmio_read(t, VTD(0x1c), 4, &v), 0);
+	ck_assert_uint_eq(v & 0x87000000, 0x07000000);
+	smmu_target_close(t);
+}
+END_TEST
+
 /* release keeps domains, devices and mappings; the next own installs them
  * again and DMA works as before, for every domain and device. */
 START_TEST(domains_survive_release)
@@ -825,6 +931,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_test(tc, platform_device_by_mmio_range);
 	tcase_add_test(tc, pci_names_from_pci_ids);
 	tcase_add_test(tc, vtd_scalable_mode_live_config);
+	tcase_add_test(tc, vtd_queued_invalidation_kept);
 	tcase_add_loop_test(tc, reused_asid_sees_no_stale_translation, 0, NPLATS);
 	tcase_add_test(tc, small_event_queue);
 	tcase_add_loop_test(tc, library_writes_reach_the_table_cache, 0, NPLATS);

@@ -407,8 +407,15 @@ START_TEST(attaches_to_a_running_qemu)
 	struct stat st;
 	for (int i = 0; i < 500 && stat(sock, &st); i++)
 		usleep(10000);
+	/* the socket exists once QEMU binds it, a moment before it listens: a
+	 * busy machine can be between the two */
 	const char *opts[] = { opt };
-	struct smmu_target *t = open_opts(p, opts, 1);
+	struct smmu_target *t = NULL;
+	char err[256] = "";
+	for (int i = 0; i < 200 && smmu_target_open(p->spec, opts, 1, &t, err, sizeof(err)); i++)
+		usleep(25000);
+	ck_assert_msg(t, "%s: %s", p->spec, err);
+	ck_assert_msg(smmu_discover(t, err, sizeof(err)) == 0, "%s: discover: %s", p->spec, err);
 	smmu_unit_info(smmu_unit_at(t, 0), &ui);
 	ck_assert_uint_eq(ui.base, p->unit_base);
 	ck_assert_ptr_nonnull(smmu_device_find(t, "00:01.0"));

@@ -663,13 +663,73 @@ START_TEST(test_two_level_tables)
 	/* L1CD not valid: C_BAD_SUBSTREAMID. */
 	ck_assert_uint_eq(dma(-1, 0x7000, 4, false, 130), 3);
 	expect_evt(0x08 | 130ULL << 12 | (uint64_t)sid << 32, 0, 0, 0);
-	/* A StreamID beyond its L2 table's span: C_BAD_STREAMID (RECINVSID not needed). */
+	/* A StreamID beyond its L2 table's span: C_BAD_STREAMID, recorded only
+	 * with CR2.RECINVSID (IHI 0070 7.3.2, like an out-of-range StreamID). */
 	wr64(l1 + 0, l2 | 2);   /* Span 2: two STEs */
 	ck_assert_uint_eq(dma(1, 0x7000, 4, false, -1), 3);
 	expect_no_evt(); /* bus master off: nothing reached the SMMU */
 	dev_enable(1);
 	ck_assert_uint_eq(dma(1, 0x7000, 4, false, -1), 3);
+	expect_no_evt(); /* RECINVSID = 0: terminated, not recorded */
+	w32(CR0, 0xc);
+	w32(CR2, 2);
+	w32(CR0, 0xd);
+	ck_assert_uint_eq(dma(1, 0x7000, 4, false, -1), 3);
 	expect_evt(EV0(0x02, SID1), 0, 0, 0);
+	expect_no_evt();
+}
+END_TEST
+
+/* SPLIT and Span edge cases (IHI 0070 6.3.25, 5.1): a reserved SPLIT
+ * behaves as 6; SPLIT >= LOG2SIZE gives one L1STD whose Span may reach
+ * SPLIT + 1; L2Ptr[5 + Span - 1:0] are taken as zero.  STE.STRW is IGNORED
+ * without IDR0.Hyp. */
+START_TEST(test_split_and_span)
+{
+	uint64_t l1 = alloc(64, 64), l2 = alloc(64 << 10, 64 << 10);
+	uint64_t cd = alloc(64, 64), buf = alloc(4096, 4096);
+	struct pt p;
+
+	smmu_on(8);
+	dev_enable(0);
+	pt_new(&p, 12, 39, 1, 0);
+	pt_map(&p, 0x7000, buf, S1_RW_ALL, 3);
+	cd_write(cd, cd0(25, 0, 5, 1), p.root);
+	/* SPLIT 8 >= LOG2SIZE 5: one L1STD; Span 9 = SPLIT + 1 is valid. */
+	w32(CR0, 0xc);
+	w64(STRTAB_BASE, l1);
+	w32(STRTAB_BASE_CFG, 5 | 8 << 6 | 1 << 16);
+	w32(CR2, 2);
+	w32(CR0, 0xd);
+	CMD_CFGI_ALL();
+	wr64(l1, l2 | 9);
+	/* STRW = 0b01 (EL2): IGNORED, since IDR0.Hyp is 0. */
+	wr64(l2 + SID0 * 64, ste0(CFG_S1, cd, 0, 0));
+	wr64(l2 + SID0 * 64 + 8, 1ULL << 30);
+	roundtrip(0, 0x7000, buf, 0x7100, buf + 0x100, -1);
+	expect_no_evt();
+	/* L2Ptr bits below the array's size are ignored: Span 9 is 256 STEs. */
+	wr64(l1, (l2 + 0x40) | 9);
+	CMD_CFGI_ALL();
+	roundtrip(0, 0x7000, buf, 0x7200, buf + 0x200, -1);
+	/* Span 10 > SPLIT + 1: invalid. */
+	wr64(l1, l2 | 10);
+	CMD_CFGI_ALL();
+	ck_assert_uint_eq(dma(0, 0x7000, 4, false, -1), 3);
+	expect_evt(EV0(0x02, SID0), 0, 0, 0);
+	/* A reserved SPLIT (7) behaves as 6: StreamID 8 is in L1STD 0 (Span 5 covers 16). */
+	w32(CR0, 0xc);
+	w32(STRTAB_BASE_CFG, 8 | 7 << 6 | 1 << 16);
+	w32(CR0, 0xd);
+	wr64(l1, l2 | 5);
+	wr64(l1 + 8, 0);
+	CMD_CFGI_ALL();
+	roundtrip(0, 0x7000, buf, 0x7300, buf + 0x300, -1);
+	/* ... and Span 8 = SPLIT(6) + 2 is out of bounds for it. */
+	wr64(l1, l2 | 8);
+	CMD_CFGI_ALL();
+	ck_assert_uint_eq(dma(0, 0x7000, 4, false, -1), 3);
+	expect_evt(EV0(0x02, SID0), 0, 0, 0);
 	expect_no_evt();
 }
 END_TEST
@@ -892,6 +952,18 @@ START_TEST(test_cmdq_errors)
 	wr64(T.cmdq + (T.cmd_prod - 2) * 16, 0x46);
 	w32(GERRORN, r32(GERROR));
 	ck_assert_uint_eq(r32(CMDQ_CONS) & 0xfffff, T.cmd_prod);
+	/* STALL_MODEL 0b01 (no stalls): CMD_RESUME and CMD_STALL_TERM are
+	 * ILLEGAL (IHI 0070 4.7); so is SSec = 1 on the Non-secure queue. */
+	static const uint64_t ill[] = { 0x44, 0x45, 0x03 | BIT(10), 0x04 | BIT(10), 0x01 | BIT(10) };
+	for (unsigned i = 0; i < sizeof(ill) / sizeof(ill[0]); i++) {
+		cmd_put(ill[i], i == 3 ? 31 : 0);
+		ck_assert_msg(((r32(CMDQ_CONS) >> 24) & 0x7f) == 1, "command 0x%llx: no CERROR_ILL",
+			      (unsigned long long)ill[i]);
+		ck_assert_uint_eq(r32(CMDQ_CONS) & 0xfffff, T.cmd_prod - 1);
+		wr64(T.cmdq + (T.cmd_prod - 1) * 16, 0x46);
+		w32(GERRORN, r32(GERROR));
+		ck_assert_uint_eq(r32(CMDQ_CONS) & 0xfffff, T.cmd_prod);
+	}
 	/* TLBI for EL2 without HYP is illegal too. */
 	cmd_put(0x20, 0);
 	ck_assert_uint_eq((r32(CMDQ_CONS) >> 24) & 0x7f, 1);
@@ -981,6 +1053,7 @@ Suite *suite_sim_smmuv3(void)
 	tcase_add_loop_test(tc, test_nested_roundtrip, 0, 3);
 	tcase_add_test(tc, test_nested_walk_faults);
 	tcase_add_test(tc, test_two_level_tables);
+	tcase_add_test(tc, test_split_and_span);
 	tcase_add_test(tc, test_config_events);
 	tcase_add_test(tc, test_translation_events);
 	tcase_add_test(tc, test_overflow);

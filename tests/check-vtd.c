@@ -100,6 +100,60 @@ START_TEST(test_ecap_qemu)
 }
 END_TEST
 
+/*
+ * CAP and ECAP of real Intel machines, as Linux prints them at boot
+ * ("DMAR: dmarN: reg_base_addr ... ver M:m cap ... ecap ...") in public
+ * dmesg logs, Haswell to Arrow Lake and Granite Rapids.  Every bit they set
+ * is one a VT-d revision or Intel document defines (some retired since), so
+ * none may decode as a reserved bit.
+ */
+static const struct { uint64_t cap, ecap; const char *what; } real_units[] = {
+	{ 0x00c0000020e60262ULL, 0x0000000000f0101aULL, "ver 1:0, HAW 36 (CAP.ISOCH)" },
+	{ 0x00c0000020660462ULL, 0x0000000000f0101aULL, "ver 1:0, Haswell/Broadwell graphics unit" },
+	{ 0x00d2008c20660462ULL, 0x0000000000f010daULL, "ver 1:0, Haswell/Broadwell" },
+	{ 0x00d2008c40660462ULL, 0x0000000000f050daULL, "ver 1:0/5:0, Skylake and later" },
+	{ 0x01c0000c40660462ULL, 0x0000007e3ff0505eULL, "ver 1:0, ECS, DIS, PASID at bit 28" },
+	{ 0x01c0000c40660462ULL, 0x0000007e3ff0501eULL, "ver 1:0" },
+	{ 0x01c0000c40660462ULL, 0x0000019e2ff0505eULL, "ver 1:0, ECS, DIS" },
+	{ 0x01c0000c40660462ULL, 0x0000029a00f0505eULL, "ver 4:0, Alder Lake" },
+	{ 0x01c0000c40660462ULL, 0x0000049e2ff0505eULL, "ver 4:0" },
+	{ 0x01c0000c40660462ULL, 0x0000069e2ff0505eULL, "ver 4:0" },
+	{ 0x09ed008c40780466ULL, 0x0003ee9e86f050dfULL, "ver 6:0, Xeon" },
+	{ 0xc9de008cee690462ULL, 0x0012ca9a00f0ef5eULL, "ver 7:0, Meteor/Arrow Lake" },
+	{ 0xf9ed008cee780c66ULL, 0x003fef9ea6f0efdfULL, "ver 7:0, Granite Rapids (ECAP bit 50, TDX Connect)" },
+};
+
+START_TEST(test_real_cap_ecap)
+{
+	for (size_t i = 0; i < sizeof(real_units) / sizeof(real_units[0]); i++) {
+		ck_assert_msg(decode_warnings("vtd.cap", &real_units[i].cap) == 0, "CAP 0x%llx (%s) decodes with a warning",
+			      (unsigned long long)real_units[i].cap, real_units[i].what);
+		ck_assert_msg(decode_warnings("vtd.ecap", &real_units[i].ecap) == 0,
+			      "ECAP 0x%llx (%s) decodes with a warning", (unsigned long long)real_units[i].ecap,
+			      real_units[i].what);
+		free(render_json_checked("vtd.cap", &real_units[i].cap));
+		free(render_json_checked("vtd.ecap", &real_units[i].ecap));
+	}
+	/* golden: the retired bits are named */
+	expect_field("vtd.cap", &real_units[0].cap, "ISOCH", 1);
+	expect_field("vtd.ecap", &real_units[4].ecap, "ECS", 1);
+	expect_field("vtd.ecap", &real_units[4].ecap, "DIS", 1);
+	expect_field("vtd.ecap", &real_units[4].ecap, "PASID28", 1);
+	expect_field("vtd.ecap", &real_units[12].ecap, "TDXCDID", 1);
+	/* a bit nobody defines still warns */
+	const uint64_t odd = real_units[3].ecap | 1ULL << 60;
+	ck_assert_uint_eq(decode_warnings("vtd.ecap", &odd), 1);
+	/* JSON: derived numbers under the field's name, register values under "raw" */
+	char *j = render_json_checked("vtd.cap", &real_units[3].cap);
+	ck_assert_msg(strstr(j, "\"MGAW\":39") && strstr(j, "\"NFR\":1") && strstr(j, "\"raw\":{") &&
+			      strstr(j, "\"MGAW\":38") && strstr(j, "\"NFR\":0"), "%s", j);
+	free(j);
+	j = render_json_checked("vtd.ecap", &real_units[7].ecap);
+	ck_assert_msg(strstr(j, "\"PSS\":20") && strstr(j, "\"PSS\":19"), "%s", j);
+	free(j);
+}
+END_TEST
+
 START_TEST(test_gsts)
 {
 	/* GSTS_REG 0xc0000000 after SRTP then TE: TES (31) = 1, RTPS (30) = 1, the rest 0. */
@@ -533,12 +587,12 @@ START_TEST(test_fault_reasons_named)
 	/* Every code of reference/fault-codes.md has a name. */
 	static const uint8_t codes[] = {
 		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d,
-		0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
-		0x30, 0x31, 0x32, 0x38, 0x39, 0x3a,
+		0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29,
+		0x30, 0x31, 0x32, 0x33, 0x38, 0x39, 0x3a,
 		0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48,
 		0x50, 0x51, 0x52, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d,
-		0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c,
-		0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x90,
+		0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d,
+		0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x90, 0x91,
 	};
 	const struct smmu_field *fr = smmu_desc_field(want_desc("vtd.fault-reason"), "FR");
 	size_t n = 0;
@@ -559,6 +613,9 @@ START_TEST(test_fault_reasons_named)
 			ck_assert_msg(strcmp(o->name, e->name), "name '%s' twice", e->name);
 	}
 	ck_assert_uint_ge(n, sizeof(codes));
+	/* 0x73 and 0x75 are about the FL-PML4 entry (the entry FLPTPTR points to) */
+	ck_assert_ptr_nonnull(strstr(smmu_enum_name(fr, 0x73), "FL-PML4 entry"));
+	ck_assert_ptr_nonnull(strstr(smmu_enum_name(fr, 0x75), "FL-PML4 entry"));
 }
 END_TEST
 
@@ -634,6 +691,7 @@ Suite *suite_vtd(void)
 	tcase_add_test(regs, test_ver_qemu);
 	tcase_add_test(regs, test_cap_qemu);
 	tcase_add_test(regs, test_ecap_qemu);
+	tcase_add_test(regs, test_real_cap_ecap);
 	tcase_add_test(regs, test_gsts);
 	tcase_add_test(regs, test_rtaddr);
 	tcase_add_test(regs, test_ccmd);

@@ -92,7 +92,11 @@ expect_fail "--list takes nothing" decode --list extra
 expect_fail "unknown command" frobnicate
 expect_fail "unterminated quote" -c "decode 'idr0 1"
 expect_fail "-f: missing file" -f /nonexistent/script
-expect_fail "-j: bad kind gives no JSON" -j decode nope 1
+run -j decode nope 1
+check "-j: bad kind: one line on stderr, and the same as a JSON error object on stdout" \
+	test "$rc" -ne 0 -a "$(wc -l <"$TMP/err")" -eq 1 -a "$(wc -l <"$TMP/out")" -eq 1
+check "-j: bad kind: the error object" json_valid "$TMP/out" \
+	"docs[0]['command'] == 'decode' and docs[0]['error'].startswith('decode: unknown kind')"
 run --version
 check "--version" grep -q '^smmush [0-9]' "$TMP/out"
 run --bogus-option

@@ -22,7 +22,7 @@ repl "REPL: prompt, a command, Ctrl-D exits 0" '[
 repl "REPL: Tab completes a command and a subcommand" '[
   {"expect": "smmush> "}, {"send": "dev\t"}, {"expect": "devices"}, {"send": "\r"},
   {"expect": "00:01.0"}, {"expect": "smmush> "}, {"send": "target li\t\r"},
-  {"expect": "sim +\\{virt\\|q35\\|amd\\}"}, {"send": "\u0004"}, {"exit": 0}]'
+  {"expect": "sim +\\{virt\\|q35\\|mmu500\\|amd\\}"}, {"send": "\u0004"}, {"exit": 0}]'
 repl "REPL: Tab completes register names of the selected unit" '[
   {"expect": "smmush> "}, {"send": "regs gbp\t\r"}, {"expect": "SMMU_GBPA"},
   {"send": "\u0004"}, {"exit": 0}]'
@@ -78,7 +78,10 @@ expect_fail "a 64-character number is refused, not cut short" --write \
 run -c 'set errexit off; own; domain create keep; target open bogus; domain list'
 check "target open with a typo keeps the current machine" grep -q '^keep ' "$TMP/out"
 run -j -c 'regs nosuch'
-check "a failing regs -j prints no half JSON" test "$rc" -ne 0 -a -z "$out"
+check "a failing regs -j prints no half JSON, only its error object" test "$rc" -ne 0 -a "$(wc -l <"$TMP/out")" -eq 1
+check "a failing regs -j: the error object on stdout is the line on stderr" json_valid "$TMP/out" \
+	"len(docs) == 1 and docs[0]['command'] == 'regs'" \
+	"'smmush: ' + docs[0]['error'] + '\\n' == open('$TMP/err').read()"
 
 # --- generated documentation ------------------------------------------------------------------
 "$SMMUSH" --gen-man >"$TMP/smmush.1"

@@ -60,7 +60,7 @@ for tgt in sim:virt sim:q35; do
 	# --- domains --------------------------------------------------------------------
 	expect_json "$tgt: domain create / list / destroy" "${T[@]}" -c \
 		'domain create d; domain create e2.x_y; domain list; domain destroy d; domain' -- \
-		'docs[0] == {"domain": "d", "stage2": False}' \
+		'docs[0] == {"domain": "d", "stage2": False, "stage": "default", "nested_in": None, "granule": None, "ias": None, "oas": None, "levels": None}' \
 		'[x["name"] for x in docs[2]] == ["d", "e2.x_y"]' \
 		'docs[2][0] == {"name": "d", "unit": None, "tables": None, "devices": [], "ranges": None, "mapped_bytes": None, "leaves": None}' \
 		'docs[3] == {"domain": "d", "destroyed": True}' '[x["name"] for x in docs[4]] == ["e2.x_y"]'
@@ -98,7 +98,7 @@ for tgt in sim:virt sim:q35; do
 
 	# --- map / unmap ------------------------------------------------------------------
 	expect_json "$tgt: map -j, size with a suffix" "${T[@]}" -c "$SETUP; map d 0x10000 $P1 8K rw; domain list" -- \
-		"docs[3] == {\"domain\": \"d\", \"iova\": \"0x10000\", \"pa\": \"$P1\", \"size\": \"0x2000\", \"perms\": \"rw\", \"pages_only\": False}" \
+		"docs[3] == {\"domain\": \"d\", \"iova\": \"0x10000\", \"pa\": \"$P1\", \"size\": \"0x2000\", \"perms\": \"rw\", \"pages_only\": False, \"warnings\": []}" \
 		'docs[-1][0]["ranges"] == 1 and docs[-1][0]["mapped_bytes"] == 8192 and docs[-1][0]["leaves"] == 2'
 	expect_json "$tgt: a 2M mapping is one block; --pages makes 512 pages" "${T[@]}" -c \
 		"$SETUP; map d 0x200000 $P2M 2M rw; domain list; unmap d 0x200000 2m; map d 0x200000 $P2M 2M rw --pages; domain list" -- \
@@ -149,7 +149,7 @@ for tgt in sim:virt sim:q35; do
 	# and --expect reads that page back from physical memory
 	expect_json "$tgt: dma round trip through two mapped pages" "${T[@]}" -c \
 		"$SETUP; map d 0x10000 $P1 8K rw; dma 00:01.0 read 0x10000 100 --pattern inc; dma 00:01.0 write 0x11000 100 --expect inc" -- \
-		'docs[4] == {"device": "00:01.0", "direction": "read", "iova": "0x10000", "length": 100, "transfers": 1, "faulted": False, "faults": 0, "lost": 0, "blocked": False}' \
+		'docs[4] == {"device": "00:01.0", "direction": "read", "iova": "0x10000", "length": 100, "transfers": 1, "faulted": False, "faults": 0, "lost": 0, "blocked": False, "blocked_reason": None}' \
 		'docs[5]["direction"] == "write" and docs[5]["iova"] == "0x11000" and docs[5]["faulted"] is False' \
 		'docs[5]["data_ok"] is True'
 	expect_out "$tgt: dma round trip, text" "dma 00:01.0 write 0x11000 100: done, memory holds the expected data" \
@@ -231,7 +231,8 @@ for tgt in sim:virt sim:q35; do
 	run -j "${T[@]}" --write -c "$script; regs"
 	check "$tgt: $nbad bad commands: $nbad errors, registers unchanged" test "$rc" -ne 0 -a \
 		"$(grep -c '^smmush: ' "$TMP/err")" -eq "$nbad"
-	check "$tgt: $nbad bad commands wrote no register" json_valid "$TMP/out" 'len(docs) == 3' 'docs[1] == docs[2]'
+	check "$tgt: $nbad bad commands wrote no register" json_valid "$TMP/out" "len(docs) == 3 + $nbad" 'docs[1] == docs[-1]' \
+		'all(set(d) == {"error", "command"} for d in docs[2:-1])'
 done
 
 # --- SIGTERM while owning puts the registers back (QEMU: sim dies with smmush) ----

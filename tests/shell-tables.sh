@@ -255,8 +255,15 @@ run "${T[@]}" -c "$SETUP; $LOOP; walk 00:01.0 --raw"
 check "walk --raw of looping tables: the entry carries the warning" test "$rc" -ne 0 -a \
 	"$(grep -c '^ *warning: table loop$' "$TMP/out")" -eq 1
 run -j "${T[@]}" -c "$SETUP; $LOOP; walk 00:01.0"
-check "walk -j of looping tables: valid JSON, incomplete, a warning" json_valid "$TMP/out" \
-	"docs[-1]['complete'] is False and docs[-1]['stats']['status']['loop'] == 1" \
-	"docs[-1]['warnings'] == ['1 entry: table loop'] and len(docs[-1]['ranges']) == 2"
+check "walk -j of looping tables: valid JSON, incomplete, a warning, then the error" json_valid "$TMP/out" \
+	"docs[-2]['complete'] is False and docs[-2]['stats']['status']['loop'] == 1" \
+	"docs[-2]['warnings'] == ['1 entry: table loop'] and len(docs[-2]['ranges']) == 2" \
+	"docs[-1]['command'] == 'walk' and 'loop back' in docs[-1]['error']"
+# a translation follows the looping pointer the way the hardware does: the level-2
+# table read again as level 3, its entry 0 (a table descriptor) taken as a Page
+run "${T[@]}" -c "$SETUP; $LOOP; xlate 00:01.0 0x400000"
+check "xlate through a looping table walks it as the hardware does" test "$rc" -eq 0 -a \
+	"$(grep -c "^  level 3  table $L2 " "$TMP/out")" -eq 1 -a \
+	"$(grep -c 'access flag (AF=0)' "$TMP/out")" -eq 1 -a "$(grep -c 'loop' "$TMP/out")" -eq 0
 
 finish

@@ -167,9 +167,15 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 			bool last = i + 1 == x->nsteps;
 			char lv[16];
 			snprintf(lv, sizeof(lv), "level %d", s->level);
-			det_add(m, "  %-*s @  0x%-10" PRIx64 " [%3u] %016" PRIx64 "  %s%s%s", ww, lv,
-				s->table_pa, s->index, s->pte, s->kind ? s->kind : "",
-				last && x->fault ? "  <- stopped: " : "", last && x->fault ? smmu_pgt_fault_name(x->fault) : "");
+			if (!s->kind) /* the table could not be read: no entry */
+				det_add(m, "  %-*s @  0x%-10" PRIx64 " [%3u] %-16s  %s%s", ww, lv, s->table_pa, s->index,
+					"unreadable", last && x->fault ? "<- stopped: " : "",
+					last && x->fault ? smmu_pgt_fault_name(x->fault) : "");
+			else
+				det_add(m, "  %-*s @  0x%-10" PRIx64 " [%3u] %016" PRIx64 "  %s%s%s", ww, lv,
+					s->table_pa, s->index, s->pte, s->kind,
+					last && x->fault ? "  <- stopped: " : "",
+					last && x->fault ? smmu_pgt_fault_name(x->fault) : "");
 		}
 	}
 	if (ex.tr.ok)
@@ -181,8 +187,13 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 	if (!ex.tr.ok && ex.tr.walked && ex.tr.x.nsteps) {
 		const struct smmu_pgt_step *s = &ex.tr.x.step[ex.tr.x.nsteps - 1];
 		det_add(m, "%s", "");
-		det_add(m, "Entry where translation stopped (level %d, at 0x%" PRIx64 "):", s->level, s->entry_pa);
-		det_decode(m, s->kind, &s->pte, 2);
+		if (!s->kind) {
+			det_add(m, "The level-%d table at 0x%" PRIx64 " could not be read: no entry to decode", s->level,
+				s->table_pa);
+		} else {
+			det_add(m, "Entry where translation stopped (level %d, at 0x%" PRIx64 "):", s->level, s->entry_pa);
+			det_decode(m, s->kind, &s->pte, 2);
+		}
 	} else if (!ex.tr.ok && cfg->nsteps && cfg->verdict != SMMU_CFG_TRANSLATE) {
 		const struct smmu_cfg_step *s = &cfg->step[cfg->nsteps - 1];
 		det_add(m, "%s", "");

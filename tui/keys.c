@@ -181,6 +181,19 @@ static const struct key_binding keys[] = {
 	{ KEY_RESIZE, NULL, NULL, key_resize },
 };
 
+const char *monitor_key_at(size_t i, const char **help)
+{
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (!keys[k].name) /* an alias */
+			continue;
+		if (!i--) {
+			*help = keys[k].help;
+			return keys[k].name;
+		}
+	}
+	return NULL;
+}
+
 const struct key_binding *key_table(size_t *n)
 {
 	*n = sizeof(keys) / sizeof(keys[0]);

@@ -12,6 +12,12 @@
 static const char why[] = "smmush was built without ncurses (configure --without-ncurses): "
 			  "the monitor is left out; 'trace' and 'faults' follow faults without it";
 
+const char *monitor_key_at(size_t i, const char **help)
+{
+	(void)i, (void)help;
+	return NULL;
+}
+
 const char *monitor_left_out(void)
 {
 	return why;

@@ -568,6 +568,10 @@ int monitor_run(const struct monitor_config *cfg, struct monitor_stats *st, int 
 	crt_stop_signal = 0;
 	crt_interrupt = cfg->interrupt;
 	smmu_faults_totals(m->t, &m->base);
+	if (smmu_target_read_only(m->t)) { /* a snapshot: replay the records it holds */
+		memset(&m->base, 0, sizeof(m->base));
+		log_rebuild(m);
+	}
 	if ((rc = smmu_fault_subscribe(m->t, on_fault, NULL, m))) {
 		snprintf(err, errlen, "subscribing to faults: %s", smmu_strerror(rc));
 		goto out;

@@ -74,4 +74,9 @@ int monitor_run(const struct monitor_config *cfg, struct monitor_stats *stats, i
 /* NULL, or why this build of smmush has no monitor (configure --without-ncurses). */
 const char *monitor_left_out(void);
 
+/* The monitor's keys, from its one key table: the i-th key's name ("?",
+ * "Enter", "Up/Down") and, in *help, what it does; NULL past the last (and
+ * in a binary built without the monitor). */
+const char *monitor_key_at(size_t i, const char **help);
+
 #endif

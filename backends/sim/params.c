@@ -18,6 +18,13 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "nfr", "8", "VT-d: number of fault recording registers (1-256)" },
 	{ "aw", "39", "VT-d: host address width in bits (39, 48 or 57)" },
 	{ "scalable", "off", "VT-d: advertise scalable mode (ECAP.SMTS)" },
+	{ "smrg", "16", "MMU-500: stream match register groups (1-128)" },
+	{ "cbs", "8", "MMU-500: translation context banks (1-128)" },
+	{ "pagesize", "4K", "MMU-500: register page size, IDR1.PAGESIZE (4K or 64K)" },
+	{ "cells", "1", "MMU-500: the device tree's #iommu-cells (1: stream-match-mask; 2: ID and mask)" },
+	{ "bridge", "0", "test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), at 02:00.0, "
+			 "02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at most 29)" },
+	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled" },
 	{ NULL, NULL, NULL },
 };
 
@@ -25,7 +32,7 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 {
 	memset(p, 0, sizeof(*p));
 	p->platform = platform;
-	p->ram_base = platform == SIM_VIRT ? 0x40000000 : 0;
+	p->ram_base = platform == SIM_VIRT || platform == SIM_MMU500 ? 0x40000000 : 0; /* the Arm machines */
 	p->ram_size = 1ULL << 30;
 	p->ndevs = 2;
 	p->evtq_log2 = 19;
@@ -34,6 +41,10 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 	p->nfr = 8;
 	p->vtd_aw = 39;
 	p->scalable = false;
+	p->mmu500_smrg = 16;
+	p->mmu500_cbs = 8;
+	p->mmu500_64k = false;
+	p->mmu500_cells = 1;
 }
 
 static int parse_u64(const char *s, uint64_t *out, bool suffix)
@@ -132,5 +143,26 @@ int sim_params_set(struct sim_params *p, const char *name, const char *value)
 		return parse_bool(value, &p->stage2);
 	if (!strcmp(name, "scalable"))
 		return parse_bool(value, &p->scalable);
+	if (!strcmp(name, "smrg"))
+		return parse_range(value, 1, 128, &p->mmu500_smrg);
+	if (!strcmp(name, "cbs"))
+		return parse_range(value, 1, 128, &p->mmu500_cbs);
+	if (!strcmp(name, "cells")) {
+		unsigned c;
+		if (parse_range(value, 1, 2, &c))
+			return -EINVAL;
+		p->mmu500_cells = c;
+		return 0;
+	}
+	if (!strcmp(name, "pagesize")) {
+		if (parse_u64(value, &v, true) || (v != 4096 && v != 65536))
+			return -EINVAL;
+		p->mmu500_64k = v == 65536;
+		return 0;
+	}
+	if (!strcmp(name, "bridge"))
+		return parse_range(value, 0, 8, &p->bridge_devs);
+	if (!strcmp(name, "ats"))
+		return parse_bool(value, &p->ats);
 	return -ENOENT;
 }

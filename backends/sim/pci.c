@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PCI: one bus (bus 0) of type-0 functions with 4 KiB configuration spaces,
+ * PCI: bus 0 of type-0 functions with 4 KiB configuration spaces (and,
+ * with -O bridge=N, a PCIe-to-PCI bridge whose secondary bus holds more),
  * reached through ECAM and, on q35, ports 0xcf8/0xcfc.  Each byte of
  * configuration space has a write mask; a memory BAR's mask is ~(size - 1), so
  * the usual sizing (write all ones, read back) works without special cases.
@@ -16,6 +17,7 @@
 #define   PCI_CMD_MEM  0x2
 #define   PCI_CMD_BME  0x4
 #define PCI_BAR0     0x10
+#define SIM_PCI_BUSES 4 /* the buses modelled: 0 and a bridge's secondary */
 
 struct sim_pci_dev {
 	uint16_t bdf;
@@ -30,7 +32,7 @@ struct sim_pci {
 	uint64_t ecam_base, ecam_size;
 	uint64_t next_bar;
 	uint32_t cf8;
-	struct sim_pci_dev *devs[256]; /* bus 0, by devfn */
+	struct sim_pci_dev *devs[SIM_PCI_BUSES * 256]; /* buses 0.., by bus << 8 | devfn */
 	struct sim_pci_dev *last_bar;  /* lookup cache for BAR accesses */
 };
 
@@ -114,7 +116,7 @@ void sim_pci_fini(struct sim_machine *m)
 {
 	if (!m->pci)
 		return;
-	for (unsigned i = 0; i < 256; i++)
+	for (unsigned i = 0; i < SIM_PCI_BUSES * 256; i++)
 		free(m->pci->devs[i]);
 	free(m->pci);
 	m->pci = NULL;
@@ -130,8 +132,8 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
 
 	if (!pci)
 		return -ENODEV;
-	if (bdf >> 8)
-		return -EINVAL; /* only bus 0 is modelled */
+	if ((bdf >> 8) >= SIM_PCI_BUSES)
+		return -EINVAL; /* only the first buses are modelled */
 	if (bar_size && (bar_size < 4096 || (bar_size & (bar_size - 1))))
 		return -EINVAL;
 	if (pci->devs[bdf])
@@ -180,6 +182,39 @@ void sim_pci_add_cap(struct sim_pci_dev *d, uint8_t off)
 	d->cfg[0x34] = off;
 }
 
+int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary)
+{
+	struct sim_pci_dev *d;
+	int rc;
+
+	if (secondary <= (bdf >> 8) || secondary >= SIM_PCI_BUSES)
+		return -EINVAL;
+	/* Intel's 82801 PCIe-to-PCI bridge, as QEMU's pcie-pci-bridge models it */
+	if ((rc = sim_pci_register(m, bdf, 0x1b36, 0x000e, 0x06040000, 0, NULL, NULL, &d)))
+		return rc;
+	d->cfg[0x0e] = 1;                 /* header type 1 */
+	d->cfg[0x18] = (uint8_t)(bdf >> 8); /* primary, secondary, subordinate bus */
+	d->cfg[0x19] = secondary;
+	d->cfg[0x1a] = secondary;
+	d->cfg[0x06] |= 0x10;             /* STATUS.Capabilities List */
+	d->cfg[0x34] = 0x40;
+	d->cfg[0x40] = 0x10;              /* PCI Express capability, last in the list */
+	d->cfg[0x41] = 0;
+	put16(d->cfg + 0x42, 0x0072);     /* version 2, device/port type 7: PCIe to PCI/PCI-X bridge */
+	put16(d->wmask + PCI_COMMAND, 0x0547);
+	return 0;
+}
+
+int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled)
+{
+	/* the first extended capability: ATS (ID 0x000f), version 1, last */
+	put32(d->cfg + 0x100, 0x0000f | 1u << 16);
+	put16(d->cfg + 0x104, 0x0020);      /* ATS Capability: page aligned requests */
+	put16(d->cfg + 0x106, enabled ? 0x8000 : 0); /* ATS Control: Enable, STU 0 */
+	put16(d->wmask + 0x106, 0x801f);
+	return 0;
+}
+
 bool sim_pci_bus_master(const struct sim_pci_dev *d)
 {
 	return d->cfg[PCI_COMMAND] & PCI_CMD_BME;
@@ -192,7 +227,7 @@ uint16_t sim_pci_bdf(const struct sim_pci_dev *d)
 
 static struct sim_pci_dev *lookup(struct sim_machine *m, uint16_t bdf)
 {
-	if (!m->pci || (bdf >> 8))
+	if (!m->pci || (bdf >> 8) >= SIM_PCI_BUSES)
 		return NULL;
 	return m->pci->devs[bdf];
 }
@@ -266,7 +301,7 @@ int sim_pci_bar_access(struct sim_machine *m, uint64_t addr, unsigned size,
 	if (bar_hit(pci->last_bar, addr)) {
 		d = pci->last_bar;
 	} else {
-		for (unsigned i = 0; i < 256; i++) {
+		for (unsigned i = 0; i < SIM_PCI_BUSES * 256; i++) {
 			if (bar_hit(pci->devs[i], addr)) {
 				d = pci->devs[i];
 				break;

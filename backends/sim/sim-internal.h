@@ -35,6 +35,7 @@
 /* Platform builders: one per platform. */
 int sim_virt_build(struct sim_machine *m);  /* virt.c */
 int sim_q35_build(struct sim_machine *m);   /* q35.c */
+int sim_mmu500_build(struct sim_machine *m); /* mmu500-machine.c */
 int sim_amd_build(struct sim_machine *m);   /* amd.c */
 
 /* Record where things are; sim_machine_layout() returns it.  ram_base and
@@ -94,6 +95,13 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
 		     uint16_t device, uint32_t class_rev, uint32_t bar_size,
 		     const struct sim_mmio_ops *ops, void *opaque,
 		     struct sim_pci_dev **out);
+/* A PCIe-to-PCI bridge at bdf with a PCI Express capability (type 7) and
+ * one secondary bus (its subordinate too).  The requests of devices behind it
+ * carry the requester ID secondary:00.0 (PCIe to PCI/PCI-X Bridge
+ * specification 1.0, 2.3): whoever builds them gives them that StreamID. */
+int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary);
+/* An ATS extended capability at 0x100 (its Enable bit as given). */
+int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled);
 /* COMMAND.BME (bit 2) set: the device may master DMA. */
 bool sim_pci_bus_master(const struct sim_pci_dev *d);
 /* A read-only dword of configuration space (capability registers), and a
@@ -115,14 +123,22 @@ int sim_pci_pio(struct sim_machine *m, uint16_t port, unsigned size,
 /* --- test devices (testdev.c) --------------------------------------------- */
 struct sim_testdev;
 
-/* The PCI test device at devfn on bus 0; its DMA uses StreamID/source-id
- * sid and is gated by COMMAND.BME. */
-int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
+/* The PCI test device at bdf; its DMA uses StreamID/source-id sid and is
+ * gated by COMMAND.BME. */
+int sim_testdev_create_pci(struct sim_machine *m, uint16_t bdf, uint32_t sid,
 			   struct sim_testdev **out);
+/* -O bridge=N: the bridge at 00:1e.0 (secondary bus SIM_BRIDGE_BUS) and N
+ * test devices behind it at SIM_BRIDGE_BUS:00.0, :01.0, ... */
+#define SIM_BRIDGE_DEVFN 0xf0
+#define SIM_BRIDGE_BUS 2
+int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n);
 /* The platform (non-PCI) test device: registers at base (SIM_TESTDEV_BAR_SIZE
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
 				struct sim_testdev **out);
+/* Give a device several StreamIDs (at most 4; the first is the default):
+ * SIM_TESTDEV_SID_SEL picks the one its next DMA uses. */
+int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n);
 
 /* One DMA access through the machine's unit, the way every device does it:
  * split at 4 KiB boundaries, each chunk translated (no unit: identity) and

@@ -19,7 +19,7 @@
 
 struct sim_machine;
 
-enum sim_platform { SIM_VIRT, SIM_Q35, SIM_AMD };
+enum sim_platform { SIM_VIRT, SIM_Q35, SIM_MMU500, SIM_AMD };
 
 /* --- parameters ------------------------------------------------------------
  * Every tunable is declared once (name, default, help) in params.c and listed
@@ -35,6 +35,13 @@ struct sim_params {
 	unsigned vtd_aw;       /* VT-d host address width (MGAW) in bits: 39, 48 or 57 */
 	bool stage2;           /* SMMUv3: advertise stage 2 (and nesting) */
 	bool scalable;         /* VT-d: advertise scalable mode */
+	/* sim:mmu500 (mmu500.c, mmu500-machine.c) */
+	unsigned mmu500_smrg;  /* stream match register groups (1-128) */
+	unsigned mmu500_cbs;   /* translation context banks (1-128) */
+	bool mmu500_64k;       /* IDR1.PAGESIZE: 64 KiB register pages */
+	unsigned mmu500_cells; /* the device tree's #iommu-cells: 1 or 2 */
+	unsigned bridge_devs;  /* test devices behind a PCIe-to-PCI bridge at 00:1e.0 (0: no bridge) */
+	bool ats;              /* the PCI test devices have an ATS capability, enabled */
 };
 
 struct sim_param_desc {
@@ -128,6 +135,10 @@ int sim_machine_on_destroy(struct sim_machine *m, void (*fn)(void *), void *opaq
 /* --- unit models (smmuv3.c, vtd.c) ----------------------------------------- */
 int sim_smmuv3_create(struct sim_machine *m, uint64_t base);
 int sim_vtd_create(struct sim_machine *m, uint64_t base);
+/* An MMU-500 (SMMUv2) with the parameters' groups, banks and page size, and
+ * the bytes of register space it decodes (2 x pages of global space). */
+int sim_mmu500_create(struct sim_machine *m, uint64_t base);
+uint64_t sim_mmu500_size(const struct sim_params *p);
 /* AMD IOMMU (amdvi.c): its MMIO registers span 16 KiB; sim_amdvi_efr() is
  * the Extended Feature Register it reports. */
 #define SIM_AMDVI_MMIO_SIZE 0x4000
@@ -148,6 +159,8 @@ uint64_t sim_amdvi_efr(void);
  *                      privileged, bit 1 instruction fetch
  *   0x120 EXT_ID       read-only: SIM_TESTDEV_EXT_MAGIC, so a driver can tell
  *                      these extensions are there (edu reads all ones here)
+ *   0x128 SID_SEL      which of the device's StreamIDs the next DMA uses (a
+ *                      device with several; index, 0 = the first; others RAZ/WI)
  * PCI devices sit at 00:01.0, 00:02.0, ... (vendor 0x1234, device 0x11e8,
  * like edu).  On virt, one more device with the same registers sits on the
  * platform bus at layout.platdev_base with StreamID layout.platdev_sid. */
@@ -167,6 +180,7 @@ uint64_t sim_amdvi_efr(void);
 #define SIM_TESTDEV_STORM       0x110
 #define SIM_TESTDEV_ACCESS      0x118
 #define SIM_TESTDEV_EXT_ID      0x120
+#define SIM_TESTDEV_SID_SEL     0x128
 #define   SIM_TESTDEV_EXT_MAGIC   0x736d7368u /* "smsh" */
 #define SIM_TESTDEV_BUF         0x40000
 #define SIM_TESTDEV_BUF_SIZE    0x1000

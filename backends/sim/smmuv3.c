@@ -436,7 +436,7 @@ static bool s2_decode(struct smmu *s, const uint64_t *d, struct ste *e)
 	if (!s2_geometry(&e->s2, GET(w, 39, 38)))
 		return false;
 	e->s2.ps = ps_bits(GET(w, 50, 48));
-	e->s2.ttb = d[3] & MASK(51, 4);
+	e->s2.ttb = d[3] & MASK(55, 4);
 	if (e->s2.ttb >> e->s2.ps)
 		return false;
 	e->s2affd = GET(w, 53, 53);
@@ -465,7 +465,7 @@ static int ste_decode(struct smmu *s, const uint64_t *d, struct ste *e)
 	if ((e->config & 2) && (!s2p || !s2_decode(s, d, e)))
 		return 0;
 	if (e->config & 1) {
-		e->s1ctxptr = d[0] & MASK(51, 6);
+		e->s1ctxptr = d[0] & MASK(55, 6);
 		e->s1fmt = GET(d[0], 5, 4);
 		e->s1cdmax = GET(d[0], 63, 59);
 		e->s1dss = GET(d[1], 1, 0);
@@ -473,10 +473,11 @@ static int ste_decode(struct smmu *s, const uint64_t *d, struct ste *e)
 			e->s1fmt = 0; /* reserved, behaves as linear */
 		if (e->s1cdmax > SSID_BITS)
 			return 0;
+		if (GET(d[1], 27, 27)) /* S1STALLD with STALL_MODEL != 0b00 */
+			return 0;
 		if (e->s1cdmax && e->s1dss == 3)
 			return 0;
-		if (GET(d[1], 31, 30)) /* STRW: only NS-EL1 (no EL2 without HYP) */
-			return 0;
+		/* STRW is IGNORED without IDR0.Hyp (SteIllegal: strw_unused). */
 		if (e->s1ctxptr >> ((e->config & 2) ? e->s2.ia : OAS_BITS))
 			return 0;
 	}
@@ -504,22 +505,25 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		uint64_t l1, l2;
 		unsigned span;
 
+		/* Reserved SPLIT values behave as 6.  SPLIT >= LOG2SIZE is not
+		 * clamped: one L1STD, whose Span may go up to SPLIT + 1. */
 		if (split != 6 && split != 8 && split != 10)
-			split = 8; /* reserved SPLIT: the model uses 8 */
-		if (split > log2size)
-			split = log2size;
+			split = 6;
 		addr = base + (uint64_t)(sid >> split) * 8;
 		if (fetch64(s, addr, &l1)) {
 			fetch_event(s, EVT_F_STE_FETCH, t, addr);
 			return NULL;
 		}
 		span = GET(l1, 4, 0);
-		l2 = l1 & MASK(51, 6);
-		if (span == 0 || span > 12 || span > split + 1 ||
+		if (span == 0 || span > 11 || span > split + 1 ||
 		    (sid & (BIT(split) - 1)) >= BIT(span - 1)) {
-			cfg_event(s, EVT_C_BAD_STREAMID, t);
+			/* Recorded, like an out-of-range StreamID, only with RECINVSID. */
+			if (s->cr2 & BIT(1))
+				cfg_event(s, EVT_C_BAD_STREAMID, t);
 			return NULL;
 		}
+		/* L2Ptr[5 + (Span - 1):0] are treated as 0: the array is aligned to its size. */
+		l2 = l1 & MASK(55, 6) & ~(BIT(6 + span - 1) - 1);
 		addr = l2 + (uint64_t)(sid & (BIT(split) - 1)) * 64;
 	} else {
 		addr = base + (uint64_t)sid * 64;
@@ -558,7 +562,7 @@ static bool tt1_decode(uint64_t d0, uint64_t ttb, bool one, unsigned ips, struct
 		return false;
 	tt->ia = 64 - tsz;
 	tt->ps = ips;
-	tt->ttb = ttb & MASK(51, 4);
+	tt->ttb = ttb & MASK(55, 4);
 	if (tt->ttb >> ips)
 		return false;
 	return s1_geometry(tt);
@@ -630,14 +634,14 @@ static const struct cd *cd_get(struct smmu *s, const struct ste *e, const struct
 			addr += (uint64_t)(idx >> split) * 8;
 		if (cd_read(s, e, t, addr, &l1))
 			return NULL;
-		if (!(l1 & 1) || ((l1 & MASK(51, 12)) >> (e->config & 2 ? e->s2.ia : OAS_BITS))) {
+		if (!(l1 & 1) || ((l1 & MASK(55, 12)) >> (e->config & 2 ? e->s2.ia : OAS_BITS))) {
 			struct txn bad = *t;
 
 			bad.ssid = idx;
 			cfg_event(s, EVT_C_BAD_SUBSTREAMID, &bad);
 			return NULL;
 		}
-		addr = (l1 & MASK(51, 12)) + (uint64_t)(idx & (BIT(split) - 1)) * 64;
+		addr = (l1 & MASK(55, 12)) + (uint64_t)(idx & (BIT(split) - 1)) * 64;
 	} else {
 		addr += (uint64_t)idx * 64;
 	}
@@ -725,8 +729,9 @@ static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, u
 	unsigned slot;
 
 	if (!(s->cr0 & CR0_SMMUEN)) {
-		/* Disabled: GBPA decides, and nothing is recorded. */
-		if (s->gbpa & GBPA_ABORT)
+		/* Disabled: GBPA decides, and nothing is recorded; an address
+		 * beyond the OAS aborts (IHI 0070 3.4). */
+		if ((s->gbpa & GBPA_ABORT) || (in->iova >> OAS_BITS))
 			return -EFAULT;
 		*pa = in->iova;
 		return 0;
@@ -926,8 +931,12 @@ static int cmd_exec(struct smmu *s, const uint64_t *c)
 	bool s2p = s->idr[0] & 1;
 	uint32_t sid = GET(c[0], 63, 32);
 	struct tlbi ti = { .vmid = s2p ? GET(c[0], 47, 32) : 0, .asid = GET(c[0], 63, 48) };
+	unsigned op = c[0] & 0xff;
 
-	switch (c[0] & 0xff) {
+	/* SSec (bit 10) must be 0 on the Non-secure queue, where present. */
+	if ((op >= 0x01 && op <= 0x06) && GET(c[0], 10, 10))
+		return CERROR_ILL;
+	switch (op) {
 	case 0x01: /* CMD_PREFETCH_CONFIG */
 	case 0x02: /* CMD_PREFETCH_ADDR */
 		return 0;
@@ -973,7 +982,7 @@ static int cmd_exec(struct smmu *s, const uint64_t *c)
 		break;
 	case 0x44: /* CMD_RESUME */
 	case 0x45: /* CMD_STALL_TERM */
-		return 0; /* nothing ever stalls here */
+		return CERROR_ILL; /* STALL_MODEL 0b01: no stalls, so both are ILLEGAL */
 	case 0x46: /* CMD_SYNC: everything before it is already complete */
 		return GET(c[0], 13, 12) == 3 ? CERROR_ILL : 0;
 	default:
@@ -1234,7 +1243,10 @@ int sim_smmuv3_create(struct sim_machine *m, uint64_t base)
 		    (p->cmdq_log2 & 0x1f) << 21 | BIT(26);
 	/* IDR5: OAS = 48 bits, GRAN4K, GRAN16K, GRAN64K. */
 	s->idr[5] = 5 | BIT(4) | BIT(5) | BIT(6);
-	s->gbpa = 0; /* reset: bypass (IMPLEMENTATION DEFINED; QEMU-compatible) */
+	/* Reset: bypass, every attribute "use incoming" (GBPA's reset value is
+	 * IMPLEMENTATION DEFINED).  Not QEMU's: QEMU resets it to 0x1000
+	 * (SHCFG = use incoming) and does not act on it. */
+	s->gbpa = 0;
 	rc = sim_mmio_map(m, base, SMMU_REG_SIZE, &sim_smmuv3_mmio_ops, s);
 	if (rc) {
 		sim_smmuv3_destroy(&s->iommu);

@@ -23,6 +23,8 @@ struct sim_testdev {
 	struct sim_machine *m;
 	struct sim_pci_dev *pci;  /* NULL for the platform device */
 	uint32_t sid;
+	uint32_t sids[4];         /* several StreamIDs (nsids > 1): SIM_TESTDEV_SID_SEL picks */
+	unsigned nsids, sid_sel;
 	uint32_t liveness, fact, status, irq_status;
 	uint64_t src, dst, count, cmd;
 	uint32_t ssid;            /* SIM_TESTDEV_SSID */
@@ -76,7 +78,7 @@ static bool may_master(const struct sim_testdev *d)
 static void fill_txn(const struct sim_testdev *d, struct sim_txn *t, uint64_t iova, bool write)
 {
 	memset(t, 0, sizeof(*t));
-	t->sid = d->sid;
+	t->sid = d->nsids > 1 ? d->sids[d->sid_sel] : d->sid;
 	t->ssv = d->ssid & SIM_TESTDEV_SSID_VALID;
 	t->ssid = t->ssv ? d->ssid & 0xfffff : 0;
 	t->iova = iova;
@@ -149,6 +151,7 @@ static int td_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 	case SIM_TESTDEV_STORM: v = d->storm; break;
 	case SIM_TESTDEV_ACCESS: v = d->access; break;
 	case SIM_TESTDEV_EXT_ID: v = SIM_TESTDEV_EXT_MAGIC; break;
+	case SIM_TESTDEV_SID_SEL: v = d->sid_sel; break;
 	default:
 		switch (off) {
 		case SIM_TESTDEV_ID: v = EDU_ID; break;
@@ -217,6 +220,10 @@ static int td_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 		if (!(off & 4))
 			d->access = (uint32_t)val & 3;
 		return 0;
+	case SIM_TESTDEV_SID_SEL:
+		if (!(off & 4) && (uint32_t)val < (d->nsids ? d->nsids : 1))
+			d->sid_sel = (uint32_t)val;
+		return 0;
 	}
 	switch (off) {
 	case EDU_LIVENESS: d->liveness = (uint32_t)val; break;
@@ -256,7 +263,7 @@ static struct sim_testdev *td_new(struct sim_machine *m, uint32_t sid)
 	return d;
 }
 
-int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
+int sim_testdev_create_pci(struct sim_machine *m, uint16_t bdf, uint32_t sid,
 			   struct sim_testdev **out)
 {
 	struct sim_testdev *d = td_new(m, sid);
@@ -265,8 +272,11 @@ int sim_testdev_create_pci(struct sim_machine *m, uint8_t devfn, uint32_t sid,
 		return -ENOMEM;
 	if (out)
 		*out = d;
-	return sim_pci_register(m, devfn, 0x1234, 0x11e8, 0x00ff0010,
-				SIM_TESTDEV_BAR_SIZE, &td_ops, d, &d->pci);
+	int rc = sim_pci_register(m, bdf, 0x1234, 0x11e8, 0x00ff0010,
+				  SIM_TESTDEV_BAR_SIZE, &td_ops, d, &d->pci);
+	if (!rc && m->p.ats)
+		rc = sim_pci_add_ats(d->pci, true);
+	return rc;
 }
 
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
@@ -281,6 +291,17 @@ int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t s
 	return sim_mmio_map(m, base, SIM_TESTDEV_BAR_SIZE, &td_ops, d);
 }
 
+int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n)
+{
+	if (!n || n > sizeof(d->sids) / sizeof(d->sids[0]))
+		return -EINVAL;
+	memcpy(d->sids, sids, n * sizeof(*sids));
+	d->nsids = n;
+	d->sid = sids[0];
+	d->sid_sel = 0;
+	return 0;
+}
+
 int sim_pci_add_testdevs(struct sim_machine *m, unsigned n)
 {
 	if (n > 31)
@@ -289,6 +310,25 @@ int sim_pci_add_testdevs(struct sim_machine *m, unsigned n)
 		uint8_t devfn = (uint8_t)((i + 1) << 3);
 		int rc = sim_testdev_create_pci(m, devfn, devfn, NULL);
 
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n)
+{
+	int rc;
+
+	if (!n)
+		return 0;
+	if (n > 8 || m->p.ndevs >= SIM_BRIDGE_DEVFN >> 3)
+		return -EINVAL;
+	if ((rc = sim_pci_add_bridge(m, SIM_BRIDGE_DEVFN, SIM_BRIDGE_BUS)))
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		/* every one of them presents the bridge's requester ID */
+		rc = sim_testdev_create_pci(m, (uint16_t)(SIM_BRIDGE_BUS << 8 | i << 3), SIM_BRIDGE_BUS << 8, NULL);
 		if (rc)
 			return rc;
 	}

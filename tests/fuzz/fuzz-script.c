@@ -26,6 +26,15 @@ void shell_error(const char *fmt, ...)
 	(void)fmt;
 }
 
+void shell_json_error(struct shell *sh, const char *cmd)
+{
+	(void)sh, (void)cmd;
+}
+
+void shell_error_forget(void)
+{
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct shell sh = { 0 };

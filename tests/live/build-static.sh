@@ -10,8 +10,8 @@
 #              --enable-static-smmush --without-libpci --disable-shared
 #              (e.g. --without-readline --without-ncurses --without-capstone)
 #   BUILDDIR   build directory (default: build-static-ARCH in the source tree)
-# Prints the stripped binaries' paths: BUILDDIR/board/smmush and
-# BUILDDIR/board/vfio-map.  Reruns configure only when the arguments changed.
+# Prints the stripped binaries' paths: BUILDDIR/board/smmush,
+# BUILDDIR/board/vfio-map and BUILDDIR/board/bench-live (tests/bench-live.c).  Reruns configure only when the arguments changed.
 #
 # What it installs (apt-get, skipped when present; needs root the first time):
 #   amd64: the host's -dev packages (setup.sh's list)
@@ -102,14 +102,15 @@ if [ ! -f Makefile ] || [ "$(cat .build-static-args 2>/dev/null)" != "$stamp" ] 
 fi
 # only smmush: the man page and the tests run what they build, which a
 # cross build cannot
-make -s -j"$(nproc)" smmush >make.out 2>&1 || { cat make.out >&2; die "$arch: make failed"; }
+make -s -j"$(nproc)" smmush tests/bench_live >make.out 2>&1 || { cat make.out >&2; die "$arch: make failed"; }
 mkdir -p board
 "$cc" -std=gnu11 -Wall -Wextra -O2 -static -o board/vfio-map.tmp "$top/tests/live/vfio-map.c"
 "$triplet-strip" -o board/smmush.tmp smmush
 "$triplet-strip" board/vfio-map.tmp
 mv board/smmush.tmp board/smmush
 mv board/vfio-map.tmp board/vfio-map
-for b in board/smmush board/vfio-map; do
+"$triplet-strip" -o board/bench-live tests/bench_live
+for b in board/smmush board/vfio-map board/bench-live; do
 	f=$(file -b "$b")
 	case $arch in
 	amd64) [[ $f == *x86-64* ]] || die "$b is not x86-64: $f" ;;
@@ -120,3 +121,4 @@ done
 log "$arch: $(stat -c %s board/smmush) bytes smmush, $(stat -c %s board/vfio-map) bytes vfio-map ($((SECONDS - t0)) s)"
 echo "$bdir/board/smmush"
 echo "$bdir/board/vfio-map"
+echo "$bdir/board/bench-live"

@@ -16,8 +16,18 @@
  *   map iova=0x... size=0x... vaddr=0x...
  *   page iova=0x... phys=0x...          (one per page)
  *   check ok iova=0x... bytes=N         (--check)
- *   fault iova=0x... bytes=N            (--fault: the DMA was started)
+ *   fault iova=0x... bytes=N t_ns=T     (--fault: the DMA ended, seen at
+ *                                        CLOCK_MONOTONIC T (polled each ms),
+ *                                        the clock of smmush's fault records)
  *   ready                               (--wait)
+ *   mark t0_ns=A t1_ns=B                (--fault --wait: the line "vfio-map:
+ *                                        clock mark" went to /dev/kmsg
+ *                                        between CLOCK_MONOTONIC A and B: its
+ *                                        log timestamp places the kernel's
+ *                                        clock on CLOCK_MONOTONIC)
+ * With --wait, --fault waits for SIGUSR1 instead (one faulting DMA per
+ * signal): smmush can be reading the kernel log, and the mapping is still
+ * there for it to explain the fault with.
  * Exit status 0, or 1 with "vfio-map: ..." on standard error.
  *
  * edu's registers (QEMU docs/specs/edu.rst): 0x00 identification 0xRRrr00ed,
@@ -145,11 +155,47 @@ static uint64_t phys_of(int pagemap, void *va, long pg)
 	return (e & ((1ull << 55) - 1)) * pg;
 }
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, usr1;
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		usr1 = 1;
+	else
+		stop = 1;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Where the kernel log's clock is on CLOCK_MONOTONIC (they differ by an
+ * offset): a line written between two readings of the latter. */
+static void kmsg_mark(void)
+{
+	static const char line[] = "vfio-map: clock mark\n";
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	uint64_t t0 = mono_ns();
+	ssize_t n = write(fd, line, sizeof(line) - 1);
+	uint64_t t1 = mono_ns();
+	close(fd);
+	if (n == (ssize_t)sizeof(line) - 1)
+		printf("mark t0_ns=%" PRIu64 " t1_ns=%" PRIu64 "\n", t0, t1);
+}
+
+/* A 4-byte DMA read from an IOVA nothing maps: the IOMMU refuses it. */
+static void edu_fault(struct dev *d, uint64_t fault_iova)
+{
+	edu_dma(d, fault_iova, EDU_BUF, 4, 0, true);
+	/* edu starts a transfer from a timer, 100 ms after the command: its
+	 * end, not its start, is when the IOMMU refused it */
+	uint64_t t = mono_ns();
+	printf("fault iova=0x%" PRIx64 " bytes=4 t_ns=%" PRIu64 "\n", fault_iova, t);
+	fflush(stdout);
 }
 
 static void usage(FILE *f)
@@ -161,7 +207,8 @@ static void usage(FILE *f)
 		   "  --check       edu: DMA the buffer's first half to the device and back\n"
 		   "                into its second half, through the mapping, and compare\n"
 		   "  --fault IOVA  edu: start a 4-byte DMA read from IOVA (unmapped: a fault)\n"
-		   "  --wait        print 'ready', then wait for SIGTERM or SIGINT\n",
+		   "  --wait        print 'ready', then wait for SIGTERM or SIGINT; with\n"
+		   "                --fault, the faulting DMA starts on each SIGUSR1 instead\n",
 		prog);
 }
 
@@ -253,8 +300,8 @@ int main(int argc, char **argv)
 		printf("page iova=0x%" PRIx64 " phys=0x%" PRIx64 "\n", iova + off, phys_of(pagemap, buf + off, pg));
 	fflush(stdout);
 
+	struct dev d;
 	if (check || fault) {
-		struct dev d;
 		d.fd = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
 		if (d.fd < 0)
 			die("VFIO_GROUP_GET_DEVICE_FD %s: %s", bdf, strerror(errno));
@@ -285,12 +332,10 @@ int main(int argc, char **argv)
 				die("check: the bytes DMAed back through iova 0x%" PRIx64 " differ", iova);
 			printf("check ok iova=0x%" PRIx64 " bytes=%u\n", iova, half);
 		}
-		if (fault) {
-			if (fault_iova + 4 > EDU_DMA_LIMIT)
-				die("--fault: edu reaches only IOVAs below 0x%llx", EDU_DMA_LIMIT);
-			edu_dma(&d, fault_iova, EDU_BUF, 4, 0, true);
-			printf("fault iova=0x%" PRIx64 " bytes=4\n", fault_iova);
-		}
+		if (fault && fault_iova + 4 > EDU_DMA_LIMIT)
+			die("--fault: edu reaches only IOVAs below 0x%llx", EDU_DMA_LIMIT);
+		if (fault && !wait)
+			edu_fault(&d, fault_iova);
 		fflush(stdout);
 	}
 
@@ -301,13 +346,21 @@ int main(int argc, char **argv)
 		sigemptyset(&block);
 		sigaddset(&block, SIGTERM);
 		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &block, &old);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
+		if (fault)
+			kmsg_mark();
 		printf("ready\n");
 		fflush(stdout);
-		while (!stop)
+		while (!stop) {
 			sigsuspend(&old);
+			if (usr1 && fault && !stop)
+				edu_fault(&d, fault_iova);
+			usr1 = 0;
+		}
 	}
 	return 0;
 }

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# audit end to end: scenarios that build each finding on purpose on sim:virt,
+# sim:q35 and QEMU, and check that `audit` names exactly those (severity, id,
+# devices), with the reachable ranges exact; policies in smmuman's language
+# (a clean one applied with own --policy audits clean; a tight one finds the
+# violation and the fault; bad files fail with one FILE:LINE line); --strict
+# exit status; JSON through a real parser.
+# shellcheck disable=SC2154 # lib.sh sets rc/out/err
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+POL=$srcdir/tests/data/policy
+
+# findings TARGET-ARGS... -- CMDS: the audit's findings, "sev:id:dev:other"
+# sorted, one line; the JSON document kept in $TMP/audit.json
+findings() {
+	local args=()
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	"$SMMUSH" "${args[@]}" -j -c "$1; audit ${AUDIT_ARGS:-}" >"$TMP/all.json" 2>"$TMP/err"
+	echo $? >"$TMP/rc"
+	tail -n 1 "$TMP/all.json" >"$TMP/audit.json"
+	python3 - "$TMP/audit.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(sorted("%s:%s:%s:%s" % (f["severity"], f["id"], f["device"] or "-", f["other"] or "-")
+                      for f in d["findings"])))
+EOF
+}
+
+# expect_findings WHAT WANT TARGET-ARGS... -- CMDS
+expect_findings() {
+	local what=$1 want=$2; shift 2
+	local got
+	got=$(findings "$@")
+	rc=$(cat "$TMP/rc")
+	if [ "$rc" -eq 0 ] && [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what (rc=$rc; got '$got'; want '$want'; $(head -c 200 "$TMP/err"))"; fi
+}
+
+# jq-like checks on the last audit document: a Python expression over d
+expect_json() {
+	local what=$1 expr=$2
+	if python3 -c "import json,sys; d=json.load(open('$TMP/audit.json')); dev={x['device']: x for x in d['devices']}; sys.exit(0 if ($expr) else 1)" 2>"$TMP/pyerr"; then
+		ok "$what"
+	else
+		not_ok "$what ($expr: $(tail -1 "$TMP/pyerr"))"
+	fi
+}
+
+for tgt in sim:virt sim:q35; do
+	T=(--target "$tgt")
+	if [ "$tgt" = sim:virt ]; then
+		RAM=0x48000000 ST=0x7f010000 STE10=0x7f014400 CLEAN=$POL/virt-clean.smmu
+		IOMMU_WHAT="stream table of smmuv3@0x09050000" IOMMU_SIZE=0x800
+		BYPASS_CMDS="wg $STE10 0x9" # V=1, Config=bypass
+	else
+		RAM=0x00100000 ST=0x3f000000 CLEAN=$POL/q35-clean.smmu
+		IOMMU_WHAT="root table of dmar@0xfed90000" IOMMU_SIZE=0x1000
+		BYPASS_CMDS="wg 0x3f002108 0x101; wg 0x3f002100 0x9" # context entry TT=2 (pass-through)
+	fi
+
+	# a unit that does not translate: one finding, every device bypasses
+	expect_findings "$tgt: fresh machine: the unit lets DMA through" "critical:unit-bypass:-:-" "${T[@]}" -- "units"
+	expect_json "$tgt: fresh machine: every device's verdict is bypass, its range all memory" \
+		"all(x['verdict'] == 'bypass' and x['ranges'][0]['pa'] == '0x0' and x['ranges'][0]['perms'] == 'rwx' for x in d['devices']) and d['units'][0]['global'] == 'bypass'"
+	run "${T[@]}" -c "audit --strict"
+	check "$tgt: --strict fails on a critical finding, one line on stderr" \
+		test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+	run "${T[@]}" -c "audit --strict critical"
+	check "$tgt: --strict critical fails too" test "$rc" -eq 1
+
+	# owned, one device with two pages: clean, and the range exact
+	M="own; domain create a; attach 00:01.0 a; map a 0x10000 $RAM 0x2000 rw"
+	expect_findings "$tgt: one device, two pages: no finding" "" "${T[@]}" -- "$M"
+	expect_json "$tgt: its reach is exactly IOVA 0x10000 -> $RAM, 8 KiB, rw-, all RAM" \
+		"dev['00:01.0']['ranges'] == [{'iova': '0x10000', 'pa': hex($RAM), 'size': '0x2000', 'perms': 'rw-', 'memory': [{'pa': hex($RAM), 'size': '0x2000', 'kind': 'ram', 'what': 'RAM'}]}] and dev['00:01.0']['verdict'] == 'translated' and dev['00:01.0']['stages'] == ([1] if '$tgt' == 'sim:virt' else [2]) and dev['00:02.0']['verdict'] == 'abort' and dev['00:02.0']['ranges'] == []"
+	run "${T[@]}" -c "$M; audit --strict info"
+	check "$tgt: --strict info passes on a clean machine" test "$rc" -eq 0
+
+	# a device whose configuration bypasses (written behind smmush's back: stale too)
+	expect_findings "$tgt: a bypassed device, written without invalidation" \
+		"critical:bypass:00:02.0:- high:stale:-:-" "${T[@]}" -- "$M; $BYPASS_CMDS"
+
+	# a mapping of the IOMMU's own tables
+	expect_findings "$tgt: a device that can write the IOMMU's tables" "critical:reaches-iommu:00:01.0:-" \
+		"${T[@]}" -- "$M; map a 0x100000 $ST 0x1000 rw"
+	expect_json "$tgt: ... which ones, exactly" \
+		"[(f['pa'], f['size']) for f in d['findings']] == [(hex($ST), hex($IOMMU_SIZE))] and '$IOMMU_WHAT' in d['findings'][0]['reason']"
+
+	# two domains reaching one page: writable by one, readable by the other
+	expect_findings "$tgt: overlapping domains" "high:overlap:00:01.0:00:02.0" "${T[@]}" -- \
+		"$M; domain create b; attach 00:02.0 b; map b 0x0 $(printf 0x%x $((RAM + 0x1000))) 0x1000 r"
+	expect_json "$tgt: ... on exactly the shared page" \
+		"[(f['pa'], f['size']) for f in d['findings']] == [(hex($RAM + 0x1000), '0x1000')]"
+
+	# devices behind a PCIe-to-PCI bridge share its requester ID
+	expect_findings "$tgt: -O bridge=2: both devices behind it present one ID" \
+		"high:identity-shared:02:00.0:02:01.0" "${T[@]}" -O bridge=2 -- \
+		"own; domain create a; attach 02:00.0 a; domain create b; attach 02:01.0 b; map b 0x1000 $RAM 0x1000 rw"
+	expect_json "$tgt: ... 02:01.0's DMA gets 02:00.0's (empty) translation, not domain b's page" \
+		"dev['02:01.0']['dma_sid'] == '0x200' and dev['02:01.0']['sid'] == '0x208' and dev['02:01.0']['alias_via'] == '00:1e.0' and dev['02:01.0']['ranges'] == [] and dev['02:00.0']['alias_via'] is None"
+
+	# ATS: enabled on the devices, not accepted by the unit
+	expect_findings "$tgt: -O ats=on: ATS enabled, translated requests refused" \
+		"low:ats-unaccepted:00:01.0:- low:ats-unaccepted:00:02.0:-" "${T[@]}" -O ats=on -- "$M"
+
+	# writable and executable
+	if [ "$tgt" = sim:virt ]; then
+		expect_findings "$tgt: a writable and executable mapping" "medium:write-exec:00:01.0:-" "${T[@]}" -- \
+			"$M; map a 0x200000 $(printf 0x%x $((RAM + 0x10000))) 0x1000 rwx"
+		# privileged-only, for a stream its STE makes unprivileged (PRIVCFG=0b10)
+		expect_findings "$tgt: a privileged-only mapping the device cannot use" \
+			"high:stale:-:- low:priv-unusable:00:01.0:-" "${T[@]}" -- \
+			"$M; map a 0x0 $(printf 0x%x $((RAM + 0x10000))) 0x1000 rp; wg 0x7f014208 0x20000000000d4"
+		expect_json "$tgt: ... on exactly that page" \
+			"[(f['pa'], f['size']) for f in d['findings'] if f['id'] == 'priv-unusable'] == [(hex($RAM + 0x10000), '0x1000')]"
+		# ATS accepted: STE.EATS=1 written behind smmush's back
+		expect_findings "$tgt: STE.EATS=1: translated requests bypass the tables" \
+			"high:ats-translated:00:01.0:- high:stale:-:- low:ats-unaccepted:00:02.0:-" "${T[@]}" -O ats=on -- \
+			"$M; wg 0x7f014208 0x100000d4"
+	fi
+
+	# policies
+	run "${T[@]}" -c "own --policy $CLEAN; audit --policy $CLEAN --strict info"
+	check "$tgt: a clean policy applied with own --policy audits clean (--strict info passes)" \
+		test "$rc" -eq 0 -a -z "$err"
+	check "$tgt: ... and says 0 findings" grep -q '^0 findings' "$TMP/out"
+	AUDIT_ARGS="--policy $CLEAN" expect_findings "$tgt: a device outside the policy that reaches memory is a violation" \
+		"high:policy-violation:00:03.0:-" "${T[@]}" -O devs=3 -- \
+		"own --policy $CLEAN; domain create c; attach 00:03.0 c; map c 0x0 $(printf 0x%x $((RAM + 0x400000))) 0x1000 r"
+done
+
+# the tight policy on virt: one violation, one fault, exact pages
+"$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"
+tail -n 1 "$TMP/all.json" >"$TMP/audit.json"
+expect_json "policy: beyond it is a violation, short of it a fault, each on its exact pages" \
+	"sorted((f['id'], f['device'], f['pa'], f['size']) for f in d['findings']) == [('policy-fault', '00:01.0', '0x48200000', '0x1000'), ('policy-violation', '00:01.0', '0x48001000', '0x1000')]"
+run -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu --strict high"
+check "policy: --strict high fails on the violation" test "$rc" -eq 1
+run -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu --strict critical"
+check "policy: --strict critical passes (the violation is high)" test "$rc" -eq 0
+
+for f in bad-perms:2 bad-noname:2 bad-keyword:3 bad-pci:1; do
+	expect_fail "policy: ${f%%:*}.smmu: one error line naming FILE:LINE (audit)" -c "audit --policy $POL/${f%%:*}.smmu"
+	check "policy: ${f%%:*}.smmu: ... line ${f#*:}" grep -q "${f%%:*}.smmu:${f#*:}: " "$TMP/err"
+	expect_fail "policy: ${f%%:*}.smmu: own --policy refuses it before owning" -c "own --policy $POL/${f%%:*}.smmu"
+done
+expect_fail "policy: a file that does not exist" -c "audit --policy $TMP/nope.smmu"
+
+# JSON: every document a real parser accepts
+"$SMMUSH" -j -c "own; domain create a; attach 00:01.0 a; map a 0x0 0x48000000 0x1000 rw; audit" >"$TMP/j1.json"
+"$SMMUSH" --target sim:q35 -O bridge=3 -O ats=on -j -c "audit" >"$TMP/j2.json"
+check "JSON: an owned machine's audit parses" json_valid "$TMP/j1.json" 'docs[-1]["summary"]["critical"] == 0'
+check "JSON: a bypassing machine with a bridge and ATS parses" json_valid "$TMP/j2.json" \
+	'len(doc["devices"]) == 5 and doc["summary"]["critical"] == 1 and doc["summary"]["high"] == 3' 
+
+# QEMU: the same machine, the other implementation
+if command -v qemu-system-aarch64 >/dev/null; then
+	expect_findings "qemu:virt: one device mapped, one bypassed through its STE" "critical:bypass:00:01.0:- high:stale:-:-" \
+		--target qemu:virt -- "own; domain create a; attach 00:02.0 a; map a 0x10000 0x48000000 0x2000 rw; wg 0x5f014200 0x9"
+	expect_json "qemu:virt: the mapped device's reach is exact" \
+		"dev['00:02.0']['ranges'][0]['pa'] == '0x48000000' and dev['00:02.0']['ranges'][0]['size'] == '0x2000' and dev['00:02.0']['ranges'][0]['memory'][0]['kind'] == 'ram'"
+elif [ "${CI:-}" = true ]; then
+	not_ok "QEMU is not installed"
+fi
+finish

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit through the library API (lib/audit.c) and smmuman policies
+ * (lib/policy.c): the reader's grammar and its errors, and audits of sim
+ * machines built for each case, checked value by value.  The hooks that wait
+ * on other work have tests that say what they return until then.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/smmu.h"
+
+static struct smmu_target *open_target(const char *spec, const char *const *opts, size_t n)
+{
+	struct smmu_target *t;
+	char err[256] = "";
+
+	ck_assert_msg(smmu_target_open(spec, opts, n, &t, err, sizeof(err)) == 0, "%s: %s", spec, err);
+	ck_assert_msg(smmu_discover(t, err, sizeof(err)) == 0, "%s: discover: %s", spec, err);
+	return t;
+}
+
+static struct smmu_policy *parse_ok(const char *text)
+{
+	struct smmu_policy *p = NULL;
+	char err[256] = "";
+
+	ck_assert_msg(smmu_policy_parse(text, strlen(text), "t.smmu", &p, err, sizeof(err)) == 0, "%s", err);
+	return p;
+}
+
+static void parse_err(const char *text, const char *want)
+{
+	struct smmu_policy *p = NULL;
+	char err[256] = "";
+
+	ck_assert_int_eq(smmu_policy_parse(text, strlen(text), "t.smmu", &p, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(strstr(err, want) == err, "want '%s...', got '%s'", want, err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+
+START_TEST(policy_grammar)
+{
+	struct smmu_policy *p = parse_ok("# a board\n"
+					 "smmu armsmmu\n"
+					 "device pci:0:1.0 nic   # trailing comment\n"
+					 "device pci:0001:02:*.7 nic\n"
+					 "device mem:0x0c000010 dma\n"
+					 "allow nic 48000000,8K,rw\n"
+					 "allow nic 0x10,1M\n"
+					 "reserved dma 40000000,1G,rwx\n"
+					 "\tdebug 2\r\n"
+					 "foreground");
+	ck_assert_uint_eq(smmu_policy_obj_count(p), 2);
+	const struct smmu_policy_obj *nic = smmu_policy_obj_at(p, 0), *dma = smmu_policy_obj_at(p, 1);
+	ck_assert_str_eq(nic->name, "nic");
+	ck_assert_uint_eq(nic->ndevs, 2);
+	ck_assert(nic->devs[0].pci && nic->devs[0].seg == 0 && nic->devs[0].bus == 0 && nic->devs[0].dev == 1 &&
+		  nic->devs[0].fn == 0);
+	ck_assert(nic->devs[1].seg == 1 && nic->devs[1].bus == 2 && nic->devs[1].dev == -1 && nic->devs[1].fn == 7);
+	ck_assert_uint_eq(nic->nranges, 2);
+	ck_assert_uint_eq(nic->ranges[0].start, 0x48000000);
+	ck_assert_uint_eq(nic->ranges[0].len, 8 << 10);
+	ck_assert_uint_eq(nic->ranges[0].prot, SMMU_PROT_R | SMMU_PROT_W);
+	ck_assert_uint_eq(nic->ranges[1].start, 0x10); /* hex by default, 0x accepted */
+	ck_assert_uint_eq(nic->ranges[1].len, 1 << 20);
+	ck_assert_uint_eq(nic->ranges[1].prot, SMMU_PROT_R | SMMU_PROT_W); /* rw by default */
+	ck_assert(!dma->devs[0].pci && dma->devs[0].paddr == 0x0c000010);
+	ck_assert(dma->ranges[0].reserved && dma->ranges[0].len == 1ull << 30 && dma->ranges[0].prot == 7);
+	ck_assert_uint_eq(dma->ranges[0].line, 8);
+	smmu_policy_free(p);
+	/* "10" is sixteen, not ten */
+	p = parse_ok("device pci:0:1.0 a\nallow a 10,10\n");
+	ck_assert_uint_eq(smmu_policy_obj_at(p, 0)->ranges[0].len, 16);
+	smmu_policy_free(p);
+}
+END_TEST
+
+START_TEST(policy_errors)
+{
+	parse_err("device pci:0:1.0\n", "t.smmu:1: expected: device");
+	parse_err("\n\ndevice pci:0:32.0 a\n", "t.smmu:3: 'pci:0:32.0'");
+	parse_err("device usb:1 a\n", "t.smmu:1: 'usb:1': expected pci:");
+	parse_err("device pci:0:1.0 a\nallow a 1000\n", "t.smmu:2: '1000': expected START,LEN");
+	parse_err("device pci:0:1.0 a\nallow a 1000,0\n", "t.smmu:2: '0': LEN");
+	parse_err("device pci:0:1.0 a\nallow a zz,1000\n", "t.smmu:2: 'zz': START");
+	parse_err("device pci:0:1.0 a\nallow a 1000,1000,rwz\n", "t.smmu:2: 'rwz': PERMS");
+	parse_err("device pci:0:1.0 a\nallow a ffffffffffffffff,2\n", "t.smmu:2: ");
+	parse_err("device pci:0:1.0 a\nallow a 1000,4T\n", "t.smmu:2: '4T'");
+	parse_err("device pci:0:1.0 a\nallow b 1000,1000\n", "t.smmu:2: 'b' has ranges but no device line");
+	parse_err("device pci:0:1.0 a\nbogus\n", "t.smmu:2: unknown keyword 'bogus'");
+	struct smmu_policy *p = NULL;
+	char err[128];
+	ck_assert_int_eq(smmu_policy_parse("device pci:0:1.0 a\0\n", 20, "t.smmu", &p, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "t.smmu:1: a NUL byte: not a text file");
+}
+END_TEST
+
+static size_t count_id(const struct smmu_audit *a, const char *id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < smmu_audit_finding_count(a); i++)
+		n += !strcmp(smmu_audit_finding_at(a, i)->id, id);
+	return n;
+}
+
+static const struct smmu_audit_device *adev(const struct smmu_audit *a, const char *addr)
+{
+	for (size_t i = 0; i < smmu_audit_device_count(a); i++)
+		if (!strcmp(smmu_audit_device_at(a, i)->addr, addr))
+			return smmu_audit_device_at(a, i);
+	ck_abort_msg("%s is not in the audit", addr);
+	return NULL;
+}
+
+START_TEST(audit_bridge_alias)
+{
+	static const char *const opts[] = { "bridge=2" };
+	struct smmu_target *t = open_target(_i ? "sim:q35" : "sim:virt", opts, 1);
+	struct smmu_domain *a, *b;
+	struct smmu_audit *au;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "b", 0, &b), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "02:00.0"), a), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "02:01.0"), b), 0);
+	uint64_t ram = _i ? 0x100000 : 0x48000000;
+	ck_assert_int_eq(smmu_map(a, 0x4000, ram, 0x3000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(smmu_audit_finding_count(au), 1);
+	ck_assert_uint_eq(count_id(au, "identity-shared"), 1);
+	const struct smmu_audit_device *d = adev(au, "02:01.0");
+	ck_assert(d->aliased && d->dma_rid == 0x200 && d->dma_sid == 0x200 && d->sid == 0x208);
+	ck_assert_str_eq(d->alias_via, "00:1e.0");
+	/* it reaches domain a's mapping, not its own domain's (empty) tables */
+	ck_assert_uint_eq(d->nranges, 1);
+	ck_assert_uint_eq(d->ranges[0].iova, 0x4000);
+	ck_assert_uint_eq(d->ranges[0].pa, ram);
+	ck_assert_uint_eq(d->ranges[0].size, 0x3000);
+	ck_assert_uint_eq(d->ranges[0].prot, SMMU_PROT_R);
+	ck_assert_uint_eq(d->bytes[SMMU_MEM_RAM], 0x3000);
+	ck_assert_uint_eq(d->bytes_w, 0);
+	ck_assert_int_eq(smmu_audit_worst(au), SMMU_SEV_HIGH);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* Stale state: a table write through smmu_mem_write, then an invalidation. */
+START_TEST(audit_stale)
+{
+	struct smmu_target *t = open_target("sim:virt", NULL, 0);
+	struct smmu_domain *a;
+	struct smmu_audit *au;
+	uint64_t ste[8];
+	struct smmu_config cfg;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), a), 0);
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:01.0"), false, 0, &cfg), 0);
+	const struct smmu_cfg_step *s = smmu_config_step(&cfg, SMMU_CS_STE);
+	ck_assert_ptr_nonnull(s);
+	memcpy(ste, s->words, sizeof(ste));
+	ck_assert_int_eq(smmu_mem_write(t, s->addr, ste, 8), 0); /* same value: still not invalidated */
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "stale"), 1);
+	ck_assert_uint_eq(smmu_audit_finding_at(au, 0)->pa, s->addr);
+	smmu_audit_free(au);
+	/* a map issues an invalidation (and a sync) on the unit: nothing stale */
+	ck_assert_int_eq(smmu_map(a, 0, 0x48000000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(smmu_audit_finding_count(au), 0);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* TODO(nested), TODO(reserved): until those land, a nested STE is reported
+ * translated but unverified, and no device carries a reserved finding. */
+START_TEST(audit_hooks_waiting)
+{
+	struct smmu_target *t = open_target("sim:virt", NULL, 0);
+	struct smmu_domain *a;
+	struct smmu_audit *au;
+	struct smmu_config cfg;
+	uint64_t w0;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", SMMU_DOMAIN_STAGE2, &a), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), a), 0);
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:01.0"), false, 0, &cfg), 0);
+	const struct smmu_cfg_step *s = smmu_config_step(&cfg, SMMU_CS_STE);
+	ck_assert_ptr_nonnull(s);
+	w0 = (s->words[0] & ~0xeull) | 7 << 1; /* Config = nested (stage 1 not set up) */
+	ck_assert_int_eq(smmu_mem_write(t, s->addr, &w0, 8), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	const struct smmu_audit_device *d = adev(au, "00:01.0");
+	ck_assert(d->nested && !d->nested_exact && d->verdict == SMMU_AUDIT_TRANSLATED);
+	ck_assert_uint_eq(d->stages, SMMU_AUDIT_S1 | SMMU_AUDIT_S2);
+	ck_assert_uint_eq(count_id(au, "nested-unverified"), 1);
+	ck_assert_uint_eq(count_id(au, "reserved"), 0);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
+Suite *suite_audit(void);
+Suite *suite_audit(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("policy");
+
+	tcase_add_test(tc, policy_grammar);
+	tcase_add_test(tc, policy_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("audit");
+	tcase_add_loop_test(tc, audit_bridge_alias, 0, 2);
+	tcase_add_test(tc, audit_stale);
+	tcase_add_test(tc, audit_hooks_waiting);
+	suite_add_tcase(s, tc);
+	return s;
+}

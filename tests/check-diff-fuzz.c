@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Differential fuzzing in the suite: a bounded, deterministic run of
+ * tests/diff-fuzz.c (the library's prediction against the sim model) per
+ * architecture.  DFZ_CONFIGS and DFZ_SEED override the size and the seed;
+ * tests/fuzz/fuzz-diff.c is the open-ended libFuzzer harness.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/diff-fuzz.h"
+
+#define ACCESSES 50
+
+static unsigned configs(void)
+{
+	const char *e = getenv("DFZ_CONFIGS");
+
+	return e ? (unsigned)strtoul(e, NULL, 0) : 2000;
+}
+
+static void run(enum dfz_arch arch, const char *name, uint64_t seed0)
+{
+	const char *e = getenv("DFZ_SEED");
+	struct dfz_stats st = { 0 };
+	struct timespec t0, t1;
+	char msg[1024];
+	unsigned n = configs();
+
+	if (e)
+		seed0 = strtoull(e, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; i < n; i++) {
+		struct dfz_src src;
+
+		dfz_src_seed(&src, seed0 + i);
+		ck_assert_msg(dfz_run(arch, &src, ACCESSES, &st, msg, sizeof(msg)) == 0, "%s seed 0x%" PRIx64 ": %s",
+			      name, seed0 + i, msg);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr,
+		"diff-fuzz %s: %" PRIu64 " configurations, %" PRIu64 " accesses (%" PRIu64 " translated, %" PRIu64
+		" recorded faults, %" PRIu64 " silent, %" PRIu64 " not predicted; nested %" PRIu64 ": %" PRIu64
+		" translated, %" PRIu64 " stopped by stage 2 on a table read) in %.1f s\n",
+		name, st.configs, st.accesses, st.translated, st.recorded, st.silent, st.unpredicted, st.nested,
+		st.nested_translated, st.nested_s2_fetch,
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (getenv("DFZ_VERBOSE"))
+		for (unsigned c = 0; c < 256; c++)
+			if (st.code[c])
+				fprintf(stderr, "  0x%02x: %" PRIu64 "\n", c, st.code[c]);
+	ck_assert_uint_ge(st.accesses, (uint64_t)n * ACCESSES);
+}
+
+START_TEST(smmuv3_prediction_equals_model)
+{
+	run(DFZ_SMMUV3, "smmuv3", 0x5eed0000);
+}
+END_TEST
+
+START_TEST(vtd_legacy_prediction_equals_model)
+{
+	run(DFZ_VTD_LEGACY, "vtd-legacy", 0x7d000000);
+}
+END_TEST
+
+START_TEST(vtd_scalable_prediction_equals_model)
+{
+	run(DFZ_VTD_SCALABLE, "vtd-scalable", 0x5c000000);
+}
+END_TEST
+
+/* --- named regressions: each a disagreement once found (by the fuzzer or
+ * by reading the specification), built by hand.  Every case checks both
+ * the expected architectural outcome and that the model agrees. --------- */
+
+#include "lib/smmu.h"
+
+#define BIT(n) (1ULL << (n))
+#define STRTAB 0x200000   /* offsets from RAM */
+#define CDS    0x300000
+#define L2CD   0x310000
+#define PT     0x400000
+
+/* STE dword0: V, Config[3:1], S1Fmt[5:4], S1ContextPtr[55:6], S1CDMax[63:59] */
+static uint64_t ste0(unsigned config, unsigned fmt, uint64_t ptr, unsigned cdmax)
+{
+	return 1 | (uint64_t)config << 1 | (uint64_t)fmt << 4 | ptr | (uint64_t)cdmax << 59;
+}
+
+/* A valid CD: T0SZ 25 (39-bit), 4K, EPD1, V, IPS 48-bit, AA64, R, A, ASID. */
+static void cd_at(struct dfz_machine *m, uint64_t pa, uint64_t ttb0, unsigned asid)
+{
+	uint64_t cd[8] = { 25 | BIT(30) | BIT(31) | 5ULL << 32 | BIT(41) | BIT(45) | BIT(46) | (uint64_t)asid << 48, ttb0,
+			   0, 0xff };
+	dfz_write(m, pa, cd, 8);
+}
+
+static struct dfz_machine *v3(bool recinvsid, unsigned log2size, unsigned fmt_split)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV3, true);
+
+	ck_assert_ptr_nonnull(m);
+	dfz_reg(m, 0x2c, 4, recinvsid ? 2 : 0);
+	dfz_reg(m, 0x80, 8, dfz_ram(m) + STRTAB);
+	dfz_reg(m, 0x88, 4, log2size | fmt_split);
+	dfz_reg(m, 0x20, 4, 0xd);
+	return m;
+}
+
+static void ste_for(struct dfz_machine *m, unsigned dev, uint64_t d0, uint64_t d1, uint64_t d2, uint64_t d3)
+{
+	uint64_t ste[8] = { d0, d1, d2, d3 };
+	dfz_write(m, dfz_ram(m) + STRTAB + ((dev + 1) << 3) * 64ULL, ste, 8);
+}
+
+#define expect(m, dev, ssv, ssid, iova, acc, code, quiet) expect_at(__LINE__, m, dev, ssv, ssid, iova, acc, code, quiet)
+static void expect_at(int line, struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uint64_t iova, unsigned acc,
+		      uint32_t code, bool quiet)
+{
+	struct smmu_translation tr;
+	const char *msg;
+
+	ck_assert_msg(dfz_access(m, dev, ssv, ssid, iova, acc, &tr, &msg) == 0, "line %d: %s", line, msg);
+	ck_assert_msg(!tr.ok && tr.code == code && tr.quiet == quiet,
+		      "line %d: predicted ok=%d code 0x%x quiet=%d (%s), want code 0x%x quiet=%d", line, tr.ok, tr.code,
+		      tr.quiet, tr.cfg.reason, code, quiet);
+}
+
+/* Issue 14 #1: S1CDMax > 0, S1DSS = 0b00, no SubstreamID: F_STREAM_DISABLED
+ * (IHI 0070 7.3.7), not C_BAD_SUBSTREAMID. */
+START_TEST(v3_no_ssid_with_substreams_is_stream_disabled)
+{
+	struct dfz_machine *m = v3(true, 8, 0);
+	uint64_t r = dfz_ram(m);
+
+	cd_at(m, r + CDS, r + PT, 1);
+	ste_for(m, 0, ste0(5, 0, r + CDS, 2), 0, 0, 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x06, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #2: a 2-level CD table whose L1CD has V = 0: C_BAD_SUBSTREAMID
+ * (7.3.9), not C_BAD_CD. */
+START_TEST(v3_invalid_l1cd_is_bad_substreamid)
+{
+	struct dfz_machine *m = v3(true, 8, 0);
+	uint64_t r = dfz_ram(m), l1[2] = { r + L2CD + 1, r + L2CD }; /* L1CD 1: V = 0 */
+
+	dfz_write(m, r + CDS, l1, 2);
+	cd_at(m, r + L2CD + 6 * 64, r + PT, 1);
+	ste_for(m, 0, ste0(5, 1, r + CDS, 8), 0, 0, 0);
+	expect(m, 0, true, 70, 0x1000, SMMU_PROT_R, 0x08, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #3: SSV = 1 where no substreams exist: S1CDMax = 0 (also SSID 0),
+ * Config bypass, stage 2 only: C_BAD_SUBSTREAMID; S1DSS = 0b10 and SSID 0:
+ * F_STREAM_DISABLED. */
+START_TEST(v3_substream_where_none_exist)
+{
+	struct dfz_machine *m = v3(true, 8, 0);
+	uint64_t r = dfz_ram(m);
+	/* S2T0SZ 25, S2SL0 1 (level 1, 4K), S2PS 48-bit, S2AA64, S2R */
+	uint64_t s2 = 25ULL << 32 | 1ULL << 38 | 5ULL << 48 | BIT(51) | BIT(58);
+
+	cd_at(m, r + CDS, r + PT, 1);
+	ste_for(m, 0, ste0(5, 0, r + CDS, 0), 0, 0, 0);
+	expect(m, 0, true, 0, 0x1000, SMMU_PROT_R, 0x08, false);
+	expect(m, 0, true, 3, 0x1000, SMMU_PROT_R, 0x08, false);
+	ste_for(m, 1, ste0(4, 0, 0, 0), 0, 0, 0);
+	expect(m, 1, true, 0, 0x1000, SMMU_PROT_R, 0x08, false);
+	ste_for(m, 2, ste0(6, 0, 0, 0), 0, s2, r + PT);
+	expect(m, 2, true, 1, 0x1000, SMMU_PROT_R, 0x08, false);
+	ste_for(m, 3, ste0(5, 0, r + CDS, 2), 2, 0, 0); /* S1DSS = substream 0 */
+	expect(m, 3, true, 0, 0x1000, SMMU_PROT_R, 0x06, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #7: an invalid L1STD gives C_BAD_STREAMID, recorded only with
+ * CR2.RECINVSID = 1 (7.3.2): the library calls it unrecorded otherwise, and
+ * so does the model now. */
+START_TEST(v3_invalid_l1std_recorded_only_with_recinvsid)
+{
+	for (int rec = 0; rec < 2; rec++) {
+		struct dfz_machine *m = v3(rec, 16, 8 << 6 | 1 << 16);
+		uint64_t l1 = 0; /* Span 0 */
+
+		dfz_write(m, dfz_ram(m) + STRTAB, &l1, 1);
+		expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x02, !rec);
+		dfz_close(m);
+	}
+}
+END_TEST
+
+/* Found by the fuzzer: STE.S1STALLD = 1 on an SMMU that cannot stall is
+ * ILLEGAL (5.2.2 SteIllegal); the model accepted it. */
+START_TEST(v3_s1stalld_without_stalls_is_illegal)
+{
+	struct dfz_machine *m = v3(true, 8, 0);
+	uint64_t r = dfz_ram(m);
+
+	cd_at(m, r + CDS, r + PT, 1);
+	ste_for(m, 0, ste0(5, 0, r + CDS, 0), BIT(27), 0, 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x04, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Found by the fuzzer: in a nested STE the CD is at an IPA; the library read
+ * it as a physical address.  Issue 14 part A: nested configurations are
+ * followed completely: the CD, every stage-1 table read and the output go
+ * through stage 2, and where stage 2 stops is the fault (CLASS=CD or TT). */
+#define S2T 0x600000 /* stage-2 tables */
+#define DATA 0x1000000
+/* Stage 2, 4K granule, 39-bit IPA from level 1: RAM at IPA = PA in 2M
+ * blocks (level-1 entry 1 -> a level-2 table), block b with S2AP ap[b]. */
+static void s2_ram(struct dfz_machine *m, unsigned noread_block)
+{
+	uint64_t r = dfz_ram(m), l1 = (r + S2T + 0x1000) | 3, l2[32];
+
+	dfz_write(m, r + S2T + 8, &l1, 1);
+	for (unsigned b = 0; b < 32; b++)
+		l2[b] = (r + b * 0x200000ULL) | BIT(10) | (b == noread_block ? 2ULL : 3ULL) << 6 | 0xfULL << 2 | 1;
+	dfz_write(m, r + S2T + 0x1000, l2, 32);
+}
+
+START_TEST(v3_nested_is_followed_through_stage2)
+{
+	struct dfz_machine *m = v3(true, 8, 0);
+	uint64_t r = dfz_ram(m), s2 = 25ULL << 32 | 1ULL << 38 | 5ULL << 48 | BIT(51) | BIT(58);
+	struct smmu_translation tr;
+	const char *msg;
+
+	/* nothing maps the CD's IPA yet: stage 2 faults on the CD fetch */
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x10, false);
+	/* stage 2 maps RAM; stage 1 maps 0x1000 -> DATA with tables at IPAs */
+	s2_ram(m, ~0u);
+	cd_at(m, r + CDS, r + PT, 1);
+	uint64_t t1 = (r + PT + 0x1000) | 3, t2 = (r + PT + 0x2000) | 3, pg = (r + DATA) | BIT(10) | BIT(6) | 3;
+	dfz_write(m, r + PT, &t1, 1);
+	dfz_write(m, r + PT + 0x1000, &t2, 1);
+	dfz_write(m, r + PT + 0x2000 + 8, &pg, 1);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1008, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(tr.ok && tr.pa == r + DATA + 8 && tr.cfg.nested && tr.ipa == r + DATA + 8, "%s", tr.cfg.reason);
+	ck_assert_uint_eq(tr.nfetch, 3);
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_uint_eq(tr.s2_fetch[i].oa, tr.x.step[i].entry_pa); /* IPA = PA here */
+	ck_assert(tr.s2_walked && tr.s2.nsteps == 2 && tr.s2.oa == r + DATA + 8);
+	ck_assert(smmu_config_step(&tr.cfg, SMMU_CS_CD)->at_ipa);
+	/* stage 2 denies reads of the block holding the stage-1 tables: a
+	 * stage-2 permission fault on the first table read */
+	dfz_close(m);
+	m = v3(true, 8, 0);
+	r = dfz_ram(m);
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	s2_ram(m, PT >> 21);
+	cd_at(m, r + CDS, r + PT, 1);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x13, false);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert(tr.stop == SMMU_STOP_FETCH && tr.nfetch == 1 && tr.s2_fetch[0].fault == SMMU_PGT_F_PERM);
+	/* ... and of the data: the output stops in stage 2 */
+	dfz_close(m);
+	m = v3(true, 8, 0);
+	r = dfz_ram(m);
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	s2_ram(m, DATA >> 21);
+	cd_at(m, r + CDS, r + PT, 1);
+	dfz_write(m, r + PT, &t1, 1);
+	dfz_write(m, r + PT + 0x1000, &t2, 1);
+	dfz_write(m, r + PT + 0x2000 + 8, &pg, 1);
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(!tr.ok && tr.stop == SMMU_STOP_OUTPUT && tr.code == 0x13 && tr.s2.fault == SMMU_PGT_F_PERM, "%s",
+		      tr.cfg.reason);
+	dfz_close(m);
+}
+END_TEST
+
+/* From IHI 0070 3.4: with the SMMU disabled, an address beyond the OAS
+ * aborts unrecorded (the model passed it through); STE bypass records
+ * F_ADDR_SIZE for it. */
+START_TEST(v3_bypass_beyond_oas)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV3, true);
+
+	dfz_reg(m, 0x44, 4, BIT(31)); /* GBPA: bypass */
+	expect(m, 0, false, 0, BIT(48) | 0x1000, SMMU_PROT_R, 0, true);
+	dfz_close(m);
+	m = v3(true, 8, 0);
+	ste_for(m, 0, ste0(4, 0, 0, 0), 0, 0, 0);
+	expect(m, 0, false, 0, BIT(48) | 0x1000, SMMU_PROT_R, 0x11, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* VT-d: a root table at RAM + 0x200000 (bus 0), translation on. */
+static struct dfz_machine *vtd(bool scalable, uint64_t root_lo, uint64_t root_hi)
+{
+	struct dfz_machine *m = dfz_open(scalable ? DFZ_VTD_SCALABLE : DFZ_VTD_LEGACY, false);
+	uint64_t r, re[2] = { root_lo, root_hi };
+
+	ck_assert_ptr_nonnull(m);
+	r = dfz_ram(m);
+	dfz_write(m, r + STRTAB, re, 2);
+	dfz_reg(m, 0x20, 8, (r + STRTAB) | (scalable ? 1ULL << 10 : 0));
+	dfz_reg(m, 0x18, 4, 1u << 30); /* SRTP */
+	dfz_reg(m, 0x18, 4, 1u << 31); /* TE */
+	return m;
+}
+
+/* Issue 14 #5: a scalable-mode root entry whose present bit (LP) is clear:
+ * reason 0x39 (SRT.2, "present bit in root entry is clear"), not 0x38. */
+START_TEST(vtd_sm_root_not_present_is_0x39)
+{
+	struct dfz_machine *m = vtd(true, 0, 0);
+
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x39, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #6: a PASID entry with a reserved PGTT: 0x5b (invalid PASID
+ * entry), not 0x5a (reserved field). */
+START_TEST(vtd_pasid_reserved_pgtt_is_0x5b)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_SCALABLE, false);
+	uint64_t r = dfz_ram(m);
+
+	dfz_close(m);
+	m = vtd(true, r + CDS + 1, 0);
+	/* context entry for 00:01.0: P, PASIDE, PDTS 0, PASID directory at L2CD */
+	uint64_t ctx[4] = { 1 | 8 | (r + L2CD), 0 }, dir = (r + PT) | 1;
+	uint64_t pe[8] = { 1 | 2ULL << 2 | 5ULL << 6 | (r + PT + 0x1000), 1 }; /* PGTT 5: reserved */
+	dfz_write(m, r + CDS + 8 * 32, ctx, 4);
+	dfz_write(m, r + L2CD, &dir, 1);
+	dfz_write(m, r + PT, pe, 8);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x5b, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 part A: PGTT = nested.  The first-level tables and output are
+ * guest-physical; the second level maps RAM in 2M pages.  Accessed-flag
+ * updates are writes through the second level: a read-only page there
+ * gives 0x77. */
+static void vtd_nested_setup(struct dfz_machine *m, bool fl_tables_ro, uint64_t fl_flags)
+{
+	uint64_t r = dfz_ram(m), sl = r + 0x700000, fl = r + 0x800000;
+	uint64_t ctx[4] = { 1 | 8 | (r + L2CD), 0 }, dir = (r + PT) | 1;
+	uint64_t pe[8] = { 1 | 2ULL << 2 | 3ULL << 6 | sl, 1, fl }; /* AW 48-bit, PGTT nested */
+	uint64_t e;
+
+	dfz_write(m, r + CDS + 8 * 32, ctx, 4);
+	dfz_write(m, r + L2CD, &dir, 1);
+	dfz_write(m, r + PT, pe, 8);
+	/* second level: 4 levels, RAM (at 0) in 2M pages */
+	e = (sl + 0x1000) | 3;
+	dfz_write(m, sl, &e, 1);
+	e = (sl + 0x2000) | 3;
+	dfz_write(m, sl + 0x1000, &e, 1);
+	for (unsigned b = 0; b < 32; b++) {
+		e = (r + b * 0x200000ULL) | BIT(7) | ((fl_tables_ro && b == 4) ? 1 : 3);
+		dfz_write(m, sl + 0x2000 + 8 * b, &e, 1);
+	}
+	/* first level: 4 levels, 0x1000 -> DATA (tables at r + 0x800000, 2M block 4) */
+	for (unsigned l = 0; l < 3; l++) {
+		e = (fl + 0x1000 * (l + 1)) | 7 | BIT(5);
+		dfz_write(m, fl + 0x1000 * l, &e, 1);
+	}
+	e = (r + DATA) | 7 | fl_flags;
+	dfz_write(m, fl + 0x3000 + 8, &e, 1);
+}
+
+START_TEST(vtd_nested_is_followed_through_second_level)
+{
+	struct dfz_machine *m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	struct smmu_translation tr;
+	const char *msg;
+
+	vtd_nested_setup(m, false, BIT(5) | BIT(6));
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1010, SMMU_PROT_W, &tr, &msg), 0);
+	ck_assert_msg(tr.ok && tr.cfg.nested && tr.pa == dfz_ram(m) + DATA + 0x10 && tr.nfetch == 4 && tr.s2_walked,
+		      "%s", tr.cfg.reason);
+	dfz_close(m);
+	/* the first-level tables are read-only at the second level: reads work,
+	 * the Accessed-flag update of the leaf does not */
+	m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	vtd_nested_setup(m, true, BIT(5) | BIT(6));
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1000, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(tr.ok, "%s", msg);
+	dfz_close(m);
+	m = vtd(true, CDS + 1, 0) /* q35 RAM starts at 0 */;
+	vtd_nested_setup(m, true, 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x77, false);
+	dfz_close(m);
+}
+END_TEST
+
+Suite *suite_diff_fuzz(void);
+Suite *suite_diff_fuzz(void)
+{
+	Suite *s = suite_create("diff_fuzz");
+	TCase *tc = tcase_create("prediction");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, smmuv3_prediction_equals_model);
+	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
+	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("regressions");
+	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);
+	tcase_add_test(tc, v3_invalid_l1cd_is_bad_substreamid);
+	tcase_add_test(tc, v3_substream_where_none_exist);
+	tcase_add_test(tc, v3_invalid_l1std_recorded_only_with_recinvsid);
+	tcase_add_test(tc, v3_s1stalld_without_stalls_is_illegal);
+	tcase_add_test(tc, v3_nested_is_followed_through_stage2);
+	tcase_add_test(tc, vtd_nested_is_followed_through_second_level);
+	tcase_add_test(tc, v3_bypass_beyond_oas);
+	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);
+	tcase_add_test(tc, vtd_pasid_reserved_pgtt_is_0x5b);
+	suite_add_tcase(s, tc);
+	return s;
+}

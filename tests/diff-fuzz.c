@@ -1,0 +1,1174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Differential fuzzing of libsmmu's prediction against the sim model (see
+ * diff-fuzz.h).  The structures are packed here with bit positions from the
+ * specifications (IHI 0070, the VT-d specification), independent of both
+ * the library's .def constants and the model's own definitions: a mistake in
+ * either side's layout shows as a disagreement.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/smmu.h"
+#include "tests/diff-fuzz.h"
+
+#define BIT(n) (1ULL << (n))
+
+/* --- randomness -------------------------------------------------------------- */
+
+void dfz_src_seed(struct dfz_src *s, uint64_t seed)
+{
+	memset(s, 0, sizeof(*s));
+	s->x = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+	if (!s->x)
+		s->x = 1;
+}
+
+void dfz_src_bytes(struct dfz_src *s, const uint8_t *data, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ data[i]) * 0x100000001b3ULL;
+	dfz_src_seed(s, h);
+	s->data = data;
+	s->len = len;
+}
+
+static uint64_t r64(struct dfz_src *s)
+{
+	uint64_t v = 0;
+
+	if (s->pos + 8 <= s->len) {
+		memcpy(&v, s->data + s->pos, 8);
+		s->pos += 8;
+		return v;
+	}
+	s->x ^= s->x << 13;
+	s->x ^= s->x >> 7;
+	s->x ^= s->x << 17;
+	return s->x;
+}
+
+/* 0 .. n-1 */
+static uint64_t rn(struct dfz_src *s, uint64_t n)
+{
+	return n ? r64(s) % n : 0;
+}
+
+/* true with probability pct % */
+static bool pc(struct dfz_src *s, unsigned pct)
+{
+	return rn(s, 100) < pct;
+}
+
+/* --- the machine --------------------------------------------------------------- */
+
+#define MAX_PTRS 256
+#define MAX_MAPS 96
+
+struct ctx {
+	struct dfz_src *src;
+	struct dfz_stats *st;
+	struct smmu_target *t;
+	struct smmu_unit *u;
+	char *msg;
+	size_t msglen;
+	uint64_t unit, ram, ram_end;
+	uint64_t slot_next, slot_end;   /* 64 KiB slots for tables and structures */
+	uint64_t data;                  /* pattern-filled data pages */
+	uint64_t ptrs[MAX_PTRS];        /* every structure and table placed, for aliasing */
+	unsigned nptrs;
+	uint64_t maps[MAX_MAPS];        /* input addresses that were mapped, for accesses */
+	unsigned nmaps;
+	unsigned ndevs;
+	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
+	uint64_t bar[8];
+	bool failed;
+};
+
+static void fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return;
+	c->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(c->msg, c->msglen, fmt, ap);
+	va_end(ap);
+}
+
+/* Structures aimed outside RAM are simply not written. */
+static void w64(struct ctx *c, uint64_t pa, uint64_t v)
+{
+	if (pa >= c->ram && pa + 8 <= c->ram_end)
+		smmu_mem_write(c->t, pa, &v, 8);
+}
+
+static uint64_t rd64(struct ctx *c, uint64_t pa)
+{
+	uint64_t v = 0;
+
+	smmu_mem_read(c->t, pa, &v, 8);
+	return v;
+}
+
+static void reg32(struct ctx *c, uint64_t off, uint32_t v)
+{
+	smmu_mmio_write(c->t, c->unit + off, 4, v);
+}
+
+static void reg64(struct ctx *c, uint64_t off, uint64_t v)
+{
+	smmu_mmio_write(c->t, c->unit + off, 8, v);
+}
+
+static uint64_t rreg(struct ctx *c, uint64_t off, unsigned size)
+{
+	uint64_t v = 0;
+
+	smmu_mmio_read(c->t, c->unit + off, size, &v);
+	return v;
+}
+
+static void remember(struct ctx *c, uint64_t pa)
+{
+	if (c->nptrs < MAX_PTRS)
+		c->ptrs[c->nptrs++] = pa;
+}
+
+/* A fresh 64 KiB-aligned slot (zeroed: the machine is new). */
+static uint64_t slot(struct ctx *c)
+{
+	uint64_t a = c->slot_next;
+
+	if (a + 0x10000 > c->slot_end)
+		a = c->slot_next = c->slot_end - 0x10000; /* out of slots: reuse the last (an alias) */
+	else
+		c->slot_next += 0x10000;
+	remember(c, a);
+	return a;
+}
+
+/* A pointer for a structure field: mostly a fresh slot, else an alias of
+ * something already placed, a data page, or somewhere adversarial. */
+static uint64_t ptr(struct ctx *c, bool *fresh)
+{
+	struct dfz_src *s = c->src;
+	unsigned k = (unsigned)rn(s, 100);
+
+	*fresh = false;
+	if (k < 78) {
+		*fresh = true;
+		return slot(c);
+	}
+	if (k < 88 && c->nptrs)
+		return c->ptrs[rn(s, c->nptrs)] + (pc(s, 30) ? rn(s, 64) * 64 : 0);
+	if (k < 91)
+		return c->data + rn(s, 8) * 0x1000;
+	switch (rn(s, 8)) {
+	case 0: return 0x1000;                                  /* below RAM */
+	case 1: return c->ram_end + rn(s, 16) * 0x1000;         /* just past RAM */
+	case 2: return c->ram_end - 0x1000;                     /* the last page */
+	case 3: return BIT(40) | c->ram;                        /* far outside */
+	case 4: return BIT(47 + rn(s, 9)) | c->ram;             /* beyond a 48-bit OAS */
+	case 5: return c->unit;                                 /* the unit's registers */
+	default: return r64(s) & (BIT(56) - 1) & ~0xfULL;
+	}
+}
+
+/* Flip a few bits of a structure: reserved ones included. */
+static void mutate(struct ctx *c, uint64_t *w, unsigned nwords, unsigned pct)
+{
+	while (pc(c->src, pct))
+		w[rn(c->src, nwords)] ^= BIT(rn(c->src, 64));
+}
+
+static void write_words(struct ctx *c, uint64_t pa, const uint64_t *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		w64(c, pa + 8 * i, w[i]);
+}
+
+/* --- test devices ----------------------------------------------------------------- */
+
+#define TD_SRC 0x80
+#define TD_DST 0x88
+#define TD_COUNT 0x90
+#define TD_CMD 0x98
+#define TD_SSID 0x100
+#define TD_STATUS 0x108
+#define TD_ACCESS 0x118
+#define TD_BUF 0x40000
+
+static int devs_on(struct ctx *c)
+{
+	for (unsigned d = 0; d < c->ndevs; d++) {
+		uint16_t bdf = (uint16_t)((d + 1) << 3);
+		uint32_t bar;
+
+		if (smmu_pci_write(c->t, bdf, 4, 2, 0x6) || smmu_pci_read(c->t, bdf, 0x10, 4, &bar))
+			return -1;
+		c->bar[d] = bar & ~0xfu;
+	}
+	return 0;
+}
+
+static void dev_w(struct ctx *c, unsigned d, uint64_t off, uint64_t v)
+{
+	smmu_mmio_write(c->t, c->bar[d] + off, 8, v);
+}
+
+static uint64_t dev_r(struct ctx *c, unsigned d, uint64_t off)
+{
+	uint64_t v = 0;
+
+	smmu_mmio_read(c->t, c->bar[d] + off, 8, &v);
+	return v;
+}
+
+/* One 8-byte DMA; returns the status register (bit 1: some access dropped). */
+static uint64_t dma(struct ctx *c, unsigned d, bool ssv, uint32_t ssid, uint64_t iova, unsigned acc)
+{
+	bool write = acc & SMMU_PROT_W;
+
+	dev_w(c, d, TD_SSID, ssv ? BIT(31) | ssid : 0);
+	dev_w(c, d, TD_ACCESS, ((acc & SMMU_PROT_PRIV) ? 1 : 0) | ((acc & SMMU_PROT_X) ? 2 : 0));
+	dev_w(c, d, TD_SRC, write ? TD_BUF : iova);
+	dev_w(c, d, TD_DST, write ? iova : TD_BUF);
+	dev_w(c, d, TD_COUNT, 8);
+	dev_w(c, d, TD_CMD, 1 | (write ? 2 : 0));
+	return dev_r(c, d, TD_STATUS);
+}
+
+/* --- comparing one access ----------------------------------------------------------- */
+
+/* What the model recorded for the access. */
+struct rec {
+	unsigned n;        /* records */
+	uint32_t code;     /* the first one's EventID / fault reason */
+	uint64_t fetch;    /* its fetch address, when it has one */
+	bool has_fetch;
+};
+
+typedef void (*drain_fn)(struct ctx *c, struct rec *r);
+
+static const char *acc_text(unsigned acc)
+{
+	static char b[16];
+
+	snprintf(b, sizeof(b), "%s%s", acc & SMMU_PROT_X ? "exec" : acc & SMMU_PROT_W ? "write" : "read",
+		 acc & SMMU_PROT_PRIV ? "+priv" : "");
+	return b;
+}
+
+static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid,
+		       uint64_t iova, unsigned acc)
+{
+	struct smmu_translation tr;
+	struct dfz_stats *st = c->st;
+	bool write = acc & SMMU_PROT_W;
+	uint64_t tag = 0x5a5a000000000000ULL | (st->accesses & 0xffffffffffULL), old = 0, got;
+	bool in_ram = false;
+	struct rec r;
+	int rc;
+
+	if ((rc = smmu_translate(c->u, &(struct smmu_stream){ sid, ssv, ssid }, iova, acc, &tr))) {
+		fail(c, "smmu_translate failed: %d", rc);
+		return;
+	}
+	st->accesses++;
+	if (tr.cfg.nested) {
+		st->nested++;
+		st->nested_translated += tr.ok;
+		st->nested_s2_fetch += tr.stop == SMMU_STOP_FETCH;
+	}
+	if (!tr.ok && tr.cfg.verdict == SMMU_CFG_FAULT && !tr.code && strstr(tr.cfg.reason, "not predicted")) {
+		/* the library says it does not predict this (nested); the access
+		 * still runs, its records drained */
+		st->unpredicted++;
+		dma(c, d, ssv, ssid, iova, acc);
+		drain(c, &r);
+		return;
+	}
+	if (tr.ok) {
+		in_ram = !smmu_mem_read(c->t, tr.pa, &old, 8);
+		if (write)
+			dev_w(c, d, TD_BUF, tag);
+	}
+	uint64_t status = dma(c, d, ssv, ssid, iova, acc);
+	drain(c, &r);
+
+	char where[160];
+	snprintf(where, sizeof(where), "sid 0x%x%s ssid 0x%x iova 0x%016" PRIx64 " %s", sid, ssv ? " ssv" : "", ssid,
+		 iova, acc_text(acc));
+	if (getenv("DFZ_TRACE") && (!getenv("DFZ_TRACE_NESTED") || tr.cfg.nested))
+		fprintf(stderr, "%s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | model status=%" PRIx64
+			" records=%u code=0x%x\n", where, tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, status, r.n, r.code);
+	if (tr.ok) {
+		if (r.n) {
+			fail(c, "%s: the library translates to 0x%" PRIx64 " (%s); the model recorded 0x%x", where, tr.pa,
+			     tr.cfg.reason, r.code);
+			return;
+		}
+		if (!in_ram) {
+			/* dropped by the memory system, not the IOMMU: no record */
+			if (!(status & 2))
+				fail(c, "%s: 0x%" PRIx64 " is not RAM, yet the DMA did not fail", where, tr.pa);
+			st->translated++;
+			return;
+		}
+		if (status & 2) {
+			fail(c, "%s: the library translates to 0x%" PRIx64 " (%s); the model dropped it silently", where,
+			     tr.pa, tr.cfg.reason);
+			return;
+		}
+		got = write ? rd64(c, tr.pa) : dev_r(c, d, TD_BUF);
+		if (got != (write ? tag : old))
+			fail(c, "%s: the data did not go to/come from 0x%" PRIx64 " (%s)", where, tr.pa, tr.cfg.reason);
+		if (write)
+			w64(c, tr.pa, old); /* put back what was there: it may be a structure */
+		st->translated++;
+		return;
+	}
+	if (!(status & 2)) {
+		fail(c, "%s: the library predicts a fault (0x%x, %s); the model's DMA went through", where, tr.code,
+		     tr.cfg.reason);
+		return;
+	}
+	if (!tr.code || tr.quiet) {
+		if (r.n)
+			fail(c, "%s: the library predicts an unrecorded %s0x%x (%s); the model recorded 0x%x", where,
+			     tr.code ? "fault " : "abort ", tr.code, tr.cfg.reason, r.code);
+		st->silent++;
+		st->code[tr.code & 0xff]++;
+		return;
+	}
+	if (r.n != 1 || r.code != tr.code) {
+		fail(c, "%s: the library predicts 0x%x %s (%s%s%s); the model recorded %u record(s), 0x%x", where,
+		     tr.code, tr.code_name ? tr.code_name : "", tr.cfg.reason, tr.walked ? "; walk fault " : "",
+		     tr.walked ? smmu_pgt_fault_name(tr.x.fault) : "", r.n, r.code);
+		return;
+	}
+	/* a record holds FetchAddr[51:3] */
+	if (r.has_fetch && r.fetch != (tr.fetch_addr & (BIT(52) - 8))) {
+		fail(c, "%s: fault 0x%x: the library says the fetch at 0x%" PRIx64 " failed; the model 0x%" PRIx64, where,
+		     tr.code, tr.fetch_addr, r.fetch);
+		return;
+	}
+	st->recorded++;
+	st->code[tr.code & 0xff]++;
+}
+
+/* A mapped input address: mostly one the device's own tables map. */
+static uint64_t pick_map(struct ctx *c, unsigned d)
+{
+	unsigned lo = c->dmap[d][0], hi = c->dmap[d][1];
+
+	if (hi > lo && pc(c->src, 70))
+		return c->maps[lo + rn(c->src, hi - lo)];
+	return c->maps[rn(c->src, c->nmaps)];
+}
+
+/* --- SMMUv3 (IHI 0070) --------------------------------------------------------------- */
+
+#define V3_CR0 0x20
+#define V3_CR2 0x2c
+#define V3_GBPA 0x44
+#define V3_STRTAB_BASE 0x80
+#define V3_STRTAB_BASE_CFG 0x88
+#define V3_CMDQ_BASE 0x90
+#define V3_CMDQ_PROD 0x98
+#define V3_CMDQ_CONS 0x9c
+#define V3_EVENTQ_BASE 0xa0
+#define V3_EVENTQ_PROD 0x100a8
+#define V3_EVENTQ_CONS 0x100ac
+#define V3_QLOG2 5
+
+struct v3gen {
+	uint64_t evtq, cmdq;
+	uint32_t cmd_prod;
+};
+
+static void v3_cmd(struct ctx *c, struct v3gen *g, uint64_t d0, uint64_t d1)
+{
+	uint32_t n = 1u << V3_QLOG2, i = g->cmd_prod & (n - 1);
+
+	w64(c, g->cmdq + 16 * i, d0);
+	w64(c, g->cmdq + 16 * i + 8, d1);
+	g->cmd_prod = (g->cmd_prod + 1) & (2 * n - 1);
+	reg32(c, V3_CMDQ_PROD, g->cmd_prod);
+}
+
+static struct v3gen *v3g; /* the drain callback's view */
+
+static void v3_drain(struct ctx *c, struct rec *r)
+{
+	uint32_t mask = (2u << V3_QLOG2) - 1;
+
+	memset(r, 0, sizeof(*r));
+	for (;;) {
+		uint32_t prod = (uint32_t)rreg(c, V3_EVENTQ_PROD, 4), cons = (uint32_t)rreg(c, V3_EVENTQ_CONS, 4);
+		if (((prod ^ cons) & mask) == 0)
+			break;
+		uint64_t e = v3g->evtq + (cons & ((1u << V3_QLOG2) - 1)) * 32;
+		if (!r->n++) {
+			uint64_t d0 = rd64(c, e), d3 = rd64(c, e + 24);
+			r->code = d0 & 0xff;
+			if (r->code == 0x03 || r->code == 0x09 || r->code == 0x0b) {
+				r->has_fetch = true;
+				r->fetch = d3 & (BIT(52) - 8);
+			}
+		}
+		reg32(c, V3_EVENTQ_CONS, (cons & ~mask) | ((cons + 1) & mask));
+	}
+}
+
+/* VMSAv8-64 geometry */
+static unsigned lvl_shift(unsigned g, int l)
+{
+	return g + (g - 3) * (unsigned)(3 - l);
+}
+
+/* Map `n` random input addresses below 2^ia in LPAE tables at root (stage 1
+ * or 2), with random leaves, levels, attributes and garbage.  `base` is
+ * OR'ed into the recorded input addresses (TTB1's upper half). */
+static void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base,
+			unsigned n)
+{
+	struct dfz_src *s = c->src;
+
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t va = rn(s, BIT(ia)) & ~(BIT(g) - 1), table = root;
+		int leaf = pc(s, 60) ? 3 : (int)rn(s, 4); /* levels 0-3, where blocks may or may not exist */
+
+		if (leaf < sl)
+			leaf = sl;
+		for (int l = sl;; l++) {
+			unsigned sh = lvl_shift(g, l), bits = l == sl ? ia - sh : g - 3;
+			uint64_t da = table + ((va >> sh) & (BIT(bits) - 1)) * 8, d = rd64(c, da);
+
+			if (l == leaf || l == 3) {
+				uint64_t oa = c->data + rn(s, 8) * 0x1000;
+				if (l < 3)
+					oa = (c->data & ~(BIT(sh) - 1)) | (pc(s, 10) ? rn(s, BIT(sh)) & ~0xfffULL : 0);
+				if (pc(s, 5))
+					oa = r64(s) & (BIT(52) - 1);
+				d = (oa & (BIT(52) - BIT(g))) | (l == 3 ? 3 : 1) | (r64(s) & 0x7fc) | (r64(s) & (0x7fULL << 52));
+				d |= pc(s, 90) ? BIT(10) : 0; /* AF */
+				if (pc(s, 5))
+					d = r64(s); /* garbage */
+				w64(c, da, d);
+				if (c->nmaps < MAX_MAPS)
+					c->maps[c->nmaps++] = base | va | (rn(s, BIT(g)) & ~7ULL);
+				break;
+			}
+			if ((d & 3) != 3) {
+				bool fresh;
+				uint64_t nt = pc(s, 85) ? slot(c) : ptr(c, &fresh);
+				d = (nt & (BIT(52) - BIT(g))) | 3;
+				if (!s2 && pc(s, 25))
+					d |= r64(s) & (0x1fULL << 59); /* APTable, UXNTable, PXNTable, NSTable */
+				if (s2 && pc(s, 5))
+					d |= r64(s) & (0x1fULL << 59); /* RES0 at stage 2 */
+				if (pc(s, 3))
+					d = r64(s);
+				w64(c, da, d);
+			}
+			table = d & (BIT(52) - BIT(g)) & (BIT(48) - 1);
+			if ((d & 3) != 3 || table < c->ram || table >= c->ram_end)
+				break; /* an invalid entry or a pointer outside RAM: nothing more to build */
+		}
+	}
+	/* garbage and loops: a few random entries in the root */
+	for (unsigned k = rn(s, 3); k; k--) {
+		unsigned idx = (unsigned)rn(s, BIT(ia - lvl_shift(g, sl)));
+		uint64_t v = pc(s, 50) ? ((c->ptrs[rn(s, c->nptrs)] & (BIT(48) - BIT(g))) | 3) : r64(s);
+		w64(c, root + 8ULL * idx, v);
+	}
+}
+
+static const unsigned tg0_g[4] = { 12, 16, 14, 0 }; /* TG0 / S2TG: 4K, 64K, 16K */
+static const unsigned tg1_g[4] = { 0, 14, 12, 16 };  /* TG1 */
+
+static unsigned pick_tg(struct dfz_src *s)
+{
+	return pc(s, 95) ? (unsigned)rn(s, 3) : 3;
+}
+
+/* A plausible input size for a granule: 25..48 bits, sometimes anything. */
+static unsigned pick_ia(struct dfz_src *s)
+{
+	return pc(s, 90) ? 25 + (unsigned)rn(s, 24) : 64 - (unsigned)rn(s, 64);
+}
+
+/* One CD with its tables: returns dword0; fills the CD at pa. */
+static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
+{
+	struct dfz_src *s = c->src;
+	uint64_t cd[8] = { 0 };
+	unsigned tg0 = pick_tg(s), tg1 = pc(s, 95) ? 1 + (unsigned)rn(s, 3) : 0;
+	unsigned ia0 = pick_ia(s), ia1 = pick_ia(s);
+	bool epd0 = pc(s, 5), epd1 = pc(s, 50);
+	unsigned ips = pc(s, 80) ? 5 : (unsigned)rn(s, 8);
+
+	cd[0] = (64 - ia0) | (uint64_t)tg0 << 6 | (uint64_t)epd0 << 14 | (uint64_t)(64 - ia1) << 16 |
+		(uint64_t)tg1 << 22 | (uint64_t)epd1 << 30 | BIT(31) * pc(s, 96) | (uint64_t)ips << 32 |
+		BIT(35) * pc(s, 15) /* AFFD */ | BIT(36) * pc(s, 15) /* WXN */ | BIT(38) * pc(s, 20) |
+		BIT(39) * pc(s, 20) /* TBI */ | BIT(40) * pc(s, 20) /* PAN */ | BIT(41) * pc(s, 97) /* AA64 */ |
+		BIT(45) * pc(s, 90) /* R */ | BIT(46) * pc(s, 97) /* A */ | (uint64_t)asid << 48;
+	if (pc(s, 3))
+		cd[0] |= BIT(42 + rn(s, 3)); /* HD, HA, S */
+	if (pc(s, 3))
+		cd[0] |= BIT(15); /* ENDI */
+	for (int t = 0; t < 2; t++) {
+		unsigned g = t ? tg1_g[tg1] : tg0_g[tg0], ia = t ? ia1 : ia0;
+		bool fresh = true;
+		uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+
+		cd[1 + t] = root & (BIT(56) - 16);
+		if ((t ? epd1 : epd0) || !g || ia < 25 || ia > 48 || !fresh)
+			continue;
+		int sl = 4 - (int)((ia - g + g - 4) / (g - 3));
+		lpae_tables(c, root, g, ia, sl, false, t ? ~0ULL << ia : 0, 2 + (unsigned)rn(s, 6));
+	}
+	cd[3] = 0x44ff; /* MAIR */
+	mutate(c, cd, 4, 8);
+	write_words(c, pa, cd, 8);
+}
+
+/* Nested: stage 2 maps RAM (where the CDs, the stage-1 tables and the data
+ * pages are, at IPA = PA) with blocks at level 2 (4K: 2M, 16K: 32M, 64K:
+ * 512M), a few of them broken (invalid, no read, no write, AF=0, execute
+ * never), and with the 4K granule sometimes one block split into pages. */
+static void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
+{
+	struct dfz_src *s = c->src;
+	uint64_t bsz = BIT(lvl_shift(g, 2)), split = g == 12 && pc(s, 40) ? c->ram + rn(s, 32) * bsz : 0;
+
+	if (ia <= lvl_shift(g, 2) || sl > 2)
+		return;
+	for (uint64_t a = c->ram & ~(bsz - 1); a < c->ram_end; a += bsz) {
+		uint64_t table = root;
+		for (int l = sl; l < 2; l++) {
+			unsigned sh = lvl_shift(g, l), bits = l == sl ? ia - sh : g - 3;
+			uint64_t da = table + ((a >> sh) & (BIT(bits) - 1)) * 8, d = rd64(c, da);
+			if ((d & 3) != 3) {
+				d = (slot(c) & (BIT(48) - BIT(g))) | 3;
+				w64(c, da, d);
+			}
+			table = d & (BIT(48) - BIT(g));
+		}
+		unsigned bits2 = sl == 2 ? ia - lvl_shift(g, 2) : g - 3;
+		uint64_t da = table + ((a >> lvl_shift(g, 2)) & (BIT(bits2) - 1)) * 8;
+		uint64_t attr = BIT(10) | 3ULL << 8 | 3ULL << 6 | 0xfULL << 2;
+		if (a == split) {
+			uint64_t pt = slot(c);
+			for (unsigned i = 0; i < 512; i++) {
+				uint64_t d = (a + i * 0x1000ULL) | attr | 3;
+				if (pc(s, 4))
+					d ^= pc(s, 50) ? 1 : BIT(6 + rn(s, 5)); /* invalid, S2AP, SH, AF */
+				w64(c, pt + 8 * i, d);
+			}
+			w64(c, da, pt | 3);
+			continue;
+		}
+		uint64_t d = a | attr | 1;
+		if (pc(s, 6))
+			d ^= pc(s, 30) ? 1 : pc(s, 30) ? BIT(6) : pc(s, 40) ? BIT(7) : pc(s, 50) ? BIT(10) : BIT(54);
+		w64(c, da, d);
+	}
+}
+
+/* Stage 2 tables for an STE: fills dword2/3. */
+static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
+{
+	struct dfz_src *s = c->src;
+	unsigned tg = pick_tg(s), g = tg0_g[tg], ia = pc(s, 90) ? 32 + (unsigned)rn(s, 17) : (unsigned)(64 - rn(s, 64));
+	unsigned sl0 = (unsigned)rn(s, 4), ps = pc(s, 80) ? 5 : (unsigned)rn(s, 8);
+	int sl = -1;
+
+	/* mostly a consistent S2SL0: the start level that resolves <= 4 extra bits */
+	if (g && ia >= 16 && ia <= 48 && pc(s, 85)) {
+		for (int l = 0; l <= 3; l++) {
+			unsigned sh = lvl_shift(g, l);
+			if (ia > sh && ia - sh <= g - 3 + 4) {
+				sl = l;
+				break;
+			}
+		}
+		if (sl >= 0)
+			sl0 = g == 12 ? (sl == 0 ? 2 : 2 - (unsigned)sl) : 3 - (unsigned)sl;
+	}
+	bool fresh = true;
+	uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+	ste[2] = rn(s, 4) /* VMID */ | (uint64_t)(64 - ia) << 32 | (uint64_t)sl0 << 38 | (uint64_t)tg << 46 |
+		 (uint64_t)ps << 48 | BIT(51) * pc(s, 97) | BIT(53) * pc(s, 15) | BIT(58) * pc(s, 90);
+	if (pc(s, 3))
+		ste[2] |= BIT(52 + rn(s, 6)); /* S2ENDI, S2AFFD, S2PTW, S2HD, S2HA, S2S */
+	ste[3] = root & (BIT(56) - 16);
+	if (sl >= 0 && fresh) {
+		/* concatenated start-level tables may span several slots */
+		if (ia - lvl_shift(g, sl) + 3 > 16)
+			for (unsigned k = 1; k < BIT(ia - lvl_shift(g, sl) + 3 - 16); k++)
+				slot(c);
+		if (nested && pc(s, 90))
+			s2_identity(c, root, g, ia, sl);
+		lpae_tables(c, root, g, ia, sl, true, 0, (nested ? 0 : 2) + (unsigned)rn(s, 6));
+	}
+}
+
+/* The STE of one StreamID, its CDs and tables.  ssids gets the SubstreamIDs given CDs. */
+static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids)
+{
+	struct dfz_src *s = c->src;
+	uint64_t ste[8] = { 0 };
+	static const unsigned configs[] = { 5, 5, 5, 5, 5, 6, 6, 6, 6, 4, 4, 0, 7, 7, 7, 7, 1, 3 };
+	unsigned config = configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
+	unsigned cdmax = pc(s, 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
+	bool fresh = true;
+	uint64_t cdp = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+
+	ste[0] = BIT(0) * pc(s, 96) | (uint64_t)config << 1 | (uint64_t)fmt << 4 | (cdp & (BIT(56) - 64)) |
+		 (uint64_t)cdmax << 59;
+	ste[1] = rn(s, 4) /* S1DSS */ | (pc(s, 10) ? rn(s, 4) << 30 : 0) /* STRW */ |
+		 (pc(s, 20) ? rn(s, 16) << 48 : 0) /* PRIVCFG, INSTCFG */ | BIT(27) * pc(s, 3) /* S1STALLD */;
+	if (config & 2)
+		v3_s2(c, ste, config == 7);
+	*nssids = 0;
+	if ((config & 1) && fresh) {
+		/* CDs for SubstreamID 0 and a few more */
+		unsigned n = cdmax ? 1 + (unsigned)rn(s, 4) : 1;
+		bool two = cdmax && (fmt == 1 || fmt == 2);
+		unsigned split = fmt == 1 ? 6 : 10;
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t ssid = i == 0 ? 0 : (uint32_t)rn(s, cdmax > 12 ? BIT(12) : BIT(cdmax));
+			uint64_t cd_pa;
+			if (two) {
+				uint64_t l1 = cdp + (ssid >> split) * 8, d = rd64(c, l1);
+				if (!(d & 1)) {
+					uint64_t l2 = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+					d = (l2 & (BIT(56) - 0x1000)) | (uint64_t)pc(s, 92);
+					if (pc(s, 5))
+						d ^= BIT(rn(s, 64));
+					w64(c, l1, d);
+				}
+				cd_pa = (d & (BIT(56) - 0x1000)) + (ssid & (BIT(split) - 1)) * 64;
+			} else {
+				cd_pa = cdp + ssid * 64ULL;
+			}
+			ssids[(*nssids)++] = ssid;
+			if (cd_pa >= c->ram && cd_pa + 64 <= c->ram_end)
+				v3_cd(c, cd_pa, (unsigned)rn(s, 1u << 16));
+		}
+	}
+	mutate(c, ste, 4, 10);
+	write_words(c, pa, ste, 8);
+}
+
+static int v3_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	struct v3gen g = { 0 };
+	uint32_t sids[8], ssids[8][8];
+	unsigned nssids[8];
+	uint64_t base;
+
+	v3g = &g;
+	/* the queues sit apart from every structure: a record written over a
+	 * cached STE would make the model's cache and memory differ */
+	g.evtq = c->ram + 0x100000;
+	g.cmdq = c->ram + 0x110000;
+	/* the stream table: linear, 2-level, or a reserved format */
+	unsigned fmt = pc(s, 55) ? 0 : pc(s, 90) ? 1 : 2 + (unsigned)rn(s, 2);
+	unsigned log2size = pc(s, 85) ? 6 + (unsigned)rn(s, 11) : (unsigned)rn(s, 64);
+	unsigned split = pc(s, 85) ? 6 + 2 * (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
+	bool fresh;
+	base = pc(s, 95) ? slot(c) : ptr(c, &fresh);
+	for (unsigned d = 0; d < c->ndevs; d++) {
+		uint32_t sid = sids[d] = (d + 1) << 3;
+		uint64_t ste_pa = base + sid * 64ULL;
+		if (fmt == 1) {
+			unsigned sp = split == 6 || split == 8 || split == 10 ? split : 6;
+			uint64_t l1 = base + (uint64_t)(sid >> sp) * 8, l1d = rd64(c, l1);
+			if (!l1d) {
+				unsigned span = pc(s, 85) ? sp + 1 - (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
+				l1d = (pc(s, 95) ? slot(c) : ptr(c, &fresh)) | span;
+				w64(c, l1, l1d);
+			}
+			unsigned span = l1d & 31;
+			uint64_t l2 = l1d & (BIT(56) - 64) & ~(BIT(5 + (span ? span : 1)) - 1);
+			ste_pa = l2 + (sid & (BIT(sp) - 1)) * 64ULL;
+		}
+		nssids[d] = 0;
+		if (ste_pa >= c->ram && ste_pa + 64 <= c->ram_end && !rd64(c, ste_pa))
+		{
+			c->dmap[d][0] = c->nmaps;
+			v3_ste(c, ste_pa, ssids[d], &nssids[d]);
+			c->dmap[d][1] = c->nmaps;
+		}
+	}
+	/* registers: queues, then the tables, then enable */
+	reg64(c, V3_CMDQ_BASE, g.cmdq | V3_QLOG2);
+	reg64(c, V3_EVENTQ_BASE, g.evtq | V3_QLOG2);
+	reg32(c, V3_CR2, pc(s, 50) ? 2 : 0);
+	reg32(c, V3_GBPA, BIT(31) | (pc(s, 50) ? BIT(20) : 0));
+	reg64(c, V3_STRTAB_BASE, base);
+	reg32(c, V3_STRTAB_BASE_CFG, (log2size & 63) | (split & 31) << 6 | fmt << 16);
+	reg32(c, V3_CR0, 0xc);
+	reg32(c, V3_CR0, pc(s, 95) ? 0xd : 0xc);
+	if (c->failed)
+		return -1;
+
+	uint32_t last_sid = ~0u, last_ssid = ~0u;
+	bool last_ssv = false;
+	for (unsigned i = 0; i < accesses && !c->failed; i++) {
+		unsigned d = (unsigned)rn(s, c->ndevs);
+		bool ssv = pc(s, nssids[d] > 1 ? 60 : 8);
+		uint32_t ssid = nssids[d] && pc(s, 80) ? ssids[d][rn(s, nssids[d])] : (uint32_t)rn(s, pc(s, 50) ? 16 : BIT(20));
+		uint64_t iova;
+		unsigned k = (unsigned)rn(s, 100);
+		if (k < 55 && c->nmaps)
+			iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+		else if (k < 70)
+			iova = rn(s, BIT(25 + rn(s, 24)));
+		else if (k < 80)
+			iova = c->data + rn(s, 0x10000); /* identity (bypass) */
+		else if (k < 88)
+			iova = ~0ULL << (25 + rn(s, 24)) | rn(s, BIT(25));
+		else
+			iova = r64(s);
+		iova &= ~7ULL;
+		unsigned acc = pc(s, 50) ? SMMU_PROT_R : pc(s, 70) ? SMMU_PROT_W : SMMU_PROT_R | SMMU_PROT_X;
+		if (pc(s, 50))
+			acc |= SMMU_PROT_PRIV;
+		if (sids[d] != last_sid || ssv != last_ssv || ssid != last_ssid) {
+			/* another stream: TLB entries of one are not the other's
+			 * (ASIDs and VMIDs here are random and may collide) */
+			v3_cmd(c, &g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
+			v3_cmd(c, &g, 0x46, 0);       /* CMD_SYNC */
+			last_sid = sids[d];
+			last_ssv = ssv;
+			last_ssid = ssid;
+		}
+		access_one(c, v3_drain, d, sids[d], ssv, ssid, iova, acc);
+	}
+	return c->failed ? -1 : 0;
+}
+
+/* --- VT-d ------------------------------------------------------------------------------------ */
+
+#define VTD_GCMD 0x18
+#define VTD_RTADDR 0x20
+#define VTD_CCMD 0x28
+#define VTD_FSTS 0x34
+#define VTD_IOTLB 0x108 /* ECAP.IRO = 0x10 on the sim; checked at open */
+#define VTD_FRCD 0x200
+#define VTD_NFR 8
+
+struct vgen {
+	bool scalable;
+	unsigned mgaw, haw;
+	uint64_t cap, ecap;
+};
+static struct vgen *vg;
+
+static void vtd_drain(struct ctx *c, struct rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (unsigned i = 0; i < VTD_NFR; i++) {
+		uint64_t hi = rreg(c, VTD_FRCD + 16 * i + 8, 8);
+		if (!(hi >> 63))
+			continue;
+		if (!r->n++)
+			r->code = (hi >> 32) & 0xff;
+		reg32(c, VTD_FRCD + 16 * i + 12, 0x80000000u);
+	}
+	reg32(c, VTD_FSTS, 0x7f); /* PFO and the other W1C bits */
+}
+
+/* Second-level (sm: scalable-mode entry format) or first-level (fl) tables:
+ * `levels` levels at root, `n` random mappings. */
+static void vtd_tables(struct ctx *c, uint64_t root, unsigned levels, bool fl, unsigned n)
+{
+	struct dfz_src *s = c->src;
+	unsigned ia = 12 + 9 * levels;
+
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t va = rn(s, BIT(ia)) & ~0xfffULL, table = root;
+		unsigned leaf = pc(s, 65) ? 1 : 1 + (unsigned)rn(s, 3); /* 4K, 2M or 1G */
+
+		if (fl && (va >> (ia - 1) & 1))
+			va |= ~0ULL << ia; /* canonical upper half */
+		for (unsigned l = levels;; l--) {
+			unsigned sh = 12 + 9 * (l - 1);
+			uint64_t da = table + ((va >> sh) & 0x1ff) * 8, d = rd64(c, da);
+
+			if (l == leaf || l == 1) {
+				uint64_t oa = l == 1 ? c->data + rn(s, 8) * 0x1000 : c->data & ~(BIT(sh) - 1);
+				if (pc(s, 5))
+					oa = r64(s) & (BIT(52) - 0x1000);
+				if (fl)
+					d = oa | 1 | (r64(s) & 0x7e) | (l > 1 ? 0x80 : 0) | (pc(s, 20) ? BIT(63) : 0);
+				else
+					d = oa | (pc(s, 85) ? 3 : rn(s, 4)) | (r64(s) & 0xf78) | (l > 1 ? 0x80 : 0);
+				if (pc(s, 8))
+					d ^= BIT(rn(s, 64));
+				if (pc(s, 3))
+					d = r64(s);
+				w64(c, da, d);
+				if (c->nmaps < MAX_MAPS)
+					c->maps[c->nmaps++] = va | (rn(s, BIT(sh)) & ~7ULL);
+				break;
+			}
+			if (!(fl ? d & 1 : d & 3)) {
+				bool fresh;
+				uint64_t nt = pc(s, 88) ? slot(c) : ptr(c, &fresh);
+				d = (nt & (BIT(52) - 0x1000)) | (fl ? (1 | (pc(s, 90) ? 2 : 0) | (pc(s, 85) ? 4 : 0) | (pc(s, 10) ? BIT(63) : 0))
+									: (pc(s, 92) ? 3 : rn(s, 4)) | (pc(s, 50) ? 4 : 0));
+				if (pc(s, 6))
+					d ^= BIT(rn(s, 64));
+				w64(c, da, d);
+			}
+			table = d & (BIT(52) - 0x1000);
+			if (!(fl ? d & 1 : d & 3) || table < c->ram || table >= c->ram_end)
+				break;
+		}
+	}
+	for (unsigned k = rn(s, 3); k; k--) {
+		uint64_t v = pc(s, 50) ? ((c->ptrs[rn(s, c->nptrs)] & (BIT(52) - 0x1000)) | (fl ? 7 : 3)) : r64(s);
+		w64(c, root + 8 * rn(s, 512), v);
+	}
+}
+
+/* Second-level tables mapping RAM at GPA = HPA with 2M pages, a few broken
+ * (not present, read-only, no read, no execute with SLEE, reserved bits). */
+static void vtd_sl_identity(struct ctx *c, uint64_t root, unsigned levels, bool slee)
+{
+	struct dfz_src *s = c->src;
+
+	for (uint64_t a = c->ram; a < c->ram_end; a += BIT(21)) {
+		uint64_t table = root;
+		for (unsigned l = levels; l > 2; l--) {
+			uint64_t da = table + ((a >> (12 + 9 * (l - 1))) & 0x1ff) * 8, d = rd64(c, da);
+			if (!(d & 3)) {
+				d = slot(c) | 3;
+				w64(c, da, d);
+			}
+			table = d & (BIT(52) - 0x1000);
+		}
+		uint64_t d = a | BIT(7) | 3 | (slee ? 4 : 0);
+		if (pc(s, 6))
+			d ^= pc(s, 25) ? 3 : pc(s, 35) ? 1 : pc(s, 50) ? 2 : pc(s, 50) ? 4 : BIT(62);
+		w64(c, table + ((a >> 21) & 0x1ff) * 8, d);
+	}
+}
+
+/* A supported AW (mostly), as the CAP.SAGAW of the unit allows. */
+static unsigned pick_aw(struct ctx *c)
+{
+	unsigned max = vg->mgaw == 57 ? 3 : vg->mgaw == 48 ? 2 : 1;
+
+	return pc(c->src, 92) ? 1 + (unsigned)rn(c->src, max) : (unsigned)rn(c->src, 8);
+}
+
+static void vtd_legacy_ctx(struct ctx *c, uint64_t pa)
+{
+	struct dfz_src *s = c->src;
+	unsigned tt = pc(s, 75) ? 0 : pc(s, 70) ? 2 : (unsigned)rn(s, 4), aw = pick_aw(c);
+	bool fresh = true;
+	uint64_t sl = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+	uint64_t q[2] = { 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (uint64_t)tt << 2 | (sl & ~0xfffULL),
+			  aw | (rn(s, 16) << 8) };
+
+	if (tt == 0 && aw >= 1 && aw <= 3 && fresh)
+		vtd_tables(c, sl, aw + 2, false, 2 + (unsigned)rn(s, 6));
+	mutate(c, q, 2, 8);
+	write_words(c, pa, q, 2);
+}
+
+static void vtd_pasid_entry(struct ctx *c, uint64_t pa)
+{
+	struct dfz_src *s = c->src;
+	static const unsigned pgtts[] = { 1, 1, 1, 2, 2, 2, 4, 3, 3, 3, 0, 5 };
+	unsigned pgtt = pgtts[rn(s, 12)], aw = pick_aw(c);
+	bool five = vg->mgaw == 57 && pc(s, 50), fresh1 = true, fresh2 = true;
+	uint64_t sl = pc(s, 92) ? slot(c) : ptr(c, &fresh2), fl = pc(s, 92) ? slot(c) : ptr(c, &fresh1);
+	uint64_t q[8] = { 0 };
+
+	q[0] = 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (uint64_t)aw << 2 | (pc(s, 30) ? BIT(5) : 0) | (uint64_t)pgtt << 6 |
+	       (pc(s, 3) ? BIT(9) : 0) | (sl & ~0xfffULL);
+	q[1] = rn(s, 16);
+	q[2] = (pc(s, 60) ? 1 : 0) | (pc(s, 60) ? 2 : 0) | (uint64_t)(five ? 1 : 0) << 2 | (pc(s, 50) ? BIT(4) : 0) |
+	       (fl & ~0xfffULL);
+	if (pgtt == 2 && aw >= 1 && aw <= 3 && fresh2)
+		vtd_tables(c, sl, aw + 2, false, 2 + (unsigned)rn(s, 6));
+	if (pgtt == 1 && fresh1)
+		vtd_tables(c, fl, five ? 5 : 4, true, 2 + (unsigned)rn(s, 6));
+	if (pgtt == 3 && aw >= 1 && aw <= 3 && fresh1 && fresh2) {
+		/* nested: the second level maps RAM at GPA = HPA, the first
+		 * level's tables (in RAM) are found through it */
+		if (pc(s, 90))
+			vtd_sl_identity(c, sl, aw + 2, (q[0] & BIT(5)) != 0);
+		vtd_tables(c, sl, aw + 2, false, (unsigned)rn(s, 3));
+		vtd_tables(c, fl, five ? 5 : 4, true, 2 + (unsigned)rn(s, 6));
+	}
+	mutate(c, q, 3, 8);
+	write_words(c, pa, q, 8);
+}
+
+/* A scalable-mode context entry, its PASID directory and entries; pasids
+ * gets the PASIDs that have entries. */
+static void vtd_sm_ctx(struct ctx *c, uint64_t pa, uint32_t *pasids, unsigned *npasids)
+{
+	struct dfz_src *s = c->src;
+	bool fresh = true;
+	uint64_t dir = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+	unsigned pdts = pc(s, 80) ? 0 : (unsigned)rn(s, 8);
+	uint32_t rid_pasid = pc(s, 80) ? 0 : (uint32_t)rn(s, 128);
+	uint64_t q[4] = { 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (pc(s, 60) ? 8 : 0) | (uint64_t)pdts << 9 |
+			  (dir & ~0xfffULL), rid_pasid | (pc(s, 3) ? BIT(20) : 0) };
+
+	*npasids = 0;
+	if (fresh) {
+		unsigned n = 1 + (unsigned)rn(s, 4);
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t pasid = i == 0 ? rid_pasid : (uint32_t)rn(s, pc(s, 70) ? 64 : 8192);
+			uint64_t de_pa = dir + (pasid >> 6) * 8, de = rd64(c, de_pa);
+			pasids[(*npasids)++] = pasid;
+			if (!de) {
+				uint64_t t = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+				de = 1 * pc(s, 96) | (pc(s, 10) ? 2 : 0) | (t & ~0xfffULL);
+				if (pc(s, 5))
+					de ^= BIT(rn(s, 64));
+				w64(c, de_pa, de);
+			}
+			uint64_t pe = (de & (BIT(52) - 0x1000)) + (pasid & 0x3f) * 64;
+			if (pe >= c->ram && pe + 64 <= c->ram_end && !rd64(c, pe))
+				vtd_pasid_entry(c, pe);
+		}
+	}
+	mutate(c, q, 4, 6);
+	write_words(c, pa, q, 4);
+}
+
+static int vtd_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	uint32_t pasids[8][8];
+	unsigned npasids[8] = { 0 };
+	bool fresh;
+	uint64_t root = pc(s, 95) ? slot(c) : ptr(c, &fresh);
+
+	/* root entry for bus 0, the context table, and an entry per device */
+	if (root >= c->ram && root < c->ram_end) {
+		uint64_t ctp = pc(s, 94) ? slot(c) : ptr(c, &fresh);
+		uint64_t re[2] = { 1 * pc(s, 96) | (ctp & ~0xfffULL), 0 };
+		if (vg->scalable && pc(s, 5))
+			re[1] = re[0];
+		mutate(c, re, 2, 6);
+		write_words(c, root, re, 2);
+		uint64_t half = vg->scalable ? re[0] : re[0];
+		uint64_t table = half & (BIT(52) - 0x1000);
+		for (unsigned d = 0; d < c->ndevs; d++) {
+			unsigned devfn = (d + 1) << 3;
+			uint64_t pa = table + devfn * (vg->scalable ? 32 : 16);
+			if (pa < c->ram || pa + 32 > c->ram_end || rd64(c, pa))
+				continue;
+			c->dmap[d][0] = c->nmaps;
+			if (vg->scalable)
+				vtd_sm_ctx(c, pa, pasids[d], &npasids[d]);
+			else
+				vtd_legacy_ctx(c, pa);
+			c->dmap[d][1] = c->nmaps;
+		}
+	}
+	unsigned ttm = vg->scalable ? (pc(s, 96) ? 1 : (unsigned)rn(s, 4)) : (pc(s, 97) ? 0 : (unsigned)rn(s, 4));
+	reg64(c, VTD_RTADDR, (root & ~0xfffULL) | (uint64_t)ttm << 10);
+	reg32(c, VTD_GCMD, 1u << 30);                 /* SRTP */
+	reg32(c, VTD_GCMD, pc(s, 96) ? 1u << 31 : 0); /* TE */
+
+	uint32_t last_sid = ~0u, last_pasid = ~0u;
+	bool last_ssv = false;
+	for (unsigned i = 0; i < accesses && !c->failed; i++) {
+		unsigned d = (unsigned)rn(s, c->ndevs);
+		bool ssv = pc(s, vg->scalable ? 55 : 4);
+		uint32_t pasid = npasids[d] && pc(s, 80) ? pasids[d][rn(s, npasids[d])] : (uint32_t)rn(s, pc(s, 50) ? 64 : BIT(20));
+		uint64_t iova;
+		unsigned k = (unsigned)rn(s, 100);
+		if (k < 60 && c->nmaps)
+			iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+		else if (k < 75)
+			iova = rn(s, BIT(30 + rn(s, 28)));
+		else if (k < 85)
+			iova = c->data + rn(s, 0x10000);
+		else
+			iova = r64(s);
+		iova &= ~7ULL;
+		unsigned acc = pc(s, 50) ? SMMU_PROT_R : pc(s, 70) ? SMMU_PROT_W : SMMU_PROT_R | SMMU_PROT_X;
+		if (pc(s, 50))
+			acc |= SMMU_PROT_PRIV;
+		uint32_t sid = (d + 1) << 3;
+		if (sid != last_sid || ssv != last_ssv || pasid != last_pasid) {
+			/* another requester: IOTLB entries are tagged by random DIDs */
+			reg64(c, VTD_CCMD, BIT(63) | 1ULL << 61);
+			reg64(c, VTD_IOTLB, BIT(63) | 1ULL << 60);
+			last_sid = sid;
+			last_ssv = ssv;
+			last_pasid = pasid;
+		}
+		access_one(c, vtd_drain, d, sid, ssv, pasid, iova, acc);
+	}
+	return c->failed ? -1 : 0;
+}
+
+/* --- driver ------------------------------------------------------------------------------ */
+
+static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
+{
+	static const char *const virt_opts[] = { "devs=4", "ram=64M" };
+	static const char *const virt_s1_opts[] = { "devs=4", "ram=64M", "stage2=off" };
+	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
+				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
+	bool v3 = arch == DFZ_SMMUV3;
+	char err[256];
+
+	c->ndevs = 4;
+	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
+			     v3 ? (s2 ? 2 : 3) : 5, &c->t, err, sizeof(err)) ||
+	    smmu_discover(c->t, err, sizeof(err))) {
+		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
+		if (c->t)
+			smmu_target_close(c->t);
+		c->t = NULL;
+		return -1;
+	}
+	c->u = smmu_unit_at(c->t, 0);
+	c->unit = v3 ? 0x09050000 : 0xfed90000;
+	c->ram = v3 ? 0x40000000 : 0;
+	c->ram_end = c->ram + (64 << 20);
+	c->data = c->ram + 0x1000000;
+	c->slot_next = c->ram + 0x200000;
+	c->slot_end = c->ram + 0xe00000;
+	/* data pages: every word holds its own address */
+	for (uint64_t a = c->data; a < c->data + 8 * 0x1000; a += 0x1000) {
+		uint64_t page[512];
+		for (unsigned i = 0; i < 512; i++)
+			page[i] = (a + 8 * i) ^ 0xd00d000000000000ULL;
+		smmu_mem_write(c->t, a, page, sizeof(page));
+	}
+	if (devs_on(c)) {
+		snprintf(c->msg, c->msglen, "cannot enable the test devices");
+		smmu_target_close(c->t);
+		return -1;
+	}
+	return 0;
+}
+
+int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg,
+	    size_t msglen)
+{
+	struct ctx c = { .src = src, .st = st, .msg = msg, .msglen = msglen };
+	int rc;
+
+	msg[0] = '\0';
+	static const unsigned aws[] = { 39, 48, 57 };
+	unsigned aw = aws[rn(src, 3)];
+	if (open_machine(&c, arch, pc(src, 90), aw))
+		return -1;
+	st->configs++;
+	if (arch == DFZ_SMMUV3) {
+		rc = v3_run(&c, accesses);
+	} else {
+		struct vgen g = { .scalable = arch == DFZ_VTD_SCALABLE, .mgaw = aw, .haw = aw > 52 ? 52 : aw };
+		vg = &g;
+		c.slot_next = c.ram + 0x200000;
+		rc = vtd_run(&c, accesses);
+	}
+	smmu_target_close(c.t);
+	return rc;
+}
+
+/* --- hand-built cases ------------------------------------------------------------------------ */
+
+struct dfz_machine {
+	struct ctx c;
+	struct dfz_src src;
+	struct dfz_stats st;
+	struct v3gen g;
+	struct vgen vg;
+	bool v3;
+	char msg[1024];
+};
+
+struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2)
+{
+	static struct dfz_machine m;
+
+	memset(&m, 0, sizeof(m));
+	dfz_src_seed(&m.src, 1);
+	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg) };
+	if (open_machine(&m.c, arch, stage2, 48))
+		return NULL;
+	m.v3 = arch == DFZ_SMMUV3;
+	if (!m.v3) {
+		m.vg = (struct vgen){ .scalable = arch == DFZ_VTD_SCALABLE, .mgaw = 48, .haw = 48 };
+		vg = &m.vg;
+		return &m;
+	}
+	m.g.evtq = m.c.ram + 0x100000;
+	m.g.cmdq = m.c.ram + 0x110000;
+	v3g = &m.g;
+	reg64(&m.c, V3_CMDQ_BASE, m.g.cmdq | V3_QLOG2);
+	reg64(&m.c, V3_EVENTQ_BASE, m.g.evtq | V3_QLOG2);
+	reg32(&m.c, V3_CR0, 0xc);
+	return &m;
+}
+
+uint64_t dfz_ram(struct dfz_machine *m)
+{
+	return m->c.ram;
+}
+
+void dfz_write(struct dfz_machine *m, uint64_t pa, const uint64_t *w, unsigned n)
+{
+	write_words(&m->c, pa, w, n);
+}
+
+void dfz_reg(struct dfz_machine *m, uint64_t off, unsigned size, uint64_t v)
+{
+	if (size == 8)
+		reg64(&m->c, off, v);
+	else
+		reg32(&m->c, off, (uint32_t)v);
+}
+
+int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uint64_t iova, unsigned acc,
+	       struct smmu_translation *tr, const char **msg)
+{
+	m->c.failed = false;
+	m->msg[0] = '\0';
+	if (m->v3) {
+		v3_cmd(&m->c, &m->g, 0x04, 31);      /* CMD_CFGI_ALL */
+		v3_cmd(&m->c, &m->g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
+		v3_cmd(&m->c, &m->g, 0x46, 0);
+	} else {
+		reg64(&m->c, VTD_CCMD, BIT(63) | 1ULL << 61);
+		reg64(&m->c, VTD_IOTLB, BIT(63) | 1ULL << 60);
+	}
+	access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	smmu_translate(m->c.u, &(struct smmu_stream){ (dev + 1) << 3, ssv, ssid }, iova, acc, tr);
+	*msg = m->msg;
+	return m->c.failed ? -1 : 0;
+}
+
+void dfz_close(struct dfz_machine *m)
+{
+	smmu_target_close(m->c.t);
+}
