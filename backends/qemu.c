@@ -264,6 +264,9 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 	if (be->plat == Q35) { /* before any PCI device */
 		argv[argc++] = "-device";
 		argv[argc++] = "intel-iommu,intremap=on";
+	} else if (be->plat == AMD) {
+		argv[argc++] = "-device";
+		argv[argc++] = "amd-iommu";
 	}
 	for (unsigned i = 0; i < be->nedu; i++) {
 		argv[argc++] = "-device";
@@ -350,7 +353,8 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 	qtest_init(&be->q, cfd, be->q.timeout_ms);
 	/* the first answer comes once the machine is built */
 	uint64_t v;
-	if ((rc = qtest_mmio_read(&be->q, be->plat == VIRT ? 0x40000000 : 0xfed90000, 4, &v))) {
+	if ((rc = qtest_mmio_read(&be->q, be->plat == VIRT ? 0x40000000 : be->plat == AMD ? 0xfed80000 : 0xfed90000,
+				  4, &v))) {
 		/* QEMU connects before it builds the machine: a bad -device
 		 * makes it exit right after */
 		char line[200];
@@ -466,8 +470,10 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		plat = VIRT;
 	else if (!strcmp(variant, "q35"))
 		plat = Q35;
+	else if (!strcmp(variant, "amd"))
+		plat = AMD;
 	else {
-		snprintf(err, errlen, "qemu has no platform '%s' (virt, q35)", variant);
+		snprintf(err, errlen, "qemu has no platform '%s' (virt, q35, amd)", variant);
 		return -ENOENT;
 	}
 	if ((s = opt(opts, nopts, "ram")) && (parse_size(s, &ram) || ram < (64ull << 20) || ram & 0xfffff)) {
@@ -619,7 +625,7 @@ static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 	if (strlen(name) != 4)
 		return -ENOENT;
 	if (be->dmar_synth)
-		return strcmp(name, "DMAR") ? -ENOENT : qemu_synth_dmar(be, data, len);
+		return strcmp(name, "DMAR") || be->plat == AMD ? -ENOENT : qemu_synth_dmar(be, data, len);
 	return qemu_acpi_table(be, name, data, len);
 }
 
@@ -666,7 +672,7 @@ static const char *be_describe(void *priv)
 	snprintf(be->desc, sizeof(be->desc),
 		 "QEMU %s (%s) over qtest, %s%s%s%s, RAM %llu MiB at 0x%llx, tables 0x%llx+%llu MiB, "
 		 "%u BARs assigned, %llu qtest round trips%s",
-		 be->plat == VIRT ? "virt" : "q35", be->plat == VIRT ? "SMMUv3" : "VT-d", who,
+		 be->plat == VIRT ? "virt" : "q35", be->plat == VIRT ? "SMMUv3" : be->plat == AMD ? "AMD-Vi" : "VT-d", who,
 		 be->q.dead ? " (gone: " : "", be->q.dead ? be->q.why : "", be->q.dead ? ")" : "",
 		 (unsigned long long)(be->ram_size >> 20), (unsigned long long)be->ram_base, (unsigned long long)tb,
 		 (unsigned long long)(ts >> 20), be->bars_assigned, (unsigned long long)be->q.roundtrips,
@@ -728,8 +734,8 @@ static const char *qemu_identity(void *priv)
 
 const struct smmu_backend_ops smmu_backend_qemu = {
 	.name = "qemu",
-	.help = "QEMU's SMMUv3 (virt) or VT-d (q35) model, started by smmush and driven over qtest",
-	.variants = "virt|q35",
+	.help = "QEMU's SMMUv3 (virt), VT-d (q35) or AMD-Vi (amd: q35 with amd-iommu) model, started by smmush and driven over qtest",
+	.variants = "virt|q35|amd",
 	.params = qemu_params,
 	.open = be_open,
 	.close = be_close,

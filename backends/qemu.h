@@ -16,7 +16,7 @@
 
 #include "backends/qemu-qtest.h"
 
-enum plat { VIRT, Q35 };
+enum plat { VIRT, Q35, AMD }; /* AMD: q35 with QEMU's amd-iommu */
 
 /* One ACPI table inside etc/acpi/tables, as the table loader checksums it. */
 struct acpi_entry {

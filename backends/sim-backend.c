@@ -44,8 +44,10 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		plat = SIM_Q35;
 	else if (!strcmp(variant, "mmu500"))
 		plat = SIM_MMU500;
+	else if (!strcmp(variant, "amd"))
+		plat = SIM_AMD;
 	else {
-		snprintf(err, errlen, "sim has no platform '%s' (virt, q35, mmu500)", variant);
+		snprintf(err, errlen, "sim has no platform '%s' (virt, q35, mmu500, amd)", variant);
 		return -ENOENT;
 	}
 	sim_params_default(&p, plat);
@@ -74,7 +76,8 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		return rc;
 	}
 	snprintf(be->desc, sizeof(be->desc), "built-in %s model, %llu MiB RAM, %u test devices",
-		 plat == SIM_Q35 ? "q35 (VT-d)" : plat == SIM_MMU500 ? "mmu500 (SMMUv2, MMU-500)" : "virt (SMMUv3)",
+		 plat == SIM_Q35 ? "q35 (VT-d)" : plat == SIM_MMU500 ? "mmu500 (SMMUv2, MMU-500)"
+		 : plat == SIM_AMD ? "amd (AMD-Vi)" : "virt (SMMUv3)",
 		 (unsigned long long)(p.ram_size >> 20), p.ndevs);
 	*priv = be;
 	return 0;
@@ -183,8 +186,8 @@ static const char *be_describe(void *priv)
 
 const struct smmu_backend_ops smmu_backend_sim = {
 	.name = "sim",
-	.help = "the built-in platform model: an SMMUv3 machine (virt), a VT-d machine (q35) or an MMU-500 machine (mmu500)",
-	.variants = "virt|q35|mmu500",
+	.help = "the built-in platform model: an SMMUv3 machine (virt), a VT-d machine (q35), an MMU-500 machine (mmu500) or an AMD-Vi machine (amd)",
+	.variants = "virt|q35|mmu500|amd",
 	.open = be_open,
 	.close = be_close,
 	.mem_read = be_mem_read,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What DMAR and IORT share: the ACPI table header, error and warning text,
+ * What DMAR, IORT and IVRS share: the ACPI table header, error and warning text,
  * text and JSON helpers, and the dispatch on the signature.
  */
 #include <errno.h>
@@ -218,7 +218,7 @@ void acpi_json_bytes(struct smmu_json *j, const char *key, const uint8_t *p, siz
 
 /* ---- dispatch ----------------------------------------------------------------- */
 
-enum acpi_kind { ACPI_DMAR, ACPI_IORT };
+enum acpi_kind { ACPI_DMAR, ACPI_IORT, ACPI_IVRS };
 
 static int acpi_detect(const uint8_t *b, size_t len, enum acpi_kind *kind, char *err,
 		       size_t errlen)
@@ -237,13 +237,17 @@ static int acpi_detect(const uint8_t *b, size_t len, enum acpi_kind *kind, char 
 		*kind = ACPI_IORT;
 		return 0;
 	}
+	if (!memcmp(b, "IVRS", 4)) {
+		*kind = ACPI_IVRS;
+		return 0;
+	}
 	for (int i = 0; i < 4; i++)
 		k += (size_t)snprintf(sig + k, sizeof(sig) - k,
 				      b[i] >= 0x20 && b[i] < 0x7f && b[i] != '"' && b[i] != '\\'
 					      ? "%c" : "\\x%02x",
 				      b[i]);
 	return acpi_fail(err, errlen, -ENOTSUP,
-			 "ACPI: table signature \"%s\" is neither DMAR nor IORT, the two smmush decodes",
+			 "ACPI: table signature \"%s\" is none of DMAR, IORT and IVRS, the tables smmush decodes",
 			 sig);
 }
 
@@ -263,6 +267,14 @@ int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbo
 			return rc;
 		smmu_acpi_dmar_print(out, d, verbose);
 		smmu_acpi_dmar_free(d);
+	} else if (kind == ACPI_IVRS) {
+		struct smmu_acpi_ivrs *r;
+
+		rc = smmu_acpi_ivrs_parse(buf, len, &r, err, errlen);
+		if (rc)
+			return rc;
+		smmu_acpi_ivrs_print(out, r, verbose);
+		smmu_acpi_ivrs_free(r);
 	} else {
 		struct smmu_acpi_iort *t;
 
@@ -291,6 +303,14 @@ int smmu_acpi_render_json(struct smmu_json *j, const void *buf, size_t len, char
 			return rc;
 		smmu_acpi_dmar_json(j, d);
 		smmu_acpi_dmar_free(d);
+	} else if (kind == ACPI_IVRS) {
+		struct smmu_acpi_ivrs *r;
+
+		rc = smmu_acpi_ivrs_parse(buf, len, &r, err, errlen);
+		if (rc)
+			return rc;
+		smmu_acpi_ivrs_json(j, r);
+		smmu_acpi_ivrs_free(r);
 	} else {
 		struct smmu_acpi_iort *t;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ACPI DMAR (Intel VT-d) and IORT (Arm) tables: a bounds-checked parser into
+ * ACPI DMAR (Intel VT-d), IORT (Arm) and IVRS (AMD-Vi) tables: a bounds-checked parser into
  * plain structs, then decoders that print every parsed field as text or JSON.
  *
  * The parsers trust nothing in the table: every length, offset and count is
@@ -15,7 +15,7 @@
  *   -EINVAL      corrupt: a structure that does not fit where it must, a
  *                length of 0, an odd device scope path, an ID array that
  *                overflows its node, a reference to no node, a loop ...
- *   -ENOTSUP     smmu_acpi_render_*: a signature other than DMAR or IORT
+ *   -ENOTSUP     smmu_acpi_render_*: a signature other than DMAR, IORT or IVRS
  *   -ENOMEM      out of memory
  * On any error `err` holds one line that says what and where, e.g.
  *   "DMAR: DRHD at offset 0x58: length 0x40 runs past the table end (0x70)".
@@ -321,6 +321,141 @@ SMMU_EXPORT void smmu_acpi_iort_free(struct smmu_acpi_iort *t);
 SMMU_EXPORT const struct smmu_acpi_iort_node *smmu_acpi_iort_node_at(const struct smmu_acpi_iort *t,
 								     uint32_t offset);
 SMMU_EXPORT const char *smmu_acpi_iort_type_name(unsigned type);
+
+/* ---- IVRS: AMD I/O Virtualization Reporting Structure (AMD IOMMU spec #48882) -- */
+
+enum smmu_acpi_ivrs_type {
+	SMMU_ACPI_IVHD_10 = 0x10, /* I/O virtualization hardware definition, legacy */
+	SMMU_ACPI_IVHD_11 = 0x11, /* ... with the EFR image */
+	SMMU_ACPI_IVHD_40 = 0x40, /* ... with ACPI HID device entries */
+	SMMU_ACPI_IVMD_ALL = 0x20,    /* I/O virtualization memory definition: every device */
+	SMMU_ACPI_IVMD_SELECT = 0x21, /* ... one device */
+	SMMU_ACPI_IVMD_RANGE = 0x22,  /* ... a range of devices */
+};
+
+/* IVHD device entry types */
+enum smmu_acpi_ivhd_dev_type {
+	SMMU_ACPI_IVHD_DEV_PAD = 0x00,
+	SMMU_ACPI_IVHD_DEV_ALL = 0x01,
+	SMMU_ACPI_IVHD_DEV_SELECT = 0x02,
+	SMMU_ACPI_IVHD_DEV_START = 0x03,
+	SMMU_ACPI_IVHD_DEV_END = 0x04,
+	SMMU_ACPI_IVHD_DEV_ALIAS_SELECT = 0x42,
+	SMMU_ACPI_IVHD_DEV_ALIAS_START = 0x43,
+	SMMU_ACPI_IVHD_DEV_EXT_SELECT = 0x46,
+	SMMU_ACPI_IVHD_DEV_EXT_START = 0x47,
+	SMMU_ACPI_IVHD_DEV_SPECIAL = 0x48,
+	SMMU_ACPI_IVHD_DEV_ACPI_HID = 0xf0,
+};
+
+/* IVinfo */
+#define SMMU_ACPI_IVINFO_EFRSUP        (1u << 0)
+#define SMMU_ACPI_IVINFO_DMA_GUARD_OPT (1u << 1)
+#define SMMU_ACPI_IVINFO_GVASIZE(v)    (((v) >> 5) & 0x7u)
+#define SMMU_ACPI_IVINFO_PASIZE(v)     (((v) >> 8) & 0x7fu)
+#define SMMU_ACPI_IVINFO_VASIZE(v)     (((v) >> 15) & 0x7fu)
+#define SMMU_ACPI_IVINFO_HTATSRESV     (1u << 22)
+/* IVHD flags */
+#define SMMU_ACPI_IVHD_HTTUNEN   (1u << 0)
+#define SMMU_ACPI_IVHD_PASSPW    (1u << 1)
+#define SMMU_ACPI_IVHD_RESPASSPW (1u << 2)
+#define SMMU_ACPI_IVHD_ISOC      (1u << 3)
+#define SMMU_ACPI_IVHD_IOTLBSUP  (1u << 4)
+#define SMMU_ACPI_IVHD_COHERENT  (1u << 5)
+#define SMMU_ACPI_IVHD_PREFSUP   (1u << 6)
+#define SMMU_ACPI_IVHD_PPRSUP    (1u << 7)
+/* IVMD flags */
+#define SMMU_ACPI_IVMD_UNITY     (1u << 0)
+#define SMMU_ACPI_IVMD_IR        (1u << 1)
+#define SMMU_ACPI_IVMD_IW        (1u << 2)
+#define SMMU_ACPI_IVMD_EXCL      (1u << 3)
+/* special device variety */
+#define SMMU_ACPI_IVHD_SPECIAL_IOAPIC 1
+#define SMMU_ACPI_IVHD_SPECIAL_HPET   2
+/* DTE setting bits of a device entry */
+#define SMMU_ACPI_IVHD_DTE_INITPASS  (1u << 0)
+#define SMMU_ACPI_IVHD_DTE_EINTPASS  (1u << 1)
+#define SMMU_ACPI_IVHD_DTE_NMIPASS   (1u << 2)
+#define SMMU_ACPI_IVHD_DTE_SYSMGT(v) (((v) >> 4) & 3u)
+#define SMMU_ACPI_IVHD_DTE_LINT0PASS (1u << 6)
+#define SMMU_ACPI_IVHD_DTE_LINT1PASS (1u << 7)
+
+#define SMMU_ACPI_IVRS_NO_ALIAS 0xffffffffu
+
+struct smmu_acpi_ivhd_dev {
+	uint32_t offset;       /* from the start of the table */
+	uint8_t type;
+	uint8_t length;        /* 4, 8, or 22 + UID length for ACPI HID entries */
+	uint16_t devid;        /* Device ID; reserved in a special-device entry */
+	uint8_t dte_setting;
+	uint8_t reserved1, reserved2; /* alias entries: bytes 4 and 7 */
+	uint16_t source_devid; /* alias: the DeviceID requests carry; special: the used DeviceID */
+	uint32_t ext_data;     /* extended entries */
+	uint8_t handle, variety; /* special devices: IOAPIC ID / HPET number; 1 IOAPIC, 2 HPET */
+	char hid[9], cid[9];   /* ACPI HID entries: NUL-terminated, non-printable bytes as '?' */
+	uint8_t uid_format, uid_length;
+	char *uid;             /* uid_format 2: the string; 1: the integer in hex; else NULL */
+	/* START entries: the DeviceID of the END entry that closes the range */
+	bool has_range_end;
+	uint16_t range_end;
+	size_t nraw;           /* a type this parser does not know (4 or 8 bytes): bytes after the type */
+	uint8_t raw[8];
+};
+
+/*
+ * What the device entries of one IVHD mean, flattened: DeviceIDs first..last
+ * (inclusive) are translated by this IOMMU; requests from them carry `alias`
+ * (SMMU_ACPI_IVRS_NO_ALIAS: their own DeviceID).
+ */
+struct smmu_acpi_ivhd_range {
+	uint16_t first, last;
+	uint32_t alias;
+	uint8_t dte_setting;
+	uint8_t entry_type; /* the entry that made it (the START of a range) */
+};
+
+struct smmu_acpi_ivrs_block {
+	uint32_t offset;
+	uint8_t type, flags;
+	uint16_t length;
+	uint16_t devid;        /* IVHD: the IOMMU's own DeviceID; IVMD: first device (21h, 22h) */
+	/* IVHD */
+	uint16_t cap_offset;
+	uint64_t base;
+	uint16_t segment;
+	uint16_t info;         /* IOMMU info: MSINum 4:0, UnitID 12:8 */
+	uint32_t feature;      /* 10h: feature reporting; 11h, 40h: attributes */
+	uint64_t efr, efr2;    /* 11h, 40h: EFR register image and EFR2 image (reserved before rev. 3.05) */
+	size_t ndevs;
+	struct smmu_acpi_ivhd_dev *devs;
+	size_t nranges;
+	struct smmu_acpi_ivhd_range *ranges;
+	/* IVMD */
+	uint16_t aux;          /* 22h: last DeviceID of the range */
+	uint64_t reserved;
+	uint64_t start, mem_length;
+	/* a type this parser does not know: its bytes after the 4-byte header */
+	size_t nraw;
+	uint8_t *raw;
+};
+
+struct smmu_acpi_ivrs {
+	struct smmu_acpi_header hdr;
+	uint32_t iv_info;
+	uint64_t reserved;
+	size_t nblocks;
+	struct smmu_acpi_ivrs_block *blocks;
+	struct smmu_acpi_warnings warnings;
+};
+
+SMMU_EXPORT int smmu_acpi_ivrs_parse(const void *buf, size_t len, struct smmu_acpi_ivrs **out, char *err,
+				     size_t errlen);
+SMMU_EXPORT void smmu_acpi_ivrs_free(struct smmu_acpi_ivrs *t);
+/* "IVHD", "IVMD" or NULL; a device entry's name ("Select", "Alias Start" ...) or NULL. */
+SMMU_EXPORT const char *smmu_acpi_ivrs_type_name(unsigned type);
+SMMU_EXPORT const char *smmu_acpi_ivhd_dev_name(unsigned type);
+SMMU_EXPORT void smmu_acpi_ivrs_print(FILE *out, const struct smmu_acpi_ivrs *t, unsigned verbose);
+SMMU_EXPORT void smmu_acpi_ivrs_json(struct smmu_json *j, const struct smmu_acpi_ivrs *t);
 
 /* ---- rendering ------------------------------------------------------------ */
 

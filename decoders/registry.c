@@ -11,6 +11,8 @@ static const struct smmu_desc *const *const lists[] = {
 	smmu_descs_smmuv3_regs, smmu_descs_smmuv3_structs, smmu_descs_smmuv3_cmds,
 	smmu_descs_smmuv3_events, smmu_descs_vtd_regs, smmu_descs_vtd_structs,
 	smmu_descs_pgtable, smmu_descs_smmuv2_regs,
+	smmu_descs_amdvi_regs, smmu_descs_amdvi_cap, smmu_descs_amdvi_structs,
+	smmu_descs_amdvi_cmds, smmu_descs_amdvi_events, smmu_descs_amdvi_pgtable,
 };
 /* Lists from here on came later: a bare suffix or prefix ("idr0") that an
  * earlier list also answers keeps meaning what it meant before (SMMUv3's

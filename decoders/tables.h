@@ -17,5 +17,11 @@ extern const struct smmu_desc *const smmu_descs_vtd_regs[];       /* vtd.def */
 extern const struct smmu_desc *const smmu_descs_vtd_structs[];    /* vtd.def: root, context, PASID, inv. descriptors, FRCD */
 extern const struct smmu_desc *const smmu_descs_pgtable[];        /* pgtable.def: LPAE, VT-d SL/FL entries */
 extern const struct smmu_desc *const smmu_descs_smmuv2_regs[];    /* smmuv2.def: GR0, GR1, context banks */
+extern const struct smmu_desc *const smmu_descs_amdvi_regs[];     /* amdvi.def: MMIO registers */
+extern const struct smmu_desc *const smmu_descs_amdvi_cap[];      /* amdvi.def: PCI capability block */
+extern const struct smmu_desc *const smmu_descs_amdvi_structs[];  /* amdvi.def: DTE, IRTE */
+extern const struct smmu_desc *const smmu_descs_amdvi_cmds[];     /* amdvi.def: commands */
+extern const struct smmu_desc *const smmu_descs_amdvi_events[];   /* amdvi.def: event log entries */
+extern const struct smmu_desc *const smmu_descs_amdvi_pgtable[];  /* amdvi.def: v1 PDE/PTE */
 
 #endif

@@ -9,11 +9,13 @@
 extern const struct smmu_arch_ops smmu_arch_smmuv3;
 extern const struct smmu_arch_ops smmu_arch_vtd;
 extern const struct smmu_arch_ops smmu_arch_smmuv2;
+extern const struct smmu_arch_ops smmu_arch_amdvi;
 
 /* Narrow a page-table configuration to what the unit supports. */
 int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 int smmu_arch_smmuv2_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
+int smmu_arch_amdvi_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 
 /* Records drained elsewhere (the kernel log): into the fault monitor, as drain() would. */
 void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi);

@@ -194,12 +194,62 @@ static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *e
 	return rc;
 }
 
+/*
+ * IVRS: one unit per IOMMU, from the newest IVHD type the table has for it
+ * (firmware describes each IOMMU once per type, for older and newer
+ * drivers), and its device entries as DeviceID ranges, aliases included:
+ * a device whose requests carry another DeviceID (behind a PCIe-to-PCI
+ * bridge) is looked up in the device table under that one.
+ */
+static int from_ivrs(struct smmu_target *t, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct smmu_acpi_ivrs *ivrs;
+	int rc = smmu_acpi_ivrs_parse(buf, len, &ivrs, err, errlen);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ivrs->nblocks && !rc; i++) {
+		const struct smmu_acpi_ivrs_block *b = &ivrs->blocks[i];
+		bool newer = false;
+
+		if (b->type != SMMU_ACPI_IVHD_10 && b->type != SMMU_ACPI_IVHD_11 && b->type != SMMU_ACPI_IVHD_40)
+			continue;
+		for (size_t k = 0; k < ivrs->nblocks; k++) {
+			const struct smmu_acpi_ivrs_block *o = &ivrs->blocks[k];
+			if (k != i && o->base == b->base && o->segment == b->segment &&
+			    (o->type == SMMU_ACPI_IVHD_10 || o->type == SMMU_ACPI_IVHD_11 ||
+			     o->type == SMMU_ACPI_IVHD_40) &&
+			    (o->type > b->type || (o->type == b->type && k < i)))
+				newer = true;
+		}
+		if (newer)
+			continue;
+		if ((rc = smmu_unit_new(t, SMMU_ARCH_AMDVI, b->base, "IVRS", NULL)))
+			break;
+		for (size_t r = 0; r < b->nranges && !rc; r++) {
+			const struct smmu_acpi_ivhd_range *g = &b->ranges[r];
+			bool alias = g->alias != SMMU_ACPI_IVRS_NO_ALIAS;
+
+			rc = add_map(t, b->segment, "IVRS", g->first, (uint32_t)g->last - g->first + 1,
+				     alias ? g->alias : g->first, b->base);
+			if (!rc && alias)
+				t->rid_maps[t->nrid_maps - 1].single = true;
+		}
+	}
+	if (rc == -ENOSPC)
+		snprintf(err, errlen, "IVRS: more device ranges or units than smmush keeps");
+	else if (rc == -EEXIST)
+		snprintf(err, errlen, "IVRS: an IOMMU at an address another table gives another architecture");
+	smmu_acpi_ivrs_free(ivrs);
+	return rc;
+}
+
 int smmu_discover_acpi(struct smmu_target *t, char *err, size_t errlen)
 {
 	static const struct {
 		const char *sig;
 		int (*parse)(struct smmu_target *, const void *, size_t, char *, size_t);
-	} tables[] = { { "IORT", from_iort }, { "DMAR", from_dmar } };
+	} tables[] = { { "IORT", from_iort }, { "DMAR", from_dmar }, { "IVRS", from_ivrs } };
 	bool any = false;
 
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {

@@ -30,7 +30,8 @@ int smmu_unit_new(struct smmu_target *t, enum smmu_arch arch, uint64_t base, con
 	*u = (struct smmu_unit){ .t = t, .arch = arch, .index = t->nunits, .base = base,
 				 .source = source };
 	snprintf(u->name, sizeof(u->name), "%s@0x%08llx",
-		 arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : arch == SMMU_ARCH_SMMUV2 ? "smmuv2" : "dmar",
+		 arch == SMMU_ARCH_SMMUV3 ? "smmuv3" : arch == SMMU_ARCH_SMMUV2 ? "smmuv2"
+		 : arch == SMMU_ARCH_AMDVI ? "amdvi" : "dmar",
 		 (unsigned long long)base);
 	t->nunits++;
 	if (out)
@@ -79,7 +80,7 @@ static bool map_hit(const struct smmu_rid_map *r, const struct smmu_device *d, u
 
 	if (r->segment != d->info.segment || rid < r->rid_base || rid - r->rid_base >= r->count)
 		return false;
-	*out = r->sid_base + (rid - r->rid_base);
+	*out = r->single ? r->sid_base : r->sid_base + (rid - r->rid_base);
 	return true;
 }
 

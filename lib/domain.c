@@ -83,6 +83,39 @@ static int unit_format(struct smmu_unit *u, const struct smmu_domain_geometry *g
 					      .ias = g->ias ? g->ias : 48, .oas = g->oas ? g->oas : 48 };
 		return smmu_arch_smmuv2_limits(u, cfg);
 	}
+	if (u->arch == SMMU_ARCH_AMDVI) {
+		/* host (v1) tables: one stage, 4 KiB pages, 3 to 5 levels */
+		unsigned levels = 0;
+		int rc;
+		if (g->stage == SMMU_STAGE_2 || g->stage == SMMU_STAGE_NESTED) {
+			snprintf(err, n, "AMD-Vi host (v1) tables have one stage: no stage-2 or nested domains");
+			return -EOPNOTSUPP;
+		}
+		if (g->granule && g->granule != 4096) {
+			snprintf(err, n, "AMD-Vi v1 tables have 4 KiB pages only");
+			return -EOPNOTSUPP;
+		}
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->granule = 4096;
+		if ((rc = smmu_arch_amdvi_limits(u, cfg))) {
+			snprintf(err, n, "the unit's limits are unreadable");
+			return rc;
+		}
+		if (g->levels)
+			levels = g->levels;
+		else if (g->ias)
+			levels = g->ias <= 39 ? 3 : g->ias <= 48 ? 4 : g->ias <= 57 ? 5 : 6;
+		if (levels) {
+			if (levels < 3 || levels > 5) {
+				snprintf(err, n, "AMD-Vi v1 tables are built with 3, 4 or 5 levels (39, 48 or 57 bits)");
+				return -EOPNOTSUPP;
+			}
+			cfg->ias = 12 + 9 * levels;
+		}
+		if (g->oas && g->oas < cfg->oas)
+			cfg->oas = g->oas;
+		return 0;
+	}
 	if (g->stage == SMMU_STAGE_NESTED) {
 		snprintf(err, n, "VT-d nested domains (PGTT=nested) are not supported by smmush's scalable-mode tables yet");
 		return -EOPNOTSUPP;

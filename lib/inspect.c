@@ -40,7 +40,7 @@ static const struct {
 	{ "smmuv3.l1std", SMMU_CS_L1_STD }, { "smmuv3.ste", SMMU_CS_STE }, { "smmuv3.l1cd", SMMU_CS_L1_CD },
 	{ "smmuv3.cd", SMMU_CS_CD }, { "vtd.root", SMMU_CS_ROOT }, { "vtd.sm.root", SMMU_CS_ROOT },
 	{ "vtd.ctx", SMMU_CS_CONTEXT }, { "vtd.sm.ctx", SMMU_CS_CONTEXT },
-	{ "vtd.pasid.dir", SMMU_CS_PASID_DIR }, { "vtd.pasid", SMMU_CS_PASID },
+	{ "vtd.pasid.dir", SMMU_CS_PASID_DIR }, { "vtd.pasid", SMMU_CS_PASID }, { "amdvi.dte", SMMU_CS_DTE },
 };
 
 enum smmu_cfg_struct smmu_cfg_step_struct(const struct smmu_cfg_step *step)

@@ -28,10 +28,11 @@
 #include "lib/hw.h"
 #include "lib/smmuv3.h"
 #include "lib/vtd.h"
+#include "lib/amdvi.h"
 
 static const char *arch_word(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 /* The machine's name for journals, or NULL: no journal for this target. */
@@ -216,6 +217,10 @@ static int regs_in_tables(struct smmu_unit *u, bool *in)
 		if ((rc = reg_read64(u, VTD_RTADDR, &v)))
 			return rc;
 		v &= SMMU_MASK(VTD_RTADDR_RTA);
+	} else if (u->arch == SMMU_ARCH_AMDVI) {
+		if ((rc = reg_read64(u, AMDVI_DEVTAB_BASE, &v)))
+			return rc;
+		v &= SMMU_MASK(AMDVI_DEVTAB_BASE_DevTabBase);
 	} else {
 		if ((rc = reg_read64(u, SMMUV3_STRTAB_BASE, &v)))
 			return rc;

@@ -66,5 +66,6 @@ int live_open_nested(struct live_nest *n, const struct smmu_pgt_cfg *pc, uint64_
 
 /* The configuration's outcome copied into the translation's prediction. */
 void live_from_cfg(struct smmu_translation *out);
+int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
 #endif

@@ -52,7 +52,9 @@ void smmu_pci_name(char *buf, size_t len, uint16_t vendor, uint16_t device)
 			return;
 		}
 		pacc->warning = pci_quiet;
-		pacc->debug = pci_quiet; /* unset until pci_init(); an unknown ID calls it */
+		/* without pci_init() the debug hook is NULL, and libpci calls it
+		 * for an ID pci.ids does not have (QEMU's amd-iommu, 1022:0020) */
+		pacc->debug = pci_quiet;
 	}
 	const char *n = pci_lookup_name(pacc, tmp, sizeof(tmp), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 					vendor, device);

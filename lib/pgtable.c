@@ -648,8 +648,9 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 		return NULL;
 	}
 	p->ops = (cfg->fmt == SMMU_PGT_VTD_SL || cfg->fmt == SMMU_PGT_VTD_FL) ? &smmu_pgt_vtd_ops
+		 : cfg->fmt == SMMU_PGT_AMD_V1				       ? &smmu_pgt_amd_ops
 									       : &smmu_pgt_lpae_ops;
-	if (cfg->fmt > SMMU_PGT_VTD_FL)
+	if (cfg->fmt > SMMU_PGT_AMD_V1)
 		*err = -EINVAL;
 	else
 		*err = p->ops->init(p);
@@ -673,7 +674,7 @@ static struct smmu_pgt *pgt_new(const struct smmu_pgt_cfg *cfg, const struct smm
 	{
 		struct pgt_dec d;
 
-		p->ops->decode(p, p->start < 3 ? p->start : 2, p->ops->table(p, 0), &d);
+		p->ops->decode(p, p->start < 3 ? p->start : 2, pgt_table_entry(p, 0, p->start < 3 ? p->start : 2), &d);
 		p->tbl_removed = d.rights;
 		p->tbl_kind = d.kind;
 	}
@@ -817,7 +818,9 @@ static inline void dec(struct smmu_pgt *p, int level, uint64_t pte, struct pgt_d
 		}
 	}
 	p->ops->decode(p, level, pte, d);
-	if (d->type == SMMU_PGT_E_LEAF && (d->status == SMMU_PGT_OK || d->status == SMMU_PGT_F_ACCESS)) {
+	/* (not a leaf whose size its address bits encode: AMD-Vi NextLevel 7) */
+	if (d->type == SMMU_PGT_E_LEAF && !d->size_log2 &&
+	    (d->status == SMMU_PGT_OK || d->status == SMMU_PGT_F_ACCESS)) {
 		m->key = pte & ~am;
 		m->hi = d->addr & ~am;
 		m->d = *d;
@@ -855,7 +858,7 @@ static void link_child(struct smmu_pgt *p, struct pgt_page *t, int level, unsign
 
 	c->tpte = t->e[i];
 	p->ops->decode(p, level, c->tpte, &d);
-	if (d.type != SMMU_PGT_E_TABLE || d.status != SMMU_PGT_OK || d.addr != c->pa ||
+	if (d.type != SMMU_PGT_E_TABLE || d.status != SMMU_PGT_OK || d.addr != c->pa || d.skip ||
 	    d.rights != p->tbl_removed || d.kind != p->tbl_kind)
 		return;
 	if (!t->child && !(t->child = calloc(t->size / 8, sizeof(*t->child))))
@@ -1034,7 +1037,7 @@ static int apply_map(struct smmu_pgt *p, const struct map_req *r, struct pgt_pag
 			c = pool_table(p, level + 1);
 			if (!c)
 				return -ENOMEM;
-			t->e[i] = p->ops->table(p, c->pa);
+			t->e[i] = pgt_table_entry(p, c->pa, level);
 			t->nnz++;
 			mark_entries(p, t, i, 1);
 			link_child(p, t, level, i, c);
@@ -1403,7 +1406,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 				for (size_t j = 0; j < c->size / 8; j++)
 					c->e[j] = tmpl | pgt_addr_enc(p, d.addr + j * csz);
 				c->nnz = count_nz(c);
-				t->e[i] = p->ops->table(p, c->pa);
+				t->e[i] = pgt_table_entry(p, c->pa, level);
 				mark_entries(p, t, i, 1);
 				link_child(p, t, level, i, c);
 			} else {
@@ -1621,6 +1624,19 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 			removed |= d.rights;
 			tpa = d.addr;
 			level++;
+			/* a pointer that skips levels (AMD-Vi NextLevel): their
+			 * index bits must be zero */
+			if (d.skip) {
+				int from = level - 1;
+
+				for (unsigned k = 0; k < d.skip && !v->fault; k++, level++)
+					if (level <= 3 && pgt_index(p, level, lin)) {
+						v->fault_level = pgt_arch_level(p, from);
+						v->fault = SMMU_PGT_F_INVALID;
+					}
+				if (v->fault)
+					break;
+			}
 			/* The hardware walks a fixed number of levels and follows any
 			 * table pointer, even one back to a table on the path (that
 			 * table then acts one level down): so does a translation.
@@ -1637,7 +1653,7 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 		unsigned rights = d.rights & ~removed, have, need;
 
 		v->fault_level = pgt_arch_level(p, level);
-		v->page_size = 1ULL << pgt_lshift(p, level);
+		v->page_size = d.size_log2 ? 1ULL << d.size_log2 : 1ULL << pgt_lshift(p, level);
 		v->oa = d.addr | (lin & (v->page_size - 1));
 		v->prot = prot_of(rights, d.attr);
 		if (d.status == SMMU_PGT_F_ACCESS) {
@@ -1924,8 +1940,10 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 					return err;
 				if (e.status == SMMU_PGT_OK && !fresh)
 					e.status = SMMU_PGT_F_ALIAS;
+				if (e.status == SMMU_PGT_OK && level + 1 + (int)d.skip > 3)
+					e.status = SMMU_PGT_F_RESERVED;
 				if (e.status == SMMU_PGT_OK &&
-				    !(c = get_table(p, d.addr, level + 1, &err)))
+				    !(c = get_table(p, d.addr, level + 1 + (int)d.skip, &err)))
 					e.status = SMMU_PGT_F_TABLE_READ;
 			}
 			if (e.status == SMMU_PGT_F_LOOP)
@@ -1935,8 +1953,15 @@ static int walk_table(struct walk *w, struct pgt_page *t, int level, unsigned de
 		if (rc)
 			return rc;
 		if (c) {
+			/* a pointer that skips levels covers only the start of its slot,
+			 * where the skipped levels' index bits are zero */
+			int cl = level + 1 + (int)d.skip;
+			uint64_t cend = ce, cover = (uint64_t)(c->size / 8) << pgt_shift(p, cl);
+
+			if (d.skip && cend - eb > cover)
+				cend = eb + cover;
 			w->path[depth + 1] = d.addr;
-			rc = walk_table(w, c, level + 1, depth + 1, va, ce, removed | d.rights);
+			rc = va < cend ? walk_table(w, c, cl, depth + 1, va, cend, removed | d.rights) : 0;
 			if (rc)
 				return rc;
 		}

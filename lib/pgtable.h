@@ -202,6 +202,8 @@ struct pgt_dec {
 	unsigned rights;    /* leaf: rights; table: rights the table removes below it */
 	unsigned attr;      /* leaf: SMMU_PROT_DEVICE / SMMU_PROT_ATTR() bits */
 	const char *kind;
+	unsigned skip;      /* table: levels the pointer skips (AMD-Vi NextLevel) */
+	unsigned size_log2; /* leaf: its size when not its level's (AMD-Vi NextLevel 7) */
 };
 
 /*
@@ -211,6 +213,8 @@ struct pgt_dec {
 struct pgt_ops {
 	int (*init)(struct smmu_pgt *p);                 /* geometry and checks */
 	uint64_t (*table)(const struct smmu_pgt *p, uint64_t pa);
+	/* optional: a table entry at `level` that says which level it points to */
+	uint64_t (*table_at)(const struct smmu_pgt *p, uint64_t pa, int level);
 	uint64_t (*leaf)(const struct smmu_pgt *p, int level, unsigned prot); /* no address */
 	/* A leaf at `level` with the attributes of leaf `pte` (splitting a block). */
 	uint64_t (*relevel)(const struct smmu_pgt *p, uint64_t pte, int level);
@@ -218,7 +222,7 @@ struct pgt_ops {
 	/* 0, or -SMMU_E_PROT when the format cannot express prot (map refuses it) */
 	int (*prot_ok)(const struct smmu_pgt *p, unsigned prot);
 };
-extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops;
+extern const struct pgt_ops smmu_pgt_lpae_ops, smmu_pgt_vtd_ops, smmu_pgt_amd_ops;
 
 struct pgt_page;
 
@@ -279,6 +283,12 @@ struct smmu_pgt {
 static inline unsigned pgt_shift(const struct smmu_pgt *p, int level)
 {
 	return p->pg_shift + (unsigned)(3 - level) * p->bpl;
+}
+
+/* A table entry at `level` pointing to the table at pa. */
+static inline uint64_t pgt_table_entry(const struct smmu_pgt *p, uint64_t pa, int level)
+{
+	return p->ops->table_at ? p->ops->table_at(p, pa, level) : p->ops->table(p, pa);
 }
 
 /* The same from the table the engine fills once the geometry is known. */

@@ -27,7 +27,7 @@ void vtd_reg_places(uint64_t cap, uint64_t ecap, uint32_t *fro, unsigned *nfr, u
 /* The decoders' kinds of a unit's registers start with its architecture's prefix. */
 static const char *prefix(const struct smmu_unit *u)
 {
-	return u->arch == SMMU_ARCH_VTD ? "vtd." : u->arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
+	return u->arch == SMMU_ARCH_VTD ? "vtd." : u->arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : u->arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
 }
 
 static bool is_reg(const struct smmu_unit *u, const struct smmu_desc *d)
@@ -230,7 +230,8 @@ const char *const *smmu_unit_own_regs(const struct smmu_unit *u)
 	/* the enables and the roots of the translation structures */
 	static const char *const smmuv3[] = { "CR0", "GBPA", "STRTAB_BASE", NULL };
 	static const char *const vtd[] = { "GSTS", "RTADDR", NULL };
+	static const char *const amdvi[] = { "CONTROL", "DEVTAB_BASE", NULL };
 	static const char *const smmuv2[] = { "SCR0", "SMR", "S2CR", "CBAR", "SCTLR", "TTBR0", NULL };
 
-	return u->arch == SMMU_ARCH_VTD ? vtd : u->arch == SMMU_ARCH_SMMUV2 ? smmuv2 : smmuv3;
+	return u->arch == SMMU_ARCH_VTD ? vtd : u->arch == SMMU_ARCH_SMMUV2 ? smmuv2 : u->arch == SMMU_ARCH_AMDVI ? amdvi : smmuv3;
 }

@@ -21,6 +21,7 @@ enum smmu_pgt_format {
 	SMMU_PGT_LPAE_S2,
 	SMMU_PGT_VTD_SL,
 	SMMU_PGT_VTD_FL,
+	SMMU_PGT_AMD_V1,    /* AMD-Vi v1 host page tables: 39/48/57-bit (Mode 3/4/5) */
 };
 
 enum smmu_pgt_cfg_flags {
@@ -234,6 +235,7 @@ enum smmu_cfg_struct {
 	SMMU_CS_CONTEXT,   /* VT-d context entry, legacy or scalable-mode */
 	SMMU_CS_PASID_DIR, /* VT-d PASID directory entry */
 	SMMU_CS_PASID,     /* VT-d PASID table entry */
+	SMMU_CS_DTE,       /* AMD-Vi device table entry */
 };
 SMMU_EXPORT enum smmu_cfg_struct smmu_cfg_step_struct(const struct smmu_cfg_step *step);
 /* The step that read structure s, or NULL when the configuration did not get there. */

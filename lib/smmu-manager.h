@@ -127,7 +127,10 @@ SMMU_EXPORT int smmu_fw_table(struct smmu_target *t, const char *name, void **da
 /* --- units and devices ------------------------------------------------------
  * Units (IOMMU instances) and the devices behind them are found from the
  * target's firmware tables (device tree, IORT, DMAR) and PCI enumeration. */
-enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD, SMMU_ARCH_SMMUV2 /* since 0.3: SMMUv1/v2, MMU-500 */ };
+enum smmu_arch { SMMU_ARCH_SMMUV3, SMMU_ARCH_VTD, SMMU_ARCH_SMMUV2 /* since 0.3: SMMUv1/v2, MMU-500 */,
+		 SMMU_ARCH_AMDVI };
+/* "smmuv3", "vtd", "smmuv2", "amdvi": the prefix of the architecture's decoder kinds */
+SMMU_EXPORT const char *smmu_arch_name(enum smmu_arch a);
 
 struct smmu_unit;
 struct smmu_device;

@@ -79,6 +79,7 @@ struct smmu_rid_map {
 	uint16_t segment;   /* the PCI segment whose requester IDs these are */
 	const char *source; /* "iommu-map", "msi-map", "IORT", "DMAR" */
 	uint32_t rid_mask;  /* iommu-map-mask: applied to a requester ID first (0: none) */
+	bool single;        /* every requester ID of the range uses sid_base (IVRS aliases) */
 };
 
 struct smmu_device {
@@ -99,7 +100,7 @@ struct smmu_target {
 	size_t nunits;
 	struct smmu_device devices[SMMU_MAX_DEVICES];
 	size_t ndevices;
-	struct smmu_rid_map rid_maps[32];
+	struct smmu_rid_map rid_maps[256];
 	size_t nrid_maps;
 	struct smmu_rid_map msi_maps[8];
 	size_t nmsi_maps;

@@ -6,6 +6,17 @@
 #include <string.h>
 
 #include "lib/arch.h"
+
+const char *smmu_arch_name(enum smmu_arch a)
+{
+	switch (a) {
+	case SMMU_ARCH_SMMUV3: return "smmuv3";
+	case SMMU_ARCH_VTD: return "vtd";
+	case SMMU_ARCH_SMMUV2: return "smmuv2";
+	case SMMU_ARCH_AMDVI: return "amdvi";
+	}
+	return "?";
+}
 #include "lib/domain.h"
 
 int smmu_unit_bind(struct smmu_unit *u)
@@ -14,8 +25,10 @@ int smmu_unit_bind(struct smmu_unit *u)
 
 	if (u->ops)
 		return 0;
-	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3 : u->arch == SMMU_ARCH_SMMUV2 ? &smmu_arch_smmuv2
-											 : &smmu_arch_vtd;
+	u->ops = u->arch == SMMU_ARCH_SMMUV3 ? &smmu_arch_smmuv3
+		 : u->arch == SMMU_ARCH_SMMUV2 ? &smmu_arch_smmuv2
+		 : u->arch == SMMU_ARCH_AMDVI ? &smmu_arch_amdvi
+					       : &smmu_arch_vtd;
 	rc = u->ops->probe(u);
 	if (rc)
 		u->ops = NULL;

@@ -17,7 +17,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 static void sids_text(const struct smmu_device_info *di, char *buf, size_t len)

@@ -456,7 +456,7 @@ static const struct dis_arch *default_arch(struct shell *sh)
 	 * without units, what the machine's firmware tables say */
 	if (smmu_unit_count(sh->t)) {
 		smmu_unit_info(smmu_unit_at(sh->t, sh->unit < smmu_unit_count(sh->t) ? sh->unit : 0), &ui);
-		isa = ui.arch == SMMU_ARCH_VTD ? "x86-64" : "arm64";
+		isa = ui.arch == SMMU_ARCH_SMMUV3 ? "arm64" : "x86-64";
 	} else {
 		isa = smmu_target_isa(sh->t);
 	}

@@ -13,7 +13,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 /* "4 KiB", "2 MiB", or hex bytes when not a whole KiB. */
@@ -162,7 +162,7 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		fprintf(sh->out, "\n  now:      ");
 		print_own_regs(sh, u, NULL, now);
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
-			ui.arch == SMMU_ARCH_VTD ? "context blocks" : "stream aborts");
+			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
 	}
 	if (policy) {
 		rc = shell_policy_apply(sh, "own", policy_file, policy);
@@ -263,6 +263,7 @@ static const char *fmt_name(enum smmu_pgt_format f)
 	case SMMU_PGT_LPAE_S2: return "lpae-s2";
 	case SMMU_PGT_VTD_SL: return "vtd-sl";
 	case SMMU_PGT_VTD_FL: return "vtd-fl";
+	case SMMU_PGT_AMD_V1: return "amd-v1";
 	}
 	return "?";
 }
@@ -605,7 +606,7 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 		shell_json_end(sh);
 	} else {
 		fprintf(sh->out, "%s (%s 0x%x) attached to domain %s on %s\n", di.addr,
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", di.sid, argv[2], ui.name);
+			ui.arch == SMMU_ARCH_VTD ? "source-id" : ui.arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di.sid, argv[2], ui.name);
 	}
 	return 0;
 }
@@ -645,7 +646,7 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 	} else {
 		smmu_unit_info(di.unit, &ui);
 		fprintf(sh->out, "%s detached from domain %s: its DMA %s again\n", di.addr, name,
-			ui.arch == SMMU_ARCH_VTD ? "is blocked" : "aborts");
+			ui.arch != SMMU_ARCH_SMMUV3 ? "is blocked" : "aborts");
 	}
 	return 0;
 }

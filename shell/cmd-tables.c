@@ -107,7 +107,7 @@ int tbl_parse_bdf(const char *cmd, const char *s, uint16_t *bdf)
 
 static const char *arch_title(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "VT-d" : a == SMMU_ARCH_SMMUV2 ? "SMMUv2" : "SMMUv3";
+	return a == SMMU_ARCH_VTD ? "VT-d" : a == SMMU_ARCH_SMMUV2 ? "SMMUv2" : a == SMMU_ARCH_AMDVI ? "AMD-Vi" : "SMMUv3";
 }
 
 /* The selected unit, which must be of architecture `want`. */
@@ -287,6 +287,7 @@ static const char *pgt_format_name(enum smmu_pgt_format f)
 	case SMMU_PGT_LPAE_S1: return "lpae-s1";
 	case SMMU_PGT_LPAE_S2: return "lpae-s2";
 	case SMMU_PGT_VTD_SL: return "vtd-sl";
+	case SMMU_PGT_AMD_V1: return "amd-v1";
 	default: return "vtd-fl";
 	}
 }
@@ -386,9 +387,9 @@ void tbl_device_words(char *buf, size_t n, const struct smmu_device_info *di, co
 			 const struct tbl_args *a)
 {
 	int k = snprintf(buf, n, "%s (%s 0x%x) on %s (unit %u)", di->addr,
-			 ui->arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", di->sid, ui->name, ui->index);
+			 ui->arch == SMMU_ARCH_VTD ? "source-id" : ui->arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di->sid, ui->name, ui->index);
 	if (a->pasid_set && k > 0 && (size_t)k < n)
-		snprintf(buf + k, n - k, ", %s 0x%x", ui->arch == SMMU_ARCH_VTD ? "PASID" : "SubstreamID", a->pasid);
+		snprintf(buf + k, n - k, ", %s 0x%x", ui->arch == SMMU_ARCH_VTD || ui->arch == SMMU_ARCH_AMDVI ? "PASID" : "SubstreamID", a->pasid);
 }
 
 void tbl_json_device(struct shell *sh, const struct smmu_device_info *di, const struct smmu_unit_info *ui,
@@ -409,6 +410,8 @@ const struct shell_cmd shell_cmds_tables[] = {
 	{ "root", "[BUS]", "VT-d: present root entries, or one bus's root entry", CMD_TARGET, cmd_root },
 	{ "ctx", "BDF", "VT-d: the context entry of a PCI device (legacy or scalable)", CMD_TARGET, cmd_ctx,
 	  COMPLETE_DEVICE },
+	{ "dte", "BDF", "AMD-Vi: the device table entry of a PCI device (its DeviceID or alias), decoded",
+	  CMD_TARGET, cmd_dte, COMPLETE_DEVICE },
 	{ "pasid", "BDF PASID", "VT-d scalable mode: the PASID directory and table entries of a device",
 	  CMD_TARGET, cmd_pasid, COMPLETE_DEVICE },
 	{ "config", "DEVICE [--pasid N]", "a device's whole live configuration chain and what it does",

@@ -77,6 +77,7 @@ int cmd_ste(struct shell *sh, int argc, char **argv);
 int cmd_cd(struct shell *sh, int argc, char **argv);
 int cmd_strtab(struct shell *sh, int argc, char **argv);
 int cmd_root(struct shell *sh, int argc, char **argv);
+int cmd_dte(struct shell *sh, int argc, char **argv);
 int cmd_ctx(struct shell *sh, int argc, char **argv);
 int cmd_pasid(struct shell *sh, int argc, char **argv);
 int cmd_config(struct shell *sh, int argc, char **argv);

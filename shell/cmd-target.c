@@ -11,7 +11,7 @@
 
 static const char *arch_name(enum smmu_arch a)
 {
-	return a == SMMU_ARCH_VTD ? "vtd" : a == SMMU_ARCH_SMMUV2 ? "smmuv2" : "smmuv3";
+	return smmu_arch_name(a);
 }
 
 static int cmd_target(struct shell *sh, int argc, char **argv)
@@ -214,7 +214,7 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 		smmu_json_arr_end(&sh->j);
 		smmu_json_done(&sh->j);
 	} else if (!smmu_unit_count(t)) {
-		fprintf(sh->out, "no units: firmware named none ('unit add smmuv3|vtd ADDR' adds one)\n");
+		fprintf(sh->out, "no units: firmware named none ('unit add smmuv3|vtd|amdvi ADDR' adds one)\n");
 	}
 	shell_capture_end(sh, &cap, true);
 	return 0;
@@ -229,7 +229,7 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		struct smmu_unit *u;
 		enum smmu_arch arch;
 		if (argc != 4) {
-			shell_error("unit add: expected unit add smmuv3|smmuv2|vtd ADDR");
+			shell_error("unit add: expected unit add smmuv3|smmuv2|vtd|amdvi ADDR");
 			return -EINVAL;
 		}
 		if (!strcmp(argv[2], "smmuv3"))
@@ -238,8 +238,10 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 			arch = SMMU_ARCH_VTD;
 		else if (!strcmp(argv[2], "smmuv2"))
 			arch = SMMU_ARCH_SMMUV2;
+		else if (!strcmp(argv[2], "amdvi"))
+			arch = SMMU_ARCH_AMDVI;
 		else {
-			shell_error("unit add: unknown architecture '%s' (smmuv3, smmuv2, vtd)", argv[2]);
+			shell_error("unit add: unknown architecture '%s' (smmuv3, smmuv2, vtd, amdvi)", argv[2]);
 			return -EINVAL;
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
@@ -272,7 +274,7 @@ static const char *arch_prefix(struct smmu_unit *u)
 	struct smmu_unit_info ui;
 
 	smmu_unit_info(u, &ui);
-	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
+	return ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : ui.arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
 }
 
 /* A register of the unit by name ("cr0", "smmuv3.cr0"); reported when there is none. */
@@ -603,7 +605,7 @@ const struct shell_cmd shell_cmds_target[] = {
 	  "show, list or open the target machine; reopen: the current one again (after QEMU died)",
 	  0, cmd_target, COMPLETE_WORDS, "info list open reopen" },
 	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
-	{ "unit", "N | add smmuv3|vtd ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
+	{ "unit", "N | add smmuv3|vtd|amdvi ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
 	  cmd_unit, COMPLETE_WORDS, "add" },
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },

@@ -37,7 +37,7 @@ static const char *candidate(size_t i)
 		if (t && smmu_unit_count(t)) {
 			struct smmu_unit_info ui;
 			smmu_unit_info(smmu_unit_at(t, shell_complete_sh->unit), &ui);
-			arch = ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : "smmuv3.";
+			arch = ui.arch == SMMU_ARCH_VTD ? "vtd." : ui.arch == SMMU_ARCH_SMMUV2 ? "smmuv2." : ui.arch == SMMU_ARCH_AMDVI ? "amdvi." : "smmuv3.";
 		}
 		for (size_t j = 0; j < n; j++) {
 			const struct smmu_desc *d = smmu_decoder_at(j);

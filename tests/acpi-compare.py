@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Compare smmush's JSON decode of an ACPI DMAR or IORT table with iasl's.
+"""Compare smmush's JSON decode of an ACPI DMAR, IORT or IVRS table with iasl's.
 
 acpi-compare.py TABLE.dsl TABLE.json
 
@@ -115,6 +115,56 @@ MAP = {
         "Enumeration ID": "enumeration_id",
         "PCI Bus Number": "start_bus",
         "PCI Path": path_entry,
+    },
+    "IVRS": dict(HEADER, **{
+        "Virtualization Info": "iv_info",
+        "Reserved": "reserved",
+    }),
+    "IVRS.IVHD": {
+        "Subtable Type": "type",
+        "Flags": "flags",
+        "Flags (decoded below)": "flags",
+        "HtTunEn": "ht_tun_en",
+        "PassPW": "pass_pw",
+        "ResPassPW": "res_pass_pw",
+        "Isoc Control": "isoc",
+        "Iotlb Support": "iotlb_sup",
+        "Coherent": "coherent",
+        "Prefetch Support": "pref_sup",
+        "PPR Support": "ppr_sup",
+        "Length": "length",
+        "DeviceId": "device_id",
+        "Capability Offset": "capability_offset",
+        "Base Address": "base_address",
+        "PCI Segment Group": "segment",
+        "Virtualization Info": "info",
+        "Feature Reporting": "feature_reporting",
+        "Attributes": "attributes",
+        "EFR Image": "efr_image",
+        "EFR Register Image": "efr_image",
+        "Reserved": "efr2_image",
+        "EFR Register Image 2": "efr2_image",
+    },
+    "IVRS.IVMD": {
+        "Subtable Type": "type",
+        "Flags": "flags",
+        "Length": "length",
+        "DeviceId": "device_id",
+        "Auxiliary Data": "aux_data",
+        "Reserved": "reserved",
+        "Start Address": "start_address",
+        "Memory Length": "memory_length",
+    },
+    "ivhd_dev": {
+        "Entry Type": "type",
+        "Subtable Type": "type",
+        "Device ID": "device_id",
+        "Data Setting": "dte_setting",
+        "Reserved": ["reserved1", "reserved2"],
+        "Source Used Device ID": "source_device_id",
+        "Extended Data": "extended_data",
+        "Handle": "handle",
+        "Variety": "variety",
     },
     "IORT": dict(HEADER, **{
         "Node Count": "node_count",
@@ -266,6 +316,12 @@ def collect(doc):
                 if k == "structures":
                     for s in v:
                         walk(s, "DMAR.%s" % s.get("type_name"))
+                elif k == "blocks":
+                    for s in v:
+                        walk(s, "IVRS.%s" % s.get("type_name"))
+                elif k == "devices":
+                    for s in v:
+                        walk(s, "ivhd_dev")
                 elif k == "nodes":
                     for s in v:
                         walk(s, "IORT.%s" % s.get("type_name"))

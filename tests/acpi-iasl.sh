@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # `smmush decode acpi` against iasl (acpica-tools), the reference ACPI
-# compiler and disassembler: iasl's own DMAR and IORT templates and the
+# compiler and disassembler: iasl's own DMAR, IORT and IVRS templates, QEMU's
+# own IVRS tables (tests/data/acpi/qemu-q35-ivrs-*.dat) and the
 # hand-written tables in tests/data/acpi/*.asl are compiled with iasl, decoded
 # by smmush as JSON, and every field iasl's disassembly prints is compared
 # with smmush's (tests/acpi-compare.py).  Structures this iasl (20200925)
-# cannot compile, DMAR SATC and IORT RMR and revision-4 root complexes, are
+# cannot compile, DMAR SATC, IORT RMR and revision-4 root complexes, IVRS
+# IVHD type 40h and ACPI HID device entries, are
 # appended with python and checked field by field.  Then corrupt tables,
 # made by patching those binaries, must each fail with one line on stderr.
 #
@@ -53,7 +55,7 @@ compare_with_iasl() {
 }
 
 # --- iasl's own templates ---------------------------------------------------------
-for sig in DMAR IORT; do
+for sig in DMAR IORT IVRS; do
 	name=template-$(tr 'A-Z' 'a-z' <<<"$sig")
 	if iasl_run -T "$sig" && mv "$TMP/$(tr 'A-Z' 'a-z' <<<"$sig").asl" "$TMP/$name.asl" &&
 		iasl_run -p "$name" "$name.asl" && [ -s "$TMP/$name.aml" ]; then
@@ -71,6 +73,13 @@ for asl in "$data"/*.asl; do
 	else
 		not_ok "$name: iasl did not compile $asl: $(tail -3 "$TMP/iasl.log" | tr '\n' ' ')"
 	fi
+done
+
+# --- QEMU's own IVRS tables (qemu tests/data/acpi/q35), as they are ---------------
+for dat in "$data"/qemu-q35-ivrs-*.dat; do
+	name=$(basename "$dat" .dat)
+	cp "$dat" "$TMP/$name.aml"
+	compare_with_iasl "$name"
 done
 
 # The compiled tables in tests/data/acpi (read by valgrind.sh and the fuzz
@@ -175,6 +184,20 @@ body = memprops + struct.pack("<IIBHBI", 7, 1, 44, 0x14, 0, 1)
 t = add_iort_node(t, hdr + body + mapping(0, 0xffff, 0x10000, smmuv3, 0))
 open(tmp + "/iort-rmr.aml", "wb").write(fix(t))
 open(tmp + "/iort-rmr.at", "w").write("%d %d\n" % (rmr_at, rc_at))
+
+# IVRS + IVHD 40h (revision 2): a Select of 00:08.0, an ACPI HID device
+# AMDI0020 with a string UID "ID", one with an integer UID 0x1234 and no CID,
+# then an Alias Start whose range never ends (a warning).
+t = load(tmp + "/ivrs-full.aml")
+t[8] = 2
+ivhd40_at = len(t)
+hid1 = struct.pack("<BHB", 0xf0, 0x00a5, 0x40) + b"AMDI0020" + b"PNP0501\0" + bytes([2, 2]) + b"ID"
+hid2 = struct.pack("<BHB", 0xf0, 0x00a6, 0) + b"AMDI0030" + bytes(8) + bytes([1, 2]) + struct.pack("<H", 0x1234)
+ents = struct.pack("<BHB", 2, 0x40, 0) + hid1 + hid2
+body = struct.pack("<HQHHIQQ", 0x40, 0xfeb80000, 0, 0x100, 0, 0x246577efa2254afa, 0x1)
+t += struct.pack("<BBHH", 0x40, 0x30, 4 + 2 + len(body) + len(ents), 2) + body + ents
+open(tmp + "/ivrs-40.aml", "wb").write(fix(t))
+open(tmp + "/ivrs-40.at", "w").write("%d\n" % ivhd40_at)
 PY
 
 run -j decode acpi "$TMP/dmar-satc.aml" || true
@@ -216,6 +239,40 @@ check "IORT root complex revision 4: PASID capabilities and flags" json_valid "$
 expect_out "IORT RMR as text" \
 	'RMR, length 88, revision 3.*|MemoryRange 1: Base=0x80100000 Length=0x20000' \
 	decode acpi "$TMP/iort-rmr.aml" || true
+
+run -j decode acpi "$TMP/ivrs-40.aml" || true
+ivhd40_at=$(cat "$TMP/ivrs-40.at")
+check "IVRS IVHD 40h and ACPI HID devices: every field" json_valid "$TMP/out" \
+	"([(b['type'], b['length'], b['flags'], b['device_id'], b['base_address'], b['info'], b['unit_id'],
+	   b['attributes'], b['efr_image'], b['efr2_image'])
+	  for b in doc['blocks'] if b['offset'] == $ivhd40_at] ==
+	 [(0x40, 40 + 4 + 24 + 24, '0x30', '0x2', '0xfeb80000', '0x100', 1, '0x0', '0x246577efa2254afa', '0x1')])" \
+	"[d for b in doc['blocks'] if b['offset'] == $ivhd40_at for d in b['devices']][1:] == [
+	  {'offset': $ivhd40_at + 44, 'length': 24, 'type': 240, 'type_name': 'ACPI HID Device',
+	   'device_id': '0xa5', 'dte_setting': '0x40', 'init_pass': False, 'eint_pass': False,
+	   'nmi_pass': False, 'sysmgt': 0, 'lint0_pass': True, 'lint1_pass': False,
+	   'hid': 'AMDI0020', 'cid': 'PNP0501', 'uid_format': 2, 'uid_length': 2, 'uid': 'ID'},
+	  {'offset': $ivhd40_at + 68, 'length': 24, 'type': 240, 'type_name': 'ACPI HID Device',
+	   'device_id': '0xa6', 'dte_setting': '0x0', 'init_pass': False, 'eint_pass': False,
+	   'nmi_pass': False, 'sysmgt': 0, 'lint0_pass': False, 'lint1_pass': False,
+	   'hid': 'AMDI0030', 'cid': '', 'uid_format': 1, 'uid_length': 2, 'uid': '0x1234'}]" \
+	"[r for b in doc['blocks'] if b['offset'] == $ivhd40_at for r in b['device_ranges']] == [
+	  {'first': '0x40', 'last': '0x40', 'alias': None, 'dte_setting': '0x0'},
+	  {'first': '0xa5', 'last': '0xa5', 'alias': None, 'dte_setting': '0x40'},
+	  {'first': '0xa6', 'last': '0xa6', 'alias': None, 'dte_setting': '0x0'}]" \
+	"doc['revision'] == 2" "doc['warnings'] == []"
+run -j decode acpi "$TMP/ivrs-full.aml" || true
+check "IVRS ranges: starts, ends and aliases resolved to DeviceID ranges" json_valid "$TMP/out" \
+	"[(r['first'], r['last'], r['alias']) for r in doc['blocks'][0]['device_ranges']] == [
+	  ('0x10', '0x10', None), ('0x18', '0x1f', None), ('0x100', '0x100', '0xa8'),
+	  ('0x200', '0x2ff', '0xb0'), ('0x28', '0x28', None), ('0x30', '0x37', None)]" \
+	"[(d['variety_name'], d['handle'], d['source_device_id']) for d in doc['blocks'][0]['devices']
+	  if d['type'] == 0x48] == [('IOAPIC', 0x21, '0xa0'), ('HPET', 0, '0xa5')]" \
+	"([d.get('range_end') for d in doc['blocks'][0]['devices'] if d['type'] in (3, 0x43, 0x47)] ==
+	 ['0x1f', '0x2ff', '0x37'])"
+expect_out "IVRS as text" \
+	'IVHD type 10h, length 96.*|Devices: 0x0200-0x02ff \(02:00.0-02:1f.7\) as 0x00b0 \(00:16.0\)' \
+	decode acpi "$TMP/ivrs-full.aml" || true
 
 # --- a wrong checksum is a warning, not an error -----------------------------------
 python3 - "$TMP" <<'PY'
@@ -294,7 +351,25 @@ name = nc + 29
 unterminated = bytearray(iort)
 unterminated[name:nc + nodes[nc][3]] = b"X" * (nodes[nc][3] - 29)
 case("iort-name-unterminated", unterminated, "no NUL before")
-case("not-acpi", b"FACP" + bytes(60), "\"FACP\" is neither DMAR nor IORT", checksum=False)
+ivrs = load(tmp + "/ivrs-full.aml")
+case("ivrs-truncated", ivrs[:60], "truncated", checksum=False)
+case("ivrs-short-length", patched(ivrs, 4, "<I", 40), "shorter than the table's fixed part")
+case("ivrs-block-length-0", patched(ivrs, 48 + 2, "<H", 0), "IVHD at offset 0x30: length 0x0 is shorter than the 4-byte block header")
+case("ivrs-block-past-end", patched(ivrs, 48 + 2, "<H", 0x400), "IVHD at offset 0x30: length 0x400 runs past the table end")
+case("ivrs-block-header-past-end", fix(ivrs + b"\x10\x00"), "4-byte header runs past the table end")
+# blocks at 0x30 (IVHD 10h, 0x60 bytes), 0x90 (IVHD 11h, 0x30), 0xc0 0xe0 0x100 (IVMDs):
+# a block cut short is made the last one, so that the blocks still tile the table
+def last_block(at, n):
+    return fix(patched(ivrs[:at + n], at + 2, "<H", n))
+case("ivrs-ivhd-too-short", last_block(0x30, 20), "shorter than the 24 bytes of an IVHD of type 10h")
+case("ivrs-ivhd11-too-short", last_block(0x90, 0x24), "shorter than the 40 bytes of an IVHD of type 11h")
+case("ivrs-ivmd-too-short", last_block(0xc0, 0x10), "shorter than the 32 bytes of an IVMD")
+case("ivrs-dev-past-ivhd", last_block(0x30, 0x5e), "device entry at offset 0x88 \\(type 0x48, 8 bytes\\) runs past the end of the IVHD")
+case("ivrs-dev-unknown-length", patched(ivrs, 0x48, "<B", 0x90), "type 0x90 has no length the specification defines")
+hid = bytearray(load(tmp + "/ivrs-40.aml"))
+at = int(open(tmp + "/ivrs-40.at").read())
+case("ivrs-hid-uid-past-ivhd", patched(hid, at + 44 + 21, "<B", 0x40), "type 0xf0, 86 bytes\\) runs past the end of the IVHD")
+case("not-acpi", b"FACP" + bytes(60), "\"FACP\" is none of DMAR, IORT and IVRS", checksum=False)
 case("empty", b"", "only 0 bytes", checksum=False)
 PY
 while IFS=$'\t' read -r name pattern; do

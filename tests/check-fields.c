@@ -21,6 +21,9 @@
 #define SMMU_DEF "decoders/pgtable.def"
 #include "decoders/def-constants.h"
 #undef SMMU_DEF
+#define SMMU_DEF "decoders/amdvi.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
 #define SMMU_DEF "decoders/smmuv2.def"
 #include "decoders/def-constants.h"
 #undef SMMU_DEF
@@ -64,6 +67,7 @@ struct chk_desc {
 #include "decoders/smmuv3.def"
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
+#include "decoders/amdvi.def"
 #include "decoders/smmuv2.def"
 #include "decoders/def-undef.h"
 
@@ -90,6 +94,7 @@ static const struct chk_desc descs[] = {
 #include "decoders/smmuv3.def"
 #include "decoders/vtd.def"
 #include "decoders/pgtable.def"
+#include "decoders/amdvi.def"
 #include "decoders/smmuv2.def"
 #include "decoders/def-undef.h"
 };

@@ -29,7 +29,7 @@ none "no generated register or field constant in shell/ or tui/" \
 	'\b(SMMUV3|VTD|LPAE)_[A-Z0-9]+_[A-Za-z0-9_]+\b|\bSMMU_(GET|GETW|MASK|PREP|ADDRW|FIELD_GET|GENMASK)\s*\(' \
 	"${front[@]}"
 none "shell/ and tui/ include no internal library header" \
-	'#include\s+"(lib/(target|backend|hw|arch|live|regs|domain|fault|pgtable|journal|kmsg|smmuv3|vtd)\.h|backends/|decoders/[a-z-]+\.def|decoders/def)' \
+	'#include\s+"(lib/(target|backend|hw|arch|live|regs|domain|fault|pgtable|journal|kmsg|smmuv3|vtd|amdvi)\.h|backends/|decoders/[a-z-]+\.def|decoders/def)' \
 	"${front[@]}"
 none "tui/ includes no shell/ header" '#include\s+"(\.\./)?(shell/|shell\.h)' tui/*.c tui/*.h
 none "front ends ask for capabilities, not target names" \

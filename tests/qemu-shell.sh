@@ -28,7 +28,7 @@ J
 done
 
 # --- registers after release equal their values before own ----------------------------
-for t in qemu:virt qemu:q35; do
+for t in qemu:virt qemu:q35 qemu:amd; do
 	run -j --target "$t" -c 'regs; own; release; regs'
 	# Read-only status that no software write can put back: VT-d GSTS.RTPS
 	# stays set once a root pointer was latched, and CCMD.CAIG / IOTLB.IAIG
@@ -39,9 +39,9 @@ for t in qemu:virt qemu:q35; do
 done
 
 # --- one set of scenarios, sim and QEMU, normalized results equal ---------------------------
-for arch in virt q35; do
+for arch in virt q35 amd; do
 	scen=$srcdir/tests/scenarios/$arch.smmush
-	family=$([ "$arch" = virt ] && echo smmuv3 || echo vtd)
+	family=$(case $arch in virt) echo smmuv3 ;; q35) echo vtd ;; *) echo amdvi ;; esac)
 	"$SMMUSH" -j --target "sim:$arch" -f "$scen" >"$TMP/sim.json" 2>"$TMP/sim.err"
 	src=$?
 	"$SMMUSH" -j --target "qemu:$arch" -f "$scen" >"$TMP/qemu.json" 2>"$TMP/qemu.err"

@@ -22,7 +22,7 @@ repl "REPL: prompt, a command, Ctrl-D exits 0" '[
 repl "REPL: Tab completes a command and a subcommand" '[
   {"expect": "smmush> "}, {"send": "dev\t"}, {"expect": "devices"}, {"send": "\r"},
   {"expect": "00:01.0"}, {"expect": "smmush> "}, {"send": "target li\t\r"},
-  {"expect": "sim +\\{virt\\|q35\\|mmu500\\}"}, {"send": "\u0004"}, {"exit": 0}]'
+  {"expect": "sim +\\{virt\\|q35\\|mmu500\\|amd\\}"}, {"send": "\u0004"}, {"exit": 0}]'
 repl "REPL: Tab after set errexit/json offers on and off" '[
   {"expect": "smmush> "}, {"send": "set json of\t\r"}, {"expect": "set json off \r\n"}, {"expect": "smmush> "},
   {"send": "set errexit o\t\t"}, {"expect": "off +on"}, {"send": "\u0003"}, {"expect": "smmush> "},

@@ -115,11 +115,13 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 		det_wrap(m, text, 0, 2);
 	free(text);
 	det_add(m, "  device   %s  %s", di.addr, di.name ? di.name : "");
+	bool amd = f->unit && ui.arch == SMMU_ARCH_AMDVI;
+	const char *sid_name = vtd ? "source-id" : amd ? "DeviceID" : "StreamID";
 	if (f->stream.ssv)
-		det_add(m, "  source   %s 0x%" PRIx32 "  %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->stream.sid,
-			vtd ? "PASID" : "SubstreamID", f->stream.ssid);
+		det_add(m, "  source   %s 0x%" PRIx32 "  %s 0x%" PRIx32, sid_name, f->stream.sid,
+			vtd || amd ? "PASID" : "SubstreamID", f->stream.ssid);
 	else
-		det_add(m, "  source   %s 0x%" PRIx32, vtd ? "source-id" : "StreamID", f->stream.sid);
+		det_add(m, "  source   %s 0x%" PRIx32, sid_name, f->stream.sid);
 	text = NULL;
 	if (asprintf(&text, "address  0x%" PRIx64 "  access %s  reason %s (0x%" PRIx32 "), class %s", f->addr, acc,
 		     f->code_name ? f->code_name : "?", f->code, smmu_fault_class_name(f->cls)) >= 0)

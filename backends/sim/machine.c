@@ -26,8 +26,10 @@ int sim_machine_create(const struct sim_params *p, struct sim_machine **out)
 	m->layout.ram_size = p->ram_size;
 	rc = sim_ram_init(m);
 	if (rc == 0)
-		rc = p->platform == SIM_Q35 ? sim_q35_build(m) : p->platform == SIM_MMU500 ? sim_mmu500_build(m)
-										  : sim_virt_build(m);
+		rc = p->platform == SIM_Q35 ? sim_q35_build(m)
+		     : p->platform == SIM_MMU500 ? sim_mmu500_build(m)
+		     : p->platform == SIM_AMD ? sim_amd_build(m)
+						 : sim_virt_build(m);
 	if (rc) {
 		sim_machine_destroy(m);
 		return rc;
@@ -188,14 +190,14 @@ int sim_mmio_write(struct sim_machine *m, uint64_t addr, unsigned size, uint64_t
 int sim_pio_read(struct sim_machine *m, uint16_t port, unsigned size, uint32_t *val)
 {
 	*val = ~0u;
-	if (m->p.platform != SIM_Q35)
+	if (m->p.platform != SIM_Q35 && m->p.platform != SIM_AMD) /* port I/O: the x86 machines */
 		return -ENODEV;
 	return sim_pci_pio(m, port, size, val, false);
 }
 
 int sim_pio_write(struct sim_machine *m, uint16_t port, unsigned size, uint32_t val)
 {
-	if (m->p.platform != SIM_Q35)
+	if (m->p.platform != SIM_Q35 && m->p.platform != SIM_AMD) /* port I/O: the x86 machines */
 		return -ENODEV;
 	return sim_pci_pio(m, port, size, &val, true);
 }

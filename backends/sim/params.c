@@ -16,7 +16,7 @@
 /* The ram limits here are sim_ram_max()'s; tests/shell-options.sh checks both. */
 const struct sim_param_desc sim_param_descs[] = {
 	{ "ram", "1G", "RAM size (K/M/G/T suffixes; a multiple of 4K, at least 1M): at most 261376M "
-		       "(255.25G) on virt and mmu500, RAM from 0x40000000; at most 2816M (2.75G) on q35, "
+		       "(255.25G) on virt and mmu500, RAM from 0x40000000; at most 2816M (2.75G) on q35 and amd, "
 		       "RAM from 0; pages exist once touched", SIM_ON_ALL },
 	{ "devs", "2", "number of PCI DMA test devices, at 00:01.0, 00:02.0, ... (2-31)", SIM_ON_ALL },
 	{ "evtq", "19", "virt: SMMUv3 IDR1.EVENTQS: log2 of the largest event queue (0-19)", V },
@@ -38,19 +38,20 @@ const struct sim_param_desc sim_param_descs[] = {
 
 const char *sim_platform_name(enum sim_platform plat)
 {
-	return plat == SIM_Q35 ? "q35" : plat == SIM_MMU500 ? "mmu500" : "virt";
+	return plat == SIM_Q35 ? "q35" : plat == SIM_MMU500 ? "mmu500" : plat == SIM_AMD ? "amd" : "virt";
 }
 
 uint64_t sim_ram_max(enum sim_platform plat)
 {
-	return plat == SIM_Q35 ? SIM_Q35_ECAM_BASE : SIM_ARM_ECAM_BASE - SIM_ARM_RAM_BASE;
+	/* the x86 machines (q35, amd) have RAM below their ECAM window at 0xb0000000 */
+	return plat == SIM_Q35 || plat == SIM_AMD ? SIM_Q35_ECAM_BASE : SIM_ARM_ECAM_BASE - SIM_ARM_RAM_BASE;
 }
 
 void sim_params_default(struct sim_params *p, enum sim_platform platform)
 {
 	memset(p, 0, sizeof(*p));
 	p->platform = platform;
-	p->ram_base = platform == SIM_Q35 ? 0 : SIM_ARM_RAM_BASE;
+	p->ram_base = platform == SIM_VIRT || platform == SIM_MMU500 ? SIM_ARM_RAM_BASE : 0; /* the Arm machines */
 	p->ram_size = 1ULL << 30;
 	p->ndevs = 2;
 	p->evtq_log2 = 19;

@@ -170,6 +170,18 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
 	return 0;
 }
 
+void sim_pci_cfg_set32(struct sim_pci_dev *d, unsigned off, uint32_t val)
+{
+	if (off <= PCI_CFG_SIZE - 4)
+		put32(d->cfg + off, val);
+}
+
+void sim_pci_add_cap(struct sim_pci_dev *d, uint8_t off)
+{
+	d->cfg[0x06] |= 0x10; /* Status: capabilities list */
+	d->cfg[0x34] = off;
+}
+
 int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary)
 {
 	struct sim_pci_dev *d;

@@ -44,6 +44,7 @@
 int sim_virt_build(struct sim_machine *m);  /* virt.c */
 int sim_q35_build(struct sim_machine *m);   /* q35.c */
 int sim_mmu500_build(struct sim_machine *m); /* mmu500-machine.c */
+int sim_amd_build(struct sim_machine *m);   /* amd.c */
 
 /* Record where things are; sim_machine_layout() returns it.  ram_base and
  * ram_size are taken from the parameters, whatever l says. */
@@ -111,6 +112,10 @@ int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary);
 int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled);
 /* COMMAND.BME (bit 2) set: the device may master DMA. */
 bool sim_pci_bus_master(const struct sim_pci_dev *d);
+/* A read-only dword of configuration space (capability registers), and a
+ * capability list of one entry at off (Status.CapList, Capabilities Pointer). */
+void sim_pci_cfg_set32(struct sim_pci_dev *d, unsigned off, uint32_t val);
+void sim_pci_add_cap(struct sim_pci_dev *d, uint8_t off);
 uint16_t sim_pci_bdf(const struct sim_pci_dev *d);
 
 /* n edu-compatible test devices at 00:01.0, 00:02.0, ... (vendor 0x1234,

@@ -19,7 +19,7 @@
 
 struct sim_machine;
 
-enum sim_platform { SIM_VIRT, SIM_Q35, SIM_MMU500 };
+enum sim_platform { SIM_VIRT, SIM_Q35, SIM_MMU500, SIM_AMD };
 
 /* --- parameters ------------------------------------------------------------
  * Every tunable is declared once (name, default, help) in params.c and listed
@@ -51,7 +51,7 @@ struct sim_param_desc {
 	unsigned machines; /* the platforms it applies to: SIM_ON(SIM_VIRT) | ... */
 };
 #define SIM_ON(plat) (1u << (plat))
-#define SIM_ON_ALL   (SIM_ON(SIM_VIRT) | SIM_ON(SIM_Q35) | SIM_ON(SIM_MMU500))
+#define SIM_ON_ALL   (SIM_ON(SIM_VIRT) | SIM_ON(SIM_Q35) | SIM_ON(SIM_MMU500) | SIM_ON(SIM_AMD))
 
 /* The declared parameters, terminated by .name == NULL. */
 extern const struct sim_param_desc sim_param_descs[];
@@ -84,7 +84,7 @@ int sim_pio_write(struct sim_machine *m, uint16_t port, unsigned size, uint32_t 
 /* PCI configuration space by bus/device/function (what ECAM and 0xcf8 reach). */
 int sim_pci_cfg_read(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
 int sim_pci_cfg_write(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
-/* Firmware blobs by name: "fdt" (virt), "IORT" (virt), "DMAR" (q35), "MCFG".
+/* Firmware blobs by name: "fdt" (virt), "IORT" (virt), "DMAR" (q35), "IVRS" (amd), "MCFG".
  * -ENOENT when the platform has none. */
 int sim_fw_table(struct sim_machine *m, const char *name, const void **data, size_t *len);
 /* Where the platform puts things (for tests and the backend adapter). */
@@ -149,6 +149,11 @@ int sim_vtd_create(struct sim_machine *m, uint64_t base);
  * the bytes of register space it decodes (2 x pages of global space). */
 int sim_mmu500_create(struct sim_machine *m, uint64_t base);
 uint64_t sim_mmu500_size(const struct sim_params *p);
+/* AMD IOMMU (amdvi.c): its MMIO registers span 16 KiB; sim_amdvi_efr() is
+ * the Extended Feature Register it reports. */
+#define SIM_AMDVI_MMIO_SIZE 0x4000
+int sim_amdvi_create(struct sim_machine *m, uint64_t base);
+uint64_t sim_amdvi_efr(void);
 
 /* --- DMA test devices (testdev.c) -----------------------------------------
  * Register-compatible with QEMU's edu device (BAR0: 0x00 ID 0x010000ed,

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# AMD-Vi end to end on sim:amd: the IVRS the model builds, discovery, the
+# amd scenario (own, attach, map, DMA round trips, faults explained through
+# the DTE and the v1 tables, unmap with invalidation, release), `dte`, the
+# registers by name, and `unit add amdvi`.
+. "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+expect_json "sim:amd: one AMD-Vi unit from IVRS, the test devices behind it" --target sim:amd \
+	-c 'units; devices' -- \
+	'docs[0][0]["arch"] == "amdvi" and docs[0][0]["source"] == "IVRS"' \
+	'[d["addr"] for d in docs[1] if d["dma_engine"]] == ["00:01.0", "00:02.0"]' \
+	'[d["sid"] for d in docs[1] if d["dma_engine"]] == ["0x8", "0x10"]'
+
+run -j --target sim:amd -f "$srcdir/tests/scenarios/amd.smmush" || true
+check "amd scenario on sim:amd: data through the v1 tables, every denied DMA one IO_PAGE_FAULT, explained" \
+	json_valid "$TMP/out" 'len(docs) == 27' \
+	'docs[3]["verdict"]["result"] == "translate" and docs[4]["verdict"]["result"] == "abort"' \
+	'not docs[7]["faulted"] and not docs[8]["faulted"]' \
+	'docs[9]["values"][:2] == ["0x706050403020100", "0xf0e0d0c0b0a0908"]' \
+	'docs[13]["faulted"] is True' \
+	'[(f["code_name"], f["class"]) for f in docs[14]["faults"]] == [("IO_PAGE_FAULT", "translation")]' \
+	'"0x30000 is not mapped" in docs[14]["faults"][0]["explanation"]["text"]' \
+	'len(docs[16]["faults"]) == 3' \
+	'[(f["code_name"], f["class"]) for f in docs[19]["faults"]] == [("IO_PAGE_FAULT", "permission")]' \
+	'"write needs W" in docs[19]["faults"][0]["explanation"]["text"]' \
+	'docs[21]["result"]["translated"] is True and docs[22]["result"]["translated"] is False' \
+	'docs[24]["faulted"] is True and docs[-1]["owned"] is False'
+
+expect_out "dte: an attached device's DTE, decoded, with its verdict" \
+	'Mode=4 levels.*|DomainID=0x1.*|-> translate: v1 tables, 4 levels' \
+	--target sim:amd -c 'own; domain create d; attach 00:01.0 d; dte 00:01.0' || true
+expect_out "dte: an unattached device's DTE blocks DMA" \
+	'-> abort: the DTE blocks DMA' --target sim:amd -c 'own; dte 00:02.0' || true
+expect_fail "dte on a VT-d unit is refused" --target sim:q35 -c 'dte 00:01.0' || true
+expect_out "registers by name: Control after own" 'IommuEn\+' \
+	--target sim:amd -c 'own; regs control' || true
+expect_out "unit add amdvi: a unit firmware does not name" 'amdvi@0xfed80000' \
+	--target sim:amd -c 'unit add amdvi 0xfed80000; units' || true
+expect_out "discover from QEMU's IVRS: one AMD-Vi unit and its DeviceIDs" \
+	'amdvi@0xfed80000 +amdvi +from IVRS.*|RID 0x00fb-0x00fb -> unit 0' \
+	discover --acpi "$srcdir/tests/data/acpi/qemu-q35-ivrs-2024.dat" || true
+expect_out "discover from an IVRS with 10h and 11h blocks: the 11h one is used" \
+	'amdvi@0xfeb80000.*|RID 0x0000-0xffff -> unit 0' \
+	discover --acpi "$srcdir/tests/data/acpi/ivrs-full.dat" || true
+finish
