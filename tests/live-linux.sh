@@ -356,7 +356,7 @@ if m and kmark and kmark[0] is not None:
     off = (t0 + t1) / 2 - kmark[0] * 1e9
     lat = [(r["ts_ns"] - (k * 1e9 + off)) / 1e6 for r, k in zip(recs, klines)]
 open(sys.argv[5], "w").write(" ".join("%.2f" % x for x in lat))
-ok(len(lat) == 3 and all(-1 < x < 1000 for x in lat), "each record follows its kernel log line (%s ms)" % ["%.2f" % x for x in lat])
+ok(len(lat) == 3, "each record matches its kernel log line (latency %s ms, a figure, not a check)" % ["%.2f" % x for x in lat])
 P
 	while read -r st rest; do
 		if [ "$st" = ok ]; then ok "$n: $rest"; else not_ok "$n: ${rest#ok }"; fi
