@@ -9,7 +9,7 @@
  *   writes     only outside System RAM (the -O tables= carve-out)
  *   PCI        sysfs config files, every segment (no libpci: board binaries
  *              are static)
- *   firmware   /sys/firmware/acpi/tables/{DMAR,IORT}, /sys/firmware/fdt
+ *   firmware   /sys/firmware/acpi/tables/{DMAR,IORT,IVRS}, /sys/firmware/fdt
  *   faults     /dev/kmsg, where the kernel's drivers print what they drained
  * Every refusal is one line naming the cause and the fix.
  *
