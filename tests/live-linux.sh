@@ -353,7 +353,10 @@ P
 		if [ "$st" = ok ]; then ok "$n: $rest"; else not_ok "$n: ${rest#ok }"; fi
 	done <<<"$res"
 }
-if want amd64-qi && boot amd64-qi amd64 'intel_iommu=off iomem=relaxed memmap=64M$0x30000000' "$TMP/own.sh" \
+# no_timer_check: with interrupt remapping on, a loaded host can miss the
+# kernel's early count of timer ticks, which then panics ("timer doesn't
+# work through Interrupt-remapped IO-APIC"); the count proves nothing here
+if want amd64-qi && boot amd64-qi amd64 'intel_iommu=off iomem=relaxed no_timer_check memmap=64M$0x30000000' "$TMP/own.sh" \
 	-I intel-iommu; then
 	check_own amd64-qi amd64
 	check_qi amd64-qi
@@ -503,10 +506,11 @@ P
 		if [ "$st" = ok ]; then ok "$n: $rest"; else not_ok "$n: ${rest#ok }"; fi
 	done <"$TMP/$n.chk"
 }
-if want amd-kernel && boot amd-kernel amd64 'iomem=relaxed' "$TMP/kernel-amd.sh" -I amd-iommu; then
+# (interrupt remapping on: no_timer_check, as for amd64-qi)
+if want amd-kernel && boot amd-kernel amd64 'iomem=relaxed no_timer_check' "$TMP/kernel-amd.sh" -I amd-iommu; then
 	check_kernel_amd amd-kernel
 fi
-if want amd-claimed && boot amd-claimed amd64 '' - -I amd-iommu <<'G'; then
+if want amd-claimed && boot amd-claimed amd64 'no_timer_check' - -I amd-iommu <<'G'; then
 echo "== units"; smmush --target linux -c units 2>&1; echo "rc=$?"
 G
 	one_line "amd-claimed: the kernel's claim on the registers, in one line naming iomem=relaxed" \
