@@ -4,6 +4,7 @@
  * Pure: no I/O and no allocation, every read bounded by the line's length,
  * so the fuzz harness (tests/fuzz/fuzz-kmsg.c) can hammer it alone.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/amdvi.h"
@@ -296,50 +297,43 @@ static bool amdvi_key(struct cur *c, char *key, size_t len)
 	return n && lit(c, "=");
 }
 
-/* The printing device before "AMD-Vi: ": a PCI function names the
- * requester ("vfio-pci 0000:00:03.0: AMD-Vi: ..."), anything else the
- * IOMMU ("iommu ivhd0: AMD-Vi: ..."). */
-static void amdvi_printer(const char *msg, const char *mark, struct smmu_kmsg_fault *f, bool *have_dev)
+/* The printing device before "AMD-Vi: " (text before mark): its name, or
+ * "" when there is none. */
+static void amdvi_printer(const char *msg, const char *mark, char *name, size_t len)
 {
 	const char *end = mark, *start;
-	struct cur c;
-	uint16_t seg, bdf;
 
+	name[0] = '\0';
 	if (end - msg < 2 || end[-1] != ' ' || end[-2] != ':')
 		return;
 	end -= 2;
 	start = end;
 	while (start > msg && start[-1] != ' ')
 		start--;
-	if (start == end)
-		return;
-	c.s = start;
-	if (parse_bdf(&c, &seg, &bdf) && c.s == end) {
-		f->segment = seg;
-		f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DeviceID, bdf);
-		*have_dev = true;
-		return;
-	}
-	size_t n = (size_t)(end - start) < sizeof(f->dev) - 1 ? (size_t)(end - start) : sizeof(f->dev) - 1;
-	memcpy(f->dev, start, n);
-	f->dev[n] = '\0';
+	size_t n = (size_t)(end - start) < len - 1 ? (size_t)(end - start) : len - 1;
+	memcpy(name, start, n);
+	name[n] = '\0';
 }
 
-/* 1 an event, 0 not an AMD-Vi event line, -1 one that is malformed. */
-static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f)
+static void amdvi_set_device(struct smmu_kmsg_fault *f, uint16_t seg, uint16_t bdf)
 {
-	const char *mark = strstr(msg, AMDVI_MARK);
+	f->segment = seg;
+	f->raw[0] &= ~SMMU_MASK(AMDVI_EVT_IO_PAGE_FAULT_DeviceID);
+	f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DeviceID, bdf);
+}
+
+/* The event after the mark ("NAME key=value ...]").  1 an event, -1 one
+ * that is malformed. */
+static int parse_amdvi_event(const char *printer, const char *text, struct smmu_kmsg_fault *f)
+{
 	bool have_dev = false, raw = false;
 	unsigned code = 0, nraw = 0;
 	uint64_t dw[4] = { 0 };
-	struct cur c;
+	struct cur c = { text };
 
-	if (!mark)
-		return 0;
 	memset(f, 0, sizeof(*f));
 	f->kind = SMMU_KMSG_AMDVI;
 	f->nraw = 2;
-	c.s = mark + strlen(AMDVI_MARK);
 	for (size_t i = 0; i < sizeof(amdvi_events) / sizeof(amdvi_events[0]) && !code; i++) {
 		size_t n = strlen(amdvi_events[i].name);
 		if (!strncmp(c.s, amdvi_events[i].name, n) && (c.s[n] == ' ' || c.s[n] == ']')) {
@@ -352,7 +346,6 @@ static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f)
 		raw = true;
 	else if (!code)
 		return -1;
-	amdvi_printer(msg, mark, f, &have_dev);
 	for (;;) {
 		char key[16];
 		uint64_t v;
@@ -367,9 +360,7 @@ static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f)
 			uint16_t seg, bdf;
 			if (!parse_bdf(&c, &seg, &bdf))
 				return -1;
-			f->segment = seg;
-			f->raw[0] &= ~SMMU_MASK(AMDVI_EVT_IO_PAGE_FAULT_DeviceID);
-			f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DeviceID, bdf);
+			amdvi_set_device(f, seg, bdf);
 			have_dev = true;
 			continue;
 		}
@@ -381,7 +372,9 @@ static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f)
 			dw[key[6] - '0'] = v;
 			nraw |= 1u << (key[6] - '0');
 		} else if (!strcmp(key, "domain") || !strcmp(key, "pasid")) {
-			if (v > 0xfffff || (key[0] == 'd' && v > 0xffff))
+			/* the domain of a page fault; a PASID (20 bits) elsewhere,
+			 * which 4.x kernels also printed as "domain=" */
+			if (v > 0xfffff)
 				return -1;
 			f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DomainID, v & 0xffff) |
 				     SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_PASID_19_16, v >> 16);
@@ -399,13 +392,43 @@ static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f)
 			return -1;
 		f->raw[0] = dw[0] | dw[1] << 32;
 		f->raw[1] = dw[2] | dw[3] << 32;
+		snprintf(f->dev, sizeof(f->dev), "%s", printer);
 		return 1;
 	}
 	f->raw[0] |= SMMU_PREP(AMDVI_EVT_EventCode, code);
-	/* events about a request name its device, in the line or before it */
+	/* Who printed the line: a page fault without device= comes from the
+	 * requester's function (pci_err); any other line from the IOMMU, by
+	 * its name ("ivhd0") or, in older kernels, its PCI function. */
 	bool about_request = code <= AMDVI_EV_PAGE_TAB_HW_ERROR || code == AMDVI_EV_IOTLB_INV_TIMEOUT ||
 			     code == AMDVI_EV_INVALID_DEVICE_REQUEST || code == 0x9;
-	return about_request && !have_dev ? -1 : 1;
+	if (about_request && !have_dev) {
+		struct cur pc = { printer };
+		uint16_t seg, bdf;
+		if (!parse_bdf(&pc, &seg, &bdf) || *pc.s)
+			return -1; /* the requester is not named */
+		amdvi_set_device(f, seg, bdf);
+		return 1;
+	}
+	snprintf(f->dev, sizeof(f->dev), "%s", printer);
+	return 1;
+}
+
+/* 1 an event, 2 the event's text comes in the next record (older kernels,
+ * early 4.19 releases among them, printed "Event logged [" alone first), 0 not an
+ * AMD-Vi event line, -1 one that is malformed. */
+static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f, char *printer, size_t plen)
+{
+	const char *mark = strstr(msg, AMDVI_MARK);
+
+	if (!mark)
+		return 0;
+	amdvi_printer(msg, mark, printer, plen);
+	const char *text = mark + strlen(AMDVI_MARK);
+	while (*text == ' ')
+		text++;
+	if (!*text)
+		return 2;
+	return parse_amdvi_event(printer, text, f);
 }
 
 /* "<prefix>: event 0xNN received:" -> the prefix length and the EventID */
@@ -454,6 +477,18 @@ int smmu_kmsg_parse(struct smmu_kmsg_parser *p, const char *line, size_t len,
 		}
 		p->malformed++; /* the event was cut short: look at this line afresh */
 		p->state = KMSG_IDLE;
+	} else if (p->state == KMSG_AMDVI_REST) {
+		/* "<the same prefix>NAME key=value ...]" */
+		p->state = KMSG_IDLE;
+		if (!strncmp(msg, p->prefix, p->prefix_len)) {
+			struct smmu_kmsg_fault f;
+			if (parse_amdvi_event(p->dev, msg + p->prefix_len, &f) == 1) {
+				f.seq = p->pending.seq;
+				*out = f;
+				return 1;
+			}
+		}
+		p->malformed++;
 	} else if (p->state == KMSG_VTD_REASON) {
 		const char *r = strstr(msg, "[fault reason ");
 		p->state = KMSG_IDLE;
@@ -493,7 +528,24 @@ int smmu_kmsg_parse(struct smmu_kmsg_parser *p, const char *line, size_t len,
 		return 0;
 	}
 	struct smmu_kmsg_fault f;
-	int rc = parse_amdvi(msg, &f);
+	char printer[sizeof(p->dev)];
+	int rc = parse_amdvi(msg, &f, printer, sizeof(printer));
+	if (rc == 2) {
+		/* the text before "AMD-Vi: " starts the next record too */
+		size_t plen = (size_t)(strstr(msg, AMDVI_MARK) - msg);
+		if (plen >= sizeof(p->prefix)) {
+			p->malformed++;
+			return 0;
+		}
+		memcpy(p->prefix, msg, plen);
+		p->prefix[plen] = '\0';
+		p->prefix_len = plen;
+		memcpy(p->dev, printer, sizeof(p->dev));
+		memset(&p->pending, 0, sizeof(p->pending));
+		p->pending.seq = seq;
+		p->state = KMSG_AMDVI_REST;
+		return 0;
+	}
 	if (rc == 0)
 		rc = parse_dmar(msg, &f);
 	if (rc < 0) {

@@ -19,6 +19,7 @@
  *   iommu ivhd0: AMD-Vi: Event logged [ILLEGAL_DEV_TABLE_ENTRY device=0000:06:00.0 pasid=0x00000 ...]
  *     (and the other event names; older kernels print device=bb:dd.f, newer ones add " vflags=";
  *     "UNKNOWN event[0]=0x... event[3]=0x..." for codes the kernel cannot name)
+ *   pci 0000:00:00.2: AMD-Vi: Event logged [   then   pci 0000:00:00.2: NAME key=value ...]  (older kernels)
  * each as a /dev/kmsg record ("6,1234,5678,-;text", non-printable bytes
  * escaped as \xNN), a dmesg line ("[   12.345678] text") or bare text.
  * Reasons written "0x.." are hex; older kernels' "%02d" is decimal.
@@ -52,7 +53,7 @@ struct smmu_kmsg_fault {
 /* State between lines: an SMMUv3 event's dwords and the two-line VT-d
  * format come in several records. */
 struct smmu_kmsg_parser {
-	enum { KMSG_IDLE, KMSG_SMMUV3, KMSG_VTD_REASON } state;
+	enum { KMSG_IDLE, KMSG_SMMUV3, KMSG_VTD_REASON, KMSG_AMDVI_REST } state;
 	char dev[64];         /* the pending event's printing device */
 	char prefix[128];     /* the pending event's line prefix, to match its dwords */
 	size_t prefix_len;

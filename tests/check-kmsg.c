@@ -251,6 +251,13 @@ START_TEST(amdvi_formats)
 		  amd_w0(6, 0, 0, 0x400), 0x5184000, 0, "ivhd0" },
 		{ "iommu ivhd0: AMD-Vi: Event logged [IOTLB_INV_TIMEOUT device=0000:00:03.0 address=0x5184020]",
 		  amd_w0(7, 0x0018, 0, 0), 0x5184020, 0, "ivhd0" },
+		/* 4.19: the IOMMU's PCI function prints; device= names the requester,
+		 * and PAGE_TAB_HARDWARE_ERROR's PASID is printed as domain= */
+		{ "pci 0000:00:00.2: AMD-Vi: Event logged [PAGE_TAB_HARDWARE_ERROR device=00:14.0 domain=0x12345 "
+		  "address=0x0000000012340000 flags=0x0000]",
+		  amd_w0(4, 0x00a0, 0x12345, 0), 0x12340000, 0, "0000:00:00.2" },
+		{ "pci 0000:00:00.2: AMD-Vi: Event logged [ILLEGAL_COMMAND_ERROR address=0x0000000012345670]",
+		  amd_w0(5, 0, 0, 0), 0x12345670, 0, "0000:00:00.2" },
 		/* a kernel's typo of device= */
 		{ "iommu ivhd0: AMD-Vi: Event logged [ILLEGAL_DEV_TABLE_ENTRY deice=0000:00:03.0 pasid=0x00000 "
 		  "address=0x1000 flags=0x0000 vflags=0x0]",
@@ -284,6 +291,31 @@ START_TEST(amdvi_formats)
 }
 END_TEST
 
+START_TEST(amdvi_two_records)
+{
+	/* older kernels (early 4.19 releases among them) sent the header as a record
+	 * of its own, the event in the next one from the same device */
+	struct smmu_kmsg_parser p;
+	struct smmu_kmsg_fault f;
+	smmu_kmsg_init(&p);
+	ck_assert_int_eq(feed(&p, "3,40,100,-;pci 0000:00:00.2: AMD-Vi: Event logged [", &f), 0);
+	ck_assert_int_eq(feed(&p, "3,41,100,-;pci 0000:00:00.2: ILLEGAL_DEV_TABLE_ENTRY device=00:14.0 pasid=0x00000 "
+				  "address=0x00000000fee00000 flags=0x0010]", &f), 1);
+	ck_assert_int_eq(f.kind, SMMU_KMSG_AMDVI);
+	ck_assert_uint_eq(f.seq, 40);
+	ck_assert_uint_eq(f.raw[0], amd_w0(1, 0x00a0, 0, 0x10));
+	ck_assert_uint_eq(f.raw[1], 0xfee00000);
+	ck_assert_str_eq(f.dev, "0000:00:00.2");
+	ck_assert_uint_eq(p.malformed, 0);
+	/* the rest never comes: counted, and the line is looked at afresh */
+	ck_assert_int_eq(feed(&p, "pci 0000:00:00.2: AMD-Vi: Event logged [", &f), 0);
+	ck_assert_int_eq(feed(&p, "vfio-pci 0000:00:03.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0003 "
+				  "address=0x200000 flags=0x0000]", &f), 1);
+	ck_assert_uint_eq(f.raw[0], amd_w0(2, 0x0018, 3, 0));
+	ck_assert_uint_eq(p.malformed, 1);
+}
+END_TEST
+
 START_TEST(amdvi_not_faults)
 {
 	static const char *const lines[] = {
@@ -297,7 +329,7 @@ START_TEST(amdvi_not_faults)
 		"AMD-Vi: Event logged [Device not attached to domain properly]",
 		"AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0003 address=0x200000 flags=0x0000]", /* no device */
 		"AMD-Vi: Event logged [IO_PAGE_FAULT device=00:20.0 domain=0x1 address=0x1 flags=0x0]",
-		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x10000 address=0x1 flags=0x0]",
+		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x100000 address=0x1 flags=0x0]",
 		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x1 address=0x1 flags=0x1000]",
 		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x1 address=0x11111111111111111 flags=0x0]",
 		"AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=zz]",
@@ -358,6 +390,7 @@ Suite *suite_kmsg(void)
 	tcase_add_test(tc, smmuv3_event_dmesg_and_devicetree);
 	tcase_add_test(tc, smmuv3_event_cut_short);
 	tcase_add_test(tc, amdvi_formats);
+	tcase_add_test(tc, amdvi_two_records);
 	tcase_add_test(tc, amdvi_not_faults);
 	tcase_add_test(tc, not_faults);
 	suite_add_tcase(s, tc);
