@@ -9,7 +9,7 @@
  *   writes     only outside System RAM (the -O tables= carve-out)
  *   PCI        sysfs config files, every segment (no libpci: board binaries
  *              are static)
- *   firmware   /sys/firmware/acpi/tables/{DMAR,IORT}, /sys/firmware/fdt
+ *   firmware   /sys/firmware/acpi/tables/{DMAR,IORT,IVRS}, /sys/firmware/fdt
  *   faults     /dev/kmsg, where the kernel's drivers print what they drained
  * Every refusal is one line naming the cause and the fix.
  *
@@ -347,8 +347,11 @@ static size_t kcore_span(const struct linux_be *be, uint64_t pa, size_t len, uin
 
 /* --- registers: mmap of /dev/mem ------------------------------------------------- */
 
-static const char *boot_param_own(const struct linux_be *be)
+/* kiommu: the kernel's name of the unit (/sys/class/iommu/NAME), or "" */
+static const char *boot_param_own(const struct linux_be *be, const char *kiommu)
 {
+	if (!strncmp(kiommu, "ivhd", 4))
+		return "amd_iommu=off";
 	return be->arch == ARCH_ARM64 ? "initcall_blacklist=arm_smmu_driver_init"
 	       : be->arch == ARCH_X86 ? "intel_iommu=off (QEMU: also -device intel-iommu,intremap=off)"
 				      : "intel_iommu=off (x86) or initcall_blacklist=arm_smmu_driver_init (arm64)";
@@ -812,6 +815,40 @@ static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 
 /* --- the kernel and the units ---------------------------------------------------------- */
 
+#define PCI_CAP_PTR 0x34
+#define PCI_CAP_ID_SECDEV 0x0f /* AMD's IOMMU capability block ("Secure Device") */
+
+/* An AMD IOMMU's register base from its PCI function's capability block
+ * (the kernel's amd_iommu registers the function as the IOMMU's device):
+ * IOMMU Base Address Low at +4 (bits 31:14; bit 0 enables it), High at +8. */
+static uint64_t amd_cap_base(const struct linux_be *be, const char *name)
+{
+	char full[PATH_MAX], rel[320];
+	uint8_t cfg[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "/sys/class/iommu/%s/device/config", name);
+	path(be, full, sizeof(full), rel);
+	if ((fd = open(full, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	if (n < 64 || !(cfg[6] & 0x10)) /* Status.Capabilities List */
+		return 0;
+	unsigned at = cfg[PCI_CAP_PTR] & 0xfc;
+	for (unsigned hops = 0; at >= 0x40 && at + 12 <= (unsigned)n && hops < 48; hops++) {
+		if (cfg[at] == PCI_CAP_ID_SECDEV) {
+			uint32_t lo, hi;
+			memcpy(&lo, cfg + at + 4, 4);
+			memcpy(&hi, cfg + at + 8, 4);
+			return (uint64_t)hi << 32 | (lo & 0xffffc000u);
+		}
+		at = cfg[at + 1] & 0xfc;
+	}
+	return 0;
+}
+
 /* The register base of the IOMMU registered as /sys/class/iommu/NAME, or 0. */
 static uint64_t class_iommu_base(const struct linux_be *be, const char *name)
 {
@@ -823,6 +860,8 @@ static uint64_t class_iommu_base(const struct linux_be *be, const char *name)
 	snprintf(rel, sizeof(rel), "/sys/class/iommu/%s/intel-iommu/address", name);
 	if (!read_text(be, rel, txt, sizeof(txt)) && sscanf(txt, "%llx", &v) == 1)
 		return v;
+	if (!strncmp(name, "ivhd", 4)) /* amd_iommu: "ivhd%d" */
+		return amd_cap_base(be, name);
 	return 0;
 }
 
@@ -862,7 +901,7 @@ static int be_own_check(void *priv, uint64_t base, char *err, size_t errlen)
 		fmt(err, errlen,
 		    "the kernel drives the IOMMU at 0x%llx (/sys/class/iommu/%s): smmush only inspects it; to own it, "
 		    "boot with %s",
-		    (unsigned long long)base, k.iommu, boot_param_own(be));
+		    (unsigned long long)base, k.iommu, boot_param_own(be, k.iommu));
 		return -SMMU_E_KERNEL;
 	}
 	if (!be->have_tables) {
@@ -890,7 +929,10 @@ static int be_kdev_base(void *priv, const char *kdev, uint64_t *base)
 			*base = be->iomem[i].start;
 			return 0;
 		}
-	/* a registered IOMMU whose device is kdev */
+	/* a registered IOMMU by its own name ("iommu ivhd0: AMD-Vi: ..."), or
+	 * one whose device is kdev */
+	if (!strchr(kdev, '/') && strcmp(kdev, ".") && strcmp(kdev, "..") && (*base = class_iommu_base(be, kdev)))
+		return 0;
 	path(be, dir, sizeof(dir), "/sys/class/iommu");
 	if ((d = opendir(dir))) {
 		while ((de = readdir(d))) {

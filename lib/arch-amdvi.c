@@ -421,6 +421,11 @@ static void push_event(struct smmu_unit *u, const uint64_t *w)
 	smmu_fault_push(u->t, &f);
 }
 
+void smmu_arch_amdvi_push_event(struct smmu_unit *u, const uint64_t *w)
+{
+	push_event(u, w);
+}
+
 static int drain(struct smmu_unit *u)
 {
 	struct amdvi *a = priv(u);

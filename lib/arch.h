@@ -20,5 +20,6 @@ int smmu_arch_amdvi_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 /* Records drained elsewhere (the kernel log): into the fault monitor, as drain() would. */
 void smmu_arch_vtd_push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi);
 void smmu_arch_smmuv3_push_event(struct smmu_unit *u, const uint64_t *e);
+void smmu_arch_amdvi_push_event(struct smmu_unit *u, const uint64_t *w);
 
 #endif

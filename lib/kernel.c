@@ -21,10 +21,11 @@
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MASTER 0x4
 
-/* register windows: SMMUv3 page 0 and page 1; VT-d one page */
+/* register windows: SMMUv3 page 0 and page 1; AMD-Vi 16 KiB (the
+ * pointers and Status at 0x2000); VT-d one page */
 static uint64_t unit_window(const struct smmu_unit *u)
 {
-	return u->arch == SMMU_ARCH_SMMUV3 ? 0x20000 : 0x1000;
+	return u->arch == SMMU_ARCH_SMMUV3 ? 0x20000 : u->arch == SMMU_ARCH_AMDVI ? 0x4000 : 0x1000;
 }
 
 int smmu_kernel_map_units(struct smmu_target *t, char *err, size_t errlen)

@@ -4,8 +4,10 @@
  * Pure: no I/O and no allocation, every read bounded by the line's length,
  * so the fuzz harness (tests/fuzz/fuzz-kmsg.c) can hammer it alone.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "lib/amdvi.h"
 #include "lib/kmsg.h"
 
 /* Bit positions of a VT-d fault recording register (VT-d specification,
@@ -252,6 +254,183 @@ static int parse_dmar(const char *msg, struct smmu_kmsg_fault *f)
 	return 1;
 }
 
+/* --- AMD-Vi: "AMD-Vi: Event logged [NAME key=value ...]" ---------------------------
+ * The kernel prints an event's operands, decoded from the 16-byte event log
+ * entry; the entry is rebuilt from them (the decoders' amdvi.evt layout):
+ * qword 0 DeviceID [15:0], PASID[19:16] [19:16], DomainID or PASID[15:0]
+ * [47:32], the flags [59:48] (the kernel's "flags"), EventCode [63:60];
+ * qword 1 the address.  Names the kernel gives the event codes: */
+static const struct {
+	const char *name;
+	unsigned code;
+} amdvi_events[] = {
+	{ "ILLEGAL_DEV_TABLE_ENTRY", AMDVI_EV_ILLEGAL_DTE },
+	{ "IO_PAGE_FAULT", AMDVI_EV_IO_PAGE_FAULT },
+	{ "DEV_TAB_HARDWARE_ERROR", AMDVI_EV_DEV_TAB_HW_ERROR },
+	{ "PAGE_TAB_HARDWARE_ERROR", AMDVI_EV_PAGE_TAB_HW_ERROR },
+	{ "ILLEGAL_COMMAND_ERROR", AMDVI_EV_ILLEGAL_COMMAND },
+	{ "COMMAND_HARDWARE_ERROR", AMDVI_EV_COMMAND_HW_ERROR },
+	{ "IOTLB_INV_TIMEOUT", AMDVI_EV_IOTLB_INV_TIMEOUT },
+	{ "INVALID_DEVICE_REQUEST", AMDVI_EV_INVALID_DEVICE_REQUEST },
+	{ "INVALID_PPR_REQUEST", 0x9 },
+};
+
+#define AMDVI_MARK "AMD-Vi: Event logged ["
+
+/* A key: a word of [A-Za-z0-9_], "event[N]" for the raw dwords, then '='. */
+static bool amdvi_key(struct cur *c, char *key, size_t len)
+{
+	size_t n = 0;
+
+	while ((*c->s >= 'a' && *c->s <= 'z') || (*c->s >= 'A' && *c->s <= 'Z') ||
+	       (*c->s >= '0' && *c->s <= '9') || *c->s == '_') {
+		if (n + 4 >= len)
+			return false;
+		key[n++] = *c->s++;
+	}
+	if (n && c->s[0] == '[' && c->s[1] >= '0' && c->s[1] <= '9' && c->s[2] == ']') {
+		memcpy(key + n, c->s, 3);
+		n += 3;
+		c->s += 3;
+	}
+	key[n] = '\0';
+	return n && lit(c, "=");
+}
+
+/* The printing device before "AMD-Vi: " (text before mark): its name, or
+ * "" when there is none. */
+static void amdvi_printer(const char *msg, const char *mark, char *name, size_t len)
+{
+	const char *end = mark, *start;
+
+	name[0] = '\0';
+	if (end - msg < 2 || end[-1] != ' ' || end[-2] != ':')
+		return;
+	end -= 2;
+	start = end;
+	while (start > msg && start[-1] != ' ')
+		start--;
+	size_t n = (size_t)(end - start) < len - 1 ? (size_t)(end - start) : len - 1;
+	memcpy(name, start, n);
+	name[n] = '\0';
+}
+
+static void amdvi_set_device(struct smmu_kmsg_fault *f, uint16_t seg, uint16_t bdf)
+{
+	f->segment = seg;
+	f->raw[0] &= ~SMMU_MASK(AMDVI_EVT_IO_PAGE_FAULT_DeviceID);
+	f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DeviceID, bdf);
+}
+
+/* The event after the mark ("NAME key=value ...]").  1 an event, -1 one
+ * that is malformed. */
+static int parse_amdvi_event(const char *printer, const char *text, struct smmu_kmsg_fault *f)
+{
+	bool have_dev = false, raw = false;
+	unsigned code = 0, nraw = 0;
+	uint64_t dw[4] = { 0 };
+	struct cur c = { text };
+
+	memset(f, 0, sizeof(*f));
+	f->kind = SMMU_KMSG_AMDVI;
+	f->nraw = 2;
+	for (size_t i = 0; i < sizeof(amdvi_events) / sizeof(amdvi_events[0]) && !code; i++) {
+		size_t n = strlen(amdvi_events[i].name);
+		if (!strncmp(c.s, amdvi_events[i].name, n) && (c.s[n] == ' ' || c.s[n] == ']')) {
+			code = amdvi_events[i].code;
+			c.s += n;
+		}
+	}
+	/* an event the kernel cannot name: it prints the entry's four dwords */
+	if (!code && lit(&c, "UNKNOWN"))
+		raw = true;
+	else if (!code)
+		return -1;
+	for (;;) {
+		char key[16];
+		uint64_t v;
+
+		while (*c.s == ' ' || *c.s == ',')
+			c.s++;
+		if (!*c.s || *c.s == ']')
+			break;
+		if (!amdvi_key(&c, key, sizeof(key)))
+			return -1;
+		if (!strcmp(key, "device") || !strcmp(key, "deice")) { /* "deice": a kernel's typo */
+			uint16_t seg, bdf;
+			if (!parse_bdf(&c, &seg, &bdf))
+				return -1;
+			amdvi_set_device(f, seg, bdf);
+			have_dev = true;
+			continue;
+		}
+		if (!hexnum(&c, &v))
+			return -1;
+		if (raw && !strncmp(key, "event[", 6) && key[6] <= '3' && !key[8]) {
+			if (v > 0xffffffffull)
+				return -1;
+			dw[key[6] - '0'] = v;
+			nraw |= 1u << (key[6] - '0');
+		} else if (!strcmp(key, "domain") || !strcmp(key, "pasid")) {
+			/* the domain of a page fault; a PASID (20 bits) elsewhere,
+			 * which 4.x kernels also printed as "domain=" */
+			if (v > 0xfffff)
+				return -1;
+			f->raw[0] |= SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_DomainID, v & 0xffff) |
+				     SMMU_PREP(AMDVI_EVT_IO_PAGE_FAULT_PASID_19_16, v >> 16);
+		} else if (!strcmp(key, "address")) {
+			f->raw[1] = v;
+		} else if (!strcmp(key, "flags")) {
+			if (v > 0xfff)
+				return -1;
+			f->raw[0] |= v << AMDVI_EVT_IO_PAGE_FAULT_GN_LO; /* the flags start at GN */
+		}
+		/* other operands (vflags, tag) are not in the first 16 bytes: skipped */
+	}
+	if (raw) {
+		if (nraw != 0xf)
+			return -1;
+		f->raw[0] = dw[0] | dw[1] << 32;
+		f->raw[1] = dw[2] | dw[3] << 32;
+		snprintf(f->dev, sizeof(f->dev), "%s", printer);
+		return 1;
+	}
+	f->raw[0] |= SMMU_PREP(AMDVI_EVT_EventCode, code);
+	/* Who printed the line: a page fault without device= comes from the
+	 * requester's function (pci_err); any other line from the IOMMU, by
+	 * its name ("ivhd0") or, in older kernels, its PCI function. */
+	bool about_request = code <= AMDVI_EV_PAGE_TAB_HW_ERROR || code == AMDVI_EV_IOTLB_INV_TIMEOUT ||
+			     code == AMDVI_EV_INVALID_DEVICE_REQUEST || code == 0x9;
+	if (about_request && !have_dev) {
+		struct cur pc = { printer };
+		uint16_t seg, bdf;
+		if (!parse_bdf(&pc, &seg, &bdf) || *pc.s)
+			return -1; /* the requester is not named */
+		amdvi_set_device(f, seg, bdf);
+		return 1;
+	}
+	snprintf(f->dev, sizeof(f->dev), "%s", printer);
+	return 1;
+}
+
+/* 1 an event, 2 the event's text comes in the next record (older kernels,
+ * early 4.19 releases among them, printed "Event logged [" alone first), 0 not an
+ * AMD-Vi event line, -1 one that is malformed. */
+static int parse_amdvi(const char *msg, struct smmu_kmsg_fault *f, char *printer, size_t plen)
+{
+	const char *mark = strstr(msg, AMDVI_MARK);
+
+	if (!mark)
+		return 0;
+	amdvi_printer(msg, mark, printer, plen);
+	const char *text = mark + strlen(AMDVI_MARK);
+	while (*text == ' ')
+		text++;
+	if (!*text)
+		return 2;
+	return parse_amdvi_event(printer, text, f);
+}
+
 /* "<prefix>: event 0xNN received:" -> the prefix length and the EventID */
 static bool smmuv3_header(const char *msg, size_t *plen, unsigned *id)
 {
@@ -298,6 +477,18 @@ int smmu_kmsg_parse(struct smmu_kmsg_parser *p, const char *line, size_t len,
 		}
 		p->malformed++; /* the event was cut short: look at this line afresh */
 		p->state = KMSG_IDLE;
+	} else if (p->state == KMSG_AMDVI_REST) {
+		/* "<the same prefix>NAME key=value ...]" */
+		p->state = KMSG_IDLE;
+		if (!strncmp(msg, p->prefix, p->prefix_len)) {
+			struct smmu_kmsg_fault f;
+			if (parse_amdvi_event(p->dev, msg + p->prefix_len, &f) == 1) {
+				f.seq = p->pending.seq;
+				*out = f;
+				return 1;
+			}
+		}
+		p->malformed++;
 	} else if (p->state == KMSG_VTD_REASON) {
 		const char *r = strstr(msg, "[fault reason ");
 		p->state = KMSG_IDLE;
@@ -337,7 +528,26 @@ int smmu_kmsg_parse(struct smmu_kmsg_parser *p, const char *line, size_t len,
 		return 0;
 	}
 	struct smmu_kmsg_fault f;
-	int rc = parse_dmar(msg, &f);
+	char printer[sizeof(p->dev)];
+	int rc = parse_amdvi(msg, &f, printer, sizeof(printer));
+	if (rc == 2) {
+		/* the text before "AMD-Vi: " starts the next record too */
+		size_t plen = (size_t)(strstr(msg, AMDVI_MARK) - msg);
+		if (plen >= sizeof(p->prefix)) {
+			p->malformed++;
+			return 0;
+		}
+		memcpy(p->prefix, msg, plen);
+		p->prefix[plen] = '\0';
+		p->prefix_len = plen;
+		memcpy(p->dev, printer, sizeof(p->dev));
+		memset(&p->pending, 0, sizeof(p->pending));
+		p->pending.seq = seq;
+		p->state = KMSG_AMDVI_REST;
+		return 0;
+	}
+	if (rc == 0)
+		rc = parse_dmar(msg, &f);
 	if (rc < 0) {
 		p->malformed++;
 		return 0;

@@ -34,12 +34,19 @@ static struct smmu_unit *report_unit(struct smmu_target *t, const struct smmu_km
 			return u;
 		return first_unit(t, SMMU_ARCH_SMMUV3);
 	}
-	/* VT-d's lines name no unit: the requester's does */
-	uint16_t sid = (uint16_t)f->raw[1];
+	/* VT-d's lines name no unit, nor do AMD-Vi's page faults: the
+	 * requester's does; an AMD-Vi line the IOMMU printed names it */
+	enum smmu_arch arch = f->kind == SMMU_KMSG_AMDVI ? SMMU_ARCH_AMDVI : SMMU_ARCH_VTD;
+	uint64_t base;
+	struct smmu_unit *u;
+	if (arch == SMMU_ARCH_AMDVI && f->dev[0] && t->ops->kdev_base && !t->ops->kdev_base(t->priv, f->dev, &base) &&
+	    (u = smmu_unit_by_base(t, base)) && u->arch == arch)
+		return u;
+	uint16_t sid = (uint16_t)(arch == SMMU_ARCH_AMDVI ? f->raw[0] : f->raw[1]);
 	struct smmu_device *d = smmu_device_find_pci(t, f->segment, sid >> 8, sid >> 3 & 0x1f, sid & 7);
-	if (d && d->info.unit && d->info.unit->arch == SMMU_ARCH_VTD)
+	if (d && d->info.unit && d->info.unit->arch == arch)
 		return d->info.unit;
-	return first_unit(t, SMMU_ARCH_VTD);
+	return first_unit(t, arch);
 }
 
 int smmu_kmsg_poll(struct smmu_target *t)
@@ -67,6 +74,8 @@ int smmu_kmsg_poll(struct smmu_target *t)
 		}
 		if (f.kind == SMMU_KMSG_SMMUV3)
 			smmu_arch_smmuv3_push_event(u, f.raw);
+		else if (f.kind == SMMU_KMSG_AMDVI)
+			smmu_arch_amdvi_push_event(u, f.raw);
 		else
 			smmu_arch_vtd_push_record(u, f.raw[0], f.raw[1]);
 		n++;

@@ -815,6 +815,93 @@ START_TEST(kmsg_faults_reach_the_monitor)
 }
 END_TEST
 
+/* q35 with QEMU's amd-iommu, which the kernel's amd_iommu drives: its
+ * IVRS (QEMU's), the register claim, /sys/class/iommu/ivhd0 whose device is
+ * the IOMMU's PCI function, the base in that function's capability block */
+#define AMD 0xfed80000ull
+#define AMD_CONTROL 0x18
+
+static void fx_q35_amd(struct fx *f)
+{
+	uint8_t cfg[256] = { 0x22, 0x10, 0x10, 0x00 }; /* 1022:0010 */
+	char dmar[sizeof(f->dir) + 64];
+
+	fx_q35(f);
+	snprintf(dmar, sizeof(dmar), "%s/sys/firmware/acpi/tables/DMAR", f->dir);
+	ck_assert_int_eq(unlink(dmar), 0);
+	copy_file(f, "tests/data/acpi/qemu-q35-ivrs-2024.dat", "/sys/firmware/acpi/tables/IVRS");
+	fx_text(f, "/proc/iomem", Q35_IOMEM "fed80000-fed83fff : amd_iommu\n");
+	fx_text(f, "/proc/cmdline", "iomem=relaxed\n");
+	fx_sim_regs(f, "sim:amd", AMD, 0x4000);
+	fx_mem32(f, AMD + AMD_CONTROL, 1); /* IommuEn */
+	cfg[0x06] = 0x10;                  /* Status: a capabilities list */
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x0f;                  /* the IOMMU capability block */
+	cfg[0x43] = 0x01;
+	uint32_t lo = (uint32_t)AMD | 1, hi = 0;
+	memcpy(cfg + 0x44, &lo, 4);
+	memcpy(cfg + 0x48, &hi, 4);
+	fx_write(f, "/sys/bus/pci/devices/0000:00:02.0/config", cfg, sizeof(cfg));
+	fx_mkdir(f, "/sys/class/iommu/ivhd0/amd-iommu");
+	fx_link(f, "../../../bus/pci/devices/0000:00:02.0", "/sys/class/iommu/ivhd0/device");
+}
+
+START_TEST(amdvi_kernel_owned_and_events)
+{
+	struct fx f = { 0 };
+	struct smmu_unit_kernel k;
+	struct smmu_fault fl;
+	char err[512];
+	uint32_t ctl;
+	fx_q35_amd(&f);
+	fx_opt(&f, "tables=0x40000000,64M");
+	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_unit_info ui;
+	smmu_unit_info(u, &ui);
+	ck_assert_uint_eq(ui.base, AMD);
+	ck_assert_str_eq(ui.source, "IVRS");
+	ck_assert_int_eq(smmu_unit_kernel(u, &k), 0);
+	ck_assert(k.known && k.kernel_owned && k.claimed && k.translating);
+	ck_assert_str_eq(k.claimer, "amd_iommu");
+	ck_assert_str_eq(k.iommu, "ivhd0"); /* found through the capability block's base */
+	ck_assert_int_eq(smmu_unit_own_opts(u, NULL, err, sizeof(err)), -SMMU_E_KERNEL);
+	ck_assert_msg(strstr(err, "the kernel drives the IOMMU at 0xfed80000 (/sys/class/iommu/ivhd0)") &&
+			      strstr(err, "amd_iommu=off") && !strstr(err, "intel") && !strchr(err, '\n'),
+		      "%s", err);
+	fx_mem_read(&f, AMD + AMD_CONTROL, &ctl, 4);
+	ck_assert_uint_eq(ctl, 1); /* nothing written */
+	/* events the kernel drained and printed */
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	fx_append(&f, "/dev/kmsg",
+		  "3,101,2000,-;edu 0000:00:01.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0002 "
+		  "address=0x200000 flags=0x0020]\n"
+		  "3,102,2001,-;iommu ivhd0: AMD-Vi: Event logged [ILLEGAL_DEV_TABLE_ENTRY device=0000:00:1f.0 "
+		  "pasid=0x00000 address=0x3000 flags=0x0000]\n"
+		  "3,103,2002,-;iommu ivhd0: AMD-Vi: Control Reg : 0x1\n"
+		  "3,104,2003,-;AMD-Vi: DTE[0]: 0000000000000000\n");
+	ck_assert_int_eq(smmu_faults_poll(t), 2);
+	ck_assert_int_eq(smmu_faults_get(t, 0, &fl), 0);
+	ck_assert_ptr_eq(fl.unit, u);
+	ck_assert_ptr_eq(fl.dev, smmu_device_find(t, "00:01.0"));
+	ck_assert_uint_eq(fl.stream.sid, 0x08);
+	ck_assert_uint_eq(fl.addr, 0x200000);
+	ck_assert_uint_eq(fl.code, 2);
+	ck_assert_str_eq(fl.code_name, "IO_PAGE_FAULT");
+	ck_assert_uint_eq(fl.access, SMMU_PROT_W);
+	ck_assert_int_eq(fl.cls, SMMU_FC_TRANSLATION);
+	ck_assert_str_eq(fl.raw_kind, "amdvi.evt");
+	ck_assert_int_eq(smmu_faults_get(t, 1, &fl), 0);
+	ck_assert_ptr_eq(fl.unit, u); /* the line names the IOMMU: ivhd0 */
+	ck_assert_ptr_eq(fl.dev, smmu_device_find(t, "00:1f.0"));
+	ck_assert_uint_eq(fl.code, 1);
+	ck_assert_int_eq(fl.cls, SMMU_FC_CONFIG);
+	ck_assert_uint_eq(fl.addr, 0x3000);
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
 #define VIRT_IOMEM \
 	"09000000-09000fff : pl011@9000000\n" \
 	"09050000-0906ffff : arm-smmu-v3.0.auto\n" \
@@ -1084,6 +1171,7 @@ Suite *suite_linux(void)
 	tcase_add_test(tc, own_needs_a_table_region);
 	tcase_add_test(tc, own_names_devices_doing_dma);
 	tcase_add_test(tc, kmsg_faults_reach_the_monitor);
+	tcase_add_test(tc, amdvi_kernel_owned_and_events);
 	tcase_add_test(tc, smmuv3_kernel_owned_and_events);
 	tcase_add_test(tc, smmuv3_left_alone_own_checks_pass);
 	tcase_add_test(tc, dmar_scopes_through_bridges_and_segments);

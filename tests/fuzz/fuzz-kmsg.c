@@ -25,6 +25,11 @@ static void check(const struct smmu_kmsg_fault *f)
 		if (f->nraw != 4 || !memchr(f->dev, '\0', sizeof(f->dev)))
 			abort();
 		break;
+	case SMMU_KMSG_AMDVI:
+		/* the 16-byte entry, the IOMMU name (if any) terminated */
+		if (f->nraw != 2 || !memchr(f->dev, '\0', sizeof(f->dev)))
+			abort();
+		break;
 	default:
 		abort();
 	}
