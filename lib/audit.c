@@ -12,11 +12,12 @@
  * units' registers and every structure they read, firmware-reserved ranges;
  * (4) each range classified against it; (5) findings.
  *
- * Hooks that wait on work elsewhere, marked TODO(nested), TODO(reserved):
- * the composition of nested stages (today stage 2 bounds what a nested
- * device reaches) and per-device reserved regions (today RMRR and IORT RMR
- * ranges classify memory as reserved; nobody says yet which device each
- * one opens).
+ * Nested devices reach the composition of both stages: stage 1's ranges
+ * (IOVA -> IPA, its tables read through stage 2) each walked in stage 2.
+ *
+ * Hooks that wait on work elsewhere, marked TODO(reserved): per-device
+ * reserved regions (today RMRR and IORT RMR ranges classify memory as
+ * reserved; nobody says yet which device each one opens).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,6 +31,7 @@
 
 #include "decoders/acpi.h"
 #include "lib/domain.h"
+#include "lib/pgtable.h"
 #include "lib/smmuv3.h"
 #include "lib/target.h"
 #include "lib/vtd.h"
@@ -316,10 +318,24 @@ static void pcie_caps(struct smmu_target *t, struct adev *ad)
 }
 
 /* --- one device: configuration, verdict, walk ------------------------------------ */
+static uint64_t lo_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t hi_min(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
 struct walk_ctx {
 	struct adev *ad;
 	int err;
 };
+
+/* One more piece of reach, merged into the last range when it continues it. */
+static int add_range(struct adev *ad, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
+{
+	struct smmu_audit_range *last = ad->ranges.n ? &ad->ranges.v[ad->ranges.n - 1] : NULL;
+	if (last && last->prot == prot && last->iova + last->size == iova && last->pa + last->size == pa) {
+		last->size += size;
+		return 0;
+	}
+	return VEC_PUSH(ad->ranges, ((struct smmu_audit_range){ .iova = iova, .pa = pa, .size = size, .prot = prot }));
+}
 
 static int walk_visit(void *arg, const struct smmu_pgt_entry *e)
 {
@@ -334,13 +350,87 @@ static int walk_visit(void *arg, const struct smmu_pgt_entry *e)
 	unsigned prot = e->prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV);
 	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
 		return 0;
-	struct smmu_audit_range *last = ad->ranges.n ? &ad->ranges.v[ad->ranges.n - 1] : NULL;
-	if (last && last->prot == prot && last->iova + last->size == e->iova && last->pa + last->size == e->addr) {
-		last->size += e->size;
+	return (w->err = add_range(ad, e->iova, e->addr, e->size, prot));
+}
+
+/* --- nested: stage 1's ranges through stage 2 --------------------------------------- */
+struct compose_ctx {
+	struct adev *ad;
+	struct smmu_audit_range s1; /* pa: the intermediate address */
+	int err;
+};
+
+static bool have_table(const struct adev *ad, uint64_t pa)
+{
+	for (size_t i = 0; i < ad->tables.n; i++)
+		if (ad->tables.v[i] == pa)
+			return true;
+	return false;
+}
+
+/* A stage-2 entry under one stage-1 range: the part of it the range
+ * covers, with the permissions both stages give (privilege is stage 1's). */
+static int compose_visit(void *arg, const struct smmu_pgt_entry *e)
+{
+	struct compose_ctx *c = arg;
+	struct adev *ad = c->ad;
+	const struct smmu_audit_range *s1 = &c->s1;
+
+	if (!have_table(ad, e->table_pa) && (c->err = VEC_PUSH(ad->tables, e->table_pa)))
+		return c->err;
+	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
+		return 0;
+	uint64_t lo = lo_max(e->iova, s1->pa), hi = hi_min(e->iova + (e->size - 1), s1->pa + (s1->size - 1));
+	unsigned rwx = SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X;
+	unsigned prot = (s1->prot & e->prot & rwx) | (s1->prot & SMMU_PROT_PRIV);
+	if (lo > hi || !(prot & rwx))
+		return 0;
+	return (c->err = add_range(ad, s1->iova + (lo - s1->pa), e->addr + (lo - e->iova), hi - lo + 1, prot));
+}
+
+/* ad->ranges and ad->tables hold stage 1's walk (outputs and table pages at
+ * intermediate addresses): replace them with what the device reaches in
+ * physical memory, and add stage 2's own table pages. */
+static int compose_nested(struct smmu_audit *a, struct adev *ad)
+{
+	struct smmu_pgt *s2;
+	struct smmu_pgt_walk_stats st;
+	int rc;
+
+	if ((rc = smmu_pgt_open_live(&ad->cfg.s2pgt, &a->t->mem, ad->cfg.s2root, &s2))) {
+		ad->ranges.n = ad->tables.n = 0;
+		ad->pub.walk_incomplete = true; /* stage 2 unusable: the hardware faults, nothing is reached */
 		return 0;
 	}
-	struct smmu_audit_range r = { .iova = e->iova, .pa = e->addr, .size = e->size, .prot = prot };
-	return (w->err = VEC_PUSH(ad->ranges, r));
+	/* stage 1's table pages: where stage 2 puts them (none if it does not) */
+	size_t kept = 0;
+	for (size_t i = 0; i < ad->tables.n; i++) {
+		struct smmu_pgt_xlate x;
+		if (!smmu_pgt_translate(s2, ad->tables.v[i], 0, &x))
+			ad->tables.v[kept++] = x.oa;
+	}
+	ad->tables.n = kept;
+	if (ad->cfg.s2root && !have_table(ad, ad->cfg.s2root) && (rc = VEC_PUSH(ad->tables, ad->cfg.s2root)))
+		goto out;
+	struct smmu_audit_range *s1 = ad->ranges.v;
+	size_t ns1 = ad->ranges.n;
+	ad->ranges.v = NULL;
+	ad->ranges.n = ad->ranges.cap = 0;
+	for (size_t i = 0; i < ns1 && !rc; i++) {
+		struct compose_ctx c = { .ad = ad, .s1 = s1[i] };
+		rc = smmu_pgt_walk(s2, s1[i].pa, s1[i].size, 0, 0, compose_visit, &c, &st);
+		if (c.err)
+			rc = c.err;
+		else if (rc == -SMMU_E_LOOP || rc == -ERANGE || st.count[SMMU_PGT_F_TABLE_READ] ||
+			 st.count[SMMU_PGT_F_LOOP] || st.count[SMMU_PGT_F_BUDGET]) {
+			ad->pub.walk_incomplete = true;
+			rc = 0;
+		}
+	}
+	free(s1);
+out:
+	smmu_pgt_destroy(s2);
+	return rc;
 }
 
 static uint64_t pa_space(const struct smmu_unit_status *st, const struct smmu_config *cfg)
@@ -402,11 +492,10 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 	ad->have_cfg = true;
 	snprintf(ad->pub.reason, sizeof(ad->pub.reason), "%s", ad->cfg.reason);
 	ste_details(ad);
-	/* TODO(nested): when the library composes both stages, list the
-	 * composition; until then a nested device's ranges are stage 2's, an
-	 * upper bound of what it reaches, and it is reported unverified */
-	if (ad->pub.nested)
-		ad->pub.nested_exact = false;
+	if (ad->cfg.nested) {
+		ad->pub.nested = true;
+		ad->pub.stages = SMMU_AUDIT_S1 | SMMU_AUDIT_S2;
+	}
 	switch (ad->cfg.verdict) {
 	case SMMU_CFG_BYPASS: {
 		ad->pub.verdict = SMMU_AUDIT_BYPASS;
@@ -419,15 +508,6 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 		ad->pub.stages = 0;
 		return 0;
 	case SMMU_CFG_FAULT:
-		if (ad->pub.nested) {
-			/* TODO(nested): the composition of both stages, when the
-			 * library predicts nested translation; until then the
-			 * device's reach is bounded by stage 2 (not walked here) */
-			ad->pub.verdict = SMMU_AUDIT_TRANSLATED;
-			ad->pub.nested_exact = false;
-			ad->pub.walk_incomplete = true;
-			return 0;
-		}
 		ad->pub.verdict = SMMU_AUDIT_ABORT; /* the unit refuses the configuration */
 		ad->pub.stages = 0;
 		return 0;
@@ -439,12 +519,11 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 		ad->pub.stages = ad->cfg.pgt.fmt == SMMU_PGT_LPAE_S1 || ad->cfg.pgt.fmt == SMMU_PGT_VTD_FL
 					 ? SMMU_AUDIT_S1 : SMMU_AUDIT_S2;
 	ad->granule = ad->cfg.pgt.granule ? ad->cfg.pgt.granule : 4096;
-	uint64_t size = ad->cfg.pgt.ias >= 64 || !ad->cfg.pgt.ias ? UINT64_MAX : 1ull << ad->cfg.pgt.ias;
 	struct walk_ctx w = { .ad = ad };
 	struct smmu_pgt_walk_stats st;
 	if (ad->cfg.root && (rc = VEC_PUSH(ad->tables, ad->cfg.root)))
 		return rc;
-	rc = smmu_walk_raw(u, &s, 0, size, walk_visit, &w, &st);
+	rc = smmu_walk_raw(u, &s, 0, 0 /* the whole input space, both canonical halves */, walk_visit, &w, &st);
 	if (w.err)
 		return w.err;
 	if (rc == -SMMU_E_LOOP || rc == -EFAULT || st.count[SMMU_PGT_F_TABLE_READ] || st.count[SMMU_PGT_F_LOOP] ||
@@ -452,7 +531,7 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 		ad->pub.walk_incomplete = true;
 	else if (rc && rc != -ENXIO)
 		return rc;
-	return 0;
+	return ad->cfg.nested ? compose_nested(a, ad) : 0;
 }
 
 /* --- the memory map ---------------------------------------------------------------- */
@@ -719,8 +798,6 @@ static int build_map(struct smmu_audit *a)
 }
 
 /* --- classification ---------------------------------------------------------------- */
-static uint64_t lo_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
-static uint64_t hi_min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 static int classify(struct smmu_audit *a, struct adev *ad)
 {
@@ -772,12 +849,7 @@ static int device_findings(struct smmu_audit *a, struct adev *ad)
 			  "%s (SID 0x%x) bypasses %s: its DMA reaches all of memory (%s)", p->addr, p->dma_sid,
 			  u->name, p->reason)))
 		return rc;
-	if (p->nested && !p->nested_exact &&
-	    (rc = finding(a, SMMU_SEV_MEDIUM, "nested-unverified", u, p->addr, NULL,
-			  "%s translates with both stages: their composition is not computed yet, its reach is unverified",
-			  p->addr)))
-		return rc;
-	if (p->walk_incomplete && !p->nested &&
+	if (p->walk_incomplete &&
 	    (rc = finding(a, SMMU_SEV_MEDIUM, "walk-incomplete", u, p->addr, NULL,
 			  "the tables of %s could not be walked in full (unreadable or looping): its reach may be larger",
 			  p->addr)))
@@ -1040,7 +1112,7 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 	a->t = t;
 	for (size_t i = 0; i < t->ndevices && !rc; i++)
 		if (dma_capable(t, i))
-			rc = VEC_PUSH(a->devs, ((struct adev){ .pub.dev = &t->devices[i], .pub.nested_exact = true }));
+			rc = VEC_PUSH(a->devs, ((struct adev){ .pub.dev = &t->devices[i]}));
 	for (size_t i = 0; i < t->nunits && !rc; i++)
 		if (!(rc = smmu_unit_bind(&t->units[i])))
 			rc = audit_unit(a, &t->units[i]);

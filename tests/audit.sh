@@ -129,6 +129,32 @@ for tgt in sim:virt sim:q35; do
 		"own --policy $CLEAN; domain create c; attach 00:03.0 c; map c 0x0 $(printf 0x%x $((RAM + 0x400000))) 0x1000 r"
 done
 
+# nested: the reach is stage 1 composed with stage 2 (permissions of both),
+# stage-1 tables read at IPAs through stage 2; an output stage 2 does not map
+# reaches nothing.  virt: smmush's own nested domain (its tables at IPA = PA).
+expect_findings "sim:virt: nested: stage 1 mapping its own table's IPA: read-only through stage 2 is high" \
+	"high:reaches-iommu:00:01.0:-" --target sim:virt -- \
+	"own; domain create h --stage2; domain create g --nested-in h; attach 00:01.0 g; map h 0x80000000 0x48000000 0x2000 rw; map h 0x80002000 0x48010000 0x1000 r; map g 0x10000 0x80000000 0x4000 rw; map g 0x20000 0x7f012000 0x1000 r"
+expect_json "sim:virt: nested: ranges are the composition, exact" \
+	"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x48000000', '0x2000', 'rw-'), ('0x12000', '0x48010000', '0x1000', 'r--'), ('0x20000', '0x7f012000', '0x1000', 'r--')] and dev['00:01.0']['stages'] == [1, 2] and dev['00:01.0']['complete'] and [(f['pa'], f['size']) for f in d['findings']] == [('0x7f012000', '0x1000')]"
+# q35 scalable mode: smmush's domains do not build PGTT=nested yet, so the
+# tables are written here: root 0x1000000, context (00:01.0) 0x1001100, PASID
+# directory 0x1002000, PASID entry 0x1003000 (nested, SL 0x1010000, FL at IPA
+# 0x90000000); second level: IPA 0x80000000-1fff -> 0x2000000 rw, 0x80002000
+# -> 0x2010000 r, IPA 0x90000000-3fff -> the first-level tables at 0x1020000;
+# first level: IOVA 0x10000.. -> IPA 0x80000000, 0x80001000, 0x80002000,
+# 0x80004000 (not in the second level), 0x90003000 (its own last table), all rw.
+Q35N="wg 0x1000000 0x1001001; wg 0x1001100 0x1002009 0 0 0; wg 0x1002000 0x1003001; wg 0x1003000 0x10100c9 1 0x90000000 0 0 0 0 0"
+Q35N+="; wg 0x1010000 0x1011003; wg 0x1011010 0x1012003; wg 0x1012000 0x1013003; wg 0x1012400 0x1014003"
+Q35N+="; wg 0x1013000 0x2000003 0x2001003 0x2010001; wg 0x1014000 0x1020003 0x1021003 0x1022003 0x1023003"
+Q35N+="; wg 0x1020000 0x90001027; wg 0x1021000 0x90002027; wg 0x1022000 0x90003027"
+Q35N+="; wg 0x1023080 0x80000027 0x80001027 0x80002027 0x80004027 0x90003027"
+Q35N+="; reg write RTADDR 0x1000400; reg write GCMD 0x40000000; reg write GCMD 0x80000000"
+expect_findings "sim:q35 scalable: nested (PGTT=nested): its own first-level table, writable" \
+	"critical:reaches-iommu:00:01.0:-" --target sim:q35 -O scalable=on -O aw=48 --write -- "$Q35N"
+expect_json "sim:q35 scalable: nested: ranges are the composition, exact" \
+	"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x2000000', '0x2000', 'rw-'), ('0x12000', '0x2010000', '0x1000', 'r--'), ('0x14000', '0x1023000', '0x1000', 'rw-')] and dev['00:01.0']['stages'] == [1, 2] and [(f['pa'], f['size']) for f in d['findings']] == [('0x1023000', '0x1000')]"
+
 # the tight policy on virt: one violation, one fault, exact pages
 "$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"
 tail -n 1 "$TMP/all.json" >"$TMP/audit.json"
