@@ -73,7 +73,7 @@ struct adev {
 	bool can_priv;             /* it can send privileged requests */
 	bool priv_forced_off;      /* SMMUv3 STE.PRIVCFG: every request unprivileged */
 	unsigned eats;             /* SMMUv3 STE.EATS, VT-d: 1 when device-TLBs are allowed */
-	char alias_via[16];
+	char alias_via[40];        /* a bridge's address (struct smmu_device.addr) */
 };
 
 struct smmu_audit {
@@ -951,6 +951,100 @@ static int identity_findings(struct smmu_audit *a)
 	return rc;
 }
 
+/* --- peer-to-peer inside a PCIe switch: ACS ---------------------------------------------- */
+#define PCI_EXT_ACS 0x000d
+#define PCI_EXP_TYPE_UPSTREAM 0x5
+#define PCI_EXP_TYPE_DOWNSTREAM 0x6
+/* ACS Source Validation, P2P Request Redirect, P2P Completion Redirect,
+ * Upstream Forwarding: with all four, a downstream port sends its device's
+ * requests for a peer up to the root complex, through the IOMMU. */
+#define ACS_ISOLATING 0x001d
+
+static unsigned pcie_type(struct smmu_target *t, const struct smmu_device_info *di)
+{
+	unsigned exp = find_cap(t, di, PCI_CAP_EXP, false);
+	uint32_t v;
+	return exp && !cfg32(t, di, exp, &v) ? (v >> 20) & 0xf : 0;
+}
+
+/* The isolating ACS controls a downstream port lacks (0: none).  A control
+ * the port does not implement cannot route peer-to-peer (Linux's
+ * pci_acs_enabled takes it as enabled too); no capability lacks all four. */
+static unsigned acs_missing(struct smmu_target *t, const struct smmu_device_info *di)
+{
+	unsigned off = find_cap(t, di, PCI_EXT_ACS, true);
+	uint32_t v;
+	if (!off || cfg32(t, di, off + 4, &v))
+		return ACS_ISOLATING;
+	unsigned need = ACS_ISOLATING & (v & 0xffff);
+	return need & ~(v >> 16);
+}
+
+/* The switch below which d's DMA may go peer-to-peer: the upstream port
+ * above the first downstream port on its path that lacks ACS (*dp). */
+static struct smmu_device *leaky_switch(struct smmu_target *t, const struct smmu_device_info *di,
+					struct smmu_device **dp, unsigned *missing)
+{
+	unsigned bus = di->bdf >> 8;
+
+	for (int depth = 0; bus && depth < 32; depth++) {
+		struct smmu_device *b = bridge_of(t, di->segment, bus);
+		if (!b)
+			break;
+		bus = b->info.bdf >> 8;
+		if (pcie_type(t, &b->info) != PCI_EXP_TYPE_DOWNSTREAM || !(*missing = acs_missing(t, &b->info)))
+			continue;
+		struct smmu_device *up = bridge_of(t, di->segment, bus);
+		if (up && pcie_type(t, &up->info) == PCI_EXP_TYPE_UPSTREAM) {
+			*dp = b;
+			return up;
+		}
+	}
+	return NULL;
+}
+
+static bool below(struct smmu_target *t, const struct smmu_device_info *di, const struct smmu_device *up)
+{
+	uint32_t v;
+	unsigned bus = di->bdf >> 8;
+	if (cfg32(t, &up->info, 0x18, &v) || di->segment != up->info.segment)
+		return false;
+	return bus >= ((v >> 8) & 0xff) && bus <= ((v >> 16) & 0xff);
+}
+
+static int p2p_findings(struct smmu_audit *a)
+{
+	struct smmu_target *t = a->t;
+	int rc = 0;
+
+	for (size_t i = 0; i < a->devs.n && !rc; i++) {
+		struct smmu_audit_device *x = &a->devs.v[i].pub;
+		struct smmu_device *dp = NULL;
+		unsigned missing = 0;
+		if (x->dev->info.bus != SMMU_BUS_PCI)
+			continue;
+		struct smmu_device *up = leaky_switch(t, &x->dev->info, &dp, &missing);
+		if (!up)
+			continue;
+		for (size_t j = 0; j < a->devs.n && !rc; j++) {
+			struct smmu_audit_device *y = &a->devs.v[j].pub;
+			if (j == i || y->dev->info.bus != SMMU_BUS_PCI || !below(t, &y->dev->info, up))
+				continue;
+			struct smmu_device *ydp = NULL;
+			unsigned ym = 0;
+			/* a pair where both leak is one finding, reported from the first */
+			if (j < i && leaky_switch(t, &y->dev->info, &ydp, &ym) == up)
+				continue;
+			rc = finding(a, SMMU_SEV_HIGH, "p2p", x->unit, x->addr, y->addr,
+				     "%s and %s are below switch port %s and %s's downstream port %s lacks ACS%s%s%s%s: "
+				     "requests between them can stay inside the switch, the IOMMU never sees them",
+				     x->addr, y->addr, up->addr, x->addr, dp->addr, missing & 1 ? " SV" : "",
+				     missing & 4 ? " RR" : "", missing & 8 ? " CR" : "", missing & 16 ? " UF" : "");
+		}
+	}
+	return rc;
+}
+
 /* Overlaps: two devices that do not share tables reaching the same page. */
 struct piece {
 	uint64_t pa, end; /* inclusive */
@@ -1126,6 +1220,8 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		rc = device_findings(a, &a->devs.v[i]);
 	if (!rc)
 		rc = identity_findings(a);
+	if (!rc)
+		rc = p2p_findings(a);
 	if (!rc)
 		rc = overlap_findings(a);
 	if (!rc)

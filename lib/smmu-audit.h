@@ -122,7 +122,7 @@ struct smmu_audit_unit {
 struct smmu_audit_finding {
 	enum smmu_severity sev;
 	const char *id;   /* stable token: "bypass", "uncovered", "unit-bypass", "unit-abort",
-			   * "identity-shared", "reaches-iommu", "overlap", "write-exec",
+			   * "identity-shared", "p2p", "reaches-iommu", "overlap", "write-exec",
 			   * "priv-unusable", "ats-translated", "ats-unaccepted", "pri",
 			   * "pasid", "stale", "reserved", "walk-incomplete",
 			   * "policy-violation", "policy-fault" */

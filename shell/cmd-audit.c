@@ -363,7 +363,7 @@ const struct shell_cmd shell_cmds_audit[] = {
 	  "Per DMA-capable device: translated (by which stages), BYPASS, abort, or no IOMMU at all;\n"
 	  "the physical ranges it reaches (IOVA -> PA, rwx, p: privileged only) and what they are\n"
 	  "(RAM, another device's MMIO, the IOMMU's registers or tables, firmware-reserved).\n"
-	  "Findings: uncovered, bypass, unit-bypass, identity-shared, reaches-iommu, overlap,\n"
+	  "Findings: uncovered, bypass, unit-bypass, identity-shared, p2p, reaches-iommu, overlap,\n"
 	  "write-exec, priv-unusable, ats-translated, ats-unaccepted, pri, pasid, stale,\n"
 	  "walk-incomplete, policy-violation, policy-fault.\n"
 	  "--policy FILE: check against a QNX smmuman configuration (device pci:B:D.F NAME,\n"

@@ -99,6 +99,14 @@ for tgt in sim:virt sim:q35; do
 	expect_json "$tgt: ... 02:01.0's DMA gets 02:00.0's (empty) translation, not domain b's page" \
 		"dev['02:01.0']['dma_sid'] == '0x200' and dev['02:01.0']['sid'] == '0x208' and dev['02:01.0']['alias_via'] == '00:1e.0' and dev['02:01.0']['ranges'] == [] and dev['02:00.0']['alias_via'] is None"
 
+	# a PCIe switch: with ACS on its downstream ports, nothing; without, every
+	# pair below it can talk peer-to-peer past the IOMMU
+	expect_findings "$tgt: -O switch=2 -O acs=on: downstream ports isolate, no finding" "" "${T[@]}" -O switch=2 -O acs=on -- "own"
+	expect_findings "$tgt: -O switch=3 -O acs=off: each pair below the switch, once" \
+		"high:p2p:04:00.0:05:00.0 high:p2p:04:00.0:06:00.0 high:p2p:05:00.0:06:00.0" "${T[@]}" -O switch=3 -O acs=off -- "own"
+	expect_json "$tgt: ... naming the switch, the port and the ACS controls it lacks" \
+		"d['findings'][0]['reason'].startswith('04:00.0 and 05:00.0 are below switch port 00:1d.0 and 04:00.0\\'s downstream port 03:00.0 lacks ACS SV RR CR UF:') and dev['04:00.0']['dma_sid'] == '0x400'"
+
 	# ATS: enabled on the devices, not accepted by the unit
 	expect_findings "$tgt: -O ats=on: ATS enabled, translated requests refused" \
 		"low:ats-unaccepted:00:01.0:- low:ats-unaccepted:00:02.0:-" "${T[@]}" -O ats=on -- "$M"

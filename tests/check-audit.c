@@ -235,6 +235,32 @@ START_TEST(audit_nested_composed)
 }
 END_TEST
 
+/* ACS on a switch's downstream port: each of SV, RR, CR, UF that is
+ * implemented must be enabled (one missing is a finding naming it); one the
+ * port does not implement cannot route peer-to-peer. */
+START_TEST(audit_acs_controls)
+{
+	static const char *const opts[] = { "switch=2", "acs=on" };
+	struct smmu_target *t = open_target("sim:q35", opts, 2);
+	struct smmu_audit *au;
+	const uint16_t dp = 0x0300; /* 03:00.0, ACS at 0x100: control at 0x106 */
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "p2p"), 0);
+	smmu_audit_free(au);
+	ck_assert_int_eq(smmu_pci_write(t, dp, 0x106, 2, 0x0019), 0); /* RR off */
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "p2p"), 1);
+	const struct smmu_audit_finding *f = smmu_audit_finding_at(au, 0);
+	ck_assert_str_eq(f->dev, "04:00.0");
+	ck_assert_str_eq(f->other, "05:00.0");
+	ck_assert_msg(strstr(f->reason, "03:00.0 lacks ACS RR:"), "%s", f->reason);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_audit(void);
 Suite *suite_audit(void)
 {
@@ -249,6 +275,7 @@ Suite *suite_audit(void)
 	tcase_add_test(tc, audit_stale);
 	tcase_add_test(tc, audit_hooks_waiting);
 	tcase_add_test(tc, audit_nested_composed);
+	tcase_add_test(tc, audit_acs_controls);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -42,6 +42,8 @@ struct sim_params {
 	unsigned mmu500_cells; /* the device tree's #iommu-cells: 1 or 2 */
 	unsigned bridge_devs;  /* test devices behind a PCIe-to-PCI bridge at 00:1e.0 (0: no bridge) */
 	bool ats;              /* the PCI test devices have an ATS capability, enabled */
+	unsigned switch_devs;  /* test devices below a PCIe switch at 00:1d.0 (0: no switch) */
+	bool switch_acs;       /* its downstream ports have ACS (SV, RR, CR, UF enabled) */
 };
 
 struct sim_param_desc {

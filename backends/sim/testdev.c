@@ -316,6 +316,26 @@ int sim_pci_add_testdevs(struct sim_machine *m, unsigned n)
 	return 0;
 }
 
+int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs)
+{
+	int rc;
+
+	if (!n)
+		return 0;
+	if (n > 4 || m->p.ndevs >= SIM_SWITCH_DEVFN >> 3)
+		return -EINVAL;
+	if ((rc = sim_pci_add_switch_port(m, SIM_SWITCH_DEVFN, true, SIM_SWITCH_BUS, (uint8_t)(SIM_SWITCH_BUS + n), false)))
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t bus = (uint8_t)(SIM_SWITCH_BUS + 1 + i);
+		uint16_t bdf = (uint16_t)(bus << 8);
+		if ((rc = sim_pci_add_switch_port(m, (uint16_t)(SIM_SWITCH_BUS << 8 | i << 3), false, bus, bus, acs)) ||
+		    (rc = sim_testdev_create_pci(m, bdf, bdf, NULL)))
+			return rc;
+	}
+	return 0;
+}
+
 int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n)
 {
 	int rc;

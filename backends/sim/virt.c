@@ -273,6 +273,9 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
 	if (rc)
 		return rc;
+	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	if (rc)
+		return rc;
 	rc = sim_testdev_create_platform(m, l.platdev_base, l.platdev_sid, NULL);
 	if (rc)
 		return rc;
