@@ -32,6 +32,7 @@
 #include "decoders/acpi.h"
 #include "lib/domain.h"
 #include "lib/pgtable.h"
+#include "lib/smmuv2.h"
 #include "lib/smmuv3.h"
 #include "lib/target.h"
 #include "lib/vtd.h"
@@ -951,6 +952,42 @@ static int identity_findings(struct smmu_audit *a)
 	return rc;
 }
 
+/* --- SMMUv2: streams one stream-match entry matches share its S2CR, its context --------- */
+static const struct smmu_cfg_step *cfg_step_kind(const struct adev *ad, const char *kind)
+{
+	for (unsigned k = 0; ad->have_cfg && k < ad->cfg.nsteps; k++)
+		if (ad->cfg.step[k].kind && !strcmp(ad->cfg.step[k].kind, kind))
+			return &ad->cfg.step[k];
+	return NULL;
+}
+
+static int smr_findings(struct smmu_audit *a)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < a->devs.n && !rc; i++) {
+		struct adev *x = &a->devs.v[i];
+		const struct smmu_cfg_step *sx = cfg_step_kind(x, "smmuv2.s2cr"), *smr = cfg_step_kind(x, "smmuv2.smr");
+		if (!sx || !smr)
+			continue;
+		for (size_t j = i + 1; j < a->devs.n && !rc; j++) {
+			struct adev *y = &a->devs.v[j];
+			const struct smmu_cfg_step *sy = cfg_step_kind(y, "smmuv2.s2cr");
+			/* equal StreamIDs are identity_findings' */
+			if (!sy || sy->addr != sx->addr || y->pub.unit != x->pub.unit || y->pub.dma_sid == x->pub.dma_sid)
+				continue;
+			uint32_t w = (uint32_t)smr->words[0];
+			rc = finding(a, SMMU_SEV_HIGH, "identity-shared", x->pub.unit, x->pub.addr, y->pub.addr,
+				     "%s (StreamID 0x%x) and %s (0x%x) are matched by one stream-match entry of %s (SMR%u: ID 0x%x, "
+				     "mask 0x%x): one S2CR, one context, the IOMMU cannot tell them apart",
+				     x->pub.addr, x->pub.dma_sid, y->pub.addr, y->pub.dma_sid, x->pub.unit->name,
+				     (unsigned)((smr->addr - SMMUV2_SMR) / 4), (unsigned)SMMU_GET(SMMUV2_SMR_ID, w),
+				     (unsigned)SMMU_GET(SMMUV2_SMR_MASK, w));
+		}
+	}
+	return rc;
+}
+
 /* --- peer-to-peer inside a PCIe switch: ACS ---------------------------------------------- */
 #define PCI_EXT_ACS 0x000d
 #define PCI_EXP_TYPE_UPSTREAM 0x5
@@ -1220,6 +1257,8 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		rc = device_findings(a, &a->devs.v[i]);
 	if (!rc)
 		rc = identity_findings(a);
+	if (!rc)
+		rc = smr_findings(a);
 	if (!rc)
 		rc = p2p_findings(a);
 	if (!rc)

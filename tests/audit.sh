@@ -163,6 +163,16 @@ expect_findings "sim:q35 scalable: nested (PGTT=nested): its own first-level tab
 expect_json "sim:q35 scalable: nested: ranges are the composition, exact" \
 	"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x2000000', '0x2000', 'rw-'), ('0x12000', '0x2010000', '0x1000', 'r--'), ('0x14000', '0x1023000', '0x1000', 'rw-')] and dev['00:01.0']['stages'] == [1, 2] and [(f['pa'], f['size']) for f in d['findings']] == [('0x1023000', '0x1000')]"
 
+# sim:mmu500: StreamIDs 0x400 and 0x401 are matched by one SMR (mask 0x1):
+# attaching one puts the other in its context; two devices in one domain
+# with their own SMRs are not a finding
+M5="own; domain create a; attach platform@0x0c000000 a; map a 0x2000 0x48001000 0x1000 r; domain create b; attach 00:01.0 b; attach 00:02.0 b; map b 0x1000 0x48000000 0x1000 rw"
+expect_findings "sim:mmu500: two StreamIDs one stream-match entry matches: identity-shared" \
+	"high:identity-shared:platform@0x0c000000:platform@0x0c100000" --target sim:mmu500 -- "$M5"
+expect_json "sim:mmu500: ... the SMR named; the unattached device reaches what the attached one does" \
+	"'(SMR0: ID 0x400, mask 0x1)' in d['findings'][0]['reason'] and dev['platform@0x0c100000']['ranges'] == dev['platform@0x0c000000']['ranges'] and dev['platform@0x0c100000']['ranges'][0]['pa'] == '0x48001000' and dev['platform@0x0c200000']['verdict'] == 'abort'"
+expect_findings "sim:mmu500: owned, nothing attached: no stream-match entry, no finding" "" --target sim:mmu500 -- "own"
+
 # the tight policy on virt: one violation, one fault, exact pages
 "$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"
 tail -n 1 "$TMP/all.json" >"$TMP/audit.json"
