@@ -1054,6 +1054,27 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 	ck_assert_ptr_nonnull(dma);
 	smmu_device_info(dma, &di);
 	ck_assert_uint_eq(di.nsids, 3);
+	/* audit: the map gives both functions one ID; segment 0's functions
+	 * (00:00.0 has class 0 in this fixture, no bridge) no IOMMU */
+	struct smmu_audit *au;
+	unsigned shared = 0, uncovered = 0;
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	for (size_t i = 0; i < smmu_audit_finding_count(au); i++) {
+		const struct smmu_audit_finding *af = smmu_audit_finding_at(au, i);
+		if (!strcmp(af->id, "identity-shared")) {
+			shared++;
+			ck_assert_str_eq(af->dev, "0001:00:01.0");
+			ck_assert_str_eq(af->other, "0001:00:01.1");
+			ck_assert_msg(strstr(af->reason, "StreamID 0x108") && strstr(af->reason, "firmware maps both requester IDs"),
+				      "%s", af->reason);
+		} else if (!strcmp(af->id, "uncovered")) {
+			uncovered++;
+			ck_assert_msg(!strcmp(af->dev, "00:02.0") || !strcmp(af->dev, "00:00.0"), "%s", af->dev);
+		}
+	}
+	ck_assert_uint_eq(shared, 1);
+	ck_assert_uint_eq(uncovered, 2);
+	smmu_audit_free(au);
 	smmu_target_close(t);
 	fx_free(&f);
 }
