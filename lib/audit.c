@@ -483,7 +483,7 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 	if (!u) {
 		ad->pub.verdict = SMMU_AUDIT_UNCOVERED;
 		snprintf(ad->pub.reason, sizeof(ad->pub.reason), "no IOMMU unit covers it (firmware maps it to none)");
-		struct smmu_audit_range r = { 0, 0, UINT64_MAX, SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X };
+		struct smmu_audit_range r = { 0, 0, pa_space(NULL, NULL), SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X };
 		return VEC_PUSH(ad->ranges, r);
 	}
 	dma_alias(t, ad);
@@ -1215,8 +1215,8 @@ static bool dma_capable(struct smmu_target *t, size_t i)
 
 	if (d->info.bus == SMMU_BUS_PCI)
 		return (d->info.class_rev >> 24) != 0x06;
-	if (!d->info.nsids && !d->info.unit)
-		return false;
+	if (!d->info.nsids && !d->info.unit && !(d->info.caps & SMMU_DEV_DMA))
+		return false; /* a platform device not known to master DMA */
 	if (!strncmp(d->addr, "iort@", 5))
 		for (size_t k = 0; k < t->ndevices; k++)
 			if (k != i && t->devices[k].info.bus == SMMU_BUS_PLATFORM && strncmp(t->devices[k].addr, "iort@", 5) &&

@@ -173,6 +173,22 @@ expect_json "sim:mmu500: ... the SMR named; the unattached device reaches what t
 	"'(SMR0: ID 0x400, mask 0x1)' in d['findings'][0]['reason'] and dev['platform@0x0c100000']['ranges'] == dev['platform@0x0c000000']['ranges'] and dev['platform@0x0c100000']['ranges'][0]['pa'] == '0x48001000' and dev['platform@0x0c200000']['verdict'] == 'abort'"
 expect_findings "sim:mmu500: owned, nothing attached: no stream-match entry, no finding" "" --target sim:mmu500 -- "own"
 
+# uncovered: a platform DMA master firmware names no IOMMU for (the sim wires
+# it past the SMMU): all of memory, critical, whatever the SMMU does
+expect_findings "sim:virt -O untranslated=on: a DMA master no IOMMU covers" "critical:uncovered:platform@0x0c100000:-" \
+	--target sim:virt -O untranslated=on -- "own"
+expect_json "sim:virt -O untranslated=on: ... its reach is all of the 48-bit physical space, rwx" \
+	"dev['platform@0x0c100000']['verdict'] == 'uncovered' and [(r['pa'], r['size'], r['perms']) for r in dev['platform@0x0c100000']['ranges']] == [('0x0', '0x1000000000000', 'rwx')] and dev['platform@0x0c100000']['unit'] is None"
+run --target sim:virt -O untranslated=on -c "own; dma platform@0x0c100000 read 0x48000000 8 --pattern 0x5a; dma platform@0x0c000000 read 0x48000000 8 --pattern 0x5a"
+check "sim:virt -O untranslated=on: ... its DMA does reach memory while the SMMU aborts the other's" \
+	grep -q "dma platform@0x0c100000 read 0x48000000 8: done" "$TMP/out"
+# walk-incomplete: a table pointer outside RAM cannot be followed
+expect_findings "sim:virt: a level-0 table pointer outside RAM: walk-incomplete (and stale: written behind smmush)" \
+	"high:stale:-:- medium:walk-incomplete:00:01.0:-" --target sim:virt -- \
+	"own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x1000 rw; map a 0x8000000000 0x48001000 0x1000 r; wg 0x7f011000 0x200000003"
+expect_json "sim:virt: ... what could be walked is still listed, and the device is marked incomplete" \
+	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x8000000000', '0x48001000', '0x1000')] and not dev['00:01.0']['complete']"
+
 # the tight policy on virt: one violation, one fault, exact pages
 "$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"
 tail -n 1 "$TMP/all.json" >"$TMP/audit.json"

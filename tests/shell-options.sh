@@ -41,10 +41,10 @@ expect_err "stage2=maybe: the values" "stage2: 'maybe' is not on or off$" -O sta
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
 declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"
-	[switch]="virt q35" [acs]="virt q35"
+	[switch]="virt q35" [acs]="virt q35" [untranslated]=virt
 	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500")
 declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
-	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [ram]=1G [devs]=2 [ats]=off)
+	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off)
 run --target-help
 sim_keys=$(awk '/^[^ ]/ { on = /^sim:/ } on && $1 == "-O" { print $2 }' "$TMP/out")
 check "--target-help lists sim's parameters" test "$(echo "$sim_keys" | wc -w)" -ge 14

@@ -36,6 +36,8 @@ const struct sim_param_desc sim_param_descs[] = {
 			 "each with a test device at 04:00.0, 05:00.0, ... (0-4; devs at most 28)", V | Q },
 	{ "acs", "on", "virt and q35: the switch's downstream ports have ACS with SV, RR, CR and UF enabled "
 		       "(off: no ACS capability, peer-to-peer between its devices bypasses the IOMMU)", V | Q },
+	{ "untranslated", "off", "virt: a platform DMA test device at 0x0c100000 that no IOMMU translates "
+				 "(no iommus property, no IORT mapping): its DMA reaches memory directly", V },
 	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled", SIM_ON_ALL },
 	{ NULL, NULL, NULL, 0 },
 };
@@ -257,6 +259,8 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 		return parse_range(name, value, 0, 4, &p->switch_devs, err, errlen);
 	if (!strcmp(name, "acs"))
 		return set_bool(name, value, &p->switch_acs, err, errlen);
+	if (!strcmp(name, "untranslated"))
+		return set_bool(name, value, &p->untranslated, err, errlen);
 	if (!strcmp(name, "ats"))
 		return set_bool(name, value, &p->ats, err, errlen);
 	return -ENOENT;

@@ -156,6 +156,9 @@ int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs);
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
 				struct sim_testdev **out);
+/* A platform test device whose DMA goes to memory untranslated (no IOMMU
+ * in front of it). */
+int sim_testdev_create_untranslated(struct sim_machine *m, uint64_t base);
 /* Give a device several StreamIDs (at most 4; the first is the default):
  * SIM_TESTDEV_SID_SEL picks the one its next DMA uses. */
 int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n);

@@ -44,6 +44,7 @@ struct sim_params {
 	bool ats;              /* the PCI test devices have an ATS capability, enabled */
 	unsigned switch_devs;  /* test devices below a PCIe switch at 00:1d.0 (0: no switch) */
 	bool switch_acs;       /* its downstream ports have ACS (SV, RR, CR, UF enabled) */
+	bool untranslated;     /* virt: a platform DMA device no IOMMU translates */
 };
 
 struct sim_param_desc {
@@ -97,6 +98,8 @@ struct sim_layout {
 	uint64_t mmio32_base;            /* where BARs are assigned */
 	uint64_t platdev_base;           /* virt: the platform DMA device's registers (0 on q35) */
 	uint32_t platdev_sid;            /* virt: its StreamID */
+	uint64_t rogue_base;             /* virt, -O untranslated: a platform DMA device no IOMMU
+					  * translates (no iommus, no IORT mapping); 0: none */
 	uint64_t fdt_addr;               /* virt: device tree blob in RAM */
 	uint64_t table_base, table_size; /* RAM reserved for smmush's own tables */
 };
@@ -132,6 +135,7 @@ struct sim_txn {
 	uint32_t ssid;    /* SubstreamID or PASID */
 	uint64_t iova;
 	unsigned access;  /* enum sim_access */
+	bool untranslated;/* from a master no IOMMU sits in front of */
 };
 struct sim_iommu {
 	/* 0 with *pa filled, or -EFAULT after the fault was recorded. */

@@ -28,6 +28,7 @@ struct sim_testdev {
 	uint32_t liveness, fact, status, irq_status;
 	uint64_t src, dst, count, cmd;
 	uint32_t ssid;            /* SIM_TESTDEV_SSID */
+	bool untranslated;        /* no IOMMU in front of it */
 	uint32_t dma_status;      /* SIM_TESTDEV_STATUS */
 	uint32_t access;          /* SIM_TESTDEV_ACCESS */
 	uint64_t storm;
@@ -49,7 +50,7 @@ int sim_dma(struct sim_machine *m, const struct sim_txn *t, void *buf, size_t le
 		if (n > len)
 			n = len;
 		m->now_ns += SIM_NS_PER_ACCESS;
-		if (u)
+		if (u && !c.untranslated)
 			rc = u->translate(u, &c, &pa);
 		if (rc == 0) {
 			if (c.access & SIM_ACC_WRITE)
@@ -82,6 +83,7 @@ static void fill_txn(const struct sim_testdev *d, struct sim_txn *t, uint64_t io
 	t->ssv = d->ssid & SIM_TESTDEV_SSID_VALID;
 	t->ssid = t->ssv ? d->ssid & 0xfffff : 0;
 	t->iova = iova;
+	t->untranslated = d->untranslated;
 	t->access = write ? SIM_ACC_WRITE : SIM_ACC_READ;
 	if (d->access & 1)
 		t->access |= SIM_ACC_PRIV;
@@ -289,6 +291,16 @@ int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t s
 	if (out)
 		*out = d;
 	return sim_mmio_map(m, base, SIM_TESTDEV_BAR_SIZE, &td_ops, d);
+}
+
+int sim_testdev_create_untranslated(struct sim_machine *m, uint64_t base)
+{
+	struct sim_testdev *d;
+	int rc = sim_testdev_create_platform(m, base, 0, &d);
+
+	if (!rc)
+		d->untranslated = true;
+	return rc;
 }
 
 int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n)
