@@ -657,9 +657,14 @@ static int mmio_regions(struct smmu_audit *a)
 			bool is64 = ((lo >> 1) & 3) == 2;
 			if (is64 && b + 1 < nbar && cfg32(t, &d->info, 0x14 + 4 * b, &hi))
 				continue;
-			uint64_t base = (uint64_t)hi << 32 | (lo & ~0xfu);
-			if (base) /* the size would take writing the BAR: its first page stands for it */
-				rc = region(a, base, 4096, SMMU_MEM_MMIO, "BAR%u of %s", b, d->addr);
+			uint64_t base = (uint64_t)hi << 32 | (lo & ~0xfu), size = 0;
+			/* sizing writes the BAR: the size when the target knows it
+			 * (its model, the kernel), else the first page stands for it */
+			if (!t->ops->pci_bar_size || t->ops->pci_bar_size(t->priv, d->info.segment, d->info.bdf, b, &size) ||
+			    !size)
+				size = 4096;
+			if (base)
+				rc = region(a, base, size, SMMU_MEM_MMIO, "BAR%u of %s", b, d->addr);
 			if (is64)
 				b++;
 		}

@@ -50,11 +50,11 @@ for tgt in sim:virt sim:q35; do
 	T=(--target "$tgt")
 	if [ "$tgt" = sim:virt ]; then
 		RAM=0x48000000 ST=0x7f010000 STE10=0x7f014400 CLEAN=$POL/virt-clean.smmu
-		IOMMU_WHAT="stream table of smmuv3@0x09050000" IOMMU_SIZE=0x800
+		IOMMU_WHAT="stream table of smmuv3@0x09050000" IOMMU_SIZE=0x800 BAR2=0x10100000
 		BYPASS_CMDS="wg $STE10 0x9" # V=1, Config=bypass
 	else
 		RAM=0x00100000 ST=0x3f000000 CLEAN=$POL/q35-clean.smmu
-		IOMMU_WHAT="root table of dmar@0xfed90000" IOMMU_SIZE=0x1000
+		IOMMU_WHAT="root table of dmar@0xfed90000" IOMMU_SIZE=0x1000 BAR2=0xc0100000
 		BYPASS_CMDS="wg 0x3f002108 0x101; wg 0x3f002100 0x9" # context entry TT=2 (pass-through)
 	fi
 
@@ -85,6 +85,12 @@ for tgt in sim:virt sim:q35; do
 		"${T[@]}" -- "$M; map a 0x100000 $ST 0x1000 rw"
 	expect_json "$tgt: ... which ones, exactly" \
 		"[(f['pa'], f['size']) for f in d['findings']] == [(hex($ST), hex($IOMMU_SIZE))] and '$IOMMU_WHAT' in d['findings'][0]['reason']"
+
+	# another device's MMIO, half way into its 1 MiB BAR0 (the model's size, no BAR write)
+	expect_findings "$tgt: a mapping into 00:02.0's BAR0 past its first page" "" "${T[@]}" -- \
+		"$M; map a 0x400000 $(printf 0x%x $((BAR2 + 0x80000))) 0x1000 rw"
+	expect_json "$tgt: ... is that device's MMIO" \
+		"dev['00:01.0']['ranges'][1]['memory'] == [{'pa': hex($BAR2 + 0x80000), 'size': '0x1000', 'kind': 'mmio', 'what': 'BAR0 of 00:02.0'}]"
 
 	# two domains reaching one page: writable by one, readable by the other
 	expect_findings "$tgt: overlapping domains" "high:overlap:00:01.0:00:02.0" "${T[@]}" -- \

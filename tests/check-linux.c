@@ -1033,6 +1033,14 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 	fx_pci_hdr(&f, "0001:00:01.0", 0x1234, 0x11e8, 0, NULL, -1, 0x80);
 	fx_pci(&f, "0001:00:01.1", 0x1234, 0x11e8, 0, NULL, -1);
 	fx_pci(&f, "0001:00:1f.0", 0x1234, 0x11e8, 0, NULL, -1);
+	/* 0001:00:1f.0 decodes a 256 KiB BAR0 at 0x50000000: the kernel's
+	 * resource file gives the size (sizing would write the BAR) */
+	uint8_t cfg[256] = { 0x34, 0x12, 0xe8, 0x11, 0x02 };
+	cfg[0x12] = 0x00, cfg[0x13] = 0x50;
+	fx_write(&f, "/sys/bus/pci/devices/0001:00:1f.0/config", cfg, sizeof(cfg));
+	const char *res = "0x0000000050000000 0x000000005003ffff 0x0000000000040200\n"
+			  "0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+	fx_write(&f, "/sys/bus/pci/devices/0001:00:1f.0/resource", res, strlen(res));
 	struct smmu_target *t = fx_open_ok(&f);
 	ck_assert_uint_eq(smmu_unit_count(t), 1);
 	/* the mask drops the function: both functions share StreamID 0x108 */
@@ -1074,6 +1082,18 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 	}
 	ck_assert_uint_eq(shared, 1);
 	ck_assert_uint_eq(uncovered, 2);
+	/* an uncovered device reaches everything: the BAR, whole */
+	bool bar = false;
+	for (size_t i = 0; i < smmu_audit_device_count(au); i++) {
+		const struct smmu_audit_device *ad = smmu_audit_device_at(au, i);
+		for (size_t h = 0; h < ad->nhits; h++)
+			if (ad->hits[h].kind == SMMU_MEM_MMIO && !strcmp(ad->hits[h].what, "BAR0 of 0001:00:1f.0")) {
+				ck_assert_uint_eq(ad->hits[h].pa, 0x50000000);
+				ck_assert_uint_eq(ad->hits[h].size, 0x40000);
+				bar = true;
+			}
+	}
+	ck_assert(bar);
 	smmu_audit_free(au);
 	smmu_target_close(t);
 	fx_free(&f);

@@ -246,6 +246,16 @@ int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled)
 	return 0;
 }
 
+int sim_pci_bar_size(struct sim_machine *m, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	struct sim_pci_dev *d = m->pci && (bdf >> 8) < SIM_PCI_BUSES ? m->pci->devs[bdf] : NULL;
+
+	if (!d || bar != 0 || !d->bar_size)
+		return -ENOENT; /* BAR0 is the only one modelled */
+	*size = d->bar_size;
+	return 0;
+}
+
 bool sim_pci_bus_master(const struct sim_pci_dev *d)
 {
 	return d->cfg[PCI_COMMAND] & PCI_CMD_BME;

@@ -87,6 +87,8 @@ int sim_pio_write(struct sim_machine *m, uint16_t port, unsigned size, uint32_t 
 /* PCI configuration space by bus/device/function (what ECAM and 0xcf8 reach). */
 int sim_pci_cfg_read(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
 int sim_pci_cfg_write(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+/* The size of a function's memory BAR, as modelled, without sizing it (-ENOENT: none). */
+int sim_pci_bar_size(struct sim_machine *m, uint16_t bdf, unsigned bar, uint64_t *size);
 /* Firmware blobs by name: "fdt" (virt), "IORT" (virt), "DMAR" (q35), "IVRS" (amd), "MCFG".
  * -ENOENT when the platform has none. */
 int sim_fw_table(struct sim_machine *m, const char *name, const void **data, size_t *len);
