@@ -377,7 +377,8 @@ static int compose_visit(void *arg, const struct smmu_pgt_entry *e)
 	struct adev *ad = c->ad;
 	const struct smmu_audit_range *s1 = &c->s1;
 
-	if (!have_table(ad, e->table_pa) && (c->err = VEC_PUSH(ad->tables, e->table_pa)))
+	bool last = ad->tables.n && ad->tables.v[ad->tables.n - 1] == e->table_pa; /* the common case, cheap */
+	if (!last && !have_table(ad, e->table_pa) && (c->err = VEC_PUSH(ad->tables, e->table_pa)))
 		return c->err;
 	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
 		return 0;
