@@ -401,7 +401,7 @@ static int compose_nested(struct smmu_audit *a, struct adev *ad)
 
 	if ((rc = smmu_pgt_open_live(&ad->cfg.s2pgt, &a->t->mem, ad->cfg.s2root, &s2))) {
 		ad->ranges.n = ad->tables.n = 0;
-		ad->pub.walk_incomplete = true; /* stage 2 unusable: the hardware faults, nothing is reached */
+		ad->pub.walk_incomplete = true; /* stage 2 cannot be opened here: what it allows is unknown */
 		return 0;
 	}
 	/* stage 1's table pages: where stage 2 puts them (none if it does not) */
@@ -1249,7 +1249,7 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 	a->t = t;
 	for (size_t i = 0; i < t->ndevices && !rc; i++)
 		if (dma_capable(t, i))
-			rc = VEC_PUSH(a->devs, ((struct adev){ .pub.dev = &t->devices[i]}));
+			rc = VEC_PUSH(a->devs, ((struct adev){ .pub.dev = &t->devices[i] }));
 	for (size_t i = 0; i < t->nunits && !rc; i++)
 		if (!(rc = smmu_unit_bind(&t->units[i])))
 			rc = audit_unit(a, &t->units[i]);
