@@ -1100,6 +1100,53 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 }
 END_TEST
 
+/* QEMU virt's IORT with its second SMMU mapping (RIDs 0x1000-0x10ff) sent
+ * to StreamIDs 0x0-0xff, the first mapping's: 10:01.0 (RID 0x1008) and
+ * 00:01.0 (RID 0x8) get one StreamID, which audit reports. */
+START_TEST(iort_several_rids_one_streamid)
+{
+	struct fx f = { 0 };
+	struct smmu_device_info di;
+	struct smmu_audit *au;
+	uint8_t iort[276];
+	char full[512];
+	FILE *fp;
+
+	snprintf(full, sizeof(full), "%s/tests/data/linux/IORT.qemu-virt-smmuv3", SRCDIR);
+	ck_assert_msg((fp = fopen(full, "rb")) != NULL, "%s: %s", full, strerror(errno));
+	ck_assert_uint_eq(fread(iort, 1, sizeof(iort), fp), sizeof(iort));
+	fclose(fp);
+	/* the root complex's mapping at 0xd8: input 0x1000, 0x100 IDs, output 0x1000 -> 0 */
+	ck_assert_uint_eq(iort[0xd8 + 8] | iort[0xd8 + 9] << 8, 0x1000);
+	iort[0xd8 + 8] = iort[0xd8 + 9] = 0;
+	iort[9] = (uint8_t)(iort[9] + 0x10); /* the checksum: the bytes still sum to 0 */
+	fx_virt(&f);
+	fx_write(&f, "/sys/firmware/acpi/tables/IORT", iort, sizeof(iort));
+	fx_pci(&f, "0000:00:01.0", 0x1234, 0x11e8, 0x0006, NULL, -1);
+	fx_bridge(&f, "0000:00:1c.0", 0x01, 0x10, 0x10);
+	fx_pci(&f, "0000:10:01.0", 0x1234, 0x11e8, 0x0006, NULL, -1);
+	struct smmu_target *t = fx_open_ok(&f);
+	smmu_device_info(smmu_device_find(t, "10:01.0"), &di);
+	ck_assert_uint_eq(di.sid, 0x8);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	unsigned shared = 0;
+	for (size_t i = 0; i < smmu_audit_finding_count(au); i++) {
+		const struct smmu_audit_finding *af = smmu_audit_finding_at(au, i);
+		if (strcmp(af->id, "identity-shared"))
+			continue;
+		shared++;
+		ck_assert_str_eq(af->dev, "00:01.0");
+		ck_assert_str_eq(af->other, "10:01.0");
+		ck_assert_msg(strstr(af->reason, "StreamID 0x8") && strstr(af->reason, "firmware maps both requester IDs"),
+			      "%s", af->reason);
+	}
+	ck_assert_uint_eq(shared, 1);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_linux(void)
 {
 	Suite *s = suite_create("linux");
@@ -1129,6 +1176,7 @@ Suite *suite_linux(void)
 	tcase_add_test(tc, smmuv3_left_alone_own_checks_pass);
 	tcase_add_test(tc, dmar_scopes_through_bridges_and_segments);
 	tcase_add_test(tc, fdt_iommu_map_mask_on_pci);
+	tcase_add_test(tc, iort_several_rids_one_streamid);
 	suite_add_tcase(s, tc);
 	return s;
 }
