@@ -691,6 +691,35 @@ static int be_pci_read_seg(void *priv, uint16_t seg, uint16_t bdf, unsigned off,
 	return 0;
 }
 
+/* The kernel's resource file: one "start end flags" line per BAR (0-5). */
+static int be_pci_bar_size(void *priv, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	struct linux_be *be = priv;
+	struct pcidev *p = pci_find(be, seg, bdf);
+	char rel[96], full[PATH_MAX], line[128];
+	unsigned long long start, end, flags;
+	FILE *f;
+	int rc = -ENOENT;
+
+	if (!p || bar > 5)
+		return -ENOENT;
+	pci_rel(p, "resource", rel, sizeof(rel));
+	path(be, full, sizeof(full), rel);
+	if (!(f = fopen(full, "re")))
+		return -ENOENT;
+	for (unsigned i = 0; fgets(line, sizeof(line), f); i++) {
+		if (i != bar)
+			continue;
+		if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) == 3 && end > start) {
+			*size = end - start + 1;
+			rc = 0;
+		}
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
 static int be_pci_read(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
 {
 	return be_pci_read_seg(priv, 0, bdf, off, size, val);
@@ -1278,6 +1307,7 @@ const struct smmu_backend_ops smmu_backend_linux = {
 	.unit_kernel = be_unit_kernel,
 	.own_check = be_own_check,
 	.pci_read_seg = be_pci_read_seg,
+	.pci_bar_size = be_pci_bar_size,
 	.pci_segments = be_pci_segments,
 	.pci_kernel = be_pci_kernel,
 	.kmsg_read = be_kmsg_read,

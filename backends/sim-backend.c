@@ -144,6 +144,11 @@ static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, u
 	return sim_pci_cfg_write(M(priv), bdf, off, size, val);
 }
 
+static int be_pci_bar_size(void *priv, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	return seg ? -ENOENT : sim_pci_bar_size(M(priv), bdf, bar, size);
+}
+
 static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 {
 	const void *src;
@@ -196,6 +201,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.mmio_write = be_mmio_write,
 	.pci_read = be_pci_read,
 	.pci_write = be_pci_write,
+	.pci_bar_size = be_pci_bar_size,
 	.fw_table = be_fw_table,
 	.table_region = be_table_region,
 	.now_ns = be_now,

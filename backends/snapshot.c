@@ -277,6 +277,23 @@ static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 	return smmu_snap_mem(&be->snap, pa, buf, len);
 }
 
+/* Saved with --ram: the file's memory is the machine's RAM (the tables the
+ * capture read live in it); without, it holds tables only and says nothing. */
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct smmu_snap_be *be = priv;
+	const struct smmu_snap *s = &be->snap;
+	size_t n = 0;
+
+	if (!s->ours || !(s->flags & SMMU_SNAP_F_RAM))
+		return 0;
+	for (size_t i = 0; i < s->nsegs && n < max; i++, n++) {
+		ranges[n][0] = s->segs[i].pa;
+		ranges[n][1] = s->segs[i].memsz;
+	}
+	return (int)n;
+}
+
 static int be_readonly(void)
 {
 	return -SMMU_E_READONLY;
@@ -380,6 +397,7 @@ const struct smmu_backend_ops smmu_backend_snapshot = {
 	.pci_write = be_pci_write,
 	.fw_table = be_fw_table,
 	.table_region = be_table_region,
+	.ram_ranges = be_ram_ranges,
 	.now_ns = be_now,
 	.describe = be_describe,
 };

@@ -87,6 +87,9 @@ struct smmu_backend_ops {
 	int (*kdev_base)(void *priv, const char *kdev, uint64_t *base);
 	/* System RAM ranges ([i][0] base, [i][1] size), at most max; returns how many. */
 	int (*ram_ranges)(void *priv, uint64_t (*ranges)[2], size_t max);
+	/* The size of a memory BAR (bar 0-5) known without sizing it (sizing
+	 * writes the BAR): the model's, the kernel's.  -ENOENT when not known. */
+	int (*pci_bar_size)(void *priv, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size);
 };
 
 /* What the running kernel does with a unit (unit_kernel). */

@@ -95,8 +95,7 @@ struct smmu_audit_device {
 	const char *alias_via;     /* the bridge ("00:1e.0"), or NULL */
 	enum smmu_audit_verdict verdict;
 	unsigned stages;           /* enum smmu_audit_stage */
-	bool nested;               /* both stages; see nested_exact */
-	bool nested_exact;         /* false: composition not available, ranges are stage 2's */
+	bool nested;               /* both stages: ranges are their composition */
 	char reason[192];          /* the configuration's words */
 	const char *domain;        /* smmush's domain, or NULL */
 	const struct smmu_audit_range *ranges;
@@ -123,10 +122,10 @@ struct smmu_audit_unit {
 struct smmu_audit_finding {
 	enum smmu_severity sev;
 	const char *id;   /* stable token: "bypass", "uncovered", "unit-bypass", "unit-abort",
-			   * "identity-shared", "reaches-iommu", "overlap", "write-exec",
+			   * "identity-shared", "p2p", "reaches-iommu", "overlap", "write-exec",
 			   * "priv-unusable", "ats-translated", "ats-unaccepted", "pri",
-			   * "pasid", "stale", "reserved", "nested-unverified",
-			   * "walk-incomplete", "policy-violation", "policy-fault" */
+			   * "pasid", "stale", "reserved", "walk-incomplete",
+			   * "policy-violation", "policy-fault" */
 	struct smmu_unit *unit;
 	const char *dev, *other;  /* device addresses (other: the second one, or NULL) */
 	bool has_range;

@@ -40,7 +40,7 @@ static const char *stages(const struct smmu_audit_device *d, char *b, size_t n)
 	const char *s1 = ui.arch == SMMU_ARCH_VTD ? "first level" : "stage 1";
 	const char *s2 = ui.arch == SMMU_ARCH_VTD ? "second level" : "stage 2";
 	if ((d->stages & SMMU_AUDIT_S1) && (d->stages & SMMU_AUDIT_S2))
-		snprintf(b, n, "%s + %s (nested%s)", s1, s2, d->nested_exact ? "" : ", composition not computed");
+		snprintf(b, n, "%s + %s (nested)", s1, s2);
 	else
 		snprintf(b, n, "%s", d->stages & SMMU_AUDIT_S1 ? s1 : d->stages & SMMU_AUDIT_S2 ? s2 : "-");
 	return b;
@@ -137,7 +137,7 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		smmu_json_u64(j, 2);
 	smmu_json_arr_end(j);
 	smmu_json_kbool(j, "nested", d->nested);
-	smmu_json_kbool(j, "complete", !d->walk_incomplete && (!d->nested || d->nested_exact));
+	smmu_json_kbool(j, "complete", !d->walk_incomplete);
 	smmu_json_key(j, "domain");
 	d->domain ? smmu_json_str(j, d->domain) : smmu_json_null(j);
 	smmu_json_kstr(j, "reason", d->reason);
@@ -363,9 +363,9 @@ const struct shell_cmd shell_cmds_audit[] = {
 	  "Per DMA-capable device: translated (by which stages), BYPASS, abort, or no IOMMU at all;\n"
 	  "the physical ranges it reaches (IOVA -> PA, rwx, p: privileged only) and what they are\n"
 	  "(RAM, another device's MMIO, the IOMMU's registers or tables, firmware-reserved).\n"
-	  "Findings: uncovered, bypass, unit-bypass, identity-shared, reaches-iommu, overlap,\n"
+	  "Findings: uncovered, bypass, unit-bypass, identity-shared, p2p, reaches-iommu, overlap,\n"
 	  "write-exec, priv-unusable, ats-translated, ats-unaccepted, pri, pasid, stale,\n"
-	  "nested-unverified, walk-incomplete, policy-violation, policy-fault.\n"
+	  "walk-incomplete, policy-violation, policy-fault.\n"
 	  "--policy FILE: check against a QNX smmuman configuration (device pci:B:D.F NAME,\n"
 	  "device mem:PADDR NAME, allow NAME START,LEN[,PERMS], reserved ...; hex numbers, K/M/G).\n"
 	  "--strict [SEVERITY]: fail (exit status 1) when a finding at or above SEVERITY exists\n"

@@ -50,11 +50,11 @@ for tgt in sim:virt sim:q35; do
 	T=(--target "$tgt")
 	if [ "$tgt" = sim:virt ]; then
 		RAM=0x48000000 ST=0x7f010000 STE10=0x7f014400 CLEAN=$POL/virt-clean.smmu
-		IOMMU_WHAT="stream table of smmuv3@0x09050000" IOMMU_SIZE=0x800
+		IOMMU_WHAT="stream table of smmuv3@0x09050000" IOMMU_SIZE=0x800 BAR2=0x10100000
 		BYPASS_CMDS="wg $STE10 0x9" # V=1, Config=bypass
 	else
 		RAM=0x00100000 ST=0x3f000000 CLEAN=$POL/q35-clean.smmu
-		IOMMU_WHAT="root table of dmar@0xfed90000" IOMMU_SIZE=0x1000
+		IOMMU_WHAT="root table of dmar@0xfed90000" IOMMU_SIZE=0x1000 BAR2=0xc0100000
 		BYPASS_CMDS="wg 0x3f002108 0x101; wg 0x3f002100 0x9" # context entry TT=2 (pass-through)
 	fi
 
@@ -86,6 +86,12 @@ for tgt in sim:virt sim:q35; do
 	expect_json "$tgt: ... which ones, exactly" \
 		"[(f['pa'], f['size']) for f in d['findings']] == [(hex($ST), hex($IOMMU_SIZE))] and '$IOMMU_WHAT' in d['findings'][0]['reason']"
 
+	# another device's MMIO, half way into its 1 MiB BAR0 (the model's size, no BAR write)
+	expect_findings "$tgt: a mapping into 00:02.0's BAR0 past its first page" "" "${T[@]}" -- \
+		"$M; map a 0x400000 $(printf 0x%x $((BAR2 + 0x80000))) 0x1000 rw"
+	expect_json "$tgt: ... is that device's MMIO" \
+		"dev['00:01.0']['ranges'][1]['memory'] == [{'pa': hex($BAR2 + 0x80000), 'size': '0x1000', 'kind': 'mmio', 'what': 'BAR0 of 00:02.0'}]"
+
 	# two domains reaching one page: writable by one, readable by the other
 	expect_findings "$tgt: overlapping domains" "high:overlap:00:01.0:00:02.0" "${T[@]}" -- \
 		"$M; domain create b; attach 00:02.0 b; map b 0x0 $(printf 0x%x $((RAM + 0x1000))) 0x1000 r"
@@ -98,6 +104,14 @@ for tgt in sim:virt sim:q35; do
 		"own; domain create a; attach 02:00.0 a; domain create b; attach 02:01.0 b; map b 0x1000 $RAM 0x1000 rw"
 	expect_json "$tgt: ... 02:01.0's DMA gets 02:00.0's (empty) translation, not domain b's page" \
 		"dev['02:01.0']['dma_sid'] == '0x200' and dev['02:01.0']['sid'] == '0x208' and dev['02:01.0']['alias_via'] == '00:1e.0' and dev['02:01.0']['ranges'] == [] and dev['02:00.0']['alias_via'] is None"
+
+	# a PCIe switch: with ACS on its downstream ports, nothing; without, every
+	# pair below it can talk peer-to-peer past the IOMMU
+	expect_findings "$tgt: -O switch=2 -O acs=on: downstream ports isolate, no finding" "" "${T[@]}" -O switch=2 -O acs=on -- "own"
+	expect_findings "$tgt: -O switch=3 -O acs=off: each pair below the switch, once" \
+		"high:p2p:04:00.0:05:00.0 high:p2p:04:00.0:06:00.0 high:p2p:05:00.0:06:00.0" "${T[@]}" -O switch=3 -O acs=off -- "own"
+	expect_json "$tgt: ... naming the switch, the port and the ACS controls it lacks" \
+		"d['findings'][0]['reason'].startswith('04:00.0 and 05:00.0 are below switch port 00:1d.0 and 04:00.0\\'s downstream port 03:00.0 lacks ACS SV RR CR UF:') and dev['04:00.0']['dma_sid'] == '0x400'"
 
 	# ATS: enabled on the devices, not accepted by the unit
 	expect_findings "$tgt: -O ats=on: ATS enabled, translated requests refused" \
@@ -128,6 +142,58 @@ for tgt in sim:virt sim:q35; do
 		"high:policy-violation:00:03.0:-" "${T[@]}" -O devs=3 -- \
 		"own --policy $CLEAN; domain create c; attach 00:03.0 c; map c 0x0 $(printf 0x%x $((RAM + 0x400000))) 0x1000 r"
 done
+
+# nested: the reach is stage 1 composed with stage 2 (permissions of both),
+# stage-1 tables read at IPAs through stage 2; an output stage 2 does not map
+# reaches nothing.  virt: smmush's own nested domain (its tables at IPA = PA).
+expect_findings "sim:virt: nested: stage 1 mapping its own table's IPA: read-only through stage 2 is high" \
+	"high:reaches-iommu:00:01.0:-" --target sim:virt -- \
+	"own; domain create h --stage2; domain create g --nested-in h; attach 00:01.0 g; map h 0x80000000 0x48000000 0x2000 rw; map h 0x80002000 0x48010000 0x1000 r; map g 0x10000 0x80000000 0x4000 rw; map g 0x20000 0x7f012000 0x1000 r"
+expect_json "sim:virt: nested: ranges are the composition, exact" \
+	"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x48000000', '0x2000', 'rw-'), ('0x12000', '0x48010000', '0x1000', 'r--'), ('0x20000', '0x7f012000', '0x1000', 'r--')] and dev['00:01.0']['stages'] == [1, 2] and dev['00:01.0']['complete'] and [(f['pa'], f['size']) for f in d['findings']] == [('0x7f012000', '0x1000')]"
+# q35 scalable mode: smmush's domains do not build PGTT=nested yet, so the
+# tables are written here: root 0x1000000, context (00:01.0) 0x1001100, PASID
+# directory 0x1002000, PASID entry 0x1003000 (nested, SL 0x1010000, FL at IPA
+# 0x90000000); second level: IPA 0x80000000-1fff -> 0x2000000 rw, 0x80002000
+# -> 0x2010000 r, IPA 0x90000000-3fff -> the first-level tables at 0x1020000;
+# first level: IOVA 0x10000.. -> IPA 0x80000000, 0x80001000, 0x80002000,
+# 0x80004000 (not in the second level), 0x90003000 (its own last table), all rw.
+Q35N="wg 0x1000000 0x1001001; wg 0x1001100 0x1002009 0 0 0; wg 0x1002000 0x1003001; wg 0x1003000 0x10100c9 1 0x90000000 0 0 0 0 0"
+Q35N+="; wg 0x1010000 0x1011003; wg 0x1011010 0x1012003; wg 0x1012000 0x1013003; wg 0x1012400 0x1014003"
+Q35N+="; wg 0x1013000 0x2000003 0x2001003 0x2010001; wg 0x1014000 0x1020003 0x1021003 0x1022003 0x1023003"
+Q35N+="; wg 0x1020000 0x90001027; wg 0x1021000 0x90002027; wg 0x1022000 0x90003027"
+Q35N+="; wg 0x1023080 0x80000027 0x80001027 0x80002027 0x80004027 0x90003027"
+Q35N+="; reg write RTADDR 0x1000400; reg write GCMD 0x40000000; reg write GCMD 0x80000000"
+expect_findings "sim:q35 scalable: nested (PGTT=nested): its own first-level table, writable" \
+	"critical:reaches-iommu:00:01.0:-" --target sim:q35 -O scalable=on -O aw=48 --write -- "$Q35N"
+expect_json "sim:q35 scalable: nested: ranges are the composition, exact" \
+	"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x2000000', '0x2000', 'rw-'), ('0x12000', '0x2010000', '0x1000', 'r--'), ('0x14000', '0x1023000', '0x1000', 'rw-')] and dev['00:01.0']['stages'] == [1, 2] and [(f['pa'], f['size']) for f in d['findings']] == [('0x1023000', '0x1000')]"
+
+# sim:mmu500: StreamIDs 0x400 and 0x401 are matched by one SMR (mask 0x1):
+# attaching one puts the other in its context; two devices in one domain
+# with their own SMRs are not a finding
+M5="own; domain create a; attach platform@0x0c000000 a; map a 0x2000 0x48001000 0x1000 r; domain create b; attach 00:01.0 b; attach 00:02.0 b; map b 0x1000 0x48000000 0x1000 rw"
+expect_findings "sim:mmu500: two StreamIDs one stream-match entry matches: identity-shared" \
+	"high:identity-shared:platform@0x0c000000:platform@0x0c100000" --target sim:mmu500 -- "$M5"
+expect_json "sim:mmu500: ... the SMR named; the unattached device reaches what the attached one does" \
+	"'(SMR0: ID 0x400, mask 0x1)' in d['findings'][0]['reason'] and dev['platform@0x0c100000']['ranges'] == dev['platform@0x0c000000']['ranges'] and dev['platform@0x0c100000']['ranges'][0]['pa'] == '0x48001000' and dev['platform@0x0c200000']['verdict'] == 'abort'"
+expect_findings "sim:mmu500: owned, nothing attached: no stream-match entry, no finding" "" --target sim:mmu500 -- "own"
+
+# uncovered: a platform DMA master firmware names no IOMMU for (the sim wires
+# it past the SMMU): all of memory, critical, whatever the SMMU does
+expect_findings "sim:virt -O untranslated=on: a DMA master no IOMMU covers" "critical:uncovered:platform@0x0c100000:-" \
+	--target sim:virt -O untranslated=on -- "own"
+expect_json "sim:virt -O untranslated=on: ... its reach is all of the 48-bit physical space, rwx" \
+	"dev['platform@0x0c100000']['verdict'] == 'uncovered' and [(r['pa'], r['size'], r['perms']) for r in dev['platform@0x0c100000']['ranges']] == [('0x0', '0x1000000000000', 'rwx')] and dev['platform@0x0c100000']['unit'] is None"
+run --target sim:virt -O untranslated=on -c "own; dma platform@0x0c100000 read 0x48000000 8 --pattern 0x5a; dma platform@0x0c000000 read 0x48000000 8 --pattern 0x5a"
+check "sim:virt -O untranslated=on: ... its DMA does reach memory while the SMMU aborts the other's" \
+	grep -q "dma platform@0x0c100000 read 0x48000000 8: done" "$TMP/out"
+# walk-incomplete: a table pointer outside RAM cannot be followed
+expect_findings "sim:virt: a level-0 table pointer outside RAM: walk-incomplete (and stale: written behind smmush)" \
+	"high:stale:-:- medium:walk-incomplete:00:01.0:-" --target sim:virt -- \
+	"own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x1000 rw; map a 0x8000000000 0x48001000 0x1000 r; wg 0x7f011000 0x200000003"
+expect_json "sim:virt: ... what could be walked is still listed, and the device is marked incomplete" \
+	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x8000000000', '0x48001000', '0x1000')] and not dev['00:01.0']['complete']"
 
 # the tight policy on virt: one violation, one fault, exact pages
 "$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"

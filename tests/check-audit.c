@@ -180,30 +180,82 @@ START_TEST(audit_stale)
 }
 END_TEST
 
-/* TODO(nested), TODO(reserved): until those land, a nested STE is reported
- * translated but unverified, and no device carries a reserved finding. */
+/* TODO(reserved): until it lands, no device carries a reserved finding. */
 START_TEST(audit_hooks_waiting)
 {
 	struct smmu_target *t = open_target("sim:virt", NULL, 0);
 	struct smmu_domain *a;
 	struct smmu_audit *au;
-	struct smmu_config cfg;
-	uint64_t w0;
 
 	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "a", SMMU_DOMAIN_STAGE2, &a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
 	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), a), 0);
-	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:01.0"), false, 0, &cfg), 0);
-	const struct smmu_cfg_step *s = smmu_config_step(&cfg, SMMU_CS_STE);
-	ck_assert_ptr_nonnull(s);
-	w0 = (s->words[0] & ~0xeull) | 7 << 1; /* Config = nested (stage 1 not set up) */
-	ck_assert_int_eq(smmu_mem_write(t, s->addr, &w0, 8), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "reserved"), 0);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* Nested: what the device reaches is stage 1 composed with stage 2 (the
+ * permissions of both), not stage 1's intermediate addresses; a stage-1
+ * output stage 2 does not map reaches nothing. */
+START_TEST(audit_nested_composed)
+{
+	struct smmu_target *t = open_target("sim:virt", NULL, 0);
+	struct smmu_domain *h, *g;
+	struct smmu_audit *au;
+	char err[128];
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create_geom(t, "h", &(struct smmu_domain_geometry){ .stage = SMMU_STAGE_2 }, &h,
+						 err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_domain_create_geom(t, "g", &(struct smmu_domain_geometry){ .stage = SMMU_STAGE_NESTED,
+						 .parent = h }, &g, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), g), 0);
+	ck_assert_int_eq(smmu_map(h, 0x80000000, 0x48000000, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_map(h, 0x80001000, 0x48100000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_map(g, 0x10000, 0x80000000, 0x3000, SMMU_PROT_R | SMMU_PROT_W), 0);
 	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
 	const struct smmu_audit_device *d = adev(au, "00:01.0");
-	ck_assert(d->nested && !d->nested_exact && d->verdict == SMMU_AUDIT_TRANSLATED);
+	ck_assert(d->nested && d->verdict == SMMU_AUDIT_TRANSLATED && !d->walk_incomplete);
 	ck_assert_uint_eq(d->stages, SMMU_AUDIT_S1 | SMMU_AUDIT_S2);
-	ck_assert_uint_eq(count_id(au, "nested-unverified"), 1);
-	ck_assert_uint_eq(count_id(au, "reserved"), 0);
+	ck_assert_uint_eq(d->nranges, 2);
+	ck_assert_uint_eq(d->ranges[0].iova, 0x10000);
+	ck_assert_uint_eq(d->ranges[0].pa, 0x48000000);
+	ck_assert_uint_eq(d->ranges[0].size, 0x1000);
+	ck_assert_uint_eq(d->ranges[0].prot, SMMU_PROT_R | SMMU_PROT_W);
+	ck_assert_uint_eq(d->ranges[1].iova, 0x11000);
+	ck_assert_uint_eq(d->ranges[1].pa, 0x48100000);
+	ck_assert_uint_eq(d->ranges[1].size, 0x1000);
+	ck_assert_uint_eq(d->ranges[1].prot, SMMU_PROT_R); /* stage 2 takes the write away */
+	ck_assert_uint_eq(smmu_audit_finding_count(au), 0);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* ACS on a switch's downstream port: each of SV, RR, CR, UF that is
+ * implemented must be enabled (one missing is a finding naming it); one the
+ * port does not implement cannot route peer-to-peer. */
+START_TEST(audit_acs_controls)
+{
+	static const char *const opts[] = { "switch=2", "acs=on" };
+	struct smmu_target *t = open_target("sim:q35", opts, 2);
+	struct smmu_audit *au;
+	const uint16_t dp = 0x0300; /* 03:00.0, ACS at 0x100: control at 0x106 */
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "p2p"), 0);
+	smmu_audit_free(au);
+	ck_assert_int_eq(smmu_pci_write(t, dp, 0x106, 2, 0x0019), 0); /* RR off */
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "p2p"), 1);
+	const struct smmu_audit_finding *f = smmu_audit_finding_at(au, 0);
+	ck_assert_str_eq(f->dev, "04:00.0");
+	ck_assert_str_eq(f->other, "05:00.0");
+	ck_assert_msg(strstr(f->reason, "03:00.0 lacks ACS RR:"), "%s", f->reason);
 	smmu_audit_free(au);
 	smmu_target_close(t);
 }
@@ -222,6 +274,8 @@ Suite *suite_audit(void)
 	tcase_add_loop_test(tc, audit_bridge_alias, 0, 2);
 	tcase_add_test(tc, audit_stale);
 	tcase_add_test(tc, audit_hooks_waiting);
+	tcase_add_test(tc, audit_nested_composed);
+	tcase_add_test(tc, audit_acs_controls);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1120,6 +1120,14 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 	fx_pci_hdr(&f, "0001:00:01.0", 0x1234, 0x11e8, 0, NULL, -1, 0x80);
 	fx_pci(&f, "0001:00:01.1", 0x1234, 0x11e8, 0, NULL, -1);
 	fx_pci(&f, "0001:00:1f.0", 0x1234, 0x11e8, 0, NULL, -1);
+	/* 0001:00:1f.0 decodes a 256 KiB BAR0 at 0x50000000: the kernel's
+	 * resource file gives the size (sizing would write the BAR) */
+	uint8_t cfg[256] = { 0x34, 0x12, 0xe8, 0x11, 0x02 };
+	cfg[0x12] = 0x00, cfg[0x13] = 0x50;
+	fx_write(&f, "/sys/bus/pci/devices/0001:00:1f.0/config", cfg, sizeof(cfg));
+	const char *res = "0x0000000050000000 0x000000005003ffff 0x0000000000040200\n"
+			  "0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+	fx_write(&f, "/sys/bus/pci/devices/0001:00:1f.0/resource", res, strlen(res));
 	struct smmu_target *t = fx_open_ok(&f);
 	ck_assert_uint_eq(smmu_unit_count(t), 1);
 	/* the mask drops the function: both functions share StreamID 0x108 */
@@ -1141,6 +1149,86 @@ START_TEST(fdt_iommu_map_mask_on_pci)
 	ck_assert_ptr_nonnull(dma);
 	smmu_device_info(dma, &di);
 	ck_assert_uint_eq(di.nsids, 3);
+	/* audit: the map gives both functions one ID; segment 0's functions
+	 * (00:00.0 has class 0 in this fixture, no bridge) no IOMMU */
+	struct smmu_audit *au;
+	unsigned shared = 0, uncovered = 0;
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	for (size_t i = 0; i < smmu_audit_finding_count(au); i++) {
+		const struct smmu_audit_finding *af = smmu_audit_finding_at(au, i);
+		if (!strcmp(af->id, "identity-shared")) {
+			shared++;
+			ck_assert_str_eq(af->dev, "0001:00:01.0");
+			ck_assert_str_eq(af->other, "0001:00:01.1");
+			ck_assert_msg(strstr(af->reason, "StreamID 0x108") && strstr(af->reason, "firmware maps both requester IDs"),
+				      "%s", af->reason);
+		} else if (!strcmp(af->id, "uncovered")) {
+			uncovered++;
+			ck_assert_msg(!strcmp(af->dev, "00:02.0") || !strcmp(af->dev, "00:00.0"), "%s", af->dev);
+		}
+	}
+	ck_assert_uint_eq(shared, 1);
+	ck_assert_uint_eq(uncovered, 2);
+	/* an uncovered device reaches everything: the BAR, whole */
+	bool bar = false;
+	for (size_t i = 0; i < smmu_audit_device_count(au); i++) {
+		const struct smmu_audit_device *ad = smmu_audit_device_at(au, i);
+		for (size_t h = 0; h < ad->nhits; h++)
+			if (ad->hits[h].kind == SMMU_MEM_MMIO && !strcmp(ad->hits[h].what, "BAR0 of 0001:00:1f.0")) {
+				ck_assert_uint_eq(ad->hits[h].pa, 0x50000000);
+				ck_assert_uint_eq(ad->hits[h].size, 0x40000);
+				bar = true;
+			}
+	}
+	ck_assert(bar);
+	smmu_audit_free(au);
+	smmu_target_close(t);
+	fx_free(&f);
+}
+END_TEST
+
+/* QEMU virt's IORT with its second SMMU mapping (RIDs 0x1000-0x10ff) sent
+ * to StreamIDs 0x0-0xff, the first mapping's: 10:01.0 (RID 0x1008) and
+ * 00:01.0 (RID 0x8) get one StreamID, which audit reports. */
+START_TEST(iort_several_rids_one_streamid)
+{
+	struct fx f = { 0 };
+	struct smmu_device_info di;
+	struct smmu_audit *au;
+	uint8_t iort[276];
+	char full[512];
+	FILE *fp;
+
+	snprintf(full, sizeof(full), "%s/tests/data/linux/IORT.qemu-virt-smmuv3", SRCDIR);
+	ck_assert_msg((fp = fopen(full, "rb")) != NULL, "%s: %s", full, strerror(errno));
+	ck_assert_uint_eq(fread(iort, 1, sizeof(iort), fp), sizeof(iort));
+	fclose(fp);
+	/* the root complex's mapping at 0xd8: input 0x1000, 0x100 IDs, output 0x1000 -> 0 */
+	ck_assert_uint_eq(iort[0xd8 + 8] | iort[0xd8 + 9] << 8, 0x1000);
+	iort[0xd8 + 8] = iort[0xd8 + 9] = 0;
+	iort[9] = (uint8_t)(iort[9] + 0x10); /* the checksum: the bytes still sum to 0 */
+	fx_virt(&f);
+	fx_write(&f, "/sys/firmware/acpi/tables/IORT", iort, sizeof(iort));
+	fx_pci(&f, "0000:00:01.0", 0x1234, 0x11e8, 0x0006, NULL, -1);
+	fx_bridge(&f, "0000:00:1c.0", 0x01, 0x10, 0x10);
+	fx_pci(&f, "0000:10:01.0", 0x1234, 0x11e8, 0x0006, NULL, -1);
+	struct smmu_target *t = fx_open_ok(&f);
+	smmu_device_info(smmu_device_find(t, "10:01.0"), &di);
+	ck_assert_uint_eq(di.sid, 0x8);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	unsigned shared = 0;
+	for (size_t i = 0; i < smmu_audit_finding_count(au); i++) {
+		const struct smmu_audit_finding *af = smmu_audit_finding_at(au, i);
+		if (strcmp(af->id, "identity-shared"))
+			continue;
+		shared++;
+		ck_assert_str_eq(af->dev, "00:01.0");
+		ck_assert_str_eq(af->other, "10:01.0");
+		ck_assert_msg(strstr(af->reason, "StreamID 0x8") && strstr(af->reason, "firmware maps both requester IDs"),
+			      "%s", af->reason);
+	}
+	ck_assert_uint_eq(shared, 1);
+	smmu_audit_free(au);
 	smmu_target_close(t);
 	fx_free(&f);
 }
@@ -1176,6 +1264,7 @@ Suite *suite_linux(void)
 	tcase_add_test(tc, smmuv3_left_alone_own_checks_pass);
 	tcase_add_test(tc, dmar_scopes_through_bridges_and_segments);
 	tcase_add_test(tc, fdt_iommu_map_mask_on_pci);
+	tcase_add_test(tc, iort_several_rids_one_streamid);
 	suite_add_tcase(s, tc);
 	return s;
 }

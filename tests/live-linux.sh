@@ -208,6 +208,7 @@ echo "== config"; $S -c "config $d" 2>&1
 echo "== walk"; $S -c "walk $d" 2>&1
 echo "== xlate0"; $S -c "xlate $d 0x140000" 2>&1
 echo "== xlate1"; $S -c "xlate $d 0x141008" 2>&1
+echo "== audit"; $S -j -c audit 2>&1
 # faults: smmush reads the kernel log from when it opened it on
 $S -j -c 'trace --count 3 --seconds 120; faults --explain --all' >/tmp/tr 2>&1 &
 tr=$!
@@ -384,6 +385,11 @@ check_kernel() { # NAME ARCH
 	check "$n: xlate 0x141008 gives pagemap's second page + 8 ($got1 = $phys1 + 8)" \
 		eval '[ -n "$got1" ] && [ $((got1)) -eq $((phys1 + 8)) ]'
 	has "$n: walk lists the mapping at 0x140000" "$f" walk "^0x0+140000-0x0+141fff -> |^0x0+140000-"
+	section audit "$f" >"$TMP/$n.audit.json"
+	check "$n: audit: edu is translated and reaches exactly vfio-map's two pages, at pagemap's addresses" \
+		json_valid "$TMP/$n.audit.json" \
+		"[x for x in doc['devices'] if x['device'] == '$d'][0]['verdict'] == 'translated'" \
+		"sorted((int(r['iova'], 16) + o, int(r['pa'], 16) + o) for r in [x for x in doc['devices'] if x['device'] == '$d'][0]['ranges'] for o in range(0, int(r['size'], 16), 0x1000) if 0x140000 <= int(r['iova'], 16) + o < 0x142000) == [(0x140000, ${phys0:-0}), (0x141000, ${phys1:-0})]"
 	# the faults, from the kernel log, as normalized records
 	local code name
 	if [ "$a" = amd64 ]; then code=0x6 name='PTE read access is not set'; else code=0x10 name=F_TRANSLATION; fi

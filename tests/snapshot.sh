@@ -57,6 +57,35 @@ for t in sim:virt sim:q35 qemu:virt qemu:q35; do
 		bash -c "readelf -a '$f' >'$TMP/re.out' 2>'$TMP/re.err' && ! grep -qi 'warning\|error' '$TMP/re.err' && grep -q 'Unknown note type: (0x534d0001)' '$TMP/re.out'"
 done
 
+# --- audit: the snapshot's audit is the live one's, but for what is the session's own --------
+# (the target's name, ownership, smmush's domain names): ranges, memory, findings equal
+for t in sim:virt sim:q35; do
+	arch=${t#*:}
+	f=$TMP/${t/:/-}.core
+	"$S" -j --target "$t" -O ram=64M -O bridge=2 -c "$(session "$arch" | tr '\n' ';') map d1 0x500000 $([ "$arch" = virt ] && echo 0x40 || echo 0x00)000000 0x1000 r; domain create d2; attach 00:02.0 d2; map d2 0x0 $([ "$arch" = virt ] && echo 0x40 || echo 0x00)101000 0x1000 r; snapshot save $TMP/audit.core --ram; audit" \
+		2>"$TMP/live.err" | tail -n 1 >"$TMP/live.json"
+	"$S" -j --target "snapshot:$TMP/audit.core" -c audit >"$TMP/snap.json" 2>"$TMP/snap.err"
+	if python3 - "$TMP/live.json" "$TMP/snap.json" <<'PY'
+import json, sys
+live, snap = (json.load(open(f)) for f in sys.argv[1:3])
+for d in (live, snap):
+    d.pop("target")
+    for u in d["units"]:
+        u.pop("owned")
+    for x in d["devices"]:
+        x.pop("domain")
+assert live["findings"], "the scenario has findings"
+assert any(x["ranges"] for x in live["devices"]), "the scenario has ranges"
+sys.exit(0 if live == snap else 1)
+PY
+	then
+		ok "$t: audit of the snapshot equals audit live (ranges, memory, findings: $(python3 -c "import json,sys; print(' '.join(sorted(f['id'] for f in json.load(open(sys.argv[1]))['findings'])))" "$TMP/snap.json"))"
+	else
+		not_ok "$t: audit of the snapshot differs from live: $(head -c 300 "$TMP/snap.err")"
+	fi
+done
+
+f=$TMP/sim-virt.core
 f=$TMP/sim-virt.core
 if command -v gdb >/dev/null; then
 	# p_vaddr = p_paddr: gdb's x/ reads physical memory; 00:01.0's IOVA 0x10000 is PA 0x40100000

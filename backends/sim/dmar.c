@@ -29,7 +29,7 @@ static void put64(uint8_t *p, uint64_t v)
 
 int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 {
-	size_t drhd_len = DRHD_LEN + ((size_t)d->ndevs + !!d->bridge) * SCOPE_EP_LEN;
+	size_t drhd_len = DRHD_LEN + ((size_t)d->ndevs + !!d->bridge + !!d->switch_port) * SCOPE_EP_LEN;
 	size_t total = DMAR_HDR_LEN + drhd_len;
 	uint8_t *t, *p;
 	unsigned size_log2 = 0;
@@ -60,12 +60,16 @@ int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 		p[6] = (uint8_t)(d->devs[i] >> 3);
 		p[7] = (uint8_t)(d->devs[i] & 7);
 	}
-	if (d->bridge) {
+	for (int k = 0; k < 2; k++) {
+		uint16_t devfn = k ? d->switch_port : d->bridge;
+		if (!devfn)
+			continue;
 		p[0] = 2;                        /* PCI sub-hierarchy */
 		p[1] = SCOPE_EP_LEN;
 		p[5] = 0;
-		p[6] = (uint8_t)(d->bridge >> 3);
-		p[7] = (uint8_t)(d->bridge & 7);
+		p[6] = (uint8_t)(devfn >> 3);
+		p[7] = (uint8_t)(devfn & 7);
+		p += SCOPE_EP_LEN;
 	}
 	sim_acpi_checksum(t, total);
 	*out = t;

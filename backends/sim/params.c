@@ -32,6 +32,12 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "bridge", "0", "virt and q35: test devices behind a PCIe-to-PCI bridge at 00:1e.0 (secondary bus 2), "
 			 "at 02:00.0, 02:01.0, ...: their DMA carries the bridge's requester ID 02:00.0 (0-8; devs at "
 			 "most 29)", V | Q },
+	{ "switch", "0", "virt and q35: a PCIe switch, upstream port 00:1d.0, downstream ports 03:00.0, 03:01.0, ... "
+			 "each with a test device at 04:00.0, 05:00.0, ... (0-4; devs at most 28)", V | Q },
+	{ "acs", "on", "virt and q35: the switch's downstream ports have ACS with SV, RR, CR and UF enabled "
+		       "(off: no ACS capability, peer-to-peer between its devices bypasses the IOMMU)", V | Q },
+	{ "untranslated", "off", "virt: a platform DMA test device at 0x0c100000 that no IOMMU translates "
+				 "(no iommus property, no IORT mapping): its DMA reaches memory directly", V },
 	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled", SIM_ON_ALL },
 	{ NULL, NULL, NULL, 0 },
 };
@@ -64,6 +70,7 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 	p->mmu500_cbs = 8;
 	p->mmu500_64k = false;
 	p->mmu500_cells = 1;
+	p->switch_acs = true;
 }
 
 static int parse_u64(const char *s, uint64_t *out, bool suffix)
@@ -248,6 +255,12 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 	}
 	if (!strcmp(name, "bridge"))
 		return parse_range(name, value, 0, 8, &p->bridge_devs, err, errlen);
+	if (!strcmp(name, "switch"))
+		return parse_range(name, value, 0, 4, &p->switch_devs, err, errlen);
+	if (!strcmp(name, "acs"))
+		return set_bool(name, value, &p->switch_acs, err, errlen);
+	if (!strcmp(name, "untranslated"))
+		return set_bool(name, value, &p->untranslated, err, errlen);
 	if (!strcmp(name, "ats"))
 		return set_bool(name, value, &p->ats, err, errlen);
 	return -ENOENT;

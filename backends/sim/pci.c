@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * PCI: bus 0 of type-0 functions with 4 KiB configuration spaces (and,
- * with -O bridge=N, a PCIe-to-PCI bridge whose secondary bus holds more),
+ * with -O bridge=N, a PCIe-to-PCI bridge whose secondary bus holds more;
+ * with -O switch=N, a PCIe switch whose downstream ports hold one each),
  * reached through ECAM and, on q35, ports 0xcf8/0xcfc.  Each byte of
  * configuration space has a write mask; a memory BAR's mask is ~(size - 1), so
  * the usual sizing (write all ones, read back) works without special cases.
@@ -17,7 +18,7 @@
 #define   PCI_CMD_MEM  0x2
 #define   PCI_CMD_BME  0x4
 #define PCI_BAR0     0x10
-#define SIM_PCI_BUSES 4 /* the buses modelled: 0 and a bridge's secondary */
+#define SIM_PCI_BUSES 8 /* the buses modelled: 0, a bridge's secondary, a switch's */
 
 struct sim_pci_dev {
 	uint16_t bdf;
@@ -205,6 +206,36 @@ int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary)
 	return 0;
 }
 
+int sim_pci_add_switch_port(struct sim_machine *m, uint16_t bdf, bool upstream, uint8_t secondary,
+			    uint8_t subordinate, bool acs)
+{
+	struct sim_pci_dev *d;
+	int rc;
+
+	if (secondary <= (bdf >> 8) || subordinate < secondary || subordinate >= SIM_PCI_BUSES)
+		return -EINVAL;
+	/* TI's XIO3130 switch ports, as QEMU's x3130-upstream and xio3130-downstream */
+	if ((rc = sim_pci_register(m, bdf, 0x104c, upstream ? 0x8232 : 0x8233, 0x06040000, 0, NULL, NULL, &d)))
+		return rc;
+	d->cfg[0x0e] = 1;                   /* header type 1 */
+	d->cfg[0x18] = (uint8_t)(bdf >> 8); /* primary, secondary, subordinate bus */
+	d->cfg[0x19] = secondary;
+	d->cfg[0x1a] = subordinate;
+	sim_pci_add_cap(d, 0x40);
+	d->cfg[0x40] = 0x10;                /* PCI Express capability, last in the list */
+	put16(d->cfg + 0x42, upstream ? 0x0052 : 0x0062); /* version 2, type 5 upstream / 6 downstream port */
+	if (!upstream && acs) {
+		/* ACS extended capability (ID 0x000d), version 1, last: Source
+		 * Validation, Translation Blocking, P2P Request and Completion
+		 * Redirect, Upstream Forwarding implemented and enabled */
+		put32(d->cfg + 0x100, 0x000d | 1u << 16);
+		put16(d->cfg + 0x104, 0x001f);
+		put16(d->cfg + 0x106, 0x001d);
+		put16(d->wmask + 0x106, 0x007f);
+	}
+	return 0;
+}
+
 int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled)
 {
 	/* the first extended capability: ATS (ID 0x000f), version 1, last */
@@ -212,6 +243,16 @@ int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled)
 	put16(d->cfg + 0x104, 0x0020);      /* ATS Capability: page aligned requests */
 	put16(d->cfg + 0x106, enabled ? 0x8000 : 0); /* ATS Control: Enable, STU 0 */
 	put16(d->wmask + 0x106, 0x801f);
+	return 0;
+}
+
+int sim_pci_bar_size(struct sim_machine *m, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	struct sim_pci_dev *d = m->pci && (bdf >> 8) < SIM_PCI_BUSES ? m->pci->devs[bdf] : NULL;
+
+	if (!d || bar != 0 || !d->bar_size)
+		return -ENOENT; /* BAR0 is the only one modelled */
+	*size = d->bar_size;
 	return 0;
 }
 

@@ -55,6 +55,9 @@ int sim_q35_build(struct sim_machine *m)
 	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
 	if (rc)
 		return rc;
+	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	if (rc)
+		return rc;
 
 	for (unsigned i = 0; i < p->ndevs; i++)
 		devs[i] = (uint16_t)((i + 1) << 3);     /* 00:(i+1).0 */
@@ -65,6 +68,7 @@ int sim_q35_build(struct sim_machine *m)
 	dd.devs = devs;
 	dd.ndevs = p->ndevs;
 	dd.bridge = p->bridge_devs ? SIM_BRIDGE_DEVFN : 0; /* a PCI sub-hierarchy scope */
+	dd.switch_port = p->switch_devs ? SIM_SWITCH_DEVFN : 0; /* another */
 	rc = sim_dmar_build(&dd, &blob, &len);
 	if (rc)
 		return rc;

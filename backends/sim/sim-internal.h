@@ -108,6 +108,11 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
  * carry the requester ID secondary:00.0 (PCIe to PCI/PCI-X Bridge
  * specification 1.0, 2.3): whoever builds them gives them that StreamID. */
 int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary);
+/* A PCIe switch port at bdf (upstream: type 5, else a downstream port,
+ * type 6) forwarding buses secondary..subordinate; a downstream port with acs
+ * has an ACS capability with SV, RR, CR and UF enabled. */
+int sim_pci_add_switch_port(struct sim_machine *m, uint16_t bdf, bool upstream, uint8_t secondary,
+			    uint8_t subordinate, bool acs);
 /* An ATS extended capability at 0x100 (its Enable bit as given). */
 int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled);
 /* COMMAND.BME (bit 2) set: the device may master DMA. */
@@ -140,10 +145,20 @@ int sim_testdev_create_pci(struct sim_machine *m, uint16_t bdf, uint32_t sid,
 #define SIM_BRIDGE_DEVFN 0xf0
 #define SIM_BRIDGE_BUS 2
 int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n);
+/* -O switch=N: a PCIe switch, its upstream port at 00:1d.0 (secondary bus
+ * SIM_SWITCH_BUS), downstream ports at SIM_SWITCH_BUS:00.0, :01.0, ... each
+ * with one test device at (SIM_SWITCH_BUS + 1 + i):00.0 (its own requester
+ * ID); acs: the downstream ports' ACS capability (-O acs=). */
+#define SIM_SWITCH_DEVFN 0xe8
+#define SIM_SWITCH_BUS 3
+int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs);
 /* The platform (non-PCI) test device: registers at base (SIM_TESTDEV_BAR_SIZE
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,
 				struct sim_testdev **out);
+/* A platform test device whose DMA goes to memory untranslated (no IOMMU
+ * in front of it). */
+int sim_testdev_create_untranslated(struct sim_machine *m, uint64_t base);
 /* Give a device several StreamIDs (at most 4; the first is the default):
  * SIM_TESTDEV_SID_SEL picks the one its next DMA uses. */
 int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n);

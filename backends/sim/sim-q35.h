@@ -23,6 +23,7 @@ struct sim_dmar_desc {
 	const uint16_t *devs;    /* bus 0 devfns covered by the DRHD */
 	unsigned ndevs;
 	uint16_t bridge;         /* bus 0 devfn of a bridge whose sub-hierarchy it covers (0: none) */
+	uint16_t switch_port;    /* bus 0 devfn of a switch's upstream port, the same (0: none) */
 };
 /* Build an ACPI DMAR table (malloc'd) describing one DRHD with explicit
  * endpoint scopes. */

@@ -42,6 +42,9 @@ struct sim_params {
 	unsigned mmu500_cells; /* the device tree's #iommu-cells: 1 or 2 */
 	unsigned bridge_devs;  /* test devices behind a PCIe-to-PCI bridge at 00:1e.0 (0: no bridge) */
 	bool ats;              /* the PCI test devices have an ATS capability, enabled */
+	unsigned switch_devs;  /* test devices below a PCIe switch at 00:1d.0 (0: no switch) */
+	bool switch_acs;       /* its downstream ports have ACS (SV, RR, CR, UF enabled) */
+	bool untranslated;     /* virt: a platform DMA device no IOMMU translates */
 };
 
 struct sim_param_desc {
@@ -84,6 +87,8 @@ int sim_pio_write(struct sim_machine *m, uint16_t port, unsigned size, uint32_t 
 /* PCI configuration space by bus/device/function (what ECAM and 0xcf8 reach). */
 int sim_pci_cfg_read(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
 int sim_pci_cfg_write(struct sim_machine *m, uint16_t bdf, unsigned off, unsigned size, uint32_t val);
+/* The size of a function's memory BAR, as modelled, without sizing it (-ENOENT: none). */
+int sim_pci_bar_size(struct sim_machine *m, uint16_t bdf, unsigned bar, uint64_t *size);
 /* Firmware blobs by name: "fdt" (virt), "IORT" (virt), "DMAR" (q35), "IVRS" (amd), "MCFG".
  * -ENOENT when the platform has none. */
 int sim_fw_table(struct sim_machine *m, const char *name, const void **data, size_t *len);
@@ -95,6 +100,8 @@ struct sim_layout {
 	uint64_t mmio32_base;            /* where BARs are assigned */
 	uint64_t platdev_base;           /* virt: the platform DMA device's registers (0 on q35) */
 	uint32_t platdev_sid;            /* virt: its StreamID */
+	uint64_t rogue_base;             /* virt, -O untranslated: a platform DMA device no IOMMU
+					  * translates (no iommus, no IORT mapping); 0: none */
 	uint64_t fdt_addr;               /* virt: device tree blob in RAM */
 	uint64_t table_base, table_size; /* RAM reserved for smmush's own tables */
 };
@@ -130,6 +137,7 @@ struct sim_txn {
 	uint32_t ssid;    /* SubstreamID or PASID */
 	uint64_t iova;
 	unsigned access;  /* enum sim_access */
+	bool untranslated;/* from a master no IOMMU sits in front of */
 };
 struct sim_iommu {
 	/* 0 with *pa filled, or -EFAULT after the fault was recorded. */

@@ -28,6 +28,7 @@ struct sim_testdev {
 	uint32_t liveness, fact, status, irq_status;
 	uint64_t src, dst, count, cmd;
 	uint32_t ssid;            /* SIM_TESTDEV_SSID */
+	bool untranslated;        /* no IOMMU in front of it */
 	uint32_t dma_status;      /* SIM_TESTDEV_STATUS */
 	uint32_t access;          /* SIM_TESTDEV_ACCESS */
 	uint64_t storm;
@@ -49,7 +50,7 @@ int sim_dma(struct sim_machine *m, const struct sim_txn *t, void *buf, size_t le
 		if (n > len)
 			n = len;
 		m->now_ns += SIM_NS_PER_ACCESS;
-		if (u)
+		if (u && !c.untranslated)
 			rc = u->translate(u, &c, &pa);
 		if (rc == 0) {
 			if (c.access & SIM_ACC_WRITE)
@@ -82,6 +83,7 @@ static void fill_txn(const struct sim_testdev *d, struct sim_txn *t, uint64_t io
 	t->ssv = d->ssid & SIM_TESTDEV_SSID_VALID;
 	t->ssid = t->ssv ? d->ssid & 0xfffff : 0;
 	t->iova = iova;
+	t->untranslated = d->untranslated;
 	t->access = write ? SIM_ACC_WRITE : SIM_ACC_READ;
 	if (d->access & 1)
 		t->access |= SIM_ACC_PRIV;
@@ -291,6 +293,16 @@ int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t s
 	return sim_mmio_map(m, base, SIM_TESTDEV_BAR_SIZE, &td_ops, d);
 }
 
+int sim_testdev_create_untranslated(struct sim_machine *m, uint64_t base)
+{
+	struct sim_testdev *d;
+	int rc = sim_testdev_create_platform(m, base, 0, &d);
+
+	if (!rc)
+		d->untranslated = true;
+	return rc;
+}
+
 int sim_testdev_set_sids(struct sim_testdev *d, const uint32_t *sids, unsigned n)
 {
 	if (!n || n > sizeof(d->sids) / sizeof(d->sids[0]))
@@ -311,6 +323,26 @@ int sim_pci_add_testdevs(struct sim_machine *m, unsigned n)
 		int rc = sim_testdev_create_pci(m, devfn, devfn, NULL);
 
 		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs)
+{
+	int rc;
+
+	if (!n)
+		return 0;
+	if (n > 4 || m->p.ndevs >= SIM_SWITCH_DEVFN >> 3)
+		return -EINVAL;
+	if ((rc = sim_pci_add_switch_port(m, SIM_SWITCH_DEVFN, true, SIM_SWITCH_BUS, (uint8_t)(SIM_SWITCH_BUS + n), false)))
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t bus = (uint8_t)(SIM_SWITCH_BUS + 1 + i);
+		uint16_t bdf = (uint16_t)(bus << 8);
+		if ((rc = sim_pci_add_switch_port(m, (uint16_t)(SIM_SWITCH_BUS << 8 | i << 3), false, bus, bus, acs)) ||
+		    (rc = sim_testdev_create_pci(m, bdf, bdf, NULL)))
 			return rc;
 	}
 	return 0;

@@ -148,6 +148,15 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 	T(fdt_property(fdt, "dma-coherent", NULL, 0));
 	T(fdt_end_node(fdt));
 
+	if (l->rogue_base) { /* a DMA master wired past the SMMU: firmware names no IOMMU for it */
+		snprintf(name, sizeof(name), "dma@%llx", (unsigned long long)l->rogue_base);
+		T(fdt_begin_node(fdt, name));
+		T(fdt_property_string(fdt, "compatible", "smmush,sim-testdev"));
+		T(prop_reg(fdt, l->rogue_base, SIM_TESTDEV_BAR_SIZE));
+		T(fdt_property(fdt, "dma-coherent", NULL, 0));
+		T(fdt_end_node(fdt));
+	}
+
 	T(fdt_end_node(fdt));
 	T(fdt_finish(fdt));
 #undef T
@@ -253,6 +262,7 @@ int sim_virt_build(struct sim_machine *m)
 	l.mmio32_base = VIRT_MMIO32_BASE;
 	l.platdev_base = VIRT_PLATDEV_BASE;
 	l.platdev_sid = VIRT_PLATDEV_SID;
+	l.rogue_base = p->untranslated ? VIRT_PLATDEV_BASE + SIM_TESTDEV_BAR_SIZE : 0;
 	l.fdt_addr = p->ram_base;
 	/* smmush's own tables: the top of RAM (a quarter of it when RAM is small). */
 	l.table_size = p->ram_size / 4 < VIRT_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL
@@ -273,8 +283,13 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
 	if (rc)
 		return rc;
+	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	if (rc)
+		return rc;
 	rc = sim_testdev_create_platform(m, l.platdev_base, l.platdev_sid, NULL);
 	if (rc)
+		return rc;
+	if (l.rogue_base && (rc = sim_testdev_create_untranslated(m, l.rogue_base)))
 		return rc;
 
 	rc = build_fdt(&l, &blob, &len);
