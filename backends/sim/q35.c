@@ -65,6 +65,9 @@ int sim_q35_build(struct sim_machine *m)
 	dd.devs = devs;
 	dd.ndevs = p->ndevs;
 	dd.bridge = p->bridge_devs ? SIM_BRIDGE_DEVFN : 0; /* a PCI sub-hierarchy scope */
+	dd.rmrr = p->rmrr;
+	dd.nrmrr = p->nrmrr;
+
 	rc = sim_dmar_build(&dd, &blob, &len);
 	if (rc)
 		return rc;
