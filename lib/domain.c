@@ -377,17 +377,19 @@ int smmu_device_attach_flags(struct smmu_device *d, struct smmu_domain *dom, uns
 	/* VT-d first-level tables are found through PASID entries: scalable mode */
 	if (u->arch == SMMU_ARCH_VTD && dom->geom.stage == SMMU_STAGE_1)
 		return -EOPNOTSUPP;
+	/* a domain bound before (by a map) keeps its tables when this fails */
+	bool was_bound = dom->unit != NULL;
 	if ((rc = domain_bind(dom, u)))
 		return rc;
 	/* its reserved regions first: its DMA never sees the domain without them */
 	if (!(flags & SMMU_ATTACH_NO_RESERVED) && (rc = smmu_resv_attach(dom, d))) {
-		if (!dom->ndevices)
+		if (!dom->ndevices && !was_bound)
 			smmu_domain_unbind(dom);
 		return rc;
 	}
 	if ((rc = u->ops->attach(u, d, dom))) {
 		smmu_resv_detach(dom, d);
-		if (!dom->ndevices)
+		if (!dom->ndevices && !was_bound)
 			smmu_domain_unbind(dom);
 		return rc;
 	}

@@ -112,6 +112,7 @@ size_t smmu_device_reserved(const struct smmu_device *d, struct smmu_reserved_re
 			fill(d->t, r, &out[n]);
 			out[n].dev = (struct smmu_device *)d;
 			out[n].mapped = mapped_for(d, r);
+			out[n].refused = d->resv_refused == i + 1;
 		}
 		n++;
 	}
@@ -176,6 +177,7 @@ int smmu_resv_attach(struct smmu_domain *dom, struct smmu_device *d)
 	size_t ntaken = 0;
 	int rc = 0;
 
+	d->resv_refused = 0;
 	for (size_t i = 0; i < t->nresv && !rc; i++) {
 		const struct smmu_resv *r = &t->resv[i];
 		struct smmu_dom_resv *m;
@@ -190,8 +192,10 @@ int smmu_resv_attach(struct smmu_domain *dom, struct smmu_device *d)
 			rc = -ENOSPC;
 			break;
 		}
-		if ((rc = map_identity(dom, r->base, r->size, r->prot)))
+		if ((rc = map_identity(dom, r->base, r->size, r->prot))) {
+			d->resv_refused = i + 1;
 			break;
+		}
 		dom->resv[dom->nresv] = (struct smmu_dom_resv){ .resv = i, .base = r->base, .size = r->size, .refs = 1 };
 		taken[ntaken++] = dom->nresv++;
 		if (dom->unit->owned && (rc = dom->unit->ops->flush(dom->unit, dom, r->base, r->size)))

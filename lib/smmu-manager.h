@@ -389,6 +389,8 @@ struct smmu_reserved_region {
 	uint32_t sid_first, sid_last;
 	struct smmu_device *dev; /* the device asked about, or the first device it names (NULL: none found) */
 	bool mapped;            /* in dev's smmush domain now (IOVA = PA, by attach) */
+	bool refused;           /* smmu_device_reserved: dev's last attach failed on it: it
+				 * overlaps a mapping of the domain, or lies beyond its input size */
 };
 /* Every reserved region firmware describes (one per RMRR device scope, per
  * RMR ID mapping), whether or not a device was found for it. */

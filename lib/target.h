@@ -105,6 +105,7 @@ struct smmu_device {
 	char driver[48];    /* the kernel's driver bound to it (live targets) */
 	struct smmu_domain *domain;
 	bool resv_mapped;   /* attach took its reserved regions into the domain */
+	size_t resv_refused; /* 1 + the resv[] index its last attach could not map (0: none) */
 };
 
 struct smmu_target {

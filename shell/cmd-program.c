@@ -556,40 +556,22 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 
 /* --- attach, detach ------------------------------------------------------------------ */
 
-/* attach's refusal over a reserved region: which one, and what collides with it. */
-static int attach_reserved_error(struct smmu_device *d, struct smmu_domain *dom, const char *addr)
+/* attach's refusal over a reserved region: which one, and why. */
+static int attach_reserved_error(struct smmu_device *d, struct smmu_domain *dom, const char *addr, int rc)
 {
-	struct smmu_reserved_region r[16], hit;
+	struct smmu_reserved_region r[16];
 	size_t n = smmu_device_reserved(d, r, 16);
 	char words[96];
 
-	for (size_t i = 0; i < n && i < 16; i++) {
-		struct smmu_domain_geometry g;
-		if (smmu_domain_reserved_at(dom, r[i].base, r[i].size, &hit) &&
-		    (hit.base > r[i].base || hit.base + hit.size < r[i].base + r[i].size)) {
-			shell_error("attach: %s: its reserved region %s overlaps another device's in domain %s; attach it "
-				    "with --no-reserved", addr, smmu_reserved_words(&r[i], words, sizeof(words)),
-				    smmu_domain_name(dom));
-			return -EEXIST;
-		}
-		smmu_domain_geometry(dom, &g);
-		if (g.ias && g.ias < 64 && r[i].base + r[i].size > 1ull << g.ias) {
-			shell_error("attach: %s: its reserved region %s is beyond domain %s's %u-bit IOVA space; attach it "
-				    "with --no-reserved", addr, smmu_reserved_words(&r[i], words, sizeof(words)),
-				    smmu_domain_name(dom), g.ias);
-			return -ERANGE;
-		}
-	}
 	for (size_t i = 0; i < n && i < 16; i++)
-		if (!smmu_domain_reserved_at(dom, r[i].base, r[i].size, &hit)) {
-			shell_error("attach: %s: its reserved region %s collides with a mapping of domain %s (nothing "
-				    "changed): unmap it, or attach with --no-reserved", addr,
-				    smmu_reserved_words(&r[i], words, sizeof(words)), smmu_domain_name(dom));
-			return -EEXIST;
+		if (r[i].refused) {
+			shell_error("attach: %s: its reserved region %s %s domain %s (nothing changed): %sor attach it "
+				    "with --no-reserved", addr, smmu_reserved_words(&r[i], words, sizeof(words)),
+				    rc == -ERANGE ? "is beyond the IOVA space of" : "collides with a mapping of",
+				    smmu_domain_name(dom), rc == -ERANGE ? "" : "unmap that, ");
+			return rc;
 		}
-	shell_error("attach: %s: its reserved regions collide with mappings of domain %s: attach with --no-reserved",
-		    addr, smmu_domain_name(dom));
-	return -EEXIST;
+	return shell_lib_error("attach", addr, rc);
 }
 
 static int cmd_attach(struct shell *sh, int argc, char **argv)
@@ -631,7 +613,7 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 	case -EEXIST:
 	case -ERANGE:
 		if (!(flags & SMMU_ATTACH_NO_RESERVED) && smmu_device_reserved(d, NULL, 0))
-			return attach_reserved_error(d, dom, di.addr);
+			return attach_reserved_error(d, dom, di.addr, rc);
 		return shell_lib_error("attach", di.addr, rc);
 	case -EBUSY:
 		cur = smmu_device_domain(d);

@@ -38,7 +38,7 @@ const struct sim_param_desc sim_param_descs[] = {
 		      "(below 0xb0000000)", Q },
 	{ "rmr", "", "virt: IORT RMR nodes, SID@ADDR+LEN[,...] (up to 4): a reserved region for StreamID SID "
 		     "(0-0xffff; 00:01.0 is 0x8, the platform device 0x100); ADDR and LEN multiples of 64K (as IORT "
-		     "requires), inside the RAM window (0x40000000-0x3fffffffff); flags: no remapping, unprivileged, "
+		     "requires), inside the RAM window (0x40000000-0x400fffffff); flags: no remapping, unprivileged, "
 		     "Normal write-back", V },
 	{ NULL, NULL, NULL, 0 },
 };
