@@ -65,11 +65,13 @@ static int add_named_component(struct smmu_target *t, const struct smmu_acpi_ior
 	return 0;
 }
 
-/* Whole 4 KiB pages around [base, last]: what a page table can map. */
-static void resv_pages(struct smmu_resv *r, uint64_t base, uint64_t last)
+/* Whole 4 KiB pages around [base, last]: what a page table can map.  False
+ * for the whole 64-bit space, which no size can say (firmware nonsense). */
+static bool resv_pages(struct smmu_resv *r, uint64_t base, uint64_t last)
 {
 	r->base = base & ~0xfffull;
 	r->size = (last | 0xfff) - r->base + 1;
+	return r->size != 0;
 }
 
 /* An RMR node: each memory range for every StreamID its ID mappings give
@@ -98,8 +100,8 @@ static int add_rmr(struct smmu_target *t, const struct smmu_acpi_iort *iort, con
 			struct smmu_resv r = { .source = "IORT RMR", .fw_offset = n->offset, .prot = prot,
 					       .rmr_flags = n->rmr.flags, .first = map->output_base, .last = last,
 					       .unit_base = iort_smmu_base(&iort->nodes[map->output_node]) };
-			resv_pages(&r, d->base, d->base + d->length - 1);
-			rc = smmu_resv_add(t, &r);
+			if (resv_pages(&r, d->base, d->base + d->length - 1))
+				rc = smmu_resv_add(t, &r);
 		}
 	}
 	return rc;
@@ -203,8 +205,8 @@ static int add_rmrr(struct smmu_target *t, const struct smmu_acpi_dmar_entry *e)
 			r.first = sec << 8;
 			r.last = sub << 8 | 0xff;
 		}
-		resv_pages(&r, e->rmrr.base, e->rmrr.limit);
-		rc = smmu_resv_add(t, &r);
+		if (resv_pages(&r, e->rmrr.base, e->rmrr.limit))
+			rc = smmu_resv_add(t, &r);
 	}
 	return rc;
 }

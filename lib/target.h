@@ -95,7 +95,7 @@ struct smmu_resv {
 	uint32_t first, last;  /* requester IDs (pci) or StreamIDs */
 	uint64_t unit_base;    /* IORT RMR: the SMMU */
 };
-#define SMMU_MAX_RESV 64
+#define SMMU_MAX_RESV 256
 
 struct smmu_device {
 	struct smmu_target *t;
