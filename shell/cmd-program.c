@@ -565,10 +565,10 @@ static int attach_reserved_error(struct smmu_device *d, struct smmu_domain *dom,
 
 	for (size_t i = 0; i < n && i < 16; i++)
 		if (r[i].refused) {
-			shell_error("attach: %s: its reserved region %s %s domain %s (nothing changed): %sor attach it "
-				    "with --no-reserved", addr, smmu_reserved_words(&r[i], words, sizeof(words)),
+			shell_error("attach: %s: its reserved region %s %s domain %s (nothing changed): %s --no-reserved",
+				    addr, smmu_reserved_words(&r[i], words, sizeof(words)),
 				    rc == -ERANGE ? "is beyond the IOVA space of" : "collides with a mapping of",
-				    smmu_domain_name(dom), rc == -ERANGE ? "" : "unmap that, ");
+				    smmu_domain_name(dom), rc == -ERANGE ? "attach it with" : "unmap that, or attach it with");
 			return rc;
 		}
 	return shell_lib_error("attach", addr, rc);

@@ -81,6 +81,13 @@ for tgt in sim:q35 sim:virt; do
 	check "$tgt: ... and the domain keeps its mapping" grep -Eq "^0x0*${R#0x}-0x[0-9a-f]+ -> 0x0+-0x0*fff +4K +r--" "$TMP/out"
 done
 
+# a region beyond the domain's input size: attach refuses, naming it
+refused "virt: a region beyond a 32-bit domain: attach refuses, naming it" \
+	"attach: 00:01.0: its reserved region IORT RMR 0x200000000-0x20000ffff (IORT offset 0xe8) is beyond the IOVA space of domain d (nothing changed): attach it with --no-reserved" \
+	-O ram=8G -O "rmr=0x8@0x200000000+64K" -c "own; domain create d --ias 32; attach 01.0 d"
+expect_out "virt: ... and attaches with --no-reserved" "attached to domain d" \
+	-O ram=8G -O "rmr=0x8@0x200000000+64K" -c "own; domain create d --ias 32; attach 01.0 d --no-reserved"
+
 # sim:virt: the platform device's region (StreamID 0x100)
 expect_out "virt: the platform device's RMR: DMA works after attach" "memory holds the expected data" \
 	-O "rmr=0x100@0x48100000+64K" -c "own; domain create p; attach 0x0c000000 p; dma 0x0c000000 read 0x48100000 32 --pattern 0x11; dma 0x0c000000 write 0x48108000 32 --expect 0x11"
