@@ -841,7 +841,7 @@ static int device_findings(struct smmu_audit *a, struct adev *ad)
  * Reserved regions (RMRR, IORT RMR): per device, what each opens: its range
  * and permissions, whether it is RAM or another device's MMIO, and whether
  * the device's live tables map it IOVA = PA now.  Severity: medium when it
- * opens RAM writable now (firmware's buffer is a window into memory every
+ * opens RAM (or memory the target does not describe) writable now (firmware's buffer is a window into memory every
  * such device can write, whatever the OS decides); low when it is reachable
  * but not writable RAM; info when the tables do not map it (nothing open, but
  * the device's DMA there faults: firmware expects it to work).
@@ -881,7 +881,9 @@ static int reserved_finding(struct smmu_audit *a, struct adev *ad, const struct 
 		state = "is not reachable now: the device's DMA aborts";
 	}
 	const char *kind = ram ? "RAM" : mmio ? "MMIO" : "undescribed memory";
-	bool opens_ram_w = covered && ram && (prot & SMMU_PROT_W);
+	/* RMRRs and RMRs are firmware's buffers, RAM as a rule: memory the target
+	 * does not describe (a snapshot without its RAM map) counts as RAM */
+	bool opens_ram_w = covered && (ram || !mmio) && (prot & SMMU_PROT_W);
 	enum smmu_severity sev = opens_ram_w ? SMMU_SEV_MEDIUM : covered ? SMMU_SEV_LOW : SMMU_SEV_INFO;
 	smmu_reserved_words(r, words, sizeof(words));
 	prot_str(r->prot, fw);

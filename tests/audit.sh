@@ -145,6 +145,11 @@ for tgt in sim:virt sim:q35; do
 		"sorted((f['device'], f['pa'], f['size']) for f in d['findings']) == [('00:01.0', hex($R1), '0x10000'), ('00:02.0', hex($R2), hex($S2))] and all('$SRC' in f['reason'] for f in d['findings']) and 'opens RAM rw- (firmware: rw-): mapped IOVA = PA now' in [f for f in d['findings'] if f['device'] == '00:01.0'][0]['reason'] and 'is not mapped now' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason']"
 	expect_json "$tgt: reserved: the device's reach is exactly its region, identity" \
 		"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [(hex($R1), hex($R1), '0x10000', 'rw-')] and dev['00:02.0']['ranges'] == []"
+	expect_findings "$tgt: reserved: left out, then mapped read-only by the user: low" \
+		"low:reserved:00:02.0:- medium:reserved:00:01.0:-" --target "$tgt" "${O[@]}" -- \
+		"own; domain create a; attach 00:01.0 a; domain create b; attach 00:02.0 b --no-reserved; map b $R2 $R2 0x1000 r"
+	expect_json "$tgt: reserved: ... it opens what the tables allow there, one page of the region" \
+		"'opens RAM r-- (firmware: rw-): ' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason'] and 'mapped IOVA = PA now' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason']"
 done
 
 # the tight policy on virt: one violation, one fault, exact pages

@@ -92,6 +92,13 @@ expect_out "virt: ... and attaches with --no-reserved" "attached to domain d" \
 expect_out "virt: the platform device's RMR: DMA works after attach" "memory holds the expected data" \
 	-O "rmr=0x100@0x48100000+64K" -c "own; domain create p; attach 0x0c000000 p; dma 0x0c000000 read 0x48100000 32 --pattern 0x11; dma 0x0c000000 write 0x48108000 32 --expect 0x11"
 
+# a snapshot keeps the firmware: its regions are shown and audited offline
+run --target sim:q35 -O "rmrr=01.0@0x3e000000+64K" -c "own; domain create a; attach 01.0 a; snapshot save $TMP/r.core"
+expect_out "snapshot: devices shows the region" "^ +reserved RMRR 0x3e000000-0x3e00ffff" --target "snapshot:$TMP/r.core" -c devices
+expect_out "snapshot: audit: it opens (undescribed, counted as RAM) memory writable: medium" \
+	"MEDIUM +reserved +00:01.0: RMRR 0x3e000000-0x3e00ffff \(DMAR offset 0x50\) opens .* rw- \(firmware: rw-\): mapped IOVA = PA now" \
+	--target "snapshot:$TMP/r.core" -c audit
+
 # attach -j names the regions
 "$SMMUSH" --target sim:q35 -O "rmrr=01.0@0x3e000000+64K" -j -c "own; domain create a; attach 01.0 a" >"$TMP/att.json"
 check "attach -j: the device's regions, mapped" json_valid "$TMP/att.json" \
