@@ -436,8 +436,14 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 		return -EINVAL;
 	if (smmu_target_read_only(dom->t))
 		return -SMMU_E_READONLY;
-	if (smmu_domain_reserved_at(dom, iova, size, &(struct smmu_reserved_region){ 0 }))
+	struct smmu_reserved_region r;
+	if (smmu_domain_reserved_at(dom, iova, size, &r)) {
+		/* what attach mapped already, asked for again (a policy's `reserved` line) */
+		unsigned rwx = SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X;
+		if (iova == pa && iova >= r.base && iova + size <= r.base + r.size && (prot & rwx) == (r.prot & rwx))
+			return 0;
 		return -SMMU_E_RESERVED;
+	}
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);

@@ -415,7 +415,8 @@ SMMU_EXPORT int smmu_device_attach_flags(struct smmu_device *d, struct smmu_doma
 /* Map [iova, iova + size) to physical pa with SMMU_PROT_* permissions.  Sizes
  * and addresses are multiples of 4 KiB (of the granule); -EINVAL when not,
  * -EEXIST when overlapping a mapping (nothing changed), -SMMU_E_RESERVED
- * when overlapping a reserved region attach mapped (unmap too).  Invalidation is
+ * when overlapping a reserved region attach mapped (unmap too), except the
+ * same identity mapping with the same permissions asked for again (0).  Invalidation is
  * batched: one sync per call, never skipped. */
 SMMU_EXPORT int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
 SMMU_EXPORT int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);

@@ -105,6 +105,10 @@ START_TEST(attach_maps_identity)
 	ck_assert_int_eq(smmu_map(dom, p->r1 + 0x8000, 0x0, 0x1000, SMMU_PROT_R), -SMMU_E_RESERVED);
 	ck_assert_int_eq(smmu_map(dom, p->r1 - 0x1000, p->r1 - 0x1000, 0x2000, SMMU_PROT_R), -SMMU_E_RESERVED);
 	ck_assert_int_eq(smmu_unmap(dom, p->r1, 0x1000), -SMMU_E_RESERVED);
+	/* the same identity mapping asked for again (a policy's reserved line): already there */
+	ck_assert_int_eq(smmu_map(dom, p->r1 + 0x1000, p->r1 + 0x1000, 0x2000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_map(dom, p->r1 + 0x1000, p->r1 + 0x1000, 0x2000, SMMU_PROT_R), -SMMU_E_RESERVED);
+	ck_assert_int_eq(smmu_map(dom, p->r1, p->r1 + 0x1000, 0x1000, SMMU_PROT_R | SMMU_PROT_W), -SMMU_E_RESERVED);
 	ck_assert_int_eq(smmu_domain_reserved_at(dom, p->r1 + 0xf000, 0x1000, &r), 1);
 	ck_assert_str_eq(r.source, p->source);
 	ck_assert_uint_eq(r.base, p->r1);

@@ -92,6 +92,13 @@ expect_out "virt: ... and attaches with --no-reserved" "attached to domain d" \
 expect_out "virt: the platform device's RMR: DMA works after attach" "memory holds the expected data" \
 	-O "rmr=0x100@0x48100000+64K" -c "own; domain create p; attach 0x0c000000 p; dma 0x0c000000 read 0x48100000 32 --pattern 0x11; dma 0x0c000000 write 0x48108000 32 --expect 0x11"
 
+# a policy whose reserved line names the RMRR applies (attach mapped it
+# already) and audits with no violation: only the reserved finding
+printf 'device pci:0:1.0 nic\nallow nic 100000,2000\nreserved nic 3e000000,10000\n' >"$TMP/p.smmu"
+run --target sim:q35 -O "rmrr=01.0@0x3e000000+64K" -c "own --policy $TMP/p.smmu; audit --policy $TMP/p.smmu"
+check "policy with the RMRR as a reserved line: applies, no violation, the reserved finding" \
+	test "$rc" -eq 0 -a "$(grep -c 'policy-' "$TMP/out")" -eq 0 -a "$(grep -c 'MEDIUM   reserved' "$TMP/out")" -eq 1
+
 # a snapshot keeps the firmware: its regions are shown and audited offline
 run --target sim:q35 -O "rmrr=01.0@0x3e000000+64K" -c "own; domain create a; attach 01.0 a; snapshot save $TMP/r.core"
 expect_out "snapshot: devices shows the region" "^ +reserved RMRR 0x3e000000-0x3e00ffff" --target "snapshot:$TMP/r.core" -c devices
