@@ -37,7 +37,7 @@ static void sids_text(const struct smmu_device_info *di, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s0x%x", i ? "," : "", di->sids[i]);
 }
 
-/* "rw", "rwp"; " device" for Device memory */
+/* "rw", "rwp": what a region allows (Device memory is in its attributes) */
 static void resv_perms(char *buf, size_t n, unsigned prot)
 {
 	snprintf(buf, n, "%s%s%s", prot & SMMU_PROT_R ? "r" : "", prot & SMMU_PROT_W ? "w" : "",
@@ -54,11 +54,11 @@ void shell_reserved_text(struct shell *sh, const char *indent, const struct smmu
 		snprintf(who, sizeof(who), r->rid_first == r->rid_last ? "%04x:%02x:%02x.%x" : "%04x:%02x:%02x.%x-%02x:%02x.%x",
 			 r->segment, r->rid_first >> 8, (r->rid_first >> 3) & 0x1f, r->rid_first & 7,
 			 r->rid_last >> 8, (r->rid_last >> 3) & 0x1f, r->rid_last & 7);
-	else if (r->unit)
-		smmu_unit_info(r->unit, &ui),
+	else if (r->unit) {
+		smmu_unit_info(r->unit, &ui);
 		snprintf(who, sizeof(who), r->sid_first == r->sid_last ? "unit %u StreamID 0x%x" : "unit %u StreamIDs 0x%x-0x%x",
 			 ui.index, r->sid_first, r->sid_last);
-	else
+	} else
 		snprintf(who, sizeof(who), "StreamIDs 0x%x-0x%x", r->sid_first, r->sid_last);
 	fprintf(sh->out, "%sreserved %s %s for %s", indent, smmu_reserved_words(r, words, sizeof(words)), perm, who);
 	if (!r->pci)
