@@ -595,9 +595,8 @@ static int ram_regions(struct smmu_audit *a)
 	return rc;
 }
 
-/* TODO(reserved): when the library names each device's reserved regions
- * (smmu_device_reserved), report per device what an RMRR / RMR opens; until
- * then the ranges firmware reserves classify memory. */
+/* The ranges firmware reserves classify memory; which device each one opens
+ * is reserved_findings()'s. */
 static int reserved_regions(struct smmu_audit *a)
 {
 	void *buf;
@@ -915,6 +914,79 @@ static int device_findings(struct smmu_audit *a, struct adev *ad)
 				      p->addr)))
 		return rc;
 	return 0;
+}
+
+/*
+ * Reserved regions (RMRR, IORT RMR): per device, what each opens: its range
+ * and permissions, whether it is RAM or another device's MMIO, and whether
+ * the device's live tables map it IOVA = PA now.  Severity: medium when it
+ * opens RAM (or memory the target does not describe) writable now (firmware's buffer is a window into memory every
+ * such device can write, whatever the OS decides); low when it is reachable
+ * but not writable RAM; info when the tables do not map it (nothing open, but
+ * the device's DMA there faults: firmware expects it to work).
+ */
+static int reserved_finding(struct smmu_audit *a, struct adev *ad, const struct smmu_reserved_region *r)
+{
+	struct smmu_audit_device *p = &ad->pub;
+	uint64_t end = r->base + r->size - 1, covered = 0;
+	unsigned prot = 0;
+	bool ram = false, mmio = false;
+	char words[96], pr[8], fw[8], buf[256];
+	const char *state;
+
+	for (size_t g = 0; g < a->regions.n; g++) {
+		const struct region *m = &a->regions.v[g];
+		if (m->base > end || m->base + m->size - 1 < r->base)
+			continue;
+		ram |= m->kind == SMMU_MEM_RAM;
+		mmio |= m->kind == SMMU_MEM_MMIO || m->kind == SMMU_MEM_IOMMU_REGS;
+	}
+	if (p->verdict == SMMU_AUDIT_BYPASS || p->verdict == SMMU_AUDIT_UNCOVERED) {
+		covered = r->size;
+		prot = SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X;
+		state = "reachable: the device is not translated";
+	} else if (p->verdict == SMMU_AUDIT_TRANSLATED) {
+		for (size_t i = 0; i < ad->ranges.n; i++) { /* identity pieces of the region */
+			const struct smmu_audit_range *rg = &ad->ranges.v[i];
+			uint64_t lo = lo_max(rg->iova, r->base), hi = hi_min(rg->iova + rg->size - 1, end);
+			if (rg->iova != rg->pa || lo > hi)
+				continue;
+			covered += hi - lo + 1;
+			prot |= rg->prot;
+		}
+		state = covered == r->size ? "mapped IOVA = PA now" : covered ? "partly mapped IOVA = PA now"
+							   : "is not mapped now: the device's DMA there faults";
+	} else {
+		state = "is not reachable now: the device's DMA aborts";
+	}
+	const char *kind = ram ? "RAM" : mmio ? "MMIO" : "undescribed memory";
+	/* RMRRs and RMRs are firmware's buffers, RAM as a rule: memory the target
+	 * does not describe (a snapshot without its RAM map) counts as RAM */
+	bool opens_ram_w = covered && (ram || !mmio) && (prot & SMMU_PROT_W);
+	enum smmu_severity sev = opens_ram_w ? SMMU_SEV_MEDIUM : covered ? SMMU_SEV_LOW : SMMU_SEV_INFO;
+	smmu_reserved_words(r, words, sizeof(words));
+	prot_str(r->prot, fw);
+	if (covered)
+		snprintf(buf, sizeof(buf), "%s: %s opens %s %s (firmware: %s%s): %s", p->addr, words, kind,
+			 prot_str(prot, pr), fw, r->prot & SMMU_PROT_DEVICE ? " device" : "", state);
+	else
+		snprintf(buf, sizeof(buf), "%s: %s (%s, firmware: %s%s) %s", p->addr, words, kind, fw,
+			 r->prot & SMMU_PROT_DEVICE ? " device" : "", state);
+	return finding_range(a, sev, "reserved", p->unit, p->addr, NULL, r->base, r->size, buf);
+}
+
+static int reserved_findings(struct smmu_audit *a)
+{
+	struct smmu_reserved_region r[32];
+	int rc = 0;
+
+	for (size_t i = 0; i < a->devs.n && !rc; i++) {
+		struct adev *ad = &a->devs.v[i];
+		size_t n = smmu_device_reserved(ad->pub.dev, r, 32);
+		for (size_t k = 0; k < n && k < 32 && !rc; k++)
+			rc = reserved_finding(a, ad, &r[k]);
+	}
+	return rc;
 }
 
 static int cmp_devsid(const void *x, const void *y)
@@ -1271,6 +1343,8 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		rc = overlap_findings(a);
 	if (!rc)
 		rc = stale_findings(a);
+	if (!rc)
+		rc = reserved_findings(a);
 	for (size_t i = 0; i < a->devs.n; i++) {
 		struct adev *ad = &a->devs.v[i];
 		ad->pub.ranges = ad->ranges.v;

@@ -65,6 +65,48 @@ static int add_named_component(struct smmu_target *t, const struct smmu_acpi_ior
 	return 0;
 }
 
+/* Whole 4 KiB pages around [base, last]: what a page table can map.  False
+ * for the whole 64-bit space, which no size can say (firmware nonsense). */
+static bool resv_pages(struct smmu_resv *r, uint64_t base, uint64_t last)
+{
+	r->base = base & ~0xfffull;
+	r->size = (last | 0xfff) - r->base + 1;
+	return r->size != 0;
+}
+
+/* An RMR node: each memory range for every StreamID its ID mappings give
+ * towards an SMMU.  Read and write; privileged-only and Device memory when
+ * its flags say so (IORT, RMR node Flags). */
+static int add_rmr(struct smmu_target *t, const struct smmu_acpi_iort *iort, const struct smmu_acpi_iort_node *n)
+{
+	unsigned prot = SMMU_PROT_R | SMMU_PROT_W;
+	int rc = 0;
+
+	if (n->rmr.flags & SMMU_ACPI_IORT_RMR_ACCESS_PRIV)
+		prot |= SMMU_PROT_PRIV;
+	if (SMMU_ACPI_IORT_RMR_ACCESS_ATTR(n->rmr.flags) <= 3) /* Device-nGnRnE ... Device-GRE */
+		prot |= SMMU_PROT_DEVICE;
+	for (uint32_t m = 0; m < n->mapping_count && !rc; m++) {
+		const struct smmu_acpi_iort_mapping *map = &n->mappings[m];
+		if (map->output_node == SMMU_ACPI_IORT_NO_NODE || !iort_smmu_base(&iort->nodes[map->output_node]))
+			continue;
+		uint32_t last = map->flags & SMMU_ACPI_IORT_SINGLE_MAPPING ? map->output_base
+			      : map->output_base + (map->id_count < UINT32_MAX - map->output_base ? map->id_count
+												    : UINT32_MAX - map->output_base);
+		for (uint32_t k = 0; k < n->rmr.desc_count && n->rmr.descs && !rc; k++) {
+			const struct smmu_acpi_iort_rmr_desc *d = &n->rmr.descs[k];
+			if (!d->length || d->base + d->length - 1 < d->base)
+				continue; /* the parser warned */
+			struct smmu_resv r = { .source = "IORT RMR", .fw_offset = n->offset, .prot = prot,
+					       .rmr_flags = n->rmr.flags, .first = map->output_base, .last = last,
+					       .unit_base = iort_smmu_base(&iort->nodes[map->output_node]) };
+			if (resv_pages(&r, d->base, d->base + d->length - 1))
+				rc = smmu_resv_add(t, &r);
+		}
+	}
+	return rc;
+}
+
 static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *err, size_t errlen)
 {
 	struct smmu_acpi_iort *iort;
@@ -99,8 +141,10 @@ static int from_iort(struct smmu_target *t, const void *buf, size_t len, char *e
 	for (size_t i = 0; i < iort->nnodes && !rc; i++)
 		if (iort->nodes[i].type == SMMU_ACPI_IORT_NAMED_COMPONENT)
 			rc = add_named_component(t, iort, &iort->nodes[i]);
+		else if (iort->nodes[i].type == SMMU_ACPI_IORT_RMR)
+			rc = add_rmr(t, iort, &iort->nodes[i]);
 	if (rc == -ENOSPC)
-		snprintf(err, errlen, "IORT: more ID mappings than smmush keeps");
+		snprintf(err, errlen, "IORT: more ID mappings or reserved regions than smmush keeps");
 	smmu_acpi_iort_free(iort);
 	return rc;
 }
@@ -133,6 +177,38 @@ static int scope_bdf(struct smmu_target *t, uint16_t seg, const struct smmu_acpi
 		}
 	}
 	return 0;
+}
+
+/* An RMRR: one reserved region per device scope, read and write (the VT-d
+ * specification gives RMRRs no permissions: the device reads and writes). */
+static int add_rmrr(struct smmu_target *t, const struct smmu_acpi_dmar_entry *e)
+{
+	int rc = 0;
+
+	if (e->rmrr.limit < e->rmrr.base)
+		return 0; /* the parser warned */
+	for (size_t s = 0; s < e->nscopes && !rc; s++) {
+		const struct smmu_acpi_dmar_scope *sc = &e->scopes[s];
+		struct smmu_resv r = { .source = "RMRR", .fw_offset = e->offset, .prot = SMMU_PROT_R | SMMU_PROT_W,
+				       .segment = e->rmrr.segment, .pci = true };
+		uint16_t bdf;
+		if (sc->type != SMMU_ACPI_SCOPE_PCI_ENDPOINT && sc->type != SMMU_ACPI_SCOPE_PCI_BRIDGE)
+			continue;
+		if (scope_bdf(t, e->rmrr.segment, sc, &bdf))
+			continue; /* a path that leads nowhere here: no device of this machine */
+		r.first = r.last = bdf;
+		if (sc->type == SMMU_ACPI_SCOPE_PCI_BRIDGE) { /* every device below the bridge */
+			uint32_t sec, sub;
+			if (cfg_read(t, e->rmrr.segment, bdf, 0x19, &sec) || cfg_read(t, e->rmrr.segment, bdf, 0x1a, &sub) ||
+			    sub < sec || sec <= (uint32_t)(bdf >> 8))
+				continue;
+			r.first = sec << 8;
+			r.last = sub << 8 | 0xff;
+		}
+		if (resv_pages(&r, e->rmrr.base, e->rmrr.limit))
+			rc = smmu_resv_add(t, &r);
+	}
+	return rc;
 }
 
 static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *err, size_t errlen)
@@ -188,8 +264,11 @@ static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *e
 			}
 		}
 	}
+	for (size_t i = 0; i < dmar->nentries && !rc; i++)
+		if (dmar->entries[i].type == SMMU_ACPI_DMAR_RMRR)
+			rc = add_rmrr(t, &dmar->entries[i]);
 	if (rc == -ENOSPC)
-		snprintf(err, errlen, "DMAR: more device scopes or units than smmush keeps");
+		snprintf(err, errlen, "DMAR: more device scopes, units or reserved regions than smmush keeps");
 	smmu_acpi_dmar_free(dmar);
 	return rc;
 }

@@ -139,6 +139,7 @@ int smmu_discover(struct smmu_target *t, char *err, size_t errlen)
 	t->ndevices = 0;
 	t->nrid_maps = 0;
 	t->nmsi_maps = 0;
+	t->nresv = 0;
 	if ((rc = smmu_snapshot_restore_units(t))) { /* a snapshot's units, in their order */
 		snprintf(err, errlen, "the snapshot's units: %s", smmu_strerror(rc));
 		return rc;

@@ -358,6 +358,11 @@ static int domain_bind(struct smmu_domain *dom, struct smmu_unit *u)
 
 int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom)
 {
+	return smmu_device_attach_flags(d, dom, 0);
+}
+
+int smmu_device_attach_flags(struct smmu_device *d, struct smmu_domain *dom, unsigned flags)
+{
 	struct smmu_unit *u = d->info.unit;
 	int rc;
 
@@ -372,10 +377,19 @@ int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom)
 	/* VT-d first-level tables are found through PASID entries: scalable mode */
 	if (u->arch == SMMU_ARCH_VTD && dom->geom.stage == SMMU_STAGE_1)
 		return -EOPNOTSUPP;
+	/* a domain bound before (by a map) keeps its tables when this fails */
+	bool was_bound = dom->unit != NULL;
 	if ((rc = domain_bind(dom, u)))
 		return rc;
+	/* its reserved regions first: its DMA never sees the domain without them */
+	if (!(flags & SMMU_ATTACH_NO_RESERVED) && (rc = smmu_resv_attach(dom, d))) {
+		if (!dom->ndevices && !was_bound)
+			smmu_domain_unbind(dom);
+		return rc;
+	}
 	if ((rc = u->ops->attach(u, d, dom))) {
-		if (!dom->ndevices)
+		smmu_resv_detach(dom, d);
+		if (!dom->ndevices && !was_bound)
 			smmu_domain_unbind(dom);
 		return rc;
 	}
@@ -395,6 +409,7 @@ int smmu_device_detach(struct smmu_device *d)
 	if (u->owned && (rc = u->ops->attach(u, d, NULL)))
 		return rc;
 	struct smmu_domain *dom = d->domain;
+	smmu_resv_detach(dom, d); /* the device no longer reaches the domain */
 	d->domain = NULL;
 	if (--dom->ndevices == 0)
 		return flush_domain(dom);
@@ -421,6 +436,14 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 		return -EINVAL;
 	if (smmu_target_read_only(dom->t))
 		return -SMMU_E_READONLY;
+	struct smmu_reserved_region r;
+	if (smmu_domain_reserved_at(dom, iova, size, &r)) {
+		/* what attach mapped already, asked for again (a policy's `reserved` line) */
+		unsigned rwx = SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X;
+		if (iova == pa && iova >= r.base && iova + size <= r.base + r.size && (prot & rwx) == (r.prot & rwx))
+			return 0;
+		return -SMMU_E_RESERVED;
+	}
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);
@@ -435,6 +458,8 @@ int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
 		return -EINVAL;
 	if (smmu_target_read_only(dom->t))
 		return -SMMU_E_READONLY;
+	if (smmu_domain_reserved_at(dom, iova, size, &(struct smmu_reserved_region){ 0 }))
+		return -SMMU_E_RESERVED;
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_unmap(dom->pgt, iova, size, &done)))
 		return rc;
 	if (!done)

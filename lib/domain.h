@@ -20,6 +20,14 @@ struct smmu_domain {
 	unsigned nchildren;               /* nested domains in this one */
 	struct smmu_table_alloc nest_alloc; /* nested: tables, mapped IPA = PA in parent */
 	bool v3_stage2_flag;              /* made with SMMU_DOMAIN_STAGE2: SMMUv3 only, as always */
+	/* reserved regions attach mapped IOVA = PA (reserved.c), each with the
+	 * attached devices that need it */
+	struct smmu_dom_resv {
+		size_t resv;      /* index in the target's resv[] */
+		uint64_t base, size;
+		unsigned refs;
+	} resv[16];
+	unsigned nresv;
 };
 
 /* Nested: make [pa, pa + size) reachable at IPA = PA through the parent's

@@ -45,6 +45,7 @@ enum smmu_error {
 	SMMU_E_SHARED,     /* a StreamID shares its stream-match entry with a device in another domain */
 	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
 	SMMU_E_CMDQ,       /* SMMUv3: the command queue stopped on an error (CMDQ_CONS.ERR, GERROR.CMDQ_ERR) */
+	SMMU_E_RESERVED,   /* map/unmap: the range overlaps a device's reserved region (smmu_domain_reserved_at) */
 	SMMU_E_MAX,
 };
 
@@ -361,9 +362,61 @@ SMMU_EXPORT int smmu_device_attach(struct smmu_device *d, struct smmu_domain *do
 SMMU_EXPORT int smmu_device_detach(struct smmu_device *d);
 SMMU_EXPORT struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
 
+/* --- reserved regions ---------------------------------------------------------
+ * Memory firmware says a device uses by DMA before and after an OS takes the
+ * IOMMU over (QNX smmuman's smmu_device_report_reserved): VT-d RMRRs (DMAR,
+ * per device scope) and Arm IORT RMR nodes (per StreamID of their ID
+ * mappings).  Found at discovery.  smmu_device_attach() maps a device's
+ * regions IOVA = PA into its domain, as Linux does, so a display or USB
+ * controller keeps working once smmush owns the unit; detach unmaps them
+ * once no device of the domain needs them.  Permissions: an RMRR read and
+ * write; an IORT RMR read and write, SMMU_PROT_PRIV when its flags say
+ * "access privileged", SMMU_PROT_DEVICE when its access attributes are a
+ * Device type (stage 2 honours it).  What the domain's format cannot express
+ * (PRIV at stage 2 or VT-d second level) is left out. */
+struct smmu_reserved_region {
+	const char *source;     /* "RMRR" or "IORT RMR" */
+	uint32_t fw_offset;     /* the RMRR structure / RMR node's offset in its table */
+	uint64_t base, size;    /* the range, mapped IOVA = PA (whole 4 KiB pages) */
+	unsigned prot;          /* SMMU_PROT_*: what firmware implies */
+	uint32_t rmr_flags;     /* IORT RMR Flags as stored (0 for an RMRR) */
+	bool remap_permitted;   /* IORT RMR flag: the OS may leave it out or map it elsewhere */
+	const char *attrs;      /* IORT RMR access attributes' name ("Device-nGnRE", ...), NULL for an RMRR */
+	uint16_t segment;       /* RMRR: PCI segment */
+	bool pci;               /* RMRR: requester IDs rid_first..rid_last (a device scope) */
+	uint32_t rid_first, rid_last;
+	struct smmu_unit *unit; /* IORT RMR: the SMMU whose StreamIDs sid_first..sid_last it names */
+	uint32_t sid_first, sid_last;
+	struct smmu_device *dev; /* the device asked about, or the first device it names (NULL: none found) */
+	bool mapped;            /* in dev's smmush domain now (IOVA = PA, by attach) */
+	bool refused;           /* smmu_device_reserved: dev's last attach failed on it: it
+				 * overlaps a mapping of the domain, or lies beyond its input size */
+};
+/* Every reserved region firmware describes (one per RMRR device scope, per
+ * RMR ID mapping), whether or not a device was found for it. */
+SMMU_EXPORT size_t smmu_reserved_count(const struct smmu_target *t);
+SMMU_EXPORT int smmu_reserved_get(struct smmu_target *t, size_t i, struct smmu_reserved_region *out);
+/* The regions of one device: up to max into out; returns how many it has. */
+SMMU_EXPORT size_t smmu_device_reserved(const struct smmu_device *d, struct smmu_reserved_region *out, size_t max);
+/* "RMRR 0x8d000000-0x8f7fffff (DMAR offset 0xb0)": for messages; returns buf. */
+SMMU_EXPORT const char *smmu_reserved_words(const struct smmu_reserved_region *r, char *buf, size_t len);
+/* The reserved region a domain maps for its devices that overlaps
+ * [iova, iova + size): 1 (out filled), or 0 when none does. */
+SMMU_EXPORT int smmu_domain_reserved_at(const struct smmu_domain *dom, uint64_t iova, uint64_t size,
+					struct smmu_reserved_region *out);
+enum smmu_attach_flags {
+	SMMU_ATTACH_NO_RESERVED = 1 << 0, /* leave the device's reserved regions out of the domain */
+};
+/* smmu_device_attach() with flags.  Beyond its errors: -EEXIST when a
+ * reserved region of the device overlaps a mapping the domain has (nothing
+ * changed; smmu_device_reserved names the regions). */
+SMMU_EXPORT int smmu_device_attach_flags(struct smmu_device *d, struct smmu_domain *dom, unsigned flags);
+
 /* Map [iova, iova + size) to physical pa with SMMU_PROT_* permissions.  Sizes
  * and addresses are multiples of 4 KiB (of the granule); -EINVAL when not,
- * -EEXIST when overlapping a mapping (nothing changed).  Invalidation is
+ * -EEXIST when overlapping a mapping (nothing changed), -SMMU_E_RESERVED
+ * when overlapping a reserved region attach mapped (unmap too), except the
+ * same identity mapping with the same permissions asked for again (0).  Invalidation is
  * batched: one sync per call, never skipped. */
 SMMU_EXPORT int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot);
 SMMU_EXPORT int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size);

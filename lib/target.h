@@ -82,6 +82,21 @@ struct smmu_rid_map {
 	bool single;        /* every requester ID of the range uses sid_base (IVRS aliases) */
 };
 
+/* A reserved region as firmware gives it (reserved.c): an RMRR device scope
+ * (requester IDs) or an IORT RMR ID mapping (StreamIDs of one SMMU). */
+struct smmu_resv {
+	const char *source;    /* "RMRR", "IORT RMR" */
+	uint32_t fw_offset;
+	uint64_t base, size;   /* whole 4 KiB pages */
+	unsigned prot;
+	uint32_t rmr_flags;
+	uint16_t segment;
+	bool pci;
+	uint32_t first, last;  /* requester IDs (pci) or StreamIDs */
+	uint64_t unit_base;    /* IORT RMR: the SMMU */
+};
+#define SMMU_MAX_RESV 256
+
 struct smmu_device {
 	struct smmu_target *t;
 	struct smmu_device_info info;
@@ -89,6 +104,8 @@ struct smmu_device {
 	char name[128];
 	char driver[48];    /* the kernel's driver bound to it (live targets) */
 	struct smmu_domain *domain;
+	bool resv_mapped;   /* attach took its reserved regions into the domain */
+	size_t resv_refused; /* 1 + the resv[] index its last attach could not map (0: none) */
 };
 
 struct smmu_target {
@@ -104,6 +121,8 @@ struct smmu_target {
 	size_t nrid_maps;
 	struct smmu_rid_map msi_maps[8];
 	size_t nmsi_maps;
+	struct smmu_resv resv[SMMU_MAX_RESV]; /* reserved regions (RMRR, IORT RMR) */
+	size_t nresv;
 	struct smmu_fault_mon faults;
 	/* smmush's own table memory, from the backend's table region */
 	bool tables_ready;
@@ -152,6 +171,12 @@ void smmu_kernel_devices(struct smmu_target *t);
 int smmu_unit_own_precheck(struct smmu_unit *u, char *err, size_t errlen);
 /* kmsg.c: the kernel log as a fault source; records drained (>= 0) or -errno */
 int smmu_kmsg_poll(struct smmu_target *t);
+/* reserved.c: a reserved region from firmware (-ENOSPC past SMMU_MAX_RESV);
+ * the device's regions mapped into / out of its domain at attach / detach */
+int smmu_resv_add(struct smmu_target *t, const struct smmu_resv *r);
+int smmu_resv_attach(struct smmu_domain *dom, struct smmu_device *d);
+void smmu_resv_detach(struct smmu_domain *dom, struct smmu_device *d);
+bool smmu_resv_device_has(const struct smmu_resv *r, const struct smmu_device *d);
 /* audit.c: a write into smmush's table region, remembered per owned unit
  * until its next invalidation (smmu_audit_note_flush) */
 void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len);

@@ -37,8 +37,102 @@ static void sids_text(const struct smmu_device_info *di, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s0x%x", i ? "," : "", di->sids[i]);
 }
 
+/* "rw", "rwp": what a region allows (Device memory is in its attributes) */
+static void resv_perms(char *buf, size_t n, unsigned prot)
+{
+	snprintf(buf, n, "%s%s%s", prot & SMMU_PROT_R ? "r" : "", prot & SMMU_PROT_W ? "w" : "",
+		 prot & SMMU_PROT_PRIV ? "p" : "");
+}
+
+void shell_reserved_text(struct shell *sh, const char *indent, const struct smmu_reserved_region *r)
+{
+	char words[96], perm[8], who[64];
+	struct smmu_unit_info ui;
+
+	resv_perms(perm, sizeof(perm), r->prot);
+	if (r->pci)
+		snprintf(who, sizeof(who), r->rid_first == r->rid_last ? "%04x:%02x:%02x.%x" : "%04x:%02x:%02x.%x-%02x:%02x.%x",
+			 r->segment, r->rid_first >> 8, (r->rid_first >> 3) & 0x1f, r->rid_first & 7,
+			 r->rid_last >> 8, (r->rid_last >> 3) & 0x1f, r->rid_last & 7);
+	else if (r->unit) {
+		smmu_unit_info(r->unit, &ui);
+		snprintf(who, sizeof(who), r->sid_first == r->sid_last ? "unit %u StreamID 0x%x" : "unit %u StreamIDs 0x%x-0x%x",
+			 ui.index, r->sid_first, r->sid_last);
+	} else
+		snprintf(who, sizeof(who), "StreamIDs 0x%x-0x%x", r->sid_first, r->sid_last);
+	fprintf(sh->out, "%sreserved %s %s for %s", indent, smmu_reserved_words(r, words, sizeof(words)), perm, who);
+	if (!r->pci)
+		fprintf(sh->out, ", %s%s", r->attrs, r->remap_permitted ? ", remapping permitted" : "");
+	if (r->dev && smmu_device_domain(r->dev))
+		fprintf(sh->out, "%s", r->mapped ? ": mapped IOVA = PA in its domain" : ": not mapped in its domain");
+	fputc('\n', sh->out);
+}
+
+void shell_reserved_json(struct shell *sh, const struct smmu_reserved_region *r)
+{
+	struct smmu_unit_info ui;
+	struct smmu_device_info di;
+	char perm[8];
+
+	smmu_json_obj_begin(&sh->j);
+	smmu_json_kstr(&sh->j, "source", r->source);
+	smmu_json_khex(&sh->j, "offset", r->fw_offset);
+	smmu_json_khex(&sh->j, "base", r->base);
+	smmu_json_khex(&sh->j, "size", r->size);
+	resv_perms(perm, sizeof(perm), r->prot);
+	smmu_json_kstr(&sh->j, "permissions", perm);
+	smmu_json_kbool(&sh->j, "device_memory", r->prot & SMMU_PROT_DEVICE);
+	if (r->pci) {
+		smmu_json_ku64(&sh->j, "segment", r->segment);
+		smmu_json_khex(&sh->j, "rid_first", r->rid_first);
+		smmu_json_khex(&sh->j, "rid_last", r->rid_last);
+	} else {
+		smmu_json_khex(&sh->j, "flags", r->rmr_flags);
+		smmu_json_kbool(&sh->j, "remapping_permitted", r->remap_permitted);
+		smmu_json_kstr(&sh->j, "attributes", r->attrs);
+		smmu_json_key(&sh->j, "unit");
+		if (r->unit) {
+			smmu_unit_info(r->unit, &ui);
+			smmu_json_u64(&sh->j, ui.index);
+		} else {
+			smmu_json_null(&sh->j);
+		}
+		smmu_json_khex(&sh->j, "sid_first", r->sid_first);
+		smmu_json_khex(&sh->j, "sid_last", r->sid_last);
+	}
+	if (r->dev)
+		smmu_device_info(r->dev, &di);
+	smmu_json_kstr(&sh->j, "device", r->dev ? di.addr : NULL);
+	smmu_json_kbool(&sh->j, "mapped", r->mapped);
+	smmu_json_obj_end(&sh->j);
+}
+
+#define RESV_MAX 64
+
+void shell_device_reserved_json(struct shell *sh, const struct smmu_device *d)
+{
+	struct smmu_reserved_region r[RESV_MAX];
+	size_t n = smmu_device_reserved(d, r, RESV_MAX);
+
+	smmu_json_key(&sh->j, "reserved");
+	smmu_json_arr_begin(&sh->j);
+	for (size_t i = 0; i < n && i < RESV_MAX; i++)
+		shell_reserved_json(sh, &r[i]);
+	smmu_json_arr_end(&sh->j);
+}
+
+void shell_device_reserved_text(struct shell *sh, const char *indent, const struct smmu_device *d)
+{
+	struct smmu_reserved_region r[RESV_MAX];
+	size_t n = smmu_device_reserved(d, r, RESV_MAX);
+
+	for (size_t i = 0; i < n && i < RESV_MAX; i++)
+		shell_reserved_text(sh, indent, &r[i]);
+}
+
 static void show(struct shell *sh, struct smmu_target *t)
 {
+	struct smmu_reserved_region rr;
 	struct smmu_unit_info ui;
 	struct smmu_device_info di;
 	struct smmu_id_map_info m;
@@ -102,6 +196,11 @@ static void show(struct shell *sh, struct smmu_target *t)
 			smmu_json_obj_end(&sh->j);
 		}
 		smmu_json_arr_end(&sh->j);
+		smmu_json_key(&sh->j, "reserved");
+		smmu_json_arr_begin(&sh->j);
+		for (size_t i = 0; !smmu_reserved_get(t, i, &rr); i++)
+			shell_reserved_json(sh, &rr);
+		smmu_json_arr_end(&sh->j);
 		shell_json_end(sh);
 		return;
 	}
@@ -141,6 +240,11 @@ static void show(struct shell *sh, struct smmu_target *t)
 		}
 	}
 	if (!smmu_id_map_count(t))
+		fprintf(sh->out, "  none\n");
+	fprintf(sh->out, "reserved regions:\n");
+	for (size_t i = 0; !smmu_reserved_get(t, i, &rr); i++)
+		shell_reserved_text(sh, "  ", &rr);
+	if (!smmu_reserved_count(t))
 		fprintf(sh->out, "  none\n");
 }
 

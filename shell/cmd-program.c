@@ -556,23 +556,65 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 
 /* --- attach, detach ------------------------------------------------------------------ */
 
+/* attach's refusal over a reserved region: which one, and why. */
+static int attach_reserved_error(struct smmu_device *d, struct smmu_domain *dom, const char *addr, int rc)
+{
+	struct smmu_reserved_region r[16];
+	size_t n = smmu_device_reserved(d, r, 16);
+	char words[96];
+
+	for (size_t i = 0; i < n && i < 16; i++)
+		if (r[i].refused) {
+			shell_error("attach: %s: its reserved region %s %s domain %s (nothing changed): %s --no-reserved",
+				    addr, smmu_reserved_words(&r[i], words, sizeof(words)),
+				    rc == -ERANGE ? "is beyond the IOVA space of" : "collides with a mapping of",
+				    smmu_domain_name(dom), rc == -ERANGE ? "attach it with" : "unmap that, or attach it with");
+			return rc;
+		}
+	return shell_lib_error("attach", addr, rc);
+}
+
 static int cmd_attach(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_device *d;
 	struct smmu_domain *dom, *cur;
 	struct smmu_device_info di;
 	struct smmu_unit_info ui;
+	char *pos[3] = { argv[0] };
+	int npos = 1;
+	unsigned flags = 0;
 	int rc;
 
-	if (shell_nargs(sh, argc, argv, 2, 2))
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-reserved")) {
+			flags |= SMMU_ATTACH_NO_RESERVED;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			shell_error("attach: unknown option '%s' (--no-reserved)", argv[i]);
+			return -EINVAL;
+		} else if (npos == 3) {
+			shell_error("attach: too many arguments: expected attach DEVICE DOMAIN [--no-reserved]");
+			return -EINVAL;
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	if (npos < 3) {
+		shell_error("attach: missing arguments: expected attach DEVICE DOMAIN [--no-reserved]");
 		return -EINVAL;
+	}
+	argv = pos;
 	if (!(d = shell_device(sh, "attach", argv[1])) || !(dom = shell_domain(sh, "attach", argv[2])))
 		return -ENOENT;
 	smmu_device_info(d, &di);
-	rc = smmu_device_attach(d, dom);
+	rc = smmu_device_attach_flags(d, dom, flags);
 	switch (rc) {
 	case 0:
 		break;
+	case -EEXIST:
+	case -ERANGE:
+		if (!(flags & SMMU_ATTACH_NO_RESERVED) && smmu_device_reserved(d, NULL, 0))
+			return attach_reserved_error(d, dom, di.addr, rc);
+		return shell_lib_error("attach", di.addr, rc);
 	case -EBUSY:
 		cur = smmu_device_domain(d);
 		shell_error("attach: %s is already in domain %s (detach it first)", di.addr,
@@ -603,10 +645,12 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "domain", argv[2]);
 		smmu_json_ku64(&sh->j, "unit", ui.index);
 		smmu_json_khex(&sh->j, "sid", di.sid);
+		shell_device_reserved_json(sh, d);
 		shell_json_end(sh);
 	} else {
 		fprintf(sh->out, "%s (%s 0x%x) attached to domain %s on %s\n", di.addr,
 			ui.arch == SMMU_ARCH_VTD ? "source-id" : ui.arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di.sid, argv[2], ui.name);
+		shell_device_reserved_text(sh, "  ", d);
 	}
 	return 0;
 }
@@ -695,6 +739,20 @@ static int map_error(struct shell *sh, const char *cmd, const char *domain, int 
 	return rc;
 }
 
+/* map/unmap over a reserved region attach mapped: name it. */
+static int reserved_error(const char *cmd, struct smmu_domain *dom, uint64_t iova, uint64_t size)
+{
+	struct smmu_reserved_region r;
+	char words[96];
+
+	if (!smmu_domain_reserved_at(dom, iova, size, &r))
+		return -SMMU_E_RESERVED;
+	shell_error("%s: %s: 0x%" PRIx64 "-0x%" PRIx64 " overlaps reserved region %s, which the domain maps IOVA = PA "
+		    "for its devices (detach them, or attach them with --no-reserved)", cmd, smmu_domain_name(dom), iova,
+		    iova + size - 1, smmu_reserved_words(&r, words, sizeof(words)));
+	return -SMMU_E_RESERVED;
+}
+
 /* Page-aligned, non-empty, not wrapping: checked here so the words are precise. */
 static int check_range(const char *cmd, const char *what, uint64_t addr, uint64_t size)
 {
@@ -752,7 +810,7 @@ static int cmd_map(struct shell *sh, int argc, char **argv)
 	if (!(dom = shell_domain(sh, "map", pos[0])))
 		return -ENOENT;
 	if ((rc = smmu_map(dom, iova, pa, size, prot | (pages ? SMMU_MAP_PAGES : 0))))
-		return map_error(sh, "map", pos[0], rc);
+		return rc == -SMMU_E_RESERVED ? reserved_error("map", dom, iova, size) : map_error(sh, "map", pos[0], rc);
 	perms_str(prot, perms);
 	/* a PA that is not RAM is worth saying now, not at the first DMA */
 	char warn[256] = "", ram[160];
@@ -798,7 +856,8 @@ static int cmd_unmap(struct shell *sh, int argc, char **argv)
 	if (!(dom = shell_domain(sh, "unmap", argv[1])))
 		return -ENOENT;
 	if ((rc = smmu_unmap(dom, iova, size)))
-		return map_error(sh, "unmap", argv[1], rc);
+		return rc == -SMMU_E_RESERVED ? reserved_error("unmap", dom, iova, size)
+					      : map_error(sh, "unmap", argv[1], rc);
 	if (sh->json) {
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "domain", argv[1]);
@@ -1205,7 +1264,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
-	{ "attach", "DEVICE DOMAIN", "put a device in a domain (its unit must be owned)", CMD_TARGET,
+	{ "attach", "DEVICE DOMAIN [--no-reserved]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR: see 'devices') are mapped IOVA = PA with it, unless --no-reserved", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },
 	{ "detach", "DEVICE", "take a device out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },

@@ -564,6 +564,7 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 				smmu_json_u64(&sh->j, (uint64_t)di.iommu_group);
 			else
 				smmu_json_null(&sh->j);
+			shell_device_reserved_json(sh, d);
 			smmu_json_obj_end(&sh->j);
 			continue;
 		}
@@ -592,6 +593,7 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 		}
 		struct coll_ctx cc = { sh, &di };
 		each_collision(t, &di, collision_text, &cc);
+		shell_device_reserved_text(sh, "                       ", d);
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);

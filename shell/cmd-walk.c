@@ -36,6 +36,7 @@ int cmd_config(struct shell *sh, int argc, char **argv)
 		tbl_json_device(sh, &di, &ui, &a);
 		tbl_json_steps(sh, &ui, &cfg);
 		tbl_json_verdict(sh, &cfg);
+		shell_device_reserved_json(sh, d);
 		shell_json_end(sh);
 	} else {
 		tbl_device_words(head, sizeof(head), &di, &ui, &a);
@@ -45,6 +46,7 @@ int cmd_config(struct shell *sh, int argc, char **argv)
 			tbl_text_step(sh, &ui, &cfg.step[i]);
 		}
 		tbl_text_verdict(sh, &ui, &cfg, "");
+		shell_device_reserved_text(sh, "", d);
 	}
 	shell_capture_end(sh, &cap, true);
 	return 0;

@@ -187,5 +187,12 @@ void shell_signals(void);
 int cmd_decode(struct shell *sh, int argc, char **argv);
 /* `decode fdt FILE` (cmd-discover.c) */
 int shell_decode_fdt(struct shell *sh, const char *path);
+/* A reserved region (RMRR, IORT RMR) as one line of text after indent, or
+ * as a JSON object (cmd-discover.c): devices, config and discover share them. */
+void shell_reserved_text(struct shell *sh, const char *indent, const struct smmu_reserved_region *r);
+void shell_reserved_json(struct shell *sh, const struct smmu_reserved_region *r);
+/* "reserved": [...] for a device (devices, config) */
+void shell_device_reserved_json(struct shell *sh, const struct smmu_device *d);
+void shell_device_reserved_text(struct shell *sh, const char *indent, const struct smmu_device *d);
 
 #endif

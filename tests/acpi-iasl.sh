@@ -76,7 +76,8 @@ for asl in "$data"/*.asl; do
 done
 
 # --- QEMU's own IVRS tables (qemu tests/data/acpi/q35), as they are ---------------
-for dat in "$data"/qemu-q35-ivrs-*.dat; do
+# and real machines' DMARs with RMRRs (Surface firmware dumps), as they are
+for dat in "$data"/qemu-q35-ivrs-*.dat "$data"/real-*-DMAR.dat; do
 	name=$(basename "$dat" .dat)
 	cp "$dat" "$TMP/$name.aml"
 	compare_with_iasl "$name"

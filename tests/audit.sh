@@ -194,6 +194,28 @@ expect_findings "sim:virt: a level-0 table pointer outside RAM: walk-incomplete 
 	"own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x1000 rw; map a 0x8000000000 0x48001000 0x1000 r; wg 0x7f011000 0x200000003"
 expect_json "sim:virt: ... what could be walked is still listed, and the device is marked incomplete" \
 	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x8000000000', '0x48001000', '0x1000')] and not dev['00:01.0']['complete']"
+# reserved regions (RMRR on q35, IORT RMR on virt): one device attached with
+# its region mapped IOVA = PA (RAM writable: medium), one with --no-reserved
+# (nothing open, its DMA there faults: info); each finding on the exact range
+for tgt in sim:virt sim:q35; do
+	if [ "$tgt" = sim:virt ]; then
+		R1=0x48000000 R2=0x48100000 O=(-O "rmr=0x8@0x48000000+64K,0x10@0x48100000+64K") SRC="IORT RMR" S2=0x10000
+	else
+		R1=0x3e000000 R2=0x20000000 O=(-O "rmrr=01.0@0x3e000000+64K,02.0@0x20000000+4K") SRC=RMRR S2=0x1000
+	fi
+	expect_findings "$tgt: reserved regions: mapped one medium, left out one info" \
+		"info:reserved:00:02.0:- medium:reserved:00:01.0:-" --target "$tgt" "${O[@]}" -- \
+		"own; domain create a; attach 00:01.0 a; domain create b; attach 00:02.0 b --no-reserved"
+	expect_json "$tgt: reserved: the findings' ranges are the regions, with what they open" \
+		"sorted((f['device'], f['pa'], f['size']) for f in d['findings']) == [('00:01.0', hex($R1), '0x10000'), ('00:02.0', hex($R2), hex($S2))] and all('$SRC' in f['reason'] for f in d['findings']) and 'opens RAM rw- (firmware: rw-): mapped IOVA = PA now' in [f for f in d['findings'] if f['device'] == '00:01.0'][0]['reason'] and 'is not mapped now' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason']"
+	expect_json "$tgt: reserved: the device's reach is exactly its region, identity" \
+		"[(r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [(hex($R1), hex($R1), '0x10000', 'rw-')] and dev['00:02.0']['ranges'] == []"
+	expect_findings "$tgt: reserved: left out, then mapped read-only by the user: low" \
+		"low:reserved:00:02.0:- medium:reserved:00:01.0:-" --target "$tgt" "${O[@]}" -- \
+		"own; domain create a; attach 00:01.0 a; domain create b; attach 00:02.0 b --no-reserved; map b $R2 $R2 0x1000 r"
+	expect_json "$tgt: reserved: ... it opens what the tables allow there, one page of the region" \
+		"'opens RAM r-- (firmware: rw-): ' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason'] and 'mapped IOVA = PA now' in [f for f in d['findings'] if f['device'] == '00:02.0'][0]['reason']"
+done
 
 # the tight policy on virt: one violation, one fault, exact pages
 "$SMMUSH" -j -c "own --policy $POL/virt-clean.smmu; audit --policy $POL/virt-tight.smmu" >"$TMP/all.json" 2>"$TMP/err"

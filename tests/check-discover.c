@@ -185,6 +185,77 @@ START_TEST(acpi_named_component_and_drhds)
 }
 END_TEST
 
+/* Real firmware (tests/data/acpi/README.md): Surface machines' DMARs, whose
+ * RMRRs reserve memory for the xHCI controller (00:14.0) and the integrated
+ * graphics (00:02.0).  One-element scope paths need no PCI to follow. */
+START_TEST(acpi_real_rmrrs)
+{
+	static const struct {
+		const char *file;
+		size_t n;
+		struct { uint64_t base, size; uint32_t rid, offset; } r[2];
+	} tables[] = {
+		{ SRCDIR "/tests/data/acpi/real-surface-book-2-DMAR.dat", 2,
+		  { { 0x3e2e0000, 0x20000, 0xa0, 0x90 }, { 0x8d000000, 0x2800000, 0x10, 0xb0 } } },
+		{ SRCDIR "/tests/data/acpi/real-surface-laptop-studio-1-DMAR.dat", 1, { { 0x83800000, 0x4400000, 0x10, 0x98 } } },
+		{ SRCDIR "/tests/data/acpi/real-surface-pro-9-intel-DMAR.dat", 1, { { 0x44000000, 0x4400000, 0x10, 0x80 } } },
+	};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char opt[256];
+		snprintf(opt, sizeof(opt), "acpi=%s", tables[i].file);
+		const char *opts[] = { opt };
+		struct smmu_target *t = open_files(opts, 1);
+		struct smmu_reserved_region r;
+		char words[96];
+
+		ck_assert_uint_eq(smmu_reserved_count(t), tables[i].n);
+		for (size_t k = 0; k < tables[i].n; k++) {
+			ck_assert_int_eq(smmu_reserved_get(t, k, &r), 0);
+			ck_assert_str_eq(r.source, "RMRR");
+			ck_assert(r.pci);
+			ck_assert_uint_eq(r.segment, 0);
+			ck_assert_uint_eq(r.base, tables[i].r[k].base);
+			ck_assert_uint_eq(r.size, tables[i].r[k].size);
+			ck_assert_uint_eq(r.rid_first, tables[i].r[k].rid);
+			ck_assert_uint_eq(r.rid_last, tables[i].r[k].rid);
+			ck_assert_uint_eq(r.fw_offset, tables[i].r[k].offset);
+			ck_assert_uint_eq(r.prot, SMMU_PROT_R | SMMU_PROT_W);
+			ck_assert_ptr_null(r.dev); /* no PCI to enumerate in firmware files */
+			ck_assert(!r.mapped);
+		}
+		smmu_reserved_words(&r, words, sizeof(words));
+		ck_assert_ptr_nonnull(strstr(words, "RMRR 0x"));
+		smmu_target_close(t);
+	}
+}
+END_TEST
+
+/* iort-rmr.dat's RMR node: two ranges for StreamID 0x400 of the SMMUv3,
+ * remapping permitted, privileged, Normal write-back (flags 0x17). */
+START_TEST(acpi_iort_rmr)
+{
+	const char *opts[] = { "acpi=" SRCDIR "/tests/data/acpi/iort-rmr.dat" };
+	struct smmu_target *t = open_files(opts, 1);
+	struct smmu_reserved_region r;
+
+	ck_assert_uint_eq(smmu_reserved_count(t), 2);
+	ck_assert_int_eq(smmu_reserved_get(t, 1, &r), 0);
+	ck_assert_str_eq(r.source, "IORT RMR");
+	ck_assert(!r.pci);
+	ck_assert_uint_eq(r.base, 0x80100000);
+	ck_assert_uint_eq(r.size, 0x20000);
+	ck_assert_uint_eq(r.prot, SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_PRIV);
+	ck_assert(r.remap_permitted);
+	ck_assert_uint_eq(r.rmr_flags, 0x17);
+	ck_assert_str_eq(r.attrs, "Normal Inner/Outer Write-back");
+	ck_assert_ptr_eq(r.unit, smmu_unit_at(t, 0));
+	ck_assert_uint_eq(r.sid_first, 0x400);
+	ck_assert_uint_eq(r.sid_last, 0x400);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_discover(void)
 {
 	Suite *s = suite_create("discover");
@@ -194,6 +265,8 @@ Suite *suite_discover(void)
 	tcase_add_test(tc, fdt_malformed);
 	tcase_add_test(tc, acpi_real_tables);
 	tcase_add_test(tc, acpi_named_component_and_drhds);
+	tcase_add_test(tc, acpi_real_rmrrs);
+	tcase_add_test(tc, acpi_iort_rmr);
 	suite_add_tcase(s, tc);
 	return s;
 }

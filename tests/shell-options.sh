@@ -38,13 +38,33 @@ expect_err "switch=5: the range" "switch: 5 is not in 0-4$" -O switch=5 -c units
 expect_err "acs=maybe: the values" "acs: 'maybe' is not on or off$" -O acs=maybe -c units
 expect_err "stage2=maybe: the values" "stage2: 'maybe' is not on or off$" -O stage2=maybe -c units
 
+# --- reserved regions: the form, whole pages, inside the RAM window and RAM --------------------
+expect_err "rmrr=01.0: the form" "rmrr: '01.0' is not BDF@ADDR\+LEN$" --target sim:q35 -O rmrr=01.0 -c units
+expect_err "rmrr=20.0@...: not a PCI function" "rmrr: '20.0' is not a PCI function \(BB:DD.F or DD.F\)$" \
+	--target sim:q35 -O rmrr=20.0@0x100000+4K -c units
+expect_err "rmrr: not whole 4K pages" "rmrr: 0x100800\+0x1000 is not whole 4K pages$" \
+	--target sim:q35 -O rmrr=01.0@0x100800+4K -c units
+expect_err "rmrr: outside q35's RAM window" "rmrr: 0xb0000000\+0x1000 is not inside sim:q35's RAM window 0x0-0xafffffff$" \
+	--target sim:q35 -O rmrr=01.0@0xb0000000+4K -c units
+expect_err "rmrr: past the RAM the machine has" "rmrr: 0x40000000\+0x1000 runs past RAM \(0x0-0x3fffffff\): raise ram$" \
+	--target sim:q35 -O rmrr=01.0@0x40000000+4K -c units
+expect_out "rmrr: ... and with ram=2G it opens" "not owned" --target sim:q35 -O ram=2G -O rmrr=01.0@0x40000000+4K -c units
+expect_err "rmrr: at most 4" "rmrr: more than 4 regions$" --target sim:q35 \
+	-O rmrr=01.0@0x100000+4K,01.0@0x200000+4K,01.0@0x300000+4K,01.0@0x400000+4K,01.0@0x500000+4K -c units
+expect_err "rmr: a StreamID's range" "rmr: '0x10000' is not a StreamID \(0-0xffff\)$" -O rmr=0x10000@0x48000000+64K -c units
+expect_err "rmr: 64K pages, as IORT requires" "rmr: 0x48000000\+0x1000 is not whole 64K pages$" \
+	-O rmr=0x8@0x48000000+4K -c units
+expect_err "rmr: below virt's RAM window" "rmr: 0x0\+0x10000 is not inside sim:virt's RAM window 0x40000000-0x400fffffff$" \
+	-O rmr=0x8@0+64K -c units
+expect_err "rmr: a size" "rmr: 'lots' is not a size \(K/M/G suffixes\)$" -O rmr=0x8@0x48000000+lots -c units
+
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
 declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"
 	[switch]="virt q35" [acs]="virt q35" [untranslated]=virt
-	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500")
+	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500" [rmrr]=q35 [rmr]=virt)
 declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
-	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off)
+	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off [rmrr]= [rmr]=)
 run --target-help
 sim_keys=$(awk '/^[^ ]/ { on = /^sim:/ } on && $1 == "-O" { print $2 }' "$TMP/out")
 check "--target-help lists sim's parameters" test "$(echo "$sim_keys" | wc -w)" -ge 14

@@ -82,7 +82,7 @@ for tgt in sim:virt sim:q35; do
 
 	# --- attach / detach --------------------------------------------------------------
 	expect_json "$tgt: attach -j" "${T[@]}" -c "$SETUP; attach 00:02.0 d; domain list" -- \
-		'docs[2] == {"device": "00:01.0", "domain": "d", "unit": 0, "sid": "0x8"}' \
+		'docs[2] == {"device": "00:01.0", "domain": "d", "unit": 0, "sid": "0x8", "reserved": []}' \
 		'docs[3]["sid"] == "0x10"' 'docs[-1][0]["devices"] == ["00:01.0", "00:02.0"]' \
 		"docs[-1][0][\"tables\"] == \"$TABLES\"" 'docs[-1][0]["unit"] == 0' 'docs[-1][0]["ranges"] == 0'
 	expect_err "$tgt: attach: already in another domain (EBUSY)" "attach: 00:01.0 is already in domain d" \

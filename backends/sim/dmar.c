@@ -26,11 +26,12 @@ static void put64(uint8_t *p, uint64_t v)
 #define DMAR_HDR_LEN   48   /* header, HAW, flags, 10 reserved bytes */
 #define DRHD_LEN       16
 #define SCOPE_EP_LEN   8    /* one PCI endpoint, path of one (device, function) */
+#define RMRR_LEN       24
 
 int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 {
 	size_t drhd_len = DRHD_LEN + ((size_t)d->ndevs + !!d->bridge + !!d->switch_port) * SCOPE_EP_LEN;
-	size_t total = DMAR_HDR_LEN + drhd_len;
+	size_t total = DMAR_HDR_LEN + drhd_len + (size_t)d->nrmrr * (RMRR_LEN + SCOPE_EP_LEN);
 	uint8_t *t, *p;
 	unsigned size_log2 = 0;
 
@@ -70,6 +71,19 @@ int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 		p[6] = (uint8_t)(devfn >> 3);
 		p[7] = (uint8_t)(devfn & 7);
 		p += SCOPE_EP_LEN;
+	}
+	for (unsigned i = 0; i < d->nrmrr; i++, p += RMRR_LEN + SCOPE_EP_LEN) {
+		uint32_t rid = d->rmrr[i].id;
+		put16(p + 0, 1);                 /* type 1: RMRR */
+		put16(p + 2, RMRR_LEN + SCOPE_EP_LEN);
+		put16(p + 6, 0);                 /* segment */
+		put64(p + 8, d->rmrr[i].base);
+		put64(p + 16, d->rmrr[i].base + d->rmrr[i].len - 1); /* limit: the last byte */
+		p[RMRR_LEN + 0] = 1;             /* PCI endpoint */
+		p[RMRR_LEN + 1] = SCOPE_EP_LEN;
+		p[RMRR_LEN + 5] = (uint8_t)(rid >> 8); /* start bus: the path is the function itself */
+		p[RMRR_LEN + 6] = (uint8_t)((rid >> 3) & 0x1f);
+		p[RMRR_LEN + 7] = (uint8_t)(rid & 7);
 	}
 	sim_acpi_checksum(t, total);
 	*out = t;

@@ -39,6 +39,13 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "untranslated", "off", "virt: a platform DMA test device at 0x0c100000 that no IOMMU translates "
 				 "(no iommus property, no IORT mapping): its DMA reaches memory directly", V },
 	{ "ats", "off", "the PCI test devices have an ATS extended capability, enabled", SIM_ON_ALL },
+	{ "rmrr", "", "q35: RMRRs in the DMAR, BDF@ADDR+LEN[,...] (up to 4): a reserved region for PCI "
+		      "function BDF (BB:DD.F or DD.F); ADDR and LEN multiples of 4K, inside the RAM window "
+		      "(below 0xb0000000)", Q },
+	{ "rmr", "", "virt: IORT RMR nodes, SID@ADDR+LEN[,...] (up to 4): a reserved region for StreamID SID "
+		     "(0-0xffff; 00:01.0 is 0x8, the platform device 0x100); ADDR and LEN multiples of 64K (as IORT "
+		     "requires), inside the RAM window (0x40000000-0x400fffffff); flags: no remapping, unprivileged, "
+		     "Normal write-back", V },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -180,6 +187,94 @@ static void fmt_machines(unsigned machines, char *buf, size_t len)
 	}
 }
 
+/* "BB:DD.F" or "DD.F" (bus 0): a requester ID. */
+static int parse_bdf(const char *s, size_t n, uint32_t *out)
+{
+	char buf[16], *e;
+	unsigned long bus = 0, dev, fn;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	const char *p = buf;
+	if (strchr(p, ':')) {
+		bus = strtoul(p, &e, 16);
+		if (e == p || *e != ':' || bus > 0xff)
+			return -EINVAL;
+		p = e + 1;
+	}
+	dev = strtoul(p, &e, 16);
+	if (e == p || *e != '.' || dev > 0x1f)
+		return -EINVAL;
+	p = e + 1;
+	fn = strtoul(p, &e, 16);
+	if (e == p || *e || fn > 7)
+		return -EINVAL;
+	*out = (uint32_t)(bus << 8 | dev << 3 | fn);
+	return 0;
+}
+
+/* rmrr= and rmr=: ID@ADDR+LEN[,ID@ADDR+LEN...], each range whole `align`
+ * pages inside the platform's RAM window. */
+static int parse_resv(const struct sim_params *p, const char *name, const char *value, struct sim_resv *out,
+		      unsigned *nout, char *err, size_t errlen)
+{
+	bool bdf = !strcmp(name, "rmrr");
+	uint64_t align = bdf ? 4096 : 65536;
+	uint64_t lo = p->ram_base, hi = p->ram_base + sim_ram_max(p->platform);
+	const char *form = bdf ? "BDF@ADDR+LEN" : "SID@ADDR+LEN";
+	const char *s = value ? value : "";
+	unsigned n = 0;
+
+	if (!*s) {
+		*nout = 0;
+		return 0;
+	}
+	for (;;) {
+		size_t len = strcspn(s, ","), at = strcspn(s, "@");
+		char item[96], num[48];
+		struct sim_resv r;
+		uint64_t id;
+
+		if (len >= sizeof(item))
+			return FAIL("%s: '%.*s...' is too long (%s)", name, 20, s, form);
+		memcpy(item, s, len);
+		item[len] = '\0';
+		char *plus = strchr(item, '+');
+		if (at >= len || !plus || plus < item + at)
+			return FAIL("%s: '%s' is not %s", name, item, form);
+		if (n == 4)
+			return FAIL("%s: more than 4 regions", name);
+		if (bdf) {
+			if (parse_bdf(item, at, &r.id))
+				return FAIL("%s: '%.*s' is not a PCI function (BB:DD.F or DD.F)", name, (int)at, item);
+		} else {
+			snprintf(num, sizeof(num), "%.*s", (int)at, item);
+			if (parse_u64(num, &id, false) || id > 0xffff)
+				return FAIL("%s: '%s' is not a StreamID (0-0xffff)", name, num);
+			r.id = (uint32_t)id;
+		}
+		snprintf(num, sizeof(num), "%.*s", (int)(plus - item - at - 1), item + at + 1);
+		if (parse_u64(num, &r.base, false))
+			return FAIL("%s: '%s' is not an address", name, num);
+		if (parse_u64(plus + 1, &r.len, true))
+			return FAIL("%s: '%s' is not a size (K/M/G suffixes)", name, plus + 1);
+		if ((r.base | r.len) & (align - 1) || !r.len)
+			return FAIL("%s: 0x%" PRIx64 "+0x%" PRIx64 " is not whole %s pages", name, r.base, r.len,
+				    bdf ? "4K" : "64K");
+		if (r.base < lo || r.base >= hi || r.len > hi - r.base)
+			return FAIL("%s: 0x%" PRIx64 "+0x%" PRIx64 " is not inside sim:%s's RAM window 0x%" PRIx64
+				    "-0x%" PRIx64, name, r.base, r.len, sim_platform_name(p->platform), lo, hi - 1);
+		out[n++] = r;
+		if (!s[len])
+			break;
+		s += len + 1;
+	}
+	*nout = n;
+	return 0;
+}
+
 int sim_params_set(struct sim_params *p, const char *name, const char *value)
 {
 	return sim_params_set_err(p, name, value, NULL, 0);
@@ -263,5 +358,23 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 		return set_bool(name, value, &p->untranslated, err, errlen);
 	if (!strcmp(name, "ats"))
 		return set_bool(name, value, &p->ats, err, errlen);
+	if (!strcmp(name, "rmrr"))
+		return parse_resv(p, name, value, p->rmrr, &p->nrmrr, err, errlen);
+	if (!strcmp(name, "rmr"))
+		return parse_resv(p, name, value, p->rmr, &p->nrmr, err, errlen);
 	return -ENOENT;
+}
+
+int sim_params_check(const struct sim_params *p, char *err, size_t errlen)
+{
+	/* reserved regions against the RAM the machine gets (the window was checked when set) */
+	for (int k = 0; k < 2; k++) {
+		const struct sim_resv *r = k ? p->rmr : p->rmrr;
+		for (unsigned i = 0; i < (k ? p->nrmr : p->nrmrr); i++)
+			if (r[i].base + r[i].len > p->ram_base + p->ram_size)
+				return FAIL("%s: 0x%" PRIx64 "+0x%" PRIx64 " runs past RAM (0x%" PRIx64 "-0x%" PRIx64
+					    "): raise ram", k ? "rmr" : "rmrr", r[i].base, r[i].len, p->ram_base,
+					    p->ram_base + p->ram_size - 1);
+	}
+	return 0;
 }

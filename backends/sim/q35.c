@@ -69,6 +69,9 @@ int sim_q35_build(struct sim_machine *m)
 	dd.ndevs = p->ndevs;
 	dd.bridge = p->bridge_devs ? SIM_BRIDGE_DEVFN : 0; /* a PCI sub-hierarchy scope */
 	dd.switch_port = p->switch_devs ? SIM_SWITCH_DEVFN : 0; /* another */
+	dd.rmrr = p->rmrr;
+	dd.nrmrr = p->nrmrr;
+
 	rc = sim_dmar_build(&dd, &blob, &len);
 	if (rc)
 		return rc;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/sim/sim.h"
+
 struct sim_machine;
 
 /* Size of the VT-d register frame with nfr fault recording registers
@@ -24,9 +26,11 @@ struct sim_dmar_desc {
 	unsigned ndevs;
 	uint16_t bridge;         /* bus 0 devfn of a bridge whose sub-hierarchy it covers (0: none) */
 	uint16_t switch_port;    /* bus 0 devfn of a switch's upstream port, the same (0: none) */
+	const struct sim_resv *rmrr; /* RMRRs, one endpoint scope each (id: the requester ID) */
+	unsigned nrmrr;
 };
 /* Build an ACPI DMAR table (malloc'd) describing one DRHD with explicit
- * endpoint scopes. */
+ * endpoint scopes, and the RMRRs. */
 int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len);
 /* Build an ACPI MCFG table for one ECAM window on segment 0. */
 int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *len);

@@ -45,6 +45,13 @@ struct sim_params {
 	unsigned switch_devs;  /* test devices below a PCIe switch at 00:1d.0 (0: no switch) */
 	bool switch_acs;       /* its downstream ports have ACS (SV, RR, CR, UF enabled) */
 	bool untranslated;     /* virt: a platform DMA device no IOMMU translates */
+	/* firmware's reserved regions: q35 RMRRs (id: a requester ID) in the
+	 * DMAR, virt IORT RMR nodes (id: a StreamID) */
+	struct sim_resv {
+		uint32_t id;
+		uint64_t base, len;
+	} rmrr[4], rmr[4];
+	unsigned nrmrr, nrmr;
 };
 
 struct sim_param_desc {
@@ -64,6 +71,8 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform);
  * a failure leaves one line there naming the allowed values or platforms. */
 int sim_params_set(struct sim_params *p, const char *name, const char *value);
 int sim_params_set_err(struct sim_params *p, const char *name, const char *value, char *err, size_t errlen);
+/* Checks across parameters, once all are set: 0 or -EINVAL with one line in err. */
+int sim_params_check(const struct sim_params *p, char *err, size_t errlen);
 /* "virt", "q35", "mmu500" */
 const char *sim_platform_name(enum sim_platform plat);
 /* The largest -O ram the platform's address map holds. */

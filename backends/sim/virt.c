@@ -199,17 +199,24 @@ static void iort_map(uint8_t *p, uint32_t in, uint32_t count_minus_1, uint32_t o
 	put32(p + 16, flags);
 }
 
-static int build_iort(const struct sim_layout *l, void **out, size_t *len)
+/* An RMR node (revision 3): flags, one ID mapping (the StreamID on the
+ * SMMUv3), one memory range descriptor. */
+#define IORT_RMR_FIXED 28
+#define IORT_RMR_LEN   (IORT_RMR_FIXED + 20 + 20)
+#define IORT_RMR_FLAGS (5u << 2) /* no remapping, unprivileged, Normal Inner/Outer Write-back */
+
+static int build_iort(const struct sim_layout *l, const struct sim_params *p, void **out, size_t *len)
 {
-	size_t total = IORT_HDR + IORT_SMMU_LEN + IORT_RC_LEN + IORT_NC_LEN;
+	size_t total = IORT_HDR + IORT_SMMU_LEN + IORT_RC_LEN + IORT_NC_LEN + (size_t)p->nrmr * IORT_RMR_LEN;
 	uint32_t smmu_off = IORT_HDR, rc_off = smmu_off + IORT_SMMU_LEN;
 	uint32_t nc_off = rc_off + IORT_RC_LEN;
 	uint8_t *t = calloc(1, total), *n;
 
 	if (!t)
 		return -ENOMEM;
-	sim_acpi_header(t, "IORT", (uint32_t)total, 0);
-	put32(t + 36, 3);          /* number of nodes */
+	/* RMR nodes exist from IORT issue E.c on (table revision 5) */
+	sim_acpi_header(t, "IORT", (uint32_t)total, p->nrmr ? 5 : 0);
+	put32(t + 36, 3 + p->nrmr); /* number of nodes */
 	put32(t + 40, IORT_HDR);   /* offset of the first node */
 
 	n = t + smmu_off;          /* SMMUv3 node, revision 2 */
@@ -233,6 +240,18 @@ static int build_iort(const struct sim_layout *l, void **out, size_t *len)
 	n[28] = 48;                /* device memory address size limit */
 	memcpy(n + IORT_NC_FIXED, IORT_NC_NAME, sizeof(IORT_NC_NAME));
 	iort_map(n + IORT_NC_IDS, 0, 0, l->platdev_sid, smmu_off, 1 /* single mapping */);
+
+	for (unsigned i = 0; i < p->nrmr; i++) {
+		n = t + nc_off + IORT_NC_LEN + (size_t)i * IORT_RMR_LEN;
+		iort_node(n, 6, IORT_RMR_LEN, 3, 1, IORT_RMR_FIXED);
+		put32(n + 4, i);           /* identifier */
+		put32(n + 16, IORT_RMR_FLAGS);
+		put32(n + 20, 1);          /* memory range descriptors */
+		put32(n + 24, IORT_RMR_FIXED + 20);
+		iort_map(n + IORT_RMR_FIXED, p->rmr[i].id, 0, p->rmr[i].id, smmu_off, 1 /* single mapping */);
+		put64(n + IORT_RMR_FIXED + 20, p->rmr[i].base);
+		put64(n + IORT_RMR_FIXED + 28, p->rmr[i].len);
+	}
 
 	sim_acpi_checksum(t, total);
 	*out = t;
@@ -304,7 +323,7 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_fw_add(m, "fdt", blob, len);
 	if (rc)
 		return rc;
-	rc = build_iort(&l, &blob, &len);
+	rc = build_iort(&l, p, &blob, &len);
 	if (rc)
 		return rc;
 	rc = sim_fw_add(m, "IORT", blob, len);
