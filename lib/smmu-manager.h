@@ -197,6 +197,9 @@ SMMU_EXPORT int smmu_id_map_get(struct smmu_target *t, size_t i, struct smmu_id_
 enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */
+	/* since 0.4: its requests can carry a PASID / SubstreamID (the sim's test
+	 * devices; QEMU's edu cannot: smmu_dma() with ssv fails, -EOPNOTSUPP) */
+	SMMU_DEV_PASID = 1 << 2,
 };
 SMMU_EXPORT void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
 /* By PCI address ("00:01.0", or "01.0" on bus 0), by "platform@0x...", or by

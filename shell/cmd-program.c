@@ -653,12 +653,13 @@ static int pasid_check(const char *cmd, const struct smmu_device_info *di, uint3
 		shell_error("%s: %s: %s has no PASIDs (ECAP.PASID=0)", cmd, di->addr, ui.name);
 		return -EOPNOTSUPP;
 	}
-	if (!pasid || pasid >> us.ssid_bits) {
-		shell_error("%s: PASID 0x%x is %s", cmd, pasid,
-			    pasid ? "beyond the unit's PASIDs" : "the RID_PASID: requests without a PASID use it (attach without --pasid)");
-		if (pasid)
-			shell_error("%s: %s takes PASIDs 1-0x%x (ECAP.PSS: %u bits)", cmd, ui.name, (1u << us.ssid_bits) - 1,
-				    us.ssid_bits);
+	if (!pasid) {
+		shell_error("%s: PASID 0x0 is the RID_PASID: requests without a PASID use it (%s without --pasid)", cmd, cmd);
+		return -ERANGE;
+	}
+	if (pasid >> us.ssid_bits) {
+		shell_error("%s: PASID 0x%x is beyond %s's PASIDs: it takes 1-0x%x (ECAP.PSS: %u-bit PASIDs)", cmd, pasid,
+			    ui.name, (1u << us.ssid_bits) - 1, us.ssid_bits);
 		return -ERANGE;
 	}
 	return 0;
@@ -1265,6 +1266,11 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 	if (!(c.di.caps & SMMU_DEV_DMA)) {
 		shell_error("dma: %s has no DMA engine ('devices' shows which do)", c.di.addr);
 		return -ENODEV;
+	}
+	if (c.o.ssv && !(c.di.caps & SMMU_DEV_PASID)) {
+		shell_error("dma: %s cannot tag its requests with a PASID/SubstreamID (QEMU's edu has no such capability; "
+			    "the sim's test devices do)", c.di.addr);
+		return -EOPNOTSUPP;
 	}
 	/* the dispatcher checked the selected unit; the device may sit behind another */
 	if (c.di.unit && (rc = shell_may_write(sh, "dma", c.di.unit)))
