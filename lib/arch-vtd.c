@@ -223,7 +223,10 @@ static int qi_submit(struct smmu_unit *u, uint64_t (*d)[2], unsigned n)
 	if ((rc = reg_write64(u, VTD_IQT, t)))
 		return rc;
 	v->iq_tail = t;
-	return qi_wait(u, v->iq_seq);
+	if ((rc = qi_wait(u, v->iq_seq)))
+		return rc;
+	smmu_audit_note_flush(u); /* the audit's stale-state record, as the registers' path */
+	return 0;
 }
 
 /* The kernel's queue idle, then QI off (QEMU also wants its last
@@ -375,10 +378,7 @@ static int inv_piotlb(struct smmu_unit *u, unsigned did, uint32_t pasid)
 	SMMU_SETW(VTD_INV_PIOTLB_G, d[0], PIOTLB_GRAN_PASID);
 	SMMU_SETW(VTD_INV_PIOTLB_DID, d[0], did);
 	SMMU_SETW(VTD_INV_PIOTLB_PASID, d[0], pasid);
-	int rc = qi_submit(u, d, 1);
-	if (!rc)
-		smmu_audit_note_flush(u);
-	return rc;
+	return qi_submit(u, d, 1);
 }
 
 /* Translated by first-level tables (PGTT first-level or nested). */
