@@ -664,7 +664,10 @@ static int release(struct smmu_unit *u)
 	STEP(reg_write32(u, VTD_FECTL, s->fectl & SMMU_MASK(VTD_EVCTL_IM)));
 	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
 		STEP(qi_give_back(u, s));
-	} else if (v->qi_own) { /* turned on for scalable mode: off again, as found */
+	} else {
+		/* QI was off: off again (smmush turned it on for scalable mode,
+		 * this session or one that died owning the unit), and the queue
+		 * registers as they were */
 		STEP(qi_off(u));
 		STEP(reg_write64(u, VTD_IQA, s->iqa));
 		STEP(reg_write64(u, VTD_IQT, s->iqt));

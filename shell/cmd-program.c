@@ -161,6 +161,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "arch", arch_name(ui.arch));
 		smmu_json_kbool(&sh->j, "owned", true);
 		smmu_json_kbool(&sh->j, "was_owned", already);
+		if (ui.arch == SMMU_ARCH_VTD && !already)
+			smmu_json_kbool(&sh->j, "scalable", oo.scalable); /* the table mode installed */
 		if (!already)
 			print_own_regs(sh, u, "saved", was);
 		print_own_regs(sh, u, "installed", now);

@@ -29,6 +29,7 @@ expect_out "own --scalable: RTADDR.TTM is scalable" "TTM=scalable" "${S[@]}" -c 
 expect_out "own --scalable: 256-bit descriptors in smmush's queue (IQA.DW)" "DW=256-bit" \
 	"${S[@]}" -c "own --scalable; regs iqa"
 expect_out "own without --scalable stays legacy on a scalable unit" "TTM=legacy" "${S[@]}" -c "own; regs rtaddr"
+expect_json "own -j says which tables it installed" "${S[@]}" -c "own --scalable" -- 'docs[0]["scalable"] is True'
 expect_out "attach: the context entry points to a PASID directory, RID_PASID 0" \
 	"^  scalable-mode context entry at 0x[0-9a-f]+: P\+ PASIDE\+ PDTS=2\^14 PASIDDIRPTR=0x[0-9a-f]+$" \
 	"${S[@]}" -c "$SETUP; attach 01.0 d1; xlate 01.0 0x10000 r"
