@@ -740,7 +740,8 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "domain", argv[2]);
 		smmu_json_ku64(&sh->j, "unit", ui.index);
 		smmu_json_khex(&sh->j, "sid", di.sid);
-		tbl_json_kpasid(sh, with_pasid, pasid);
+		if (with_pasid) /* the key only then: the shape without --pasid stays as it was */
+			smmu_json_ku64(&sh->j, "pasid", pasid);
 		shell_json_end(sh);
 	} else if (with_pasid) {
 		fprintf(sh->out, "%s (source-id 0x%x) PASID 0x%x attached to domain %s on %s\n", di.addr, di.sid, pasid,
@@ -799,7 +800,8 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "device", di.addr);
 		smmu_json_kstr(&sh->j, "domain", name);
-		tbl_json_kpasid(sh, with_pasid, pasid);
+		if (with_pasid)
+			smmu_json_ku64(&sh->j, "pasid", pasid);
 		shell_json_end(sh);
 	} else if (with_pasid) {
 		fprintf(sh->out, "%s PASID 0x%x detached from domain %s: its DMA with that PASID is blocked again\n", di.addr,
