@@ -528,6 +528,11 @@ static int sm_set_pasid(struct smmu_unit *u, struct smmu_device *d, uint32_t pas
 {
 	struct vtd *v = priv(u);
 	uint64_t pe[8] = { 0 }, old[2], at;
+
+	/* a scalable unit may lack second-level tables (PGTT second-level would
+	 * fault): refused before anything changes */
+	if (dom && (!first_level(dom) || dom->geom.stage == SMMU_STAGE_NESTED) && !SMMU_GET(VTD_ECAP_SLTS, v->ecap))
+		return -EOPNOTSUPP;
 	int rc = sm_pasid_slot(u, d, pasid, dom != NULL, &at);
 
 	if (rc)
