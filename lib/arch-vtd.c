@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intel VT-d driver (legacy mode): probe, take ownership behind a root table
- * whose every context is blocked, attach devices to domains, invalidate
- * through the context-command and IOTLB registers, drain the fault recording
- * registers, give everything back on release.
+ * Intel VT-d driver: probe, take ownership behind a root table whose every
+ * context is blocked, attach devices to domains, invalidate through the
+ * context-command and IOTLB registers, drain the fault recording registers,
+ * give everything back on release.  Legacy root and context tables, or,
+ * when own is asked for them (smmu_own_opts.scalable), scalable-mode ones: a
+ * PASID directory per device, PASID entries of every table type, and
+ * invalidation through a queue (see "scalable mode" below).
  *
  * A unit whose queued invalidation was on when smmush took it (a kernel that
  * left DMA remapping off still uses the unit for interrupt remapping, and
@@ -143,7 +146,7 @@ static int set_root(struct smmu_unit *u, uint64_t rtaddr)
 
 /* --- queued invalidation -------------------------------------------------------------- */
 
-#define IQ_BYTES 4096u   /* IQA.QS 0: 256 128-bit descriptors */
+#define IQ_BYTES 4096u   /* IQA.QS 0: 256 128-bit or 128 256-bit descriptors */
 #define INV_CC 1         /* descriptor types (VTD_INV_Type) */
 #define INV_IOTLB 2
 #define INV_WAIT 5
