@@ -47,7 +47,7 @@ expect_out "attach --pasid: the PASID's entry names its domain" \
 	"${S[@]}" -c "$SETUP; attach 01.0 d2 --pasid 5; xlate 01.0 0x10000 r --pasid 5"
 expect_out "xlate --pasid: the translation the tables give" "^result: 0x10010 -> 0x200010" \
 	"${S[@]}" -c "$SETUP; attach 01.0 d2 --pasid 5; xlate 01.0 0x10010 r --pasid 5"
-expect_out "walk --pasid: the PASID's domain's mappings, not the RID's" "^0x0000010000-0x0000010fff -> 0x0000200000-0x0000200fff +4K +rw-$" \
+expect_out "walk --pasid: the PASID's domain's mappings, not the RID's" "^0x0+10000-0x0+10fff -> 0x0+200000-0x0+200fff +4K +rw-$" \
 	"${S[@]}" -c "$SETUP; attach 01.0 d1; attach 01.0 d2 --pasid 5; walk 01.0 --pasid 5"
 # an unattached PASID: the prediction and the model's record agree (0x59)
 run "${S[@]}" -c "$SETUP; attach 01.0 d2 --pasid 5; xlate 01.0 0x10000 r --pasid 6; dma 01.0 read 0x10000 16 --pasid 6; faults"
