@@ -162,8 +162,8 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		const struct smmu_audit_range *g = &d->ranges[r];
 		const struct smmu_audit_pasid *ps = range_pasid(d, r);
 		smmu_json_obj_begin(j);
-		smmu_json_key(j, "pasid"); /* null: requests without a PASID */
-		ps ? smmu_json_u64(j, ps->pasid) : smmu_json_null(j);
+		if (ps) /* a PASID's range; without the key: requests without a PASID */
+			smmu_json_ku64(j, "pasid", ps->pasid);
 		smmu_json_khex(j, "iova", g->iova);
 		smmu_json_khex(j, "pa", g->pa);
 		smmu_json_khex(j, "size", g->size);
