@@ -648,6 +648,16 @@ static int release(struct smmu_unit *u)
 	uint32_t gsts_now;
 	if (!v->qi_own && !reg_read32(u, VTD_GSTS, &gsts_now) && SMMU_GET(VTD_GSTS_QIES, gsts_now))
 		STEP(qi_off(u));
+	/* smmush's PASID entries and first-level translations out of the
+	 * caches while its scalable-mode tables are still the live ones (those
+	 * descriptors are scalable mode's), and again after the switch when the
+	 * original tables are scalable too: DMA meanwhile may cache them again,
+	 * under DIDs and PASIDs the original tables may use */
+	bool sm_back = v->sm && SMMU_GET(VTD_RTADDR_TTM, s->rtaddr) == VTD_TTM_SCALABLE;
+	if (v->sm) {
+		STEP(inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0));
+		STEP(inv_fl_users(u, NULL));
+	}
 	if (!SMMU_GET(VTD_GSTS_TES, s->gsts)) /* translation was off: turn it off before the switch */
 		STEP(gcmd(u, 0, SMMU_MASK(VTD_GCMD_TE), SMMU_MASK(VTD_GSTS_TES), 0));
 	/* RTPS, once set, stays set (only a reset clears it): the previous root
@@ -657,7 +667,7 @@ static int release(struct smmu_unit *u)
 	else
 		STEP(reg_write64(u, VTD_RTADDR, s->rtaddr));
 	STEP(inv_context_global(u));
-	if (v->sm) {
+	if (sm_back) {
 		STEP(inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0));
 		STEP(inv_fl_users(u, NULL));
 	}

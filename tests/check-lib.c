@@ -701,6 +701,34 @@ START_TEST(vtd_scalable_mode_live_config)
 	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90000 + 0x200 + 8, 8, &frcd_hi), 0);
 	ck_assert_msg(frcd_hi >> 63, "the model recorded no fault");
 	ck_assert_uint_eq((frcd_hi >> 32) & 0xff, tr.cfg.code);
+	ck_assert_int_eq(smmu_mmio_write(t, 0xfed90000 + 0x200 + 12, 4, 1u << 31), 0); /* FRCD.F: free it */
+
+	/* own --scalable over these scalable tables: PASID 5 in a domain of
+	 * smmush's (DID 1 too) reading another page; after release the
+	 * original PASID 5 reads its own page again, nothing of smmush's
+	 * lingering in the PASID cache or the IOTLB */
+	uint64_t rt_before, gsts_before, mine = 0x7777;
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90020, 8, &rt_before), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed9001c, 4, &gsts_before), 0);
+	struct smmu_own_opts oo = { .scalable = true };
+	struct smmu_domain *dom;
+	ck_assert_msg(smmu_unit_own_opts(u, &oo, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_domain_create(t, "mine", 0, &dom), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x180010, &mine, 8), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, 0x180000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 5, dom), 0);
+	o.ssid = 5;
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	ck_assert_uint_eq(got, mine);
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90020, 8, &v), 0);
+	ck_assert_uint_eq(v, rt_before);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed9001c, 4, &v), 0);
+	ck_assert_uint_eq(v, gsts_before);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	ck_assert_uint_eq(got, tag);
 	smmu_pgt_destroy(pgt);
 	smmu_region_alloc_fini(&region);
 	smmu_target_close(t);
