@@ -618,7 +618,7 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 
 /* --pasid N (VT-d scalable mode), taken out of argv: checked against the
  * device's unit before anything is written.  1: absent, 0: taken, <0: bad. */
-static int pasid_option(struct shell *sh, const char *cmd, int *argc, char **argv, uint32_t *pasid)
+static int pasid_option(const char *cmd, int *argc, char **argv, uint32_t *pasid)
 {
 	for (int i = 1; i < *argc; i++) {
 		if (strcmp(argv[i], "--pasid"))
@@ -627,7 +627,6 @@ static int pasid_option(struct shell *sh, const char *cmd, int *argc, char **arg
 			return i + 1 >= *argc ? (shell_error("%s: --pasid needs a number", cmd), -EINVAL) : -EINVAL;
 		memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 1) * sizeof(*argv));
 		*argc -= 2;
-		(void)sh;
 		return 0;
 	}
 	return 1;
@@ -676,7 +675,7 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 	uint32_t pasid = 0;
 	int rc, with_pasid;
 
-	if ((with_pasid = pasid_option(sh, "attach", &argc, argv, &pasid)) < 0)
+	if ((with_pasid = pasid_option("attach", &argc, argv, &pasid)) < 0)
 		return with_pasid;
 	with_pasid = !with_pasid;
 	if (shell_nargs(sh, argc, argv, 2, 2))
@@ -763,7 +762,7 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 	uint32_t pasid = 0;
 	int rc, with_pasid;
 
-	if ((with_pasid = pasid_option(sh, "detach", &argc, argv, &pasid)) < 0)
+	if ((with_pasid = pasid_option("detach", &argc, argv, &pasid)) < 0)
 		return with_pasid;
 	with_pasid = !with_pasid;
 	if (shell_nargs(sh, argc, argv, 1, 1))
