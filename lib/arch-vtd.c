@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intel VT-d driver (legacy mode): probe, take ownership behind a root table
- * whose every context is blocked, attach devices to domains, invalidate
- * through the context-command and IOTLB registers, drain the fault recording
- * registers, give everything back on release.
+ * Intel VT-d driver: probe, take ownership behind a root table whose every
+ * context is blocked, attach devices to domains, invalidate through the
+ * context-command and IOTLB registers, drain the fault recording registers,
+ * give everything back on release.  Legacy root and context tables, or,
+ * when own is asked for them (smmu_own_opts.scalable), scalable-mode ones: a
+ * PASID directory per device, PASID entries of every table type, and
+ * invalidation through a queue (see "scalable mode" below).
  *
  * A unit whose queued invalidation was on when smmush took it (a kernel that
  * left DMA remapping off still uses the unit for interrupt remapping, and
@@ -41,6 +44,13 @@ struct vtd_saved {
 	uint64_t ccmd, iotlb; /* command registers keep the last command's fields */
 };
 
+/* A page of PASID entries of one device in scalable mode (64 PASIDs). */
+struct vtd_ptable {
+	uint16_t sid;
+	uint32_t dir_index; /* PASID bits 19:6 */
+	uint64_t pa;
+};
+
 struct vtd {
 	uint64_t cap, ecap;
 	unsigned mgaw, sagaw, nfr, sllps;
@@ -49,13 +59,23 @@ struct vtd {
 	bool qi_own;          /* invalidating through smmush's own queue */
 	uint64_t iq_pa, st_pa; /* that queue and its wait descriptors' status dword */
 	uint32_t iq_tail;     /* byte offset after smmush's last descriptor */
+	unsigned iq_dsz;      /* descriptor bytes: 16, or 32 (IQA.DW, scalable mode) */
 	uint32_t iq_seq;      /* the last status data asked for */
 	bool kernel_moved;    /* the kernel wrote IQT while smmush owned the queue */
 	bool in_release;
 	uint32_t kernel_iqt;  /* that tail, handed back on release */
 	struct vtd_saved saved;
 	uint64_t root_pa;
-	uint64_t ctx_pa[256]; /* context table of each bus, 0 if none */
+	/* context tables: legacy [bus]; scalable [bus * 2 + (devfn >= 128)] (0 if none) */
+	uint64_t ctx_pa[512];
+	/* scalable mode (own with smmu_own_opts.scalable): RTADDR.TTM = 01, a
+	 * PASID directory per device, its requests without a PASID at PASID 0 */
+	bool sm;
+	struct { uint16_t sid; uint64_t pa; } *pdir; /* each device's PASID directory */
+	size_t npdir;
+	struct vtd_ptable *ptab;
+	size_t nptab;
+	unsigned pdts;        /* the directories' size: 2^(PDTS + 7) entries */
 	unsigned fri;         /* next fault recording register to look at */
 };
 
@@ -91,6 +111,12 @@ static int probe(struct smmu_unit *u)
 
 static void destroy(struct smmu_unit *u)
 {
+	struct vtd *v = priv(u);
+
+	if (v) {
+		free(v->pdir);
+		free(v->ptab);
+	}
 	free(u->arch_priv);
 	u->arch_priv = NULL;
 }
@@ -120,11 +146,15 @@ static int set_root(struct smmu_unit *u, uint64_t rtaddr)
 
 /* --- queued invalidation -------------------------------------------------------------- */
 
-#define IQ_BYTES 4096u   /* IQA.QS 0: 256 128-bit descriptors */
-#define IQ_DESC 16u
+#define IQ_BYTES 4096u   /* IQA.QS 0: 256 128-bit or 128 256-bit descriptors */
 #define INV_CC 1         /* descriptor types (VTD_INV_Type) */
 #define INV_IOTLB 2
 #define INV_WAIT 5
+#define INV_PIOTLB 6
+#define INV_PC 7
+#define PC_GRAN_PASID 1  /* PASID-cache invalidation: one PASID of a domain */
+#define PC_GRAN_GLOBAL 3
+#define PIOTLB_GRAN_PASID 2 /* PASID-based IOTLB: every entry of a PASID in a domain */
 #define QI_POLL_NS 1000000000ull
 
 static uint64_t now_ns(struct smmu_unit *u)
@@ -186,14 +216,20 @@ static int qi_submit(struct smmu_unit *u, uint64_t (*d)[2], unsigned n)
 	wait[VTD_INV_WAIT_StatusAddr_W] |= v->st_pa & SMMU_MASK(VTD_INV_WAIT_StatusAddr);
 	uint32_t t = v->iq_tail;
 	for (unsigned i = 0; i <= n; i++) {
-		if ((rc = smmu_mem_write(u->t, v->iq_pa + t, i < n ? d[i] : wait, IQ_DESC)))
+		/* a 256-bit slot: the 128-bit descriptor, then zeros */
+		uint64_t slot[4] = { 0, 0, 0, 0 };
+		memcpy(slot, i < n ? d[i] : wait, 16);
+		if ((rc = smmu_mem_write(u->t, v->iq_pa + t, slot, v->iq_dsz)))
 			return rc;
-		t = (t + IQ_DESC) % IQ_BYTES;
+		t = (t + v->iq_dsz) % IQ_BYTES;
 	}
 	if ((rc = reg_write64(u, VTD_IQT, t)))
 		return rc;
 	v->iq_tail = t;
-	return qi_wait(u, v->iq_seq);
+	if ((rc = qi_wait(u, v->iq_seq)))
+		return rc;
+	smmu_audit_note_flush(u); /* the audit's stale-state record, as the registers' path */
+	return 0;
 }
 
 /* The kernel's queue idle, then QI off (QEMU also wants its last
@@ -217,7 +253,7 @@ static int qi_off(struct smmu_unit *u)
 static int qi_take(struct smmu_unit *u)
 {
 	struct vtd *v = priv(u);
-	uint64_t nop[2] = { 0, 0 };
+	uint64_t nop[4] = { 0, 0, 0, 0 };
 	uint32_t zero = 0;
 	int rc;
 
@@ -227,17 +263,20 @@ static int qi_take(struct smmu_unit *u)
 		if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->st_pa)))
 			return rc;
 	}
+	/* scalable mode takes 256-bit descriptors (IQA.DW) */
+	v->iq_dsz = v->sm ? 32 : 16;
 	/* every slot a wait descriptor that does nothing (see the top) */
 	SMMU_SETW(VTD_INV_WAIT_Type, nop, INV_WAIT);
-	for (uint32_t off = 0; off < IQ_BYTES; off += IQ_DESC)
-		if ((rc = smmu_mem_write(u->t, v->iq_pa + off, nop, IQ_DESC)))
+	for (uint32_t off = 0; off < IQ_BYTES; off += v->iq_dsz)
+		if ((rc = smmu_mem_write(u->t, v->iq_pa + off, nop, v->iq_dsz)))
 			return rc;
 	if ((rc = smmu_mem_write(u->t, v->st_pa, &zero, 4)))
 		return rc;
 	v->iq_tail = 0;
 	v->iq_seq = 0;
-	/* QS 0 (4 KiB), 128-bit descriptors; the tail at 0 before QI goes on */
-	if ((rc = reg_write64(u, VTD_IQA, v->iq_pa & SMMU_MASK(VTD_IQA_IQA))) || (rc = reg_write64(u, VTD_IQT, 0)) ||
+	/* QS 0 (4 KiB); the tail at 0 before QI goes on */
+	if ((rc = reg_write64(u, VTD_IQA, (v->iq_pa & SMMU_MASK(VTD_IQA_IQA)) | SMMU_PREP(VTD_IQA_DW, v->sm))) ||
+	    (rc = reg_write64(u, VTD_IQT, 0)) ||
 	    (rc = gcmd(u, SMMU_MASK(VTD_GCMD_QIE), 0, SMMU_MASK(VTD_GSTS_QIES), SMMU_MASK(VTD_GSTS_QIES))))
 		return rc;
 	v->qi_own = true;
@@ -317,6 +356,239 @@ static int inv_iotlb(struct smmu_unit *u, unsigned did)
 	return rc;
 }
 
+/* --- scalable mode --------------------------------------------------------------------
+ * Invalidation goes through smmush's queue only (256-bit descriptors): the
+ * command registers are legacy mode's. */
+
+static int inv_pasid_cache(struct smmu_unit *u, unsigned gran, unsigned did, uint32_t pasid)
+{
+	uint64_t d[1][2] = { { 0, 0 } };
+
+	SMMU_SETW(VTD_INV_PC_Type, d[0], INV_PC);
+	SMMU_SETW(VTD_INV_PC_G, d[0], gran);
+	SMMU_SETW(VTD_INV_PC_DID, d[0], did);
+	SMMU_SETW(VTD_INV_PC_PASID, d[0], pasid);
+	return qi_submit(u, d, 1);
+}
+
+/* First-level and nested translations are dropped by PASID-based IOTLB
+ * invalidation only (an IOTLB descriptor covers second-level ones). */
+static int inv_piotlb(struct smmu_unit *u, unsigned did, uint32_t pasid)
+{
+	uint64_t d[1][2] = { { 0, 0 } };
+
+	SMMU_SETW(VTD_INV_PIOTLB_Type, d[0], INV_PIOTLB);
+	SMMU_SETW(VTD_INV_PIOTLB_G, d[0], PIOTLB_GRAN_PASID);
+	SMMU_SETW(VTD_INV_PIOTLB_DID, d[0], did);
+	SMMU_SETW(VTD_INV_PIOTLB_PASID, d[0], pasid);
+	return qi_submit(u, d, 1);
+}
+
+/* Translated by first-level tables (PGTT first-level or nested). */
+static bool first_level(const struct smmu_domain *dom)
+{
+	return dom->geom.stage == SMMU_STAGE_1 || dom->geom.stage == SMMU_STAGE_NESTED;
+}
+
+/* PASID-based IOTLB invalidation of every first-level attachment on the unit
+ * of dom, or of a domain nested in it (dom NULL: of every domain). */
+static int inv_fl_users(struct smmu_unit *u, const struct smmu_domain *dom)
+{
+	struct smmu_target *t = u->t;
+	int rc;
+
+	for (size_t i = 0; i < t->ndevices; i++) {
+		struct smmu_device *d = &t->devices[i];
+		if (d->info.unit != u)
+			continue;
+		for (unsigned k = 0; k <= d->npasids; k++) {
+			struct smmu_domain *x = k < d->npasids ? d->pasids[k].dom : d->domain;
+			uint32_t pasid = k < d->npasids ? d->pasids[k].pasid : 0;
+			if (x && first_level(x) && (!dom || x == dom || x->parent == dom) &&
+			    (rc = inv_piotlb(u, x->id, pasid)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* The PASID bits the unit takes (ECAP.PASID, PSS), 0 when none. */
+static unsigned pasid_bits(const struct vtd *v)
+{
+	return SMMU_GET(VTD_ECAP_PASID, v->ecap) ? SMMU_GET(VTD_ECAP_PSS, v->ecap) + 1 : 0;
+}
+
+static size_t pdir_bytes(const struct vtd *v)
+{
+	size_t b = (size_t)8 << (v->pdts + 7);
+	return b < 4096 ? 4096 : b;
+}
+
+/* The scalable context table holding devfn's entry, made present in the
+ * root table (its lower or upper half) on first use. */
+static int sm_ctx_table(struct smmu_unit *u, unsigned bus, unsigned devfn, uint64_t *pa)
+{
+	struct vtd *v = priv(u);
+	unsigned upper = devfn >= 128, idx = bus * 2 + upper;
+	int rc;
+
+	if (!v->ctx_pa[idx]) {
+		uint64_t root[2] = { 0, 0 }, ctx;
+		if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &ctx)))
+			return rc;
+		if (upper) {
+			root[VTD_SM_ROOT_UCTP_W] |= ctx & SMMU_MASK(VTD_SM_ROOT_UCTP);
+			SMMU_SETW(VTD_SM_ROOT_UP, root, 1);
+		} else {
+			root[VTD_SM_ROOT_LCTP_W] |= ctx & SMMU_MASK(VTD_SM_ROOT_LCTP);
+			SMMU_SETW(VTD_SM_ROOT_LP, root, 1);
+		}
+		if ((rc = smmu_mem_write(u->t, v->root_pa + bus * 16 + upper * 8, &root[upper], 8))) {
+			smmu_table_free(u->t, ctx, 4096);
+			return rc;
+		}
+		v->ctx_pa[idx] = ctx;
+	}
+	*pa = v->ctx_pa[idx];
+	return 0;
+}
+
+/* The device's PASID directory, and its present context entry pointing to
+ * it (RID_PASID 0: requests without a PASID take PASID 0's entry). */
+static int sm_pdir(struct smmu_unit *u, struct smmu_device *d, uint64_t *pa)
+{
+	struct vtd *v = priv(u);
+	uint16_t sid = (uint16_t)d->info.sid;
+	uint64_t ctx[4] = { 0, 0, 0, 0 }, table, dir;
+	int rc;
+
+	for (size_t i = 0; i < v->npdir; i++)
+		if (v->pdir[i].sid == sid) {
+			*pa = v->pdir[i].pa;
+			return 0;
+		}
+	void *grown = realloc(v->pdir, (v->npdir + 1) * sizeof(*v->pdir));
+	if (!grown)
+		return -ENOMEM;
+	v->pdir = grown;
+	if ((rc = sm_ctx_table(u, sid >> 8, sid & 0xff, &table)) ||
+	    (rc = smmu_table_zalloc(u->t, pdir_bytes(v), 4096, &dir)))
+		return rc;
+	ctx[VTD_SM_CTX_PASIDDIRPTR_W] |= dir & SMMU_MASK(VTD_SM_CTX_PASIDDIRPTR);
+	SMMU_SETW(VTD_SM_CTX_PDTS, ctx, v->pdts);
+	SMMU_SETW(VTD_SM_CTX_PASIDE, ctx, pasid_bits(v) > 0);
+	SMMU_SETW(VTD_SM_CTX_P, ctx, 1);
+	uint64_t at = table + (sid & 0x7f) * 32;
+	/* the upper qwords first, then the one with P */
+	if ((rc = smmu_mem_write(u->t, at + 8, &ctx[1], 24)) || (rc = smmu_mem_write(u->t, at, &ctx[0], 8)) ||
+	    (rc = inv_context_global(u)) || (rc = inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0))) {
+		smmu_table_free(u->t, dir, pdir_bytes(v));
+		return rc;
+	}
+	v->pdir[v->npdir++] = (typeof(*v->pdir)){ sid, dir };
+	*pa = dir;
+	return 0;
+}
+
+/* Where the PASID's entry is (a PASID table made present in the directory
+ * on first use when create); 1 when there is none and !create. */
+static int sm_pasid_slot(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, bool create, uint64_t *pa)
+{
+	struct vtd *v = priv(u);
+	uint16_t sid = (uint16_t)d->info.sid;
+	uint32_t index = pasid >> 6;
+	uint64_t dir, table, de = 0;
+	int rc;
+
+	for (size_t i = 0; i < v->nptab; i++)
+		if (v->ptab[i].sid == sid && v->ptab[i].dir_index == index) {
+			*pa = v->ptab[i].pa + (pasid & 0x3f) * 64;
+			return 0;
+		}
+	if (!create)
+		return 1;
+	void *grown = realloc(v->ptab, (v->nptab + 1) * sizeof(*v->ptab));
+	if (!grown)
+		return -ENOMEM;
+	v->ptab = grown;
+	if ((rc = sm_pdir(u, d, &dir)) || (rc = smmu_table_zalloc(u->t, 4096, 4096, &table)))
+		return rc;
+	de |= table & SMMU_MASK(VTD_PASID_DIR_SMPTBLPTR);
+	de |= SMMU_PREP(VTD_PASID_DIR_P, 1);
+	if ((rc = smmu_mem_write(u->t, dir + index * 8, &de, 8))) {
+		smmu_table_free(u->t, table, 4096);
+		return rc;
+	}
+	v->ptab[v->nptab++] = (struct vtd_ptable){ sid, index, table };
+	*pa = table + (pasid & 0x3f) * 64;
+	return 0;
+}
+
+/* Point the device's PASID entry at a domain (NULL: not present, its
+ * requests blocked).  A present entry is taken away, and its cached copies
+ * and translations invalidated, before the new one is written, P last. */
+static int sm_set_pasid(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom)
+{
+	struct vtd *v = priv(u);
+	uint64_t pe[8] = { 0 }, old[2], at;
+
+	/* a scalable unit may lack second-level tables (PGTT second-level would
+	 * fault): refused before anything changes */
+	if (dom && (!first_level(dom) || dom->geom.stage == SMMU_STAGE_NESTED) && !SMMU_GET(VTD_ECAP_SLTS, v->ecap))
+		return -EOPNOTSUPP;
+	int rc = sm_pasid_slot(u, d, pasid, dom != NULL, &at);
+
+	if (rc)
+		return rc < 0 ? rc : 0; /* nothing there to take away */
+	if ((rc = smmu_mem_read(u->t, at, old, 16)))
+		return rc;
+	if (SMMU_GETW(VTD_PASID_P, old)) {
+		unsigned did = SMMU_GETW(VTD_PASID_DID, old), pgtt = SMMU_GETW(VTD_PASID_PGTT, old);
+		uint64_t zero = 0;
+		if ((rc = smmu_mem_write(u->t, at, &zero, 8)) || (rc = inv_pasid_cache(u, PC_GRAN_PASID, did, pasid)) ||
+		    (rc = pgtt == VTD_PGTT_FIRST || pgtt == VTD_PGTT_NESTED ? inv_piotlb(u, did, pasid) : inv_iotlb(u, did)))
+			return rc;
+	}
+	if (!dom)
+		return 0;
+	struct smmu_domain *sl = dom->geom.stage == SMMU_STAGE_NESTED ? dom->parent : first_level(dom) ? NULL : dom;
+	struct smmu_pgt_geom g;
+	if (sl) {
+		smmu_pgt_geometry(sl->pgt, &g);
+		SMMU_SETW(VTD_PASID_AW, pe, g.levels - 2);
+		pe[VTD_PASID_SLPTPTR_W] |= smmu_pgt_root(sl->pgt) & SMMU_MASK(VTD_PASID_SLPTPTR);
+	}
+	if (first_level(dom)) {
+		smmu_pgt_geometry(dom->pgt, &g);
+		pe[VTD_PASID_FLPTPTR_W] |= smmu_pgt_root(dom->pgt) & SMMU_MASK(VTD_PASID_FLPTPTR);
+		SMMU_SETW(VTD_PASID_FLPM, pe, g.levels == 5 ? VTD_FLPM_5LEVEL : 0);
+		/* privileged and execute requests reach the tables' own checks */
+		SMMU_SETW(VTD_PASID_SRE, pe, SMMU_GET(VTD_ECAP_SRS, v->ecap));
+		SMMU_SETW(VTD_PASID_ERE, pe, SMMU_GET(VTD_ECAP_ERS, v->ecap));
+	}
+	SMMU_SETW(VTD_PASID_PGTT, pe, dom->geom.stage == SMMU_STAGE_NESTED ? VTD_PGTT_NESTED
+				      : first_level(dom)			  ? VTD_PGTT_FIRST
+										  : VTD_PGTT_SECOND);
+	SMMU_SETW(VTD_PASID_DID, pe, dom->id);
+	SMMU_SETW(VTD_PASID_P, pe, 1);
+	if ((rc = smmu_mem_write(u->t, at + 8, &pe[1], 56)) || (rc = smmu_mem_write(u->t, at, &pe[0], 8)))
+		return rc;
+	/* an implementation may cache not-present entries (CAP.CM) */
+	return inv_pasid_cache(u, PC_GRAN_PASID, dom->id, pasid);
+}
+
+static void sm_free(struct smmu_unit *u)
+{
+	struct vtd *v = priv(u);
+
+	for (size_t i = 0; i < v->nptab; i++)
+		smmu_table_free(u->t, v->ptab[i].pa, 4096);
+	for (size_t i = 0; i < v->npdir; i++)
+		smmu_table_free(u->t, v->pdir[i].pa, pdir_bytes(v));
+	v->nptab = v->npdir = 0;
+	v->sm = false;
+}
+
 static int own(struct smmu_unit *u)
 {
 	struct vtd *v = priv(u);
@@ -331,16 +603,26 @@ static int own(struct smmu_unit *u)
 	    (rc = reg_read64(u, v->iotlb, &s->iotlb)) || (rc = smmu_journal_saved(u)))
 		return rc; /* nothing written yet */
 	u->owned = true; /* from here on, release() knows how to undo */
+	v->sm = u->own_scalable;
+	if (v->sm) {
+		/* directories wide enough for every PASID the unit takes */
+		unsigned bits = pasid_bits(v);
+		v->pdts = bits > 13 ? bits - 13 : 0;
+	}
 	/* Queued invalidation stays on when it was: smmush's queue in place of
-	 * the kernel's, once that is idle (see the top of the file). */
-	if (SMMU_GET(VTD_GSTS_QIES, s->gsts) && ((rc = qi_off(u)) || (rc = qi_take(u))))
+	 * the kernel's, once that is idle (see the top of the file).  Scalable
+	 * mode invalidates through a queue only: smmush's, turned on for it. */
+	if ((SMMU_GET(VTD_GSTS_QIES, s->gsts) && ((rc = qi_off(u)) || (rc = qi_take(u)))) ||
+	    (v->sm && !v->qi_own && (rc = qi_take(u))))
 		goto undo;
 	/* A root table with no present entry: every context is blocked before
 	 * the hardware ever sees the table. */
 	if ((rc = smmu_table_zalloc(u->t, 4096, 4096, &v->root_pa)))
 		goto undo;
-	if ((rc = reg_write32(u, VTD_FECTL, SMMU_MASK(VTD_EVCTL_IM))) || (rc = set_root(u, v->root_pa)) ||
-	    (rc = inv_context_global(u)) || (rc = inv_iotlb(u, 0)) ||
+	uint64_t rtaddr = v->root_pa | SMMU_PREP(VTD_RTADDR_TTM, v->sm ? VTD_TTM_SCALABLE : VTD_TTM_LEGACY);
+	if ((rc = reg_write32(u, VTD_FECTL, SMMU_MASK(VTD_EVCTL_IM))) || (rc = set_root(u, rtaddr)) ||
+	    (rc = inv_context_global(u)) || (v->sm && (rc = inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0))) ||
+	    (rc = inv_iotlb(u, 0)) ||
 	    (rc = gcmd(u, SMMU_MASK(VTD_GCMD_TE), 0, SMMU_MASK(VTD_GSTS_TES), SMMU_MASK(VTD_GSTS_TES))))
 		goto undo;
 	return 0;
@@ -366,6 +648,16 @@ static int release(struct smmu_unit *u)
 	uint32_t gsts_now;
 	if (!v->qi_own && !reg_read32(u, VTD_GSTS, &gsts_now) && SMMU_GET(VTD_GSTS_QIES, gsts_now))
 		STEP(qi_off(u));
+	/* smmush's PASID entries and first-level translations out of the
+	 * caches while its scalable-mode tables are still the live ones (those
+	 * descriptors are scalable mode's), and again after the switch when the
+	 * original tables are scalable too: DMA meanwhile may cache them again,
+	 * under DIDs and PASIDs the original tables may use */
+	bool sm_back = v->sm && SMMU_GET(VTD_RTADDR_TTM, s->rtaddr) == VTD_TTM_SCALABLE;
+	if (v->sm) {
+		STEP(inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0));
+		STEP(inv_fl_users(u, NULL));
+	}
 	if (!SMMU_GET(VTD_GSTS_TES, s->gsts)) /* translation was off: turn it off before the switch */
 		STEP(gcmd(u, 0, SMMU_MASK(VTD_GCMD_TE), SMMU_MASK(VTD_GSTS_TES), 0));
 	/* RTPS, once set, stays set (only a reset clears it): the previous root
@@ -375,6 +667,10 @@ static int release(struct smmu_unit *u)
 	else
 		STEP(reg_write64(u, VTD_RTADDR, s->rtaddr));
 	STEP(inv_context_global(u));
+	if (sm_back) {
+		STEP(inv_pasid_cache(u, PC_GRAN_GLOBAL, 0, 0));
+		STEP(inv_fl_users(u, NULL));
+	}
 	STEP(inv_iotlb(u, 0));
 	/* the command registers as they were, without their go bits: writing
 	 * a command with ICC/IVT clear only stores it */
@@ -384,8 +680,18 @@ static int release(struct smmu_unit *u)
 	STEP(reg_write32(u, VTD_FEADDR, s->feaddr));
 	STEP(reg_write32(u, VTD_FEUADDR, s->feuaddr));
 	STEP(reg_write32(u, VTD_FECTL, s->fectl & SMMU_MASK(VTD_EVCTL_IM)));
-	if (SMMU_GET(VTD_GSTS_QIES, s->gsts))
+	if (SMMU_GET(VTD_GSTS_QIES, s->gsts)) {
 		STEP(qi_give_back(u, s));
+	} else {
+		/* QI was off: off again (smmush turned it on for scalable mode,
+		 * this session or one that died owning the unit), and the queue
+		 * registers as they were */
+		STEP(qi_off(u));
+		STEP(reg_write64(u, VTD_IQA, s->iqa));
+		STEP(reg_write64(u, VTD_IQT, s->iqt));
+		if (!first)
+			v->qi_own = false;
+	}
 #undef STEP
 	v->in_release = false;
 	if (first)
@@ -395,11 +701,12 @@ static int release(struct smmu_unit *u)
 		smmu_table_free(u->t, v->st_pa, 4096);
 		v->iq_pa = v->st_pa = 0;
 	}
-	for (unsigned b = 0; b < 256; b++)
+	for (unsigned b = 0; b < 512; b++)
 		if (v->ctx_pa[b]) {
 			smmu_table_free(u->t, v->ctx_pa[b], 4096);
 			v->ctx_pa[b] = 0;
 		}
+	sm_free(u);
 	if (v->root_pa)
 		smmu_table_free(u->t, v->root_pa, 4096);
 	v->root_pa = 0;
@@ -435,6 +742,12 @@ static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain
 	unsigned bus = d->info.sid >> 8, devfn = d->info.sid & 0xff;
 	int rc;
 
+	/* scalable mode: requests without a PASID take PASID 0's entry */
+	if (priv(u)->sm)
+		return sm_set_pasid(u, d, 0, dom);
+	/* first-level tables are found through PASID entries */
+	if (dom && first_level(dom))
+		return -EOPNOTSUPP;
 	if ((rc = ctx_table(u, bus, &table)))
 		return rc;
 	if (dom) {
@@ -454,11 +767,40 @@ static int attach(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain
 	return inv_iotlb(u, dom ? dom->id : 0);
 }
 
+static int attach_pasid(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom)
+{
+	struct vtd *v = priv(u);
+
+	if (!v->sm)
+		return -EOPNOTSUPP;
+	if (!pasid || pasid >> pasid_bits(v))
+		return -ERANGE;
+	return sm_set_pasid(u, d, pasid, dom);
+}
+
 static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size)
 {
 	(void)iova;
 	(void)size;
-	return inv_iotlb(u, dom->id);
+	int rc = inv_iotlb(u, dom->id);
+
+	return rc || !priv(u)->sm ? rc : inv_fl_users(u, dom);
+}
+
+bool smmu_arch_vtd_scalable(struct smmu_unit *u)
+{
+	return u->arch == SMMU_ARCH_VTD && u->ops && u->arch_priv && priv(u)->sm;
+}
+
+int smmu_arch_vtd_can_scalable(struct smmu_unit *u, char *err, size_t n)
+{
+	struct vtd *v = priv(u);
+
+	if (!SMMU_GET(VTD_ECAP_SMTS, v->ecap) || !SMMU_GET(VTD_ECAP_QI, v->ecap)) {
+		snprintf(err, n, "%s: no scalable mode: ECAP.SMTS=0 (ECAP=0x%llx)", u->name, (unsigned long long)v->ecap);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /* --- faults ------------------------------------------------------------------------ */
@@ -630,6 +972,7 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.own = own,
 	.release = release,
 	.attach = attach,
+	.attach_pasid = attach_pasid,
 	.flush = flush,
 	.drain = drain,
 	.status = status,

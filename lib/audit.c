@@ -68,6 +68,9 @@ struct adev {
 	VEC(struct smmu_audit_range) ranges;
 	VEC(struct smmu_audit_hit) hits;
 	VEC(uint64_t) tables;      /* page-table pages its walk read */
+	VEC(struct smmu_audit_pasid) pasids;
+	VEC(uint64_t) pasid_roots; /* each PASID's table root (overlaps within one domain are by design) */
+	size_t merge_from;         /* ranges before it belong to another stream: never extended */
 	unsigned granule;
 	struct smmu_config cfg;
 	bool have_cfg;
@@ -330,7 +333,7 @@ struct walk_ctx {
 /* One more piece of reach, merged into the last range when it continues it. */
 static int add_range(struct adev *ad, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
 {
-	struct smmu_audit_range *last = ad->ranges.n ? &ad->ranges.v[ad->ranges.n - 1] : NULL;
+	struct smmu_audit_range *last = ad->ranges.n > ad->merge_from ? &ad->ranges.v[ad->ranges.n - 1] : NULL;
 	if (last && last->prot == prot && last->iova + last->size == iova && last->pa + last->size == pa) {
 		last->size += size;
 		return 0;
@@ -534,6 +537,52 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 	else if (rc && rc != -ENXIO)
 		return rc;
 	return ad->cfg.nested ? compose_nested(a, ad) : 0;
+}
+
+/* The reach of the PASIDs smmush attached (VT-d scalable mode): each one's
+ * live configuration walked, its ranges after the device's others.  A device
+ * whose requests without a PASID are blocked still reaches what its PASIDs map. */
+static int audit_pasids(struct adev *ad)
+{
+	struct smmu_device *d = ad->pub.dev;
+	struct smmu_unit *u = d->info.unit;
+	int rc;
+
+	for (unsigned i = 0; u && i < d->npasids; i++) {
+		struct smmu_stream s = { ad->pub.dma_sid, true, d->pasids[i].pasid };
+		struct smmu_audit_pasid p = { d->pasids[i].pasid, d->pasids[i].dom->name, ad->ranges.n, 0 };
+		struct smmu_config cfg;
+		struct smmu_pgt_walk_stats st;
+		struct walk_ctx w = { .ad = ad };
+		if ((rc = smmu_unit_config(u, &s, &cfg)))
+			return rc;
+		if (cfg.verdict == SMMU_CFG_TRANSLATE) {
+			uint64_t size = cfg.pgt.ias >= 64 || !cfg.pgt.ias ? UINT64_MAX : 1ull << cfg.pgt.ias;
+			if (cfg.root && (rc = VEC_PUSH(ad->tables, cfg.root)))
+				return rc;
+			size_t before = ad->merge_from = ad->ranges.n;
+			rc = smmu_walk_raw(u, &s, 0, size, walk_visit, &w, &st);
+			if (w.err)
+				return w.err;
+			if (rc == -SMMU_E_LOOP || rc == -EFAULT || st.count[SMMU_PGT_F_TABLE_READ] ||
+			    st.count[SMMU_PGT_F_LOOP] || st.count[SMMU_PGT_F_BUDGET])
+				ad->pub.walk_incomplete = true;
+			else if (rc && rc != -ENXIO)
+				return rc;
+			p.first = before;
+			p.nranges = ad->ranges.n - before;
+			if (ad->pub.verdict == SMMU_AUDIT_ABORT) {
+				ad->pub.verdict = SMMU_AUDIT_TRANSLATED;
+				ad->pub.stages = cfg.pgt.fmt == SMMU_PGT_VTD_FL ? SMMU_AUDIT_S1 : SMMU_AUDIT_S2;
+				size_t n = strlen(ad->pub.reason);
+				snprintf(ad->pub.reason + n, sizeof(ad->pub.reason) - n, " (requests without a PASID); PASIDs translate");
+			}
+		}
+		if ((rc = VEC_PUSH(ad->pasids, p)) ||
+		    (rc = VEC_PUSH(ad->pasid_roots, cfg.verdict == SMMU_CFG_TRANSLATE ? cfg.root : 0)))
+			return rc;
+	}
+	return 0;
 }
 
 /* --- the memory map ---------------------------------------------------------------- */
@@ -910,8 +959,8 @@ static int device_findings(struct smmu_audit *a, struct adev *ad)
 				    "%s can request pages (PRI): its faults may be resolved by software", p->addr)))
 		return rc;
 	if (p->pasid && (rc = finding(a, SMMU_SEV_INFO, "pasid", u, p->addr, NULL,
-				      "%s can tag requests with a PASID: only its requests without one are audited",
-				      p->addr)))
+				      "%s can tag requests with a PASID: only its requests without one%s are audited",
+				      p->addr, ad->pasids.n ? " and with the PASIDs smmush attached" : "")))
 		return rc;
 	return 0;
 }
@@ -1165,7 +1214,17 @@ struct piece {
 	uint64_t pa, end; /* inclusive */
 	unsigned prot;
 	size_t dev;
+	uint64_t root;    /* the tables that map it (0: unknown) */
 };
+
+/* The table root range r of the device was walked from: a PASID's, or the device's. */
+static uint64_t range_root(const struct adev *ad, size_t r)
+{
+	for (size_t k = 0; k < ad->pasids.n; k++)
+		if (r >= ad->pasids.v[k].first && r - ad->pasids.v[k].first < ad->pasids.v[k].nranges)
+			return ad->pasid_roots.v[k];
+	return ad->have_cfg ? ad->cfg.root : 0;
+}
 
 static int cmp_piece(const void *x, const void *y)
 {
@@ -1190,7 +1249,7 @@ static int overlap_findings(struct smmu_audit *a)
 			continue; /* bypass and uncovered reach everything: said already */
 		for (size_t r = 0; r < ad->ranges.n && !rc; r++)
 			rc = VEC_PUSH(p, ((struct piece){ ad->ranges.v[r].pa, ad->ranges.v[r].pa + ad->ranges.v[r].size - 1,
-							  ad->ranges.v[r].prot, i }));
+							  ad->ranges.v[r].prot, i, range_root(ad, r) }));
 	}
 	if (!rc && p.n)
 		qsort(p.v, p.n, sizeof(*p.v), cmp_piece);
@@ -1199,7 +1258,8 @@ static int overlap_findings(struct smmu_audit *a)
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		for (size_t j = i + 1; j < p.n && p.v[j].pa <= p.v[i].end && !rc; j++) {
 			struct adev *x = &a->devs.v[p.v[i].dev], *y = &a->devs.v[p.v[j].dev];
-			if (x == y || same_tables(x, y) || x->pub.dma_sid == y->pub.dma_sid)
+			if (x == y || same_tables(x, y) || x->pub.dma_sid == y->pub.dma_sid ||
+			    (p.v[i].root && p.v[i].root == p.v[j].root && x->pub.unit == y->pub.unit))
 				continue;
 			if (reported++ > 256)
 				break; /* enough to make the point */
@@ -1326,7 +1386,8 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		if (!(rc = smmu_unit_bind(&t->units[i])))
 			rc = audit_unit(a, &t->units[i]);
 	for (size_t i = 0; i < a->devs.n && !rc; i++)
-		rc = audit_device(a, &a->devs.v[i]);
+		if (!(rc = audit_device(a, &a->devs.v[i])))
+			rc = audit_pasids(&a->devs.v[i]);
 	if (!rc)
 		rc = build_map(a);
 	for (size_t i = 0; i < a->devs.n && !rc; i++)
@@ -1351,6 +1412,8 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 		ad->pub.nranges = ad->ranges.n;
 		ad->pub.hits = ad->hits.v;
 		ad->pub.nhits = ad->hits.n;
+		ad->pub.pasids = ad->pasids.v;
+		ad->pub.npasids = ad->pasids.n;
 	}
 	if (!rc && o && o->policy)
 		rc = smmu_audit_policy_check(a, o->policy);
@@ -1377,6 +1440,8 @@ void smmu_audit_free(struct smmu_audit *a)
 		free(a->devs.v[i].ranges.v);
 		free(a->devs.v[i].hits.v);
 		free(a->devs.v[i].tables.v);
+		free(a->devs.v[i].pasids.v);
+		free(a->devs.v[i].pasid_roots.v);
 	}
 	free(a->devs.v);
 	free(a->regions.v);

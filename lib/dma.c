@@ -79,7 +79,7 @@ void smmu_dma_probe(struct smmu_target *t)
 		    smmu_mmio_read(t, base + SIM_EXT_ID, 4, &id))
 			continue;
 		if (id == SIM_EXT_MAGIC)
-			d->info.caps |= SMMU_DEV_STORM;
+			d->info.caps |= SMMU_DEV_STORM | SMMU_DEV_PASID;
 	}
 }
 
@@ -125,6 +125,8 @@ int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t
 		return -ENODEV;
 	if (!len || len > SMMU_DMA_MAX)
 		return -EINVAL;
+	if (opts && opts->ssv && !(d->info.caps & SMMU_DEV_PASID))
+		return -EOPNOTSUPP; /* it would go out without the PASID */
 	if ((rc = regs_base(d, true, &base)))
 		return rc;
 	bool to_mem = dir == SMMU_DMA_TO_MEM;

@@ -116,10 +116,6 @@ static int unit_format(struct smmu_unit *u, const struct smmu_domain_geometry *g
 			cfg->oas = g->oas;
 		return 0;
 	}
-	if (g->stage == SMMU_STAGE_NESTED) {
-		snprintf(err, n, "VT-d nested domains (PGTT=nested) are not supported by smmush's scalable-mode tables yet");
-		return -EOPNOTSUPP;
-	}
 	return smmu_arch_vtd_format(u, g, cfg, err, n);
 }
 
@@ -375,7 +371,8 @@ int smmu_device_attach_flags(struct smmu_device *d, struct smmu_domain *dom, uns
 	if (!u->owned)
 		return -SMMU_E_NOTOWNED;
 	/* VT-d first-level tables are found through PASID entries: scalable mode */
-	if (u->arch == SMMU_ARCH_VTD && dom->geom.stage == SMMU_STAGE_1)
+	if (u->arch == SMMU_ARCH_VTD && (dom->geom.stage == SMMU_STAGE_1 || dom->geom.stage == SMMU_STAGE_NESTED) &&
+	    !smmu_arch_vtd_scalable(u))
 		return -EOPNOTSUPP;
 	/* a domain bound before (by a map) keeps its tables when this fails */
 	bool was_bound = dom->unit != NULL;
@@ -465,4 +462,78 @@ int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
 	if (!done)
 		return -ENOENT;
 	return dom->unit->ops->flush(dom->unit, dom, iova, size);
+}
+
+/* --- PASID-granular attachment (VT-d scalable mode) ---------------------------------- */
+
+static struct smmu_pasid_attach *pasid_find(struct smmu_device *d, uint32_t pasid)
+{
+	for (unsigned i = 0; i < d->npasids; i++)
+		if (d->pasids[i].pasid == pasid)
+			return &d->pasids[i];
+	return NULL;
+}
+
+int smmu_device_attach_pasid(struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom)
+{
+	struct smmu_unit *u = d->info.unit;
+	struct smmu_pasid_attach *a;
+	int rc;
+
+	if (!u || !u->ops)
+		return -ENOENT;
+	if (smmu_target_read_only(d->t))
+		return -SMMU_E_READONLY;
+	if (!u->ops->attach_pasid)
+		return -EOPNOTSUPP;
+	if ((a = pasid_find(d, pasid)))
+		return a->dom == dom ? 0 : -EBUSY;
+	if (!u->owned)
+		return -SMMU_E_NOTOWNED;
+	if (!smmu_arch_vtd_scalable(u))
+		return -EOPNOTSUPP;
+	if (d->npasids == SMMU_MAX_PASIDS)
+		return -ENOSPC;
+	if ((rc = domain_bind(dom, u)))
+		return rc;
+	if ((rc = u->ops->attach_pasid(u, d, pasid, dom))) {
+		if (!dom->ndevices)
+			smmu_domain_unbind(dom);
+		return rc;
+	}
+	d->pasids[d->npasids++] = (struct smmu_pasid_attach){ pasid, dom };
+	dom->ndevices++;
+	return 0;
+}
+
+int smmu_device_detach_pasid(struct smmu_device *d, uint32_t pasid)
+{
+	struct smmu_unit *u = d->info.unit;
+	struct smmu_pasid_attach *a = pasid_find(d, pasid);
+	int rc;
+
+	if (!a)
+		return -ENOENT;
+	/* not owned (released): only the library's record changes */
+	if (u->owned && (rc = u->ops->attach_pasid(u, d, pasid, NULL)))
+		return rc;
+	struct smmu_domain *dom = a->dom;
+	*a = d->pasids[--d->npasids];
+	if (--dom->ndevices == 0)
+		return flush_domain(dom);
+	return 0;
+}
+
+size_t smmu_device_pasid_count(const struct smmu_device *d)
+{
+	return d->npasids;
+}
+
+int smmu_device_pasid_at(const struct smmu_device *d, size_t i, uint32_t *pasid, struct smmu_domain **dom)
+{
+	if (i >= d->npasids)
+		return -ENOENT;
+	*pasid = d->pasids[i].pasid;
+	*dom = d->pasids[i].dom;
+	return 0;
 }

@@ -220,6 +220,36 @@ static int passthrough(struct smmu_unit *u, char *err, size_t errlen)
 	return 0;
 }
 
+/* The table mode own is asked for, checked before anything is written: the
+ * unit must have it, and what the library keeps to reinstall must fit it. */
+static int own_mode(struct smmu_unit *u, bool scalable, char *err, size_t errlen)
+{
+	int rc;
+
+	if (scalable && u->arch != SMMU_ARCH_VTD) {
+		snprintf(err, errlen, "%s: scalable-mode tables are VT-d's, not %s's", u->name, smmu_arch_name(u->arch));
+		return -EOPNOTSUPP;
+	}
+	if (u->arch != SMMU_ARCH_VTD)
+		return 0;
+	if ((rc = smmu_unit_bind(u))) {
+		snprintf(err, errlen, "%s: %s", u->name, smmu_strerror(rc));
+		return rc;
+	}
+	if (scalable)
+		return smmu_arch_vtd_can_scalable(u, err, errlen);
+	for (size_t i = 0; i < u->t->ndevices; i++) {
+		struct smmu_device *d = &u->t->devices[i];
+		bool fl = d->domain && (d->domain->geom.stage == SMMU_STAGE_1 || d->domain->geom.stage == SMMU_STAGE_NESTED);
+		if (d->info.unit == u && (d->npasids || fl)) {
+			snprintf(err, errlen, "%s: %s has %s, which legacy tables cannot hold: own --scalable, or detach it first",
+				 u->name, d->addr, d->npasids ? "PASID attachments" : "a first-level domain");
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 int smmu_unit_own_opts(struct smmu_unit *u, const struct smmu_own_opts *o, char *err, size_t errlen)
 {
 	enum smmu_own_dma dma = o ? o->dma : SMMU_OWN_DMA_REFUSE;
@@ -229,13 +259,17 @@ int smmu_unit_own_opts(struct smmu_unit *u, const struct smmu_own_opts *o, char 
 		err[0] = '\0';
 	if (u->owned)
 		return 0;
+	if ((rc = own_mode(u, o && o->scalable, err, errlen)))
+		return rc;
 	u->own_dma = (int)dma;
 	if ((rc = smmu_unit_own_precheck(u, err, errlen))) {
 		u->own_dma = SMMU_OWN_DMA_REFUSE;
 		return rc;
 	}
+	u->own_scalable = o && o->scalable;
 	rc = smmu_unit_own(u);
 	u->own_dma = SMMU_OWN_DMA_REFUSE;
+	u->own_scalable = false;
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", u->name, smmu_strerror(rc));
 		return rc;

@@ -82,6 +82,15 @@ struct smmu_audit_hit {
 	const char *what; /* "RAM", "stream table of smmuv3@0x09050000", "BAR0 of 00:02.0" */
 };
 
+/* Since 0.4, VT-d scalable mode: a PASID of the device that smmush attached to
+ * a domain (smmu_device_attach_pasid).  Its requests reach ranges[first,
+ * first + nranges) of the device, after those of its requests without one. */
+struct smmu_audit_pasid {
+	uint32_t pasid;
+	const char *domain;
+	size_t first, nranges;
+};
+
 struct smmu_audit_device {
 	struct smmu_device *dev;
 	const char *addr, *name;
@@ -107,6 +116,9 @@ struct smmu_audit_device {
 	/* PCIe capabilities */
 	bool ats, ats_enabled, ats_accepted, pri, pasid;
 	bool walk_incomplete;      /* the tables could not be walked in full (loop, unreadable) */
+	/* since 0.4: the PASIDs smmush attached, each walked through the live tables */
+	const struct smmu_audit_pasid *pasids;
+	size_t npasids;
 };
 
 struct smmu_audit_unit {

@@ -198,6 +198,9 @@ SMMU_EXPORT int smmu_id_map_get(struct smmu_target *t, size_t i, struct smmu_id_
 enum smmu_device_caps {
 	SMMU_DEV_DMA   = 1 << 0, /* a test device smmush can drive DMA with (smmu_dma) */
 	SMMU_DEV_STORM = 1 << 1, /* it can also raise fault storms (the sim's test devices) */
+	/* since 0.4: its requests can carry a PASID / SubstreamID (the sim's test
+	 * devices; QEMU's edu cannot: smmu_dma() with ssv fails, -EOPNOTSUPP) */
+	SMMU_DEV_PASID = 1 << 2,
 };
 SMMU_EXPORT void smmu_device_info(const struct smmu_device *d, struct smmu_device_info *info);
 /* By PCI address ("00:01.0", or "01.0" on bus 0), by "platform@0x...", or by
@@ -279,6 +282,10 @@ enum smmu_own_dma {
 };
 struct smmu_own_opts {
 	enum smmu_own_dma dma;
+	/* since 0.4: VT-d, install scalable-mode tables (RTADDR.TTM=01: a PASID
+	 * directory per device, requests without a PASID at PASID 0); needs
+	 * ECAP.SMTS (-EOPNOTSUPP).  false: legacy root and context tables */
+	bool scalable;
 };
 /* smmu_unit_own() with a choice for active DMA (o NULL: refuse) and, on
  * failure, one line in err saying why and what to do. */
@@ -361,6 +368,18 @@ SMMU_EXPORT const char *smmu_domain_name(const struct smmu_domain *dom);
 SMMU_EXPORT int smmu_device_attach(struct smmu_device *d, struct smmu_domain *dom);
 SMMU_EXPORT int smmu_device_detach(struct smmu_device *d);
 SMMU_EXPORT struct smmu_domain *smmu_device_domain(const struct smmu_device *d);
+/* Since 0.4, VT-d scalable mode (own with smmu_own_opts.scalable): a domain
+ * for the requests of one PASID of the device (1 <= pasid < 2^ECAP.PSS+1;
+ * PASID 0 is the RID_PASID, which smmu_device_attach() sets).  -EOPNOTSUPP:
+ * the unit's tables are not scalable-mode ones; -ERANGE: PASID 0 or beyond
+ * the unit's PASIDs; -EBUSY: the PASID has another domain; -ENOSPC: the
+ * device has SMMU_MAX_PASIDS (8) already.  Detach blocks the PASID again. */
+SMMU_EXPORT int smmu_device_attach_pasid(struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom);
+SMMU_EXPORT int smmu_device_detach_pasid(struct smmu_device *d, uint32_t pasid);
+SMMU_EXPORT size_t smmu_device_pasid_count(const struct smmu_device *d);
+/* The i-th PASID attachment; -ENOENT past the last. */
+SMMU_EXPORT int smmu_device_pasid_at(const struct smmu_device *d, size_t i, uint32_t *pasid,
+				     struct smmu_domain **dom);
 
 /* --- reserved regions ---------------------------------------------------------
  * Memory firmware says a device uses by DMA before and after an OS takes the

@@ -13,6 +13,7 @@
 
 #define SMMU_MAX_UNITS 16
 #define SMMU_MAX_DEVICES 256
+#define SMMU_MAX_PASIDS 8   /* PASID attachments per device */
 
 struct smmu_domain;
 
@@ -31,6 +32,8 @@ struct smmu_arch_ops {
 	int (*release)(struct smmu_unit *u);
 	/* dom NULL: the device's stream aborts / its context blocks */
 	int (*attach)(struct smmu_unit *u, struct smmu_device *d, struct smmu_domain *dom);
+	/* the same for one PASID of the device (VT-d scalable mode; NULL elsewhere) */
+	int (*attach_pasid)(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom);
 	/* invalidate what a domain's mappings changed, with the sync required */
 	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
 	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
@@ -65,6 +68,7 @@ struct smmu_unit {
 	uint32_t stream_match_mask; /* SMMUv2: the device tree's stream-match-mask (0: none) */
 	bool kunit_known;
 	int own_dma;
+	bool own_scalable;  /* VT-d: own installs scalable-mode tables (smmu_own_opts.scalable) */
 	/* audit.c: table-region writes since the unit's last invalidation */
 	struct { uint64_t pa, len; } stale[8];
 	unsigned nstale;
@@ -106,6 +110,13 @@ struct smmu_device {
 	struct smmu_domain *domain;
 	bool resv_mapped;   /* attach took its reserved regions into the domain */
 	size_t resv_refused; /* 1 + the resv[] index its last attach could not map (0: none) */
+	/* VT-d scalable mode: domains attached to PASIDs of the device (its
+	 * requests without a PASID use the RID_PASID, 0, and domain above) */
+	struct smmu_pasid_attach {
+		uint32_t pasid;
+		struct smmu_domain *dom;
+	} pasids[SMMU_MAX_PASIDS];
+	unsigned npasids;
 };
 
 struct smmu_target {

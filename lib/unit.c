@@ -65,6 +65,9 @@ static int reinstall(struct smmu_unit *u)
 		struct smmu_device *d = &t->devices[i];
 		if (d->info.unit == u && d->domain && (rc = u->ops->attach(u, d, d->domain)))
 			return rc;
+		for (unsigned k = 0; d->info.unit == u && k < d->npasids; k++)
+			if ((rc = u->ops->attach_pasid(u, d, d->pasids[k].pasid, d->pasids[k].dom)))
+				return rc;
 	}
 	return 0;
 }

@@ -46,6 +46,15 @@ static const char *stages(const struct smmu_audit_device *d, char *b, size_t n)
 	return b;
 }
 
+/* The PASID whose requests reach range r (VT-d scalable mode), or NULL. */
+static const struct smmu_audit_pasid *range_pasid(const struct smmu_audit_device *d, size_t r)
+{
+	for (size_t i = 0; i < d->npasids; i++)
+		if (r >= d->pasids[i].first && r - d->pasids[i].first < d->pasids[i].nranges)
+			return &d->pasids[i];
+	return NULL;
+}
+
 static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 {
 	char b1[32], b2[32], b3[32], st[80], p[8];
@@ -89,8 +98,14 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 			human(d->bytes[SMMU_MEM_RAM], (char[32]){ 0 }, 32), human(d->bytes[SMMU_MEM_MMIO], (char[32]){ 0 }, 32),
 			human(d->bytes[SMMU_MEM_IOMMU_TABLE] + d->bytes[SMMU_MEM_IOMMU_REGS], (char[32]){ 0 }, 32));
 	}
+	for (size_t i = 0; i < d->npasids; i++)
+		if (!d->pasids[i].nranges)
+			fprintf(sh->out, "  PASID 0x%x (domain %s): reaches nothing\n", d->pasids[i].pasid, d->pasids[i].domain);
 	for (size_t r = 0; r < d->nranges; r++) {
 		const struct smmu_audit_range *g = &d->ranges[r];
+		const struct smmu_audit_pasid *ps = range_pasid(d, r);
+		if (ps && r == ps->first)
+			fprintf(sh->out, "  PASID 0x%x (domain %s) reaches:\n", ps->pasid, ps->domain);
 		if (d->verdict == SMMU_AUDIT_TRANSLATED)
 			fprintf(sh->out, "    IOVA 0x%" PRIx64 "-0x%" PRIx64 " -> PA 0x%" PRIx64 "-0x%" PRIx64 " %s\n", g->iova,
 				g->iova + g->size - 1, g->pa, g->pa + g->size - 1, perms(g->prot, p));
@@ -145,7 +160,10 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 	smmu_json_arr_begin(j);
 	for (size_t r = 0; r < d->nranges; r++) {
 		const struct smmu_audit_range *g = &d->ranges[r];
+		const struct smmu_audit_pasid *ps = range_pasid(d, r);
 		smmu_json_obj_begin(j);
+		if (ps) /* a PASID's range; without the key: requests without a PASID */
+			smmu_json_ku64(j, "pasid", ps->pasid);
 		smmu_json_khex(j, "iova", g->iova);
 		smmu_json_khex(j, "pa", g->pa);
 		smmu_json_khex(j, "size", g->size);
@@ -164,6 +182,16 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 			smmu_json_obj_end(j);
 		}
 		smmu_json_arr_end(j);
+		smmu_json_obj_end(j);
+	}
+	smmu_json_arr_end(j);
+	smmu_json_key(j, "pasids"); /* the PASIDs smmush attached, audited too */
+	smmu_json_arr_begin(j);
+	for (size_t i = 0; i < d->npasids; i++) {
+		smmu_json_obj_begin(j);
+		smmu_json_ku64(j, "pasid", d->pasids[i].pasid);
+		smmu_json_kstr(j, "domain", d->pasids[i].domain);
+		smmu_json_ku64(j, "ranges", d->pasids[i].nranges);
 		smmu_json_obj_end(j);
 	}
 	smmu_json_arr_end(j);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "shell.h"
+#include "cmd-tables.h"
 
 #define PAGE 4096ull
 
@@ -95,10 +96,23 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	uint64_t was[OWN_REGS] = { 0 }, now[OWN_REGS] = { 0 };
 	struct smmu_own_opts oo = { SMMU_OWN_DMA_REFUSE };
 	char why[768] = "";
-	bool already, recover = argc == 2 && !strcmp(argv[1], "--recover");
+	bool already, recover = argc >= 2 && !strcmp(argv[1], "--recover");
 	const char *policy_file = NULL;
 	struct smmu_policy *policy = NULL;
 	int rc;
+
+	/* own --scalable: VT-d scalable-mode tables (beside any other option) */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--scalable")) {
+			oo.scalable = true;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+			argc--;
+			break;
+		}
+	if (oo.scalable && recover) {
+		shell_error("own: --scalable and --recover: a recovered unit keeps the tables it has");
+		return -EINVAL;
+	}
 
 	/* own --policy FILE: a smmuman configuration applied once owned (cmd-audit.c) */
 	if (argc == 3 && !strcmp(argv[1], "--policy")) {
@@ -147,6 +161,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "arch", arch_name(ui.arch));
 		smmu_json_kbool(&sh->j, "owned", true);
 		smmu_json_kbool(&sh->j, "was_owned", already);
+		if (ui.arch == SMMU_ARCH_VTD && !already)
+			smmu_json_kbool(&sh->j, "scalable", oo.scalable); /* the table mode installed */
 		if (!already)
 			print_own_regs(sh, u, "saved", was);
 		print_own_regs(sh, u, "installed", now);
@@ -161,7 +177,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		print_own_regs(sh, u, NULL, was);
 		fprintf(sh->out, "\n  now:      ");
 		print_own_regs(sh, u, NULL, now);
-		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
+		fprintf(sh->out, "\n  installed smmush's %stables: every %s until a device is attached\n",
+			oo.scalable ? "scalable-mode " : "",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
 	}
 	if (policy) {
@@ -215,15 +232,32 @@ static int cmd_release(struct shell *sh, int argc, char **argv)
 
 /* --- domains ------------------------------------------------------------------------- */
 
+#define SMMU_MAX_PASIDS_SHOWN 64
+
+/* The PASIDs of d attached to dom (VT-d scalable mode), up to max. */
+static size_t device_pasids_in(struct smmu_device *d, struct smmu_domain *dom, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < smmu_device_pasid_count(d); i++) {
+		uint32_t p;
+		struct smmu_domain *x;
+		if (!smmu_device_pasid_at(d, i, &p, &x) && x == dom && n < max)
+			out[n++] = p;
+	}
+	return n;
+}
+
 static size_t domain_devices(struct smmu_target *t, struct smmu_domain *dom, struct smmu_device **first)
 {
 	size_t n = 0;
+	uint32_t p;
 
 	if (first)
 		*first = NULL;
 	for (size_t i = 0; i < smmu_device_count(t); i++) {
 		struct smmu_device *d = smmu_device_at(t, i);
-		if (smmu_device_domain(d) != dom)
+		if (smmu_device_domain(d) != dom && !device_pasids_in(d, dom, &p, 1))
 			continue;
 		if (!n++ && first)
 			*first = d;
@@ -310,8 +344,11 @@ static int domain_list(struct shell *sh)
 			smmu_device_info(first, &di);
 			smmu_unit_info(di.unit, &ui);
 			snprintf(unit, sizeof(unit), "%u", ui.index);
-			have_cfg = !smmu_device_config(first, false, 0, &cfg) && cfg.verdict == SMMU_CFG_TRANSLATE;
-			int rc = smmu_list(di.unit, &(struct smmu_stream){ di.sid, false, 0 }, 0, 0, count_range, &acc, &st);
+			/* its requests without a PASID, or with the first PASID attached to dom */
+			uint32_t pasid = 0;
+			bool ssv = smmu_device_domain(first) != dom && device_pasids_in(first, dom, &pasid, 1);
+			have_cfg = !smmu_device_config(first, ssv, pasid, &cfg) && cfg.verdict == SMMU_CFG_TRANSLATE;
+			int rc = smmu_list(di.unit, &(struct smmu_stream){ di.sid, ssv, pasid }, 0, 0, count_range, &acc, &st);
 			listed = !rc;
 			if (rc && rc != -ENXIO && !err) { /* reported once the document is whole */
 				err = rc;
@@ -338,6 +375,22 @@ static int domain_list(struct shell *sh)
 				smmu_json_str(&sh->j, dk.addr);
 			}
 			smmu_json_arr_end(&sh->j);
+			smmu_json_key(&sh->j, "pasids"); /* PASID-granular attachments */
+			smmu_json_arr_begin(&sh->j);
+			for (size_t k = 0; k < smmu_device_count(t); k++) {
+				struct smmu_device *d = smmu_device_at(t, k);
+				struct smmu_device_info dk;
+				uint32_t ps[SMMU_MAX_PASIDS_SHOWN];
+				size_t np = device_pasids_in(d, dom, ps, SMMU_MAX_PASIDS_SHOWN);
+				smmu_device_info(d, &dk);
+				for (size_t q = 0; q < np; q++) {
+					smmu_json_obj_begin(&sh->j);
+					smmu_json_kstr(&sh->j, "device", dk.addr);
+					smmu_json_ku64(&sh->j, "pasid", ps[q]);
+					smmu_json_obj_end(&sh->j);
+				}
+			}
+			smmu_json_arr_end(&sh->j);
 			json_opt_u64(sh, "ranges", listed, acc.ranges);
 			json_opt_u64(sh, "mapped_bytes", listed, acc.bytes);
 			json_opt_u64(sh, "leaves", listed, st.leaves);
@@ -347,12 +400,19 @@ static int domain_list(struct shell *sh)
 		for (size_t k = 0; k < smmu_device_count(t); k++) {
 			struct smmu_device *d = smmu_device_at(t, k);
 			struct smmu_device_info dk;
-			if (smmu_device_domain(d) != dom)
-				continue;
+			uint32_t ps[SMMU_MAX_PASIDS_SHOWN];
+			size_t np = device_pasids_in(d, dom, ps, SMMU_MAX_PASIDS_SHOWN);
 			smmu_device_info(d, &dk);
-			if (*devs)
-				strncat(devs, ",", sizeof(devs) - strlen(devs) - 1);
-			strncat(devs, dk.addr, sizeof(devs) - strlen(devs) - 1);
+			if (smmu_device_domain(d) == dom) {
+				if (*devs)
+					strncat(devs, ",", sizeof(devs) - strlen(devs) - 1);
+				strncat(devs, dk.addr, sizeof(devs) - strlen(devs) - 1);
+			}
+			for (size_t q = 0; q < np; q++) { /* DEVICE/PASID: one PASID of it */
+				char one[48];
+				snprintf(one, sizeof(one), "%s%s/PASID 0x%x", *devs ? "," : "", dk.addr, ps[q]);
+				strncat(devs, one, sizeof(devs) - strlen(devs) - 1);
+			}
 		}
 		fprintf(sh->out, "%-12s %-4s %-8s %-24s ", smmu_domain_name(dom), unit,
 			have_cfg ? fmt_name(cfg.pgt.fmt) : "-", *devs ? devs : "-");
@@ -574,6 +634,56 @@ static int attach_reserved_error(struct smmu_device *d, struct smmu_domain *dom,
 	return shell_lib_error("attach", addr, rc);
 }
 
+/* --pasid N (VT-d scalable mode), taken out of argv: checked against the
+ * device's unit before anything is written.  1: absent, 0: taken, <0: bad. */
+static int pasid_option(const char *cmd, int *argc, char **argv, uint32_t *pasid)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--pasid"))
+			continue;
+		if (i + 1 >= *argc || tbl_parse_pasid(cmd, argv[i + 1], pasid))
+			return i + 1 >= *argc ? (shell_error("%s: --pasid needs a number", cmd), -EINVAL) : -EINVAL;
+		memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 1) * sizeof(*argv));
+		*argc -= 2;
+		return 0;
+	}
+	return 1;
+}
+
+/* A PASID the device's unit can take in PASID-granular attach, or one line why not. */
+static int pasid_check(const char *cmd, const struct smmu_device_info *di, uint32_t pasid)
+{
+	struct smmu_unit_status us;
+	struct smmu_unit_info ui;
+	int rc;
+
+	if (!di->unit) {
+		shell_error("%s: %s: no unit translates it", cmd, di->addr);
+		return -ENOENT;
+	}
+	smmu_unit_info(di->unit, &ui);
+	if (ui.arch != SMMU_ARCH_VTD) {
+		shell_error("%s: %s: --pasid is VT-d scalable mode's (%s is %s)", cmd, di->addr, ui.name, smmu_arch_name(ui.arch));
+		return -EOPNOTSUPP;
+	}
+	if ((rc = smmu_unit_status(di->unit, &us)))
+		return shell_lib_error(cmd, ui.name, rc);
+	if (!us.ssid_bits) {
+		shell_error("%s: %s: %s has no PASIDs (ECAP.PASID=0)", cmd, di->addr, ui.name);
+		return -EOPNOTSUPP;
+	}
+	if (!pasid) {
+		shell_error("%s: PASID 0x0 is the RID_PASID: requests without a PASID use it (%s without --pasid)", cmd, cmd);
+		return -ERANGE;
+	}
+	if (pasid >> us.ssid_bits) {
+		shell_error("%s: PASID 0x%x is beyond %s's PASIDs: it takes 1-0x%x (ECAP.PSS: %u-bit PASIDs)", cmd, pasid,
+			    ui.name, (1u << us.ssid_bits) - 1, us.ssid_bits);
+		return -ERANGE;
+	}
+	return 0;
+}
+
 static int cmd_attach(struct shell *sh, int argc, char **argv)
 {
 	struct smmu_device *d;
@@ -583,42 +693,59 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 	char *pos[3] = { argv[0] };
 	int npos = 1;
 	unsigned flags = 0;
-	int rc;
+	uint32_t pasid = 0;
+	int rc, with_pasid;
 
+	if ((with_pasid = pasid_option("attach", &argc, argv, &pasid)) < 0)
+		return with_pasid;
+	with_pasid = !with_pasid;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-reserved")) {
 			flags |= SMMU_ATTACH_NO_RESERVED;
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			shell_error("attach: unknown option '%s' (--no-reserved)", argv[i]);
+			shell_error("attach: unknown option '%s' (--no-reserved, --pasid N)", argv[i]);
 			return -EINVAL;
 		} else if (npos == 3) {
-			shell_error("attach: too many arguments: expected attach DEVICE DOMAIN [--no-reserved]");
+			shell_error("attach: too many arguments: expected attach DEVICE DOMAIN [--no-reserved] [--pasid N]");
 			return -EINVAL;
 		} else {
 			pos[npos++] = argv[i];
 		}
 	}
 	if (npos < 3) {
-		shell_error("attach: missing arguments: expected attach DEVICE DOMAIN [--no-reserved]");
+		shell_error("attach: missing arguments: expected attach DEVICE DOMAIN [--no-reserved] [--pasid N]");
 		return -EINVAL;
 	}
 	argv = pos;
 	if (!(d = shell_device(sh, "attach", argv[1])) || !(dom = shell_domain(sh, "attach", argv[2])))
 		return -ENOENT;
 	smmu_device_info(d, &di);
-	rc = smmu_device_attach_flags(d, dom, flags);
+	if (with_pasid && (rc = pasid_check("attach", &di, pasid)))
+		return rc;
+	/* reserved regions go with the requester ID's domain only, as in Linux */
+	rc = with_pasid ? smmu_device_attach_pasid(d, pasid, dom) : smmu_device_attach_flags(d, dom, flags);
 	switch (rc) {
 	case 0:
 		break;
 	case -EEXIST:
 	case -ERANGE:
-		if (!(flags & SMMU_ATTACH_NO_RESERVED) && smmu_device_reserved(d, NULL, 0))
+		if (!with_pasid && !(flags & SMMU_ATTACH_NO_RESERVED) && smmu_device_reserved(d, NULL, 0))
 			return attach_reserved_error(d, dom, di.addr, rc);
 		return shell_lib_error("attach", di.addr, rc);
 	case -EBUSY:
 		cur = smmu_device_domain(d);
-		shell_error("attach: %s is already in domain %s (detach it first)", di.addr,
-			    cur ? smmu_domain_name(cur) : "?");
+		for (size_t i = 0; with_pasid && i < smmu_device_pasid_count(d); i++) {
+			uint32_t p;
+			struct smmu_domain *x;
+			if (!smmu_device_pasid_at(d, i, &p, &x) && p == pasid)
+				cur = x;
+		}
+		shell_error("attach: %s%s is already in domain %s (detach it first)", di.addr,
+			    with_pasid ? " PASID" : "", cur ? smmu_domain_name(cur) : "?");
+		return rc;
+	case -ENOSPC:
+		shell_error("attach: %s has %d PASID attachments, the most smmush keeps per device", di.addr,
+			    (int)smmu_device_pasid_count(d));
 		return rc;
 	case -ENOENT:
 		shell_error("attach: %s: no unit translates it", di.addr);
@@ -632,6 +759,16 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 			    argv[2], di.addr);
 		return rc;
 	case -EOPNOTSUPP:
+		smmu_unit_info(di.unit, &ui);
+		if (ui.arch == SMMU_ARCH_VTD) {
+			struct smmu_domain_geometry g;
+			smmu_domain_geometry(dom, &g);
+			if (with_pasid || g.stage == SMMU_STAGE_1 || g.stage == SMMU_STAGE_NESTED) {
+				shell_error("attach: %s: %s needs scalable-mode tables, and %s has legacy ones (release, then own --scalable)",
+					    di.addr, with_pasid ? "PASID-granular attach" : "a first-level or nested domain", ui.name);
+				return rc;
+			}
+		}
 		shell_error("attach: %s's unit cannot translate domain %s's tables (stage 2 not supported?)",
 			    di.addr, argv[2]);
 		return rc;
@@ -646,7 +783,12 @@ static int cmd_attach(struct shell *sh, int argc, char **argv)
 		smmu_json_ku64(&sh->j, "unit", ui.index);
 		smmu_json_khex(&sh->j, "sid", di.sid);
 		shell_device_reserved_json(sh, d);
+		if (with_pasid) /* the key only then: the shape without --pasid stays as it was */
+			smmu_json_ku64(&sh->j, "pasid", pasid);
 		shell_json_end(sh);
+	} else if (with_pasid) {
+		fprintf(sh->out, "%s (source-id 0x%x) PASID 0x%x attached to domain %s on %s\n", di.addr, di.sid, pasid,
+			argv[2], ui.name);
 	} else {
 		fprintf(sh->out, "%s (%s 0x%x) attached to domain %s on %s\n", di.addr,
 			ui.arch == SMMU_ARCH_VTD ? "source-id" : ui.arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID", di.sid, argv[2], ui.name);
@@ -662,19 +804,35 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 	struct smmu_device_info di;
 	struct smmu_unit_info ui;
 	char name[32];
-	int rc;
+	uint32_t pasid = 0;
+	int rc, with_pasid;
 
+	if ((with_pasid = pasid_option("detach", &argc, argv, &pasid)) < 0)
+		return with_pasid;
+	with_pasid = !with_pasid;
 	if (shell_nargs(sh, argc, argv, 1, 1))
 		return -EINVAL;
 	if (!(d = shell_device(sh, "detach", argv[1])))
 		return -ENOENT;
 	smmu_device_info(d, &di);
-	if (!(dom = smmu_device_domain(d))) {
+	if (with_pasid) {
+		dom = NULL;
+		for (size_t i = 0; i < smmu_device_pasid_count(d); i++) {
+			uint32_t p;
+			struct smmu_domain *x;
+			if (!smmu_device_pasid_at(d, i, &p, &x) && p == pasid)
+				dom = x;
+		}
+		if (!dom) {
+			shell_error("detach: %s PASID 0x%x is not in a domain", di.addr, pasid);
+			return -ENOENT;
+		}
+	} else if (!(dom = smmu_device_domain(d))) {
 		shell_error("detach: %s is not in a domain", di.addr);
 		return -ENOENT;
 	}
 	snprintf(name, sizeof(name), "%s", smmu_domain_name(dom));
-	if ((rc = smmu_device_detach(d))) {
+	if ((rc = with_pasid ? smmu_device_detach_pasid(d, pasid) : smmu_device_detach(d))) {
 		if (rc == -SMMU_E_NOTOWNED) {
 			smmu_unit_info(di.unit, &ui);
 			shell_error("detach: %s: unit %u (%s) not owned (use own)", di.addr, ui.index, ui.name);
@@ -686,7 +844,12 @@ static int cmd_detach(struct shell *sh, int argc, char **argv)
 		shell_json_begin(sh);
 		smmu_json_kstr(&sh->j, "device", di.addr);
 		smmu_json_kstr(&sh->j, "domain", name);
+		if (with_pasid)
+			smmu_json_ku64(&sh->j, "pasid", pasid);
 		shell_json_end(sh);
+	} else if (with_pasid) {
+		fprintf(sh->out, "%s PASID 0x%x detached from domain %s: its DMA with that PASID is blocked again\n", di.addr,
+			pasid, name);
 	} else {
 		smmu_unit_info(di.unit, &ui);
 		fprintf(sh->out, "%s detached from domain %s: its DMA %s again\n", di.addr, name,
@@ -1167,6 +1330,11 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 		shell_error("dma: %s has no DMA engine ('devices' shows which do)", c.di.addr);
 		return -ENODEV;
 	}
+	if (c.o.ssv && !(c.di.caps & SMMU_DEV_PASID)) {
+		shell_error("dma: %s cannot tag its requests with a PASID/SubstreamID (QEMU's edu has no such capability; "
+			    "the sim's test devices do)", c.di.addr);
+		return -EOPNOTSUPP;
+	}
 	/* the dispatcher checked the selected unit; the device may sit behind another */
 	if (c.di.unit && (rc = shell_may_write(sh, "dma", c.di.unit)))
 		return rc;
@@ -1258,15 +1426,15 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 }
 
 const struct shell_cmd shell_cmds_program[] = {
-	{ "own", "[--recover | --dma abort|passthrough | --policy FILE]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told); --policy: then apply a QNX smmuman configuration (a domain per device name, allow lines mapped IOVA = PA; see 'help audit')",
+	{ "own", "[--recover | --dma abort|passthrough | --policy FILE] [--scalable]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told); --policy: then apply a QNX smmuman configuration (a domain per device name, allow lines mapped IOVA = PA; see 'help audit'); --scalable: VT-d scalable-mode tables (ECAP.SMTS): a PASID directory per device, requests without a PASID at PASID 0, first-level and nested domains, attach --pasid",
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
-	{ "attach", "DEVICE DOMAIN [--no-reserved]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR: see 'devices') are mapped IOVA = PA with it, unless --no-reserved", CMD_TARGET,
+	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },
-	{ "detach", "DEVICE", "take a device out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
+	{ "detach", "DEVICE [--pasid N]", "take a device (or one PASID of it) out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },
 	{ "map", "DOMAIN IOVA PA SIZE PERMS [--pages]",
 	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET, cmd_map,

@@ -541,6 +541,19 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 			else
 				smmu_json_null(&sh->j);
 			smmu_json_kstr(&sh->j, "domain", dom ? smmu_domain_name(dom) : NULL);
+			smmu_json_key(&sh->j, "pasids"); /* VT-d scalable mode: PASID-granular attachments */
+			smmu_json_arr_begin(&sh->j);
+			for (size_t k = 0; k < smmu_device_pasid_count(d); k++) {
+				uint32_t p;
+				struct smmu_domain *x;
+				if (smmu_device_pasid_at(d, k, &p, &x))
+					continue;
+				smmu_json_obj_begin(&sh->j);
+				smmu_json_ku64(&sh->j, "pasid", p);
+				smmu_json_kstr(&sh->j, "domain", smmu_domain_name(x));
+				smmu_json_obj_end(&sh->j);
+			}
+			smmu_json_arr_end(&sh->j);
 			smmu_json_kbool(&sh->j, "dma_engine", di.caps & SMMU_DEV_DMA);
 			smmu_json_kstr(&sh->j, "driver", di.driver);
 			smmu_json_key(&sh->j, "sids");
@@ -585,6 +598,12 @@ static int cmd_devices(struct shell *sh, int argc, char **argv)
 		else
 			fprintf(sh->out, "%-20s %-4s %-6s %-8s %-8s %s\n", di.addr, unit, sid,
 				dom ? smmu_domain_name(dom) : "-", (di.caps & SMMU_DEV_DMA) ? "yes" : "-", di.name);
+		for (size_t k = 0; k < smmu_device_pasid_count(d); k++) {
+			uint32_t p;
+			struct smmu_domain *x;
+			if (!smmu_device_pasid_at(d, k, &p, &x))
+				fprintf(sh->out, "%-20s   PASID 0x%x: domain %s\n", "", p, smmu_domain_name(x));
+		}
 		if (di.nsids > 1) {
 			fprintf(sh->out, "%-20s   StreamIDs", "");
 			for (unsigned k = 0; k < di.nsids; k++)

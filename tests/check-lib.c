@@ -701,8 +701,161 @@ START_TEST(vtd_scalable_mode_live_config)
 	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90000 + 0x200 + 8, 8, &frcd_hi), 0);
 	ck_assert_msg(frcd_hi >> 63, "the model recorded no fault");
 	ck_assert_uint_eq((frcd_hi >> 32) & 0xff, tr.cfg.code);
+	ck_assert_int_eq(smmu_mmio_write(t, 0xfed90000 + 0x200 + 12, 4, 1u << 31), 0); /* FRCD.F: free it */
+
+	/* own --scalable over these scalable tables: PASID 5 in a domain of
+	 * smmush's (DID 1 too) reading another page; after release the
+	 * original PASID 5 reads its own page again, nothing of smmush's
+	 * lingering in the PASID cache or the IOTLB */
+	uint64_t rt_before, gsts_before, mine = 0x7777;
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90020, 8, &rt_before), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed9001c, 4, &gsts_before), 0);
+	struct smmu_own_opts oo = { .scalable = true };
+	struct smmu_domain *dom;
+	ck_assert_msg(smmu_unit_own_opts(u, &oo, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_domain_create(t, "mine", 0, &dom), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x180010, &mine, 8), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, 0x180000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 5, dom), 0);
+	o.ssid = 5;
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	ck_assert_uint_eq(got, mine);
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90020, 8, &v), 0);
+	ck_assert_uint_eq(v, rt_before);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed9001c, 4, &v), 0);
+	ck_assert_uint_eq(v, gsts_before);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10010, 8, &o), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	ck_assert_uint_eq(got, tag);
 	smmu_pgt_destroy(pgt);
 	smmu_region_alloc_fini(&region);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* The device's edu buffer after a read: what the DMA fetched. */
+static uint64_t dma_read_tag(struct smmu_target *t, struct smmu_device *d, uint64_t iova, const struct smmu_dma_opts *o)
+{
+	struct smmu_device_info di;
+	uint32_t bar;
+	uint64_t got = 0;
+
+	smmu_device_info(d, &di);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, iova, 8, o), 0);
+	ck_assert_int_eq(smmu_pci_read(t, di.bdf, 0x10, 4, &bar), 0);
+	ck_assert_int_eq(smmu_mmio_read(t, (bar & ~0xfu) + 0x40000, 8, &got), 0);
+	return got;
+}
+
+/* The code of the newest fault record after a drain, 0 when none came. */
+static uint32_t newest_fault(struct smmu_target *t)
+{
+	struct smmu_fault f;
+
+	if (smmu_faults_poll(t) <= 0)
+		return 0;
+	ck_assert_int_eq(smmu_faults_get(t, smmu_faults_kept(t) - 1, &f), 0);
+	return f.code;
+}
+
+/* own with scalable-mode tables: requests without a PASID at PASID 0, PASIDs
+ * with domains of their own (second and first level), each DMA reading the
+ * page its PASID's domain maps, the library's prediction equal to the
+ * model's record, and release giving back every register. */
+START_TEST(vtd_scalable_own_pasid_attach)
+{
+	const struct plat *p = &plats[1];
+	const char *opts[] = { "scalable=on", "aw=48" };
+	struct smmu_target *t;
+	char err[256];
+	uint32_t before[32], after[32];
+	uint64_t v;
+
+	ck_assert_int_eq(smmu_target_open("sim:q35", opts, 2, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	read_regs(t, p, before);
+	struct smmu_own_opts oo = { .scalable = true };
+	ck_assert_msg(smmu_unit_own_opts(u, &oo, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_mmio_read(t, 0xfed90020, 8, &v), 0);
+	ck_assert_uint_eq((v >> 10) & 3, 1); /* RTADDR.TTM: scalable */
+
+	struct smmu_domain *d1, *d2, *f;
+	struct smmu_domain_geometry fl = { .stage = SMMU_STAGE_1 };
+	ck_assert_int_eq(smmu_domain_create(t, "d1", 0, &d1), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d2", 0, &d2), 0);
+	ck_assert_msg(smmu_domain_create_geom(t, "f", &fl, &f, err, sizeof(err)) == 0, "%s", err);
+	const uint64_t page[3] = { 0x100000, 0x200000, 0x300000 }, tag[3] = { 0x1111, 0x2222, 0x3333 };
+	struct smmu_domain *doms[3] = { d1, d2, f };
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(smmu_mem_write(t, page[i], &tag[i], 8), 0);
+		ck_assert_int_eq(smmu_map(doms[i], 0x10000, page[i], 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	}
+	ck_assert_int_eq(smmu_device_attach(d, d1), 0);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 5, d2), 0);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 9, f), 0);
+	ck_assert_uint_eq(smmu_device_pasid_count(d), 2);
+
+	struct smmu_dma_opts none = { 0 }, p5 = { .ssv = true, .ssid = 5 }, p9 = { .ssv = true, .ssid = 9 },
+			     p6 = { .ssv = true, .ssid = 6 };
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &none), tag[0]);
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &p5), tag[1]);
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &p9), tag[2]);
+	ck_assert_uint_eq(newest_fault(t), 0);
+	struct smmu_translation tr;
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, true, 9 }, 0x10008, SMMU_PROT_R, &tr), 0);
+	ck_assert_msg(tr.ok && tr.pa == page[2] + 8, "%s", tr.cfg.reason);
+	/* an unattached PASID: predicted and recorded alike */
+	ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ 0x8, true, 6 }, 0x10000, SMMU_PROT_R, &tr), 0);
+	ck_assert(!tr.ok && tr.cfg.verdict == SMMU_CFG_FAULT);
+	dma_read_tag(t, d, 0x10000, &p6);
+	ck_assert_uint_eq(newest_fault(t), tr.cfg.code);
+	ck_assert_uint_eq(tr.cfg.code, 0x59);
+
+	/* refusals: PASID 0 (the RID_PASID), beyond 20 bits, taken, not attached */
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 0, d2), -ERANGE);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 1u << 20, d2), -ERANGE);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 9, d2), -EBUSY);
+	ck_assert_int_eq(smmu_device_detach_pasid(d, 6), -ENOENT);
+	ck_assert_int_eq(smmu_domain_destroy(d2), -EBUSY);
+
+	/* detach: the PASID is blocked at once (no stale translation) */
+	ck_assert_int_eq(smmu_device_detach_pasid(d, 5), 0);
+	dma_read_tag(t, d, 0x10000, &p5);
+	ck_assert_uint_eq(newest_fault(t), 0x59);
+	ck_assert_int_eq(smmu_device_attach_pasid(d, 5, d2), 0);
+
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	read_regs(t, p, after);
+	for (size_t i = 0; i < p->nregs; i++)
+		ck_assert_msg(before[i] == after[i] || (p->regs[i] == 0x1c && (before[i] ^ after[i]) == 1u << 30),
+			      "register 0x%x: 0x%x before own, 0x%x after release", p->regs[i], before[i], after[i]);
+	/* legacy tables cannot hold the PASIDs: refused before anything is written */
+	oo.scalable = false;
+	ck_assert_int_eq(smmu_unit_own_opts(u, &oo, err, sizeof(err)), -EOPNOTSUPP);
+	ck_assert_msg(strstr(err, "PASID attachments"), "%s", err);
+	ck_assert(!smmu_unit_owned(u));
+	/* own scalable again: every PASID back in its domain */
+	oo.scalable = true;
+	ck_assert_msg(smmu_unit_own_opts(u, &oo, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &p9), tag[2]);
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &p5), tag[1]);
+	ck_assert_uint_eq(dma_read_tag(t, d, 0x10000, &none), tag[0]);
+	ck_assert_uint_eq(newest_fault(t), 0);
+	smmu_target_close(t);
+
+	/* a unit without scalable mode: refused, naming ECAP.SMTS, nothing written */
+	t = open_target("sim:q35");
+	u = smmu_unit_at(t, 0);
+	read_regs(t, p, before);
+	ck_assert_int_eq(smmu_unit_own_opts(u, &oo, err, sizeof(err)), -EOPNOTSUPP);
+	ck_assert_msg(strstr(err, "ECAP.SMTS"), "%s", err);
+	read_regs(t, p, after);
+	ck_assert(!memcmp(before, after, p->nregs * 4));
+	ck_assert(!smmu_unit_owned(u));
 	smmu_target_close(t);
 }
 END_TEST
@@ -931,6 +1084,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_test(tc, platform_device_by_mmio_range);
 	tcase_add_test(tc, pci_names_from_pci_ids);
 	tcase_add_test(tc, vtd_scalable_mode_live_config);
+	tcase_add_test(tc, vtd_scalable_own_pasid_attach);
 	tcase_add_test(tc, vtd_queued_invalidation_kept);
 	tcase_add_loop_test(tc, reused_asid_sees_no_stale_translation, 0, NPLATS);
 	tcase_add_test(tc, small_event_queue);

@@ -62,7 +62,7 @@ for tgt in sim:virt sim:q35; do
 		'domain create d; domain create e2.x_y; domain list; domain destroy d; domain' -- \
 		'docs[0] == {"domain": "d", "stage2": False, "stage": "default", "nested_in": None, "granule": None, "ias": None, "oas": None, "levels": None}' \
 		'[x["name"] for x in docs[2]] == ["d", "e2.x_y"]' \
-		'docs[2][0] == {"name": "d", "unit": None, "tables": None, "devices": [], "ranges": None, "mapped_bytes": None, "leaves": None}' \
+		'docs[2][0] == {"name": "d", "unit": None, "tables": None, "devices": [], "pasids": [], "ranges": None, "mapped_bytes": None, "leaves": None}' \
 		'docs[3] == {"domain": "d", "destroyed": True}' '[x["name"] for x in docs[4]] == ["e2.x_y"]'
 	expect_out "$tgt: domain list, none" "^no domains" "${T[@]}" domain list
 	expect_err "$tgt: domain create: duplicate" "domain 'd' already exists" "${T[@]}" -c 'domain create d; domain create d'
