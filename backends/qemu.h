@@ -41,6 +41,7 @@ struct qemu_be {
 	uint64_t win_base, win_end; /* 32-bit PCI memory window for BARs */
 	unsigned nedu, bars_assigned;
 	uint64_t start_ns;      /* from fork to QEMU's first answer */
+	uint64_t epoch_ns;      /* host monotonic time at the target's start: fault times count from it */
 	/* q35: etc/acpi/tables (the part holding tables) and its loader's checksums */
 	uint8_t *acpi;
 	size_t acpi_len;

@@ -49,7 +49,7 @@ struct smmu_backend_ops {
 	int (*table_region)(void *priv, uint64_t *base, uint64_t *size);
 
 	/* optional (NULL when the backend has none) */
-	uint64_t (*now_ns)(void *priv);        /* the machine's clock */
+	uint64_t (*now_ns)(void *priv);        /* the machine's clock, from 0 at the target's start */
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
 	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */

@@ -87,6 +87,9 @@ SMMU_EXPORT void smmu_target_close(struct smmu_target *t);
 SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
+/* The machine's clock: nanoseconds since the target started (the sim's
+ * machine, a QEMU smmush started) or opened (attached or live machines);
+ * fault records carry it. */
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
 /* NULL while the target answers; once its backend failed for good (every
  * access then fails with -SMMU_E_BACKEND), why, in one line. */

@@ -827,7 +827,7 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
-	  "drain the fault sources; list new records (or all kept), with totals",
+	  "drain the fault sources; list new records (or all kept), with totals; +S.s is the time since the target started",
 	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
 	{ "trace", "[--count N] [--seconds S] [--filter EXPR]",
 	  "stream faults live until Ctrl-C, N records or S seconds",
