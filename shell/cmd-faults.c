@@ -554,6 +554,8 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		shell_error("storm: %s has no DMA engine ('devices' shows which do)", di.addr);
 		return -ENODEV;
 	}
+	if ((rc = di.unit ? shell_may_write(sh, "storm", di.unit) : shell_may_write_selected(sh, "storm")))
+		return rc;
 	bool generator = di.caps & SMMU_DEV_STORM;
 	if (generator) {
 		/* the device's own storm generator: N reads, a batch at a time so

@@ -672,7 +672,7 @@ static int cmd_w(struct shell *sh, int argc, char **argv)
 	}
 	if ((rc = parse_addr(sh, cmd, argv[1], &s)))
 		return rc;
-	if (!(rc = resolve(sh, cmd, &s, (uint64_t)(argc - 2) * size, false)))
+	if (!(rc = shell_may_write_selected(sh, cmd)) && !(rc = resolve(sh, cmd, &s, (uint64_t)(argc - 2) * size, false)))
 		rc = span_write(sh, cmd, &s, buf, 0);
 	span_free(&s);
 	return rc;
@@ -701,7 +701,7 @@ static int cmd_fill(struct shell *sh, int argc, char **argv)
 	if ((rc = parse_addr(sh, "fill", argv[1], &s)))
 		return rc;
 	memset(buf, (int)byte, sizeof(buf));
-	if (!(rc = resolve(sh, "fill", &s, len, false)))
+	if (!(rc = shell_may_write_selected(sh, "fill")) && !(rc = resolve(sh, "fill", &s, len, false)))
 		rc = span_write(sh, "fill", &s, buf, sizeof(buf));
 	span_free(&s);
 	return rc;

@@ -1108,8 +1108,8 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 		shell_error("dma: %s has no DMA engine ('devices' shows which do)", c.di.addr);
 		return -ENODEV;
 	}
-	/* the dispatcher checked the selected unit; the device may sit behind another */
-	if (c.di.unit && (rc = shell_may_write(sh, "dma", c.di.unit)))
+	/* the unit the device sits behind (a device none translates: the selected one) */
+	if ((rc = c.di.unit ? shell_may_write(sh, "dma", c.di.unit) : shell_may_write_selected(sh, "dma")))
 		return rc;
 	if (a.has_pattern) {
 		if ((rc = for_each_chunk(&c, "--pattern", acc, chunk_check, NULL)) ||
@@ -1203,7 +1203,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
-	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
+	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level | --second-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
 	{ "attach", "DEVICE DOMAIN", "put a device in a domain (its unit must be owned)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },

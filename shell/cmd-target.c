@@ -610,7 +610,7 @@ const struct shell_cmd shell_cmds_target[] = {
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
 	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",
-	  CMD_TARGET | CMD_WRITES_HW | CMD_GUARDED,
+	  CMD_TARGET | CMD_WRITES_HW,
 	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },

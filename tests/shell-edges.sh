@@ -86,7 +86,7 @@ check "without -j: nothing on stdout for an error" test "$rc" -eq 1 -a -z "$out"
 # --- reg write: usage first, every width, and a write the hardware ignored says so --------------
 for c in "reg read CR0" "reg" "reg write" "reg write CR0" "reg write CR0 1 2"; do
 	expect_fail "before own: '$c' gives the usage, not the ownership refusal" -c "$c"
-	check "before own: '$c': the usage line" grep -Eq "^smmush: reg( write)?: (expected reg write NAME\[N\] VALUE|SMMU_CR0 is 1 word)" "$TMP/err"
+	check "before own: '$c': the usage line" grep -Eq "^smmush: reg( write)?: (missing arguments: )?(expected reg write NAME\[N\] VALUE|SMMU_CR0 is 1 word)" "$TMP/err"
 done
 expect_fail "before own: a valid reg write is refused" -c "reg write CR0 1"
 check "before own: the refusal names ownership" grep -q "refusing to write hardware" "$TMP/err"
@@ -272,5 +272,51 @@ own --dma zz
 ERRS
 expect_fail "regs: a register the unit does not have, named with its architecture" -c "regs nosuch"
 check "  ... 'no smmuv3 register'" grep -q "^smmush: regs: no smmuv3 register 'nosuch'$" "$TMP/err"
+
+# --- every command: its usage before the target is touched, its arguments before ownership -----
+# qemu:bad cannot open: a line naming it means the command touched the target first.
+cmds=$("$SMMUSH" -j -c help | python3 -c 'import json,sys; print(" ".join(c["name"] for c in json.load(sys.stdin)))')
+writers=$("$SMMUSH" -j -c "$(printf 'help %s;' $cmds)" | python3 -c 'import json,sys; print(" ".join(d["name"] for d in map(json.loads, sys.stdin) if d["writes_hardware"]))')
+check "help -j names the commands (and some write hardware)" test "$(wc -w <<<"$cmds")" -gt 40 -a -n "$writers"
+for c in $cmds; do
+	run --target qemu:bad -c "$c --no-such-option"
+	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c: "* ]] && [[ $err != *qemu:bad* ]]; then
+		ok "$c --no-such-option: its own error, before the target is opened ($err)"
+	else
+		not_ok "$c --no-such-option: rc=$rc: $err"
+	fi
+	# with no arguments: the usage when it needs some, else a target error that names the command
+	run --target qemu:bad -c "$c"
+	if [ "$rc" -eq 0 ] || { [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c: "* ]]; }; then
+		ok "$c alone: no error, or one line naming '$c' first (${err:-fine})"
+	else
+		not_ok "$c alone: rc=$rc: $err"
+	fi
+done
+expect_fail "a failing first open names the command that opened the target" --target qemu:bad -c units
+check "  ... 'smmush: units: target qemu:bad: '" grep -q "^smmush: units: target qemu:bad: qemu has no platform 'bad'" "$TMP/err"
+expect_fail "target with no command running it names itself once" --target qemu:bad -c target
+check "  ... 'smmush: target: qemu:bad: '" grep -q "^smmush: target: qemu:bad: " "$TMP/err"
+# each command that writes hardware: a bad value gives its error, not the ownership refusal;
+# good values are refused (not owned), and nothing was written
+declare -A bad_args=([wb]="0x40100000 zz" [wh]="0x40100000 zz" [ww]="0x40100000 zz" [wg]="0x40100000 zz"
+	[fill]="0x40100000 8 zz" [dma]="00:01.0 read 0 zz" [storm]="00:01.0 zz" [reg]="write CR0 zz")
+declare -A good_args=([wb]="0x40100000 1" [wh]="0x40100000 1" [ww]="0x40100000 1" [wg]="0x40100000 1"
+	[fill]="0x40100000 8 1" [dma]="00:01.0 read 0 8" [storm]="00:01.0 1" [reg]="write CR0 1")
+for c in $writers; do
+	if [ -z "${bad_args[$c]:-}" ]; then not_ok "$c writes hardware: add it to this test's tables"; continue; fi
+	run --target sim:virt -c "${c} ${bad_args[$c]}"
+	if [ "$rc" -ne 0 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *"refusing to write"* ]]; then
+		ok "$c ${bad_args[$c]}, not owned: the argument error first ($err)"
+	else
+		not_ok "$c ${bad_args[$c]}, not owned: rc=$rc: $err"
+	fi
+	run -j --target sim:virt -c "${c} ${good_args[$c]}"
+	run2=$err
+	run -j --target sim:virt -c "set errexit off; ${c} ${good_args[$c]}; x/1gx 0x40100000; regs CR0"
+	check "$c ${good_args[$c]}, not owned: refused for ownership, memory and CR0 unchanged" json_valid "$TMP/out" \
+		'docs[-2]["values"] == ["0x0"] and docs[-1][0]["fields"]["SMMUEN"] == 0'
+	check "  ... the refusal names ownership" grep -q "refusing to write hardware" <<<"$run2"
+done
 
 finish
