@@ -65,6 +65,8 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		if (rc)
 			return rc;
 	}
+	if ((rc = sim_params_check(&p, err, errlen)))
+		return rc;
 	be = calloc(1, sizeof(*be));
 	if (!be)
 		return -ENOMEM;

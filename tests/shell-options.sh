@@ -36,6 +36,14 @@ expect_err "aw=40: the values" "aw: '40' is not 39, 48 or 57$" --target sim:q35 
 expect_err "pagesize=8K: the values" "pagesize: '8K' is not 4K or 64K$" --target sim:mmu500 -O pagesize=8K -c units
 expect_err "stage2=maybe: the values" "stage2: 'maybe' is not on or off$" -O stage2=maybe -c units
 
+# devices and the bridge share bus 0's 32 slots: the limit is named, not "Invalid argument"
+for m in virt q35; do
+	expect_err "$m: bridge=2 with devs=30: the slot limit" \
+		"devs: 30 with bridge=2: bus 0 has 32 slots and the bridge is at 00:1e.0, so devs is at most 29$" \
+		--target sim:$m -O bridge=2 -O devs=30 -c units
+	expect_out "$m: bridge=2 with devs=29 builds" "not owned" --target sim:$m -O bridge=2 -O devs=29 -c units
+done
+
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
 declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"

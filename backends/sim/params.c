@@ -173,6 +173,18 @@ static void fmt_machines(unsigned machines, char *buf, size_t len)
 	}
 }
 
+/* What no one parameter can check: the bridge takes slot 0x1e of bus 0's 32,
+ * so test devices at 00:01.0 up fit below it. */
+int sim_params_check(const struct sim_params *p, char *err, size_t errlen)
+{
+	unsigned top = SIM_BRIDGE_DEVFN >> 3;
+
+	if (p->bridge_devs && p->ndevs >= top)
+		return FAIL("devs: %u with bridge=%u: bus 0 has 32 slots and the bridge is at 00:%02x.0, "
+			    "so devs is at most %u", p->ndevs, p->bridge_devs, top, top - 1);
+	return 0;
+}
+
 int sim_params_set(struct sim_params *p, const char *name, const char *value)
 {
 	return sim_params_set_err(p, name, value, NULL, 0);

@@ -61,6 +61,8 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform);
  * a failure leaves one line there naming the allowed values or platforms. */
 int sim_params_set(struct sim_params *p, const char *name, const char *value);
 int sim_params_set_err(struct sim_params *p, const char *name, const char *value, char *err, size_t errlen);
+/* after every parameter: the combinations that cannot be built (0 or -EINVAL, err says why) */
+int sim_params_check(const struct sim_params *p, char *err, size_t errlen);
 /* "virt", "q35", "mmu500" */
 const char *sim_platform_name(enum sim_platform plat);
 /* The largest -O ram the platform's address map holds. */
