@@ -393,6 +393,34 @@ fail:
 	return rc;
 }
 
+/* The QEMU at the socket's other end: its pid and when it started (the
+ * kernel's start time in clock ticks since boot, so a reused pid differs).
+ * A QEMU restarted on the same path is another instance: a journal written
+ * for the one before is stale. */
+static void peer_instance(struct qemu_be *be, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char path[64], stat[1024];
+	unsigned long long start = 0;
+	FILE *f;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.pid <= 0)
+		return; /* unknown: journals are matched by the socket path alone */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)cred.pid);
+	if ((f = fopen(path, "re"))) {
+		/* field 22, counted after the command name's closing parenthesis */
+		if (fgets(stat, sizeof(stat), f)) {
+			char *p = strrchr(stat, ')');
+			if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+					 &start) != 1)
+				start = 0;
+		}
+		fclose(f);
+	}
+	snprintf(be->instance, sizeof(be->instance), "qemu pid %d start %llu", (int)cred.pid, start);
+}
+
 static int attach_qemu(struct qemu_be *be, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -424,6 +452,7 @@ static int attach_qemu(struct qemu_be *be, const char *path, char *err, size_t e
 		return rc;
 	}
 	be->start_ns = mono_ns() - t0;
+	peer_instance(be, fd);
 	return 0;
 }
 
@@ -738,6 +767,13 @@ static const char *qemu_identity(void *priv)
 	return *be->sock ? be->sock : NULL;
 }
 
+static const char *qemu_instance(void *priv)
+{
+	struct qemu_be *be = priv;
+
+	return *be->instance ? be->instance : NULL;
+}
+
 const struct smmu_backend_ops smmu_backend_qemu = {
 	.name = "qemu",
 	.help = "QEMU's SMMUv3 (virt), VT-d (q35) or AMD-Vi (amd: q35 with amd-iommu) model, started by smmush and driven over qtest",
@@ -759,5 +795,6 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.ram_ranges = be_ram_ranges,
 	.roundtrips = qemu_roundtrips,
 	.identity = qemu_identity,
+	.instance = qemu_instance,
 	.gone = be_gone,
 };

@@ -32,6 +32,7 @@ struct qemu_be {
 	int logfd;              /* QEMU's log, open for reading once its file is removed (-1: none) */
 	char gone[200];         /* why the machine went away, once it has */
 	char sock[128];         /* socket=PATH, when attached */
+	char instance[64];      /* attached: "qemu pid N start T" ("": unknown), for the journal */
 	uint64_t ram_base, ram_size; /* the RAM range the table region tops */
 	uint64_t ram[4][2];     /* every RAM range ([base, size]), from the fdt or e820 */
 	unsigned nram;          /* 0: ram_base/ram_size is all there is */

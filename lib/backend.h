@@ -58,6 +58,10 @@ struct smmu_backend_ops {
 	 * machine does not outlive the session (sim, a QEMU smmush started).
 	 * The ownership journal is keyed by it. */
 	const char *(*identity)(void *priv);
+	/* What changes when that machine restarts (QEMU: its pid and start
+	 * time), or NULL when unknown: a journal written for another instance
+	 * is stale, never acted on. */
+	const char *(*instance)(void *priv);
 	/* Once the backend failed for good (-SMMU_E_BACKEND): why, in one line
 	 * ("QEMU (pid 123) was killed by signal 9 (Killed)"); NULL before. */
 	const char *(*gone)(void *priv);

@@ -123,6 +123,9 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		return smmu_policy_free(policy), -ENODEV;
 	smmu_unit_info(u, &ui);
 	already = smmu_unit_owned(u);
+	/* a journal of an earlier start of the machine: not acted on, replaced */
+	struct smmu_left_owned lo;
+	bool stale = !already && !recover && smmu_unit_left_owned(u, &lo) >= 0 && lo.stale;
 	if ((rc = read_own_regs(u, was)))
 		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (recover) {
@@ -147,6 +150,7 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		smmu_json_kstr(&sh->j, "arch", arch_name(ui.arch));
 		smmu_json_kbool(&sh->j, "owned", true);
 		smmu_json_kbool(&sh->j, "was_owned", already);
+		smmu_json_kbool(&sh->j, "replaced_stale_journal", stale);
 		if (!already)
 			print_own_regs(sh, u, "saved", was);
 		print_own_regs(sh, u, "installed", now);
@@ -164,6 +168,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		fprintf(sh->out, "\n  installed smmush's tables: every %s until a device is attached\n",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
 	}
+	if (stale && !sh->json)
+		fprintf(sh->out, "  replaced the journal of an earlier start of this machine (%s): it no longer applied\n", lo.path);
 	if (policy) {
 		rc = shell_policy_apply(sh, "own", policy_file, policy);
 		smmu_policy_free(policy);

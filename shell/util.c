@@ -65,6 +65,8 @@ const char *shell_lib_hint(int rc)
 		return " (use 'own', or --write to write anyway)";
 	case SMMU_E_LEFTOWNED:
 		return ": 'own --recover' takes it over, 'release --recover' restores the registers that session saved";
+	case SMMU_E_STALE:
+		return ": nothing was done; 'own' replaces that journal";
 	case SMMU_E_DMA_ACTIVE:
 		return " (own --dma abort|passthrough)";
 	default:
