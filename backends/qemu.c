@@ -192,6 +192,25 @@ static size_t split_args(char *buf, const char **argv, size_t max)
 	return n;
 }
 
+/* The signals that end smmush (its handlers come only once the target is
+ * open): held while the temporary directory exists, so that it is never
+ * left behind; the mask before, which QEMU gets back. */
+static sigset_t startup_signals, startup_old;
+
+/* One of them came while held: the start-up ends at once (and the signal
+ * does what it does once the directory is gone). */
+static bool startup_interrupted(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending))
+		return false;
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&startup_signals, s) == 1 && sigismember(&pending, s) == 1)
+			return true;
+	return false;
+}
+
 static int start_qemu(struct qemu_be *be, const char *binary, const char *extra, uint64_t ram,
 		      char *err, size_t errlen)
 {
@@ -297,6 +316,7 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		 * with smmush rather than run on, orphaned */
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		sigprocmask(SIG_SETMASK, &startup_old, NULL); /* QEMU's SIGTERM is its shutdown */
 		if (getppid() != parent)
 			_exit(127);
 		int nul = open("/dev/null", O_RDONLY);
@@ -328,6 +348,11 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		int status;
 		if (poll(&p, 1, 20) > 0 && (cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
 			break;
+		if (startup_interrupted()) {
+			snprintf(err, errlen, "qemu: start-up interrupted by a signal");
+			rc = -EINTR;
+			goto fail;
+		}
 		if (waitpid(be->pid, &status, WNOHANG) == be->pid) {
 			char line[200];
 			be->pid = 0;
@@ -551,8 +576,18 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 
 	if (sock && *sock)
 		rc = attach_qemu(be, sock, err, errlen);
-	else
-		rc = start_qemu(be, binary, opt(opts, nopts, "args"), ram, err, errlen);
+	else {
+		static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+		sigemptyset(&startup_signals);
+		for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+			sigaddset(&startup_signals, held[i]);
+		sigprocmask(SIG_BLOCK, &startup_signals, &startup_old);
+		if ((rc = start_qemu(be, binary, opt(opts, nopts, "args"), ram, err, errlen))) {
+			stop_qemu(be);
+			remove_dir(be);
+		}
+		sigprocmask(SIG_SETMASK, &startup_old, NULL);
+	}
 	if (!rc)
 		rc = plat == VIRT ? qemu_setup_virt(be, err, errlen) : qemu_setup_q35(be, err, errlen);
 	if (!rc && be->tables_size > be->ram_size / 2) {

@@ -214,7 +214,24 @@ if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/
 			for i in $(seq 40); do [ -z "$(ls -A "$d")" ] && break; sleep 0.05; done
 			check "$t: smmush killed by SIG$sig: TMPDIR empty" test -z "$(ls -A "$d")"
 		done
+		# ... and while QEMU starts (the temporary directory exists until QEMU connects)
+		for sig in TERM INT HUP; do
+			left=""
+			for delay in 0.005 0.01 0.02 0.03 0.05 0.08 0.12; do
+				d=$TMP/start-$t-$sig-$delay
+				mkdir -p "$d"
+				TMPDIR=$d "$SMMUSH" --target "$t" -c units >/dev/null 2>&1 &
+				spid=$!
+				sleep "$delay"
+				kill -"$sig" "$spid" 2>/dev/null
+				wait "$spid" 2>/dev/null
+				[ -z "$(ls -A "$d")" ] || left+=" ${delay}s: $(ls -A "$d")"
+			done
+			check "$t: SIG$sig in QEMU's first 120 ms of start-up: TMPDIR empty${left:+ (left:$left)}" test -z "$left"
+		done
 	done
+else
+	[ "${CI:-}" = true ] && not_ok "QEMU is not installed (qemu-system-arm, qemu-system-x86)"
 fi
 
 # --- every command's errors start "smmush: CMD: " (a subcommand: "smmush: CMD SUB: ") ---------
