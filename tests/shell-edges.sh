@@ -100,6 +100,19 @@ for c in "reg write STRTAB_BASE 0x40001000|read-only while SMMU_CR0.SMMUEN=1" \
 	check "virt, owned: $cmd: the hardware ignores it: one error line, exit 1" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
 	check "virt, owned: $cmd: what it reads, and why" grep -q "^smmush: reg write: SMMU_[A-Z_]* did not take: it reads 0x[0-9a-f]* ($why)$" "$TMP/err"
 done
+# VT-d and AMD-Vi: a command GSTS does not show, a pointer the unit moves while it runs
+for c in "sim:q35|reg write GCMD 0xe0000000|GCMD_REG|GCMD_REG.SFL=1 is not in GSTS_REG: CAP_REG.AFL=0: the unit has no advanced fault logging" \
+	 "sim:q35|reg write GCMD 0xd0000000|GCMD_REG|GCMD_REG.EAFL=1 is not in GSTS_REG: CAP_REG.AFL=0: the unit has no advanced fault logging" \
+	 "sim:amd|reg write CMDBUF_HEAD 0x100|Command Buffer Head Pointer Register|read-only while the IOMMU Status Register's CmdBufRun=1: software moves it only while the command buffer is off" \
+	 "sim:amd|reg write EVTLOG_TAIL 0x100|Event Log Tail Pointer Register|read-only while the IOMMU Status Register's EventLogRun=1: software moves it only while the event log is off"; do
+	IFS='|' read -r t cmd name why <<<"$c"
+	run --target "$t" -c "own; $cmd"
+	check "$t, owned: $cmd: the hardware ignores it: one error line, exit 1" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+	check "$t, owned: $cmd: what it reads, and why" grep -qF "smmush: reg write: $name did not take: it reads 0x" "$TMP/err"
+	check "  ... ($why)" grep -qF "($why)" "$TMP/err"
+done
+expect_out "q35: GCMD TE|SRTP|QIE takes (GSTS shows them)" '^  .*QIES\+ .*RTPS\+ +TES\+$' --target sim:q35 -c "own; reg write GCMD 0xc4000000; regs gsts"
+expect_out "amd: CMDBUF_HEAD while the buffer is off takes" 'CmdHdPtr=16$' --target sim:amd --write -c "reg write CMDBUF_HEAD 0x100; regs cmdbuf_head"
 expect_out "virt: GBPA with Update takes (Update reads 0 once done)" '^  .*ABORT- +Update-$' "${V[@]}" -c "own; reg write GBPA 0x80000000; regs gbpa"
 expect_out "virt: STRTAB_BASE while SMMUEN=0 takes" '^SMMU_STRTAB_BASE @0x00080 = 0x0000000040001000$' \
 	"${V[@]}" --write -c "reg write STRTAB_BASE 0x40001000; regs strtab_base"
