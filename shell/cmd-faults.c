@@ -214,6 +214,7 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 			const struct smmu_config *cfg = &ex.tr.cfg;
 			const struct smmu_pgt_xlate *x = &ex.tr.x;
 			smmu_json_kstr(j, "text", ex.text);
+			smmu_json_kstr(j, "class", smmu_fault_class_name(ex.cls)); /* the walk's */
 			smmu_json_kstr(j, "verdict", verdict_name(cfg->verdict));
 			smmu_json_key(j, "config");
 			smmu_json_arr_begin(j);
@@ -280,6 +281,8 @@ static void text_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 		return;
 	if ((rc = smmu_fault_explain(sh->t, f, &ex)))
 		fprintf(sh->out, "    cannot explain: %s\n", smmu_strerror(rc));
+	else if (ex.cls != f->cls) /* the walk's class, where the reason code alone says another */
+		fprintf(sh->out, "    %s (class %s, by the walk)\n", ex.text, smmu_fault_class_name(ex.cls));
 	else
 		fprintf(sh->out, "    %s\n", ex.text);
 	print_raw_indented(sh, f);
