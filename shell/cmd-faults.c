@@ -838,7 +838,7 @@ const struct shell_cmd shell_cmds_faults[] = {
 	  "stream faults live until Ctrl-C, N records or S seconds",
 	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
-	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
+	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_storm, COMPLETE_DEVICE },
 	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
 	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
 	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP,

@@ -1221,7 +1221,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	{ "unmap", "DOMAIN IOVA SIZE", "unmap a range of a domain and invalidate", CMD_TARGET, cmd_unmap,
 	  COMPLETE_DOMAIN },
 	{ "dma", "DEVICE read|write IOVA LEN [--pattern P] [--expect P] [--pasid N] [--count N] [--priv] [--exec]",
-	  "test DMA: the device reads (read) or writes (write) memory at IOVA", CMD_TARGET | CMD_WRITES_HW,
+	  "test DMA: the device reads (read) or writes (write) memory at IOVA", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,
 	  cmd_dma, COMPLETE_DEVICE },
 	{ .name = NULL },
 };

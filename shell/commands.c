@@ -154,7 +154,7 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	if ((c->flags & CMD_TARGET) && (rc = synopsis_fits(c, argc, argv)))
 		return rc;
 	sh->cmd = c->name;
-	if ((c->flags & CMD_TARGET) && !shell_target(sh)) {
+	if ((c->flags & CMD_TARGET) && !(c->flags & CMD_OPENS_LATE) && !shell_target(sh)) {
 		sh->cmd = NULL;
 		return -ENODEV;
 	}

@@ -48,6 +48,10 @@ enum cmd_flags {
 	/* needs the target: opened after shell_run has checked the words against
 	 * the synopsis (too few, an option it does not have) */
 	CMD_TARGET    = 1 << 1,
+	/* with CMD_TARGET: the command opens the target itself (shell_target,
+	 * shell_unit, shell_device) once its values are parsed, so a bad value is
+	 * said before a machine is started */
+	CMD_OPENS_LATE = 1 << 2,
 };
 
 /* Argument kinds, for completion and the generated documentation. */

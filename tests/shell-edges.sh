@@ -341,6 +341,15 @@ for c in $writers; do
 	else
 		not_ok "$c ${bad_args[$c]}, not owned: rc=$rc: $err"
 	fi
+	# ... and before the target is touched (reg excepted: its NAME is the unit's architecture's)
+	if [ "$c" != reg ]; then
+		run --target qemu:bad -c "${c} ${bad_args[$c]}"
+		if [ "$rc" -ne 0 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *qemu:bad* ]]; then
+			ok "$c ${bad_args[$c]}: the value error before the target opens ($err)"
+		else
+			not_ok "$c ${bad_args[$c]} on a target that cannot open: rc=$rc: $err"
+		fi
+	fi
 	run -j --target sim:virt -c "${c} ${good_args[$c]}"
 	run2=$err
 	run -j --target sim:virt -c "set errexit off; ${c} ${good_args[$c]}; x/1gx 0x40100000; regs CR0"
