@@ -63,7 +63,8 @@ static int parse_addr(struct shell *sh, const char *cmd, const char *arg, struct
 	}
 	if (s->a.dev && !(s->dev = shell_device(sh, cmd, s->a.device)))
 		return -ENODEV;
-	return 0;
+	/* the last of a memory command's arguments: the machine is needed now */
+	return shell_target(sh) ? 0 : -ENODEV;
 }
 
 static int span_add(struct span *s, uint64_t va, uint64_t pa, uint64_t len)
@@ -715,9 +716,9 @@ static int cmd_fill(struct shell *sh, int argc, char **argv)
  * whatever the mapping's permissions: smmush is the CPU, not the device. */
 const struct shell_cmd shell_cmds_memory[] = {
 	{ "x", "[/[N][bhwg][xdu]] ADDR|DEV:IOVA [N]",
-	  "examine memory like gdb's x (DEV:IOVA: through the device's live tables)", CMD_TARGET, cmd_x },
+	  "examine memory like gdb's x (DEV:IOVA: through the device's live tables)", CMD_TARGET | CMD_OPENS_LATE, cmd_x },
 	{ "dis", "ADDR|DEV:IOVA [N] [--arch ARCH]",
-	  "disassemble N (16) instructions: arm64, arm, thumb, x86-64, riscv64", CMD_TARGET, cmd_dis },
+	  "disassemble N (16) instructions: arm64, arm, thumb, x86-64, riscv64", CMD_TARGET | CMD_OPENS_LATE, cmd_dis },
 	{ "wb", "ADDR|DEV:IOVA VALUE...", "store bytes (DEV:IOVA: at the physical address it maps to)",
 	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_w },
 	{ "wh", "ADDR|DEV:IOVA VALUE...", "store 16-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,

@@ -99,8 +99,24 @@ static int synopsis_min(const char *syn)
 	}
 }
 
-/* Words that cannot fit the command's synopsis: too few, or an option it
- * does not have.  The command's own parser checks the rest (values). */
+/* The most words the synopsis can take (an upper bound: every word of it
+ * but the '|'s), or -1 when a word repeats ("VALUE..."). */
+static int synopsis_max(const char *syn)
+{
+	int n = 0;
+
+	if (strstr(syn, "..."))
+		return -1;
+	for (const char *p = syn; *p;) {
+		size_t len = strcspn(p, " ");
+		n += len && !(len == 1 && *p == '|');
+		p += len + (p[len] == ' ');
+	}
+	return n;
+}
+
+/* Words that cannot fit the command's synopsis: too few, too many, or an
+ * option it does not have.  The command's own parser checks the rest. */
 static int synopsis_fits(const struct shell_cmd *c, int argc, char **argv)
 {
 	bool value = false;
@@ -119,6 +135,11 @@ static int synopsis_fits(const struct shell_cmd *c, int argc, char **argv)
 	}
 	if (argc - 1 < synopsis_min(c->args)) {
 		shell_error("%s: missing arguments: expected %s %s", c->name, c->name, c->args);
+		return -EINVAL;
+	}
+	int most = synopsis_max(c->args);
+	if (most >= 0 && argc - 1 > most) {
+		shell_error("%s: too many arguments: expected %s%s%s", c->name, c->name, *c->args ? " " : "", c->args);
 		return -EINVAL;
 	}
 	return 0;

@@ -323,6 +323,34 @@ for c in $cmds; do
 		not_ok "$c alone: rc=$rc: $err"
 	fi
 done
+# a bad value: said before the target opens (on a target that cannot open: its own error, not the target's)
+while IFS= read -r line; do
+	c=${line%% *}; c=${c%%/*}
+	run --target qemu:bad -c "$line"
+	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *qemu:bad* ]]; then
+		ok "'$line': the value error before the target opens ($err)"
+	else
+		not_ok "'$line' on a target that cannot open: rc=$rc: $err"
+	fi
+done <<'VALS'
+x zz
+x/zz 0
+dis 0 zz
+dis 0 4 --arch zz
+walk 00:01.0 zz
+walk 00:01.0 0 zz
+xlate 00:01.0 zz
+ste zz
+cd 1 zz
+root zz
+ctx zz
+pasid 00:01.0 zz
+dte zz
+config 00:01.0 --pasid zz
+devices x
+units x
+strtab --all x
+VALS
 expect_fail "a failing first open names the command that opened the target" --target qemu:bad -c units
 check "  ... 'smmush: units: target qemu:bad: '" grep -q "^smmush: units: target qemu:bad: qemu has no platform 'bad'" "$TMP/err"
 expect_fail "target with no command running it names itself once" --target qemu:bad -c target
