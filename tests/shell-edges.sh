@@ -347,6 +347,9 @@ ctx zz
 pasid 00:01.0 zz
 dte zz
 config 00:01.0 --pasid zz
+map d zz 0 4K r
+map d 0 0 4K q
+unmap d 0 zz
 devices x
 units x
 strtab --all x
