@@ -194,7 +194,7 @@ static size_t split_args(char *buf, const char **argv, size_t max)
 
 /* The signals that end smmush (its handlers come only once the target is
  * open): held while the temporary directory exists, so that it is never
- * left behind; the mask before, which QEMU gets back. */
+ * left behind; the mask before. */
 static sigset_t startup_signals, startup_old;
 
 /* One of them came while held: the start-up ends at once (and the signal
@@ -316,7 +316,11 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		 * with smmush rather than run on, orphaned */
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		sigprocmask(SIG_SETMASK, &startup_old, NULL); /* QEMU's SIGTERM is its shutdown */
+		/* nothing held: QEMU's SIGTERM is its shutdown (smmush may hold
+		 * signals while a command runs, and an exec keeps the mask) */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (getppid() != parent)
 			_exit(127);
 		int nul = open("/dev/null", O_RDONLY);
