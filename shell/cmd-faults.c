@@ -315,7 +315,7 @@ static int parse_filter(struct shell *sh, const char *cmd, const char *expr, str
 
 static int cmd_faults(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
+	struct smmu_target *t;
 	struct smmu_fault_totals tot;
 	struct smmu_fault f;
 	struct smmu_fault_filter *flt = NULL;
@@ -337,6 +337,8 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
+		return -ENODEV;
 	if (filter && parse_filter(sh, "faults", filter, &flt))
 		return -EINVAL;
 	uint64_t from = cursor_get(t);
@@ -401,7 +403,7 @@ static double now_s(void)
 
 static int cmd_trace(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
+	struct smmu_target *t;
 	struct smmu_fault_filter *flt = NULL;
 	uint64_t count = 0;
 	double seconds = 0;
@@ -437,6 +439,8 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 			filter = val;
 		}
 	}
+	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
+		return -ENODEV;
 	if (filter && parse_filter(sh, "trace", filter, &flt))
 		return -EINVAL;
 
@@ -833,10 +837,10 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
 	  "drain the fault sources; list new records (or all kept), with totals; +S.s is the time since the target started",
-	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
 	{ "trace", "[--count N] [--seconds S] [--filter EXPR]",
 	  "stream faults live until Ctrl-C, N records or S seconds",
-	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
 	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_storm, COMPLETE_DEVICE },
 	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",

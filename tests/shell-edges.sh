@@ -350,6 +350,9 @@ config 00:01.0 --pasid zz
 map d zz 0 4K r
 map d 0 0 4K q
 unmap d 0 zz
+trace --count zz
+trace --seconds -1
+faults --filter
 devices x
 units x
 strtab --all x
