@@ -71,6 +71,7 @@ struct gdb_be {
 	bool run_free;
 	uint64_t slice_ns;
 	uint64_t resumes;        /* times the machine was let run */
+	uint64_t epoch_ns;       /* when the target opened: fault times count from it */
 	uint64_t ecam;           /* 0: no configuration access */
 	unsigned ecam_buses;
 	const char *ecam_from;
@@ -636,6 +637,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		return -ENOMEM;
 	be->magic = GDB_MAGIC;
 	be->r.fd = -1;
+	be->epoch_ns = mono_ns();
 	be->run_free = run && !strcmp(run, "free");
 	be->slice_ns = (uint64_t)(slice_us * 1000);
 	snprintf(be->where, sizeof(be->where), "%s", variant);
@@ -822,10 +824,10 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 	return 0;
 }
 
+/* Time since the target opened, as the sim and QEMU count. */
 static uint64_t be_now(void *priv)
 {
-	(void)priv;
-	return mono_ns();
+	return mono_ns() - ((struct gdb_be *)priv)->epoch_ns;
 }
 
 /* Lets the machine run for at least ns: resumed, then interrupted again

@@ -85,6 +85,7 @@ struct linux_be {
 	enum arch arch;
 	int mem_fd, kcore_fd, kmsg_fd;
 	int kcore_errno;         /* why /proc/kcore did not open */
+	uint64_t epoch_ns;       /* when the target opened: fault times count from it */
 	struct iomem_ent *iomem;
 	size_t niomem;
 	struct kseg kseg[MAX_KSEG];
@@ -1099,6 +1100,14 @@ static int has_rawio(const struct linux_be *be)
 	return (int)(v >> 17 & 1);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static int be_open(const char *variant, const char *const *opts, size_t nopts, void **priv, char *err,
 		   size_t errlen)
 {
@@ -1110,6 +1119,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	if (!be)
 		return -ENOMEM;
 	be->mem_fd = be->kcore_fd = be->kmsg_fd = -1;
+	be->epoch_ns = mono_ns();
 	be->arch = (
 #if defined(__aarch64__)
 		ARCH_ARM64
@@ -1219,13 +1229,10 @@ static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
 	return (int)n;
 }
 
+/* Time since the target opened, as the sim and QEMU count (not the uptime). */
 static uint64_t be_now(void *priv)
 {
-	struct timespec ts;
-
-	(void)priv;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return mono_ns() - ((struct linux_be *)priv)->epoch_ns;
 }
 
 static int be_sleep(void *priv, uint64_t ns)

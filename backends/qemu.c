@@ -192,6 +192,25 @@ static size_t split_args(char *buf, const char **argv, size_t max)
 	return n;
 }
 
+/* The signals that end smmush (its handlers come only once the target is
+ * open): held while the temporary directory exists, so that it is never
+ * left behind; the mask before. */
+static sigset_t startup_signals, startup_old;
+
+/* One of them came while held: the start-up ends at once (and the signal
+ * does what it does once the directory is gone). */
+static bool startup_interrupted(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending))
+		return false;
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&startup_signals, s) == 1 && sigismember(&pending, s) == 1)
+			return true;
+	return false;
+}
+
 static int start_qemu(struct qemu_be *be, const char *binary, const char *extra, uint64_t ram,
 		      char *err, size_t errlen)
 {
@@ -283,6 +302,7 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 	}
 	pid_t parent = getpid();
 	uint64_t t0 = mono_ns();
+	be->epoch_ns = t0;
 	be->pid = fork();
 	if (be->pid < 0) {
 		rc = -errno;
@@ -296,6 +316,11 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		 * with smmush rather than run on, orphaned */
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* nothing held: QEMU's SIGTERM is its shutdown (smmush may hold
+		 * signals while a command runs, and an exec keeps the mask) */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (getppid() != parent)
 			_exit(127);
 		int nul = open("/dev/null", O_RDONLY);
@@ -327,6 +352,11 @@ static int start_qemu(struct qemu_be *be, const char *binary, const char *extra,
 		int status;
 		if (poll(&p, 1, 20) > 0 && (cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
 			break;
+		if (startup_interrupted()) {
+			snprintf(err, errlen, "qemu: start-up interrupted by a signal");
+			rc = -EINTR;
+			goto fail;
+		}
 		if (waitpid(be->pid, &status, WNOHANG) == be->pid) {
 			char line[200];
 			be->pid = 0;
@@ -392,6 +422,34 @@ fail:
 	return rc;
 }
 
+/* The QEMU at the socket's other end: its pid and when it started (the
+ * kernel's start time in clock ticks since boot, so a reused pid differs).
+ * A QEMU restarted on the same path is another instance: a journal written
+ * for the one before is stale. */
+static void peer_instance(struct qemu_be *be, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char path[64], stat[1024];
+	unsigned long long start = 0;
+	FILE *f;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.pid <= 0)
+		return; /* unknown: journals are matched by the socket path alone */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)cred.pid);
+	if ((f = fopen(path, "re"))) {
+		/* field 22, counted after the command name's closing parenthesis */
+		if (fgets(stat, sizeof(stat), f)) {
+			char *p = strrchr(stat, ')');
+			if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+					 &start) != 1)
+				start = 0;
+		}
+		fclose(f);
+	}
+	snprintf(be->instance, sizeof(be->instance), "qemu pid %d start %llu", (int)cred.pid, start);
+}
+
 static int attach_qemu(struct qemu_be *be, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -413,6 +471,7 @@ static int attach_qemu(struct qemu_be *be, const char *path, char *err, size_t e
 		return -e;
 	}
 	uint64_t t0 = mono_ns();
+	be->epoch_ns = t0;
 	qtest_init(&be->q, fd, be->q.timeout_ms);
 	uint64_t v;
 	int rc = qtest_mmio_read(&be->q, 0x0, 4, &v);
@@ -422,6 +481,7 @@ static int attach_qemu(struct qemu_be *be, const char *path, char *err, size_t e
 		return rc;
 	}
 	be->start_ns = mono_ns() - t0;
+	peer_instance(be, fd);
 	return 0;
 }
 
@@ -520,8 +580,18 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 
 	if (sock && *sock)
 		rc = attach_qemu(be, sock, err, errlen);
-	else
-		rc = start_qemu(be, binary, opt(opts, nopts, "args"), ram, err, errlen);
+	else {
+		static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+		sigemptyset(&startup_signals);
+		for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+			sigaddset(&startup_signals, held[i]);
+		sigprocmask(SIG_BLOCK, &startup_signals, &startup_old);
+		if ((rc = start_qemu(be, binary, opt(opts, nopts, "args"), ram, err, errlen))) {
+			stop_qemu(be);
+			remove_dir(be);
+		}
+		sigprocmask(SIG_SETMASK, &startup_old, NULL);
+	}
 	if (!rc)
 		rc = plat == VIRT ? qemu_setup_virt(be, err, errlen) : qemu_setup_q35(be, err, errlen);
 	if (!rc && be->tables_size > be->ram_size / 2) {
@@ -638,10 +708,14 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 	return 0;
 }
 
+/* Time since the target started (QEMU spawned, or the socket attached), as
+ * the sim counts from its machine's start: fault times are small numbers a
+ * user can relate to the session, not the host's uptime. */
 static uint64_t be_now(void *priv)
 {
-	(void)priv;
-	return mono_ns();
+	struct qemu_be *be = priv;
+
+	return mono_ns() - be->epoch_ns;
 }
 
 /* QEMU runs on its own (icount without sleep): time passes by itself. */
@@ -732,6 +806,13 @@ static const char *qemu_identity(void *priv)
 	return *be->sock ? be->sock : NULL;
 }
 
+static const char *qemu_instance(void *priv)
+{
+	struct qemu_be *be = priv;
+
+	return *be->instance ? be->instance : NULL;
+}
+
 const struct smmu_backend_ops smmu_backend_qemu = {
 	.name = "qemu",
 	.help = "QEMU's SMMUv3 (virt), VT-d (q35) or AMD-Vi (amd: q35 with amd-iommu) model, started by smmush and driven over qtest",
@@ -753,5 +834,6 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.ram_ranges = be_ram_ranges,
 	.roundtrips = qemu_roundtrips,
 	.identity = qemu_identity,
+	.instance = qemu_instance,
 	.gone = be_gone,
 };

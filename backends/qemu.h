@@ -32,6 +32,7 @@ struct qemu_be {
 	int logfd;              /* QEMU's log, open for reading once its file is removed (-1: none) */
 	char gone[200];         /* why the machine went away, once it has */
 	char sock[128];         /* socket=PATH, when attached */
+	char instance[64];      /* attached: "qemu pid N start T" ("": unknown), for the journal */
 	uint64_t ram_base, ram_size; /* the RAM range the table region tops */
 	uint64_t ram[4][2];     /* every RAM range ([base, size]), from the fdt or e820 */
 	unsigned nram;          /* 0: ram_base/ram_size is all there is */
@@ -41,6 +42,7 @@ struct qemu_be {
 	uint64_t win_base, win_end; /* 32-bit PCI memory window for BARs */
 	unsigned nedu, bars_assigned;
 	uint64_t start_ns;      /* from fork to QEMU's first answer */
+	uint64_t epoch_ns;      /* host monotonic time at the target's start: fault times count from it */
 	/* q35: etc/acpi/tables (the part holding tables) and its loader's checksums */
 	uint8_t *acpi;
 	size_t acpi_len;

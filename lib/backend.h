@@ -49,7 +49,7 @@ struct smmu_backend_ops {
 	int (*table_region)(void *priv, uint64_t *base, uint64_t *size);
 
 	/* optional (NULL when the backend has none) */
-	uint64_t (*now_ns)(void *priv);        /* the machine's clock */
+	uint64_t (*now_ns)(void *priv);        /* the machine's clock, from 0 at the target's start */
 	int (*sleep_ns)(void *priv, uint64_t ns); /* let time pass */
 	const char *(*describe)(void *priv);   /* one line for `target info` */
 	uint64_t (*roundtrips)(void *priv);    /* requests sent to a remote machine so far */
@@ -58,6 +58,10 @@ struct smmu_backend_ops {
 	 * machine does not outlive the session (sim, a QEMU smmush started).
 	 * The ownership journal is keyed by it. */
 	const char *(*identity)(void *priv);
+	/* What changes when that machine restarts (QEMU: its pid and start
+	 * time), or NULL when unknown: a journal written for another instance
+	 * is stale, never acted on. */
+	const char *(*instance)(void *priv);
 	/* Once the backend failed for good (-SMMU_E_BACKEND): why, in one line
 	 * ("QEMU (pid 123) was killed by signal 9 (Killed)"); NULL before. */
 	const char *(*gone)(void *priv);

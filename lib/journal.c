@@ -8,6 +8,7 @@
  *   smmush-journal 1
  *   target qemu:virt
  *   identity /tmp/qtest.sock
+ *   instance qemu pid 4321 start 98765
  *   arch smmuv3
  *   base 0x9050000
  *   pid 1234
@@ -39,6 +40,12 @@ static const char *arch_word(enum smmu_arch a)
 static const char *identity(struct smmu_target *t)
 {
 	return t->ops->identity ? t->ops->identity(t->priv) : NULL;
+}
+
+/* This start of that machine, or NULL: unknown. */
+static const char *instance(struct smmu_target *t)
+{
+	return t->ops->instance ? t->ops->instance(t->priv) : NULL;
 }
 
 static int journal_dir(struct smmu_target *t, char *dir, size_t len)
@@ -78,6 +85,7 @@ static int journal_path(struct smmu_unit *u, char *path, size_t len)
 
 struct journal {
 	char identity[256];
+	char instance[128];
 	char arch[16];
 	uint64_t base;
 	long pid;
@@ -86,7 +94,9 @@ struct journal {
 	size_t nregs;
 };
 
-/* 0, -ENOENT (no journal), or -SMMU_E_PARSE (not one of ours, or not this unit's). */
+/* 0, -ENOENT (no journal), -SMMU_E_PARSE (not one of ours, or not this
+ * unit's), or -SMMU_E_STALE (this unit's, from an earlier start of the
+ * machine: j is filled in). */
 static int journal_read(struct smmu_unit *u, const char *path, struct journal *j)
 {
 	char line[512];
@@ -103,6 +113,8 @@ static int journal_read(struct smmu_unit *u, const char *path, struct journal *j
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "identity ", 9))
 			snprintf(j->identity, sizeof(j->identity), "%.255s", line + 9);
+		else if (!strncmp(line, "instance ", 9))
+			snprintf(j->instance, sizeof(j->instance), "%.127s", line + 9);
 		else if (sscanf(line, "smmush-journal %d", &version) == 1 ||
 			 sscanf(line, "arch %15s", j->arch) == 1 || sscanf(line, "base %" SCNx64, &j->base) == 1 ||
 			 sscanf(line, "pid %ld", &j->pid) == 1 || sscanf(line, "time %lld", &j->time) == 1)
@@ -115,6 +127,11 @@ static int journal_read(struct smmu_unit *u, const char *path, struct journal *j
 	if (version != 1 || strcmp(j->identity, identity(u->t)) || j->base != u->base ||
 	    strcmp(j->arch, arch_word(u->arch)) || !j->nregs)
 		return -SMMU_E_PARSE;
+	/* the same place, another machine: what it saved was reset long ago
+	 * (without an instance on either side the place is all we know) */
+	const char *now = instance(u->t);
+	if (now && *j->instance && strcmp(now, j->instance))
+		return -SMMU_E_STALE;
 	return 0;
 }
 
@@ -157,8 +174,10 @@ static int journal_write(struct smmu_unit *u, const char *path)
 		return rc;
 	}
 	fprintf(f, "smmush-journal 1\n# what 'own' saved; 'release --recover' puts it back\n");
-	fprintf(f, "target %s\nidentity %s\narch %s\nbase 0x%" PRIx64 "\npid %ld\ntime %lld\n",
-		smmu_target_spec(u->t), identity(u->t), arch_word(u->arch), u->base, (long)getpid(),
+	fprintf(f, "target %s\nidentity %s\n", smmu_target_spec(u->t), identity(u->t));
+	if (instance(u->t))
+		fprintf(f, "instance %s\n", instance(u->t));
+	fprintf(f, "arch %s\nbase 0x%" PRIx64 "\npid %ld\ntime %lld\n", arch_word(u->arch), u->base, (long)getpid(),
 		(long long)time(NULL));
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "reg 0x%" PRIx32 " %u 0x%" PRIx64 "\n", r[i].off, r[i].size, r[i].val);
@@ -243,10 +262,12 @@ int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info)
 		return rc;
 	if (!journal_path(u, path, sizeof(path)) && (j = malloc(sizeof(*j)))) {
 		if ((rc = journal_read(u, path, j)) != -ENOENT) {
-			info->journal = true;
+			bool stale = rc == -SMMU_E_STALE;
+			info->journal = !stale;
+			info->stale = stale;
 			snprintf(info->path, sizeof(info->path), "%s", path);
-			info->pid = rc ? 0 : j->pid;
-			info->time = rc ? 0 : j->time;
+			info->pid = rc && !stale ? 0 : j->pid;
+			info->time = rc && !stale ? 0 : j->time;
 		}
 		free(j);
 	}

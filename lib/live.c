@@ -399,6 +399,19 @@ static void perm_words(char *buf, size_t n, unsigned prot)
 		snprintf(buf, n, "no access");
 }
 
+/* The class of the fault a walk stopped on. */
+static enum smmu_fault_class walk_class(int fault, enum smmu_fault_class record)
+{
+	switch (fault) {
+	case SMMU_PGT_F_INVALID: return SMMU_FC_TRANSLATION;
+	case SMMU_PGT_F_PERM: return SMMU_FC_PERMISSION;
+	case SMMU_PGT_F_ACCESS: return SMMU_FC_ACCESS;
+	case SMMU_PGT_F_ADDR_SIZE: case SMMU_PGT_F_INPUT_RANGE: return SMMU_FC_ADDR_SIZE;
+	case SMMU_PGT_F_TABLE_READ: return SMMU_FC_FETCH;
+	default: return record;
+	}
+}
+
 int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out)
 {
 	struct smmu_translation *tr = &out->tr;
@@ -408,6 +421,7 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	memset(out, 0, sizeof(*out));
 	if (!f->unit)
 		return -ENOENT;
+	out->cls = f->cls;
 	if ((rc = smmu_translate(f->unit, &f->stream, f->addr, f->access, tr)))
 		return rc;
 	const struct smmu_config *cfg = &tr->cfg;
@@ -423,6 +437,8 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 		return 0;
 	}
 	if (cfg->verdict != SMMU_CFG_TRANSLATE) {
+		if (cfg->verdict == SMMU_CFG_FAULT)
+			out->cls = SMMU_FC_CONFIG;
 		snprintf(out->text, sizeof(out->text), "%s%s", cfg->reason,
 			 cfg->verdict == SMMU_CFG_BYPASS ? " (now: the fault predates this configuration)" : "");
 		return 0;
@@ -442,6 +458,7 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 		const struct smmu_pgt_xlate *s2 = tr->stop == SMMU_STOP_OUTPUT ? &tr->s2 : &tr->s2_fetch[tr->nfetch - 1];
 		const struct smmu_pgt_step *l = s2->nsteps ? &s2->step[s2->nsteps - 1] : NULL;
 		char at[128] = "", why[64];
+		out->cls = tr->stop == SMMU_STOP_FETCH_READ ? SMMU_FC_FETCH : walk_class(s2->fault, f->cls);
 		if (tr->stop != SMMU_STOP_FETCH_READ && l && s2->fault != SMMU_PGT_F_INPUT_RANGE)
 			snprintf(at, sizeof(at), " at level %d (%s 0x%016" PRIx64 " at 0x%" PRIx64 ")", s2->fault_level,
 				 l->kind ? l->kind : "entry", l->pte, l->entry_pa);
@@ -468,6 +485,7 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	}
 	const struct smmu_pgt_step *s = x->nsteps ? &x->step[x->nsteps - 1] : NULL;
 	char where[96] = "";
+	out->cls = walk_class(x->fault, f->cls);
 	/* kind is NULL where the table itself could not be read: no entry */
 	if (s && s->kind)
 		snprintf(where, sizeof(where), " at level %d (%s 0x%016" PRIx64 " at 0x%" PRIx64 ")",

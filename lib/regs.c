@@ -16,6 +16,7 @@
 #include "lib/target.h"
 #include "lib/smmuv3.h"
 #include "lib/vtd.h"
+#include "lib/amdvi.h"
 
 void vtd_reg_places(uint64_t cap, uint64_t ecap, uint32_t *fro, unsigned *nfr, uint32_t *iro)
 {
@@ -182,6 +183,41 @@ static uint64_t field_of(const struct smmu_field *f, const uint64_t *words)
 	return words[f->word] >> f->lo & (n >= 64 ? ~0ull : (1ull << n) - 1);
 }
 
+/* VT-d GCMD is write-only: a command took when GSTS shows it (the bits share
+ * their positions).  The enables follow what was written; the one-shot
+ * latches (SRTP, SIRTP, SFL) read 1 once done.  WBF is not checked: its
+ * status reads 0 again once the flush is done. */
+static bool vtd_gcmd_took(struct smmu_unit *u, uint64_t written, char *why, size_t len)
+{
+	static const struct { uint32_t bit; bool latch; const char *name, *needs; } cmds[] = {
+		{ SMMU_MASK(VTD_GCMD_TE), false, "TE", NULL },
+		{ SMMU_MASK(VTD_GCMD_SRTP), true, "SRTP", NULL },
+		{ SMMU_MASK(VTD_GCMD_SFL), true, "SFL", "CAP_REG.AFL=0: the unit has no advanced fault logging" },
+		{ SMMU_MASK(VTD_GCMD_EAFL), false, "EAFL", "CAP_REG.AFL=0: the unit has no advanced fault logging" },
+		{ SMMU_MASK(VTD_GCMD_QIE), false, "QIE", "ECAP_REG.QI=0: the unit has no queued invalidation" },
+		{ SMMU_MASK(VTD_GCMD_IRE), false, "IRE", "ECAP_REG.IR=0: the unit has no interrupt remapping" },
+		{ SMMU_MASK(VTD_GCMD_SIRTP), true, "SIRTP", "ECAP_REG.IR=0: the unit has no interrupt remapping" },
+		{ SMMU_MASK(VTD_GCMD_CFI), false, "CFI", "ECAP_REG.IR=0: the unit has no interrupt remapping" },
+	};
+	uint32_t gsts = 0;
+	uint64_t cap = 0, ecap = 0;
+
+	if (reg_read32(u, VTD_GSTS, &gsts) || reg_read64(u, VTD_CAP, &cap) || reg_read64(u, VTD_ECAP, &ecap))
+		return true; /* unknown: nothing to say */
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		bool want = written & cmds[i].bit, got = gsts & cmds[i].bit;
+		if (cmds[i].latch ? !want || got : want == got)
+			continue;
+		bool lacks = cmds[i].needs && (cmds[i].needs[0] == 'C' ? !SMMU_GET(VTD_CAP_AFL, cap)
+						: cmds[i].bit == SMMU_MASK(VTD_GCMD_QIE) ? !SMMU_GET(VTD_ECAP_QI, ecap)
+											 : !SMMU_GET(VTD_ECAP_IR, ecap));
+		snprintf(why, len, "GCMD_REG.%s=%d is not in GSTS_REG%s%s", cmds[i].name, want, lacks ? ": " : "",
+			 lacks ? cmds[i].needs : "");
+		return false;
+	}
+	return true;
+}
+
 int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigned index, const uint64_t *written,
 			uint64_t *now, char *why, size_t len)
 {
@@ -201,8 +237,12 @@ int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigne
 		if (want != got && !(f->fmt == SMMU_F_FLAG && want && !got))
 			took = false;
 	}
+	if (took && u->arch == SMMU_ARCH_VTD && !strcmp(d->kind, "vtd.gcmd"))
+		took = vtd_gcmd_took(u, written[0], why, len);
 	if (took)
 		return 1;
+	if (*why)
+		return 0;
 	/* why, where the architecture says */
 	if (u->arch == SMMU_ARCH_SMMUV3) {
 		static const char *const while_enabled[] = { "smmuv3.strtab_base", "smmuv3.strtab_base_cfg", NULL };
@@ -221,6 +261,19 @@ int smmu_reg_write_took(struct smmu_unit *u, const struct smmu_reg *reg, unsigne
 				snprintf(why, len, "read-only while SMMU_CR0.%s=1", queues[i].name);
 		if (!strcmp(d->kind, "smmuv3.gbpa") && !SMMU_GET(SMMUV3_GBPA_Update, written[0]))
 			snprintf(why, len, "SMMU_GBPA changes only when written with Update=1");
+	} else if (u->arch == SMMU_ARCH_AMDVI) {
+		/* the pointers the IOMMU itself moves while it runs */
+		static const struct { const char *kind; uint64_t run; const char *name, *what; } moving[] = {
+			{ "amdvi.cmdbuf_head", SMMU_MASK(AMDVI_STATUS_CmdBufRun), "CmdBufRun", "command buffer" },
+			{ "amdvi.evtlog_tail", SMMU_MASK(AMDVI_STATUS_EventLogRun), "EventLogRun", "event log" },
+			{ "amdvi.pprlog_tail", SMMU_MASK(AMDVI_STATUS_PprLogRun), "PprLogRun", "PPR log" },
+		};
+		uint64_t status = 0;
+		reg_read64(u, AMDVI_STATUS, &status);
+		for (size_t i = 0; i < sizeof(moving) / sizeof(moving[0]); i++)
+			if (!strcmp(d->kind, moving[i].kind) && (status & moving[i].run))
+				snprintf(why, len, "read-only while the IOMMU Status Register's %s=1: software moves it only "
+					 "while the %s is off", moving[i].name, moving[i].what);
 	}
 	return 0;
 }

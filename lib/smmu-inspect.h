@@ -213,6 +213,13 @@ SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, 
 struct smmu_explain {
 	struct smmu_translation tr;
 	char text[512];
+	/* The class of what the walk found (no valid entry: translation; an
+	 * entry denies the access: permission; a table unreadable: fetch...), the
+	 * record's own class when the walk finds nothing more specific.  It can
+	 * differ from the record's: VT-d reports a missing second-level entry by
+	 * the permission it lacks (reasons 0x5, 0x6).  Front ends show this one
+	 * beside the walk so the two agree. */
+	enum smmu_fault_class cls;
 };
 SMMU_EXPORT int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct smmu_explain *out);
 

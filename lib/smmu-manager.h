@@ -46,6 +46,7 @@ enum smmu_error {
 	SMMU_E_NOTRAM,     /* a memory access outside the target's RAM (smmu_target_ram_words says where RAM is) */
 	SMMU_E_CMDQ,       /* SMMUv3: the command queue stopped on an error (CMDQ_CONS.ERR, GERROR.CMDQ_ERR) */
 	SMMU_E_RESERVED,   /* map/unmap: the range overlaps a device's reserved region (smmu_domain_reserved_at) */
+	SMMU_E_STALE,      /* the ownership journal is from an earlier start of the machine */
 	SMMU_E_MAX,
 };
 
@@ -88,6 +89,9 @@ SMMU_EXPORT void smmu_target_close(struct smmu_target *t);
 SMMU_EXPORT const char *smmu_target_spec(const struct smmu_target *t);  /* "sim:virt" */
 SMMU_EXPORT const char *smmu_target_describe(const struct smmu_target *t);
 SMMU_EXPORT int smmu_target_table_region(struct smmu_target *t, uint64_t *base, uint64_t *size);
+/* The machine's clock: nanoseconds since the target started (the sim's
+ * machine, a QEMU smmush started) or opened (attached or live machines);
+ * fault records carry it. */
 SMMU_EXPORT uint64_t smmu_target_now_ns(struct smmu_target *t);
 /* NULL while the target answers; once its backend failed for good (every
  * access then fails with -SMMU_E_BACKEND), why, in one line. */
@@ -249,13 +253,18 @@ SMMU_EXPORT bool smmu_unit_owned(const struct smmu_unit *u);
  * SMMU_RECOVER_RELEASE restores the journal's registers and removes the
  * journal; SMMU_RECOVER_OWN owns the unit with the journal's registers as the
  * originals (a later release restores them).  -ENOENT when no journal names
- * the unit (the saved registers are unknown). */
+ * the unit (the saved registers are unknown), -SMMU_E_STALE when its journal
+ * is from an earlier start of the machine (the backend's instance differs). */
 struct smmu_left_owned {
 	bool journal;     /* a journal of an earlier session names the unit */
 	bool tables;      /* its registers point into smmush's table region */
 	char path[256];   /* the journal ("" when none) */
 	long pid;         /* the session that wrote it (0: unknown) */
 	long long time;   /* when (Unix time; 0: unknown) */
+	/* a journal names the unit but was written for an earlier start of the
+	 * machine (then journal is false): it is reported, never acted on, and
+	 * the next own replaces it; smmu_unit_recover() says -SMMU_E_STALE */
+	bool stale;
 };
 /* 1: left owned (info says how), 0: not, or a negative errno. */
 SMMU_EXPORT int smmu_unit_left_owned(struct smmu_unit *u, struct smmu_left_owned *info);

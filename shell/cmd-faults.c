@@ -214,6 +214,7 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 			const struct smmu_config *cfg = &ex.tr.cfg;
 			const struct smmu_pgt_xlate *x = &ex.tr.x;
 			smmu_json_kstr(j, "text", ex.text);
+			smmu_json_kstr(j, "class", smmu_fault_class_name(ex.cls)); /* the walk's */
 			smmu_json_kstr(j, "verdict", verdict_name(cfg->verdict));
 			smmu_json_key(j, "config");
 			smmu_json_arr_begin(j);
@@ -280,6 +281,8 @@ static void text_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 		return;
 	if ((rc = smmu_fault_explain(sh->t, f, &ex)))
 		fprintf(sh->out, "    cannot explain: %s\n", smmu_strerror(rc));
+	else if (ex.cls != f->cls) /* the walk's class, where the reason code alone says another */
+		fprintf(sh->out, "    %s (class %s, by the walk)\n", ex.text, smmu_fault_class_name(ex.cls));
 	else
 		fprintf(sh->out, "    %s\n", ex.text);
 	print_raw_indented(sh, f);
@@ -312,7 +315,7 @@ static int parse_filter(struct shell *sh, const char *cmd, const char *expr, str
 
 static int cmd_faults(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
+	struct smmu_target *t;
 	struct smmu_fault_totals tot;
 	struct smmu_fault f;
 	struct smmu_fault_filter *flt = NULL;
@@ -334,6 +337,8 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
+		return -ENODEV;
 	if (filter && parse_filter(sh, "faults", filter, &flt))
 		return -EINVAL;
 	uint64_t from = cursor_get(t);
@@ -398,7 +403,7 @@ static double now_s(void)
 
 static int cmd_trace(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
+	struct smmu_target *t;
 	struct smmu_fault_filter *flt = NULL;
 	uint64_t count = 0;
 	double seconds = 0;
@@ -434,6 +439,8 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 			filter = val;
 		}
 	}
+	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
+		return -ENODEV;
 	if (filter && parse_filter(sh, "trace", filter, &flt))
 		return -EINVAL;
 
@@ -554,6 +561,8 @@ static int cmd_storm(struct shell *sh, int argc, char **argv)
 		shell_error("storm: %s has no DMA engine ('devices' shows which do)", di.addr);
 		return -ENODEV;
 	}
+	if ((rc = di.unit ? shell_may_write(sh, "storm", di.unit) : shell_may_write_selected(sh, "storm")))
+		return rc;
 	bool generator = di.caps & SMMU_DEV_STORM;
 	if (generator) {
 		/* the device's own storm generator: N reads, a batch at a time so
@@ -827,13 +836,13 @@ static int cmd_monitor(struct shell *sh, int argc, char **argv)
 
 const struct shell_cmd shell_cmds_faults[] = {
 	{ "faults", "[--explain] [--all] [--filter EXPR]",
-	  "drain the fault sources; list new records (or all kept), with totals",
-	  CMD_TARGET, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
+	  "drain the fault sources; list new records (or all kept), with totals; +S.s is the time since the target started",
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_faults, COMPLETE_WORDS, "--explain --all --filter", .details = FILTER_HELP },
 	{ "trace", "[--count N] [--seconds S] [--filter EXPR]",
 	  "stream faults live until Ctrl-C, N records or S seconds",
-	  CMD_TARGET, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_trace, COMPLETE_WORDS, "--count --seconds --filter", .details = FILTER_HELP },
 	{ "storm", "DEVICE N [IOVA]", "make a device issue N one-byte DMA reads at IOVA (default 0x0)",
-	  CMD_TARGET | CMD_WRITES_HW, cmd_storm, COMPLETE_DEVICE },
+	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_storm, COMPLETE_DEVICE },
 	{ "monitor", "[--script FILE] [--pace MS] [--storm N] [--device DEV]",
 	  "the live fault monitor: faults per device as they happen, each explained", 0, cmd_monitor,
 	  COMPLETE_WORDS, "--script --pace --storm --device --help", .details = MONITOR_HELP,

@@ -63,7 +63,8 @@ static int parse_addr(struct shell *sh, const char *cmd, const char *arg, struct
 	}
 	if (s->a.dev && !(s->dev = shell_device(sh, cmd, s->a.device)))
 		return -ENODEV;
-	return 0;
+	/* the last of a memory command's arguments: the machine is needed now */
+	return shell_target(sh) ? 0 : -ENODEV;
 }
 
 static int span_add(struct span *s, uint64_t va, uint64_t pa, uint64_t len)
@@ -672,7 +673,9 @@ static int cmd_w(struct shell *sh, int argc, char **argv)
 	}
 	if ((rc = parse_addr(sh, cmd, argv[1], &s)))
 		return rc;
-	if (!(rc = resolve(sh, cmd, &s, (uint64_t)(argc - 2) * size, false)))
+	if (!shell_target(sh))
+		rc = -ENODEV;
+	else if (!(rc = shell_may_write_selected(sh, cmd)) && !(rc = resolve(sh, cmd, &s, (uint64_t)(argc - 2) * size, false)))
 		rc = span_write(sh, cmd, &s, buf, 0);
 	span_free(&s);
 	return rc;
@@ -701,7 +704,9 @@ static int cmd_fill(struct shell *sh, int argc, char **argv)
 	if ((rc = parse_addr(sh, "fill", argv[1], &s)))
 		return rc;
 	memset(buf, (int)byte, sizeof(buf));
-	if (!(rc = resolve(sh, "fill", &s, len, false)))
+	if (!shell_target(sh))
+		rc = -ENODEV;
+	else if (!(rc = shell_may_write_selected(sh, "fill")) && !(rc = resolve(sh, "fill", &s, len, false)))
 		rc = span_write(sh, "fill", &s, buf, sizeof(buf));
 	span_free(&s);
 	return rc;
@@ -711,18 +716,18 @@ static int cmd_fill(struct shell *sh, int argc, char **argv)
  * whatever the mapping's permissions: smmush is the CPU, not the device. */
 const struct shell_cmd shell_cmds_memory[] = {
 	{ "x", "[/[N][bhwg][xdu]] ADDR|DEV:IOVA [N]",
-	  "examine memory like gdb's x (DEV:IOVA: through the device's live tables)", CMD_TARGET, cmd_x },
+	  "examine memory like gdb's x (DEV:IOVA: through the device's live tables)", CMD_TARGET | CMD_OPENS_LATE, cmd_x },
 	{ "dis", "ADDR|DEV:IOVA [N] [--arch ARCH]",
-	  "disassemble N (16) instructions: arm64, arm, thumb, x86-64, riscv64", CMD_TARGET, cmd_dis },
+	  "disassemble N (16) instructions: arm64, arm, thumb, x86-64, riscv64", CMD_TARGET | CMD_OPENS_LATE, cmd_dis },
 	{ "wb", "ADDR|DEV:IOVA VALUE...", "store bytes (DEV:IOVA: at the physical address it maps to)",
-	  CMD_TARGET | CMD_WRITES_HW, cmd_w },
-	{ "wh", "ADDR|DEV:IOVA VALUE...", "store 16-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW,
+	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_w },
+	{ "wh", "ADDR|DEV:IOVA VALUE...", "store 16-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,
 	  cmd_w },
-	{ "ww", "ADDR|DEV:IOVA VALUE...", "store 32-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW,
+	{ "ww", "ADDR|DEV:IOVA VALUE...", "store 32-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,
 	  cmd_w },
-	{ "wg", "ADDR|DEV:IOVA VALUE...", "store 64-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW,
+	{ "wg", "ADDR|DEV:IOVA VALUE...", "store 64-bit little-endian values (as wb)", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,
 	  cmd_w },
 	{ "fill", "ADDR|DEV:IOVA LEN BYTE", "store LEN (K, M suffixes) copies of BYTE (as wb)",
-	  CMD_TARGET | CMD_WRITES_HW, cmd_fill },
+	  CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE, cmd_fill },
 	{ .name = NULL },
 };

@@ -137,6 +137,9 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		return smmu_policy_free(policy), -ENODEV;
 	smmu_unit_info(u, &ui);
 	already = smmu_unit_owned(u);
+	/* a journal of an earlier start of the machine: not acted on, replaced */
+	struct smmu_left_owned lo;
+	bool stale = !already && !recover && smmu_unit_left_owned(u, &lo) >= 0 && lo.stale;
 	if ((rc = read_own_regs(u, was)))
 		return smmu_policy_free(policy), shell_lib_error("own", ui.name, rc);
 	if (recover) {
@@ -163,6 +166,7 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 		smmu_json_kbool(&sh->j, "was_owned", already);
 		if (ui.arch == SMMU_ARCH_VTD && !already)
 			smmu_json_kbool(&sh->j, "scalable", oo.scalable); /* the table mode installed */
+		smmu_json_kbool(&sh->j, "replaced_stale_journal", stale);
 		if (!already)
 			print_own_regs(sh, u, "saved", was);
 		print_own_regs(sh, u, "installed", now);
@@ -181,6 +185,8 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 			oo.scalable ? "scalable-mode " : "",
 			ui.arch == SMMU_ARCH_VTD ? "context blocks" : ui.arch == SMMU_ARCH_AMDVI ? "DTE blocks DMA" : "stream aborts");
 	}
+	if (stale && !sh->json)
+		fprintf(sh->out, "  replaced the journal of an earlier start of this machine (%s): it no longer applied\n", lo.path);
 	if (policy) {
 		rc = shell_policy_apply(sh, "own", policy_file, policy);
 		smmu_policy_free(policy);
@@ -1335,8 +1341,8 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 			    "the sim's test devices do)", c.di.addr);
 		return -EOPNOTSUPP;
 	}
-	/* the dispatcher checked the selected unit; the device may sit behind another */
-	if (c.di.unit && (rc = shell_may_write(sh, "dma", c.di.unit)))
+	/* the unit the device sits behind (a device none translates: the selected one) */
+	if ((rc = c.di.unit ? shell_may_write(sh, "dma", c.di.unit) : shell_may_write_selected(sh, "dma")))
 		return rc;
 	if (a.has_pattern) {
 		if ((rc = for_each_chunk(&c, "--pattern", acc, chunk_check, NULL)) ||
@@ -1430,19 +1436,19 @@ const struct shell_cmd shell_cmds_program[] = {
 	  CMD_TARGET, cmd_own },
 	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
 	  cmd_release },
-	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level] | destroy NAME]", "create, destroy or list domains",
+	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level | --second-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
 	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },
 	{ "detach", "DEVICE [--pasid N]", "take a device (or one PASID of it) out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },
 	{ "map", "DOMAIN IOVA PA SIZE PERMS [--pages]",
-	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET, cmd_map,
+	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET | CMD_OPENS_LATE, cmd_map,
 	  COMPLETE_DOMAIN },
-	{ "unmap", "DOMAIN IOVA SIZE", "unmap a range of a domain and invalidate", CMD_TARGET, cmd_unmap,
+	{ "unmap", "DOMAIN IOVA SIZE", "unmap a range of a domain and invalidate", CMD_TARGET | CMD_OPENS_LATE, cmd_unmap,
 	  COMPLETE_DOMAIN },
 	{ "dma", "DEVICE read|write IOVA LEN [--pattern P] [--expect P] [--pasid N] [--count N] [--priv] [--exec]",
-	  "test DMA: the device reads (read) or writes (write) memory at IOVA", CMD_TARGET | CMD_WRITES_HW,
+	  "test DMA: the device reads (read) or writes (write) memory at IOVA", CMD_TARGET | CMD_WRITES_HW | CMD_OPENS_LATE,
 	  cmd_dma, COMPLETE_DEVICE },
 	{ .name = NULL },
 };

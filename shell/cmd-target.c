@@ -192,6 +192,7 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 			smmu_json_kbool(&sh->j, "owned", smmu_unit_owned(u));
 			smmu_json_kbool(&sh->j, "translating", on);
 			smmu_json_kbool(&sh->j, "left_owned", smmu_unit_left_owned(u, &lo) > 0);
+			smmu_json_kbool(&sh->j, "stale_journal", lo.stale);
 			smmu_json_kbool(&sh->j, "selected", i == sh->unit);
 			if (kern.known) {
 				smmu_json_kbool(&sh->j, "kernel_owned", kern.kernel_owned);
@@ -209,6 +210,9 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 		if (smmu_unit_left_owned(u, &lo) > 0)
 			fprintf(sh->out, "    left owned by an earlier session (%s): 'own --recover' takes it over, 'release --recover' restores its saved registers\n",
 				lo.journal ? lo.path : "its registers point into smmush's tables; no journal");
+		else if (lo.stale)
+			fprintf(sh->out, "    a journal of an earlier start of this machine (%s) no longer applies: ignored; 'own' replaces it\n",
+				lo.path);
 	}
 	if (sh->json) {
 		smmu_json_arr_end(&sh->j);
@@ -631,7 +635,7 @@ const struct shell_cmd shell_cmds_target[] = {
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
 	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",
-	  CMD_TARGET | CMD_WRITES_HW | CMD_GUARDED,
+	  CMD_TARGET | CMD_WRITES_HW,
 	  cmd_reg, COMPLETE_WORDS, "write", COMPLETE_REGISTER },
 	{ "devices", "", "PCI and platform devices: unit, StreamID / source-id, domain, name", CMD_TARGET,
 	  cmd_devices },

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The command groups, the dispatcher, and the core commands (help, set, source, quit). */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -54,6 +55,96 @@ const struct shell_cmd *shell_cmd_find(const char *name)
 	return cmd_find(NULL, name);
 }
 
+/* Does the synopsis have the option WORD ("--pasid")?  *takes_value: it is
+ * followed there by a placeholder ("--pasid N"). */
+static bool synopsis_option(const char *syn, const char *word, size_t len, bool *takes_value)
+{
+	for (const char *p = syn; (p = strstr(p, "--")); p += 2) {
+		if (strncmp(p, word, len) || (p > syn && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) ||
+		    isalnum((unsigned char)p[len]) || p[len] == '-')
+			continue;
+		*takes_value = p[len] == ' ' && isupper((unsigned char)p[len + 1]);
+		return true;
+	}
+	return false;
+}
+
+/* The fewest words any alternative of the synopsis needs: its words outside
+ * brackets ("DOMAIN IOVA PA SIZE PERMS [--pages]": 5; "N | add ...": 1). */
+static int synopsis_min(const char *syn)
+{
+	int best = -1, n = 0, depth = 0;
+	bool in_word = false;
+
+	for (const char *p = syn;; p++) {
+		if (!*p || (!depth && p[0] == '|' && p > syn && p[-1] == ' ' && p[1] == ' ')) {
+			if (best < 0 || n < best)
+				best = n;
+			if (!*p)
+				return best;
+			n = 0;
+			in_word = false;
+			continue;
+		}
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		else if (*p == ' ')
+			in_word = false;
+		else if (!depth && !in_word) {
+			in_word = true;
+			n++;
+		}
+	}
+}
+
+/* The most words the synopsis can take (an upper bound: every word of it
+ * but the '|'s), or -1 when a word repeats ("VALUE..."). */
+static int synopsis_max(const char *syn)
+{
+	int n = 0;
+
+	if (strstr(syn, "..."))
+		return -1;
+	for (const char *p = syn; *p;) {
+		size_t len = strcspn(p, " ");
+		n += len && !(len == 1 && *p == '|');
+		p += len + (p[len] == ' ');
+	}
+	return n;
+}
+
+/* Words that cannot fit the command's synopsis: too few, too many, or an
+ * option it does not have.  The command's own parser checks the rest. */
+static int synopsis_fits(const struct shell_cmd *c, int argc, char **argv)
+{
+	bool value = false;
+
+	for (int i = 1; i < argc; i++) {
+		size_t len = strcspn(argv[i], "=");
+		if (value || strncmp(argv[i], "--", 2) || len == 2) {
+			value = false;
+			continue;
+		}
+		if (!synopsis_option(c->args, argv[i], len, &value)) {
+			shell_error("%s: no option %.*s: expected %s%s%s", c->name, (int)len, argv[i], c->name,
+				    *c->args ? " " : "", c->args);
+			return -EINVAL;
+		}
+	}
+	if (argc - 1 < synopsis_min(c->args)) {
+		shell_error("%s: missing arguments: expected %s %s", c->name, c->name, c->args);
+		return -EINVAL;
+	}
+	int most = synopsis_max(c->args);
+	if (most >= 0 && argc - 1 > most) {
+		shell_error("%s: too many arguments: expected %s%s%s", c->name, c->name, *c->args ? " " : "", c->args);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int shell_run(struct shell *sh, int argc, char **argv)
 {
 	const struct shell_cmd *c;
@@ -79,14 +170,14 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	if (!c)
 		return -EINVAL;
 	argv[0] = (char *)c->name; /* errors name the command, not the prefix typed */
-	if ((c->flags & CMD_TARGET) && !shell_target(sh))
+	/* the usage line before the target is touched (a machine started, a
+	 * failing open reported) and before ownership is checked */
+	if ((c->flags & CMD_TARGET) && (rc = synopsis_fits(c, argc, argv)))
+		return rc;
+	sh->cmd = c->name;
+	if ((c->flags & CMD_TARGET) && !(c->flags & CMD_OPENS_LATE) && !shell_target(sh)) {
+		sh->cmd = NULL;
 		return -ENODEV;
-	if ((c->flags & CMD_WRITES_HW) && !(c->flags & CMD_GUARDED) && !sh->write_ok) {
-		struct smmu_unit *u = shell_unit(sh);
-		if (!u)
-			return -ENODEV;
-		if ((rc = shell_may_write(sh, c->name, u)))
-			return rc;
 	}
 	/* Signals that release owned units wait while a command runs: the
 	 * release then happens between library calls, never inside one (it
@@ -106,6 +197,7 @@ int shell_run(struct shell *sh, int argc, char **argv)
 	 * everything it did */
 	fflush(sh->out);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	sh->cmd = NULL;
 	return rc;
 }
 

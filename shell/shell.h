@@ -28,6 +28,7 @@ struct shell {
 	const char **opts;
 	size_t nopts;
 	struct smmu_target *t;
+	const char *cmd;      /* the command running (NULL: none), named by a target that fails to open */
 	size_t unit;          /* the selected unit (`unit N`) */
 	unsigned failures;    /* commands that failed (errexit off) */
 	int status;           /* an exit status a command asks for (diff: 1 different, 2 trouble) */
@@ -40,10 +41,17 @@ extern volatile sig_atomic_t shell_interrupted;
 bool shell_stop(void);
 
 enum cmd_flags {
-	CMD_WRITES_HW = 1 << 0, /* refused unless the unit is owned or --write was given */
-	CMD_TARGET    = 1 << 1, /* needs the target opened */
-	CMD_GUARDED   = 1 << 2, /* with CMD_WRITES_HW: the command calls shell_may_write
-				 * itself, after its arguments (a usage error comes first) */
+	/* refused unless the unit is owned or --write was given: the command
+	 * calls shell_may_write() itself, after its arguments are checked (a
+	 * usage error comes first, and nothing is written after one) */
+	CMD_WRITES_HW = 1 << 0,
+	/* needs the target: opened after shell_run has checked the words against
+	 * the synopsis (too few, an option it does not have) */
+	CMD_TARGET    = 1 << 1,
+	/* with CMD_TARGET: the command opens the target itself (shell_target,
+	 * shell_unit, shell_device) once its values are parsed, so a bad value is
+	 * said before a machine is started */
+	CMD_OPENS_LATE = 1 << 2,
 };
 
 /* Argument kinds, for completion and the generated documentation. */
@@ -160,6 +168,8 @@ struct smmu_device *shell_device(struct shell *sh, const char *cmd, const char *
 struct smmu_domain *shell_domain(struct shell *sh, const char *cmd, const char *name);
 /* Hardware writes are allowed on an owned unit, or anywhere with --write. */
 int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u);
+/* the same for the selected unit (commands whose write is not a unit's) */
+int shell_may_write_selected(struct shell *sh, const char *cmd);
 
 /* Render a structure through the decoders: text, or one JSON object (no
  * document end: the caller nests it). */

@@ -65,6 +65,8 @@ const char *shell_lib_hint(int rc)
 		return " (use 'own', or --write to write anyway)";
 	case SMMU_E_LEFTOWNED:
 		return ": 'own --recover' takes it over, 'release --recover' restores the registers that session saved";
+	case SMMU_E_STALE:
+		return ": nothing was done; 'own' replaces that journal";
 	case SMMU_E_DMA_ACTIVE:
 		return " (own --dma abort|passthrough)";
 	default:
@@ -264,14 +266,20 @@ struct smmu_target *shell_target(struct shell *sh)
 	errors_sh = sh;
 	if (sh->t)
 		return sh->t;
+	/* as every error, the line names the command that needed the target
+	 * ("units: target qemu:bad: ..."); opened with no command running (the
+	 * REPL starting), the target command's ("target: qemu:bad: ...") */
+	const char *cmd = sh->cmd && strcmp(sh->cmd, "target") ? sh->cmd : NULL;
 	if ((rc = smmu_target_open(sh->target_spec, sh->opts, sh->nopts, &sh->t, err, sizeof(err)))) {
-		shell_error("target %s: %s%s", sh->target_spec, err[0] ? err : smmu_strerror(rc),
+		shell_error("%s: %s%s: %s%s", cmd ? cmd : "target", cmd ? "target " : "", sh->target_spec,
+			    err[0] ? err : smmu_strerror(rc),
 			    shell_target_hint(sh->target_spec, sh->opts, sh->nopts));
 		sh->t = NULL;
 		return NULL;
 	}
 	if ((rc = smmu_discover(sh->t, err, sizeof(err)))) {
-		shell_error("target %s: discovery: %s", sh->target_spec, err[0] ? err : smmu_strerror(rc));
+		shell_error("%s: %s%s: discovery: %s", cmd ? cmd : "target", cmd ? "target " : "", sh->target_spec,
+			    err[0] ? err : smmu_strerror(rc));
 		smmu_target_close(sh->t);
 		sh->t = NULL;
 		return NULL;
@@ -290,8 +298,8 @@ struct smmu_unit *shell_unit(struct shell *sh)
 	if (!t)
 		return NULL;
 	if (!smmu_unit_count(t)) {
-		shell_error("target %s has no IOMMU unit (firmware named none; 'unit add' adds one)",
-			    smmu_target_spec(t));
+		shell_error("%s: target %s has no IOMMU unit (firmware named none; 'unit add' adds one)",
+			    sh->cmd ? sh->cmd : "target", smmu_target_spec(t));
 		return NULL;
 	}
 	if (sh->unit >= smmu_unit_count(t))
@@ -321,6 +329,15 @@ struct smmu_domain *shell_domain(struct shell *sh, const char *cmd, const char *
 	if (!(dom = smmu_domain_find(t, name)))
 		shell_error("%s: no domain '%s' ('domain list' lists them)", cmd, name);
 	return dom;
+}
+
+int shell_may_write_selected(struct shell *sh, const char *cmd)
+{
+	struct smmu_unit *u = sh->write_ok ? NULL : shell_unit(sh);
+
+	if (!sh->write_ok && !u)
+		return -ENODEV;
+	return u ? shell_may_write(sh, cmd, u) : 0;
 }
 
 int shell_may_write(struct shell *sh, const char *cmd, struct smmu_unit *u)

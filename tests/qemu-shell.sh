@@ -27,6 +27,15 @@ J
 	fi
 done
 
+# --- fault times count from the target's start, as on the sim (not the host's uptime) ---
+for t in qemu:virt qemu:q35; do
+	t0=$(date +%s%N)
+	run -j --target "$t" -c 'own; domain create d; attach 00:01.0 d; dma 00:01.0 read 0x10000 8; faults'
+	took=$(($(date +%s%N) - t0))
+	check "$t: the first fault's time is within this run (${took} ns), not the host's uptime" json_valid "$TMP/out" \
+		"len(docs[-1]['faults']) >= 1 and 0 < docs[-1]['faults'][0]['ts_ns'] <= $took"
+done
+
 # --- registers after release equal their values before own ----------------------------
 for t in qemu:virt qemu:q35 qemu:amd; do
 	run -j --target "$t" -c 'regs; own; release; regs'

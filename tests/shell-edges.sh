@@ -86,7 +86,7 @@ check "without -j: nothing on stdout for an error" test "$rc" -eq 1 -a -z "$out"
 # --- reg write: usage first, every width, and a write the hardware ignored says so --------------
 for c in "reg read CR0" "reg" "reg write" "reg write CR0" "reg write CR0 1 2"; do
 	expect_fail "before own: '$c' gives the usage, not the ownership refusal" -c "$c"
-	check "before own: '$c': the usage line" grep -Eq "^smmush: reg( write)?: (expected reg write NAME\[N\] VALUE|SMMU_CR0 is 1 word)" "$TMP/err"
+	check "before own: '$c': the usage line" grep -Eq "^smmush: reg( write)?: (missing arguments: )?(expected reg write NAME\[N\] VALUE|SMMU_CR0 is 1 word)" "$TMP/err"
 done
 expect_fail "before own: a valid reg write is refused" -c "reg write CR0 1"
 check "before own: the refusal names ownership" grep -q "refusing to write hardware" "$TMP/err"
@@ -100,6 +100,19 @@ for c in "reg write STRTAB_BASE 0x40001000|read-only while SMMU_CR0.SMMUEN=1" \
 	check "virt, owned: $cmd: the hardware ignores it: one error line, exit 1" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
 	check "virt, owned: $cmd: what it reads, and why" grep -q "^smmush: reg write: SMMU_[A-Z_]* did not take: it reads 0x[0-9a-f]* ($why)$" "$TMP/err"
 done
+# VT-d and AMD-Vi: a command GSTS does not show, a pointer the unit moves while it runs
+for c in "sim:q35|reg write GCMD 0xe0000000|GCMD_REG|GCMD_REG.SFL=1 is not in GSTS_REG: CAP_REG.AFL=0: the unit has no advanced fault logging" \
+	 "sim:q35|reg write GCMD 0xd0000000|GCMD_REG|GCMD_REG.EAFL=1 is not in GSTS_REG: CAP_REG.AFL=0: the unit has no advanced fault logging" \
+	 "sim:amd|reg write CMDBUF_HEAD 0x100|Command Buffer Head Pointer Register|read-only while the IOMMU Status Register's CmdBufRun=1: software moves it only while the command buffer is off" \
+	 "sim:amd|reg write EVTLOG_TAIL 0x100|Event Log Tail Pointer Register|read-only while the IOMMU Status Register's EventLogRun=1: software moves it only while the event log is off"; do
+	IFS='|' read -r t cmd name why <<<"$c"
+	run --target "$t" -c "own; $cmd"
+	check "$t, owned: $cmd: the hardware ignores it: one error line, exit 1" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+	check "$t, owned: $cmd: what it reads, and why" grep -qF "smmush: reg write: $name did not take: it reads 0x" "$TMP/err"
+	check "  ... ($why)" grep -qF "($why)" "$TMP/err"
+done
+expect_out "q35: GCMD TE|SRTP|QIE takes (GSTS shows them)" '^  .*QIES\+ .*RTPS\+ +TES\+$' --target sim:q35 -c "own; reg write GCMD 0xc4000000; regs gsts"
+expect_out "amd: CMDBUF_HEAD while the buffer is off takes" 'CmdHdPtr=16$' --target sim:amd --write -c "reg write CMDBUF_HEAD 0x100; regs cmdbuf_head"
 expect_out "virt: GBPA with Update takes (Update reads 0 once done)" '^  .*ABORT- +Update-$' "${V[@]}" -c "own; reg write GBPA 0x80000000; regs gbpa"
 expect_out "virt: STRTAB_BASE while SMMUEN=0 takes" '^SMMU_STRTAB_BASE @0x00080 = 0x0000000040001000$' \
 	"${V[@]}" --write -c "reg write STRTAB_BASE 0x40001000; regs strtab_base"
@@ -214,7 +227,24 @@ if command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-x86_64 >/
 			for i in $(seq 40); do [ -z "$(ls -A "$d")" ] && break; sleep 0.05; done
 			check "$t: smmush killed by SIG$sig: TMPDIR empty" test -z "$(ls -A "$d")"
 		done
+		# ... and while QEMU starts (the temporary directory exists until QEMU connects)
+		for sig in TERM INT HUP; do
+			left=""
+			for delay in 0.005 0.01 0.02 0.03 0.05 0.08 0.12; do
+				d=$TMP/start-$t-$sig-$delay
+				mkdir -p "$d"
+				TMPDIR=$d "$SMMUSH" --target "$t" -c units >/dev/null 2>&1 &
+				spid=$!
+				sleep "$delay"
+				kill -"$sig" "$spid" 2>/dev/null
+				wait "$spid" 2>/dev/null
+				[ -z "$(ls -A "$d")" ] || left+=" ${delay}s: $(ls -A "$d")"
+			done
+			check "$t: SIG$sig in QEMU's first 120 ms of start-up: TMPDIR empty${left:+ (left:$left)}" test -z "$left"
+		done
 	done
+else
+	[ "${CI:-}" = true ] && not_ok "QEMU is not installed (qemu-system-arm, qemu-system-x86)"
 fi
 
 # --- every command's errors start "smmush: CMD: " (a subcommand: "smmush: CMD SUB: ") ---------
@@ -272,5 +302,94 @@ own --dma zz
 ERRS
 expect_fail "regs: a register the unit does not have, named with its architecture" -c "regs nosuch"
 check "  ... 'no smmuv3 register'" grep -q "^smmush: regs: no smmuv3 register 'nosuch'$" "$TMP/err"
+
+# --- every command: its usage before the target is touched, its arguments before ownership -----
+# qemu:bad cannot open: a line naming it means the command touched the target first.
+cmds=$("$SMMUSH" -j -c help | python3 -c 'import json,sys; print(" ".join(c["name"] for c in json.load(sys.stdin)))')
+writers=$("$SMMUSH" -j -c "$(printf 'help %s;' $cmds)" | python3 -c 'import json,sys; print(" ".join(d["name"] for d in map(json.loads, sys.stdin) if d["writes_hardware"]))')
+check "help -j names the commands (and some write hardware)" test "$(wc -w <<<"$cmds")" -gt 40 -a -n "$writers"
+for c in $cmds; do
+	run --target qemu:bad -c "$c --no-such-option"
+	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c: "* ]] && [[ $err != *qemu:bad* ]]; then
+		ok "$c --no-such-option: its own error, before the target is opened ($err)"
+	else
+		not_ok "$c --no-such-option: rc=$rc: $err"
+	fi
+	# with no arguments: the usage when it needs some, else a target error that names the command
+	run --target qemu:bad -c "$c"
+	if [ "$rc" -eq 0 ] || { [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c: "* ]]; }; then
+		ok "$c alone: no error, or one line naming '$c' first (${err:-fine})"
+	else
+		not_ok "$c alone: rc=$rc: $err"
+	fi
+done
+# a bad value: said before the target opens (on a target that cannot open: its own error, not the target's)
+while IFS= read -r line; do
+	c=${line%% *}; c=${c%%/*}
+	run --target qemu:bad -c "$line"
+	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *qemu:bad* ]]; then
+		ok "'$line': the value error before the target opens ($err)"
+	else
+		not_ok "'$line' on a target that cannot open: rc=$rc: $err"
+	fi
+done <<'VALS'
+x zz
+x/zz 0
+dis 0 zz
+dis 0 4 --arch zz
+walk 00:01.0 zz
+walk 00:01.0 0 zz
+xlate 00:01.0 zz
+ste zz
+cd 1 zz
+root zz
+ctx zz
+pasid 00:01.0 zz
+dte zz
+config 00:01.0 --pasid zz
+map d zz 0 4K r
+map d 0 0 4K q
+unmap d 0 zz
+trace --count zz
+trace --seconds -1
+faults --filter
+devices x
+units x
+strtab --all x
+VALS
+expect_fail "a failing first open names the command that opened the target" --target qemu:bad -c units
+check "  ... 'smmush: units: target qemu:bad: '" grep -q "^smmush: units: target qemu:bad: qemu has no platform 'bad'" "$TMP/err"
+expect_fail "target with no command running it names itself once" --target qemu:bad -c target
+check "  ... 'smmush: target: qemu:bad: '" grep -q "^smmush: target: qemu:bad: " "$TMP/err"
+# each command that writes hardware: a bad value gives its error, not the ownership refusal;
+# good values are refused (not owned), and nothing was written
+declare -A bad_args=([wb]="0x40100000 zz" [wh]="0x40100000 zz" [ww]="0x40100000 zz" [wg]="0x40100000 zz"
+	[fill]="0x40100000 8 zz" [dma]="00:01.0 read 0 zz" [storm]="00:01.0 zz" [reg]="write CR0 zz")
+declare -A good_args=([wb]="0x40100000 1" [wh]="0x40100000 1" [ww]="0x40100000 1" [wg]="0x40100000 1"
+	[fill]="0x40100000 8 1" [dma]="00:01.0 read 0 8" [storm]="00:01.0 1" [reg]="write CR0 1")
+for c in $writers; do
+	if [ -z "${bad_args[$c]:-}" ]; then not_ok "$c writes hardware: add it to this test's tables"; continue; fi
+	run --target sim:virt -c "${c} ${bad_args[$c]}"
+	if [ "$rc" -ne 0 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *"refusing to write"* ]]; then
+		ok "$c ${bad_args[$c]}, not owned: the argument error first ($err)"
+	else
+		not_ok "$c ${bad_args[$c]}, not owned: rc=$rc: $err"
+	fi
+	# ... and before the target is touched (reg excepted: its NAME is the unit's architecture's)
+	if [ "$c" != reg ]; then
+		run --target qemu:bad -c "${c} ${bad_args[$c]}"
+		if [ "$rc" -ne 0 ] && [[ $err == "smmush: $c"* ]] && [[ $err != *qemu:bad* ]]; then
+			ok "$c ${bad_args[$c]}: the value error before the target opens ($err)"
+		else
+			not_ok "$c ${bad_args[$c]} on a target that cannot open: rc=$rc: $err"
+		fi
+	fi
+	run -j --target sim:virt -c "${c} ${good_args[$c]}"
+	run2=$err
+	run -j --target sim:virt -c "set errexit off; ${c} ${good_args[$c]}; x/1gx 0x40100000; regs CR0"
+	check "$c ${good_args[$c]}, not owned: refused for ownership, memory and CR0 unchanged" json_valid "$TMP/out" \
+		'docs[-2]["values"] == ["0x0"] and docs[-1][0]["fields"]["SMMUEN"] == 0'
+	check "  ... the refusal names ownership" grep -q "refusing to write hardware" <<<"$run2"
+done
 
 finish

@@ -219,4 +219,11 @@ check "storm: no storm ran after it" test "$(tail -1 "$TMP/storm.out" | grep -c 
 expect_out "help faults: lost counts overflow episodes" "^ *lost: overflow episodes " help faults
 expect_out "help trace: lost counts overflow episodes" "^ *lost: overflow episodes " help trace
 
+# VT-d names a missing entry by the permission it lacks (reason 0x6): the explanation's class is the walk's
+expect_json "q35: faults --explain: the explanation's class is the walk's (translation for reason 0x6, permission for 0x5)" \
+	--target sim:q35 -c 'own; domain create d; attach 00:01.0 d; map d 0x10000 0x100000 4K r; dma 00:01.0 read 0x20000 8; dma 00:01.0 write 0x10000 8; faults --explain' -- \
+	'[(f["code"], f["class"], f["explanation"]["class"]) for f in docs[-1]["faults"]] == [("0x6", "permission", "translation"), ("0x5", "permission", "permission")]'
+expect_out "q35: faults --explain text says the walk's class where it differs" "is not mapped \(class translation, by the walk\)$" \
+	--target sim:q35 -c 'own; domain create d; attach 00:01.0 d; dma 00:01.0 read 0x20000 8; faults --explain'
+
 finish

@@ -183,6 +183,31 @@ journal_test() { # journal_test PLAT BIN RAM
 		json_valid "$TMP/both-$plat" "$REGS_SAME" 'docs[1]["owned"] is True' 'docs[-3]["data_ok"] is True'
 	check "qemu:$plat: no journal left after that release" test -z "$(ls -A "$jdir")"
 	expect_err_rec "qemu:$plat: release --recover without a journal says so" "${Q[@]}" -c 'release --recover'
+	# a QEMU restarted on the same socket: the journal is stale, said so, never acted on
+	check "qemu:$plat: killed -9 once more while owning" own_and_die "$plat" "$ram"
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	rm -f "$sock"
+	start_qemu "$plat" "$bin"
+	expect_out "qemu:$plat: restarted on the same socket: units says the journal is of an earlier start" \
+		"a journal of an earlier start of this machine \($jdir/.*\.journal\) no longer applies: ignored; 'own' replaces it" \
+		"${Q[@]}" units
+	expect_json "qemu:$plat: units -j: not left owned, a stale journal" "${Q[@]}" units -- \
+		'docs[0][0]["left_owned"] is False and docs[0][0]["stale_journal"] is True'
+	run -j "${Q[@]}" -c regs
+	cp "$TMP/out" "$TMP/fresh-$plat"
+	for how in release own; do
+		run "${Q[@]}" -c "$how --recover"
+		check "qemu:$plat: $how --recover refuses a stale journal, one line" test "$rc" -ne 0 -a "$(wc -l <"$TMP/err")" -eq 1
+		check "  ... naming the restart and what to do" grep -q "^smmush: $how: .*: the ownership journal was written for an earlier start of this machine.*'own' replaces that journal" "$TMP/err"
+	done
+	run -j "${Q[@]}" -c regs
+	cat "$TMP/fresh-$plat" "$TMP/out" >"$TMP/both-$plat"
+	check "qemu:$plat: ... and wrote no register" json_valid "$TMP/both-$plat" "$REGS_SAME"
+	check "qemu:$plat: ... and kept the journal" test "$(ls "$jdir" | grep -c '\.journal$')" -eq 1
+	expect_out "qemu:$plat: own replaces the stale journal and says so" "replaced the journal of an earlier start of this machine" \
+		"${Q[@]}" -c 'own; units; release'
+	check "qemu:$plat: no journal left after that release" test -z "$(ls -A "$jdir")"
 	kill "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
 	trap 'rm -rf "$TMP"' EXIT

@@ -57,6 +57,13 @@ expect_err "rmr: 64K pages, as IORT requires" "rmr: 0x48000000\+0x1000 is not wh
 expect_err "rmr: below virt's RAM window" "rmr: 0x0\+0x10000 is not inside sim:virt's RAM window 0x40000000-0x400fffffff$" \
 	-O rmr=0x8@0+64K -c units
 expect_err "rmr: a size" "rmr: 'lots' is not a size \(K/M/G suffixes\)$" -O rmr=0x8@0x48000000+lots -c units
+# devices and the bridge share bus 0's 32 slots: the limit is named, not "Invalid argument"
+for m in virt q35; do
+	expect_err "$m: bridge=2 with devs=30: the slot limit" \
+		"devs: 30 with bridge=2: bus 0 has 32 slots and the bridge is at 00:1e.0, so devs is at most 29$" \
+		--target sim:$m -O bridge=2 -O devs=30 -c units
+	expect_out "$m: bridge=2 with devs=29 builds" "not owned" --target sim:$m -O bridge=2 -O devs=29 -c units
+done
 
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
 declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35

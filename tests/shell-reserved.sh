@@ -63,7 +63,7 @@ for tgt in sim:q35 sim:virt; do
 	expect_out "$tgt: attach --no-reserved: not mapped" "^  reserved $WRE .*: not mapped in its domain" \
 		"${O[@]}" -c "own; domain create a; attach 01.0 a --no-reserved; dma 01.0 write $R 64; faults"
 	check "$tgt: ... its DMA there faults" grep -q "dma 00:01.0 write $R 64: faulted" "$TMP/out"
-	refused "$tgt: attach --bogus: refused" "attach: unknown option '--bogus' (--no-reserved, --pasid N)" \
+	refused "$tgt: attach --bogus: refused" "attach: no option --bogus: expected attach DEVICE DOMAIN [--no-reserved] [--pasid N]" \
 		"${O[@]}" -c "own; domain create a; attach 01.0 a --bogus"
 
 	# detach unmaps it (the walk of another device in the domain shows the rest)

@@ -155,6 +155,42 @@ check "detail: the walk lists the STE, CD and the levels" walk_shown
 keys a Escape
 check "detail closes" wait_for a 'SOURCES 2' 2
 
+# VT-d: the detail's class is the explanation's, the one the walk below shows (VT-d reports a
+# missing entry by reason 0x6, "PTE read access is not set": its class is translation)
+cat >"$TMP/vtd.smmush" <<'EOF'
+own
+domain create d
+attach 00:01.0 d
+map d 0x10000 0x100000 4K r
+dma 00:01.0 read 0x20000 8
+dma 00:01.0 write 0x10000 8
+dma 00:02.0 read 0x10000 8
+EOF
+start vtd 120 60 --target sim:q35 monitor --script "$TMP/vtd.smmush" --pace 20
+check "q35: three faults" wait_for vtd 'total 3  lost' 5
+keys vtd Up Enter
+declare -A seen=()
+for i in 1 2 3; do
+	wait_for vtd 'Walk:|cannot explain' 2
+	s=$(screen vtd)
+	cls=$(grep -oE 'class [a-z_]+' <<<"$s" | head -1 | cut -d' ' -f2)
+	code=$(grep -oE 'reason .*\((0x[0-9a-f]+)\)' <<<"$s" | head -1 | grep -oE '0x[0-9a-f]+\)$' | tr -d ')')
+	if grep -q 'entry not valid, 0x[0-9a-f]* is not mapped' <<<"$s"; then want=translation
+	elif grep -q 'allows R: the write needs W' <<<"$s"; then want=permission
+	elif grep -q 'result: configuration fault' <<<"$s"; then want=configuration
+	else want="?"; fi
+	seen[${code:-none}]=$cls
+	check "q35 detail, reason $code: class $cls agrees with the walk below it ($want)" test "$cls" = "$want"
+	if [ "$want" = translation ]; then
+		check "  ... and says the reason code alone reads as permission" \
+			grep -q "class translation (the walk's; the reason code alone reads as permission)" <<<"$(tr -s ' \n' ' ' <<<"$s")"
+	fi
+	keys vtd Up
+done
+check "q35: three different kinds (${!seen[*]}: ${seen[*]})" test "${#seen[@]}" -eq 3
+keys vtd Escape
+keys vtd q
+
 # sort cycles; ? lists the keys from the table
 keys a s
 check "sort by rate" wait_for a 'sort: rate' 2

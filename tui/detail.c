@@ -122,9 +122,17 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 			vtd || amd ? "PASID" : "SubstreamID", f->stream.ssid);
 	else
 		det_add(m, "  source   %s 0x%" PRIx32, sid_name, f->stream.sid);
+	/* the class shown is the explanation's: the one the walk below shows
+	 * (a VT-d record names a missing entry by the permission it lacks) */
+	rc = smmu_fault_explain(m->t, f, &ex);
+	enum smmu_fault_class cls = rc ? f->cls : ex.cls;
+	char differs[96] = "";
+	if (cls != f->cls)
+		snprintf(differs, sizeof(differs), " (the walk's; the reason code alone reads as %s)",
+			 smmu_fault_class_name(f->cls));
 	text = NULL;
-	if (asprintf(&text, "address  0x%" PRIx64 "  access %s  reason %s (0x%" PRIx32 "), class %s", f->addr, acc,
-		     f->code_name ? f->code_name : "?", f->code, smmu_fault_class_name(f->cls)) >= 0)
+	if (asprintf(&text, "address  0x%" PRIx64 "  access %s  reason %s (0x%" PRIx32 "), class %s%s", f->addr, acc,
+		     f->code_name ? f->code_name : "?", f->code, smmu_fault_class_name(cls), differs) >= 0)
 		det_wrap(m, text, 2, 9);
 	free(text);
 	det_add(m, "%s", "");
@@ -133,7 +141,7 @@ static void det_build(struct mon *m, const struct smmu_fault *f, double wall)
 		det_decode(m, f->raw_kind, f->raw, 2);
 	det_add(m, "%s", "");
 	det_add(m, "Explanation (the device's live tables, walked now):");
-	if ((rc = smmu_fault_explain(m->t, f, &ex))) {
+	if (rc) {
 		det_add(m, "  cannot explain: %s", smmu_strerror(rc));
 		return;
 	}

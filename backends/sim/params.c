@@ -367,6 +367,11 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 
 int sim_params_check(const struct sim_params *p, char *err, size_t errlen)
 {
+	/* the bridge takes slot 0x1e of bus 0's 32, so test devices at 00:01.0 up fit below it */
+	unsigned top = SIM_BRIDGE_DEVFN >> 3;
+	if (p->bridge_devs && p->ndevs >= top)
+		return FAIL("devs: %u with bridge=%u: bus 0 has 32 slots and the bridge is at 00:%02x.0, "
+			    "so devs is at most %u", p->ndevs, p->bridge_devs, top, top - 1);
 	/* reserved regions against the RAM the machine gets (the window was checked when set) */
 	for (int k = 0; k < 2; k++) {
 		const struct sim_resv *r = k ? p->rmr : p->rmrr;
