@@ -199,7 +199,7 @@ static void evt_write(struct smmu *s, const uint64_t ev[4])
 	}
 	for (int i = 0; i < 32; i++)
 		rec[i] = ev[i / 8] >> (8 * (i % 8));
-	if (sim_mem_write(s->m, base + (uint64_t)(prod & idx) * 32, rec, 32)) {
+	if (sim_dma_write(s->m, base + (uint64_t)(prod & idx) * 32, rec, 32)) {
 		gerror_raise(s, GERROR_EVENTQ_ABT_ERR);
 		return;
 	}
