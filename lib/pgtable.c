@@ -131,6 +131,8 @@ struct pgt_page {
 	uint32_t vepoch; /* the foreign-write epoch in which it was last compared with memory */
 	uint32_t nnz;    /* owned tables: entries that are not zero */
 	bool fresh;      /* never written to memory yet: the first flush writes it whole */
+	bool direct;     /* e is the table in memory (smmu_mem.direct): nothing to write back,
+			  * nothing to compare (it stays fresh, out of the dirty list) */
 	struct pgt_page *next;
 	/*
 	 * Owned tables: the tables the engine linked below this one, by entry
@@ -152,17 +154,24 @@ static size_t dmap_words(size_t size)
 	return (size / 8 + 63) / 64;
 }
 
-/* A table's host copy and its dirty map, zeroed. */
-static struct pgt_page *page_new(size_t size)
+/* A table's host copy (or, with `in_memory`, the table itself) and its dirty map, zeroed. */
+static struct pgt_page *page_new(size_t size, void *in_memory)
 {
 	struct pgt_page *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
-	t->e = calloc(1, size);
+	if (in_memory) {
+		/* table memory is the engine's alone until linked: zeroing it changes nothing seen */
+		t->e = memset(in_memory, 0, size);
+		t->direct = t->fresh = true;
+	} else {
+		t->e = calloc(1, size);
+	}
 	t->dmap = calloc(dmap_words(size), sizeof(uint64_t));
 	if (!t->e || !t->dmap) {
-		free(t->e);
+		if (!t->direct)
+			free(t->e);
 		free(t->dmap);
 		free(t);
 		return NULL;
@@ -181,7 +190,8 @@ static void page_free(struct pgt_page *t)
 			if (t->child[i])
 				t->child[i]->parent = NULL;
 	free(t->child);
-	free(t->e);
+	if (!t->direct)
+		free(t->e);
 	free(t->dmap);
 	free(t);
 }
@@ -229,7 +239,7 @@ static struct pgt_page *cache_add(struct smmu_pgt *p, uint64_t pa, size_t size, 
 
 	if (p->npages >= p->nbucket && cache_grow(p))
 		return NULL;
-	t = page_new(size);
+	t = page_new(size, NULL);
 	if (!t)
 		return NULL;
 	t->pa = pa;
@@ -295,7 +305,7 @@ static int mark_dirty_slow(struct smmu_pgt *p, struct pgt_page *t)
 
 static inline int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
 {
-	return t->dirty >= 0 ? 0 : mark_dirty_slow(p, t);
+	return t->dirty >= 0 || t->direct ? 0 : mark_dirty_slow(p, t);
 }
 
 /* Entries [i, i + n) of t changed: only they are written back. */
@@ -303,6 +313,8 @@ static int mark_entries(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsi
 {
 	unsigned end = i + n;
 
+	if (t->direct)
+		return 0;
 	while (i < end) {
 		unsigned w = i / 64, b = i % 64, k = end - i < 64 - b ? end - i : 64 - b;
 
@@ -437,7 +449,7 @@ int smmu_pgt_rewrite(struct smmu_pgt *p)
 		return -EROFS;
 	for (size_t i = 0; i < p->nbucket; i++)
 		for (struct pgt_page *t = p->bucket[i]; t; t = t->next) {
-			t->fresh = true;
+			t->fresh = true; /* (direct tables are memory already) */
 			if ((rc = mark_dirty(p, t)))
 				return rc;
 		}
@@ -972,7 +984,7 @@ static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
 		return NULL;
 	c = p->pool[--p->npool];
 	c->level = level;
-	c->fresh = true;
+	c->fresh = true; /* (direct ones stay so: nothing to compare) */
 	c->vepoch = p->epoch;
 	h = hash_pa(p, c->pa);
 	c->next = p->bucket[h];
@@ -994,11 +1006,20 @@ static unsigned put_leaves(struct smmu_pgt *p, struct pgt_page *t, int level, un
 		for (; i < stop && !t->e[i]; i++, pa += sz)
 			t->e[i] = tmpl | pgt_addr_enc(p, pa);
 	} else if (!t->nnz) {
-		/* an empty table: nothing to stop at but the end (vectorizes) */
-		uint64_t *e = t->e;
+		/* An empty table: nothing to stop at but the end.  Adding sz to a
+		 * whole entry only moves its address field: the address stays
+		 * below 2^OAS (map checked), so no carry reaches tmpl's bits. */
+		uint64_t *e = t->e, v = tmpl | pa, sz4 = 4 * sz;
+		unsigned k = i;
 
-		for (unsigned k = i; k < stop; k++)
-			e[k] = tmpl | (pa + (uint64_t)(k - first) * sz);
+		for (; k + 4 <= stop; k += 4, v += sz4) {
+			e[k] = v;
+			e[k + 1] = v + sz;
+			e[k + 2] = v + 2 * sz;
+			e[k + 3] = v + 3 * sz;
+		}
+		for (; k < stop; k++, v += sz)
+			e[k] = v;
 		i = stop;
 	} else {
 		for (; i < stop && !t->e[i]; i++, pa += sz)
@@ -1083,16 +1104,18 @@ static int pool_fill_slow(struct smmu_pgt *p, size_t need)
 		p->dirty_cap = pages;
 	}
 	while (p->npool < need) {
-		struct pgt_page *t = page_new(p->granule);
-		int err;
+		struct pgt_page *t;
+		uint64_t pa;
+		int err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &pa);
 
-		if (!t)
-			return -ENOMEM;
-		err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &t->pa);
-		if (err) {
-			page_free(t);
+		if (err)
 			return err;
+		t = page_new(p->granule, p->mem.direct ? p->mem.direct(p->mem.ctx, pa, p->granule) : NULL);
+		if (!t) {
+			p->alloc.free(p->alloc.ctx, pa, p->granule);
+			return -ENOMEM;
 		}
+		t->pa = pa;
 		p->pool[p->npool++] = t;
 	}
 	return 0;

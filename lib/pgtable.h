@@ -74,6 +74,16 @@ struct smmu_mem {
 	 * unmap reads back the tables it changes.
 	 */
 	uint64_t (*foreign_writes)(void *ctx);
+	/*
+	 * Optional.  Host memory that holds [pa, pa + len), or NULL: memory
+	 * the library may address directly (an in-memory RAM).  Tables map
+	 * allocates are then built in place, with no host copy to write back.
+	 * The engine reads such a table's entries from memory itself, so a
+	 * foreign write to one is never overwritten, but it is not reported as
+	 * a conflict either (there is no older copy to compare with): give
+	 * direct only for memory that nobody but the library writes.
+	 */
+	void *(*direct)(void *ctx, uint64_t pa, size_t len);
 };
 
 /* Where table memory comes from. */
