@@ -268,6 +268,7 @@ static void cache_del(struct smmu_pgt *p, struct pgt_page *t)
 		pp = &(*pp)->next;
 	*pp = t->next;
 	p->npages--;
+	p->tgen++;
 	dirty_del(p, t);
 	page_free(t);
 }
@@ -284,6 +285,7 @@ static void cache_clear(struct smmu_pgt *p)
 		}
 	memset(p->bucket, 0, p->nbucket * sizeof(*p->bucket));
 	p->npages = 0;
+	p->tgen++;
 	p->ndirty = 0;
 }
 
@@ -480,6 +482,7 @@ void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_
 
 	if (p->live || !len || end < pa)
 		return;
+	p->tgen++; /* entries on the cursor's path may be others now */
 	if (p->root)
 		note_page(p->root, pa, buf, len);
 	for (uint64_t a = pa & ~(g - 1); a < end && a >= (pa & ~(g - 1)); a += g) {
@@ -561,6 +564,7 @@ static int revalidate_slow(struct smmu_pgt *p)
 		t->vepoch = p->epoch; /* memory's values from here on (below) */
 		if (!memcmp(p->scratch, t->e, t->size))
 			continue;
+		p->tgen++;
 		for (size_t j = 0; j < t->size / 8; j++) {
 			if (p->scratch[j] == t->e[j] || (t->dmap[j / 64] >> (j % 64) & 1))
 				continue;
@@ -602,7 +606,7 @@ static uint64_t in_limit(const struct smmu_pgt *p)
 }
 
 /* Caller's address to the linear index space [0, 2^ias). */
-static int to_lin(const struct smmu_pgt *p, uint64_t iova, uint64_t *lin)
+static inline int to_lin(const struct smmu_pgt *p, uint64_t iova, uint64_t *lin)
 {
 	if (p->canon) {
 		uint64_t top = iova >> (p->ias - 1);
@@ -627,8 +631,8 @@ static uint64_t from_lin(const struct smmu_pgt *p, uint64_t lin)
 }
 
 /* [iova, iova + size) as a linear range inside the input space. */
-static int to_lin_range(const struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *lo,
-			uint64_t *hi)
+static inline int to_lin_range(const struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *lo,
+				 uint64_t *hi)
 {
 	int rc = to_lin(p, iova, lo);
 
@@ -1152,23 +1156,31 @@ static inline int finish(struct smmu_pgt *p, int err)
  * larger page could cover it, reached through linked children only; NULL when
  * the general path has to decide.  Tables passed on the way go to path[].
  */
-static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
-				   struct pgt_page **path)
+static inline struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
+					  struct pgt_page ***path)
 {
 	struct pgt_page *t = p->root;
+	unsigned s2 = pgt_lshift(p, 2);
+	uint64_t key = lo >> s2;
 
-	if (p->start < 3) {
-		unsigned s2 = pgt_lshift(p, 2);
-
-		if ((lo >> s2) != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
-			return NULL;
-	}
+	*path = p->cur_path;
+	if (p->start == 3)
+		return t;
+	if (key != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
+		return NULL;
+	if (p->lgen == p->tgen && p->cur_key == key && p->cur_leaf)
+		return p->cur_leaf;
+	p->cur_leaf = NULL;
 	for (int level = p->start; level < 3; level++) {
-		*path++ = t;
+		p->cur_path[level - p->start] = t;
 		t = fast_child(t, level, pgt_index(p, level, lo));
 		if (!t)
 			return NULL;
 	}
+	p->cur_leaf = t;
+	p->cur_key = key;
+	p->lgen = p->tgen;
+	p->cur_epoch = 0;
 	return t;
 }
 
@@ -1176,7 +1188,7 @@ static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
 static bool map_fast(struct smmu_pgt *p, const struct map_req *r, uint64_t lo, uint64_t pa,
 		     uint64_t hi, int *err)
 {
-	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	struct pgt_page **path, *t = leaf_table(p, lo, hi, &path);
 	unsigned i, n;
 
 	if (!t)
@@ -1452,7 +1464,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 /* unmap [lo, hi) inside one last-level table reached through linked children: one pass. */
 static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *bytes, int *err)
 {
-	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	struct pgt_page **path, *t = leaf_table(p, lo, hi, &path);
 	unsigned i, n, depth = (unsigned)(3 - p->start);
 	bool any = false;
 
@@ -1461,14 +1473,17 @@ static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *b
 	i = pgt_index(p, 3, lo);
 	n = (unsigned)((hi - lo) >> p->pg_shift);
 	/* the tables the general path would compare with memory: every one
-	 * with an entry in range that is set */
-	for (unsigned k = 0; k < depth; k++)
-		if ((*err = note_change(p, path[k])))
-			return true;
+	 * with an entry in range that is set (none to compare when all were
+	 * in this epoch, on this path) */
+	if (p->cur_epoch != p->epoch)
+		for (unsigned k = 0; k < depth; k++)
+			if ((*err = note_change(p, path[k])))
+				return true;
 	for (unsigned k = i; k < i + n && !any; k++)
 		any = t->e[k] != 0;
 	if ((any && (*err = note_change(p, t))) || (*err = revalidate(p)) || (*err = pool_fill(p, 0)))
 		return true;
+	p->cur_epoch = p->epoch;
 	if (!any)
 		return true;
 	if (n == 1) {

@@ -285,6 +285,13 @@ struct smmu_pgt {
 	unsigned tbl_removed;   /* rights a table entry the engine writes removes (VT-d SL: X) */
 	const char *tbl_kind;   /* and its decoder kind */
 	struct pgt_memo memo[5];/* by level + 1 */
+	/* the last leaf table map or unmap reached through linked children, and
+	 * the tables above it: valid while lgen == tgen (tgen moves whenever a
+	 * table goes or an entry changes other than by map filling an empty one) */
+	struct pgt_page *cur_leaf, *cur_path[4];
+	uint64_t cur_key;       /* lo >> pgt_lshift(2) of the tables' range */
+	uint32_t tgen, lgen;
+	uint32_t cur_epoch;     /* unmap: every table on the path was compared in this epoch */
 	unsigned last_prot;     /* map: the request whose templates are in last_tmpl */
 	uint64_t last_tmpl[6];
 	unsigned last_leaf_map;
