@@ -17,8 +17,9 @@
  *    the unit reports them (CAP.SLLPS).  First level: 4 or 5 levels (48,
  *    57-bit, canonical addresses), 2M pages, 1G with CAP.FL1GP.
  *
- * Memory: the engine never dereferences target memory.  It reads and writes
- * tables through struct smmu_mem and keeps a host-side cache.  Tables it
+ * Memory: the engine reads and writes tables through struct smmu_mem and keeps
+ * a host-side cache (except tables it builds in place in memory the library
+ * alone writes and can address: smmu_mem.direct).  Tables it
  * created (smmu_pgt_create) stay cached for the handle's life.  Tables opened
  * live (smmu_pgt_open_live) are read fresh for every operation and are
  * read-only to the engine.
