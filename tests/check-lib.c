@@ -908,6 +908,39 @@ START_TEST(small_event_queue)
 }
 END_TEST
 
+/* A two-entry command queue (IDR1.CMDQS = 1): a batch of invalidations
+ * goes in queue-sized runs, each submitted before the next wraps; none is
+ * lost (the sim's TLB would keep the unmapped pages reachable). */
+START_TEST(small_command_queue)
+{
+	struct smmu_target *t;
+	char err[256];
+	const char *opts[] = { "cmdq=1" };
+
+	ck_assert_int_eq(smmu_target_open("sim:virt", opts, 1, &t, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x30000, 0x40100000, 8 * 0x1000, SMMU_PROT_R | SMMU_MAP_PAGES), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	for (int i = 0; i < 8; i++) /* every page in the TLB */
+		ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x30000 + i * 0x1000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	ck_assert_int_eq(smmu_unmap(dom, 0x30000, 8 * 0x1000), 0); /* 8 TLBI_VA + SYNC */
+	for (int i = 0; i < 8; i++) {
+		struct smmu_fault f;
+		ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x30000 + i * 0x1000, 64, NULL), 0);
+		ck_assert_int_eq(smmu_faults_poll(t), 1);
+		ck_assert_int_eq(smmu_faults_get(t, i, &f), 0);
+		ck_assert_uint_eq(f.addr, 0x30000 + i * 0x1000);
+	}
+	smmu_target_close(t);
+}
+END_TEST
+
 /* The driver's masks (lib/smmuv3.h, lib/vtd.h) agree with the decoders'
  * descriptors, which are checked against the specification on their own. */
 START_TEST(driver_masks_agree_with_decoders)
@@ -975,6 +1008,7 @@ Suite *suite_lib_e2e(void)
 	/* not sim:amd: its unit stores COMPLETION_WAIT's semaphore in RAM after
 	 * every invalidation, a foreign write, so every map there reads back */
 	tcase_add_loop_test(tc, tables_read_back_only_after_foreign_writes, 0, 2);
+	tcase_add_test(tc, small_command_queue);
 	tcase_add_test(tc, driver_masks_agree_with_decoders);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
