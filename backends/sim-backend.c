@@ -114,6 +114,16 @@ static int be_mem_write(void *priv, uint64_t pa, const void *buf, size_t len)
 	return in_ram(priv, pa, len) ? sim_mem_write(M(priv), pa, buf, len) : -SMMU_E_NOTRAM;
 }
 
+static uint64_t be_mem_foreign_writes(void *priv)
+{
+	return sim_mem_foreign_writes(M(priv));
+}
+
+struct sim_machine *smmu_sim_machine(void *priv)
+{
+	return M(priv);
+}
+
 static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
 {
 	struct sim_layout l;
@@ -199,6 +209,7 @@ const struct smmu_backend_ops smmu_backend_sim = {
 	.close = be_close,
 	.mem_read = be_mem_read,
 	.mem_write = be_mem_write,
+	.mem_foreign_writes = be_mem_foreign_writes,
 	.mmio_read = be_mmio_read,
 	.mmio_write = be_mmio_write,
 	.pci_read = be_pci_read,

@@ -132,14 +132,19 @@ static int cmdq_submit(struct smmu_unit *u, const uint64_t (*cmds)[2], size_t n)
 	unsigned log2 = s->cmdq_log2;
 	int rc = 0, err = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
+		/* the commands up to the queue's end in one write (one request on
+		 * a remote target); never let PROD lap CONS: submit there */
+		size_t run = ((size_t)1 << log2) - q_idx(s->cmdq_prod, log2);
+
+		if (run > n - i)
+			run = n - i;
 		if ((rc = smmu_mem_write(u->t, s->cmdq_pa + q_idx(s->cmdq_prod, log2) * CMD_SIZE,
-					 cmds[i], CMD_SIZE)))
+					 cmds[i], run * CMD_SIZE)))
 			return rc;
-		s->cmdq_prod = q_inc(s->cmdq_prod, log2);
-		/* never let PROD lap CONS: submit when the queue is full */
-		if (i + 1 < n && q_idx(s->cmdq_prod, log2) != 0)
-			continue;
+		for (size_t k = 0; k < run; k++)
+			s->cmdq_prod = q_inc(s->cmdq_prod, log2);
+		i += run;
 		if ((rc = reg_write32(u, SMMUV3_CMDQ_PROD, s->cmdq_prod)))
 			return rc;
 		for (unsigned tries = 0;; tries++) {

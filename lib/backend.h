@@ -36,6 +36,10 @@ struct smmu_backend_ops {
 	/* physical memory as a CPU sees it */
 	int (*mem_read)(void *priv, uint64_t pa, void *buf, size_t len);
 	int (*mem_write)(void *priv, uint64_t pa, const void *buf, size_t len);
+	/* optional: a number that moves whenever anyone but mem_write (devices,
+	 * the units themselves, other CPUs) may have written RAM: what
+	 * smmu_mem.foreign_writes passes on to the page-table engine */
+	uint64_t (*mem_foreign_writes)(void *priv);
 	/* MMIO, size 4 or 8 */
 	int (*mmio_read)(void *priv, uint64_t addr, unsigned size, uint64_t *val);
 	int (*mmio_write)(void *priv, uint64_t addr, unsigned size, uint64_t val);
@@ -106,6 +110,8 @@ struct smmu_backend_kunit {
 };
 
 extern const struct smmu_backend_ops smmu_backend_sim;
+/* The model behind a sim target (tests write RAM as its devices do). */
+struct sim_machine *smmu_sim_machine(void *priv);
 extern const struct smmu_backend_ops smmu_backend_qemu;
 extern const struct smmu_backend_ops smmu_backend_gdb;
 extern const struct smmu_backend_ops smmu_backend_linux;

@@ -131,6 +131,8 @@ struct pgt_page {
 	uint32_t vepoch; /* the foreign-write epoch in which it was last compared with memory */
 	uint32_t nnz;    /* owned tables: entries that are not zero */
 	bool fresh;      /* never written to memory yet: the first flush writes it whole */
+	bool direct;     /* e is the table in memory (smmu_mem.direct): nothing to write back,
+			  * nothing to compare (it stays fresh, out of the dirty list) */
 	struct pgt_page *next;
 	/*
 	 * Owned tables: the tables the engine linked below this one, by entry
@@ -152,17 +154,24 @@ static size_t dmap_words(size_t size)
 	return (size / 8 + 63) / 64;
 }
 
-/* A table's host copy and its dirty map, zeroed. */
-static struct pgt_page *page_new(size_t size)
+/* A table's host copy (or, with `in_memory`, the table itself) and its dirty map, zeroed. */
+static struct pgt_page *page_new(size_t size, void *in_memory)
 {
 	struct pgt_page *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
-	t->e = calloc(1, size);
+	if (in_memory) {
+		/* table memory is the engine's alone until linked: zeroing it changes nothing seen */
+		t->e = memset(in_memory, 0, size);
+		t->direct = t->fresh = true;
+	} else {
+		t->e = calloc(1, size);
+	}
 	t->dmap = calloc(dmap_words(size), sizeof(uint64_t));
 	if (!t->e || !t->dmap) {
-		free(t->e);
+		if (!t->direct)
+			free(t->e);
 		free(t->dmap);
 		free(t);
 		return NULL;
@@ -181,7 +190,8 @@ static void page_free(struct pgt_page *t)
 			if (t->child[i])
 				t->child[i]->parent = NULL;
 	free(t->child);
-	free(t->e);
+	if (!t->direct)
+		free(t->e);
 	free(t->dmap);
 	free(t);
 }
@@ -229,7 +239,7 @@ static struct pgt_page *cache_add(struct smmu_pgt *p, uint64_t pa, size_t size, 
 
 	if (p->npages >= p->nbucket && cache_grow(p))
 		return NULL;
-	t = page_new(size);
+	t = page_new(size, NULL);
 	if (!t)
 		return NULL;
 	t->pa = pa;
@@ -258,6 +268,7 @@ static void cache_del(struct smmu_pgt *p, struct pgt_page *t)
 		pp = &(*pp)->next;
 	*pp = t->next;
 	p->npages--;
+	p->tgen++;
 	dirty_del(p, t);
 	page_free(t);
 }
@@ -274,6 +285,7 @@ static void cache_clear(struct smmu_pgt *p)
 		}
 	memset(p->bucket, 0, p->nbucket * sizeof(*p->bucket));
 	p->npages = 0;
+	p->tgen++;
 	p->ndirty = 0;
 }
 
@@ -295,7 +307,7 @@ static int mark_dirty_slow(struct smmu_pgt *p, struct pgt_page *t)
 
 static inline int mark_dirty(struct smmu_pgt *p, struct pgt_page *t)
 {
-	return t->dirty >= 0 ? 0 : mark_dirty_slow(p, t);
+	return t->dirty >= 0 || t->direct ? 0 : mark_dirty_slow(p, t);
 }
 
 /* Entries [i, i + n) of t changed: only they are written back. */
@@ -303,6 +315,8 @@ static int mark_entries(struct smmu_pgt *p, struct pgt_page *t, unsigned i, unsi
 {
 	unsigned end = i + n;
 
+	if (t->direct)
+		return 0;
 	while (i < end) {
 		unsigned w = i / 64, b = i % 64, k = end - i < 64 - b ? end - i : 64 - b;
 
@@ -437,7 +451,7 @@ int smmu_pgt_rewrite(struct smmu_pgt *p)
 		return -EROFS;
 	for (size_t i = 0; i < p->nbucket; i++)
 		for (struct pgt_page *t = p->bucket[i]; t; t = t->next) {
-			t->fresh = true;
+			t->fresh = true; /* (direct tables are memory already) */
 			if ((rc = mark_dirty(p, t)))
 				return rc;
 		}
@@ -468,6 +482,7 @@ void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_
 
 	if (p->live || !len || end < pa)
 		return;
+	p->tgen++; /* entries on the cursor's path may be others now */
 	if (p->root)
 		note_page(p->root, pa, buf, len);
 	for (uint64_t a = pa & ~(g - 1); a < end && a >= (pa & ~(g - 1)); a += g) {
@@ -549,6 +564,7 @@ static int revalidate_slow(struct smmu_pgt *p)
 		t->vepoch = p->epoch; /* memory's values from here on (below) */
 		if (!memcmp(p->scratch, t->e, t->size))
 			continue;
+		p->tgen++;
 		for (size_t j = 0; j < t->size / 8; j++) {
 			if (p->scratch[j] == t->e[j] || (t->dmap[j / 64] >> (j % 64) & 1))
 				continue;
@@ -590,7 +606,7 @@ static uint64_t in_limit(const struct smmu_pgt *p)
 }
 
 /* Caller's address to the linear index space [0, 2^ias). */
-static int to_lin(const struct smmu_pgt *p, uint64_t iova, uint64_t *lin)
+static inline int to_lin(const struct smmu_pgt *p, uint64_t iova, uint64_t *lin)
 {
 	if (p->canon) {
 		uint64_t top = iova >> (p->ias - 1);
@@ -615,8 +631,8 @@ static uint64_t from_lin(const struct smmu_pgt *p, uint64_t lin)
 }
 
 /* [iova, iova + size) as a linear range inside the input space. */
-static int to_lin_range(const struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *lo,
-			uint64_t *hi)
+static inline int to_lin_range(const struct smmu_pgt *p, uint64_t iova, uint64_t size, uint64_t *lo,
+				 uint64_t *hi)
 {
 	int rc = to_lin(p, iova, lo);
 
@@ -972,7 +988,7 @@ static struct pgt_page *pool_table(struct smmu_pgt *p, int level)
 		return NULL;
 	c = p->pool[--p->npool];
 	c->level = level;
-	c->fresh = true;
+	c->fresh = true; /* (direct ones stay so: nothing to compare) */
 	c->vepoch = p->epoch;
 	h = hash_pa(p, c->pa);
 	c->next = p->bucket[h];
@@ -994,11 +1010,20 @@ static unsigned put_leaves(struct smmu_pgt *p, struct pgt_page *t, int level, un
 		for (; i < stop && !t->e[i]; i++, pa += sz)
 			t->e[i] = tmpl | pgt_addr_enc(p, pa);
 	} else if (!t->nnz) {
-		/* an empty table: nothing to stop at but the end (vectorizes) */
-		uint64_t *e = t->e;
+		/* An empty table: nothing to stop at but the end.  Adding sz to a
+		 * whole entry only moves its address field: the address stays
+		 * below 2^OAS (map checked), so no carry reaches tmpl's bits. */
+		uint64_t *e = t->e, v = tmpl | pa, sz4 = 4 * sz;
+		unsigned k = i;
 
-		for (unsigned k = i; k < stop; k++)
-			e[k] = tmpl | (pa + (uint64_t)(k - first) * sz);
+		for (; k + 4 <= stop; k += 4, v += sz4) {
+			e[k] = v;
+			e[k + 1] = v + sz;
+			e[k + 2] = v + 2 * sz;
+			e[k + 3] = v + 3 * sz;
+		}
+		for (; k < stop; k++, v += sz)
+			e[k] = v;
 		i = stop;
 	} else {
 		for (; i < stop && !t->e[i]; i++, pa += sz)
@@ -1083,16 +1108,18 @@ static int pool_fill_slow(struct smmu_pgt *p, size_t need)
 		p->dirty_cap = pages;
 	}
 	while (p->npool < need) {
-		struct pgt_page *t = page_new(p->granule);
-		int err;
+		struct pgt_page *t;
+		uint64_t pa;
+		int err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &pa);
 
-		if (!t)
-			return -ENOMEM;
-		err = p->alloc.alloc(p->alloc.ctx, p->granule, p->granule, &t->pa);
-		if (err) {
-			page_free(t);
+		if (err)
 			return err;
+		t = page_new(p->granule, p->mem.direct ? p->mem.direct(p->mem.ctx, pa, p->granule) : NULL);
+		if (!t) {
+			p->alloc.free(p->alloc.ctx, pa, p->granule);
+			return -ENOMEM;
 		}
+		t->pa = pa;
 		p->pool[p->npool++] = t;
 	}
 	return 0;
@@ -1129,23 +1156,31 @@ static inline int finish(struct smmu_pgt *p, int err)
  * larger page could cover it, reached through linked children only; NULL when
  * the general path has to decide.  Tables passed on the way go to path[].
  */
-static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
-				   struct pgt_page **path)
+static inline struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
+					  struct pgt_page ***path)
 {
 	struct pgt_page *t = p->root;
+	unsigned s2 = pgt_lshift(p, 2);
+	uint64_t key = lo >> s2;
 
-	if (p->start < 3) {
-		unsigned s2 = pgt_lshift(p, 2);
-
-		if ((lo >> s2) != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
-			return NULL;
-	}
+	*path = p->cur_path;
+	if (p->start == 3)
+		return t;
+	if (key != ((hi - 1) >> s2) || hi - lo >= 1ULL << s2)
+		return NULL;
+	if (p->lgen == p->tgen && p->cur_key == key && p->cur_leaf)
+		return p->cur_leaf;
+	p->cur_leaf = NULL;
 	for (int level = p->start; level < 3; level++) {
-		*path++ = t;
+		p->cur_path[level - p->start] = t;
 		t = fast_child(t, level, pgt_index(p, level, lo));
 		if (!t)
 			return NULL;
 	}
+	p->cur_leaf = t;
+	p->cur_key = key;
+	p->lgen = p->tgen;
+	p->cur_epoch = 0;
 	return t;
 }
 
@@ -1153,7 +1188,7 @@ static struct pgt_page *leaf_table(struct smmu_pgt *p, uint64_t lo, uint64_t hi,
 static bool map_fast(struct smmu_pgt *p, const struct map_req *r, uint64_t lo, uint64_t pa,
 		     uint64_t hi, int *err)
 {
-	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	struct pgt_page **path, *t = leaf_table(p, lo, hi, &path);
 	unsigned i, n;
 
 	if (!t)
@@ -1429,7 +1464,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 /* unmap [lo, hi) inside one last-level table reached through linked children: one pass. */
 static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *bytes, int *err)
 {
-	struct pgt_page *path[5], *t = leaf_table(p, lo, hi, path);
+	struct pgt_page **path, *t = leaf_table(p, lo, hi, &path);
 	unsigned i, n, depth = (unsigned)(3 - p->start);
 	bool any = false;
 
@@ -1438,14 +1473,17 @@ static bool unmap_fast(struct smmu_pgt *p, uint64_t lo, uint64_t hi, uint64_t *b
 	i = pgt_index(p, 3, lo);
 	n = (unsigned)((hi - lo) >> p->pg_shift);
 	/* the tables the general path would compare with memory: every one
-	 * with an entry in range that is set */
-	for (unsigned k = 0; k < depth; k++)
-		if ((*err = note_change(p, path[k])))
-			return true;
+	 * with an entry in range that is set (none to compare when all were
+	 * in this epoch, on this path) */
+	if (p->cur_epoch != p->epoch)
+		for (unsigned k = 0; k < depth; k++)
+			if ((*err = note_change(p, path[k])))
+				return true;
 	for (unsigned k = i; k < i + n && !any; k++)
 		any = t->e[k] != 0;
 	if ((any && (*err = note_change(p, t))) || (*err = revalidate(p)) || (*err = pool_fill(p, 0)))
 		return true;
+	p->cur_epoch = p->epoch;
 	if (!any)
 		return true;
 	if (n == 1) {

@@ -17,8 +17,9 @@
  *    the unit reports them (CAP.SLLPS).  First level: 4 or 5 levels (48,
  *    57-bit, canonical addresses), 2M pages, 1G with CAP.FL1GP.
  *
- * Memory: the engine never dereferences target memory.  It reads and writes
- * tables through struct smmu_mem and keeps a host-side cache.  Tables it
+ * Memory: the engine reads and writes tables through struct smmu_mem and keeps
+ * a host-side cache (except tables it builds in place in memory the library
+ * alone writes and can address: smmu_mem.direct).  Tables it
  * created (smmu_pgt_create) stay cached for the handle's life.  Tables opened
  * live (smmu_pgt_open_live) are read fresh for every operation and are
  * read-only to the engine.
@@ -74,6 +75,16 @@ struct smmu_mem {
 	 * unmap reads back the tables it changes.
 	 */
 	uint64_t (*foreign_writes)(void *ctx);
+	/*
+	 * Optional.  Host memory that holds [pa, pa + len), or NULL: memory
+	 * the library may address directly (an in-memory RAM).  Tables map
+	 * allocates are then built in place, with no host copy to write back.
+	 * The engine reads such a table's entries from memory itself, so a
+	 * foreign write to one is never overwritten, but it is not reported as
+	 * a conflict either (there is no older copy to compare with): give
+	 * direct only for memory that nobody but the library writes.
+	 */
+	void *(*direct)(void *ctx, uint64_t pa, size_t len);
 };
 
 /* Where table memory comes from. */
@@ -275,6 +286,13 @@ struct smmu_pgt {
 	unsigned tbl_removed;   /* rights a table entry the engine writes removes (VT-d SL: X) */
 	const char *tbl_kind;   /* and its decoder kind */
 	struct pgt_memo memo[5];/* by level + 1 */
+	/* the last leaf table map or unmap reached through linked children, and
+	 * the tables above it: valid while lgen == tgen (tgen moves whenever a
+	 * table goes or an entry changes other than by map filling an empty one) */
+	struct pgt_page *cur_leaf, *cur_path[4];
+	uint64_t cur_key;       /* lo >> pgt_lshift(2) of the tables' range */
+	uint32_t tgen, lgen;
+	uint32_t cur_epoch;     /* unmap: every table on the path was compared in this epoch */
 	unsigned last_prot;     /* map: the request whose templates are in last_tmpl */
 	uint64_t last_tmpl[6];
 	unsigned last_leaf_map;

@@ -76,6 +76,13 @@ static int mem_write(void *ctx, uint64_t pa, const void *buf, size_t len)
 	return rc ? rc : access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 }
 
+static uint64_t mem_foreign_writes(void *ctx)
+{
+	struct smmu_target *t = ctx;
+
+	return t->ops->mem_foreign_writes(t->priv);
+}
+
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		     struct smmu_target **out, char *err, size_t errlen)
 {
@@ -129,6 +136,8 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		return -ENOMEM;
 	t->ops = b;
 	t->mem = (struct smmu_mem){ mem_read, mem_write, t }; /* the page-table engine's view */
+	if (b->mem_foreign_writes)
+		t->mem.foreign_writes = mem_foreign_writes;
 	if ((rc = smmu_fault_mon_init(&t->faults, SMMU_FAULT_RING))) {
 		free(t);
 		return rc;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #if HAVE_CAPSTONE
-#include <capstone/capstone.h>
+#include "shell/capstone-load.h"
 #endif
 
 #include "memfmt.h"
@@ -567,10 +567,16 @@ static int cmd_dis(struct shell *sh, int argc, char **argv)
 	if (!da)
 		da = default_arch(sh);
 
+	const char *why;
+	const struct capstone_fns *cf = shell_capstone(&why);
+	if (!cf) {
+		shell_error("dis: the disassembler is not installed: %s", why);
+		return -ENOTSUP;
+	}
 	csh cs;
-	cs_err ce = cs_open(da->arch, da->mode, &cs);
+	cs_err ce = cf->open(da->arch, da->mode, &cs);
 	if (ce != CS_ERR_OK) {
-		shell_error("dis: capstone cannot disassemble %s: %s", da->name, cs_strerror(ce));
+		shell_error("dis: capstone cannot disassemble %s: %s", da->name, cf->strerror(ce));
 		return -ENOTSUP;
 	}
 	uint64_t want = count * da->max;
@@ -582,7 +588,7 @@ static int cmd_dis(struct shell *sh, int argc, char **argv)
 	if ((rc = resolve(sh, "dis", &s, want, true)))
 		goto out;
 	rc = -ENOMEM;
-	if (!(buf = malloc(s.len)) || !(lines = calloc(count, sizeof(*lines))) || !(insn = cs_malloc(cs))) {
+	if (!(buf = malloc(s.len)) || !(lines = calloc(count, sizeof(*lines))) || !(insn = cf->malloc(cs))) {
 		shell_lib_error("dis", "buffer", rc);
 		goto out;
 	}
@@ -594,7 +600,7 @@ static int cmd_dis(struct shell *sh, int argc, char **argv)
 	while (n < count && left) {
 		const uint8_t *at = code;
 		uint64_t a0 = addr;
-		if (cs_disasm_iter(cs, &code, &left, &addr, insn)) {
+		if (cf->disasm_iter(cs, &code, &left, &addr, insn)) {
 			struct dis_line *l = &lines[n++];
 			l->addr = insn->address;
 			l->size = insn->size < sizeof(l->bytes) ? insn->size : sizeof(l->bytes);
@@ -624,8 +630,8 @@ static int cmd_dis(struct shell *sh, int argc, char **argv)
 	rc = 0;
 out:
 	if (insn)
-		cs_free(insn, 1);
-	cs_close(&cs);
+		cf->free(insn, 1);
+	cf->close(&cs);
 	free(lines);
 	free(buf);
 	span_free(&s);

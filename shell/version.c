@@ -12,7 +12,7 @@
 #include <readline/readline.h>
 #endif
 #if HAVE_CAPSTONE
-#include <capstone/capstone.h>
+#include "shell/capstone-load.h"
 #endif
 #if HAVE_NCURSES
 #include <curses.h>
@@ -33,8 +33,14 @@ void shell_print_version(FILE *out)
 #endif
 #if HAVE_CAPSTONE
 	int major, minor;
-	cs_version(&major, &minor);
-	fprintf(out, "  capstone  yes %d.%d\n", major, minor);
+	const char *why;
+	const struct capstone_fns *cf = shell_capstone(&why);
+	if (cf) {
+		cf->version(&major, &minor);
+		fprintf(out, "  capstone  yes %d.%d\n", major, minor);
+	} else {
+		fprintf(out, "  capstone  no: dis cannot load it: %s\n", why);
+	}
 #else
 	fprintf(out, "  capstone  no: dis is left out\n");
 #endif

@@ -3,7 +3,7 @@
  * The same work over QEMU's gdbstub (the gdb backend) and over qtest (the
  * qemu backend), side by side, as `name value unit` lines: requests and time
  * for `units` (discovery), for one 4 KiB map, and for a walk of a domain
- * with 64 MiB + 4 KiB mapped in 4 KiB pages.  QEMU is started here with
+ * with 64 MiB + 4 KiB mapped in 4 KiB pages, and per fault drained.  QEMU is started here with
  * -gdb on a Unix socket: virt with halting firmware (smmush assigns BARs),
  * q35 booting SeaBIOS (which leaves the ACPI tables in memory).
  */
@@ -136,6 +136,21 @@ static int bench(const char *spec, const char *const *opts, size_t nopts, const 
 	if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x80000000, 256, NULL)))
 		goto fail;
 	printf("%s_edu_dma %.3f ms\n", tag, (now() - t0) * 1e3);
+
+	/* faults: unmapped reads, then one drain */
+	if ((rc = smmu_faults_poll(t)) < 0)
+		goto fail;
+	for (int i = 0; i < 4; i++)
+		if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x90000000 + i * 0x1000, 4, NULL)))
+			goto fail;
+	rt = smmu_target_roundtrips(t);
+	int n = smmu_faults_poll(t);
+	if (n <= 0) {
+		rc = n ? n : -EPROTO;
+		goto fail;
+	}
+	printf("%s_requests_per_fault %.1f requests (%d records drained)\n", tag,
+	       (double)(smmu_target_roundtrips(t) - rt) / n, n);
 	smmu_target_close(t);
 	return 0;
 fail:

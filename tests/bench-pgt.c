@@ -20,7 +20,8 @@
  * (map_1g_4k, map_4k_per_call, list_256k_pages, translate_warm, ...).
  * BENCH_PGT_ONLY=GEOM[:OP] restricts the run (e.g. for callgrind); OP is one
  * of map, mapcall, unmap, unmapcall, xlate, list; BENCH_PGT_RUNS=N the runs;
- * BENCH_PGT_READBACK=1 drops smmu_mem.foreign_writes (read back before every change).
+ * BENCH_PGT_READBACK=1 drops smmu_mem.foreign_writes (read back before every change);
+ * BENCH_PGT_COPY=1 drops smmu_mem.direct (tables built in a host copy, then written).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,15 @@ static uint64_t ram_foreign_writes(void *ctx)
 	return 0;
 }
 
+/* The RAM is host memory: tables can be built in it directly. */
+static void *ram_direct(void *ctx, uint64_t pa, size_t len)
+{
+	(void)ctx;
+	if (pa < RAM_BASE || pa - RAM_BASE + len > RAM_SIZE)
+		return NULL;
+	return ram + (pa - RAM_BASE);
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -99,7 +109,8 @@ struct result {
 	uint64_t table_bytes;
 };
 
-static struct smmu_mem mem = { .read = ram_read, .write = ram_write, .foreign_writes = ram_foreign_writes };
+static struct smmu_mem mem = { .read = ram_read, .write = ram_write, .foreign_writes = ram_foreign_writes,
+			       .direct = ram_direct };
 static struct smmu_region region;
 static struct smmu_table_alloc alloc;
 
@@ -327,11 +338,15 @@ int main(void)
 	/* as if other agents could write the RAM: read back before every change */
 	if (getenv("BENCH_PGT_READBACK"))
 		mem.foreign_writes = NULL;
+	if (getenv("BENCH_PGT_COPY"))
+		mem.direct = NULL;
 	if (getenv("BENCH_PGT_RUNS"))
 		runs = atoi(getenv("BENCH_PGT_RUNS"));
 	ram = calloc(1, RAM_SIZE);
 	if (!ram || smmu_region_alloc_init(&region, RAM_BASE, RAM_SIZE, 4096, &alloc))
 		fail("setup", "setup", -12);
+	/* a target's RAM exists before tables go in it: no first-touch page faults in the figures */
+	memset(ram, 0, RAM_SIZE);
 	for (size_t k = 0; k < sizeof(geoms) / sizeof(geoms[0]); k++) {
 		const struct geom *g = &geoms[k];
 		struct result r;

@@ -69,6 +69,22 @@ static void setup(void)
 	ck_assert_int_eq(smmu_region_alloc_init(&region, RAM_BASE, RAM_SIZE, SZ_4K, &talloc), 0);
 }
 
+/* The same RAM addressed directly (smmu_mem.direct): tables are built in it. */
+static void *ram_direct(void *ctx, uint64_t pa, size_t len)
+{
+	struct ram *r = ctx;
+
+	if (pa < r->base || pa - r->base > r->size || len > r->size - (pa - r->base))
+		return NULL;
+	return r->buf + (pa - r->base);
+}
+
+static void setup_direct(void)
+{
+	setup();
+	mem.direct = ram_direct;
+}
+
 static void teardown(void)
 {
 	smmu_region_alloc_fini(&region);
@@ -306,9 +322,10 @@ START_TEST(test_translate_trace)
 	ck_assert_uint_eq(smmu_decode_warnings(d, &pte), 0);
 	ck_assert_uint_eq(x.prot, SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_ATTR(2));
 	/* New tables are written whole, once; of an existing table (the root)
-	 * only the entry that changed: create's root, the root entry, 3 tables. */
+	 * only the entry that changed: create's root, the root entry, 3 tables.
+	 * Built in place, the 3 new tables need no write at all. */
 	ck_assert_uint_eq(ram.min_write, 8);
-	ck_assert_uint_eq(ram.writes, 5);
+	ck_assert_uint_eq(ram.writes, mem.direct ? 2 : 5);
 	done(p);
 }
 END_TEST
@@ -891,6 +908,40 @@ START_TEST(test_random_model)
 }
 END_TEST
 
+/* Maps and unmaps in a row reuse the last leaf table's path; any change to an
+ * entry on that path (a noted write, a table freed) is followed, never the
+ * stale path. */
+START_TEST(test_leaf_cursor_follows_changes)
+{
+	struct smmu_pgt *p = mk(SMMU_PGT_LPAE_S1, 4096, 48, 48, SMMU_PGT_CFG_DEFER_FLUSH);
+	struct smmu_pgt_xlate x;
+	const uint64_t va = 0x40000000, zero = 0;
+
+	ck_assert_int_eq(smmu_pgt_map(p, va, 0x1000, SZ_4K, SMMU_PROT_R), 0);
+	/* (a second map in that table goes by the path: now remembered) */
+	ck_assert_int_eq(smmu_pgt_map(p, va + 8 * SZ_4K, 0x8000, SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, va, SMMU_PROT_R, &x), 0);
+	uint64_t l2_entry = x.step[2].entry_pa, old_leaf = x.step[3].table_pa;
+	/* the level-2 entry is cleared through the library: the old leaf table is out of the tree */
+	smmu_pgt_note_write(p, l2_entry, &zero, 8);
+	ck_assert_int_eq(smmu_pgt_map(p, va + SZ_4K, 0x2000, SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, va + SZ_4K, SMMU_PROT_R, &x), 0);
+	ck_assert_uint_eq(x.oa, 0x2000);
+	ck_assert_uint_ne(x.step[3].table_pa, old_leaf);
+	ck_assert_int_eq(smmu_pgt_translate(p, va, SMMU_PROT_R, &x), -EFAULT);
+	/* the new leaf table emptied and freed: the next map builds another */
+	ck_assert_int_eq(smmu_pgt_map(p, va + 3 * SZ_4K, 0x4000, SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + SZ_4K, 2 * SZ_4K, NULL), 0);
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + 3 * SZ_4K, SZ_4K, NULL), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, va + 2 * SZ_4K, 0x3000, SZ_4K, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, va + 2 * SZ_4K, SMMU_PROT_R, &x), 0);
+	ck_assert_uint_eq(x.oa, 0x3000);
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + 2 * SZ_4K, SZ_4K, NULL), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, va + 2 * SZ_4K, SMMU_PROT_R, &x), -EFAULT);
+	smmu_pgt_destroy(p);
+}
+END_TEST
+
 START_TEST(test_region_alloc)
 {
 	struct smmu_region r;
@@ -942,6 +993,34 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_hostile_vtd);
 	tcase_add_test(tc, test_random_model);
 	tcase_add_test(tc, test_region_alloc);
+	tcase_add_test(tc, test_leaf_cursor_follows_changes);
+	suite_add_tcase(s, tc);
+
+	/* every test again with tables built in place in the RAM */
+	tc = tcase_create("engine_direct");
+	tcase_add_checked_fixture(tc, setup_direct, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_lpae_selftest_geometries);
+	tcase_add_test(tc, test_lpae_all_input_sizes);
+	tcase_add_test(tc, test_lpae_geometry);
+	tcase_add_test(tc, test_translate_trace);
+	tcase_add_test(tc, test_permissions);
+	tcase_add_test(tc, test_map_rejects);
+	tcase_add_test(tc, test_map_enomem);
+	tcase_add_test(tc, test_unmap_split);
+	tcase_add_test(tc, test_unmap_split_granules);
+	tcase_add_test(tc, test_list_coalesce);
+	tcase_add_test(tc, test_lpa_52bit);
+	tcase_add_test(tc, test_vtd_levels);
+	tcase_add_test(tc, test_vtd_fl_canonical);
+	tcase_add_test(tc, test_live_matches_owned);
+	tcase_add_test(tc, test_hostile_self_loop);
+	tcase_add_test(tc, test_hostile_alias);
+	tcase_add_test(tc, test_hostile_outside_and_reserved);
+	tcase_add_test(tc, test_hostile_vtd);
+	tcase_add_test(tc, test_random_model);
+	tcase_add_test(tc, test_region_alloc);
+	tcase_add_test(tc, test_leaf_cursor_follows_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -135,6 +135,15 @@ expect_fail "x: unknown device in DEVICE:IOVA" -c "x 00:09.0:0x1000"
 expect_fail "x: no device before ':'" -c "x :0x1000"
 expect_fail "x: no IOVA after ':'" -c "x 00:01.0:"
 expect_fail "x: IOVA not a number" -c "x 00:01.0:zz"
+# capstone is loaded by dis, not at every start (relocating it was most of a
+# start's time); a static smmush has it linked in
+if "$SMMUSH" --version | grep -q '^  static    no'; then
+	LD_DEBUG=files "$SMMUSH" -c units >/dev/null 2>"$TMP/ld"
+	check "start-up does not load capstone" eval '! grep -q "file=libcapstone" "$TMP/ld"'
+	LD_DEBUG=files "$SMMUSH" --write -c "ww $A 0xd65f03c0; dis $A 1 --arch arm64" >"$TMP/out" 2>"$TMP/ld"
+	check "dis loads capstone when it needs it, and disassembles" eval \
+		'grep -q "file=libcapstone.*dynamically loaded" "$TMP/ld" && grep -q "  ret$" "$TMP/out"'
+fi
 expect_fail "dis: unknown arch" -c "dis $A --arch mips"
 expect_fail "dis: --arch without a value" -c "dis $A --arch"
 expect_fail "dis: unknown option" -c "dis $A --bogus"

@@ -17,6 +17,7 @@ struct sim_ram {
 	uint64_t base, size;
 	size_t nchunks;
 	size_t npages;       /* pages allocated */
+	uint64_t foreign;    /* writes by anyone but the CPU (sim_dma_write) */
 	uint8_t **chunks[];  /* each NULL or PAGES_PER_CHUNK page pointers */
 };
 
@@ -126,6 +127,7 @@ int sim_ram_write64(struct sim_machine *m, uint64_t pa, uint64_t val)
 	p = sim_ram_page(m, pa, true);
 	if (!p)
 		return -EFAULT;
+	m->ram->foreign++; /* only unit models write this way */
 	p += pa & (SIM_PAGE_SIZE - 1);
 	for (int i = 0; i < 8; i++)
 		p[i] = val >> (8 * i);
@@ -191,4 +193,16 @@ next:
 		len -= n;
 	}
 	return 0;
+}
+
+int sim_dma_write(struct sim_machine *m, uint64_t pa, const void *buf, size_t len)
+{
+	/* counted before the bytes land: a failed write may have changed some */
+	m->ram->foreign++;
+	return sim_mem_write(m, pa, buf, len);
+}
+
+uint64_t sim_mem_foreign_writes(const struct sim_machine *m)
+{
+	return m->ram->foreign;
 }

@@ -77,7 +77,7 @@ uint8_t *sim_ram_page(struct sim_machine *m, uint64_t pa, bool write);
 /* Aligned little-endian 64-bit accesses (pa must be 8-byte aligned):
  * 0 or -EFAULT outside RAM.  What a unit uses to fetch STEs, CDs, PTEs. */
 int sim_ram_read64(struct sim_machine *m, uint64_t pa, uint64_t *val);
-int sim_ram_write64(struct sim_machine *m, uint64_t pa, uint64_t val);
+int sim_ram_write64(struct sim_machine *m, uint64_t pa, uint64_t val); /* counts as foreign */
 bool sim_ram_contains(const struct sim_machine *m, uint64_t pa, uint64_t len);
 /* Number of pages touched so far (tests, memory accounting). */
 size_t sim_ram_pages(const struct sim_machine *m);

@@ -87,6 +87,11 @@ const struct sim_params *sim_machine_params(const struct sim_machine *m);
  * page exists once written and reads as zero before. */
 int sim_mem_read(struct sim_machine *m, uint64_t pa, void *buf, size_t len);
 int sim_mem_write(struct sim_machine *m, uint64_t pa, const void *buf, size_t len);
+/* The same write by anyone but that CPU: a device's DMA, a unit writing its
+ * queues or A/D bits.  Every such write moves sim_mem_foreign_writes(), so
+ * the CPU's software (libsmmu's table cache) knows when it must look again. */
+int sim_dma_write(struct sim_machine *m, uint64_t pa, const void *buf, size_t len);
+uint64_t sim_mem_foreign_writes(const struct sim_machine *m);
 /* MMIO (size 1, 2, 4 or 8).  -EFAULT where nothing is mapped. */
 int sim_mmio_read(struct sim_machine *m, uint64_t addr, unsigned size, uint64_t *val);
 int sim_mmio_write(struct sim_machine *m, uint64_t addr, unsigned size, uint64_t val);

@@ -134,6 +134,7 @@ struct smmu {
 	uint64_t eventq_base;
 	uint32_t eventq_prod, eventq_cons;
 	struct ste **ste_cache; /* by StreamID */
+	uint32_t ste_top;       /* StreamIDs from here up were never cached (a loop's bound) */
 	struct cd_slot cd_cache[CD_CACHE];
 	struct tlb_ent tlb[TLB_SIZE];
 	bool tlb_blocks;        /* some entry came from a block: scan on VA invalidation */
@@ -199,7 +200,7 @@ static void evt_write(struct smmu *s, const uint64_t ev[4])
 	}
 	for (int i = 0; i < 32; i++)
 		rec[i] = ev[i / 8] >> (8 * (i % 8));
-	if (sim_mem_write(s->m, base + (uint64_t)(prod & idx) * 32, rec, 32)) {
+	if (sim_dma_write(s->m, base + (uint64_t)(prod & idx) * 32, rec, 32)) {
 		gerror_raise(s, GERROR_EVENTQ_ABT_ERR);
 		return;
 	}
@@ -543,6 +544,8 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		return NULL;
 	}
 	s->ste_cache[sid] = e;
+	if (sid >= s->ste_top)
+		s->ste_top = sid + 1;
 	return e;
 }
 
@@ -866,7 +869,7 @@ check:
 
 static void ste_inv(struct smmu *s, uint32_t first, uint64_t n)
 {
-	for (uint64_t i = 0; i < n && first + i < BIT(SID_BITS); i++) {
+	for (uint64_t i = 0; i < n && first + i < s->ste_top; i++) {
 		free(s->ste_cache[first + i]);
 		s->ste_cache[first + i] = NULL;
 	}
@@ -1211,7 +1214,7 @@ static void sim_smmuv3_destroy(struct sim_iommu *u)
 {
 	struct smmu *s = (struct smmu *)u;
 
-	for (size_t i = 0; i < BIT(SID_BITS); i++)
+	for (size_t i = 0; i < s->ste_top; i++)
 		free(s->ste_cache[i]);
 	free(s->ste_cache);
 	free(s);

@@ -54,7 +54,7 @@ int sim_dma(struct sim_machine *m, const struct sim_txn *t, void *buf, size_t le
 			rc = u->translate(u, &c, &pa);
 		if (rc == 0) {
 			if (c.access & SIM_ACC_WRITE)
-				rc = sim_mem_write(m, pa, p, n);
+				rc = sim_dma_write(m, pa, p, n);
 			else
 				rc = sim_mem_read(m, pa, p, n);
 		}

@@ -1058,7 +1058,7 @@ static unsigned do_desc(struct sim_vtd *v, const uint64_t *d)
 		if (d[0] & BIT(5)) {        /* SW: write the status data */
 			uint32_t data = (uint32_t)(d[0] >> 32);
 
-			sim_mem_write(v->m, d[1] & GENMASK(63, 2), &data, 4);
+			sim_dma_write(v->m, d[1] & GENMASK(63, 2), &data, 4);
 		}
 		if ((d[0] & BIT(4)) && !(v->ics & 1)) {   /* IF */
 			v->ics |= 1;
