@@ -88,6 +88,8 @@ struct ctx {
 	unsigned ndevs;
 	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
 	uint64_t bar[8];
+	unsigned ttf;                   /* SMMUv3 IDR0.TTF the sim advertises: 1 AArch32, 2 AArch64, 3 both */
+	bool s2aa32;                    /* the STE being built has a VMSAv8-32 stage 2 */
 	bool failed;
 };
 
@@ -284,6 +286,10 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 		return;
 	}
 	st->accesses++;
+	if ((tr.cfg.pgt.flags | (tr.cfg.nested ? tr.cfg.s2pgt.flags : 0)) & SMMU_PGT_CFG_AARCH32) {
+		st->aa32++;
+		st->aa32_translated += tr.ok;
+	}
 	if (tr.cfg.nested) {
 		st->nested++;
 		st->nested_translated += tr.ok;
@@ -508,10 +514,54 @@ static unsigned pick_ia(struct dfz_src *s)
 	return pc(s, 90) ? 25 + (unsigned)rn(s, 24) : 64 - (unsigned)rn(s, 64);
 }
 
+/* A VMSAv8-32 LPAE CD (AA64 = 0): 3-bit T0SZ/T1SZ (garbage above them,
+ * IGNORED), TG/IPS/HA/HD/TBI random (IGNORED too), UWXN, WXN, PAN, and
+ * 4K tables for the 32-bit VA split between TTB0 and TTB1. */
+static void v3_cd_aa32(struct ctx *c, uint64_t pa, unsigned asid)
+{
+	struct dfz_src *s = c->src;
+	uint64_t cd[8] = { 0 };
+	unsigned tsz[2] = { pc(s, 40) ? 0 : (unsigned)rn(s, 8), pc(s, 50) ? 0 : (unsigned)rn(s, 8) };
+	bool epd[2] = { pc(s, 5), pc(s, 40) };
+
+	cd[0] = tsz[0] | (pc(s, 10) ? rn(s, 8) << 3 : 0) | rn(s, 4) << 6 /* TG0 */ | (uint64_t)epd[0] << 14 |
+		(uint64_t)tsz[1] << 16 | (pc(s, 10) ? rn(s, 8) << 19 : 0) | rn(s, 4) << 22 /* TG1 */ |
+		(uint64_t)epd[1] << 30 | BIT(31) * pc(s, 97) | rn(s, 8) << 32 /* IPS */ | BIT(35) * pc(s, 15) /* AFFD */ |
+		BIT(36) * pc(s, 20) /* WXN */ | BIT(37) * pc(s, 30) /* UWXN */ | BIT(38) * pc(s, 20) |
+		BIT(39) * pc(s, 20) /* TBI */ | BIT(40) * pc(s, 20) /* PAN */ | BIT(45) * pc(s, 90) /* R */ |
+		BIT(46) * pc(s, 97) /* A */ | (uint64_t)asid << 48;
+	if (pc(s, 5))
+		cd[0] |= BIT(42 + rn(s, 3)); /* HD, HA (IGNORED), S */
+	for (int t = 0; t < 2; t++) {
+		unsigned ia = 32 - tsz[t];
+		bool fresh = true;
+		uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+
+		/* a level-1 table of 2 or 4 entries may sit anywhere 16-byte aligned */
+		if (fresh && ia > 30 && pc(s, 20))
+			root += rn(s, 128) * 16;
+		cd[1 + t] = root & (BIT(56) - 16);
+		if (epd[t] || !fresh)
+			continue;
+		lpae_tables(c, root & ~0xfULL, 12, ia, ia > 30 ? 1 : 2, false, t ? (~0ULL << ia) & 0xffffffffULL : 0,
+			    2 + (unsigned)rn(s, 6));
+	}
+	cd[3] = 0x44ff;
+	mutate(c, cd, 4, 8);
+	write_words(c, pa, cd, 8);
+}
+
 /* One CD with its tables: returns dword0; fills the CD at pa. */
 static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
 {
 	struct dfz_src *s = c->src;
+
+	/* VMSAv8-32 when the unit has it: mostly on a VMSAv8-32 stage 2 (where
+	 * only it is legal), often otherwise */
+	if ((c->ttf & 1) && pc(s, c->s2aa32 ? 92 : c->ttf == 1 ? 90 : 40)) {
+		v3_cd_aa32(c, pa, asid);
+		return;
+	}
 	uint64_t cd[8] = { 0 };
 	unsigned tg0 = pick_tg(s), tg1 = pc(s, 95) ? 1 + (unsigned)rn(s, 3) : 0;
 	unsigned ia0 = pick_ia(s), ia1 = pick_ia(s);
@@ -593,9 +643,25 @@ static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
 	unsigned tg = pick_tg(s), g = tg0_g[tg], ia = pc(s, 90) ? 32 + (unsigned)rn(s, 17) : (unsigned)(64 - rn(s, 64));
 	unsigned sl0 = (unsigned)rn(s, 4), ps = pc(s, 80) ? 5 : (unsigned)rn(s, 8);
 	int sl = -1;
+	/* VMSAv8-32 LPAE (S2AA64 = 0) when the unit has it: S2T0SZ[3:0] is
+	 * signed, 25-40 bits (nested: at least 31, so RAM's IPAs fit); S2TG
+	 * and S2PS are IGNORED (4K, 40 bits) */
+	bool aa32 = (c->ttf & 1) && pc(s, c->ttf == 1 ? 95 : 40);
 
+	c->s2aa32 = aa32;
+	if (aa32) {
+		g = 12;
+		ia = pc(s, 90) ? (nested ? 31 + (unsigned)rn(s, 10) : 25 + (unsigned)rn(s, 16)) : 24 + (unsigned)rn(s, 18);
+		if (ia < 25 || ia > 40) /* (every 4-bit field value is a size: take one) */
+			ia = 32 - (unsigned)(((int)rn(s, 16) ^ 8) - 8);
+		sl0 = (unsigned)rn(s, 4);
+		if (pc(s, 85)) {
+			sl = ia <= 34 && (ia < 31 || pc(s, 50)) ? 2 : 1;
+			sl0 = sl == 2 ? 0 : 1;
+		}
+	}
 	/* mostly a consistent S2SL0: the start level that resolves <= 4 extra bits */
-	if (g && ia >= 16 && ia <= 48 && pc(s, 85)) {
+	if (!aa32 && g && ia >= 16 && ia <= 48 && pc(s, 85)) {
 		for (int l = 0; l <= 3; l++) {
 			unsigned sh = lvl_shift(g, l);
 			if (ia > sh && ia - sh <= g - 3 + 4) {
@@ -610,6 +676,9 @@ static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
 	uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
 	ste[2] = rn(s, 4) /* VMID */ | (uint64_t)(64 - ia) << 32 | (uint64_t)sl0 << 38 | (uint64_t)tg << 46 |
 		 (uint64_t)ps << 48 | BIT(51) * pc(s, 97) | BIT(53) * pc(s, 15) | BIT(58) * pc(s, 90);
+	if (aa32)
+		ste[2] = (ste[2] & ~(0x3fULL << 32 | BIT(51))) | (uint64_t)((32 - ia) & 0xf) << 32 |
+			 (pc(s, 10) ? rn(s, 4) << 36 : 0) /* S2T0SZ[5:4], IGNORED */ | BIT(51) * pc(s, 3);
 	if (pc(s, 3))
 		ste[2] |= BIT(52 + rn(s, 6)); /* S2ENDI, S2AFFD, S2PTW, S2HD, S2HA, S2S */
 	ste[3] = root & (BIT(56) - 16);
@@ -740,8 +809,10 @@ static int v3_run(struct ctx *c, unsigned accesses)
 			iova = rn(s, BIT(25 + rn(s, 24)));
 		else if (k < 80)
 			iova = c->data + rn(s, 0x10000); /* identity (bypass) */
-		else if (k < 88)
+		else if (k < 84)
 			iova = ~0ULL << (25 + rn(s, 24)) | rn(s, BIT(25));
+		else if (k < 88)
+			iova = 0xffffffffULL - rn(s, BIT(20 + rn(s, 13))); /* the top of a 32-bit VA (TTB1) */
 		else
 			iova = r64(s);
 		iova &= ~7ULL;
@@ -1032,8 +1103,9 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 
 static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 {
-	static const char *const virt_opts[] = { "devs=4", "ram=64M" };
-	static const char *const virt_s1_opts[] = { "devs=4", "ram=64M", "stage2=off" };
+	static const char *const ttfs[4] = { "ttf=aa64", "ttf=aa32", "ttf=aa64", "ttf=both" };
+	const char *virt_opts[] = { "devs=4", "ram=64M", ttfs[c->ttf & 3] };
+	const char *virt_s1_opts[] = { "devs=4", "ram=64M", ttfs[c->ttf & 3], "stage2=off" };
 	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
 				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
 	bool v3 = arch == DFZ_SMMUV3;
@@ -1041,7 +1113,7 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 
 	c->ndevs = 4;
 	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
-			     v3 ? (s2 ? 2 : 3) : 5, &c->t, err, sizeof(err)) ||
+			     v3 ? (s2 ? 3 : 4) : 5, &c->t, err, sizeof(err)) ||
 	    smmu_discover(c->t, err, sizeof(err))) {
 		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
 		if (c->t)
@@ -1080,6 +1152,8 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 	msg[0] = '\0';
 	static const unsigned aws[] = { 39, 48, 57 };
 	unsigned aw = aws[rn(src, 3)];
+	/* SMMUv3 table formats: VMSAv8-64 alone, both, or VMSAv8-32 alone */
+	c.ttf = arch != DFZ_SMMUV3 ? 2 : pc(src, 50) ? 2 : pc(src, 70) ? 3 : 1;
 	if (open_machine(&c, arch, pc(src, 90), aw))
 		return -1;
 	st->configs++;
@@ -1109,11 +1183,17 @@ struct dfz_machine {
 
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2)
 {
+	/* both table formats: VMSAv8-32 cases too; IAS stays the OAS (48) */
+	return dfz_open_ttf(arch, stage2, 3);
+}
+
+struct dfz_machine *dfz_open_ttf(enum dfz_arch arch, bool stage2, unsigned ttf)
+{
 	static struct dfz_machine m;
 
 	memset(&m, 0, sizeof(m));
 	dfz_src_seed(&m.src, 1);
-	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg) };
+	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg), .ttf = ttf };
 	if (open_machine(&m.c, arch, stage2, 48))
 		return NULL;
 	m.v3 = arch == DFZ_SMMUV3;
