@@ -35,12 +35,13 @@ expect_err "devs=x: the range" "devs: 'x' is not a number \(2-31\)$" -O devs=x -
 expect_err "aw=40: the values" "aw: '40' is not 39, 48 or 57$" --target sim:q35 -O aw=40 -c units
 expect_err "pagesize=8K: the values" "pagesize: '8K' is not 4K or 64K$" --target sim:mmu500 -O pagesize=8K -c units
 expect_err "stage2=maybe: the values" "stage2: 'maybe' is not on or off$" -O stage2=maybe -c units
+expect_err "ttf=aa16: the values" "ttf: 'aa16' is not aa64, aa32 or both$" -O ttf=aa16 -c units
 
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
-declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
+declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [ttf]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"
 	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500")
-declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
+declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [ttf]=aa64 [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
 	[pagesize]=4K [cells]=1 [bridge]=0 [ram]=1G [devs]=2 [ats]=off)
 run --target-help
 sim_keys=$(awk '/^[^ ]/ { on = /^sim:/ } on && $1 == "-O" { print $2 }' "$TMP/out")
