@@ -546,7 +546,7 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 	cfg_reg(cfg, "SMMU_STRTAB_BASE_CFG", "smmuv3.strtab_base_cfg", SMMUV3_STRTAB_BASE_CFG, scfg);
 	base &= SMMU_MASK(SMMUV3_STRTAB_BASE_ADDR);
 	/* the effective LOG2SIZE is MIN(LOG2SIZE, IDR1.SIDSIZE) */
-	unsigned log2size = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, scfg);
+	unsigned log2size = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, scfg), field_log2size = log2size;
 	bool record_sid = SMMU_GET(SMMUV3_CR2_RECINVSID, id->cr2);
 	if (log2size > id->sidsize)
 		log2size = id->sidsize;
@@ -560,6 +560,10 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		unsigned split = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_SPLIT, scfg);
 		if (split != 6 && split != 8 && split != 10)
 			split = 6; /* reserved SPLIT values behave as 6 (6.3.25) */
+		/* 6.3.24: the base is aligned to the level-1 table's size (at
+		 * least 64 bytes): ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] = 0 */
+		int l1bits = (int)field_log2size - (int)split + 2;
+		base &= ~((2ULL << (l1bits > 5 ? l1bits : 5)) - 1);
 		if ((rc = fetch(u, id, cfg, "L1 stream table descriptor", "smmuv3.l1std", base + (uint64_t)(sid >> split) * 8,
 				1, &l1, SMMUV3_EVT_F_STE_FETCH)))
 			return rc;
@@ -576,6 +580,8 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		uint64_t l2 = SMMU_ADDRW(SMMUV3_L1STD_L2Ptr, l1) & ~((1ULL << (5 + span)) - 1);
 		ste_pa = l2 + (uint64_t)(sid & ((1u << split) - 1)) * 64;
 	} else {
+		/* 6.3.24: a linear table's base is aligned to its size: ADDR[LOG2SIZE + 5:0] = 0 */
+		base = field_log2size + 6 >= 64 ? 0 : base & ~((1ULL << (field_log2size + 6)) - 1);
 		ste_pa = base + (uint64_t)sid * 64;
 	}
 	if ((rc = fetch(u, id, cfg, "STE", "smmuv3.ste", ste_pa, 8, &ste, SMMUV3_EVT_F_STE_FETCH)))

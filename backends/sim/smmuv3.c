@@ -552,6 +552,10 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		 * clamped: one L1STD, whose Span may go up to SPLIT + 1. */
 		if (split != 6 && split != 8 && split != 10)
 			split = 6;
+		/* The level-1 table is aligned to its size, 64 bytes at least
+		 * (the base's low bits are ignored). */
+		if (GET(cfg, 5, 0) + 3 > split + 6)
+			base &= ~(BIT(GET(cfg, 5, 0) - split + 3) - 1);
 		addr = base + (uint64_t)(sid >> split) * 8;
 		if (fetch64(s, addr, &l1)) {
 			fetch_event(s, EVT_F_STE_FETCH, t, addr);
@@ -569,6 +573,8 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		l2 = l1 & MASK(55, 6) & ~(BIT(6 + span - 1) - 1);
 		addr = l2 + (uint64_t)(sid & (BIT(split) - 1)) * 64;
 	} else {
+		/* A linear table is aligned to its size (2^LOG2SIZE STEs). */
+		base = GET(cfg, 5, 0) >= 58 ? 0 : base & ~(BIT(GET(cfg, 5, 0) + 6) - 1);
 		addr = base + (uint64_t)sid * 64;
 	}
 	for (int i = 0; i < 4; i++) {
