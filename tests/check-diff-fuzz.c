@@ -15,6 +15,7 @@
 #include "tests/diff-fuzz.h"
 
 #define ACCESSES 50
+#define QEMU_ACCESSES 8
 
 static unsigned configs(void)
 {
@@ -76,6 +77,50 @@ END_TEST
 START_TEST(vtd_scalable_prediction_equals_model)
 {
 	run(DFZ_VTD_SCALABLE, "vtd-scalable", 0x5c000000);
+}
+END_TEST
+
+/* --- a sample against QEMU 7.2 (issue 14): one QEMU per architecture,
+ * configurations within what it models; every disagreement must be one of
+ * QEMU's named departures.  DFZ_QEMU_CONFIGS overrides the size.  Without
+ * QEMU the case skips, except under CI=true, where that is a failure. --- */
+
+static void run_qemu(enum dfz_arch arch, const char *name, const char *binary, uint64_t seed0)
+{
+	const char *e = getenv("DFZ_QEMU_CONFIGS"), *ci = getenv("CI"), *sd = getenv("DFZ_SEED");
+	unsigned n = e ? (unsigned)strtoul(e, NULL, 0) : 300;
+	struct dfz_qemu_stats q = { 0 };
+	struct timespec t0, t1;
+	char msg[1024];
+	int rc;
+
+	if (sd)
+		seed0 = strtoull(sd, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = dfz_qemu_run(arch, seed0, n, QEMU_ACCESSES, &q, msg, sizeof(msg));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == -2) {
+		ck_assert_msg(!(ci && !strcmp(ci, "true")), "%s: %s (%s), and CI=true forbids skipping", name, msg, binary);
+		fprintf(stderr, "diff-fuzz %s: SKIP: %s\n", name, msg);
+		return;
+	}
+	fprintf(stderr, "diff-fuzz %s: %" PRIu64 " configurations, %" PRIu64 " accesses: %" PRIu64 " agree (%" PRIu64
+		" translated, %" PRIu64 " recorded faults), %" PRIu64 " named departures in %.1f s\n", name, q.configs,
+		q.accesses, q.agree, q.translated, q.recorded, q.accesses - q.agree,
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (unsigned i = 0; i < q.ndep; i++)
+		fprintf(stderr, "  %s: %" PRIu64 "\n", q.dep[i].name, q.dep[i].n);
+	ck_assert_msg(rc == 0, "%s: %s", name, msg);
+	ck_assert_uint_eq(q.configs, n);
+	/* the sample means something: most accesses agree, some translate, some fault */
+	ck_assert_uint_ge(q.agree * 2, q.accesses);
+	ck_assert_uint_gt(q.translated, 0);
+	ck_assert_uint_gt(q.recorded, 0);
+}
+
+START_TEST(smmuv3_prediction_against_qemu)
+{
+	run_qemu(DFZ_SMMUV3, "qemu:virt smmuv3", "qemu-system-aarch64", 0x9e000000);
 }
 END_TEST
 
@@ -340,6 +385,36 @@ static void put(struct dfz_machine *m, uint64_t pa, uint64_t v)
 /* A VMSAv8-32 page: OA, AF, AP[2:1], Page. */
 #define AA32_PAGE(oa, ap) ((oa) | BIT(10) | (uint64_t)(ap) << 6 | 3)
 
+/* Found by the sample against QEMU 7.2: the stream table's base is aligned
+ * to the table's size, its low ADDR bits ignored (IHI 0070 6.3.24: linear
+ * ADDR[LOG2SIZE + 5:0] = 0, 2-level ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] =
+ * 0); the library and the model both used them. */
+START_TEST(v3_strtab_base_aligned_to_table_size)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV3, true);
+	uint64_t r = dfz_ram(m), l2 = r + STRTAB + 0x10000;
+
+	dfz_reg(m, 0x2c, 4, 2);
+	dfz_reg(m, 0x80, 8, r + STRTAB + 0x1c0); /* 256 STEs: 16 KiB, so bits [13:0] are ignored */
+	dfz_reg(m, 0x88, 4, 8);
+	dfz_reg(m, 0x20, 4, 0xd);
+	ste_for(m, 0, ste0(4, 0, 0, 0), 0, 0, 0);
+	expect_ok(m, 0, r + DATA, SMMU_PROT_R, r + DATA);
+	dfz_close(m);
+	/* 2-level, LOG2SIZE 16, SPLIT 6: a 1024-entry level-1 table (8 KiB) */
+	m = dfz_open(DFZ_SMMUV3, true);
+	put(m, r + STRTAB, l2 | 7); /* StreamIDs 0-63: Span 7 */
+	uint64_t ste[8] = { ste0(4, 0, 0, 0) };
+	dfz_write(m, l2 + 8 * 64, ste, 8);
+	dfz_reg(m, 0x2c, 4, 2);
+	dfz_reg(m, 0x80, 8, r + STRTAB + 0x1fc0);
+	dfz_reg(m, 0x88, 4, 16 | 6 << 6 | 1 << 16);
+	dfz_reg(m, 0x20, 4, 0xd);
+	expect_ok(m, 0, r + DATA, SMMU_PROT_R, r + DATA);
+	dfz_close(m);
+}
+END_TEST
+
 /* Found by the fuzzer once sim:virt could advertise VMSAv8-32 alone (IAS =
  * 40 bits < OAS = 48): an STE that bypasses both stages checks the input
  * against the OAS, a bypassed stage 1 against the IAS (IHI 0070 3.4); the
@@ -569,6 +644,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, smmuv3_prediction_equals_model);
 	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
+	tcase_add_test(tc, smmuv3_prediction_against_qemu);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);
@@ -580,6 +656,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, vtd_nested_is_followed_through_second_level);
 	tcase_add_test(tc, v3_bypass_beyond_oas);
 	tcase_add_test(tc, v3_ste_bypass_checks_oas_not_ias);
+	tcase_add_test(tc, v3_strtab_base_aligned_to_table_size);
 	tcase_add_test(tc, v3_aarch32_stage1_walks);
 	tcase_add_test(tc, v3_aarch32_stage2_walks);
 	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/smmu.h"
+#include "lib/smmuv3.h"
 #include "tests/diff-fuzz.h"
 
 #define BIT(n) (1ULL << (n))
@@ -90,6 +92,14 @@ struct ctx {
 	uint64_t bar[8];
 	unsigned ttf;                   /* SMMUv3 IDR0.TTF the sim advertises: 1 AArch32, 2 AArch64, 3 both */
 	bool s2aa32;                    /* the STE being built has a VMSAv8-32 stage 2 */
+	/* against QEMU: one machine reused, so the pages written are zeroed
+	 * again before the next configuration */
+	bool qemu;
+	FILE *trace;                    /* QEMU's trace log: what it translated, and to where */
+	int qemu_fmt;                   /* SMMUv3 stream table format forced (-1: random) */
+	uint64_t dirty[4096];
+	unsigned ndirty;
+	struct smmu_device *edu[8];
 	bool failed;
 };
 
@@ -109,8 +119,12 @@ static void fail(struct ctx *c, const char *fmt, ...)
 /* Structures aimed outside RAM are simply not written. */
 static void w64(struct ctx *c, uint64_t pa, uint64_t v)
 {
-	if (pa >= c->ram && pa + 8 <= c->ram_end)
+	if (pa >= c->ram && pa + 8 <= c->ram_end) {
 		smmu_mem_write(c->t, pa, &v, 8);
+		if (c->qemu && c->ndirty < sizeof(c->dirty) / sizeof(c->dirty[0]) &&
+		    (!c->ndirty || c->dirty[c->ndirty - 1] != (pa & ~0xfffULL)))
+			c->dirty[c->ndirty++] = pa & ~0xfffULL;
+	}
 }
 
 static uint64_t rd64(struct ctx *c, uint64_t pa)
@@ -468,6 +482,8 @@ static void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, i
 					oa = r64(s) & (BIT(52) - 1);
 				d = (oa & (BIT(52) - BIT(g))) | (l == 3 ? 3 : 1) | (r64(s) & 0x7fc) | (r64(s) & (0x7fULL << 52));
 				d |= pc(s, 90) ? BIT(10) : 0; /* AF */
+				if (c->qemu && pc(s, 85))
+					d |= BIT(6); /* AP[1] (QEMU 7.2 ignores it: keep that departure rare) */
 				if (pc(s, 5))
 					d = r64(s); /* garbage */
 				w64(c, da, d);
@@ -699,8 +715,10 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 	struct dfz_src *s = c->src;
 	uint64_t ste[8] = { 0 };
 	static const unsigned configs[] = { 5, 5, 5, 5, 5, 6, 6, 6, 6, 4, 4, 0, 7, 7, 7, 7, 1, 3 };
-	unsigned config = configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
-	unsigned cdmax = pc(s, 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
+	/* QEMU 7.2: stage 1 only (a stage-2 STE is ILLEGAL there too), no substreams */
+	static const unsigned qconfigs[] = { 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 0, 6, 7, 1 };
+	unsigned config = c->qemu ? qconfigs[rn(s, 14)] : configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
+	unsigned cdmax = pc(s, c->qemu ? 92 : 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
 	bool fresh = true;
 	uint64_t cdp = pc(s, 92) ? slot(c) : ptr(c, &fresh);
 
@@ -741,31 +759,53 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 	write_words(c, pa, ste, 8);
 }
 
-static int v3_run(struct ctx *c, unsigned accesses)
+/* Structures, tables and registers of one configuration; sids/ssids/nssids
+ * get each device's StreamID and the SubstreamIDs given CDs. */
+static void v3_build(struct ctx *c, struct v3gen *gp, uint32_t *sids, uint32_t (*ssids)[8], unsigned *nssids)
 {
 	struct dfz_src *s = c->src;
-	struct v3gen g = { 0 };
-	uint32_t sids[8], ssids[8][8];
-	unsigned nssids[8];
+	struct v3gen g = *gp;
 	uint64_t base;
 
-	v3g = &g;
 	/* the queues sit apart from every structure: a record written over a
 	 * cached STE would make the model's cache and memory differ */
 	g.evtq = c->ram + 0x100000;
 	g.cmdq = c->ram + 0x110000;
-	/* the stream table: linear, 2-level, or a reserved format */
+	g.cmd_prod = 0;
+	if (c->qemu) {
+		/* a machine reused: off, errors acknowledged, the queues empty */
+		reg32(c, V3_CR0, 0);
+		reg32(c, 0x64, (uint32_t)rreg(c, 0x60, 4)); /* GERRORN = GERROR */
+		reg32(c, V3_CMDQ_PROD, 0);
+		reg32(c, V3_CMDQ_CONS, 0);
+		reg32(c, V3_EVENTQ_PROD, 0);
+		reg32(c, V3_EVENTQ_CONS, 0);
+	}
+	/* the stream table: linear, 2-level, or a reserved format (QEMU 7.2
+	 * keeps walking 2-level tables once it saw one: its sample runs
+	 * linear configurations first) */
 	unsigned fmt = pc(s, 55) ? 0 : pc(s, 90) ? 1 : 2 + (unsigned)rn(s, 2);
-	unsigned log2size = pc(s, 85) ? 6 + (unsigned)rn(s, 11) : (unsigned)rn(s, 64);
+	if (c->qemu && c->qemu_fmt >= 0 && (fmt == 1) != (c->qemu_fmt == 1))
+		fmt = (unsigned)c->qemu_fmt;
+	unsigned log2size = pc(s, 85) ? 6 + (unsigned)rn(s, c->qemu ? 5 : 11) : (unsigned)rn(s, 64);
 	unsigned split = pc(s, 85) ? 6 + 2 * (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
 	bool fresh;
 	base = pc(s, 95) ? slot(c) : ptr(c, &fresh);
+	/* structures go where the unit looks: the base aligned to the table's
+	 * size (the register keeps the unaligned value) */
+	uint64_t placed = base;
+	{
+		unsigned sp = split == 6 || split == 8 || split == 10 ? split : 6;
+		int top = fmt == 1 ? (int)log2size - (int)sp + 2 : (int)log2size + 5;
+		top = top < 5 ? 5 : top;
+		placed = top >= 63 ? 0 : base & ~((2ULL << top) - 1);
+	}
 	for (unsigned d = 0; d < c->ndevs; d++) {
 		uint32_t sid = sids[d] = (d + 1) << 3;
-		uint64_t ste_pa = base + sid * 64ULL;
+		uint64_t ste_pa = placed + sid * 64ULL;
 		if (fmt == 1) {
 			unsigned sp = split == 6 || split == 8 || split == 10 ? split : 6;
-			uint64_t l1 = base + (uint64_t)(sid >> sp) * 8, l1d = rd64(c, l1);
+			uint64_t l1 = placed + (uint64_t)(sid >> sp) * 8, l1d = rd64(c, l1);
 			if (!l1d) {
 				unsigned span = pc(s, 85) ? sp + 1 - (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
 				l1d = (pc(s, 95) ? slot(c) : ptr(c, &fresh)) | span;
@@ -792,6 +832,18 @@ static int v3_run(struct ctx *c, unsigned accesses)
 	reg32(c, V3_STRTAB_BASE_CFG, (log2size & 63) | (split & 31) << 6 | fmt << 16);
 	reg32(c, V3_CR0, 0xc);
 	reg32(c, V3_CR0, pc(s, 95) ? 0xd : 0xc);
+	*gp = g;
+}
+
+static int v3_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	struct v3gen g = { 0 };
+	uint32_t sids[8], ssids[8][8];
+	unsigned nssids[8];
+
+	v3g = &g;
+	v3_build(c, &g, sids, ssids, nssids);
 	if (c->failed)
 		return -1;
 
@@ -1166,6 +1218,416 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 		rc = vtd_run(&c, accesses);
 	}
 	smmu_target_close(c.t);
+	return rc;
+}
+
+/* --- a sample against QEMU 7.2 --------------------------------------------------------------- */
+
+/* One QEMU per architecture, reused: every configuration first zeroes the
+ * pages the last one wrote, resets the unit and writes its own structures;
+ * accesses go through QEMU's edu devices (4-byte transfers: QEMU 7.2 records
+ * one SMMUv3 event per 4 bytes, `qemu72-smmuv3-event-per-4-bytes`).  edu has
+ * no SubstreamID and no access attributes: every access is an unprivileged
+ * data read or write. */
+
+struct qobs;
+typedef const char *(*departure_fn)(struct ctx *c, uint64_t iova, const struct smmu_translation *tr, const struct rec *r,
+				    const struct qobs *o, bool write);
+
+static bool was_written(const struct ctx *c, uint64_t pa)
+{
+	for (unsigned i = 0; i < c->ndirty; i++)
+		if (c->dirty[i] == (pa & ~0xfffULL))
+			return true;
+	return false;
+}
+
+static void count_departure(struct dfz_qemu_stats *q, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < q->ndep && strcmp(q->dep[i].name, name); i++)
+		;
+	if (i == q->ndep) {
+		if (q->ndep == DFZ_MAX_DEPARTURES)
+			return;
+		q->dep[q->ndep++].name = name;
+	}
+	q->dep[i].n++;
+}
+
+/* What QEMU did with the last DMA, from its trace log: the last
+ * translation that succeeded (SMMUv3 translate_success/bypass/disable, VT-d
+ * dmar_translate/translate_pt) and its output address. */
+struct qobs {
+	bool translated;
+	bool disabled;      /* SMMUv3: the SMMU was off (QEMU then always bypasses) */
+	uint64_t pa;
+};
+
+static uint64_t field_hex(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+}
+
+static void qemu_observe(struct ctx *c, struct qobs *o)
+{
+	char line[512];
+
+	memset(o, 0, sizeof(*o));
+	clearerr(c->trace);
+	while (fgets(line, sizeof(line), c->trace)) {
+		if (strstr(line, "smmuv3_translate_success")) {
+			o->translated = true;
+			o->pa = field_hex(line, "translated=0x");
+		} else if (strstr(line, "smmuv3_translate_bypass") || strstr(line, "smmuv3_translate_disable")) {
+			o->translated = true;
+			o->disabled = strstr(line, "smmuv3_translate_disable");
+			o->pa = field_hex(line, "iova:0x");
+		} else if (strstr(line, "vtd_dmar_translate")) {
+			o->translated = true;
+			o->pa = field_hex(line, "gpa 0x");
+		} else if (strstr(line, "vtd_translate_pt")) {
+			o->translated = true;
+			o->pa = field_hex(line, "iova 0x");
+		}
+	}
+}
+
+static void access_qemu(struct ctx *c, drain_fn drain, departure_fn departure, struct dfz_qemu_stats *q, unsigned d,
+			uint32_t sid, uint64_t iova, unsigned acc)
+{
+	struct qobs o;
+	struct smmu_translation tr;
+	bool write = acc & SMMU_PROT_W, in_ram = false, landed = false;
+	uint32_t sentinel = 0x5e000000u | (uint32_t)(q->accesses & 0xffffff), old = 0, now = 0;
+	const char *why = NULL;
+	struct rec r;
+	int rc;
+
+	if ((rc = smmu_translate(c->u, &(struct smmu_stream){ sid, false, 0 }, iova, acc, &tr))) {
+		fail(c, "smmu_translate failed: %d", rc);
+		return;
+	}
+	/* a write the library sends outside RAM could reach a device's
+	 * registers in QEMU: read there instead */
+	if (write && tr.ok && (tr.pa < c->ram || tr.pa >= c->ram + (512ULL << 20))) {
+		write = false;
+		acc = SMMU_PROT_R;
+		if ((rc = smmu_translate(c->u, &(struct smmu_stream){ sid, false, 0 }, iova, acc, &tr))) {
+			fail(c, "smmu_translate failed: %d", rc);
+			return;
+		}
+	}
+	q->accesses++;
+	/* where a write should land, a sentinel first (not over a structure:
+	 * the walk must see what the library read) */
+	if (write && tr.ok && !was_written(c, tr.pa) && !smmu_mem_read(c->t, tr.pa, &old, 4)) {
+		in_ram = true;
+		smmu_mem_write(c->t, tr.pa, &sentinel, 4);
+	}
+	if ((rc = smmu_dma(c->edu[d], write ? SMMU_DMA_TO_MEM : SMMU_DMA_FROM_MEM, iova, 4, NULL))) {
+		fail(c, "edu DMA at 0x%" PRIx64 " failed: %s", iova, smmu_strerror(rc));
+		return;
+	}
+	drain(c, &r);
+	qemu_observe(c, &o);
+	if (in_ram) {
+		smmu_mem_read(c->t, tr.pa, &now, 4);
+		landed = now != sentinel;
+		smmu_mem_write(c->t, tr.pa, &old, 4);
+	}
+	if (tr.ok) {
+		if (r.n)
+			why = "the library translates; QEMU recorded an event";
+		else if (!o.translated)
+			why = "the library translates; QEMU did not";
+		else if (o.pa != tr.pa)
+			why = "QEMU translated to another address";
+		else if (in_ram && !landed)
+			why = "the library translates; the data did not land there";
+	} else if (o.translated) {
+		why = "the library predicts a fault; QEMU translated";
+	} else if (!tr.code || tr.quiet) {
+		if (r.n)
+			why = "the library predicts an unrecorded fault; QEMU recorded one";
+	} else if (!r.n) {
+		why = "the library predicts a record; QEMU recorded none";
+	} else if (r.code != tr.code) {
+		why = "a different record";
+	} else if (r.has_fetch && r.fetch != (tr.fetch_addr & (BIT(52) - 8))) {
+		why = "a different fetch address";
+	}
+	if (getenv("DFZ_TRACE"))
+		fprintf(stderr, "qemu: sid 0x%x iova 0x%" PRIx64 " %s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | "
+			"qemu translated=%d pa=0x%" PRIx64 " records=%u code=0x%x landed=%d%s%s\n", sid, iova,
+			write ? "write" : "read", tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, o.translated, o.pa, r.n,
+			r.code, landed, why ? ": " : "", why ? why : "");
+	if (!why) {
+		q->agree++;
+		q->translated += tr.ok;
+		q->recorded += !tr.ok && r.n;
+		return;
+	}
+	const char *dep = departure(c, iova, &tr, &r, &o, write);
+	if (dep) {
+		count_departure(q, dep);
+		return;
+	}
+	fail(c, "sid 0x%x iova 0x%016" PRIx64 " %s: %s (library: %s 0x%" PRIx64 ", code 0x%x, %s; QEMU: %s 0x%" PRIx64
+	     ", %u record(s), 0x%x, fetch 0x%" PRIx64 ")", sid, iova, write ? "write" : "read", why,
+	     tr.ok ? "translates to" : "faults", tr.pa, tr.code, tr.cfg.reason, o.translated ? "translated to" : "no translation",
+	     o.pa, r.n, r.code, r.fetch);
+}
+
+/* QEMU 7.2's SMMUv3 where it departs from IHI 0070 (hw/arm/smmuv3.c,
+ * smmu-common.c; named in backends/sim/README.md). */
+static const char *v3_qemu_departure(struct ctx *c, uint64_t iova, const struct smmu_translation *tr,
+				     const struct rec *r, const struct qobs *o, bool write)
+{
+	const struct smmu_cfg_step *ste = smmu_config_step(&tr->cfg, SMMU_CS_STE);
+	const struct smmu_pgt_xlate *x = &tr->x;
+	uint64_t leaf = x->nsteps ? x->step[x->nsteps - 1].pte : 0;
+
+	(void)c;
+	/* A device's IOMMU memory region spans 2^48 bytes: DMA above it never
+	 * reaches the SMMU (nothing translated, nothing recorded). */
+	if (iova >> 48 && !r->n && !o->translated)
+		return "qemu72-smmuv3-iova-beyond-48-bits";
+	/* SMMUEN = 0 always bypasses: GBPA is not modelled, nor the OAS check. */
+	if (o->disabled)
+		return "qemu72-smmuv3-gbpa-not-modelled";
+	/* No substreams: any S1CDMax is C_BAD_STE, although IDR1.SSIDSIZE = 0
+	 * makes the field IGNORED. */
+	if (ste && ste->words[0] >> 59 && r->n && r->code == SMMUV3_EVT_C_BAD_STE)
+		return "qemu72-smmuv3-s1cdmax-is-illegal";
+	/* An input address beyond the OAS (STE bypass) or the IAS (S1DSS
+	 * bypass) is not checked: no F_ADDR_SIZE. */
+	if (!tr->walked && tr->code == SMMUV3_EVT_F_ADDR_SIZE && o->translated)
+		return "qemu72-smmuv3-no-input-address-size-check";
+	/* QEMU translated, or stopped later in the walk (a permission fault) */
+	bool went_on = o->translated ? !r->n : r->n && r->code == SMMUV3_EVT_F_PERMISSION;
+	if (tr->walked && went_on) {
+		/* The walk never checks the Access flag. */
+		if (x->fault == SMMU_PGT_F_ACCESS)
+			return "qemu72-smmuv3-no-access-flag-fault";
+		/* Nor table or output addresses against the IPS (it takes
+		 * descriptor bits [47:12]). */
+		if (x->fault == SMMU_PGT_F_ADDR_SIZE)
+			return "qemu72-smmuv3-no-address-size-fault";
+	}
+	/* ... so past a table address beyond the IPS it walks on to whatever is there */
+	if (tr->walked && x->fault == SMMU_PGT_F_ADDR_SIZE && (o->translated || r->n))
+		return "qemu72-smmuv3-no-address-size-fault";
+	if (tr->walked && went_on) {
+		/* A Block descriptor is taken at any level but 3, also where the
+		 * granule has none (level 0; level 1 with 16K and 64K). */
+		if (x->fault == SMMU_PGT_F_RESERVED || x->fault == SMMU_PGT_F_INVALID)
+			return "qemu72-smmuv3-block-at-any-level";
+	}
+	if (tr->walked && o->translated && !r->n) {
+		/* AP[1] and APTable[0] (EL0 access) are ignored: an unprivileged
+		 * access to a privileged-only page succeeds (only AP[2] and
+		 * APTable[1] are checked, for writes). */
+		bool el0_denied = !(leaf >> 6 & 1);
+		for (unsigned i = 0; i + 1 < x->nsteps; i++)
+			el0_denied |= x->step[i].pte >> 61 & 1; /* APTable[0] */
+		if (x->fault == SMMU_PGT_F_PERM && (el0_denied || !write))
+			return "qemu72-smmuv3-ignores-ap1-el0";
+	}
+	/* The stream table base is not aligned to the table's size: the
+	 * ADDR bits the architecture ignores (ADDR[LOG2SIZE + 5:0] linear,
+	 * ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] 2-level) move QEMU's table. */
+	uint64_t base = rreg(c, V3_STRTAB_BASE, 8) & (BIT(52) - 64);
+	uint32_t scfg = (uint32_t)rreg(c, V3_STRTAB_BASE_CFG, 4);
+	unsigned log2size = scfg & 63, split = scfg >> 6 & 31;
+	int top = (scfg >> 16 & 3) == 1 ? (int)log2size - (int)split + 2 : (int)log2size + 5;
+	if (top < 5)
+		top = 5;
+	if (base & ((top >= 63 ? ~0ULL : (2ULL << top) - 1)))
+		return "qemu72-smmuv3-strtab-base-not-aligned";
+	/* A reserved SPLIT (not 6, 8 or 10) is used as it is, not as 6. */
+	if ((scfg >> 16 & 3) == 1 && split != 6 && split != 8 && split != 10)
+		return "qemu72-smmuv3-reserved-split-used-as-is";
+	/* Not QEMU's: a structure or table outside RAM, in the machine's
+	 * flash (where the halting firmware sits) or a device's registers
+	 * (the SMMU's own), is read by QEMU as it is; smmush reads RAM only
+	 * and predicts a fetch abort there. */
+	if ((tr->code == SMMUV3_EVT_F_STE_FETCH || tr->code == SMMUV3_EVT_F_CD_FETCH ||
+	     tr->code == SMMUV3_EVT_F_WALK_EABT) && (tr->fetch_addr < c->ram || tr->fetch_addr >= c->ram + (512ULL << 20)) &&
+	    (o->translated || !r->n || r->code != tr->code))
+		return "smmush-reads-ram-only";
+	/* An address outside both TTB ranges (not sign-extended from the
+	 * range's top bit) can still be walked, its upper bits dropped. */
+	if (tr->code == SMMUV3_EVT_F_TRANSLATION && strstr(tr->cfg.reason, "-bit range") && (o->translated || r->code != tr->code))
+		return "qemu72-smmuv3-input-range-not-checked";
+	/* An STE's S1ContextPtr beyond the OAS, a CD's TTBx beyond the IPS
+	 * are ILLEGAL; QEMU takes the address fields' low bits ([47:x]) and
+	 * goes on. */
+	if ((strstr(tr->cfg.reason, "S1ContextPtr is beyond") || strstr(tr->cfg.reason, "is beyond the IPS")) &&
+	    (o->translated || r->code != tr->code))
+		return "qemu72-smmuv3-address-fields-not-checked";
+	/* F_CD_FETCH carries the CD's address in InputAddr, FetchAddr 0. */
+	if (tr->code == SMMUV3_EVT_F_CD_FETCH && r->n && r->code == tr->code && !r->fetch)
+		return "qemu72-smmuv3-cd-fetch-address-misplaced";
+	/* C_BAD_STREAMID (a StreamID beyond LOG2SIZE, L1STD Span 0) is
+	 * recorded whatever CR2.RECINVSID says. */
+	if (tr->code == SMMUV3_EVT_C_BAD_STREAMID && tr->quiet && r->n && r->code == SMMUV3_EVT_C_BAD_STREAMID)
+		return "qemu72-smmuv3-bad-streamid-ignores-recinvsid";
+	/* L1STD.Span is checked only against the StreamID (beyond it:
+	 * C_BAD_STE): a Span above SPLIT + 1 or 11 is used as it is. */
+	if (tr->code == SMMUV3_EVT_C_BAD_STREAMID && strstr(tr->cfg.reason, "L1 descriptor Span"))
+		return "qemu72-smmuv3-l1std-span-checks";
+	return NULL;
+}
+
+static void v3_invalidate(struct ctx *c, struct v3gen *g)
+{
+	v3_cmd(c, g, 0x04, 31); /* CMD_CFGI_ALL */
+	v3_cmd(c, g, 0x30, 0);  /* CMD_TLBI_NSNH_ALL */
+	v3_cmd(c, g, 0x46, 0);  /* CMD_SYNC */
+	if ((rreg(c, V3_CMDQ_CONS, 4) & 0xfffff) != g->cmd_prod)
+		fail(c, "the command queue stopped (CONS 0x%x, PROD 0x%x, GERROR 0x%x): stale caches would follow",
+		     (unsigned)rreg(c, V3_CMDQ_CONS, 4), g->cmd_prod, (unsigned)rreg(c, 0x60, 4));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The pages the last configuration wrote, zero again; the data pages' pattern back. */
+static void qemu_clean(struct ctx *c)
+{
+	static const uint64_t zero[512];
+	uint64_t page[512];
+
+	qsort(c->dirty, c->ndirty, sizeof(c->dirty[0]), cmp_u64);
+	for (unsigned i = 0; i < c->ndirty; i++)
+		if (!i || c->dirty[i] != c->dirty[i - 1])
+			smmu_mem_write(c->t, c->dirty[i], zero, sizeof(zero));
+	c->ndirty = 0;
+	for (uint64_t a = c->data; a < c->data + 8 * 0x1000; a += 0x1000) {
+		for (unsigned i = 0; i < 512; i++)
+			page[i] = (a + 8 * i) ^ 0xd00d000000000000ULL;
+		smmu_mem_write(c->t, a, page, sizeof(page));
+	}
+	c->slot_next = c->ram + 0x200000;
+	c->nptrs = c->nmaps = 0;
+	memset(c->dmap, 0, sizeof(c->dmap));
+}
+
+static int v3_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q)
+{
+	struct v3gen g = { 0 };
+	uint32_t sids[8], ssids[8][8];
+	unsigned nssids[8];
+
+	v3g = &g;
+	for (unsigned i = 0; i < configs && !c->failed; i++) {
+		struct dfz_src src;
+
+		dfz_src_seed(&src, seed + i);
+		c->src = &src;
+		c->qemu_fmt = i < configs / 2 ? 0 : 1;
+		qemu_clean(c);
+		v3_build(c, &g, sids, ssids, nssids);
+		v3_invalidate(c, &g);
+		struct rec r;
+		v3_drain(c, &r);
+		q->configs++;
+		for (unsigned k = 0; k < accesses && !c->failed; k++) {
+			struct dfz_src *s = &src;
+			unsigned d = (unsigned)rn(s, c->ndevs), j = (unsigned)rn(s, 100);
+			uint64_t iova;
+			if (j < 60 && c->nmaps) {
+				iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+				if (iova >> 48 && pc(s, 70)) /* TTB1's: beyond what QEMU's SMMUv3 sees */
+					iova = c->data + rn(s, 0x8000);
+			}
+			else if (j < 75)
+				iova = rn(s, BIT(25 + rn(s, 24)));
+			else if (j < 85)
+				iova = c->data + rn(s, 0x8000); /* identity (bypass) */
+			else if (j < 95)
+				iova = rn(s, BIT(40 + rn(s, 9)));
+			else if (j < 98)
+				iova = ~0ULL << (25 + rn(s, 24)) | rn(s, BIT(25));
+			else
+				iova = r64(s);
+			iova &= ~3ULL;
+			if ((iova & 0xfff) > 0xffc)
+				iova -= 4;
+			v3_invalidate(c, &g);
+			access_qemu(c, v3_drain, v3_qemu_departure, q, d, sids[d], iova, pc(s, 60) ? SMMU_PROT_R : SMMU_PROT_W);
+		}
+		if (c->failed) {
+			size_t n = strlen(c->msg);
+			snprintf(c->msg + n, c->msglen - n, " (seed 0x%" PRIx64 ")", seed + i);
+		}
+	}
+	return c->failed ? -1 : 0;
+}
+
+int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q,
+		 char *msg, size_t msglen)
+{
+	static struct ctx c;
+	bool v3 = arch == DFZ_SMMUV3;
+	char err[256];
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.msg = msg;
+	c.msglen = msglen;
+	c.st = &(struct dfz_stats){ 0 };
+	c.qemu = true;
+	c.ttf = 2;
+	msg[0] = '\0';
+	char path[] = "/tmp/smmush-dfz-trace-XXXXXX", args[160];
+	int fd = mkstemp(path);
+	if (fd < 0 || !(c.trace = fdopen(fd, "r"))) {
+		snprintf(msg, msglen, "cannot create a trace file");
+		return -1;
+	}
+	snprintf(args, sizeof(args), "args=%s -D %s",
+		 v3 ? "-trace smmuv3_translate_*" : "-trace vtd_dmar_translate -trace vtd_translate_pt", path);
+	const char *opts[] = { args };
+	if (smmu_target_open(v3 ? "qemu:virt" : "qemu:q35", opts, 1, &c.t, err, sizeof(err)) ||
+	    smmu_discover(c.t, err, sizeof(err))) {
+		snprintf(msg, msglen, "cannot start QEMU: %s", err);
+		if (c.t)
+			smmu_target_close(c.t);
+		fclose(c.trace);
+		unlink(path);
+		return -2;
+	}
+	c.u = smmu_unit_at(c.t, 0);
+	c.unit = v3 ? 0x09050000 : 0xfed90000;
+	c.ram = v3 ? 0x40000000 : 0;
+	c.ram_end = c.ram + (64 << 20);
+	c.data = c.ram + 0x1000000;
+	c.slot_end = c.ram + 0xe00000;
+	c.ndevs = 2;
+	for (unsigned d = 0; d < c.ndevs; d++) {
+		char bdf[16];
+		snprintf(bdf, sizeof(bdf), "00:%02x.0", d + 1);
+		if (!(c.edu[d] = smmu_device_find(c.t, bdf))) {
+			snprintf(msg, msglen, "QEMU has no edu device at %s", bdf);
+			smmu_target_close(c.t);
+			return -1;
+		}
+	}
+	rc = v3 ? v3_qemu(&c, seed, configs, accesses, q) : -1;
+	if (!v3)
+		snprintf(msg, msglen, "not yet");
+	smmu_target_close(c.t);
+	fclose(c.trace);
+	unlink(path);
 	return rc;
 }
 

@@ -52,6 +52,24 @@ enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
 int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg,
 	    size_t msglen);
 
+/* A bounded sample against QEMU 7.2 (qemu:virt's SMMUv3, DFZ_SMMUV3; qemu:q35's
+ * VT-d in legacy mode, DFZ_VTD_LEGACY): configurations within what QEMU
+ * models, accesses through its edu devices, one QEMU reused for all.  Every
+ * access either agrees or departs in one of the named ways QEMU 7.2 is known
+ * to depart from the specification (counted in dep[]).  0 when so; -1 with
+ * msg on an unnamed disagreement; -2 when QEMU cannot be started. */
+#define DFZ_MAX_DEPARTURES 16
+struct dfz_qemu_stats {
+	uint64_t configs, accesses, agree, translated, recorded;
+	unsigned ndep;
+	struct {
+		const char *name;
+		uint64_t n;
+	} dep[DFZ_MAX_DEPARTURES];
+};
+int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *st,
+		 char *msg, size_t msglen);
+
 /* Hand-built cases (named regressions): a fresh machine; SMMUv3 with its
  * queues on (CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
  * IDR0.TTF advertising both table formats; VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
