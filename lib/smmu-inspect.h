@@ -40,6 +40,9 @@ enum smmu_pgt_cfg_flags {
 	 * privilege, and execution needs read permission at that privilege
 	 * (stage 2 too: no execute-only). */
 	SMMU_PGT_CFG_AARCH32     = 1 << 5,
+	/* VT-d SL: the unit has no snoop control (ECAP.SC = 0): SNP (bit 11)
+	 * is reserved in leaves as well as in tables */
+	SMMU_PGT_CFG_NO_SNOOP    = 1 << 6,
 };
 
 struct smmu_pgt_cfg {

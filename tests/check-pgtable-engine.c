@@ -884,6 +884,26 @@ START_TEST(test_aarch32_format)
 }
 END_TEST
 
+/* VT-d second level without snoop control (ECAP.SC = 0): SNP (bit 11) is
+ * reserved in leaves too (found by the sample against QEMU 7.2). */
+START_TEST(test_vtd_snp_needs_snoop_control)
+{
+	struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_VTD_SL, .ias = 39, .oas = 39 };
+	struct smmu_pgt *p;
+
+	ram_set(T(0), T(1) | 3);
+	ram_set(T(1), T(2) | 3);
+	ram_set(T(2), 0x5000 | 3 | 1 << 11);
+	ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, T(0), &p), 0);
+	ck_assert_uint_eq(xlate_oa(p, 0x8, SMMU_PROT_R), 0x5008);
+	smmu_pgt_destroy(p);
+	cfg.flags = SMMU_PGT_CFG_NO_SNOOP;
+	ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, T(0), &p), 0);
+	ck_assert_int_eq(xlate_fault(p, 0x8, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
+	smmu_pgt_destroy(p);
+}
+END_TEST
+
 START_TEST(test_hostile_vtd)
 {
 	struct smmu_pgt *p = live(SMMU_PGT_VTD_SL, 48, T(0));
@@ -1038,6 +1058,7 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_hostile_outside_and_reserved);
 	tcase_add_test(tc, test_hostile_vtd);
 	tcase_add_test(tc, test_aarch32_format);
+	tcase_add_test(tc, test_vtd_snp_needs_snoop_control);
 	tcase_add_test(tc, test_random_model);
 	tcase_add_test(tc, test_region_alloc);
 	suite_add_tcase(s, tc);
