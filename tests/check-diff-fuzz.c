@@ -124,6 +124,12 @@ START_TEST(smmuv3_prediction_against_qemu)
 }
 END_TEST
 
+START_TEST(vtd_prediction_against_qemu)
+{
+	run_qemu(DFZ_VTD_LEGACY, "qemu:q35 vt-d", "qemu-system-x86_64", 0x9d000000);
+}
+END_TEST
+
 /* --- named regressions: each a disagreement once found (by the fuzzer or
  * by reading the specification), built by hand.  Every case checks both
  * the expected architectural outcome and that the model agrees. --------- */
@@ -645,6 +651,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
 	tcase_add_test(tc, smmuv3_prediction_against_qemu);
+	tcase_add_test(tc, vtd_prediction_against_qemu);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);

@@ -891,9 +891,8 @@ static int v3_run(struct ctx *c, unsigned accesses)
 #define VTD_RTADDR 0x20
 #define VTD_CCMD 0x28
 #define VTD_FSTS 0x34
-#define VTD_IOTLB 0x108 /* ECAP.IRO = 0x10 on the sim; checked at open */
-#define VTD_FRCD 0x200
-#define VTD_NFR 8
+/* ECAP.IRO = 0x10, CAP.FRO = 0x20, NFR 8 on the sim; QEMU 7.2: 0xf0, 0x22, 1 */
+static unsigned VTD_IOTLB = 0x108, VTD_FRCD = 0x200, VTD_NFR = 8;
 
 struct vgen {
 	bool scalable;
@@ -1081,11 +1080,9 @@ static void vtd_sm_ctx(struct ctx *c, uint64_t pa, uint32_t *pasids, unsigned *n
 	write_words(c, pa, q, 4);
 }
 
-static int vtd_run(struct ctx *c, unsigned accesses)
+static void vtd_build(struct ctx *c, uint32_t (*pasids)[8], unsigned *npasids)
 {
 	struct dfz_src *s = c->src;
-	uint32_t pasids[8][8];
-	unsigned npasids[8] = { 0 };
 	bool fresh;
 	uint64_t root = pc(s, 95) ? slot(c) : ptr(c, &fresh);
 
@@ -1116,7 +1113,15 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 	reg64(c, VTD_RTADDR, (root & ~0xfffULL) | (uint64_t)ttm << 10);
 	reg32(c, VTD_GCMD, 1u << 30);                 /* SRTP */
 	reg32(c, VTD_GCMD, pc(s, 96) ? 1u << 31 : 0); /* TE */
+}
 
+static int vtd_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	uint32_t pasids[8][8];
+	unsigned npasids[8] = { 0 };
+
+	vtd_build(c, pasids, npasids);
 	uint32_t last_sid = ~0u, last_pasid = ~0u;
 	bool last_ssv = false;
 	for (unsigned i = 0; i < accesses && !c->failed; i++) {
@@ -1272,9 +1277,10 @@ static uint64_t field_hex(const char *line, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
 }
 
-static void qemu_observe(struct ctx *c, struct qobs *o)
+static void qemu_observe(struct ctx *c, uint64_t iova, struct qobs *o)
 {
 	char line[512];
+	bool silent = false;
 
 	memset(o, 0, sizeof(*o));
 	clearerr(c->trace);
@@ -1287,11 +1293,25 @@ static void qemu_observe(struct ctx *c, struct qobs *o)
 			o->disabled = strstr(line, "smmuv3_translate_disable");
 			o->pa = field_hex(line, "iova:0x");
 		} else if (strstr(line, "vtd_dmar_translate")) {
+			/* page addresses: the offset is the access's */
 			o->translated = true;
-			o->pa = field_hex(line, "gpa 0x");
-		} else if (strstr(line, "vtd_translate_pt")) {
+			o->pa = field_hex(line, "gpa 0x") + (iova & field_hex(line, "mask 0x"));
+		} else if (strstr(line, "vtd_fault_disabled")) {
+			silent = true;
+		}
+	}
+	/* VT-d: a device in pass-through, or with translation off, is routed
+	 * around the IOMMU (no trace): its DMA goes to the IOVA */
+	if (c->unit == 0xfed90000 && !o->translated && !silent) {
+		uint64_t hi;
+		bool recorded = false;
+		for (unsigned i = 0; i < VTD_NFR; i++) {
+			hi = rreg(c, VTD_FRCD + 16 * i + 8, 8);
+			recorded |= hi >> 63;
+		}
+		if (!recorded) {
 			o->translated = true;
-			o->pa = field_hex(line, "iova 0x");
+			o->pa = iova;
 		}
 	}
 }
@@ -1332,8 +1352,8 @@ static void access_qemu(struct ctx *c, drain_fn drain, departure_fn departure, s
 		fail(c, "edu DMA at 0x%" PRIx64 " failed: %s", iova, smmu_strerror(rc));
 		return;
 	}
+	qemu_observe(c, iova, &o); /* (before the drain: VT-d looks at the fault records) */
 	drain(c, &r);
-	qemu_observe(c, &o);
 	if (in_ram) {
 		smmu_mem_read(c->t, tr.pa, &now, 4);
 		landed = now != sentinel;
@@ -1380,6 +1400,18 @@ static void access_qemu(struct ctx *c, drain_fn drain, departure_fn departure, s
 	     ", %u record(s), 0x%x, fetch 0x%" PRIx64 ")", sid, iova, write ? "write" : "read", why,
 	     tr.ok ? "translates to" : "faults", tr.pa, tr.code, tr.cfg.reason, o.translated ? "translated to" : "no translation",
 	     o.pa, r.n, r.code, r.fetch);
+	const struct smmu_cfg_step *ce = smmu_config_step(&tr.cfg, SMMU_CS_CONTEXT);
+	if (ce) {
+		size_t n = strlen(c->msg);
+		snprintf(c->msg + n, c->msglen - n, "; context entry 0x%016" PRIx64 " 0x%016" PRIx64, ce->words[0],
+			 ce->words[1]);
+	}
+	if (tr.walked && tr.x.nsteps) {
+		size_t n = strlen(c->msg);
+		for (unsigned i = 0; i < tr.x.nsteps; i++, n = strlen(c->msg))
+			snprintf(c->msg + n, c->msglen - n, "%s level %d entry 0x%016" PRIx64, i ? "," : "; walk:",
+				 tr.x.step[i].level, tr.x.step[i].pte);
+	}
 }
 
 /* QEMU 7.2's SMMUv3 where it departs from IHI 0070 (hw/arm/smmuv3.c,
@@ -1460,8 +1492,10 @@ static const char *v3_qemu_departure(struct ctx *c, uint64_t iova, const struct 
 	    (o->translated || !r->n || r->code != tr->code))
 		return "smmush-reads-ram-only";
 	/* An address outside both TTB ranges (not sign-extended from the
-	 * range's top bit) can still be walked, its upper bits dropped. */
-	if (tr->code == SMMUV3_EVT_F_TRANSLATION && strstr(tr->cfg.reason, "-bit range") && (o->translated || r->code != tr->code))
+	 * range's top bit), or in a disabled TTB's (EPDx), can still be
+	 * walked, by the other TTB, its upper bits dropped. */
+	if (tr->code == SMMUV3_EVT_F_TRANSLATION && (strstr(tr->cfg.reason, "-bit range") || strstr(tr->cfg.reason, "walks are disabled (EPD")) &&
+	    (o->translated || r->code != tr->code))
 		return "qemu72-smmuv3-input-range-not-checked";
 	/* An STE's S1ContextPtr beyond the OAS, a CD's TTBx beyond the IPS
 	 * are ILLEGAL; QEMU takes the address fields' low bits ([47:x]) and
@@ -1573,6 +1607,118 @@ static int v3_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned acce
 	return c->failed ? -1 : 0;
 }
 
+/* QEMU 7.2's VT-d (legacy mode) where it departs from the specification. */
+static const char *vtd_qemu_departure(struct ctx *c, uint64_t iova, const struct smmu_translation *tr,
+				      const struct rec *r, const struct qobs *o, bool write)
+{
+	(void)c; (void)iova; (void)write;
+	/* Pass-through (TT = 2) does not check the address against the host
+	 * address width (no fault 0x4): the DMA goes to the IOVA. */
+	if (tr->code == 0x4 && strstr(tr->cfg.reason, "TT=2") && o->translated && o->pa == iova && !r->n)
+		return "qemu72-vtd-passthrough-no-address-width-check";
+	/* A paging entry's permission is checked before its reserved bits:
+	 * 0x5/0x6 where the entry's reserved bits make it 0xc. */
+	if (tr->code == 0xc && r->n && (r->code == 0x5 || r->code == 0x6))
+		return "qemu72-vtd-permission-before-reserved-bits";
+	/* The top-level second-level table cannot be read: reported as an
+	 * invalid context entry (0x3), not as a paging-entry access error (0x7). */
+	if (tr->code == 0x7 && r->n && r->code == 0x3)
+		return "qemu72-vtd-top-table-read-is-context-fault";
+	/* Bits 63:52 of the root entry's and the context entry's table
+	 * pointers are reserved to QEMU (0xa/0xb); smmush and the sim take
+	 * HAW..51 as the reserved range there (a choice to check against the
+	 * specification). */
+	const struct smmu_cfg_step *re = smmu_config_step(&tr->cfg, SMMU_CS_ROOT), *cx = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
+	if (r->n && ((r->code == 0xa && re && re->words[0] >> 52) || (r->code == 0xb && cx && cx->words[0] >> 52)))
+		return "qemu72-vtd-pointer-bits-above-51-reserved";
+	/* RTADDR bits above the address width are dropped (the root table
+	 * read at the truncated address), not a root-table access error. */
+	if (tr->code == 0x8 && tr->fetch_addr >> vg->haw && (!r->n || r->code != 0x8))
+		return "qemu72-vtd-rtaddr-truncated-to-haw";
+	/* Not QEMU's: a table outside RAM (a device's registers, ROM) is
+	 * read by QEMU; smmush reads RAM only and predicts an access error. */
+	if ((tr->code == 0x7 || tr->code == 0x8 || tr->code == 0x9) && !(tr->fetch_addr >> vg->haw) &&
+	    (tr->fetch_addr < c->ram || tr->fetch_addr >= c->ram + (512ULL << 20)) && (!r->n || r->code != tr->code))
+		return "smmush-reads-ram-only";
+	/* FPD is honoured in a context entry that is not present (no 0x2
+	 * record), and ignored in one with reserved bits or an invalid
+	 * setting (0xb/0x3 recorded). */
+	if (tr->code == 0x2 && !r->n && !o->translated && cx && (cx->words[0] & 2))
+		return "qemu72-vtd-fpd-honoured-when-not-present";
+	if (tr->quiet && (tr->code == 0xb || tr->code == 0x3) && r->n && r->code == tr->code)
+		return "qemu72-vtd-fpd-ignored-on-invalid-context";
+	/* RTADDR.TTM is not looked at (no scalable mode): a reserved TTM
+	 * (fault 0x30) works as legacy. */
+	if (tr->code == 0x30 && strstr(tr->cfg.reason, "TTM"))
+		return "qemu72-vtd-rtaddr-ttm-ignored";
+	/* With TT = 2 the second-level pointer is not used, yet its bits
+	 * above the host address width are reserved (fault 0xb) to QEMU. */
+	const struct smmu_cfg_step *ce = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
+	if (ce && strstr(tr->cfg.reason, "TT=2") && r->n && r->code == 0xb && (ce->words[0] & ~0xfffULL) >> vg->haw)
+		return "qemu72-vtd-passthrough-slptptr-reserved-bits";
+	/* ... and its AW must be one the unit supports (SAGAW), with the
+	 * fault that follows (suppressed by FPD). */
+	if (ce && strstr(tr->cfg.reason, "TT=2") && !o->translated && (!r->n || r->code == 0x3) &&
+	    !(vg->cap >> (8 + (ce->words[1] & 7)) & 1))
+		return "qemu72-vtd-passthrough-checks-aw";
+	return NULL;
+}
+
+static int vtd_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q)
+{
+	struct vgen g = { .scalable = false, .mgaw = 39, .haw = 39 };
+	uint32_t pasids[8][8];
+	unsigned npasids[8];
+
+	g.cap = rreg(c, 0x08, 8);
+	g.ecap = rreg(c, 0x10, 8);
+	VTD_FRCD = (unsigned)(g.cap >> 24 & 0x3ff) * 16;
+	VTD_NFR = (unsigned)(g.cap >> 40 & 0xff) + 1;
+	VTD_IOTLB = (unsigned)(g.ecap >> 8 & 0x3ff) * 16 + 8;
+	vg = &g;
+	for (unsigned i = 0; i < configs && !c->failed; i++) {
+		struct dfz_src src;
+		struct rec r;
+
+		dfz_src_seed(&src, seed + i);
+		c->src = &src;
+		qemu_clean(c);
+		reg32(c, VTD_GCMD, 0); /* translation off while the tables change */
+		vtd_drain(c, &r);
+		memset(npasids, 0, sizeof(npasids));
+		vtd_build(c, pasids, npasids);
+		q->configs++;
+		for (unsigned k = 0; k < accesses && !c->failed; k++) {
+			struct dfz_src *s = &src;
+			unsigned d = (unsigned)rn(s, c->ndevs), j = (unsigned)rn(s, 100);
+			uint64_t iova;
+			if (j < 65 && c->nmaps)
+				iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+			else if (j < 80)
+				iova = rn(s, BIT(30 + rn(s, 12)));
+			else if (j < 92)
+				iova = c->data + rn(s, 0x8000);
+			else
+				iova = r64(s) & (BIT(48 + rn(s, 17)) - 1);
+			iova &= ~3ULL;
+			if ((iova & 0xfff) > 0xffc)
+				iova -= 4;
+			reg64(c, VTD_CCMD, BIT(63) | 1ULL << 61);      /* global context-cache invalidation */
+			reg64(c, VTD_IOTLB, BIT(63) | 1ULL << 60);     /* global IOTLB invalidation */
+			access_qemu(c, vtd_drain, vtd_qemu_departure, q, d, (d + 1) << 3, iova,
+				    pc(s, 60) ? SMMU_PROT_R : SMMU_PROT_W);
+		}
+		if (c->failed) {
+			size_t n = strlen(c->msg);
+			snprintf(c->msg + n, c->msglen - n, " (seed 0x%" PRIx64 ")", seed + i);
+		}
+	}
+	VTD_IOTLB = 0x108;
+	VTD_FRCD = 0x200;
+	VTD_NFR = 8;
+	return c->failed ? -1 : 0;
+}
+
 int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q,
 		 char *msg, size_t msglen)
 {
@@ -1595,7 +1741,7 @@ int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned a
 		return -1;
 	}
 	snprintf(args, sizeof(args), "args=%s -D %s",
-		 v3 ? "-trace smmuv3_translate_*" : "-trace vtd_dmar_translate -trace vtd_translate_pt", path);
+		 v3 ? "-trace smmuv3_translate_*" : "-trace vtd_dmar_translate -trace vtd_fault_disabled", path);
 	const char *opts[] = { args };
 	if (smmu_target_open(v3 ? "qemu:virt" : "qemu:q35", opts, 1, &c.t, err, sizeof(err)) ||
 	    smmu_discover(c.t, err, sizeof(err))) {
@@ -1622,9 +1768,7 @@ int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned a
 			return -1;
 		}
 	}
-	rc = v3 ? v3_qemu(&c, seed, configs, accesses, q) : -1;
-	if (!v3)
-		snprintf(msg, msglen, "not yet");
+	rc = v3 ? v3_qemu(&c, seed, configs, accesses, q) : vtd_qemu(&c, seed, configs, accesses, q);
 	smmu_target_close(c.t);
 	fclose(c.trace);
 	unlink(path);
