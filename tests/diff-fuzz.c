@@ -1699,7 +1699,7 @@ static int vtd_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned acc
 			else if (j < 92)
 				iova = c->data + rn(s, 0x8000);
 			else
-				iova = r64(s) & (BIT(48 + rn(s, 17)) - 1);
+				iova = r64(s) >> rn(s, 17); /* up to 64 bits */
 			iova &= ~3ULL;
 			if ((iova & 0xfff) > 0xffc)
 				iova -= 4;
