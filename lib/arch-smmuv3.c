@@ -37,6 +37,7 @@ struct saved {
 struct smmuv3 {
 	/* features from the ID registers */
 	bool s1p, s2p, two_level;
+	bool aa64;              /* IDR0.TTF[1]: smmush's own tables are VMSAv8-64 */
 	unsigned sidsize, ssidsize, oas, oas_enc, cmdqs, evtqs;
 	unsigned granules; /* bit n: 2^n-byte granule supported */
 	/* our structures, while owned */
@@ -78,6 +79,7 @@ static int probe(struct smmu_unit *u)
 	}
 	s->s1p = SMMU_GET(SMMUV3_IDR0_S1P, idr0);
 	s->s2p = SMMU_GET(SMMUV3_IDR0_S2P, idr0);
+	s->aa64 = SMMU_GET(SMMUV3_IDR0_TTF, idr0) & 2;
 	s->two_level = SMMU_GET(SMMUV3_IDR0_ST_LEVEL, idr0) == SMMUV3_STRTAB_FMT_2LVL;
 	s->sidsize = SMMU_GET(SMMUV3_IDR1_SIDSIZE, idr1);
 	s->ssidsize = SMMU_GET(SMMUV3_IDR1_SSIDSIZE, idr1);
@@ -840,7 +842,7 @@ int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 {
 	struct smmuv3 *s = priv(u);
 
-	if (cfg->fmt == SMMU_PGT_LPAE_S2 ? !s->s2p : !s->s1p)
+	if ((cfg->fmt == SMMU_PGT_LPAE_S2 ? !s->s2p : !s->s1p) || !s->aa64)
 		return -EOPNOTSUPP;
 	if (!(s->granules & cfg->granule))
 		cfg->granule = s->granules & (1u << 12) ? 4096 : s->granules & (1u << 14) ? 16384 : 65536;
@@ -880,6 +882,10 @@ int smmu_arch_smmuv3_format(struct smmu_unit *u, const struct smmu_domain_geomet
 	}
 	if (!s2 && !s->s1p) {
 		snprintf(err, n, "a stage-1 domain needs stage 1, which this SMMU lacks (IDR0.S1P=0)");
+		return -EOPNOTSUPP;
+	}
+	if (!s->aa64) {
+		snprintf(err, n, "smmush's domains use VMSAv8-64 tables, which this SMMU lacks (IDR0.TTF: VMSAv8-32 LPAE only)");
 		return -EOPNOTSUPP;
 	}
 	if (gran && gran != 4096 && gran != 16384 && gran != 65536) {

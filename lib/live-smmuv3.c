@@ -11,6 +11,11 @@
  * Where the architecture leaves a choice (CONSTRAINED UNPREDICTABLE in
  * SMMUv3.0), the prediction takes the strict one: out-of-range addresses are
  * errors, never truncated.
+ *
+ * VMSAv8-32 LPAE tables (CD.AA64 = 0, STE.S2AA64 = 0), legal when IDR0.TTF[0]
+ * says so, are walked too: a 32-bit VA split between TTB0 and TTB1 the way
+ * TTBCR.T0SZ/T1SZ split it, a stage 2 sized by VTCR's signed T0SZ and SL0,
+ * 4K tables with a 40-bit output, and the AArch32 permission rules.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -60,7 +65,9 @@ struct v3cfg {
 	/* stage 1 */
 	struct s1tt tt[2];
 	bool aa64, affd, wxn, pan, r;
-	bool aarch32;           /* a legal VMSAv8-32 LPAE CD or stage 2 (not walked) */
+	bool s1aa32, uwxn;      /* VMSAv8-32 LPAE stage 1 (CD.AA64 = 0), CD.UWXN */
+	unsigned t0sz32, t1sz32;/* its TTBCR-style split */
+	bool s2aa32;            /* VMSAv8-32 LPAE stage 2 (STE.S2AA64 = 0) */
 	/* stage 2 */
 	struct smmu_pgt_cfg s2;
 	uint64_t s2ttb;
@@ -132,13 +139,16 @@ static int s1_start(unsigned granule, unsigned ia)
 }
 
 /* Translation table bases are aligned to the table's size (at least 64
- * bytes): lower bits are taken as zero. */
-static uint64_t table_base(uint64_t ttb, unsigned granule, unsigned ia, int start)
+ * bytes; VMSAv8-32's TTBCR/VTCR bases have no such floor): lower bits are
+ * taken as zero. */
+static uint64_t table_base(uint64_t ttb, unsigned granule, unsigned ia, int start, bool aa32)
 {
 	unsigned g = log2u(granule), bits = ia - (g + (g - 3) * (unsigned)(3 - start)) + 3;
 
-	return ttb & ~((bits < 6 ? 64ULL : 1ULL << bits) - 1);
+	return ttb & ~((bits < 6 && !aa32 ? 64ULL : 1ULL << bits) - 1);
 }
+
+#define AA32_OAS 40 /* VMSAv8-32 LPAE: CD.IPS and STE.S2PS are IGNORED */
 
 /* Stage 2 start level from S2SL0 (VTCR_EL2.SL0), -1 when reserved or
  * inconsistent with S2T0SZ (no bits left, or more than 16 concatenated tables). */
@@ -254,29 +264,45 @@ static const char *ste_illegal(const uint64_t *ste, struct v3cfg *c)
 		if (aa64 && !id->aa64)
 			return "S2AA64=1 (VMSAv8-64) is not supported (IDR0.TTF)";
 		if (!aa64) {
-			c->aarch32 = true; /* legal: the walk is not predicted (below) */
-			return NULL;
+			/* VMSAv8-32 LPAE (VTCR): S2TG and S2PS are IGNORED (4K,
+			 * 40-bit output), S2T0SZ[3:0] is signed (-8..7: 25-40
+			 * bits), S2SL0 0 starts at level 2 and 1 at level 1 */
+			int vt0sz = (int)(t0sz & 0xf) - (t0sz & 8 ? 16 : 0);
+			unsigned sl0 = SMMU_GETW(SMMUV3_STE_S2SL0, ste);
+
+			if (SMMU_GETW(SMMUV3_STE_S2HA, ste) || SMMU_GETW(SMMUV3_STE_S2HD, ste))
+				return "S2HA/S2HD set with VMSAv8-32 LPAE stage 2 tables";
+			c->s2aa32 = true;
+			c->s2 = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S2, .granule = 4096, .ias = (unsigned)(32 - vt0sz),
+						       .oas = AA32_OAS,
+						       .flags = SMMU_PGT_CFG_START_LEVEL | SMMU_PGT_CFG_AARCH32 };
+			c->s2ttb = SMMU_ADDRW(SMMUV3_STE_S2TTB, ste);
+			if (c->s2ttb >> AA32_OAS)
+				return "S2TTB is beyond the 40-bit output of VMSAv8-32 LPAE";
+			if (sl0 > 1 || (sl = s2_start(4096, c->s2.ias, sl0)) < 0)
+				return "S2SL0 is inconsistent with S2T0SZ (VMSAv8-32 LPAE)";
+		} else {
+			if ((SMMU_GETW(SMMUV3_STE_S2HA, ste) || SMMU_GETW(SMMUV3_STE_S2HD, ste)) &&
+			    !SMMU_GET(SMMUV3_IDR0_HTTU, id->idr0))
+				return "S2HA/S2HD set but the SMMU has no HTTU";
+			if (SMMU_GETW(SMMUV3_STE_S2HD, ste) && SMMU_GET(SMMUV3_IDR0_HTTU, id->idr0) == 1)
+				return "S2HD set but the SMMU updates the Access flag only";
+			if (!g)
+				return "S2TG is reserved or not supported";
+			c->s2 = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S2, .granule = g, .ias = 64 - t0sz,
+						       .oas = ps_bits(id, SMMU_GETW(SMMUV3_STE_S2PS, ste)),
+						       .flags = SMMU_PGT_CFG_START_LEVEL };
+			c->s2ttb = SMMU_ADDRW(SMMUV3_STE_S2TTB, ste);
+			if (c->s2ttb >> c->s2.oas)
+				return "S2TTB is beyond the stage-2 output size (S2PS)";
+			/* S2T0SZ out of range: ILLEGAL (the strict choice SMMUv3.1 makes) */
+			if (t0sz < 64 - id->ias || t0sz > 48)
+				return "S2T0SZ is out of range";
+			if ((sl = s2_start(g, c->s2.ias, SMMU_GETW(SMMUV3_STE_S2SL0, ste))) < 0)
+				return "S2SL0 is inconsistent with S2T0SZ and S2TG";
 		}
-		if ((SMMU_GETW(SMMUV3_STE_S2HA, ste) || SMMU_GETW(SMMUV3_STE_S2HD, ste)) &&
-		    !SMMU_GET(SMMUV3_IDR0_HTTU, id->idr0))
-			return "S2HA/S2HD set but the SMMU has no HTTU";
-		if (SMMU_GETW(SMMUV3_STE_S2HD, ste) && SMMU_GET(SMMUV3_IDR0_HTTU, id->idr0) == 1)
-			return "S2HD set but the SMMU updates the Access flag only";
-		if (!g)
-			return "S2TG is reserved or not supported";
-		c->s2 = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S2, .granule = g, .ias = 64 - t0sz,
-					       .oas = ps_bits(id, SMMU_GETW(SMMUV3_STE_S2PS, ste)),
-					       .flags = SMMU_PGT_CFG_START_LEVEL };
-		c->s2ttb = SMMU_ADDRW(SMMUV3_STE_S2TTB, ste);
-		if (c->s2ttb >> c->s2.oas)
-			return "S2TTB is beyond the stage-2 output size (S2PS)";
-		/* S2T0SZ out of range: ILLEGAL (the strict choice SMMUv3.1 makes) */
-		if (t0sz < 64 - id->ias || t0sz > 48)
-			return "S2T0SZ is out of range";
-		if ((sl = s2_start(g, c->s2.ias, SMMU_GETW(SMMUV3_STE_S2SL0, ste))) < 0)
-			return "S2SL0 is inconsistent with S2T0SZ and S2TG";
 		c->s2.start_level = sl;
-		c->s2ttb = table_base(c->s2ttb, g, c->s2.ias, sl);
+		c->s2ttb = table_base(c->s2ttb, c->s2.granule, c->s2.ias, sl, c->s2aa32);
 		if (SMMU_GET(SMMUV3_IDR0_TTENDIAN, id->idr0) == 2 && SMMU_GETW(SMMUV3_STE_S2ENDI, ste))
 			return "S2ENDI=big-endian but the SMMU is little-endian only";
 		if (SMMU_GET(SMMUV3_IDR0_TTENDIAN, id->idr0) == 3 && !SMMU_GETW(SMMUV3_STE_S2ENDI, ste))
@@ -335,7 +361,27 @@ static const char *tt_illegal(const struct v3 *id, const uint64_t *cd, bool one,
 		return one ? "TTB1 is beyond the IPS" : "TTB0 is beyond the IPS";
 	if (g != 65536 && tt->ps > 48)
 		tt->ps = 48; /* 52-bit output needs the 64K granule (no DS) */
-	tt->ttb = table_base(tt->ttb, g, tt->ia, s1_start(g, tt->ia));
+	tt->ttb = table_base(tt->ttb, g, tt->ia, s1_start(g, tt->ia), false);
+	return NULL;
+}
+
+/* One TTBx of a VMSAv8-32 LPAE CD: T0SZ/T1SZ are 3 bits (all legal), TGx
+ * and IPS are IGNORED (4K, 40-bit output), TBI does not apply. */
+static const char *tt_illegal_aa32(const uint64_t *cd, bool one, struct s1tt *tt)
+{
+	unsigned tsz = (unsigned)(one ? SMMU_GETW(SMMUV3_CD_T1SZ, cd) : SMMU_GETW(SMMUV3_CD_T0SZ, cd)) & 7;
+
+	tt->epd = one ? SMMU_GETW(SMMUV3_CD_EPD1, cd) : SMMU_GETW(SMMUV3_CD_EPD0, cd);
+	tt->tbi = false;
+	if (tt->epd)
+		return NULL;
+	tt->granule = 4096;
+	tt->ia = 32 - tsz;
+	tt->ps = AA32_OAS;
+	tt->ttb = one ? SMMU_ADDRW(SMMUV3_CD_TTB1, cd) : SMMU_ADDRW(SMMUV3_CD_TTB0, cd);
+	if (tt->ttb >> AA32_OAS)
+		return one ? "TTB1 is beyond the 40-bit output of VMSAv8-32 LPAE" : "TTB0 is beyond the 40-bit output of VMSAv8-32 LPAE";
+	tt->ttb = table_base(tt->ttb, 4096, tt->ia, s1_start(4096, tt->ia), true);
 	return NULL;
 }
 
@@ -364,9 +410,19 @@ static const char *cd_illegal(const uint64_t *cd, struct v3cfg *c)
 		return "AA64=0 (VMSAv8-32 LPAE) but IDR0.TTF has no AArch32 tables";
 	if (c->aa64 && !id->aa64)
 		return "AA64=1 but IDR0.TTF has no AArch64 tables";
+	if (c->aa64 && c->nested && c->s2aa32)
+		return "AA64=1 (VMSAv8-64) on a VMSAv8-32 LPAE stage 2";
+	if (!c->aa64 && ((why = tt_illegal_aa32(cd, false, &c->tt[0])) || (why = tt_illegal_aa32(cd, true, &c->tt[1]))))
+		return why;
+	if (!c->aa64 && !SMMU_GET(SMMUV3_IDR0_ASID16, id->idr0) && (SMMU_GETW(SMMUV3_CD_ASID, cd) >> 8))
+		return "a 16-bit ASID but the SMMU has 8-bit ASIDs";
 	if (!c->aa64) {
-		c->aarch32 = true; /* legal: the walk is not predicted (below) */
-		return NULL;
+		/* HA/HD are IGNORED with VMSAv8-32 tables */
+		c->s1aa32 = true;
+		c->uwxn = SMMU_GETW(SMMUV3_CD_UWXN, cd);
+		c->t0sz32 = (unsigned)SMMU_GETW(SMMUV3_CD_T0SZ, cd) & 7;
+		c->t1sz32 = (unsigned)SMMU_GETW(SMMUV3_CD_T1SZ, cd) & 7;
+		goto flags;
 	}
 	if (((SMMU_GETW(SMMUV3_CD_HA, cd) || SMMU_GETW(SMMUV3_CD_HD, cd)) && !httu) ||
 	    (SMMU_GETW(SMMUV3_CD_HD, cd) && httu == 1))
@@ -375,6 +431,7 @@ static const char *cd_illegal(const uint64_t *cd, struct v3cfg *c)
 		return "a 16-bit ASID but the SMMU has 8-bit ASIDs";
 	if ((why = tt_illegal(id, cd, false, &c->tt[0])) || (why = tt_illegal(id, cd, true, &c->tt[1])))
 		return why;
+flags:
 	c->affd = SMMU_GETW(SMMUV3_CD_AFFD, cd);
 	c->wxn = SMMU_GETW(SMMUV3_CD_WXN, cd);
 	c->pan = SMMU_GETW(SMMUV3_CD_PAN, cd);
@@ -419,11 +476,6 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		STOP(cfg, SMMU_CFG_FAULT, SMMUV3_EVT_C_BAD_CD, "the CD at 0x%" PRIx64 " is ILLEGAL: %s", cd_pa, why);
 		return 0;
 	}
-	if (c->aarch32) {
-		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL,
-			"the CD selects VMSAv8-32 LPAE tables (AA64=0, legal with IDR0.TTF): not predicted by smmush");
-		return 0;
-	}
 	/* The configuration (no address yet): TTB0, or TTB1 when TTB0 is disabled. */
 	const struct s1tt *tt = &c->tt[c->tt[0].epd && !c->tt[1].epd];
 	if (tt->epd) {
@@ -433,18 +485,20 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		return 0;
 	}
 	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S1, .granule = tt->granule, .ias = tt->ia,
-					  .oas = tt->ps };
+					  .oas = tt->ps, .flags = c->s1aa32 ? SMMU_PGT_CFG_AARCH32 : 0 };
 	cfg->root = tt->ttb;
-	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 1, ASID %u, %u KiB granule, %u-bit input, TTB%d 0x%" PRIx64,
-	     (unsigned)SMMU_GETW(SMMUV3_CD_ASID, cd), tt->granule / 1024, tt->ia, tt == &c->tt[1], tt->ttb);
+	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 1%s, ASID %u, %u KiB granule, %u-bit input, TTB%d 0x%" PRIx64,
+	     c->s1aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_CD_ASID, cd), tt->granule / 1024, tt->ia,
+	     tt == &c->tt[1], tt->ttb);
 	if (c->nested) {
 		size_t n = strlen(cfg->reason);
 		cfg->nested = true;
 		cfg->s2pgt = c->s2;
 		cfg->s2root = c->s2ttb;
 		snprintf(cfg->reason + n, sizeof(cfg->reason) - n,
-			 " (an IPA); nested in stage 2, VMID %u, %u KiB granule, %u-bit IPA, S2TTB 0x%" PRIx64,
-			 (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste), c->s2.granule / 1024, c->s2.ias, c->s2ttb);
+			 " (an IPA); nested in stage 2%s, VMID %u, %u KiB granule, %u-bit IPA, S2TTB 0x%" PRIx64,
+			 c->s2aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste),
+			 c->s2.granule / 1024, c->s2.ias, c->s2ttb);
 	}
 	return 0;
 }
@@ -453,8 +507,9 @@ static void stage2_cfg(struct smmu_config *cfg, const uint64_t *ste, const struc
 {
 	cfg->pgt = c->s2;
 	cfg->root = c->s2ttb;
-	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 2, VMID %u, %u KiB granule, %u-bit input, S2TTB 0x%" PRIx64,
-	     (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste), c->s2.granule / 1024, c->s2.ias, c->s2ttb);
+	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 2%s, VMID %u, %u KiB granule, %u-bit input, S2TTB 0x%" PRIx64,
+	     c->s2aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste), c->s2.granule / 1024,
+	     c->s2.ias, c->s2ttb);
 }
 
 /* The configuration for a stream, as the SMMU reads it; c gets what a walk needs. */
@@ -491,7 +546,7 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 	cfg_reg(cfg, "SMMU_STRTAB_BASE_CFG", "smmuv3.strtab_base_cfg", SMMUV3_STRTAB_BASE_CFG, scfg);
 	base &= SMMU_MASK(SMMUV3_STRTAB_BASE_ADDR);
 	/* the effective LOG2SIZE is MIN(LOG2SIZE, IDR1.SIDSIZE) */
-	unsigned log2size = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, scfg);
+	unsigned log2size = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, scfg), field_log2size = log2size;
 	bool record_sid = SMMU_GET(SMMUV3_CR2_RECINVSID, id->cr2);
 	if (log2size > id->sidsize)
 		log2size = id->sidsize;
@@ -505,6 +560,10 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		unsigned split = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_SPLIT, scfg);
 		if (split != 6 && split != 8 && split != 10)
 			split = 6; /* reserved SPLIT values behave as 6 (6.3.25) */
+		/* 6.3.24: the base is aligned to the level-1 table's size (at
+		 * least 64 bytes): ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] = 0 */
+		int l1bits = (int)field_log2size - (int)split + 2;
+		base &= ~((2ULL << (l1bits > 5 ? l1bits : 5)) - 1);
 		if ((rc = fetch(u, id, cfg, "L1 stream table descriptor", "smmuv3.l1std", base + (uint64_t)(sid >> split) * 8,
 				1, &l1, SMMUV3_EVT_F_STE_FETCH)))
 			return rc;
@@ -521,6 +580,8 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		uint64_t l2 = SMMU_ADDRW(SMMUV3_L1STD_L2Ptr, l1) & ~((1ULL << (5 + span)) - 1);
 		ste_pa = l2 + (uint64_t)(sid & ((1u << split) - 1)) * 64;
 	} else {
+		/* 6.3.24: a linear table's base is aligned to its size: ADDR[LOG2SIZE + 5:0] = 0 */
+		base = field_log2size + 6 >= 64 ? 0 : base & ~((1ULL << (field_log2size + 6)) - 1);
 		ste_pa = base + (uint64_t)sid * 64;
 	}
 	if ((rc = fetch(u, id, cfg, "STE", "smmuv3.ste", ste_pa, 8, &ste, SMMUV3_EVT_F_STE_FETCH)))
@@ -577,11 +638,6 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 	if (!c->s1 && !(c->config & 2)) {
 		STOP(cfg, SMMU_CFG_BYPASS, 0, c->config & 1 ? "S1DSS=bypass: requests without a SubstreamID skip stage 1"
 						       : "the STE for StreamID 0x%x bypasses translation (Config=bypass)", sid);
-		return 0;
-	}
-	if ((c->config & 2) && c->aarch32) {
-		cfg_end(cfg, SMMU_CFG_FAULT, 0, NULL,
-			"the STE selects VMSAv8-32 LPAE stage 2 tables (S2AA64=0, legal with IDR0.TTF): not predicted by smmush");
 		return 0;
 	}
 	if (!c->s1) {
@@ -667,6 +723,11 @@ static bool s1_denied(const struct v3cfg *c, const struct smmu_pgt_xlate *x, boo
 	bool ro = ap & 2, el0 = ap & 1, priv_w = !ro, user_w = el0 && !ro;
 
 	*missing = exec ? SMMU_PROT_X : write ? SMMU_PROT_W : SMMU_PROT_R;
+	/* VMSAv8-32 (AArch32.CheckPermission): bit 54 and XNTable are XN for
+	 * PL1 and PL0 alike, PL0 needs read access to execute, UWXN makes
+	 * PL0-writable memory PXN, and there is no implicit PXN */
+	if (exec && c->s1aa32)
+		return priv ? uxn || pxn || (c->wxn && priv_w) || (c->uwxn && user_w) : !el0 || uxn || (c->wxn && user_w);
 	if (exec)
 		return priv ? pxn || (c->wxn && priv_w) || user_w : uxn || (c->wxn && user_w);
 	if (!priv)
@@ -680,6 +741,8 @@ static bool s1_denied(const struct v3cfg *c, const struct smmu_pgt_xlate *x, boo
 static bool s2_denied(const struct v3cfg *c, uint64_t leaf, bool write, bool exec, bool priv, unsigned *missing)
 {
 	*missing = exec ? SMMU_PROT_X : write ? SMMU_PROT_W : SMMU_PROT_R;
+	if (exec && c->s2aa32)
+		return (leaf >> 54 & 1) || !(leaf >> 6 & 1); /* VMSAv8-32: XN alone, and no execute-only */
 	if (exec) {
 		unsigned xn = (leaf >> 53) & 3;
 		if (!SMMU_GET(SMMUV3_IDR3_XNX, c->id.idr3))
@@ -820,7 +883,25 @@ static int translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t 
 	 * all equal it (the top byte too, unless TBI) */
 	bool hi = iova >> 55 & 1;
 	const struct s1tt *tt = &c.tt[hi];
-	if (!tt->epd) {
+	if (c.s1aa32) {
+		/* VMSAv8-32: a 32-bit VA (3.4.1); TTB0 covers [0, 2^(32-T0SZ)),
+		 * TTB1 [2^32 - 2^(32-T1SZ), 2^32); a size of 0 extends the one
+		 * TTB to meet the other; between them nothing translates */
+		uint64_t ttb0_end = c.t0sz32 ? 1ULL << (32 - c.t0sz32) : 1ULL << 32;
+		uint64_t ttb1_start = c.t1sz32 ? (1ULL << 32) - (1ULL << (32 - c.t1sz32)) : ttb0_end;
+		if (!c.t0sz32 && c.t1sz32)
+			ttb0_end = ttb1_start;
+		const char *why = iova >> 32 ? "beyond the 32-bit VA of VMSAv8-32 LPAE"
+				  : iova >= ttb0_end && iova < ttb1_start ? "between TTB0's and TTB1's regions" : NULL;
+		if (why) {
+			fault(out, SMMUV3_EVT_F_TRANSLATION, !c.r);
+			snprintf(cfg->reason + strlen(cfg->reason), sizeof(cfg->reason) - strlen(cfg->reason),
+				 "; 0x%" PRIx64 " is %s", iova, why);
+			return 0;
+		}
+		hi = iova >= ttb0_end;
+		tt = &c.tt[hi];
+	} else if (!tt->epd) {
 		uint64_t top = tt->tbi ? (1ULL << 56) - 1 : ~0ULL;
 		uint64_t range = (iova & top) >> tt->ia, want = hi ? top >> tt->ia : 0;
 		if (range != want) {

@@ -89,7 +89,8 @@ static struct smmu_pgt_cfg sl_format(const struct vctx *v, unsigned aw)
 
 	return (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_VTD_SL, .granule = 4096, .ias = 30 + 9 * aw, .oas = v->haw,
 				      .flags = ((sllps & 1) ? SMMU_PGT_CFG_2M : 0) |
-					       ((sllps & 3) == 3 ? SMMU_PGT_CFG_1G : 0) };
+					       ((sllps & 3) == 3 ? SMMU_PGT_CFG_1G : 0) |
+					       (SMMU_GET(VTD_ECAP_SC, v->ecap) ? 0 : SMMU_PGT_CFG_NO_SNOOP) };
 }
 
 static void second_level(struct smmu_config *cfg, const struct vctx *v, unsigned aw, uint64_t root)

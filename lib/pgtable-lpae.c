@@ -2,7 +2,10 @@
 /*
  * Arm VMSAv8-64 (LPAE) stage 1 and stage 2 descriptors for the page-table
  * engine (Arm ARM D8 "The AArch64 Virtual Memory System Architecture";
- * geometry derived the way Linux io-pgtable-arm does).
+ * geometry derived the way Linux io-pgtable-arm does), and VMSAv8-32
+ * long descriptors (SMMU_PGT_CFG_AARCH32, Arm ARM G5): the same layout at
+ * 4K with a 40-bit output address, XN for every privilege, and execution
+ * that needs read permission.
  */
 #define SMMU_PGT_INTERNAL
 #include <errno.h>
@@ -47,6 +50,11 @@
 #define LPAE_OA_HI64K   SMMU_GENMASK(15, 12) /* 64K + FEAT_LPA: OA[51:48] */
 #define LPAE_TBL_HI     SMMU_GENMASK(51, 48) /* table: RES0 (NLTA beyond 48 bits) */
 #define LPAE_S2_TBL_RES0 SMMU_GENMASK(63, 59) /* no hierarchical attributes at stage 2 */
+#define AA32_OA         SMMU_GENMASK(47, 12) /* VMSAv8-32: OA[39:12]; [47:40] must be 0 */
+#define AA32_IGNORED    SMMU_GENMASK(51, 48) /* VMSAv8-32: RES0, not checked */
+#define AA32_OAS        40
+#define AA32_S1_IAS     32
+#define AA32_S2_IAS     40
 
 #define S2_MEMATTR_NORMAL_WB 0xf /* Normal, outer and inner write-back */
 #define S2_MEMATTR_DEVICE    0x1 /* Device-nGnRE */
@@ -73,6 +81,16 @@ static int lpae_init(struct smmu_pgt *p)
 	max = p->pg_shift == 16 ? 52 : 48;
 	p->ias = c->ias;
 	p->oas = c->oas ? c->oas : 48;
+	p->aa32 = c->flags & SMMU_PGT_CFG_AARCH32;
+	if (p->aa32) {
+		/* VMSAv8-32: 4K only; TTBCR.TnSZ 0-7 (25-32 bits), VTCR.T0SZ
+		 * -8..7 (25-40 bits); a 40-bit output; no level 0 */
+		if (!c->oas)
+			p->oas = AA32_OAS;
+		if (p->pg_shift != 12 || p->ias < 25 || p->ias > (is_s2(p) ? AA32_S2_IAS : AA32_S1_IAS) ||
+		    p->oas > AA32_OAS || ((c->flags & SMMU_PGT_CFG_START_LEVEL) && c->start_level < 1))
+			return -EINVAL;
+	}
 	/* OA[51:48] move to bits [15:12] only when the output is 52 bits;
 	 * below that, descriptor bits [51:48] are address bits that must be
 	 * zero (an Address size fault otherwise). */
@@ -143,8 +161,8 @@ static uint64_t lpae_leaf(const struct smmu_pgt *p, int level, unsigned prot)
 		pte |= LPAE_AP2;
 	if (!(prot & SMMU_PROT_X))
 		pte |= LPAE_PXN | LPAE_UXN;
-	else if (prot & SMMU_PROT_PRIV)
-		pte |= LPAE_UXN;
+	else if ((prot & SMMU_PROT_PRIV) && !p->aa32)
+		pte |= LPAE_UXN; /* (VMSAv8-32: bit 54 is XN for both; no EL0 read already forbids EL0 execution) */
 	return pte;
 }
 
@@ -161,6 +179,8 @@ static uint64_t lpae_relevel(const struct smmu_pgt *p, uint64_t pte, int level)
 
 static uint64_t pte_addr(const struct smmu_pgt *p, uint64_t pte)
 {
+	if (p->aa32)
+		return pte & AA32_OA;
 	if (p->lpa64)
 		return (pte & SMMU_GENMASK(47, p->pg_shift)) | SMMU_FIELD_GET(LPAE_OA_HI64K, pte) << 48;
 	return pte & SMMU_GENMASK(51, p->pg_shift);
@@ -197,7 +217,7 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 			set_note(d); /* 16K/64K: NLTA bits [15:12] are RES0 */
 		if (s2 && (pte & LPAE_S2_TBL_RES0))
 			set_note(d);
-		if (p->lpa64 && (pte & LPAE_TBL_HI))
+		if ((p->lpa64 && (pte & LPAE_TBL_HI)) || (p->aa32 && (pte & AA32_IGNORED)))
 			set_note(d);
 		if (d->addr >> p->oas)
 			set_status(d, SMMU_PGT_F_ADDR_SIZE);
@@ -205,9 +225,9 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 			if (pte & LPAE_PXNTABLE)
 				d->rights |= PGT_XP;
 			if (pte & LPAE_UXNTABLE)
-				d->rights |= PGT_XU;
-			if (pte & LPAE_APT_NOEL0)
-				d->rights |= PGT_RU | PGT_WU;
+				d->rights |= p->aa32 ? PGT_XP | PGT_XU : PGT_XU; /* VMSAv8-32: XNTable */
+			if (pte & LPAE_APT_NOEL0) /* (VMSAv8-32: no PL0 read, no PL0 execution) */
+				d->rights |= PGT_RU | PGT_WU | (p->aa32 ? PGT_XU : 0);
 			if (pte & LPAE_APT_NOWR)
 				d->rights |= PGT_WP | PGT_WU;
 		}
@@ -223,7 +243,8 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 	d->kind = level == 3 ? (s2 ? "lpae.s2.page" : "lpae.s1.page")
 			     : (s2 ? "lpae.s2.block" : "lpae.s1.block");
 	/* OA bits below the block size are RES0 (nT sits among them). */
-	if ((d->addr & ((1ULL << pgt_shift(p, level)) - 1) & ~LPAE_NT) || (p->lpa64 && (pte & LPAE_TBL_HI)))
+	if ((d->addr & ((1ULL << pgt_shift(p, level)) - 1) & ~LPAE_NT) || (p->lpa64 && (pte & LPAE_TBL_HI)) ||
+	    (p->aa32 && (pte & AA32_IGNORED)))
 		set_note(d);
 	d->addr &= ~((1ULL << pgt_shift(p, level)) - 1);
 	if (d->addr >> p->oas)
@@ -235,7 +256,16 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 			d->rights |= PGT_WP | PGT_WU;
 		/* XN[1:0]: 0 exec, 1 not at EL1, 2 never, 3 not at EL0 (FEAT_XNX). */
 		static const unsigned xn_rights[4] = { PGT_XP | PGT_XU, PGT_XU, 0, PGT_XP };
-		d->rights |= xn_rights[SMMU_FIELD_GET(LPAE_S2XN, pte)];
+		if (p->aa32) {
+			/* VMSAv8-32: XN is bit 54 alone (bit 53 RES0), and a
+			 * fetch needs S2AP read: no execute-only */
+			if (!(pte & SMMU_GENMASK(54, 54)) && (pte & LPAE_S2AP_R))
+				d->rights |= PGT_XP | PGT_XU;
+			if (pte & SMMU_GENMASK(53, 53))
+				set_note(d);
+		} else {
+			d->rights |= xn_rights[SMMU_FIELD_GET(LPAE_S2XN, pte)];
+		}
 		if (SMMU_FIELD_GET(LPAE_MEMATTR, pte) >> 2 == 0)
 			d->attr = SMMU_PROT_DEVICE;
 	} else {
@@ -244,10 +274,19 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
 		d->rights = PGT_RP | (ro ? 0 : PGT_WP);
 		if (pte & LPAE_AP1)
 			d->rights |= PGT_RU | (ro ? 0 : PGT_WU);
-		if (!(pte & LPAE_PXN))
-			d->rights |= PGT_XP;
-		if (!(pte & LPAE_UXN))
-			d->rights |= PGT_XU;
+		if (p->aa32) {
+			/* VMSAv8-32: bit 54 is XN for both privileges, PXN adds
+			 * the privileged one; PL0 execution needs PL0 read */
+			if (!(pte & (LPAE_UXN | LPAE_PXN)))
+				d->rights |= PGT_XP;
+			if (!(pte & LPAE_UXN) && (pte & LPAE_AP1))
+				d->rights |= PGT_XU;
+		} else {
+			if (!(pte & LPAE_PXN))
+				d->rights |= PGT_XP;
+			if (!(pte & LPAE_UXN))
+				d->rights |= PGT_XU;
+		}
 		d->attr = SMMU_PROT_ATTR(SMMU_FIELD_GET(LPAE_ATTRINDX, pte));
 	}
 	if (!(pte & LPAE_AF))
@@ -259,8 +298,11 @@ static void lpae_decode(const struct smmu_pgt *p, int level, uint64_t pte, struc
  * "no access"), and AP[1] makes privileged-only. */
 static int lpae_prot_ok(const struct smmu_pgt *p, unsigned prot)
 {
-	if (is_s2(p))
+	if (is_s2(p)) {
+		if (p->aa32 && (prot & SMMU_PROT_X) && !(prot & SMMU_PROT_R))
+			return -SMMU_E_PROT; /* VMSAv8-32 stage 2: no execute-only */
 		return (prot & SMMU_PROT_PRIV) ? -SMMU_E_PROT : 0;
+	}
 	return (prot & (SMMU_PROT_R | SMMU_PROT_W)) ? 0 : -SMMU_E_PROT;
 }
 

@@ -157,7 +157,8 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	if (d->addr >> p->oas)
 		d->status = SMMU_PGT_F_RESERVED; /* address bits at and above HAW */
 	/* Second level: TM (bit 62) is reserved since VT-d 3.0 (no ECAP.DT
-	 * transient mappings), and SNP (bit 11) exists in leaves only. */
+	 * transient mappings), and SNP (bit 11) exists in leaves only, and
+	 * only with ECAP.SC. */
 	if (!fl && (pte & SL_TM) && d->status == SMMU_PGT_OK)
 		d->status = SMMU_PGT_F_RESERVED;
 	if (level < 3 && !ps) {
@@ -169,6 +170,8 @@ static void vtd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	}
 	d->type = SMMU_PGT_E_LEAF;
 	d->rights = rights_of(p, pte);
+	if (!fl && (pte & SL_SNP) && (p->cfg.flags & SMMU_PGT_CFG_NO_SNOOP) && d->status == SMMU_PGT_OK)
+		d->status = SMMU_PGT_F_RESERVED;
 	if (ps && !(p->leaf_ok >> (level + 1) & 1))
 		d->status = SMMU_PGT_F_RESERVED; /* PS where the unit has no such page size */
 	/* A large page's address bits below its size are reserved (FL: bit 12 is PAT). */

@@ -6,6 +6,8 @@
  * second- and first-level tables.
  *
  * Supported geometries:
+ *  - LPAE: VMSAv8-32 long descriptors with SMMU_PGT_CFG_AARCH32 (4K, input up
+ *    to 32 bits at stage 1 and 40 at stage 2, 40-bit output, start level 1 or 2).
  *  - LPAE: 4K, 16K and 64K granules; input size 25..48 bits, and 52 bits with
  *    the 64K granule (FEAT_LPA: OA[51:48] in descriptor bits [15:12]).  4K/16K
  *    with FEAT_LPA2 (52-bit, level -1) is not supported.  Output size up to
@@ -254,6 +256,7 @@ struct smmu_pgt {
 	bool live;
 	bool canon;            /* VT-d FL: canonical (sign-extended) input addresses */
 	bool lpa64;            /* LPAE 64K granule: OA[51:48] live in bits [15:12] */
+	bool aa32;             /* LPAE: VMSAv8-32 long descriptors (SMMU_PGT_CFG_AARCH32) */
 	bool vtd_levels;       /* report levels the VT-d way (5..1, PTE = 1) */
 	unsigned pg_shift, bpl, pgd_bits, ias, oas;
 	int start;             /* internal start level */

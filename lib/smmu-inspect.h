@@ -33,6 +33,16 @@ enum smmu_pgt_cfg_flags {
 	 * may be reused before memory stops pointing at them: flush (and
 	 * invalidate) before hardware walks again. */
 	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4,
+	/* LPAE: VMSAv8-32 long descriptors (SMMUv3 CD.AA64 = 0, STE.S2AA64 = 0;
+	 * SMMUv2 AArch32 banks): 4K granule, input 25-32 bits (stage 1) or
+	 * 25-40 (stage 2), output 40 bits (OA[47:40] non-zero: Address size
+	 * fault, [51:48] ignored); XN (bit 54) forbids execution at every
+	 * privilege, and execution needs read permission at that privilege
+	 * (stage 2 too: no execute-only). */
+	SMMU_PGT_CFG_AARCH32     = 1 << 5,
+	/* VT-d SL: the unit has no snoop control (ECAP.SC = 0): SNP (bit 11)
+	 * is reserved in leaves as well as in tables */
+	SMMU_PGT_CFG_NO_SNOOP    = 1 << 6,
 };
 
 struct smmu_pgt_cfg {

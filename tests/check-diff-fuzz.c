@@ -15,6 +15,7 @@
 #include "tests/diff-fuzz.h"
 
 #define ACCESSES 50
+#define QEMU_ACCESSES 8
 
 static unsigned configs(void)
 {
@@ -45,15 +46,20 @@ static void run(enum dfz_arch arch, const char *name, uint64_t seed0)
 	fprintf(stderr,
 		"diff-fuzz %s: %" PRIu64 " configurations, %" PRIu64 " accesses (%" PRIu64 " translated, %" PRIu64
 		" recorded faults, %" PRIu64 " silent, %" PRIu64 " not predicted; nested %" PRIu64 ": %" PRIu64
-		" translated, %" PRIu64 " stopped by stage 2 on a table read) in %.1f s\n",
+		" translated, %" PRIu64 " stopped by stage 2 on a table read; VMSAv8-32 LPAE %" PRIu64 ": %" PRIu64
+		" translated) in %.1f s\n",
 		name, st.configs, st.accesses, st.translated, st.recorded, st.silent, st.unpredicted, st.nested,
-		st.nested_translated, st.nested_s2_fetch,
+		st.nested_translated, st.nested_s2_fetch, st.aa32, st.aa32_translated,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (getenv("DFZ_VERBOSE"))
 		for (unsigned c = 0; c < 256; c++)
 			if (st.code[c])
 				fprintf(stderr, "  0x%02x: %" PRIu64 "\n", c, st.code[c]);
 	ck_assert_uint_ge(st.accesses, (uint64_t)n * ACCESSES);
+	/* nothing is left unpredicted, and VMSAv8-32 tables were walked */
+	ck_assert_uint_eq(st.unpredicted, 0);
+	if (arch == DFZ_SMMUV3 && n >= 200)
+		ck_assert_uint_gt(st.aa32_translated, 0);
 }
 
 START_TEST(smmuv3_prediction_equals_model)
@@ -71,6 +77,56 @@ END_TEST
 START_TEST(vtd_scalable_prediction_equals_model)
 {
 	run(DFZ_VTD_SCALABLE, "vtd-scalable", 0x5c000000);
+}
+END_TEST
+
+/* --- a sample against QEMU 7.2 (issue 14): one QEMU per architecture,
+ * configurations within what it models; every disagreement must be one of
+ * QEMU's named departures.  DFZ_QEMU_CONFIGS overrides the size.  Without
+ * QEMU the case skips, except under CI=true, where that is a failure. --- */
+
+static void run_qemu(enum dfz_arch arch, const char *name, const char *binary, uint64_t seed0)
+{
+	const char *e = getenv("DFZ_QEMU_CONFIGS"), *ci = getenv("CI"), *sd = getenv("DFZ_SEED");
+	unsigned n = e ? (unsigned)strtoul(e, NULL, 0) : 300;
+	struct dfz_qemu_stats q = { 0 };
+	struct timespec t0, t1;
+	char msg[1024];
+	int rc;
+
+	if (sd)
+		seed0 = strtoull(sd, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = dfz_qemu_run(arch, seed0, n, QEMU_ACCESSES, &q, msg, sizeof(msg));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc == -2) {
+		ck_assert_msg(!(ci && !strcmp(ci, "true")), "%s: %s (%s), and CI=true forbids skipping", name, msg, binary);
+		fprintf(stderr, "diff-fuzz %s: SKIP: %s\n", name, msg);
+		return;
+	}
+	fprintf(stderr, "diff-fuzz %s: %" PRIu64 " configurations, %" PRIu64 " accesses: %" PRIu64 " agree (%" PRIu64
+		" translated, %" PRIu64 " recorded faults), %" PRIu64 " named departures in %.1f s\n", name, q.configs,
+		q.accesses, q.agree, q.translated, q.recorded, q.accesses - q.agree,
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (unsigned i = 0; i < q.ndep; i++)
+		fprintf(stderr, "  %s: %" PRIu64 "\n", q.dep[i].name, q.dep[i].n);
+	ck_assert_msg(rc == 0, "%s: %s", name, msg);
+	ck_assert_uint_eq(q.configs, n);
+	/* the sample means something: most accesses agree, some translate, some fault */
+	ck_assert_uint_ge(q.agree * 2, q.accesses);
+	ck_assert_uint_gt(q.translated, 0);
+	ck_assert_uint_gt(q.recorded, 0);
+}
+
+START_TEST(smmuv3_prediction_against_qemu)
+{
+	run_qemu(DFZ_SMMUV3, "qemu:virt smmuv3", "qemu-system-aarch64", 0x9e000000);
+}
+END_TEST
+
+START_TEST(vtd_prediction_against_qemu)
+{
+	run_qemu(DFZ_VTD_LEGACY, "qemu:q35 vt-d", "qemu-system-x86_64", 0x9d000000);
 }
 END_TEST
 
@@ -301,6 +357,186 @@ START_TEST(v3_bypass_beyond_oas)
 }
 END_TEST
 
+/* --- VMSAv8-32 LPAE (CD.AA64 = 0, STE.S2AA64 = 0) ---------------------- */
+
+/* SMMUv3 with IDR0.TTF = ttf, a linear stream table, RECINVSID, enabled. */
+static struct dfz_machine *v3_ttf(unsigned ttf)
+{
+	struct dfz_machine *m = dfz_open_ttf(DFZ_SMMUV3, true, ttf);
+
+	ck_assert_ptr_nonnull(m);
+	dfz_reg(m, 0x2c, 4, 2);
+	dfz_reg(m, 0x80, 8, dfz_ram(m) + STRTAB);
+	dfz_reg(m, 0x88, 4, 8);
+	dfz_reg(m, 0x20, 4, 0xd);
+	return m;
+}
+
+#define expect_ok(m, dev, iova, acc, pa) expect_ok_at(__LINE__, m, dev, iova, acc, pa)
+static void expect_ok_at(int line, struct dfz_machine *m, unsigned dev, uint64_t iova, unsigned acc, uint64_t pa)
+{
+	struct smmu_translation tr;
+	const char *msg;
+
+	ck_assert_msg(dfz_access(m, dev, false, 0, iova, acc, &tr, &msg) == 0, "line %d: %s", line, msg);
+	ck_assert_msg(tr.ok && tr.pa == pa, "line %d: predicted ok=%d pa 0x%" PRIx64 " code 0x%x (%s), want 0x%" PRIx64,
+		      line, tr.ok, tr.pa, tr.code, tr.cfg.reason, pa);
+}
+
+static void put(struct dfz_machine *m, uint64_t pa, uint64_t v)
+{
+	dfz_write(m, pa, &v, 1);
+}
+
+/* A VMSAv8-32 page: OA, AF, AP[2:1], Page. */
+#define AA32_PAGE(oa, ap) ((oa) | BIT(10) | (uint64_t)(ap) << 6 | 3)
+
+/* Found by the sample against QEMU 7.2: the stream table's base is aligned
+ * to the table's size, its low ADDR bits ignored (IHI 0070 6.3.24: linear
+ * ADDR[LOG2SIZE + 5:0] = 0, 2-level ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] =
+ * 0); the library and the model both used them. */
+START_TEST(v3_strtab_base_aligned_to_table_size)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV3, true);
+	uint64_t r = dfz_ram(m), l2 = r + STRTAB + 0x10000;
+
+	dfz_reg(m, 0x2c, 4, 2);
+	dfz_reg(m, 0x80, 8, r + STRTAB + 0x1c0); /* 256 STEs: 16 KiB, so bits [13:0] are ignored */
+	dfz_reg(m, 0x88, 4, 8);
+	dfz_reg(m, 0x20, 4, 0xd);
+	ste_for(m, 0, ste0(4, 0, 0, 0), 0, 0, 0);
+	expect_ok(m, 0, r + DATA, SMMU_PROT_R, r + DATA);
+	dfz_close(m);
+	/* 2-level, LOG2SIZE 16, SPLIT 6: a 1024-entry level-1 table (8 KiB) */
+	m = dfz_open(DFZ_SMMUV3, true);
+	put(m, r + STRTAB, l2 | 7); /* StreamIDs 0-63: Span 7 */
+	uint64_t ste[8] = { ste0(4, 0, 0, 0) };
+	dfz_write(m, l2 + 8 * 64, ste, 8);
+	dfz_reg(m, 0x2c, 4, 2);
+	dfz_reg(m, 0x80, 8, r + STRTAB + 0x1fc0);
+	dfz_reg(m, 0x88, 4, 16 | 6 << 6 | 1 << 16);
+	dfz_reg(m, 0x20, 4, 0xd);
+	expect_ok(m, 0, r + DATA, SMMU_PROT_R, r + DATA);
+	dfz_close(m);
+}
+END_TEST
+
+/* Found by the fuzzer once sim:virt could advertise VMSAv8-32 alone (IAS =
+ * 40 bits < OAS = 48): an STE that bypasses both stages checks the input
+ * against the OAS, a bypassed stage 1 against the IAS (IHI 0070 3.4); the
+ * model checked the IAS for both. */
+START_TEST(v3_ste_bypass_checks_oas_not_ias)
+{
+	struct dfz_machine *m = v3_ttf(1);
+	uint64_t a = BIT(40) | 0x1000;
+
+	ste_for(m, 0, ste0(4, 0, 0, 0), 0, 0, 0);
+	expect_ok(m, 0, a, SMMU_PROT_R, a); /* (not RAM: the DMA then fails in memory, unrecorded) */
+	/* S1DSS = bypass for a request without a SubstreamID: the 40-bit IAS */
+	ste_for(m, 0, ste0(5, 0, dfz_ram(m) + CDS, 1), 1, 0, 0);
+	expect(m, 0, false, 0, a, SMMU_PROT_R, 0x11, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #4: a VMSAv8-32 LPAE CD is legal with IDR0.TTF[0] and walked:
+ * T0SZ 1 gives TTB0 [0, 2^31) from a 2-entry level-1 table (16-byte
+ * aligned), T1SZ 2 gives TTB1 [0xc0000000, 2^32) from level 2; the gap and
+ * anything above 32 bits are F_TRANSLATION; OA[47:40] set is F_ADDR_SIZE,
+ * [51:48] are ignored; XN (bit 54) forbids privileged execution, and PL0
+ * execution needs PL0 read (both unlike VMSAv8-64). */
+START_TEST(v3_aarch32_stage1_walks)
+{
+	struct dfz_machine *m = v3_ttf(3);
+	uint64_t r = dfz_ram(m), ttb0 = r + PT + 0x10, l3 = r + PT + 0x2000;
+	uint64_t cd[8] = { 1 | 2ULL << 16 | BIT(31) | BIT(45) | BIT(46) | 7ULL << 48, ttb0, r + PT + 0x3000, 0xff };
+
+	ste_for(m, 0, ste0(5, 0, r + CDS, 0), 0, 0, 0);
+	dfz_write(m, r + CDS, cd, 8);
+	put(m, ttb0, (r + PT + 0x1000) | 3);
+	put(m, r + PT + 0x1000, l3 | 3);
+	put(m, l3 + 8, AA32_PAGE(r + DATA, 1));                 /* 0x1000: PL0 and PL1 read/write */
+	put(m, l3 + 16, AA32_PAGE(r + DATA, 3) | BIT(54));      /* 0x2000: read-only, XN */
+	put(m, l3 + 24, AA32_PAGE(r + DATA, 0));                /* 0x3000: PL1 only */
+	put(m, l3 + 32, AA32_PAGE((r + DATA) | BIT(40), 1));      /* 0x4000: OA[40] */
+	put(m, l3 + 40, AA32_PAGE(r + DATA, 1) | BIT(48));      /* 0x5000: bit 48, ignored */
+	put(m, r + PT + 0x3000 + 8, (r | BIT(10) | 1ULL << 6 | 1)); /* TTB1: 0xc0200000, a 2M block */
+	expect_ok(m, 0, 0x1008, SMMU_PROT_R, r + DATA + 8);
+	expect_ok(m, 0, 0x1010, SMMU_PROT_W, r + DATA + 0x10);
+	expect_ok(m, 0, 0x2008, SMMU_PROT_R | SMMU_PROT_PRIV, r + DATA + 8);
+	expect(m, 0, false, 0, 0x2008, SMMU_PROT_X | SMMU_PROT_R | SMMU_PROT_PRIV, 0x13, false);
+	expect_ok(m, 0, 0x3008, SMMU_PROT_X | SMMU_PROT_R | SMMU_PROT_PRIV, r + DATA + 8);
+	expect(m, 0, false, 0, 0x3008, SMMU_PROT_X | SMMU_PROT_R, 0x13, false);
+	expect(m, 0, false, 0, 0x4008, SMMU_PROT_R, 0x11, false);
+	expect_ok(m, 0, 0x5008, SMMU_PROT_R, r + DATA + 8);
+	expect_ok(m, 0, 0xc0200010, SMMU_PROT_R, r + 0x10);
+	expect(m, 0, false, 0, 0x80000000, SMMU_PROT_R, 0x10, false);
+	expect(m, 0, false, 0, BIT(32) | 0x1000, SMMU_PROT_R, 0x10, false);
+	/* UWXN: PL0-writable memory is privileged execute-never */
+	cd[0] |= BIT(37);
+	dfz_write(m, r + CDS, cd, 8);
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_X | SMMU_PROT_R | SMMU_PROT_PRIV, 0x13, false);
+	expect_ok(m, 0, 0x1008, SMMU_PROT_X | SMMU_PROT_R, r + DATA + 8);
+	/* a TTB beyond the 40-bit output is ILLEGAL: C_BAD_CD */
+	cd[1] = BIT(40) | ttb0;
+	dfz_write(m, r + CDS, cd, 8);
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R, 0x0a, false);
+	dfz_close(m);
+	/* without IDR0.TTF[0] the same CD is ILLEGAL */
+	m = v3_ttf(2);
+	ste_for(m, 0, ste0(5, 0, r + CDS, 0), 0, 0, 0);
+	cd[1] = ttb0;
+	dfz_write(m, r + CDS, cd, 8);
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R, 0x0a, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Issue 14 #4: a VMSAv8-32 LPAE stage 2 (S2AA64 = 0): S2T0SZ -8 (40-bit
+ * IPA) with S2SL0 1 starts at level 1 with two concatenated tables; S2TG
+ * and S2PS are IGNORED; no execute-only; S2SL0 0 is inconsistent with a
+ * 40-bit IPA (C_BAD_STE).  Nested, a VMSAv8-64 CD on it is ILLEGAL and a
+ * VMSAv8-32 one is walked at IPAs. */
+START_TEST(v3_aarch32_stage2_walks)
+{
+	struct dfz_machine *m = v3_ttf(3);
+	uint64_t r = dfz_ram(m), ipa = BIT(39) | 0x1000;
+	uint64_t s2 = 8ULL << 32 | 1ULL << 38 | 3ULL << 46 /* S2TG reserved */ | BIT(58), l2 = r + S2T + 0x2000;
+	uint64_t l3 = r + S2T + 0x3000;
+
+	ste_for(m, 0, ste0(6, 0, 0, 0), 0, s2, r + S2T);
+	put(m, r + S2T + 0x1000, l2 | 3); /* IPA[39:30] = 512: the second level-1 table */
+	put(m, l2, l3 | 3);
+	put(m, l3 + 8, (r + DATA) | BIT(10) | 3ULL << 6 | 0xfULL << 2 | 3);
+	put(m, l3 + 16, (r + DATA) | BIT(10) | 0xfULL << 2 | 3); /* S2AP 00, XN 0 */
+	expect_ok(m, 0, ipa | 8, SMMU_PROT_R, r + DATA + 8);
+	expect_ok(m, 0, ipa | 8, SMMU_PROT_X | SMMU_PROT_R, r + DATA + 8);
+	expect(m, 0, false, 0, ipa + 0x1000, SMMU_PROT_X | SMMU_PROT_R, 0x13, false);
+	expect(m, 0, false, 0, BIT(40) | 0x1000, SMMU_PROT_R, 0x10, false);
+	ste_for(m, 0, ste0(6, 0, 0, 0), 0, s2 & ~(3ULL << 38), r + S2T);
+	expect(m, 0, false, 0, ipa, SMMU_PROT_R, 0x04, false);
+	dfz_close(m);
+
+	/* nested: stage 2 maps RAM at IPA = PA (level 1 entry 1, 2M blocks) */
+	m = v3_ttf(3);
+	ste_for(m, 0, ste0(7, 0, r + CDS, 0), 1, s2, r + S2T);
+	s2_ram(m, ~0u);
+	cd_at(m, r + CDS, r + PT, 1);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x0a, false);
+	uint64_t cd[8] = { BIT(31) | BIT(45) | BIT(46) | 1ULL << 48, r + PT, 0, 0xff };
+	dfz_write(m, r + CDS, cd, 8);
+	put(m, r + PT, (r + PT + 0x1000) | 3);
+	put(m, r + PT + 0x1000, (r + PT + 0x2000) | 3);
+	put(m, r + PT + 0x2000 + 8, AA32_PAGE(r + DATA, 1));
+	struct smmu_translation tr;
+	const char *msg;
+	ck_assert_int_eq(dfz_access(m, 0, false, 0, 0x1008, SMMU_PROT_R, &tr, &msg), 0);
+	ck_assert_msg(tr.ok && tr.pa == r + DATA + 8 && tr.cfg.nested && tr.nfetch == 3, "%s", tr.cfg.reason);
+	ck_assert(tr.cfg.pgt.flags & tr.cfg.s2pgt.flags & SMMU_PGT_CFG_AARCH32);
+	dfz_close(m);
+}
+END_TEST
+
 /* VT-d: a root table at RAM + 0x200000 (bus 0), translation on. */
 static struct dfz_machine *vtd(bool scalable, uint64_t root_lo, uint64_t root_hi)
 {
@@ -414,6 +650,8 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, smmuv3_prediction_equals_model);
 	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
+	tcase_add_test(tc, smmuv3_prediction_against_qemu);
+	tcase_add_test(tc, vtd_prediction_against_qemu);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);
@@ -424,6 +662,10 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v3_nested_is_followed_through_stage2);
 	tcase_add_test(tc, vtd_nested_is_followed_through_second_level);
 	tcase_add_test(tc, v3_bypass_beyond_oas);
+	tcase_add_test(tc, v3_ste_bypass_checks_oas_not_ias);
+	tcase_add_test(tc, v3_strtab_base_aligned_to_table_size);
+	tcase_add_test(tc, v3_aarch32_stage1_walks);
+	tcase_add_test(tc, v3_aarch32_stage2_walks);
 	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);
 	tcase_add_test(tc, vtd_pasid_reserved_pgtt_is_0x5b);
 	suite_add_tcase(s, tc);

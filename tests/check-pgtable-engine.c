@@ -804,6 +804,123 @@ START_TEST(test_hostile_outside_and_reserved)
 }
 END_TEST
 
+/* VMSAv8-32 long descriptors (SMMU_PGT_CFG_AARCH32): geometry bounds, the
+ * 40-bit output, and AArch32 execute permissions, owned and live. */
+static struct smmu_pgt *live32(enum smmu_pgt_format fmt, unsigned ias, int start, uint64_t root)
+{
+	struct smmu_pgt_cfg cfg = { .fmt = fmt, .granule = 4096, .ias = ias,
+				    .flags = SMMU_PGT_CFG_AARCH32 | (start ? SMMU_PGT_CFG_START_LEVEL : 0),
+				    .start_level = start };
+	struct smmu_pgt *p;
+
+	ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, root, &p), 0);
+	return p;
+}
+
+START_TEST(test_aarch32_format)
+{
+	const unsigned a32 = SMMU_PGT_CFG_AARCH32, sl = SMMU_PGT_CFG_START_LEVEL;
+	struct smmu_pgt_cfg bad[] = {
+		{ .fmt = SMMU_PGT_LPAE_S1, .granule = 4096, .ias = 33, .flags = a32 },    /* VA is 32 bits */
+		{ .fmt = SMMU_PGT_LPAE_S1, .granule = 4096, .ias = 24, .flags = a32 },    /* T0SZ at most 7 */
+		{ .fmt = SMMU_PGT_LPAE_S1, .granule = 16384, .ias = 32, .flags = a32 },   /* 4K only */
+		{ .fmt = SMMU_PGT_LPAE_S1, .granule = 4096, .ias = 32, .oas = 44, .flags = a32 },
+		{ .fmt = SMMU_PGT_LPAE_S2, .granule = 4096, .ias = 41, .flags = a32 },    /* IPA is 40 bits */
+		{ .fmt = SMMU_PGT_LPAE_S2, .granule = 4096, .ias = 40, .flags = a32 | sl, .start_level = 0 },
+		{ .fmt = SMMU_PGT_LPAE_S2, .granule = 4096, .ias = 40, .flags = a32 | sl, .start_level = 2 },
+	};
+	struct smmu_pgt_geom g;
+	struct smmu_pgt_xlate x;
+	struct smmu_pgt *p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(smmu_pgt_create(&bad[i], &mem, &talloc, &p) == -EINVAL, "case %zu", i);
+	/* TTBCR.T0SZ 0: level 1 (4 entries); 2: level 2; VTCR 40-bit: 2 level-1 tables */
+	p = mk(SMMU_PGT_LPAE_S1, 4096, 32, 0, a32);
+	smmu_pgt_geometry(p, &g);
+	ck_assert(g.start_level == 1 && g.oas == 40 && g.root_size == 32);
+	done(p);
+	p = mk(SMMU_PGT_LPAE_S1, 4096, 30, 0, a32);
+	smmu_pgt_geometry(p, &g);
+	ck_assert_int_eq(g.start_level, 2);
+	done(p);
+	p = mk(SMMU_PGT_LPAE_S2, 4096, 40, 0, a32);
+	smmu_pgt_geometry(p, &g);
+	ck_assert(g.start_level == 1 && g.concat == 2);
+	done(p);
+
+	/* owned stage 1: no execution, PL1-only execution (no PL0 read: no
+	 * PL0 execution, and bit 54 stays clear), execution for both */
+	p = mk(SMMU_PGT_LPAE_S1, 4096, 32, 0, a32);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, RAM_BASE, SZ_4K, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, SZ_4K, RAM_BASE, SZ_4K, SMMU_PROT_R | SMMU_PROT_X | SMMU_PROT_PRIV), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 2 * SZ_4K, RAM_BASE, SZ_4K, SMMU_PROT_R | SMMU_PROT_X), 0);
+	ck_assert_int_eq(smmu_pgt_map(p, 3 * SZ_4K, 1ULL << 40, SZ_4K, SMMU_PROT_R), -ERANGE);
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_X), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_X | SMMU_PROT_PRIV), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(smmu_pgt_translate(p, SZ_4K, SMMU_PROT_X | SMMU_PROT_PRIV, &x), 0);
+	ck_assert_uint_eq(x.step[x.nsteps - 1].pte >> 54 & 1, 0);
+	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PROT_X), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PROT_X), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 1ULL << 32, SMMU_PROT_R), SMMU_PGT_F_INPUT_RANGE);
+	done(p);
+	/* owned stage 2: no execute-only */
+	p = mk(SMMU_PGT_LPAE_S2, 4096, 40, 0, a32);
+	ck_assert_int_eq(smmu_pgt_map(p, 0, RAM_BASE, SZ_4K, SMMU_PROT_X), -SMMU_E_PROT);
+	ck_assert_int_eq(smmu_pgt_map(p, 1ULL << 39, RAM_BASE, SZ_4K, SMMU_PROT_R | SMMU_PROT_X), 0);
+	ck_assert_uint_eq(xlate_oa(p, (1ULL << 39) | 0x18, SMMU_PROT_X), RAM_BASE | 0x18);
+	done(p);
+
+	/* live stage 1, T0SZ 0: level 1 -> level 2 -> pages */
+	ram_set(T(0), S1_TABLE(T(1)));
+	ram_set(T(1), S1_TABLE(T(2)));
+	ram_set(T(2), S1_PAGE(0x5000) | 1ULL << 40);               /* OA[40]: Address size */
+	ram_set(T(2) + 8, S1_PAGE(0x5000) | 1ULL << 48);           /* [51:48]: ignored */
+	ram_set(T(2) + 16, S1_PAGE(0x5000) | 3ULL << 6 | 1ULL << 54); /* read-only, XN */
+	ram_set(T(2) + 24, (S1_PAGE(0x5000) & ~(3ULL << 6)));       /* PL1 only */
+	ram_set(T(0) + 8, S1_TABLE(T(3)) | 1ULL << 60);             /* XNTable over [1G, 2G) */
+	ram_set(T(3), (0x40000000ULL | 1 | 1 << 10 | 1 << 6));      /* a 2M block */
+	p = live32(SMMU_PGT_LPAE_S1, 32, 0, T(0));
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_R), SMMU_PGT_F_ADDR_SIZE);
+	ck_assert_uint_eq(xlate_oa(p, SZ_4K + 8, SMMU_PROT_R), 0x5008);
+	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PROT_R), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 2 * SZ_4K, SMMU_PROT_X | SMMU_PROT_PRIV), SMMU_PGT_F_PERM);
+	ck_assert_int_eq(xlate_fault(p, 3 * SZ_4K, SMMU_PROT_X | SMMU_PROT_PRIV), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, 3 * SZ_4K, SMMU_PROT_X), SMMU_PGT_F_PERM);
+	ck_assert_uint_eq(xlate_oa(p, SZ_1G + 0x10, SMMU_PROT_R), 0x40000010ULL);
+	ck_assert_int_eq(xlate_fault(p, SZ_1G, SMMU_PROT_X | SMMU_PROT_PRIV), SMMU_PGT_F_PERM);
+	smmu_pgt_destroy(p);
+	/* live stage 2 from level 2 (VTCR.SL0 0): bit 53 is RES0, S2AP 00 never executes */
+	ram_set(T(4), S1_TABLE(T(5)));
+	ram_set(T(5), (0x7000 | 3 | 1 << 10 | 1 << 6 | 1ULL << 53));
+	ram_set(T(5) + 8, (0x7000 | 3 | 1 << 10));
+	p = live32(SMMU_PGT_LPAE_S2, 30, 2, T(4));
+	ck_assert_int_eq(xlate_fault(p, 0, SMMU_PROT_X), SMMU_PGT_OK);
+	ck_assert_int_eq(xlate_fault(p, SZ_4K, SMMU_PROT_X), SMMU_PGT_F_PERM);
+	smmu_pgt_destroy(p);
+}
+END_TEST
+
+/* VT-d second level without snoop control (ECAP.SC = 0): SNP (bit 11) is
+ * reserved in leaves too (found by the sample against QEMU 7.2). */
+START_TEST(test_vtd_snp_needs_snoop_control)
+{
+	struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_VTD_SL, .ias = 39, .oas = 39 };
+	struct smmu_pgt *p;
+
+	ram_set(T(0), T(1) | 3);
+	ram_set(T(1), T(2) | 3);
+	ram_set(T(2), 0x5000 | 3 | 1 << 11);
+	ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, T(0), &p), 0);
+	ck_assert_uint_eq(xlate_oa(p, 0x8, SMMU_PROT_R), 0x5008);
+	smmu_pgt_destroy(p);
+	cfg.flags = SMMU_PGT_CFG_NO_SNOOP;
+	ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, T(0), &p), 0);
+	ck_assert_int_eq(xlate_fault(p, 0x8, SMMU_PROT_R), SMMU_PGT_F_RESERVED);
+	smmu_pgt_destroy(p);
+}
+END_TEST
+
 START_TEST(test_hostile_vtd)
 {
 	struct smmu_pgt *p = live(SMMU_PGT_VTD_SL, 48, T(0));
@@ -991,6 +1108,8 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_hostile_alias);
 	tcase_add_test(tc, test_hostile_outside_and_reserved);
 	tcase_add_test(tc, test_hostile_vtd);
+	tcase_add_test(tc, test_aarch32_format);
+	tcase_add_test(tc, test_vtd_snp_needs_snoop_control);
 	tcase_add_test(tc, test_random_model);
 	tcase_add_test(tc, test_region_alloc);
 	tcase_add_test(tc, test_leaf_cursor_follows_changes);

@@ -108,18 +108,23 @@ static uint64_t rd64(uint64_t pa)
 	return v;
 }
 
-static void setup_machine(const char *evtq)
+static void setup_machine_with(const char *name, const char *value)
 {
 	struct sim_params p;
 
 	sim_params_default(&p, SIM_VIRT);
-	if (evtq)
-		ck_assert_int_eq(sim_params_set(&p, "evtq", evtq), 0);
+	if (name)
+		ck_assert_int_eq(sim_params_set(&p, name, value), 0);
 	ck_assert_int_eq(sim_machine_create(&p, &T.m), 0);
 	sim_machine_layout(T.m, &T.l);
 	T.smmu = T.l.iommu_base;
 	T.next = T.l.ram_base + (16 << 20);
 	T.cmd_prod = 0;
+}
+
+static void setup_machine(const char *evtq)
+{
+	setup_machine_with(evtq ? "evtq" : NULL, evtq);
 }
 
 static void setup(void)
@@ -998,6 +1003,74 @@ START_TEST(test_eventq_abort)
 }
 END_TEST
 
+/* VMSAv8-32 LPAE (sim -O ttf=aa32): IDR0.TTF = 0b01; a CD with AA64 = 0
+ * walks 4K tables for a 32-bit VA (T0SZ 0: level 1 with 4 entries) with a
+ * 40-bit output whatever IPS says; a stage 2 with S2AA64 = 0 takes a signed
+ * S2T0SZ (-8: 40 bits) and S2SL0 1 (two concatenated level-1 tables), S2TG
+ * and S2PS ignored; the AArch64 formats become ILLEGAL.  Written from IHI
+ * 0070 5.2/5.4/3.4 and VMSAv8-32, not from smmuv3.c. */
+START_TEST(test_aarch32)
+{
+	uint64_t in, out, cd, blk;
+	struct pt p, p2;
+
+	sim_machine_destroy(T.m);
+	setup_machine_with("ttf", "aa32");
+	ck_assert_uint_eq(r32(IDR0) >> 2 & 3, 1);
+	smmu_on(8);
+	dev_enable(0);
+	dev_enable(1);
+	in = alloc(4096, 4096);
+	out = alloc(4096, 4096);
+	cd = alloc(64, 64);
+	pt_new(&p, 12, 32, 1, 0);
+	pt_map(&p, 0x80001000, in, S1_RW_ALL, 3);
+	pt_map(&p, 0x80002000, out, S1_RW_ALL, 3);
+	pt_map(&p, 0x80003000, in | BIT(40), S1_RW_ALL, 3);
+	/* T0SZ 0, T1SZ 0 (all of the VA through TTB0), TG0 reserved and IPS 32
+	 * bits: both IGNORED */
+	cd_write(cd, BIT(31) | 3ULL << 6 | BIT(45) | BIT(46) | 5ULL << 48, p.root);
+	ste_write(SID0, ste0(CFG_S1, cd, 0, 0), 0, 0, 0);
+	roundtrip(0, 0x80001010, in + 0x10, 0x80002020, out + 0x20, -1);
+	ck_assert_uint_eq(dma(0, BIT(32) | 0x80001000, 8, false, -1), 3);
+	expect_evt(EV0(0x10, SID0), RNW | CLASS(CL_IN), BIT(32) | 0x80001000, 0);
+	ck_assert_uint_eq(dma(0, 0x80003000, 8, false, -1), 3);
+	expect_evt(EV0(0x11, SID0), RNW | CLASS(CL_IN), 0x80003000, 0);
+	/* AA64 = 1 without TTF[1]: C_BAD_CD */
+	wr64(cd, rd64(cd) | BIT(41));
+	CMD_CFGI_ALL();
+	ck_assert_uint_eq(dma(0, 0x80001000, 8, false, -1), 3);
+	expect_evt(EV0(0x0a, SID0), 0, 0, 0);
+
+	/* stage 2: S2T0SZ 0b1000 (-8), S2SL0 1, S2TG 0b11 and S2PS 0 ignored */
+	pt_new(&p2, 12, 40, 1, 0);
+	blk = pt_map(&p2, BIT(39) | 0x5000, in, S2_RW_ALL, 3);
+	pt_map(&p2, 0x6000, out, S2_RW_ALL, 3);
+	ste_write(SID1, ste0(CFG_S2, 0, 0, 0), 0, 2 | 8ULL << 32 | 1ULL << 38 | 3ULL << 46 | BIT(58), p2.root);
+	roundtrip(1, BIT(39) | 0x5040, in + 0x40, 0x6000, out, -1);
+	/* IAS = 40 with VMSAv8-32 alone (3.4): a bypassed stage 1 checks it */
+	ck_assert_uint_eq(dma(1, BIT(40) | 0x1000, 8, false, -1), 3);
+	expect_evt(EV0(0x11, SID1), RNW | CLASS(CL_IN), BIT(40) | 0x1000, 0);
+	/* no execute-only at a VMSAv8-32 stage 2: S2AP 00 denies a fetch */
+	wr64(blk, in | BIT(10) | 3);
+	CMD_TLBI_NSNH_ALL();
+	dw(1, 0x118, 2);                          /* access attributes: instruction fetch (InD) */
+	ck_assert_uint_eq(dma(1, BIT(39) | 0x5000, 8, false, -1), 3);
+	expect_evt(EV0(0x13, SID1), RNW | IND | S2 | CLASS(CL_IN), BIT(39) | 0x5000, BIT(39) | 0x5000);
+	dw(1, 0x118, 0);
+	/* S2SL0 0 with a 40-bit IPA is inconsistent; S2AA64 = 1 lacks TTF[1] */
+	ste_write(SID1, ste0(CFG_S2, 0, 0, 0), 0, 2 | 8ULL << 32 | BIT(58), p2.root);
+	CMD_CFGI_ALL();
+	ck_assert_uint_eq(dma(1, 0x6000, 8, false, -1), 3);
+	expect_evt(EV0(0x04, SID1), 0, 0, 0);
+	ste_write(SID1, ste0(CFG_S2, 0, 0, 0), 0, ste2(2, 24, 1, 0), p2.root);
+	CMD_CFGI_ALL();
+	ck_assert_uint_eq(dma(1, 0x6000, 8, false, -1), 3);
+	expect_evt(EV0(0x04, SID1), 0, 0, 0);
+	expect_no_evt();
+}
+END_TEST
+
 START_TEST(test_pci_and_determinism)
 {
 	uint32_t v;
@@ -1061,6 +1134,7 @@ Suite *suite_sim_smmuv3(void)
 	tcase_add_test(tc, test_cmdq_errors);
 	tcase_add_test(tc, test_eventq_abort);
 	tcase_add_test(tc, test_pci_and_determinism);
+	tcase_add_test(tc, test_aarch32);
 	suite_add_tcase(s, tc);
 	return s;
 }

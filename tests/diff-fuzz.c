@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/smmu.h"
+#include "lib/smmuv3.h"
 #include "tests/diff-fuzz.h"
 
 #define BIT(n) (1ULL << (n))
@@ -88,6 +90,16 @@ struct ctx {
 	unsigned ndevs;
 	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
 	uint64_t bar[8];
+	unsigned ttf;                   /* SMMUv3 IDR0.TTF the sim advertises: 1 AArch32, 2 AArch64, 3 both */
+	bool s2aa32;                    /* the STE being built has a VMSAv8-32 stage 2 */
+	/* against QEMU: one machine reused, so the pages written are zeroed
+	 * again before the next configuration */
+	bool qemu;
+	FILE *trace;                    /* QEMU's trace log: what it translated, and to where */
+	int qemu_fmt;                   /* SMMUv3 stream table format forced (-1: random) */
+	uint64_t dirty[4096];
+	unsigned ndirty;
+	struct smmu_device *edu[8];
 	bool failed;
 };
 
@@ -107,8 +119,12 @@ static void fail(struct ctx *c, const char *fmt, ...)
 /* Structures aimed outside RAM are simply not written. */
 static void w64(struct ctx *c, uint64_t pa, uint64_t v)
 {
-	if (pa >= c->ram && pa + 8 <= c->ram_end)
+	if (pa >= c->ram && pa + 8 <= c->ram_end) {
 		smmu_mem_write(c->t, pa, &v, 8);
+		if (c->qemu && c->ndirty < sizeof(c->dirty) / sizeof(c->dirty[0]) &&
+		    (!c->ndirty || c->dirty[c->ndirty - 1] != (pa & ~0xfffULL)))
+			c->dirty[c->ndirty++] = pa & ~0xfffULL;
+	}
 }
 
 static uint64_t rd64(struct ctx *c, uint64_t pa)
@@ -284,6 +300,10 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 		return;
 	}
 	st->accesses++;
+	if ((tr.cfg.pgt.flags | (tr.cfg.nested ? tr.cfg.s2pgt.flags : 0)) & SMMU_PGT_CFG_AARCH32) {
+		st->aa32++;
+		st->aa32_translated += tr.ok;
+	}
 	if (tr.cfg.nested) {
 		st->nested++;
 		st->nested_translated += tr.ok;
@@ -462,6 +482,8 @@ static void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, i
 					oa = r64(s) & (BIT(52) - 1);
 				d = (oa & (BIT(52) - BIT(g))) | (l == 3 ? 3 : 1) | (r64(s) & 0x7fc) | (r64(s) & (0x7fULL << 52));
 				d |= pc(s, 90) ? BIT(10) : 0; /* AF */
+				if (c->qemu && pc(s, 85))
+					d |= BIT(6); /* AP[1] (QEMU 7.2 ignores it: keep that departure rare) */
 				if (pc(s, 5))
 					d = r64(s); /* garbage */
 				w64(c, da, d);
@@ -508,10 +530,54 @@ static unsigned pick_ia(struct dfz_src *s)
 	return pc(s, 90) ? 25 + (unsigned)rn(s, 24) : 64 - (unsigned)rn(s, 64);
 }
 
+/* A VMSAv8-32 LPAE CD (AA64 = 0): 3-bit T0SZ/T1SZ (garbage above them,
+ * IGNORED), TG/IPS/HA/HD/TBI random (IGNORED too), UWXN, WXN, PAN, and
+ * 4K tables for the 32-bit VA split between TTB0 and TTB1. */
+static void v3_cd_aa32(struct ctx *c, uint64_t pa, unsigned asid)
+{
+	struct dfz_src *s = c->src;
+	uint64_t cd[8] = { 0 };
+	unsigned tsz[2] = { pc(s, 40) ? 0 : (unsigned)rn(s, 8), pc(s, 50) ? 0 : (unsigned)rn(s, 8) };
+	bool epd[2] = { pc(s, 5), pc(s, 40) };
+
+	cd[0] = tsz[0] | (pc(s, 10) ? rn(s, 8) << 3 : 0) | rn(s, 4) << 6 /* TG0 */ | (uint64_t)epd[0] << 14 |
+		(uint64_t)tsz[1] << 16 | (pc(s, 10) ? rn(s, 8) << 19 : 0) | rn(s, 4) << 22 /* TG1 */ |
+		(uint64_t)epd[1] << 30 | BIT(31) * pc(s, 97) | rn(s, 8) << 32 /* IPS */ | BIT(35) * pc(s, 15) /* AFFD */ |
+		BIT(36) * pc(s, 20) /* WXN */ | BIT(37) * pc(s, 30) /* UWXN */ | BIT(38) * pc(s, 20) |
+		BIT(39) * pc(s, 20) /* TBI */ | BIT(40) * pc(s, 20) /* PAN */ | BIT(45) * pc(s, 90) /* R */ |
+		BIT(46) * pc(s, 97) /* A */ | (uint64_t)asid << 48;
+	if (pc(s, 5))
+		cd[0] |= BIT(42 + rn(s, 3)); /* HD, HA (IGNORED), S */
+	for (int t = 0; t < 2; t++) {
+		unsigned ia = 32 - tsz[t];
+		bool fresh = true;
+		uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
+
+		/* a level-1 table of 2 or 4 entries may sit anywhere 16-byte aligned */
+		if (fresh && ia > 30 && pc(s, 20))
+			root += rn(s, 128) * 16;
+		cd[1 + t] = root & (BIT(56) - 16);
+		if (epd[t] || !fresh)
+			continue;
+		lpae_tables(c, root & ~0xfULL, 12, ia, ia > 30 ? 1 : 2, false, t ? (~0ULL << ia) & 0xffffffffULL : 0,
+			    2 + (unsigned)rn(s, 6));
+	}
+	cd[3] = 0x44ff;
+	mutate(c, cd, 4, 8);
+	write_words(c, pa, cd, 8);
+}
+
 /* One CD with its tables: returns dword0; fills the CD at pa. */
 static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
 {
 	struct dfz_src *s = c->src;
+
+	/* VMSAv8-32 when the unit has it: mostly on a VMSAv8-32 stage 2 (where
+	 * only it is legal), often otherwise */
+	if ((c->ttf & 1) && pc(s, c->s2aa32 ? 92 : c->ttf == 1 ? 90 : 40)) {
+		v3_cd_aa32(c, pa, asid);
+		return;
+	}
 	uint64_t cd[8] = { 0 };
 	unsigned tg0 = pick_tg(s), tg1 = pc(s, 95) ? 1 + (unsigned)rn(s, 3) : 0;
 	unsigned ia0 = pick_ia(s), ia1 = pick_ia(s);
@@ -593,9 +659,25 @@ static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
 	unsigned tg = pick_tg(s), g = tg0_g[tg], ia = pc(s, 90) ? 32 + (unsigned)rn(s, 17) : (unsigned)(64 - rn(s, 64));
 	unsigned sl0 = (unsigned)rn(s, 4), ps = pc(s, 80) ? 5 : (unsigned)rn(s, 8);
 	int sl = -1;
+	/* VMSAv8-32 LPAE (S2AA64 = 0) when the unit has it: S2T0SZ[3:0] is
+	 * signed, 25-40 bits (nested: at least 31, so RAM's IPAs fit); S2TG
+	 * and S2PS are IGNORED (4K, 40 bits) */
+	bool aa32 = (c->ttf & 1) && pc(s, c->ttf == 1 ? 95 : 40);
 
+	c->s2aa32 = aa32;
+	if (aa32) {
+		g = 12;
+		ia = pc(s, 90) ? (nested ? 31 + (unsigned)rn(s, 10) : 25 + (unsigned)rn(s, 16)) : 24 + (unsigned)rn(s, 18);
+		if (ia < 25 || ia > 40) /* (every 4-bit field value is a size: take one) */
+			ia = 32 - (unsigned)(((int)rn(s, 16) ^ 8) - 8);
+		sl0 = (unsigned)rn(s, 4);
+		if (pc(s, 85)) {
+			sl = ia <= 34 && (ia < 31 || pc(s, 50)) ? 2 : 1;
+			sl0 = sl == 2 ? 0 : 1;
+		}
+	}
 	/* mostly a consistent S2SL0: the start level that resolves <= 4 extra bits */
-	if (g && ia >= 16 && ia <= 48 && pc(s, 85)) {
+	if (!aa32 && g && ia >= 16 && ia <= 48 && pc(s, 85)) {
 		for (int l = 0; l <= 3; l++) {
 			unsigned sh = lvl_shift(g, l);
 			if (ia > sh && ia - sh <= g - 3 + 4) {
@@ -610,6 +692,9 @@ static void v3_s2(struct ctx *c, uint64_t *ste, bool nested)
 	uint64_t root = pc(s, 92) ? slot(c) : ptr(c, &fresh);
 	ste[2] = rn(s, 4) /* VMID */ | (uint64_t)(64 - ia) << 32 | (uint64_t)sl0 << 38 | (uint64_t)tg << 46 |
 		 (uint64_t)ps << 48 | BIT(51) * pc(s, 97) | BIT(53) * pc(s, 15) | BIT(58) * pc(s, 90);
+	if (aa32)
+		ste[2] = (ste[2] & ~(0x3fULL << 32 | BIT(51))) | (uint64_t)((32 - ia) & 0xf) << 32 |
+			 (pc(s, 10) ? rn(s, 4) << 36 : 0) /* S2T0SZ[5:4], IGNORED */ | BIT(51) * pc(s, 3);
 	if (pc(s, 3))
 		ste[2] |= BIT(52 + rn(s, 6)); /* S2ENDI, S2AFFD, S2PTW, S2HD, S2HA, S2S */
 	ste[3] = root & (BIT(56) - 16);
@@ -630,8 +715,10 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 	struct dfz_src *s = c->src;
 	uint64_t ste[8] = { 0 };
 	static const unsigned configs[] = { 5, 5, 5, 5, 5, 6, 6, 6, 6, 4, 4, 0, 7, 7, 7, 7, 1, 3 };
-	unsigned config = configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
-	unsigned cdmax = pc(s, 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
+	/* QEMU 7.2: stage 1 only (a stage-2 STE is ILLEGAL there too), no substreams */
+	static const unsigned qconfigs[] = { 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 0, 6, 7, 1 };
+	unsigned config = c->qemu ? qconfigs[rn(s, 14)] : configs[rn(s, 18)], fmt = (unsigned)rn(s, 4);
+	unsigned cdmax = pc(s, c->qemu ? 92 : 40) ? 0 : pc(s, 90) ? 1 + (unsigned)rn(s, 8) : (unsigned)rn(s, 32);
 	bool fresh = true;
 	uint64_t cdp = pc(s, 92) ? slot(c) : ptr(c, &fresh);
 
@@ -672,31 +759,53 @@ static void v3_ste(struct ctx *c, uint64_t pa, uint32_t *ssids, unsigned *nssids
 	write_words(c, pa, ste, 8);
 }
 
-static int v3_run(struct ctx *c, unsigned accesses)
+/* Structures, tables and registers of one configuration; sids/ssids/nssids
+ * get each device's StreamID and the SubstreamIDs given CDs. */
+static void v3_build(struct ctx *c, struct v3gen *gp, uint32_t *sids, uint32_t (*ssids)[8], unsigned *nssids)
 {
 	struct dfz_src *s = c->src;
-	struct v3gen g = { 0 };
-	uint32_t sids[8], ssids[8][8];
-	unsigned nssids[8];
+	struct v3gen g = *gp;
 	uint64_t base;
 
-	v3g = &g;
 	/* the queues sit apart from every structure: a record written over a
 	 * cached STE would make the model's cache and memory differ */
 	g.evtq = c->ram + 0x100000;
 	g.cmdq = c->ram + 0x110000;
-	/* the stream table: linear, 2-level, or a reserved format */
+	g.cmd_prod = 0;
+	if (c->qemu) {
+		/* a machine reused: off, errors acknowledged, the queues empty */
+		reg32(c, V3_CR0, 0);
+		reg32(c, 0x64, (uint32_t)rreg(c, 0x60, 4)); /* GERRORN = GERROR */
+		reg32(c, V3_CMDQ_PROD, 0);
+		reg32(c, V3_CMDQ_CONS, 0);
+		reg32(c, V3_EVENTQ_PROD, 0);
+		reg32(c, V3_EVENTQ_CONS, 0);
+	}
+	/* the stream table: linear, 2-level, or a reserved format (QEMU 7.2
+	 * keeps walking 2-level tables once it saw one: its sample runs
+	 * linear configurations first) */
 	unsigned fmt = pc(s, 55) ? 0 : pc(s, 90) ? 1 : 2 + (unsigned)rn(s, 2);
-	unsigned log2size = pc(s, 85) ? 6 + (unsigned)rn(s, 11) : (unsigned)rn(s, 64);
+	if (c->qemu && c->qemu_fmt >= 0 && (fmt == 1) != (c->qemu_fmt == 1))
+		fmt = (unsigned)c->qemu_fmt;
+	unsigned log2size = pc(s, 85) ? 6 + (unsigned)rn(s, c->qemu ? 5 : 11) : (unsigned)rn(s, 64);
 	unsigned split = pc(s, 85) ? 6 + 2 * (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
 	bool fresh;
 	base = pc(s, 95) ? slot(c) : ptr(c, &fresh);
+	/* structures go where the unit looks: the base aligned to the table's
+	 * size (the register keeps the unaligned value) */
+	uint64_t placed = base;
+	{
+		unsigned sp = split == 6 || split == 8 || split == 10 ? split : 6;
+		int top = fmt == 1 ? (int)log2size - (int)sp + 2 : (int)log2size + 5;
+		top = top < 5 ? 5 : top;
+		placed = top >= 63 ? 0 : base & ~((2ULL << top) - 1);
+	}
 	for (unsigned d = 0; d < c->ndevs; d++) {
 		uint32_t sid = sids[d] = (d + 1) << 3;
-		uint64_t ste_pa = base + sid * 64ULL;
+		uint64_t ste_pa = placed + sid * 64ULL;
 		if (fmt == 1) {
 			unsigned sp = split == 6 || split == 8 || split == 10 ? split : 6;
-			uint64_t l1 = base + (uint64_t)(sid >> sp) * 8, l1d = rd64(c, l1);
+			uint64_t l1 = placed + (uint64_t)(sid >> sp) * 8, l1d = rd64(c, l1);
 			if (!l1d) {
 				unsigned span = pc(s, 85) ? sp + 1 - (unsigned)rn(s, 3) : (unsigned)rn(s, 32);
 				l1d = (pc(s, 95) ? slot(c) : ptr(c, &fresh)) | span;
@@ -723,6 +832,18 @@ static int v3_run(struct ctx *c, unsigned accesses)
 	reg32(c, V3_STRTAB_BASE_CFG, (log2size & 63) | (split & 31) << 6 | fmt << 16);
 	reg32(c, V3_CR0, 0xc);
 	reg32(c, V3_CR0, pc(s, 95) ? 0xd : 0xc);
+	*gp = g;
+}
+
+static int v3_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	struct v3gen g = { 0 };
+	uint32_t sids[8], ssids[8][8];
+	unsigned nssids[8];
+
+	v3g = &g;
+	v3_build(c, &g, sids, ssids, nssids);
 	if (c->failed)
 		return -1;
 
@@ -740,8 +861,10 @@ static int v3_run(struct ctx *c, unsigned accesses)
 			iova = rn(s, BIT(25 + rn(s, 24)));
 		else if (k < 80)
 			iova = c->data + rn(s, 0x10000); /* identity (bypass) */
-		else if (k < 88)
+		else if (k < 84)
 			iova = ~0ULL << (25 + rn(s, 24)) | rn(s, BIT(25));
+		else if (k < 88)
+			iova = 0xffffffffULL - rn(s, BIT(20 + rn(s, 13))); /* the top of a 32-bit VA (TTB1) */
 		else
 			iova = r64(s);
 		iova &= ~7ULL;
@@ -768,9 +891,8 @@ static int v3_run(struct ctx *c, unsigned accesses)
 #define VTD_RTADDR 0x20
 #define VTD_CCMD 0x28
 #define VTD_FSTS 0x34
-#define VTD_IOTLB 0x108 /* ECAP.IRO = 0x10 on the sim; checked at open */
-#define VTD_FRCD 0x200
-#define VTD_NFR 8
+/* ECAP.IRO = 0x10, CAP.FRO = 0x20, NFR 8 on the sim; QEMU 7.2: 0xf0, 0x22, 1 */
+static unsigned VTD_IOTLB = 0x108, VTD_FRCD = 0x200, VTD_NFR = 8;
 
 struct vgen {
 	bool scalable;
@@ -958,11 +1080,9 @@ static void vtd_sm_ctx(struct ctx *c, uint64_t pa, uint32_t *pasids, unsigned *n
 	write_words(c, pa, q, 4);
 }
 
-static int vtd_run(struct ctx *c, unsigned accesses)
+static void vtd_build(struct ctx *c, uint32_t (*pasids)[8], unsigned *npasids)
 {
 	struct dfz_src *s = c->src;
-	uint32_t pasids[8][8];
-	unsigned npasids[8] = { 0 };
 	bool fresh;
 	uint64_t root = pc(s, 95) ? slot(c) : ptr(c, &fresh);
 
@@ -993,7 +1113,15 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 	reg64(c, VTD_RTADDR, (root & ~0xfffULL) | (uint64_t)ttm << 10);
 	reg32(c, VTD_GCMD, 1u << 30);                 /* SRTP */
 	reg32(c, VTD_GCMD, pc(s, 96) ? 1u << 31 : 0); /* TE */
+}
 
+static int vtd_run(struct ctx *c, unsigned accesses)
+{
+	struct dfz_src *s = c->src;
+	uint32_t pasids[8][8];
+	unsigned npasids[8] = { 0 };
+
+	vtd_build(c, pasids, npasids);
 	uint32_t last_sid = ~0u, last_pasid = ~0u;
 	bool last_ssv = false;
 	for (unsigned i = 0; i < accesses && !c->failed; i++) {
@@ -1032,8 +1160,9 @@ static int vtd_run(struct ctx *c, unsigned accesses)
 
 static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 {
-	static const char *const virt_opts[] = { "devs=4", "ram=64M" };
-	static const char *const virt_s1_opts[] = { "devs=4", "ram=64M", "stage2=off" };
+	static const char *const ttfs[4] = { "ttf=aa64", "ttf=aa32", "ttf=aa64", "ttf=both" };
+	const char *virt_opts[] = { "devs=4", "ram=64M", ttfs[c->ttf & 3] };
+	const char *virt_s1_opts[] = { "devs=4", "ram=64M", ttfs[c->ttf & 3], "stage2=off" };
 	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
 				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
 	bool v3 = arch == DFZ_SMMUV3;
@@ -1041,7 +1170,7 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 
 	c->ndevs = 4;
 	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
-			     v3 ? (s2 ? 2 : 3) : 5, &c->t, err, sizeof(err)) ||
+			     v3 ? (s2 ? 3 : 4) : 5, &c->t, err, sizeof(err)) ||
 	    smmu_discover(c->t, err, sizeof(err))) {
 		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
 		if (c->t)
@@ -1080,6 +1209,8 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 	msg[0] = '\0';
 	static const unsigned aws[] = { 39, 48, 57 };
 	unsigned aw = aws[rn(src, 3)];
+	/* SMMUv3 table formats: VMSAv8-64 alone, both, or VMSAv8-32 alone */
+	c.ttf = arch != DFZ_SMMUV3 ? 2 : pc(src, 50) ? 2 : pc(src, 70) ? 3 : 1;
 	if (open_machine(&c, arch, pc(src, 90), aw))
 		return -1;
 	st->configs++;
@@ -1092,6 +1223,555 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 		rc = vtd_run(&c, accesses);
 	}
 	smmu_target_close(c.t);
+	return rc;
+}
+
+/* --- a sample against QEMU 7.2 --------------------------------------------------------------- */
+
+/* One QEMU per architecture, reused: every configuration first zeroes the
+ * pages the last one wrote, resets the unit and writes its own structures;
+ * accesses go through QEMU's edu devices (4-byte transfers: QEMU 7.2 records
+ * one SMMUv3 event per 4 bytes, `qemu72-smmuv3-event-per-4-bytes`).  edu has
+ * no SubstreamID and no access attributes: every access is an unprivileged
+ * data read or write. */
+
+struct qobs;
+typedef const char *(*departure_fn)(struct ctx *c, uint64_t iova, const struct smmu_translation *tr, const struct rec *r,
+				    const struct qobs *o, bool write);
+
+static bool was_written(const struct ctx *c, uint64_t pa)
+{
+	for (unsigned i = 0; i < c->ndirty; i++)
+		if (c->dirty[i] == (pa & ~0xfffULL))
+			return true;
+	return false;
+}
+
+static void count_departure(struct dfz_qemu_stats *q, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < q->ndep && strcmp(q->dep[i].name, name); i++)
+		;
+	if (i == q->ndep) {
+		if (q->ndep == DFZ_MAX_DEPARTURES)
+			return;
+		q->dep[q->ndep++].name = name;
+	}
+	q->dep[i].n++;
+}
+
+/* What QEMU did with the last DMA, from its trace log: the last
+ * translation that succeeded (SMMUv3 translate_success/bypass/disable, VT-d
+ * dmar_translate/translate_pt) and its output address. */
+struct qobs {
+	bool translated;
+	bool disabled;      /* SMMUv3: the SMMU was off (QEMU then always bypasses) */
+	uint64_t pa;
+};
+
+static uint64_t field_hex(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+}
+
+static void qemu_observe(struct ctx *c, uint64_t iova, struct qobs *o)
+{
+	char line[512];
+	bool silent = false;
+
+	memset(o, 0, sizeof(*o));
+	clearerr(c->trace);
+	while (fgets(line, sizeof(line), c->trace)) {
+		if (strstr(line, "smmuv3_translate_success")) {
+			o->translated = true;
+			o->pa = field_hex(line, "translated=0x");
+		} else if (strstr(line, "smmuv3_translate_bypass") || strstr(line, "smmuv3_translate_disable")) {
+			o->translated = true;
+			o->disabled = strstr(line, "smmuv3_translate_disable");
+			o->pa = field_hex(line, "iova:0x");
+		} else if (strstr(line, "vtd_dmar_translate")) {
+			/* page addresses: the offset is the access's */
+			o->translated = true;
+			o->pa = field_hex(line, "gpa 0x") + (iova & field_hex(line, "mask 0x"));
+		} else if (strstr(line, "vtd_fault_disabled")) {
+			silent = true;
+		}
+	}
+	/* VT-d: a device in pass-through, or with translation off, is routed
+	 * around the IOMMU (no trace): its DMA goes to the IOVA */
+	if (c->unit == 0xfed90000 && !o->translated && !silent) {
+		uint64_t hi;
+		bool recorded = false;
+		for (unsigned i = 0; i < VTD_NFR; i++) {
+			hi = rreg(c, VTD_FRCD + 16 * i + 8, 8);
+			recorded |= hi >> 63;
+		}
+		if (!recorded) {
+			o->translated = true;
+			o->pa = iova;
+		}
+	}
+}
+
+static void access_qemu(struct ctx *c, drain_fn drain, departure_fn departure, struct dfz_qemu_stats *q, unsigned d,
+			uint32_t sid, uint64_t iova, unsigned acc)
+{
+	struct qobs o;
+	struct smmu_translation tr;
+	bool write = acc & SMMU_PROT_W, in_ram = false, landed = false;
+	uint32_t sentinel = 0x5e000000u | (uint32_t)(q->accesses & 0xffffff), old = 0, now = 0;
+	const char *why = NULL;
+	struct rec r;
+	int rc;
+
+	if ((rc = smmu_translate(c->u, &(struct smmu_stream){ sid, false, 0 }, iova, acc, &tr))) {
+		fail(c, "smmu_translate failed: %d", rc);
+		return;
+	}
+	/* a write the library sends outside RAM could reach a device's
+	 * registers in QEMU: read there instead */
+	if (write && tr.ok && (tr.pa < c->ram || tr.pa >= c->ram + (512ULL << 20))) {
+		write = false;
+		acc = SMMU_PROT_R;
+		if ((rc = smmu_translate(c->u, &(struct smmu_stream){ sid, false, 0 }, iova, acc, &tr))) {
+			fail(c, "smmu_translate failed: %d", rc);
+			return;
+		}
+	}
+	q->accesses++;
+	/* where a write should land, a sentinel first (not over a structure:
+	 * the walk must see what the library read) */
+	if (write && tr.ok && !was_written(c, tr.pa) && !smmu_mem_read(c->t, tr.pa, &old, 4)) {
+		in_ram = true;
+		smmu_mem_write(c->t, tr.pa, &sentinel, 4);
+	}
+	if ((rc = smmu_dma(c->edu[d], write ? SMMU_DMA_TO_MEM : SMMU_DMA_FROM_MEM, iova, 4, NULL))) {
+		fail(c, "edu DMA at 0x%" PRIx64 " failed: %s", iova, smmu_strerror(rc));
+		return;
+	}
+	qemu_observe(c, iova, &o); /* (before the drain: VT-d looks at the fault records) */
+	drain(c, &r);
+	if (in_ram) {
+		smmu_mem_read(c->t, tr.pa, &now, 4);
+		landed = now != sentinel;
+		smmu_mem_write(c->t, tr.pa, &old, 4);
+	}
+	if (tr.ok) {
+		if (r.n)
+			why = "the library translates; QEMU recorded an event";
+		else if (!o.translated)
+			why = "the library translates; QEMU did not";
+		else if (o.pa != tr.pa)
+			why = "QEMU translated to another address";
+		else if (in_ram && !landed)
+			why = "the library translates; the data did not land there";
+	} else if (o.translated) {
+		why = "the library predicts a fault; QEMU translated";
+	} else if (!tr.code || tr.quiet) {
+		if (r.n)
+			why = "the library predicts an unrecorded fault; QEMU recorded one";
+	} else if (!r.n) {
+		why = "the library predicts a record; QEMU recorded none";
+	} else if (r.code != tr.code) {
+		why = "a different record";
+	} else if (r.has_fetch && r.fetch != (tr.fetch_addr & (BIT(52) - 8))) {
+		why = "a different fetch address";
+	}
+	if (getenv("DFZ_TRACE"))
+		fprintf(stderr, "qemu: sid 0x%x iova 0x%" PRIx64 " %s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | "
+			"qemu translated=%d pa=0x%" PRIx64 " records=%u code=0x%x landed=%d%s%s\n", sid, iova,
+			write ? "write" : "read", tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, o.translated, o.pa, r.n,
+			r.code, landed, why ? ": " : "", why ? why : "");
+	if (!why) {
+		q->agree++;
+		q->translated += tr.ok;
+		q->recorded += !tr.ok && r.n;
+		return;
+	}
+	const char *dep = departure(c, iova, &tr, &r, &o, write);
+	if (dep) {
+		count_departure(q, dep);
+		return;
+	}
+	fail(c, "sid 0x%x iova 0x%016" PRIx64 " %s: %s (library: %s 0x%" PRIx64 ", code 0x%x, %s; QEMU: %s 0x%" PRIx64
+	     ", %u record(s), 0x%x, fetch 0x%" PRIx64 ")", sid, iova, write ? "write" : "read", why,
+	     tr.ok ? "translates to" : "faults", tr.pa, tr.code, tr.cfg.reason, o.translated ? "translated to" : "no translation",
+	     o.pa, r.n, r.code, r.fetch);
+	const struct smmu_cfg_step *ce = smmu_config_step(&tr.cfg, SMMU_CS_CONTEXT);
+	if (ce) {
+		size_t n = strlen(c->msg);
+		snprintf(c->msg + n, c->msglen - n, "; context entry 0x%016" PRIx64 " 0x%016" PRIx64, ce->words[0],
+			 ce->words[1]);
+	}
+	if (tr.walked && tr.x.nsteps) {
+		size_t n = strlen(c->msg);
+		for (unsigned i = 0; i < tr.x.nsteps; i++, n = strlen(c->msg))
+			snprintf(c->msg + n, c->msglen - n, "%s level %d entry 0x%016" PRIx64, i ? "," : "; walk:",
+				 tr.x.step[i].level, tr.x.step[i].pte);
+	}
+}
+
+/* QEMU 7.2's SMMUv3 where it departs from IHI 0070 (hw/arm/smmuv3.c,
+ * smmu-common.c; named in backends/sim/README.md). */
+static const char *v3_qemu_departure(struct ctx *c, uint64_t iova, const struct smmu_translation *tr,
+				     const struct rec *r, const struct qobs *o, bool write)
+{
+	const struct smmu_cfg_step *ste = smmu_config_step(&tr->cfg, SMMU_CS_STE);
+	const struct smmu_pgt_xlate *x = &tr->x;
+	uint64_t leaf = x->nsteps ? x->step[x->nsteps - 1].pte : 0;
+
+	(void)c;
+	/* A device's IOMMU memory region spans 2^48 bytes: DMA above it never
+	 * reaches the SMMU (nothing translated, nothing recorded). */
+	if (iova >> 48 && !r->n && !o->translated)
+		return "qemu72-smmuv3-iova-beyond-48-bits";
+	/* SMMUEN = 0 always bypasses: GBPA is not modelled, nor the OAS check. */
+	if (o->disabled)
+		return "qemu72-smmuv3-gbpa-not-modelled";
+	/* No substreams: any S1CDMax is C_BAD_STE, although IDR1.SSIDSIZE = 0
+	 * makes the field IGNORED. */
+	if (ste && ste->words[0] >> 59 && r->n && r->code == SMMUV3_EVT_C_BAD_STE)
+		return "qemu72-smmuv3-s1cdmax-is-illegal";
+	/* An input address beyond the OAS (STE bypass) or the IAS (S1DSS
+	 * bypass) is not checked: no F_ADDR_SIZE. */
+	if (!tr->walked && tr->code == SMMUV3_EVT_F_ADDR_SIZE && o->translated)
+		return "qemu72-smmuv3-no-input-address-size-check";
+	/* QEMU translated, or stopped later in the walk (a permission fault) */
+	bool went_on = o->translated ? !r->n : r->n && r->code == SMMUV3_EVT_F_PERMISSION;
+	if (tr->walked && went_on) {
+		/* The walk never checks the Access flag. */
+		if (x->fault == SMMU_PGT_F_ACCESS)
+			return "qemu72-smmuv3-no-access-flag-fault";
+		/* Nor table or output addresses against the IPS (it takes
+		 * descriptor bits [47:12]). */
+		if (x->fault == SMMU_PGT_F_ADDR_SIZE)
+			return "qemu72-smmuv3-no-address-size-fault";
+	}
+	/* ... so past a table address beyond the IPS it walks on to whatever is there */
+	if (tr->walked && x->fault == SMMU_PGT_F_ADDR_SIZE && (o->translated || r->n))
+		return "qemu72-smmuv3-no-address-size-fault";
+	if (tr->walked && went_on) {
+		/* A Block descriptor is taken at any level but 3, also where the
+		 * granule has none (level 0; level 1 with 16K and 64K). */
+		if (x->fault == SMMU_PGT_F_RESERVED || x->fault == SMMU_PGT_F_INVALID)
+			return "qemu72-smmuv3-block-at-any-level";
+	}
+	if (tr->walked && o->translated && !r->n) {
+		/* AP[1] and APTable[0] (EL0 access) are ignored: an unprivileged
+		 * access to a privileged-only page succeeds (only AP[2] and
+		 * APTable[1] are checked, for writes). */
+		bool el0_denied = !(leaf >> 6 & 1);
+		for (unsigned i = 0; i + 1 < x->nsteps; i++)
+			el0_denied |= x->step[i].pte >> 61 & 1; /* APTable[0] */
+		if (x->fault == SMMU_PGT_F_PERM && (el0_denied || !write))
+			return "qemu72-smmuv3-ignores-ap1-el0";
+	}
+	/* The stream table base is not aligned to the table's size: the
+	 * ADDR bits the architecture ignores (ADDR[LOG2SIZE + 5:0] linear,
+	 * ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] 2-level) move QEMU's table. */
+	uint64_t base = rreg(c, V3_STRTAB_BASE, 8) & (BIT(52) - 64);
+	uint32_t scfg = (uint32_t)rreg(c, V3_STRTAB_BASE_CFG, 4);
+	unsigned log2size = scfg & 63, split = scfg >> 6 & 31;
+	int top = (scfg >> 16 & 3) == 1 ? (int)log2size - (int)split + 2 : (int)log2size + 5;
+	if (top < 5)
+		top = 5;
+	if (base & ((top >= 63 ? ~0ULL : (2ULL << top) - 1)))
+		return "qemu72-smmuv3-strtab-base-not-aligned";
+	/* A reserved SPLIT (not 6, 8 or 10) is used as it is, not as 6. */
+	if ((scfg >> 16 & 3) == 1 && split != 6 && split != 8 && split != 10)
+		return "qemu72-smmuv3-reserved-split-used-as-is";
+	/* Not QEMU's: a structure or table outside RAM, in the machine's
+	 * flash (where the halting firmware sits) or a device's registers
+	 * (the SMMU's own), is read by QEMU as it is; smmush reads RAM only
+	 * and predicts a fetch abort there. */
+	if ((tr->code == SMMUV3_EVT_F_STE_FETCH || tr->code == SMMUV3_EVT_F_CD_FETCH ||
+	     tr->code == SMMUV3_EVT_F_WALK_EABT) && (tr->fetch_addr < c->ram || tr->fetch_addr >= c->ram + (512ULL << 20)) &&
+	    (o->translated || !r->n || r->code != tr->code))
+		return "smmush-reads-ram-only";
+	/* An address outside both TTB ranges (not sign-extended from the
+	 * range's top bit), or in a disabled TTB's (EPDx), can still be
+	 * walked, by the other TTB, its upper bits dropped. */
+	if (tr->code == SMMUV3_EVT_F_TRANSLATION && (strstr(tr->cfg.reason, "-bit range") || strstr(tr->cfg.reason, "walks are disabled (EPD")) &&
+	    (o->translated || r->code != tr->code))
+		return "qemu72-smmuv3-input-range-not-checked";
+	/* An STE's S1ContextPtr beyond the OAS, a CD's TTBx beyond the IPS
+	 * are ILLEGAL; QEMU takes the address fields' low bits ([47:x]) and
+	 * goes on. */
+	if ((strstr(tr->cfg.reason, "S1ContextPtr is beyond") || strstr(tr->cfg.reason, "is beyond the IPS")) &&
+	    (o->translated || r->code != tr->code))
+		return "qemu72-smmuv3-address-fields-not-checked";
+	/* F_CD_FETCH carries the CD's address in InputAddr, FetchAddr 0. */
+	if (tr->code == SMMUV3_EVT_F_CD_FETCH && r->n && r->code == tr->code && !r->fetch)
+		return "qemu72-smmuv3-cd-fetch-address-misplaced";
+	/* C_BAD_STREAMID (a StreamID beyond LOG2SIZE, L1STD Span 0) is
+	 * recorded whatever CR2.RECINVSID says. */
+	if (tr->code == SMMUV3_EVT_C_BAD_STREAMID && tr->quiet && r->n && r->code == SMMUV3_EVT_C_BAD_STREAMID)
+		return "qemu72-smmuv3-bad-streamid-ignores-recinvsid";
+	/* L1STD.Span is checked only against the StreamID (beyond it:
+	 * C_BAD_STE): a Span above SPLIT + 1 or 11 is used as it is. */
+	if (tr->code == SMMUV3_EVT_C_BAD_STREAMID && strstr(tr->cfg.reason, "L1 descriptor Span"))
+		return "qemu72-smmuv3-l1std-span-checks";
+	return NULL;
+}
+
+static void v3_invalidate(struct ctx *c, struct v3gen *g)
+{
+	v3_cmd(c, g, 0x04, 31); /* CMD_CFGI_ALL */
+	v3_cmd(c, g, 0x30, 0);  /* CMD_TLBI_NSNH_ALL */
+	v3_cmd(c, g, 0x46, 0);  /* CMD_SYNC */
+	if ((rreg(c, V3_CMDQ_CONS, 4) & 0xfffff) != g->cmd_prod)
+		fail(c, "the command queue stopped (CONS 0x%x, PROD 0x%x, GERROR 0x%x): stale caches would follow",
+		     (unsigned)rreg(c, V3_CMDQ_CONS, 4), g->cmd_prod, (unsigned)rreg(c, 0x60, 4));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The pages the last configuration wrote, zero again; the data pages' pattern back. */
+static void qemu_clean(struct ctx *c)
+{
+	static const uint64_t zero[512];
+	uint64_t page[512];
+
+	qsort(c->dirty, c->ndirty, sizeof(c->dirty[0]), cmp_u64);
+	for (unsigned i = 0; i < c->ndirty; i++)
+		if (!i || c->dirty[i] != c->dirty[i - 1])
+			smmu_mem_write(c->t, c->dirty[i], zero, sizeof(zero));
+	c->ndirty = 0;
+	for (uint64_t a = c->data; a < c->data + 8 * 0x1000; a += 0x1000) {
+		for (unsigned i = 0; i < 512; i++)
+			page[i] = (a + 8 * i) ^ 0xd00d000000000000ULL;
+		smmu_mem_write(c->t, a, page, sizeof(page));
+	}
+	c->slot_next = c->ram + 0x200000;
+	c->nptrs = c->nmaps = 0;
+	memset(c->dmap, 0, sizeof(c->dmap));
+}
+
+static int v3_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q)
+{
+	struct v3gen g = { 0 };
+	uint32_t sids[8], ssids[8][8];
+	unsigned nssids[8];
+
+	v3g = &g;
+	for (unsigned i = 0; i < configs && !c->failed; i++) {
+		struct dfz_src src;
+
+		dfz_src_seed(&src, seed + i);
+		c->src = &src;
+		c->qemu_fmt = i < configs / 2 ? 0 : 1;
+		qemu_clean(c);
+		v3_build(c, &g, sids, ssids, nssids);
+		v3_invalidate(c, &g);
+		struct rec r;
+		v3_drain(c, &r);
+		q->configs++;
+		for (unsigned k = 0; k < accesses && !c->failed; k++) {
+			struct dfz_src *s = &src;
+			unsigned d = (unsigned)rn(s, c->ndevs), j = (unsigned)rn(s, 100);
+			uint64_t iova;
+			if (j < 60 && c->nmaps) {
+				iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+				if (iova >> 48 && pc(s, 70)) /* TTB1's: beyond what QEMU's SMMUv3 sees */
+					iova = c->data + rn(s, 0x8000);
+			}
+			else if (j < 75)
+				iova = rn(s, BIT(25 + rn(s, 24)));
+			else if (j < 85)
+				iova = c->data + rn(s, 0x8000); /* identity (bypass) */
+			else if (j < 95)
+				iova = rn(s, BIT(40 + rn(s, 9)));
+			else if (j < 98)
+				iova = ~0ULL << (25 + rn(s, 24)) | rn(s, BIT(25));
+			else
+				iova = r64(s);
+			iova &= ~3ULL;
+			if ((iova & 0xfff) > 0xffc)
+				iova -= 4;
+			v3_invalidate(c, &g);
+			access_qemu(c, v3_drain, v3_qemu_departure, q, d, sids[d], iova, pc(s, 60) ? SMMU_PROT_R : SMMU_PROT_W);
+		}
+		if (c->failed) {
+			size_t n = strlen(c->msg);
+			snprintf(c->msg + n, c->msglen - n, " (seed 0x%" PRIx64 ")", seed + i);
+		}
+	}
+	return c->failed ? -1 : 0;
+}
+
+/* QEMU 7.2's VT-d (legacy mode) where it departs from the specification. */
+static const char *vtd_qemu_departure(struct ctx *c, uint64_t iova, const struct smmu_translation *tr,
+				      const struct rec *r, const struct qobs *o, bool write)
+{
+	(void)c; (void)iova; (void)write;
+	/* Pass-through (TT = 2) does not check the address against the host
+	 * address width (no fault 0x4): the DMA goes to the IOVA. */
+	if (tr->code == 0x4 && strstr(tr->cfg.reason, "TT=2") && o->translated && o->pa == iova && !r->n)
+		return "qemu72-vtd-passthrough-no-address-width-check";
+	/* A paging entry's permission is checked before its reserved bits:
+	 * 0x5/0x6 where the entry's reserved bits make it 0xc. */
+	if (tr->code == 0xc && r->n && (r->code == 0x5 || r->code == 0x6))
+		return "qemu72-vtd-permission-before-reserved-bits";
+	/* The top-level second-level table cannot be read: reported as an
+	 * invalid context entry (0x3), not as a paging-entry access error (0x7). */
+	if (tr->code == 0x7 && r->n && r->code == 0x3)
+		return "qemu72-vtd-top-table-read-is-context-fault";
+	/* Bits 63:52 of the root entry's and the context entry's table
+	 * pointers are reserved to QEMU (0xa/0xb); smmush and the sim take
+	 * HAW..51 as the reserved range there (a choice to check against the
+	 * specification). */
+	const struct smmu_cfg_step *re = smmu_config_step(&tr->cfg, SMMU_CS_ROOT), *cx = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
+	if (r->n && ((r->code == 0xa && re && re->words[0] >> 52) || (r->code == 0xb && cx && cx->words[0] >> 52)))
+		return "qemu72-vtd-pointer-bits-above-51-reserved";
+	/* RTADDR bits above the address width are dropped (the root table
+	 * read at the truncated address), not a root-table access error. */
+	if (tr->code == 0x8 && tr->fetch_addr >> vg->haw && (!r->n || r->code != 0x8))
+		return "qemu72-vtd-rtaddr-truncated-to-haw";
+	/* Not QEMU's: a table outside RAM (a device's registers, ROM) is
+	 * read by QEMU; smmush reads RAM only and predicts an access error. */
+	if ((tr->code == 0x7 || tr->code == 0x8 || tr->code == 0x9) && !(tr->fetch_addr >> vg->haw) &&
+	    (tr->fetch_addr < c->ram || tr->fetch_addr >= c->ram + (512ULL << 20)) && (!r->n || r->code != tr->code))
+		return "smmush-reads-ram-only";
+	/* FPD is honoured in a context entry that is not present (no 0x2
+	 * record), and ignored in one with reserved bits or an invalid
+	 * setting (0xb/0x3 recorded). */
+	if (tr->code == 0x2 && !r->n && !o->translated && cx && (cx->words[0] & 2))
+		return "qemu72-vtd-fpd-honoured-when-not-present";
+	if (tr->quiet && (tr->code == 0xb || tr->code == 0x3) && r->n && r->code == tr->code)
+		return "qemu72-vtd-fpd-ignored-on-invalid-context";
+	/* RTADDR.TTM is not looked at (no scalable mode): a reserved TTM
+	 * (fault 0x30) works as legacy. */
+	if (tr->code == 0x30 && strstr(tr->cfg.reason, "TTM"))
+		return "qemu72-vtd-rtaddr-ttm-ignored";
+	/* With TT = 2 the second-level pointer is not used, yet its bits
+	 * above the host address width are reserved (fault 0xb) to QEMU. */
+	const struct smmu_cfg_step *ce = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
+	if (ce && strstr(tr->cfg.reason, "TT=2") && r->n && r->code == 0xb && (ce->words[0] & ~0xfffULL) >> vg->haw)
+		return "qemu72-vtd-passthrough-slptptr-reserved-bits";
+	/* ... and its AW must be one the unit supports (SAGAW), with the
+	 * fault that follows (suppressed by FPD). */
+	if (ce && strstr(tr->cfg.reason, "TT=2") && !o->translated && (!r->n || r->code == 0x3) &&
+	    !(vg->cap >> (8 + (ce->words[1] & 7)) & 1))
+		return "qemu72-vtd-passthrough-checks-aw";
+	return NULL;
+}
+
+static int vtd_qemu(struct ctx *c, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q)
+{
+	struct vgen g = { .scalable = false, .mgaw = 39, .haw = 39 };
+	uint32_t pasids[8][8];
+	unsigned npasids[8];
+
+	g.cap = rreg(c, 0x08, 8);
+	g.ecap = rreg(c, 0x10, 8);
+	VTD_FRCD = (unsigned)(g.cap >> 24 & 0x3ff) * 16;
+	VTD_NFR = (unsigned)(g.cap >> 40 & 0xff) + 1;
+	VTD_IOTLB = (unsigned)(g.ecap >> 8 & 0x3ff) * 16 + 8;
+	vg = &g;
+	for (unsigned i = 0; i < configs && !c->failed; i++) {
+		struct dfz_src src;
+		struct rec r;
+
+		dfz_src_seed(&src, seed + i);
+		c->src = &src;
+		qemu_clean(c);
+		reg32(c, VTD_GCMD, 0); /* translation off while the tables change */
+		vtd_drain(c, &r);
+		memset(npasids, 0, sizeof(npasids));
+		vtd_build(c, pasids, npasids);
+		q->configs++;
+		for (unsigned k = 0; k < accesses && !c->failed; k++) {
+			struct dfz_src *s = &src;
+			unsigned d = (unsigned)rn(s, c->ndevs), j = (unsigned)rn(s, 100);
+			uint64_t iova;
+			if (j < 65 && c->nmaps)
+				iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+			else if (j < 80)
+				iova = rn(s, BIT(30 + rn(s, 12)));
+			else if (j < 92)
+				iova = c->data + rn(s, 0x8000);
+			else
+				iova = r64(s) >> rn(s, 17); /* up to 64 bits */
+			iova &= ~3ULL;
+			if ((iova & 0xfff) > 0xffc)
+				iova -= 4;
+			reg64(c, VTD_CCMD, BIT(63) | 1ULL << 61);      /* global context-cache invalidation */
+			reg64(c, VTD_IOTLB, BIT(63) | 1ULL << 60);     /* global IOTLB invalidation */
+			access_qemu(c, vtd_drain, vtd_qemu_departure, q, d, (d + 1) << 3, iova,
+				    pc(s, 60) ? SMMU_PROT_R : SMMU_PROT_W);
+		}
+		if (c->failed) {
+			size_t n = strlen(c->msg);
+			snprintf(c->msg + n, c->msglen - n, " (seed 0x%" PRIx64 ")", seed + i);
+		}
+	}
+	VTD_IOTLB = 0x108;
+	VTD_FRCD = 0x200;
+	VTD_NFR = 8;
+	return c->failed ? -1 : 0;
+}
+
+int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *q,
+		 char *msg, size_t msglen)
+{
+	static struct ctx c;
+	bool v3 = arch == DFZ_SMMUV3;
+	char err[256];
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.msg = msg;
+	c.msglen = msglen;
+	c.st = &(struct dfz_stats){ 0 };
+	c.qemu = true;
+	c.ttf = 2;
+	msg[0] = '\0';
+	char path[] = "/tmp/smmush-dfz-trace-XXXXXX", args[160];
+	int fd = mkstemp(path);
+	if (fd < 0 || !(c.trace = fdopen(fd, "r"))) {
+		snprintf(msg, msglen, "cannot create a trace file");
+		return -1;
+	}
+	snprintf(args, sizeof(args), "args=%s -D %s",
+		 v3 ? "-trace smmuv3_translate_*" : "-trace vtd_dmar_translate -trace vtd_fault_disabled", path);
+	const char *opts[] = { args };
+	if (smmu_target_open(v3 ? "qemu:virt" : "qemu:q35", opts, 1, &c.t, err, sizeof(err)) ||
+	    smmu_discover(c.t, err, sizeof(err))) {
+		snprintf(msg, msglen, "cannot start QEMU: %s", err);
+		if (c.t)
+			smmu_target_close(c.t);
+		fclose(c.trace);
+		unlink(path);
+		return -2;
+	}
+	c.u = smmu_unit_at(c.t, 0);
+	c.unit = v3 ? 0x09050000 : 0xfed90000;
+	c.ram = v3 ? 0x40000000 : 0;
+	c.ram_end = c.ram + (64 << 20);
+	c.data = c.ram + 0x1000000;
+	c.slot_end = c.ram + 0xe00000;
+	c.ndevs = 2;
+	for (unsigned d = 0; d < c.ndevs; d++) {
+		char bdf[16];
+		snprintf(bdf, sizeof(bdf), "00:%02x.0", d + 1);
+		if (!(c.edu[d] = smmu_device_find(c.t, bdf))) {
+			snprintf(msg, msglen, "QEMU has no edu device at %s", bdf);
+			smmu_target_close(c.t);
+			return -1;
+		}
+	}
+	rc = v3 ? v3_qemu(&c, seed, configs, accesses, q) : vtd_qemu(&c, seed, configs, accesses, q);
+	smmu_target_close(c.t);
+	fclose(c.trace);
+	unlink(path);
 	return rc;
 }
 
@@ -1109,11 +1789,17 @@ struct dfz_machine {
 
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2)
 {
+	/* both table formats: VMSAv8-32 cases too; IAS stays the OAS (48) */
+	return dfz_open_ttf(arch, stage2, 3);
+}
+
+struct dfz_machine *dfz_open_ttf(enum dfz_arch arch, bool stage2, unsigned ttf)
+{
 	static struct dfz_machine m;
 
 	memset(&m, 0, sizeof(m));
 	dfz_src_seed(&m.src, 1);
-	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg) };
+	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg), .ttf = ttf };
 	if (open_machine(&m.c, arch, stage2, 48))
 		return NULL;
 	m.v3 = arch == DFZ_SMMUV3;

@@ -40,6 +40,8 @@ struct dfz_stats {
 	uint64_t nested;         /* accesses through a nested configuration (stage 1 at IPAs) */
 	uint64_t nested_translated; /* ... that reached memory through both stages */
 	uint64_t nested_s2_fetch;   /* ... that stage 2 stopped on a stage-1 table read */
+	uint64_t aa32;           /* accesses through VMSAv8-32 LPAE tables (stage 1 or 2) */
+	uint64_t aa32_translated;
 	uint64_t code[256];      /* faults by code */
 };
 
@@ -50,13 +52,34 @@ enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
 int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg,
 	    size_t msglen);
 
+/* A bounded sample against QEMU 7.2 (qemu:virt's SMMUv3, DFZ_SMMUV3; qemu:q35's
+ * VT-d in legacy mode, DFZ_VTD_LEGACY): configurations within what QEMU
+ * models, accesses through its edu devices, one QEMU reused for all.  Every
+ * access either agrees or departs in one of the named ways QEMU 7.2 is known
+ * to depart from the specification (counted in dep[]).  0 when so; -1 with
+ * msg on an unnamed disagreement; -2 when QEMU cannot be started. */
+#define DFZ_MAX_DEPARTURES 16
+struct dfz_qemu_stats {
+	uint64_t configs, accesses, agree, translated, recorded;
+	unsigned ndep;
+	struct {
+		const char *name;
+		uint64_t n;
+	} dep[DFZ_MAX_DEPARTURES];
+};
+int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned accesses, struct dfz_qemu_stats *st,
+		 char *msg, size_t msglen);
+
 /* Hand-built cases (named regressions): a fresh machine; SMMUv3 with its
  * queues on (CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
- * VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
+ * IDR0.TTF advertising both table formats; VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
  * devices 0-3 are StreamIDs / source-ids 0x8-0x20. */
 struct dfz_machine;
 struct smmu_translation;
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2);
+/* The same with SMMUv3 IDR0.TTF chosen (1 VMSAv8-32 LPAE, 2 VMSAv8-64, 3
+ * both; dfz_open takes both). */
+struct dfz_machine *dfz_open_ttf(enum dfz_arch arch, bool stage2, unsigned ttf);
 uint64_t dfz_ram(struct dfz_machine *m);
 void dfz_write(struct dfz_machine *m, uint64_t pa, const uint64_t *w, unsigned n);
 void dfz_reg(struct dfz_machine *m, uint64_t off, unsigned size, uint64_t v);

@@ -64,4 +64,9 @@ expect_err "geometry: VT-d levels the unit lacks name CAP.SAGAW" "no 5-level sec
 expect_err "geometry: VT-d first level without scalable mode" "first-level tables need scalable mode" \
 	"${Q[@]}" domain create d --first-level
 expect_err "geometry: VT-d has 4K pages only" "no 64 KiB granule" "${Q[@]}" domain create d --granule 64K
+# a unit with VMSAv8-32 LPAE tables only (sim -O ttf=aa32): smmush's domains
+# are VMSAv8-64, so creating one is refused, naming the limit
+expect_err "ttf=aa32: domain create refused" "domain create: d: .*VMSAv8-64 tables, which this SMMU lacks \(IDR0.TTF" \
+	--target sim:virt -O ttf=aa32 -c 'own; domain create d'
+
 finish

@@ -37,6 +37,7 @@ expect_err "pagesize=8K: the values" "pagesize: '8K' is not 4K or 64K$" --target
 expect_err "switch=5: the range" "switch: 5 is not in 0-4$" -O switch=5 -c units
 expect_err "acs=maybe: the values" "acs: 'maybe' is not on or off$" -O acs=maybe -c units
 expect_err "stage2=maybe: the values" "stage2: 'maybe' is not on or off$" -O stage2=maybe -c units
+expect_err "ttf=aa16: the values" "ttf: 'aa16' is not aa64, aa32 or both$" -O ttf=aa16 -c units
 
 # --- reserved regions: the form, whole pages, inside the RAM window and RAM --------------------
 expect_err "rmrr=01.0: the form" "rmrr: '01.0' is not BDF@ADDR\+LEN$" --target sim:q35 -O rmrr=01.0 -c units
@@ -66,11 +67,11 @@ for m in virt q35; do
 done
 
 # --- a parameter of another machine: refused, naming the machines it applies to --------------
-declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
+declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [ttf]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"
 	[switch]="virt q35" [acs]="virt q35" [untranslated]=virt
 	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500" [rmrr]=q35 [rmr]=virt)
-declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
+declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [ttf]=aa64 [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
 	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off [rmrr]= [rmr]=)
 run --target-help
 sim_keys=$(awk '/^[^ ]/ { on = /^sim:/ } on && $1 == "-O" { print $2 }' "$TMP/out")

@@ -266,4 +266,21 @@ check "xlate through a looping table walks it as the hardware does" test "$rc" -
 	"$(grep -c "^  level 3  table $L2 " "$TMP/out")" -eq 1 -a \
 	"$(grep -c 'access flag (AF=0)' "$TMP/out")" -eq 1 -a "$(grep -c 'loop' "$TMP/out")" -eq 0
 
+
+# --- VMSAv8-32 LPAE (sim -O ttf=aa32): a CD with AA64 = 0 and 4K tables for a
+# 32-bit VA, written by hand; config, xlate, walk and dma follow it
+A32=(--target sim:virt -O ttf=aa32 --write)
+A32_SETUP='wg 0x50000200 0x5001000b; wg 0x50010000 0x0001600080000000 0x50020000; wg 0x50020000 0x50021003;
+wg 0x50021000 0x50022003; wg 0x50022008 0x41000443; reg write STRTAB_BASE 0x50000000;
+reg write STRTAB_BASE_CFG 8; reg write CR0 1'
+expect_out "aa32: config predicts a VMSAv8-32 stage 1" '^-> translate: stage 1 \(VMSAv8-32 LPAE\), ASID 1, 4 KiB granule, 32-bit input' \
+	"${A32[@]}" -c "$A32_SETUP; config 00:01.0"
+expect_out "aa32: xlate walks it from level 1" '^result: 0x1010 -> 0x41000010 \(4K page' "${A32[@]}" -c "$A32_SETUP; xlate 00:01.0 0x1010"
+expect_out "aa32: an address above 32 bits is a translation fault" 'beyond the 32-bit VA of VMSAv8-32 LPAE' \
+	"${A32[@]}" -c "$A32_SETUP; xlate 00:01.0 0x100001010"
+expect_out "aa32: walk lists the mapping" '^0x0000001000-0x0000001fff -> 0x0041000000-0x0041000fff +4K +rwx' \
+	"${A32[@]}" -c "$A32_SETUP; walk 00:01.0"
+expect_out "aa32: the model's DMA goes where xlate said" 'read 0x1010 8: done' "${A32[@]}" -c "$A32_SETUP; dma 00:01.0 read 0x1010 8"
+expect_out "aa64 only: the same CD is ILLEGAL" 'AA64=0 .*no AArch32 tables \(event 0x0a C_BAD_CD\)' --target sim:virt --write -c "$A32_SETUP; xlate 00:01.0 0x1010"
+
 finish

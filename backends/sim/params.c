@@ -22,6 +22,7 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "evtq", "19", "virt: SMMUv3 IDR1.EVENTQS: log2 of the largest event queue (0-19)", V },
 	{ "cmdq", "19", "virt: SMMUv3 IDR1.CMDQS: log2 of the largest command queue (1-19)", V },
 	{ "stage2", "on", "virt: SMMUv3: advertise stage 2 (and nesting) in IDR0.S2P", V },
+	{ "ttf", "aa64", "virt: SMMUv3 IDR0.TTF, the table formats: aa64 (VMSAv8-64), aa32 (VMSAv8-32 LPAE) or both", V },
 	{ "nfr", "8", "q35: VT-d: number of fault recording registers (1-256)", Q },
 	{ "aw", "39", "q35: VT-d: host address width in bits (39, 48 or 57)", Q },
 	{ "scalable", "off", "q35: VT-d: advertise scalable mode (ECAP.SMTS)", Q },
@@ -70,6 +71,7 @@ void sim_params_default(struct sim_params *p, enum sim_platform platform)
 	p->evtq_log2 = 19;
 	p->cmdq_log2 = 19;
 	p->stage2 = true;
+	p->ttf = 2;
 	p->nfr = 8;
 	p->vtd_aw = 39;
 	p->scalable = false;
@@ -334,6 +336,16 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 	}
 	if (!strcmp(name, "stage2"))
 		return set_bool(name, value, &p->stage2, err, errlen);
+	if (!strcmp(name, "ttf")) {
+		static const char *const names[4] = { NULL, "aa32", "aa64", "both" };
+
+		for (unsigned i = 1; i < 4; i++)
+			if (value && !strcmp(value, names[i])) {
+				p->ttf = i;
+				return 0;
+			}
+		return FAIL("ttf: '%s' is not aa64, aa32 or both", value ? value : "");
+	}
 	if (!strcmp(name, "scalable"))
 		return set_bool(name, value, &p->scalable, err, errlen);
 	if (!strcmp(name, "smrg"))

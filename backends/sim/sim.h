@@ -34,6 +34,7 @@ struct sim_params {
 	unsigned nfr;          /* VT-d fault recording registers */
 	unsigned vtd_aw;       /* VT-d host address width (MGAW) in bits: 39, 48 or 57 */
 	bool stage2;           /* SMMUv3: advertise stage 2 (and nesting) */
+	unsigned ttf;          /* SMMUv3 IDR0.TTF: 1 VMSAv8-32 LPAE, 2 VMSAv8-64, 3 both */
 	bool scalable;         /* VT-d: advertise scalable mode */
 	/* sim:mmu500 (mmu500.c, mmu500-machine.c) */
 	unsigned mmu500_smrg;  /* stream match register groups (1-128) */

@@ -3,7 +3,8 @@
  * An Arm SMMUv3 (IHI 0070), written from the specification: registers,
  * stream table (linear and 2-level), context descriptors (linear and
  * 2-level), VMSAv8-64 stage 1 and stage 2 walks for 4K/16K/64K granules,
- * nesting, permission/access-flag/address-size checks, the event queue with
+ * VMSAv8-32 LPAE (long-descriptor) stage 1 and stage 2 walks when the `ttf`
+ * parameter advertises them (IDR0.TTF[0]), nesting, permission/access-flag/address-size checks, the event queue with
  * overflow, GERROR, the command queue, and configuration and TLB caches that
  * only invalidation commands clear.
  *
@@ -66,7 +67,7 @@ enum { CLASS_CD = 0, CLASS_TT = 1, CLASS_IN = 2 };
 #define SID_BITS   16
 #define SSID_BITS  20
 #define OAS_BITS   48
-#define IAS_BITS   48
+#define AA32_OAS   40 /* VMSAv8-32 LPAE outputs 40 bits (CD.IPS, STE.S2PS IGNORED) */
 
 /* --- decoded configuration ------------------------------------------------ */
 
@@ -79,6 +80,7 @@ struct tt {
 	uint8_t ps;    /* effective output size in bits */
 	bool epd;      /* walks disabled (stage 1 EPDx) */
 	bool tbi;
+	bool aa32;     /* VMSAv8-32 LPAE descriptors (CD.AA64 = 0, STE.S2AA64 = 0) */
 };
 
 struct ste {
@@ -95,6 +97,8 @@ struct cd {
 	struct tt t[2];
 	uint16_t asid;
 	bool affd, wxn, pan, r;
+	bool aa32, uwxn;      /* VMSAv8-32 LPAE: TTBCR-style split, UWXN */
+	uint8_t t0sz, t1sz;   /* VMSAv8-32 LPAE: 3-bit T0SZ/T1SZ */
 };
 
 struct cd_slot {
@@ -117,6 +121,7 @@ struct tlb_ent {
 	bool uxn, pxn;
 	uint8_t s2ap;         /* S2AP[1:0]: bit 0 read, bit 1 write */
 	bool s2xn;
+	bool s2aa32;          /* stage 2 came from VMSAv8-32 LPAE tables */
 };
 
 #define CD_CACHE   1024
@@ -126,6 +131,7 @@ struct smmu {
 	struct sim_iommu iommu; /* first: translate() gets this pointer */
 	struct sim_machine *m;
 	uint32_t idr[6];
+	unsigned ias;           /* IHI 0070 3.4: MAX(TTF[0] ? 40 : 0, TTF[1] ? OAS : 0) */
 	uint32_t cr0, cr1, cr2, gbpa, irq_ctrl, gerror, gerrorn;
 	uint64_t strtab_base;
 	uint32_t strtab_base_cfg;
@@ -306,11 +312,15 @@ static bool s1_geometry(struct tt *tt)
 	return true;
 }
 
-/* Table base alignment: the greater of the table size and 64 bytes. */
+/* Table base alignment: the greater of the table size and 64 bytes; a
+ * VMSAv8-32 base (TTBCR/VTCR: bits [x-1:0] ignored) is aligned to the table's
+ * size alone, down to 16 bytes for a 2-entry level-1 table. */
 static uint64_t table_align(const struct tt *tt)
 {
 	unsigned bits = tt->ia - lvl_shift(tt->g, tt->sl) + 3;
 
+	if (tt->aa32)
+		return BIT(bits);
 	return bits < 6 ? 64 : BIT(bits);
 }
 
@@ -370,7 +380,9 @@ static int walk(struct smmu *s, const struct tt *tt, bool stage2, bool affd,
 		}
 		if (!(desc & 1))
 			goto translation;
-		oa = desc & MASK(51, g);
+		/* VMSAv8-32 long descriptors: OA[39:12], bits [47:40] must be
+		 * zero (an Address size fault), bits [51:48] are ignored */
+		oa = desc & (tt->aa32 ? MASK(47, 12) : MASK(51, g));
 		if (l < 3 && (desc & 2)) {
 			/* Table descriptor. */
 			if (oa >> tt->ps)
@@ -418,25 +430,56 @@ static int s2_walk(struct smmu *s, const struct ste *ste, uint64_t ipa, uint8_t 
 
 /* --- configuration: STE ----------------------------------------------------- */
 
+/* VMSAv8-32 LPAE stage 2 (VTCR): a signed 4-bit T0SZ gives 25-40 input
+ * bits; SL0 0 starts at level 2 (up to 16 concatenated tables: 25-34 bits),
+ * 1 at level 1 (31-40 bits, two tables at 40), 2 and 3 are reserved. */
+static bool s2_decode_aa32(const uint64_t *d, struct ste *e)
+{
+	uint64_t w = d[2];
+	int t0sz = (int)GET(w, 35, 32);
+	unsigned sl0 = GET(w, 39, 38);
+
+	if (t0sz > 7)
+		t0sz -= 16;
+	e->s2.aa32 = true;
+	e->s2.g = 12;
+	e->s2.ia = (uint8_t)(32 - t0sz);
+	if (sl0 == 0 && e->s2.ia <= 34)
+		e->s2.sl = 2;
+	else if (sl0 == 1 && e->s2.ia >= 31)
+		e->s2.sl = 1;
+	else
+		return false;
+	e->s2.ps = AA32_OAS;
+	return true;
+}
+
 static bool s2_decode(struct smmu *s, const uint64_t *d, struct ste *e)
 {
 	uint64_t w = d[2];
 	static const uint8_t tg[4] = { 12, 16, 14, 0 };
+	unsigned ttf = GET(s->idr[0], 3, 2);
 
-	(void)s;
-	if (!GET(w, 51, 51) || GET(w, 52, 52))   /* S2AA64 = 0, S2ENDI = big */
+	if (GET(w, 51, 51) ? !(ttf & 2) : !(ttf & 1)) /* S2AA64 selects a format TTF lacks */
 		return false;
-	if (GET(w, 56, 55) || GET(w, 57, 57))     /* S2HA/S2HD without HTTU, S2S without stalls */
+	if (GET(w, 52, 52))                       /* S2ENDI = big */
 		return false;
-	e->s2.g = tg[GET(w, 47, 46)];
-	if (!e->s2.g)
+	if (GET(w, 56, 55) || GET(w, 57, 57))     /* S2HA/S2HD without HTTU (and with AArch32), S2S without stalls */
 		return false;
-	e->s2.ia = 64 - GET(w, 37, 32);
-	if (e->s2.ia > IAS_BITS || e->s2.ia < 16)
-		return false;
-	if (!s2_geometry(&e->s2, GET(w, 39, 38)))
-		return false;
-	e->s2.ps = ps_bits(GET(w, 50, 48));
+	if (!GET(w, 51, 51)) {
+		if (!s2_decode_aa32(d, e))
+			return false;
+	} else {
+		e->s2.g = tg[GET(w, 47, 46)];
+		if (!e->s2.g)
+			return false;
+		e->s2.ia = 64 - GET(w, 37, 32);
+		if (e->s2.ia > s->ias || e->s2.ia < 16)
+			return false;
+		if (!s2_geometry(&e->s2, GET(w, 39, 38)))
+			return false;
+		e->s2.ps = ps_bits(GET(w, 50, 48));
+	}
 	e->s2.ttb = d[3] & MASK(55, 4);
 	if (e->s2.ttb >> e->s2.ps)
 		return false;
@@ -510,6 +553,10 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		 * clamped: one L1STD, whose Span may go up to SPLIT + 1. */
 		if (split != 6 && split != 8 && split != 10)
 			split = 6;
+		/* The level-1 table is aligned to its size, 64 bytes at least
+		 * (the base's low bits are ignored). */
+		if (GET(cfg, 5, 0) + 3 > split + 6)
+			base &= ~(BIT(GET(cfg, 5, 0) - split + 3) - 1);
 		addr = base + (uint64_t)(sid >> split) * 8;
 		if (fetch64(s, addr, &l1)) {
 			fetch_event(s, EVT_F_STE_FETCH, t, addr);
@@ -527,6 +574,8 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 		l2 = l1 & MASK(55, 6) & ~(BIT(6 + span - 1) - 1);
 		addr = l2 + (uint64_t)(sid & (BIT(split) - 1)) * 64;
 	} else {
+		/* A linear table is aligned to its size (2^LOG2SIZE STEs). */
+		base = GET(cfg, 5, 0) >= 58 ? 0 : base & ~(BIT(GET(cfg, 5, 0) + 6) - 1);
 		addr = base + (uint64_t)sid * 64;
 	}
 	for (int i = 0; i < 4; i++) {
@@ -551,6 +600,25 @@ static struct ste *ste_get(struct smmu *s, const struct txn *t)
 
 /* --- configuration: CD ------------------------------------------------------- */
 
+/* One TTBx of a VMSAv8-32 LPAE CD: TG and IPS are IGNORED (4K, 40-bit
+ * output), TxSZ is 3 bits (every value legal), start level 1 for TxSZ 0-1
+ * and 2 for 2-7. */
+static bool tt1_decode_aa32(uint64_t d0, uint64_t ttb, bool one, struct tt *tt)
+{
+	unsigned tsz = one ? GET(d0, 18, 16) : GET(d0, 2, 0);
+
+	tt->aa32 = true;
+	tt->epd = one ? GET(d0, 30, 30) : GET(d0, 14, 14);
+	if (tt->epd)
+		return true;
+	tt->g = 12;
+	tt->ia = 32 - tsz;
+	tt->sl = tsz <= 1 ? 1 : 2;
+	tt->ps = AA32_OAS;
+	tt->ttb = ttb & MASK(55, 4);
+	return !(tt->ttb >> AA32_OAS);
+}
+
 static bool tt1_decode(uint64_t d0, uint64_t ttb, bool one, unsigned ips, struct tt *tt)
 {
 	static const uint8_t tg0[4] = { 12, 16, 14, 0 }, tg1[4] = { 0, 14, 12, 16 };
@@ -571,23 +639,36 @@ static bool tt1_decode(uint64_t d0, uint64_t ttb, bool one, unsigned ips, struct
 	return s1_geometry(tt);
 }
 
-static bool cd_decode(const uint64_t *d, struct cd *c)
+/* s2aa32: the CD is used under a VMSAv8-32 stage 2, which only a
+ * VMSAv8-32 stage 1 may sit on. */
+static bool cd_decode(struct smmu *s, const uint64_t *d, bool s2aa32, struct cd *c)
 {
 	uint64_t d0 = d[0];
-	unsigned ips = ps_bits(GET(d0, 34, 32));
+	unsigned ips = ps_bits(GET(d0, 34, 32)), ttf = GET(s->idr[0], 3, 2);
+	bool aa64 = GET(d0, 41, 41);
 
 	memset(c, 0, sizeof(*c));
-	if (!GET(d0, 31, 31) || !GET(d0, 41, 41))  /* V, AA64 */
+	if (!GET(d0, 31, 31))                       /* V */
+		return false;
+	if (aa64 ? !(ttf & 2) || s2aa32 : !(ttf & 1)) /* AA64 selects a format TTF lacks */
 		return false;
 	if (GET(d0, 44, 44) || !GET(d0, 46, 46))   /* S without stalls, A = 0 with TERM_MODEL 1 */
 		return false;
-	if (GET(d0, 43, 42))                        /* HA/HD without HTTU */
+	if (aa64 && GET(d0, 43, 42))                /* HA/HD without HTTU (IGNORED for AArch32) */
 		return false;
 	if (GET(d0, 15, 15) && !(GET(d0, 14, 14) && GET(d0, 30, 30))) /* ENDI big */
 		return false;
-	if (!tt1_decode(d0, d[1], false, ips, &c->t[0]) ||
-	    !tt1_decode(d0, d[2], true, ips, &c->t[1]))
+	if (!aa64) {
+		c->aa32 = true;
+		c->uwxn = GET(d0, 37, 37);
+		c->t0sz = GET(d0, 2, 0);
+		c->t1sz = GET(d0, 18, 16);
+		if (!tt1_decode_aa32(d0, d[1], false, &c->t[0]) || !tt1_decode_aa32(d0, d[2], true, &c->t[1]))
+			return false;
+	} else if (!tt1_decode(d0, d[1], false, ips, &c->t[0]) ||
+		   !tt1_decode(d0, d[2], true, ips, &c->t[1])) {
 		return false;
+	}
 	c->asid = GET(d0, 63, 48);
 	c->affd = GET(d0, 35, 35);
 	c->wxn = GET(d0, 36, 36);
@@ -651,7 +732,7 @@ static const struct cd *cd_get(struct smmu *s, const struct ste *e, const struct
 	for (int i = 0; i < 4; i++)
 		if (cd_read(s, e, t, addr + 8 * i, &d[i]))
 			return NULL;
-	if (!cd_decode(d, &sl->cd)) {
+	if (!cd_decode(s, d, (e->config & 2) && e->s2.aa32, &sl->cd)) {
 		sl->valid = false;
 		cfg_event(s, EVT_C_BAD_CD, t);
 		return NULL;
@@ -693,6 +774,14 @@ static bool s1_perm_fault(const struct tlb_ent *te, const struct cd *cd, const s
 	bool priv_w = !ro, user_w = el0 && !ro;
 	bool write = !t->rnw, exec = t->ind && t->rnw;
 
+	if (exec && cd->aa32) {
+		/* VMSAv8-32: XN (bit 54, XNTable) forbids both privileges, an
+		 * unprivileged fetch needs PL0 read access, UWXN makes
+		 * PL0-writable memory PXN; no implicit PXN otherwise. */
+		if (t->pnu)
+			return te->uxn || te->pxn || (cd->wxn && priv_w) || (cd->uwxn && user_w);
+		return !el0 || te->uxn || (cd->wxn && user_w);
+	}
 	if (exec) {
 		if (t->pnu)
 			return te->pxn || (cd->wxn && priv_w) || user_w;
@@ -707,8 +796,10 @@ static bool s1_perm_fault(const struct tlb_ent *te, const struct cd *cd, const s
 
 static bool s2_perm_fault(const struct tlb_ent *te, const struct txn *t)
 {
+	/* a VMSAv8-32 stage 2 cannot express execute-only: a fetch needs
+	 * read permission too */
 	if (t->ind && t->rnw)
-		return te->s2xn;
+		return te->s2xn || (te->s2aa32 && !(te->s2ap & 1));
 	return t->rnw ? !(te->s2ap & 1) : !(te->s2ap & 2);
 }
 
@@ -767,8 +858,10 @@ static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, u
 		if (!t.ssv && e->s1dss == 1)
 			s1 = false; /* stage 1 bypass for non-substream traffic */
 	}
-	if (!s1 && (t.iova >> IAS_BITS)) {
-		/* Stage 1 bypass: the address must fit the IAS. */
+	if (!s1 && (t.iova >> (e->config == 4 ? OAS_BITS : s->ias))) {
+		/* Stage 1 bypass: the address must fit the IAS; an STE that
+		 * bypasses both stages checks the OAS instead (IHI 0070 3.4:
+		 * the two differ when VMSAv8-32 makes the IAS 40 bits). */
 		f = (struct fault){ EVT_F_ADDR_SIZE, false, false, CLASS_IN, 0, 0 };
 		return xlate_event(s, &t, &f, true);
 	}
@@ -780,6 +873,11 @@ static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, u
 		cd = cd_get(s, e, &t, t.ssv ? t.ssid : 0);
 		if (!cd)
 			return -EFAULT;
+		/* VMSAv8-32: a 32-bit VA, upper input bits must be zero (3.4.1) */
+		if (cd->aa32 && (t.iova >> 32)) {
+			f = (struct fault){ EVT_F_TRANSLATION, false, false, CLASS_IN, 0, 0 };
+			return xlate_event(s, &t, &f, cd->r);
+		}
 	}
 
 	/* TLB lookup. */
@@ -807,6 +905,19 @@ static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, u
 		uint64_t want = hi ? (top >> (tt->epd ? 0 : tt->ia)) : 0;
 		struct leaf l;
 
+		if (cd->aa32) {
+			/* TTBCR split: TTB0 below 2^(32-T0SZ) (all of it with T0SZ 0,
+			 * up to TTB1's region), TTB1 the top 2^(32-T1SZ) (with T1SZ
+			 * 0, all above TTB0's); a gap between them faults */
+			uint64_t end0 = cd->t0sz ? BIT(32 - cd->t0sz) : cd->t1sz ? BIT(32) - BIT(32 - cd->t1sz) : BIT(32);
+			uint64_t start1 = cd->t1sz ? BIT(32) - BIT(32 - cd->t1sz) : end0;
+
+			hi = t.iova >= end0;
+			tt = &cd->t[hi];
+			range = want = 0;
+			if (hi && t.iova < start1)
+				range = 1;
+		}
 		if (tt->epd || range != want) {
 			f = (struct fault){ EVT_F_TRANSLATION, false, false, CLASS_IN, 0, 0 };
 			return xlate_event(s, &t, &f, cd->r);
@@ -839,6 +950,7 @@ static int sim_smmuv3_translate(struct sim_iommu *u, const struct sim_txn *in, u
 		ne.has_s2 = true;
 		ne.s2ap = GET(l.desc, 7, 6);
 		ne.s2xn = GET(l.desc, 54, 54);
+		ne.s2aa32 = e->s2.aa32;
 		if (!ne.size || l.size < ne.size)
 			ne.size = l.size;
 		ne.pa_page = l.oa >> 12;
@@ -1239,11 +1351,14 @@ int sim_smmuv3_create(struct sim_machine *m, uint64_t base)
 	/* IDR0: S1P, TTF=AArch64, COHACC, ASID16, VMID16, CD2L, TTENDIAN=LE,
 	 * STALL_MODEL=no stall, TERM_MODEL=abort only, ST_LEVEL=2-level; S2P by
 	 * parameter. */
-	s->idr[0] = 0x2 | 2u << 2 | BIT(4) | BIT(12) | BIT(18) | BIT(19) |
+	s->idr[0] = 0x2 | (p->ttf & 3) << 2 | BIT(4) | BIT(12) | BIT(18) | BIT(19) |
 		    2u << 21 | 1u << 24 | BIT(26) | 1u << 27 | (p->stage2 ? 1 : 0);
 	/* IDR1: SIDSIZE, SSIDSIZE, EVENTQS, CMDQS, ATTR_PERMS_OVR. */
 	s->idr[1] = SID_BITS | SSID_BITS << 6 | (p->evtq_log2 & 0x1f) << 16 |
 		    (p->cmdq_log2 & 0x1f) << 21 | BIT(26);
+	s->ias = p->ttf & 2 ? OAS_BITS : 0;
+	if ((p->ttf & 1) && s->ias < AA32_OAS)
+		s->ias = AA32_OAS;
 	/* IDR5: OAS = 48 bits, GRAN4K, GRAN16K, GRAN64K. */
 	s->idr[5] = 5 | BIT(4) | BIT(5) | BIT(6);
 	/* Reset: bypass, every attribute "use incoming" (GBPA's reset value is
