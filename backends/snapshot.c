@@ -355,6 +355,22 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 	return be_readonly();
 }
 
+/* The RAM the machine had, as the capture's backend said; not known for
+ * files without the RAM note (older files, foreign cores). */
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	const struct smmu_snap *m = meta(priv);
+	size_t n = 0;
+
+	if (!m->has_ram)
+		return -ENOTSUP;
+	for (; n < m->nram && n < max; n++) {
+		ranges[n][0] = m->ram[n][0];
+		ranges[n][1] = m->ram[n][1];
+	}
+	return (int)n;
+}
+
 static uint64_t be_now(void *priv)
 {
 	return meta(priv)->clock_ns;
@@ -382,4 +398,5 @@ const struct smmu_backend_ops smmu_backend_snapshot = {
 	.table_region = be_table_region,
 	.now_ns = be_now,
 	.describe = be_describe,
+	.ram_ranges = be_ram_ranges,
 };
