@@ -185,6 +185,16 @@ check "diff against the current target: equal right after saving, exit 0" test $
 run -c "$base snapshot save $TMP/H; map d1 0x70000 0x40070000 0x1000 r; diff $TMP/H"
 check "diff against the current target: the new mapping, exit 1" \
 	bash -c "[ $rc -eq 1 ] && grep -q '^+ 00:01.0 0x70000+0x1000: 0x40070000 r--' '$TMP/out'"
+# SMMUv2 and AMD-Vi: a second device attached is named by its stream-match
+# entry or its DTE, field by field; configuration steps pair by name (the
+# SMMUv2 chain of a stream that now matches reads more registers: sCR0 is no
+# longer read, the SMR is, and neither is compared with the other)
+"$S" --target sim:mmu500 -c "own; domain create d1; attach 00:01.0 d1; snapshot save $TMP/V2A; attach 00:02.0 d1; snapshot save $TMP/V2B" >/dev/null 2>&1
+expect_json_rc "diff on SMMUv2: the new SMR and S2CR field by field; steps paired by name" 1 -j diff "$TMP/V2A" "$TMP/V2B" -- \
+	"{'field': 'VALID', 'old': '0x0', 'new': '0x1'} in doc['registers'][0]['fields'] and doc['registers'][0]['register'] == 'SMMU_SMRn[1]' and [(c['what'], c.get('old_addr'), c.get('new_addr')) for c in doc['config'][1:3]] == [('SMMU_sCR0', '0x0', None), ('SMMU_SMRn', None, '0x804')]"
+"$S" --target sim:amd -c "own; domain create d1; attach 00:01.0 d1; snapshot save $TMP/AMA; attach 00:02.0 d1; snapshot save $TMP/AMB" >/dev/null 2>&1
+expect_json_rc "diff on AMD-Vi: the new DTE is named field by field" 1 -j diff "$TMP/AMA" "$TMP/AMB" -- \
+	"[c for c in doc['config'] if c['what'] == 'device table entry'][0]['device'] == '00:02.0' and {'field': 'DomainID', 'old': '0x0', 'new': '0x1'} in [c for c in doc['config'] if c['what'] == 'device table entry'][0]['fields']"
 run diff "$TMP/A" "$TMP/nonexistent"
 check "diff: a missing file is trouble: exit 2, one line" \
 	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$TMP/err') -eq 1 ] && [ -z \"\$(cat '$TMP/out')\" ]"
