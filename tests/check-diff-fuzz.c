@@ -74,6 +74,12 @@ START_TEST(vtd_scalable_prediction_equals_model)
 }
 END_TEST
 
+START_TEST(amdvi_prediction_equals_model)
+{
+	run(DFZ_AMDVI, "amdvi", 0xa3d00000);
+}
+END_TEST
+
 /* --- named regressions: each a disagreement once found (by the fuzzer or
  * by reading the specification), built by hand.  Every case checks both
  * the expected architectural outcome and that the model agrees. --------- */
@@ -414,6 +420,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, smmuv3_prediction_equals_model);
 	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
+	tcase_add_test(tc, amdvi_prediction_equals_model);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);

@@ -14,9 +14,7 @@
 #include <string.h>
 
 #include "lib/smmu.h"
-#include "tests/diff-fuzz.h"
-
-#define BIT(n) (1ULL << (n))
+#include "tests/diff-fuzz-priv.h"
 
 /* --- randomness -------------------------------------------------------------- */
 
@@ -39,7 +37,7 @@ void dfz_src_bytes(struct dfz_src *s, const uint8_t *data, size_t len)
 	s->len = len;
 }
 
-static uint64_t r64(struct dfz_src *s)
+uint64_t r64(struct dfz_src *s)
 {
 	uint64_t v = 0;
 
@@ -55,44 +53,20 @@ static uint64_t r64(struct dfz_src *s)
 }
 
 /* 0 .. n-1 */
-static uint64_t rn(struct dfz_src *s, uint64_t n)
+uint64_t rn(struct dfz_src *s, uint64_t n)
 {
 	return n ? r64(s) % n : 0;
 }
 
 /* true with probability pct % */
-static bool pc(struct dfz_src *s, unsigned pct)
+bool pc(struct dfz_src *s, unsigned pct)
 {
 	return rn(s, 100) < pct;
 }
 
 /* --- the machine --------------------------------------------------------------- */
 
-#define MAX_PTRS 256
-#define MAX_MAPS 96
-
-struct ctx {
-	struct dfz_src *src;
-	struct dfz_stats *st;
-	struct smmu_target *t;
-	struct smmu_unit *u;
-	char *msg;
-	size_t msglen;
-	uint64_t unit, ram, ram_end;
-	uint64_t slot_next, slot_end;   /* 64 KiB slots for tables and structures */
-	uint64_t data;                  /* pattern-filled data pages */
-	uint64_t ptrs[MAX_PTRS];        /* every structure and table placed, for aliasing */
-	unsigned nptrs;
-	uint64_t maps[MAX_MAPS];        /* input addresses that were mapped, for accesses */
-	unsigned nmaps;
-	unsigned ndevs;
-	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
-	uint64_t bar[8];
-	bool failed;
-};
-
-static void fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct ctx *c, const char *fmt, ...)
+void fail(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -105,13 +79,13 @@ static void fail(struct ctx *c, const char *fmt, ...)
 }
 
 /* Structures aimed outside RAM are simply not written. */
-static void w64(struct ctx *c, uint64_t pa, uint64_t v)
+void w64(struct ctx *c, uint64_t pa, uint64_t v)
 {
 	if (pa >= c->ram && pa + 8 <= c->ram_end)
 		smmu_mem_write(c->t, pa, &v, 8);
 }
 
-static uint64_t rd64(struct ctx *c, uint64_t pa)
+uint64_t rd64(struct ctx *c, uint64_t pa)
 {
 	uint64_t v = 0;
 
@@ -119,17 +93,17 @@ static uint64_t rd64(struct ctx *c, uint64_t pa)
 	return v;
 }
 
-static void reg32(struct ctx *c, uint64_t off, uint32_t v)
+void reg32(struct ctx *c, uint64_t off, uint32_t v)
 {
 	smmu_mmio_write(c->t, c->unit + off, 4, v);
 }
 
-static void reg64(struct ctx *c, uint64_t off, uint64_t v)
+void reg64(struct ctx *c, uint64_t off, uint64_t v)
 {
 	smmu_mmio_write(c->t, c->unit + off, 8, v);
 }
 
-static uint64_t rreg(struct ctx *c, uint64_t off, unsigned size)
+uint64_t rreg(struct ctx *c, uint64_t off, unsigned size)
 {
 	uint64_t v = 0;
 
@@ -144,7 +118,7 @@ static void remember(struct ctx *c, uint64_t pa)
 }
 
 /* A fresh 64 KiB-aligned slot (zeroed: the machine is new). */
-static uint64_t slot(struct ctx *c)
+uint64_t slot(struct ctx *c)
 {
 	uint64_t a = c->slot_next;
 
@@ -158,7 +132,7 @@ static uint64_t slot(struct ctx *c)
 
 /* A pointer for a structure field: mostly a fresh slot, else an alias of
  * something already placed, a data page, or somewhere adversarial. */
-static uint64_t ptr(struct ctx *c, bool *fresh)
+uint64_t ptr(struct ctx *c, bool *fresh)
 {
 	struct dfz_src *s = c->src;
 	unsigned k = (unsigned)rn(s, 100);
@@ -184,13 +158,13 @@ static uint64_t ptr(struct ctx *c, bool *fresh)
 }
 
 /* Flip a few bits of a structure: reserved ones included. */
-static void mutate(struct ctx *c, uint64_t *w, unsigned nwords, unsigned pct)
+void mutate(struct ctx *c, uint64_t *w, unsigned nwords, unsigned pct)
 {
 	while (pc(c->src, pct))
 		w[rn(c->src, nwords)] ^= BIT(rn(c->src, 64));
 }
 
-static void write_words(struct ctx *c, uint64_t pa, const uint64_t *w, unsigned n)
+void write_words(struct ctx *c, uint64_t pa, const uint64_t *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		w64(c, pa + 8 * i, w[i]);
@@ -249,16 +223,6 @@ static uint64_t dma(struct ctx *c, unsigned d, bool ssv, uint32_t ssid, uint64_t
 
 /* --- comparing one access ----------------------------------------------------------- */
 
-/* What the model recorded for the access. */
-struct rec {
-	unsigned n;        /* records */
-	uint32_t code;     /* the first one's EventID / fault reason */
-	uint64_t fetch;    /* its fetch address, when it has one */
-	bool has_fetch;
-};
-
-typedef void (*drain_fn)(struct ctx *c, struct rec *r);
-
 static const char *acc_text(unsigned acc)
 {
 	static char b[16];
@@ -268,7 +232,7 @@ static const char *acc_text(unsigned acc)
 	return b;
 }
 
-static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid,
+void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid,
 		       uint64_t iova, unsigned acc)
 {
 	struct smmu_translation tr;
@@ -367,13 +331,30 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 }
 
 /* A mapped input address: mostly one the device's own tables map. */
-static uint64_t pick_map(struct ctx *c, unsigned d)
+uint64_t pick_map(struct ctx *c, unsigned d)
 {
 	unsigned lo = c->dmap[d][0], hi = c->dmap[d][1];
 
 	if (hi > lo && pc(c->src, 70))
 		return c->maps[lo + rn(c->src, hi - lo)];
 	return c->maps[rn(c->src, c->nmaps)];
+}
+
+uint64_t pick_iova(struct ctx *c, unsigned d)
+{
+	struct dfz_src *s = c->src;
+	unsigned k = (unsigned)rn(s, 100);
+	uint64_t iova;
+
+	if (k < 60 && c->nmaps)
+		iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+	else if (k < 75)
+		iova = rn(s, BIT(30 + rn(s, 28)));
+	else if (k < 85)
+		iova = c->data + rn(s, 0x10000);
+	else
+		iova = r64(s);
+	return iova & ~7ULL;
 }
 
 /* --- SMMUv3 (IHI 0070) --------------------------------------------------------------- */
@@ -1037,12 +1018,17 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
 				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
 	bool v3 = arch == DFZ_SMMUV3;
+
+	return sim_ready(c, v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
+			 v3 ? (s2 ? 2 : 3) : 5, v3 ? 0x09050000 : 0xfed90000, v3 ? 0x40000000 : 0);
+}
+
+int sim_ready(struct ctx *c, const char *spec, const char *const *opts, unsigned nopts, uint64_t unit, uint64_t ram)
+{
 	char err[256];
 
 	c->ndevs = 4;
-	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
-			     v3 ? (s2 ? 2 : 3) : 5, &c->t, err, sizeof(err)) ||
-	    smmu_discover(c->t, err, sizeof(err))) {
+	if (smmu_target_open(spec, opts, nopts, &c->t, err, sizeof(err)) || smmu_discover(c->t, err, sizeof(err))) {
 		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
 		if (c->t)
 			smmu_target_close(c->t);
@@ -1050,8 +1036,8 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 		return -1;
 	}
 	c->u = smmu_unit_at(c->t, 0);
-	c->unit = v3 ? 0x09050000 : 0xfed90000;
-	c->ram = v3 ? 0x40000000 : 0;
+	c->unit = unit;
+	c->ram = ram;
 	c->ram_end = c->ram + (64 << 20);
 	c->data = c->ram + 0x1000000;
 	c->slot_next = c->ram + 0x200000;
@@ -1077,6 +1063,10 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 	struct ctx c = { .src = src, .st = st, .msg = msg, .msglen = msglen };
 	int rc;
 
+	if (arch == DFZ_AMDVI)
+		return dfz_amdvi_run(src, accesses, st, msg, msglen);
+	if (arch == DFZ_SMMUV2)
+		return dfz_smmuv2_run(src, accesses, st, msg, msglen);
 	msg[0] = '\0';
 	static const unsigned aws[] = { 39, 48, 57 };
 	unsigned aw = aws[rn(src, 3)];

@@ -43,7 +43,7 @@ struct dfz_stats {
 	uint64_t code[256];      /* faults by code */
 };
 
-enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
+enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE, DFZ_AMDVI, DFZ_SMMUV2 };
 
 /* One configuration and `accesses` accesses.  0 when every prediction held;
  * otherwise -1 with what disagreed in msg. */
