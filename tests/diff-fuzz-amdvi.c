@@ -251,3 +251,32 @@ int dfz_amdvi_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st, 
 	smmu_target_close(c.t);
 	return c.failed ? -1 : 0;
 }
+
+/* --- hand-built cases --------------------------------------------------------------- */
+
+static void amd_inv_hook(struct ctx *c, unsigned dev)
+{
+	uint16_t devid = (uint16_t)((dev + 1) << 3);
+
+	amd_inv_dev(c, c->ram + DFZ_AMD_DEVTAB + devid * 32ULL, devid);
+}
+
+int dfz_amdvi_machine(struct ctx *c, struct dfz_hooks *h)
+{
+	static const char *const opts[] = { "devs=4", "ram=64M" };
+	static struct agen g;
+
+	if (sim_ready(c, "sim:amd", opts, 2, 0xfed80000, 0))
+		return -1;
+	memset(&g, 0, sizeof(g));
+	ag = &g;
+	g.cmd = c->slot_end;
+	g.evt = c->slot_end + 0x10000;
+	reg64(c, A_CMDBASE, g.cmd | (uint64_t)A_LOG2 << 56);
+	reg64(c, A_EVTBASE, g.evt | (uint64_t)A_LOG2 << 56);
+	reg64(c, A_DEVTAB, c->ram + DFZ_AMD_DEVTAB);
+	reg64(c, A_CONTROL, 1 | BIT(2) | BIT(12));
+	h->drain = amd_drain;
+	h->inv = amd_inv_hook;
+	return 0;
+}

@@ -71,6 +71,15 @@ uint64_t pick_map(struct ctx *c, unsigned d);   /* a mapped input address */
 /* an input address: mapped ones mostly, near them, anywhere */
 uint64_t pick_iova(struct ctx *c, unsigned d);
 
+/* Hand-built cases on the other architectures: how the model's records are
+ * read, and how every cache entry device dev may hit is invalidated. */
+struct dfz_hooks {
+	drain_fn drain;
+	void (*inv)(struct ctx *c, unsigned dev);
+};
+int dfz_amdvi_machine(struct ctx *c, struct dfz_hooks *h);
+int dfz_smmuv2_machine(struct ctx *c, struct dfz_hooks *h);
+
 /* The other architectures' generators: a configuration on a fresh machine. */
 int dfz_amdvi_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg, size_t msglen);
 int dfz_smmuv2_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st, char *msg, size_t msglen);

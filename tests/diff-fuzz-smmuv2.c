@@ -9,3 +9,9 @@ int dfz_smmuv2_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st,
 	snprintf(msg, msglen, "not yet");
 	return -1;
 }
+
+int dfz_smmuv2_machine(struct ctx *c, struct dfz_hooks *h)
+{
+	(void)c, (void)h;
+	return -1;
+}

@@ -1094,6 +1094,7 @@ struct dfz_machine {
 	struct v3gen g;
 	struct vgen vg;
 	bool v3;
+	struct dfz_hooks hooks; /* AMD-Vi, SMMUv2: their generators' drain and invalidation */
 	char msg[1024];
 };
 
@@ -1104,6 +1105,8 @@ struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2)
 	memset(&m, 0, sizeof(m));
 	dfz_src_seed(&m.src, 1);
 	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg) };
+	if (arch == DFZ_AMDVI || arch == DFZ_SMMUV2)
+		return (arch == DFZ_AMDVI ? dfz_amdvi_machine : dfz_smmuv2_machine)(&m.c, &m.hooks) ? NULL : &m;
 	if (open_machine(&m.c, arch, stage2, 48))
 		return NULL;
 	m.v3 = arch == DFZ_SMMUV3;
@@ -1144,7 +1147,10 @@ int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uin
 {
 	m->c.failed = false;
 	m->msg[0] = '\0';
-	if (m->v3) {
+	if (m->hooks.drain) {
+		m->hooks.inv(&m->c, dev);
+		access_one(&m->c, m->hooks.drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	} else if (m->v3) {
 		v3_cmd(&m->c, &m->g, 0x04, 31);      /* CMD_CFGI_ALL */
 		v3_cmd(&m->c, &m->g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
 		v3_cmd(&m->c, &m->g, 0x46, 0);
@@ -1152,7 +1158,8 @@ int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uin
 		reg64(&m->c, VTD_CCMD, BIT(63) | 1ULL << 61);
 		reg64(&m->c, VTD_IOTLB, BIT(63) | 1ULL << 60);
 	}
-	access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	if (!m->hooks.drain)
+		access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
 	smmu_translate(m->c.u, &(struct smmu_stream){ (dev + 1) << 3, ssv, ssid }, iova, acc, tr);
 	*msg = m->msg;
 	return m->c.failed ? -1 : 0;

@@ -52,8 +52,11 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 
 /* Hand-built cases (named regressions): a fresh machine; SMMUv3 with its
  * queues on (CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
- * VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
- * devices 0-3 are StreamIDs / source-ids 0x8-0x20. */
+ * VT-d (q35, MGAW 48) with nothing set; AMD-Vi with its device table at RAM
+ * + DFZ_AMD_DEVTAB (one page: 256 DTEs), command buffer and event log on,
+ * IommuEn set; SMMUv2 (mmu500) with nothing set; RAM from dfz_ram(), 64 MiB;
+ * test devices 0-3 are StreamIDs / source-ids / DeviceIDs 0x8-0x20. */
+#define DFZ_AMD_DEVTAB 0x100000
 struct dfz_machine;
 struct smmu_translation;
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2);
