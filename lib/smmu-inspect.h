@@ -33,6 +33,9 @@ enum smmu_pgt_cfg_flags {
 	 * may be reused before memory stops pointing at them: flush (and
 	 * invalidate) before hardware walks again. */
 	SMMU_PGT_CFG_DEFER_FLUSH = 1 << 4,
+	/* LPAE: descriptors' address bits [51:48] are RES0 and ignored (the
+	 * VMSAv8.0 format an SMMUv2 walks), not output address bits */
+	SMMU_PGT_CFG_OA48 = 1 << 5,
 };
 
 struct smmu_pgt_cfg {

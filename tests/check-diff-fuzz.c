@@ -80,6 +80,12 @@ START_TEST(amdvi_prediction_equals_model)
 }
 END_TEST
 
+START_TEST(smmuv2_prediction_equals_model)
+{
+	run(DFZ_SMMUV2, "smmuv2", 0x52000000);
+}
+END_TEST
+
 /* --- named regressions: each a disagreement once found (by the fuzzer or
  * by reading the specification), built by hand.  Every case checks both
  * the expected architectural outcome and that the model agrees. --------- */
@@ -577,6 +583,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, vtd_legacy_prediction_equals_model);
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
 	tcase_add_test(tc, amdvi_prediction_equals_model);
+	tcase_add_test(tc, smmuv2_prediction_equals_model);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);

@@ -67,7 +67,12 @@ int sim_ready(struct ctx *c, const char *spec, const char *const *opts, unsigned
 /* One access from device d: the prediction and the model must agree. */
 void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid, uint64_t iova,
 		unsigned acc);
-uint64_t pick_map(struct ctx *c, unsigned d);   /* a mapped input address */
+uint64_t pick_map(struct ctx *c, unsigned d);
+/* VMSAv8-64 LPAE: a level's shift; n random input addresses mapped in tables
+ * at root (granule 2^g, ia input bits, start level sl, stage 2 or 1), base
+ * OR'ed into the recorded addresses */
+unsigned lvl_shift(unsigned g, int l);
+void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base, unsigned n);   /* a mapped input address */
 /* an input address: mapped ones mostly, near them, anywhere */
 uint64_t pick_iova(struct ctx *c, unsigned d);
 

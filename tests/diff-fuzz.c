@@ -274,7 +274,9 @@ void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ss
 		 iova, acc_text(acc));
 	if (getenv("DFZ_TRACE") && (!getenv("DFZ_TRACE_NESTED") || tr.cfg.nested))
 		fprintf(stderr, "%s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | model status=%" PRIx64
-			" records=%u code=0x%x\n", where, tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, status, r.n, r.code);
+			" records=%u code=0x%x; walk: %u steps, last entry 0x%" PRIx64 "\n", where, tr.ok, tr.pa, tr.code,
+			tr.quiet, tr.cfg.reason, status, r.n, r.code, tr.x.nsteps,
+			tr.x.nsteps ? tr.x.step[tr.x.nsteps - 1].pte : 0);
 	if (tr.ok) {
 		if (r.n) {
 			fail(c, "%s: the library translates to 0x%" PRIx64 " (%s); the model recorded 0x%x", where, tr.pa,
@@ -412,7 +414,7 @@ static void v3_drain(struct ctx *c, struct rec *r)
 }
 
 /* VMSAv8-64 geometry */
-static unsigned lvl_shift(unsigned g, int l)
+unsigned lvl_shift(unsigned g, int l)
 {
 	return g + (g - 3) * (unsigned)(3 - l);
 }
@@ -420,7 +422,7 @@ static unsigned lvl_shift(unsigned g, int l)
 /* Map `n` random input addresses below 2^ia in LPAE tables at root (stage 1
  * or 2), with random leaves, levels, attributes and garbage.  `base` is
  * OR'ed into the recorded input addresses (TTB1's upper half). */
-static void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base,
+void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base,
 			unsigned n)
 {
 	struct dfz_src *s = c->src;

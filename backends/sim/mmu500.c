@@ -353,9 +353,12 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 		struct walk *out, struct fault *f)
 {
 	unsigned g = w->gshift, per = g - 3;
-	uint64_t table = w->ttb & mask(48) & ~7ull;
+	/* TTBR bits below the start table's size (64 bytes at least) are RES0:
+	 * taken as zero */
+	unsigned tbits = w->ok && !w->disabled ? w->ias - (g + per * (unsigned)(3 - w->start)) + 3 : 6;
+	uint64_t table = w->ttb & mask(48) & ~mask(tbits < 6 ? 6 : tbits);
 	unsigned ap_mask = 0; /* APTable restrictions: bit 0 no EL0, bit 1 read-only */
-	bool xn_table = false;
+	bool xn_table = false, pxn_table = false;
 	int level = w->start;
 
 	*f = (struct fault){ .level = level };
@@ -398,6 +401,7 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 			if (!w->s2) {
 				ap_mask |= (unsigned)(d >> 61) & 3;
 				xn_table |= (d >> 60) & 1; /* UXNTable */
+				pxn_table |= (d >> 59) & 1; /* PXNTable */
 			}
 			table = addr;
 			continue;
@@ -426,9 +430,11 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 		} else {
 			bool el0 = (d >> 6 & 1) && !(ap_mask & 1), ro = (d >> 7 & 1) || (ap_mask & 2);
 			unsigned base = P_R | (ro ? 0 : P_W);
-			out->perm_u = el0 ? base | (d >> 54 & 1 || xn_table ? 0 : P_X) : 0;
+			/* EL0 execution is UXN's alone: AP[1] gives data access (an
+			 * EL1-only page without UXN is execute-only at EL0) */
+			out->perm_u = (el0 ? base : 0) | (d >> 54 & 1 || xn_table ? 0 : P_X);
 			/* privileged: PXN (bit 53); EL0-writable pages are never privileged-executable */
-			out->perm_p = base | ((d >> 53 & 1) || (el0 && !ro) ? 0 : P_X);
+			out->perm_p = base | ((d >> 53 & 1) || pxn_table || (el0 && !ro) ? 0 : P_X);
 		}
 		return 0;
 	}
