@@ -572,6 +572,140 @@ START_TEST(amd_exclusion_range)
 }
 END_TEST
 
+/* --- SMMUv2 (sim:mmu500): each a disagreement the SMMUv2 fuzzer found,
+ * built by hand (IHI 0062; VMSAv8-64 descriptors).  Bank n's registers are
+ * at 0x8000 + n * 0x1000 (4 KiB pages, NUMPAGENDXB 3), GR1 at 0x1000. ----- */
+
+#define V2_CB(n, off) (0x8000 + (n) * 0x1000 + (off))
+#define V2_PT 0x400000
+#define V2_PAGE(pa, ap) ((pa) | 3 | BIT(10) | (uint64_t)(ap) << 6) /* AF, AP[2:1] */
+
+/* Device 0 (StreamID 0x8) on bank 0, stage 1 (stage 2 bypass), AArch64 4K,
+ * T0SZ t0sz, TTBR0 at RAM + V2_PT; sCR0.USFCFG. */
+static struct dfz_machine *v2(unsigned t0sz, uint32_t sctlr_extra)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV2, false);
+
+	ck_assert_ptr_nonnull(m);
+	dfz_reg(m, 0x800, 4, BIT(31) | 0x8);            /* SMR0: VALID, ID 0x8 */
+	dfz_reg(m, 0xc00, 4, 0);                        /* S2CR0: translate, bank 0 */
+	dfz_reg(m, 0x1000, 4, 1u << 16 | 1);            /* CBAR0: stage 1 (stage 2 bypass), VMID 1 */
+	dfz_reg(m, 0x1800, 4, 1);                       /* CBA2R0: VA64 */
+	dfz_reg(m, V2_CB(0, 0x30), 4, t0sz | BIT(23));  /* TCR: T0SZ, TG0 4K, EPD1 */
+	dfz_reg(m, V2_CB(0, 0x10), 4, 5 | BIT(4));      /* TCR2: 48-bit, 16-bit ASID */
+	dfz_reg(m, V2_CB(0, 0x20), 8, (dfz_ram(m) + V2_PT) | 1ULL << 48);
+	dfz_reg(m, V2_CB(0, 0x00), 4, 1 | sctlr_extra); /* SCTLR.M */
+	dfz_reg(m, 0x000, 4, BIT(10));                  /* sCR0: USFCFG */
+	return m;
+}
+
+/* 39-bit (level 1 start): leaf at L3 for va, the tables on the way. */
+static void v2_map(struct dfz_machine *m, uint64_t root, uint64_t va, uint64_t leaf)
+{
+	uint64_t r = dfz_ram(m), t2 = (r + V2_PT + 0x1000) | 3, t3 = (r + V2_PT + 0x2000) | 3;
+
+	dfz_write(m, root + ((va >> 30) & 0x1ff) * 8, &t2, 1);
+	dfz_write(m, r + V2_PT + 0x1000 + ((va >> 21) & 0x1ff) * 8, &t3, 1);
+	dfz_write(m, r + V2_PT + 0x2000 + ((va >> 12) & 0x1ff) * 8, &leaf, 1);
+}
+
+/* Walk faults carry their FSR bit (the library predicted unrecorded stops):
+ * TF, AFF (not with SCTLR.AFFD), PF. */
+START_TEST(v2_walk_faults_are_fsr_bits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1));                  /* EL0 RW */
+	v2_map(m, r + V2_PT, 0x3000, V2_PAGE(r + 0x801000, 3));                  /* EL0 RO */
+	v2_map(m, r + V2_PT, 0x4000, V2_PAGE(r + 0x802000, 1) & ~BIT(10));       /* AF clear */
+	expect_pa(m, 0, 0x1010, SMMU_PROT_W, r + 0x800010);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x1, false);
+	expect(m, 0, false, 0, 0x3000, SMMU_PROT_W, 0x3, false);
+	expect(m, 0, false, 0, 0x4000, SMMU_PROT_R, 0x2, false);
+	dfz_close(m);
+	m = v2(25, BIT(3)); /* AFFD */
+	v2_map(m, r + V2_PT, 0x4000, V2_PAGE(r + 0x802000, 1) & ~BIT(10));
+	expect_pa(m, 0, 0x4008, SMMU_PROT_R, r + 0x802008);
+	dfz_close(m);
+}
+END_TEST
+
+/* An S2CR naming a bank beyond NUMCB: sGFSR.ICF, code 0x100 (it was code
+ * 0, 'no fault'); an unmatched StreamID: USF, 0x101. */
+START_TEST(v2_global_faults_are_0x100_plus_bit)
+{
+	struct dfz_machine *m = v2(25, 0);
+
+	dfz_reg(m, 0xc00, 4, 0xff);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x100, false);
+	expect(m, 1, false, 0, 0x1000, SMMU_PROT_R, 0x101, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* TTBR1's region (the top T1SZ bits all ones) walks TTBR1 (the library
+ * walked TTBR0); T0SZ below 16 acts as 16 (the library faulted). */
+START_TEST(v2_ttbr1_and_t0sz_limits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m), top = ~0ULL << 39 | 0x5000;
+
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 25u << 16 | 2u << 30); /* T1SZ 25, TG1 4K, EPD1 clear */
+	dfz_reg(m, V2_CB(0, 0x28), 8, r + V2_PT + 0x10000);
+	v2_map(m, r + V2_PT + 0x10000, top, V2_PAGE(r + 0x803000, 1));
+	expect_pa(m, 0, top | 0x18, SMMU_PROT_R, r + 0x803018);
+	dfz_close(m);
+	m = v2(10, 0); /* T0SZ 10: 48 bits, a level-0 start */
+	uint64_t t1 = (r + V2_PT + 0x3000) | 3;
+	dfz_write(m, r + V2_PT, &t1, 1);
+	v2_map(m, r + V2_PT + 0x3000, 0x1000, V2_PAGE(r + 0x800000, 1));
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	dfz_close(m);
+}
+END_TEST
+
+/* VMSAv8.0 descriptors: address bits [51:48] are RES0, ignored (the library
+ * took them as address bits: ASF); execute at EL0 is UXN's alone, and
+ * PXNTable forbids privileged execution below (the model had both wrong). */
+START_TEST(v2_descriptor_bits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1) | BIT(49));
+	v2_map(m, r + V2_PT, 0x2000, V2_PAGE(r + 0x801000, 0));   /* EL1 RW, UXN clear */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	expect_pa(m, 0, 0x2008, SMMU_PROT_R | SMMU_PROT_X, r + 0x801008);
+	expect(m, 0, false, 0, 0x2008, SMMU_PROT_R, 0x3, false);
+	uint64_t t3 = (r + V2_PT + 0x2000) | 3 | BIT(59);            /* PXNTable */
+	dfz_write(m, r + V2_PT + 0x1000, &t3, 1);
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R | SMMU_PROT_X | SMMU_PROT_PRIV, 0x3, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Stage 2: SL0 that does not fit T0SZ faults (TF); an AArch32 bank's
+ * stage 2 TCR has a signed 4-bit T0SZ (both read as AArch64 before). */
+START_TEST(v2_stage2_geometry)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	dfz_reg(m, 0x1000, 4, 0);                                     /* CBAR0: stage 2 */
+	dfz_reg(m, V2_CB(0, 0x20), 8, r + V2_PT);
+	v2_map(m, r + V2_PT, 0x1000, (r + 0x800000) | 3 | BIT(10) | 3u << 6); /* S2AP RW */
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 1u << 6 | 5u << 16 | BIT(31)); /* 39 bits, SL0 1: level 1 */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_W, r + 0x800008);
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 0u << 6 | 5u << 16 | BIT(31)); /* SL0 0 (level 2): 256 tables */
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R, 0x1, false);
+	dfz_reg(m, 0x1800, 4, 0);                                     /* CBA2R0: AArch32 */
+	dfz_reg(m, V2_CB(0, 0x30), 4, 0x8 | 1u << 6 | BIT(31));      /* T0SZ -8: 40 bits, level 1 */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	dfz_close(m);
+}
+END_TEST
+
 Suite *suite_diff_fuzz(void);
 Suite *suite_diff_fuzz(void)
 {
@@ -603,6 +737,11 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, amd_nextlevel7_size_from_bit_12);
 	tcase_add_test(tc, amd_fetch_errors_are_hardware_errors);
 	tcase_add_test(tc, amd_exclusion_range);
+	tcase_add_test(tc, v2_walk_faults_are_fsr_bits);
+	tcase_add_test(tc, v2_global_faults_are_0x100_plus_bit);
+	tcase_add_test(tc, v2_ttbr1_and_t0sz_limits);
+	tcase_add_test(tc, v2_descriptor_bits);
+	tcase_add_test(tc, v2_stage2_geometry);
 	suite_add_tcase(s, tc);
 	return s;
 }
