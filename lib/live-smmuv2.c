@@ -6,6 +6,7 @@
  * matching entry's S2CRn, then the context bank it names: CBARn (type),
  * CBA2Rn, SCTLR, TCR and TTBR0 (stage 1), or the stage 2 layout of TCR.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -367,61 +368,16 @@ static int ttbr1_region(struct smmu_unit *u, unsigned n, uint64_t iova, struct s
 	return 0;
 }
 
-int smmuv2_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
-		     struct smmu_translation *out)
+/* One stage's walk for lin (in range of out->cfg's tables or not) and its
+ * fault: TF beyond the region, ASF for a table base beyond the output size,
+ * the walk's fault (AFFD honoured), then the permissions. */
+static int one_stage(struct smmu_unit *u, struct smmu_translation *out, uint64_t lin, uint32_t sctlr,
+		     unsigned access)
 {
-	const struct smmu_cfg_step *cbar = NULL, *sctlr_step = NULL;
+	bool s1 = out->cfg.pgt.fmt == SMMU_PGT_LPAE_S1;
+	unsigned ias = out->cfg.pgt.ias, oas = out->cfg.pgt.oas;
 	int rc;
 
-	if ((rc = smmuv2_config(u, s, &out->cfg)))
-		return rc;
-	live_from_cfg(out);
-	for (unsigned i = 0; i < out->cfg.nsteps; i++) {
-		if (!strcmp(out->cfg.step[i].kind, "smmuv2.cbar"))
-			cbar = &out->cfg.step[i];
-		if (!strcmp(out->cfg.step[i].kind, "smmuv2.sctlr"))
-			sctlr_step = &out->cfg.step[i];
-	}
-	unsigned type = cbar ? (unsigned)SMMU_GET(SMMUV2_CBAR_TYPE, cbar->words[0]) : 0;
-	if (type == SMMUV2_CBAR_TYPE_NESTED && out->cfg.verdict != SMMU_CFG_FAULT) {
-		/* the configuration reads the stage 2 bank only */
-		cfg_end(&out->cfg, SMMU_CFG_FAULT, 0, NULL, "nested bank: stage 1 through stage 2 is not predicted yet");
-		live_from_cfg(out);
-		return 0;
-	}
-	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
-		if (cbar && type == SMMUV2_CBAR_TYPE_S1_FAULT) {
-			/* stage 1 off, and stage 2 faults every access */
-			context_fault(out, 1);
-			return 0;
-		}
-		out->ok = true;
-		out->pa = iova;
-		return 0;
-	}
-	/* an AArch64 stage 1 bank: an input in TTBR1's region walks TTBR1
-	 * (whatever TTBR0's configuration says: EPD0, its tables) */
-	const struct smmu_cfg_step *cba2r = NULL, *s2cr = NULL;
-	for (unsigned i = 0; i < out->cfg.nsteps; i++) {
-		if (!strcmp(out->cfg.step[i].kind, "smmuv2.cba2r"))
-			cba2r = &out->cfg.step[i];
-		if (!strcmp(out->cfg.step[i].kind, "smmuv2.s2cr"))
-			s2cr = &out->cfg.step[i];
-	}
-	bool upper = false;
-	if (cbar && s2cr && cba2r && sctlr_step && (type == SMMUV2_CBAR_TYPE_S1_BYPASS || type == SMMUV2_CBAR_TYPE_S1_FAULT) &&
-	    SMMU_GET(SMMUV2_CBA2R_VA64, cba2r->words[0]) && SMMU_GET(SMMUV2_CB_SCTLR_M, sctlr_step->words[0])) {
-		unsigned n = (unsigned)SMMU_GET(SMMUV2_S2CR_CBNDX, s2cr->words[0]);
-		if ((rc = ttbr1_region(u, n, iova, &out->cfg, &upper)))
-			return rc;
-		live_from_cfg(out);
-	}
-	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
-		return 0;
-	uint32_t sctlr = sctlr_step ? (uint32_t)sctlr_step->words[0] : 0;
-	bool s1 = out->cfg.pgt.fmt == SMMU_PGT_LPAE_S1;
-	uint64_t lin = upper ? iova & ((1ULL << out->cfg.pgt.ias) - 1) : iova;
-	unsigned ias = out->cfg.pgt.ias, oas = out->cfg.pgt.oas;
 	if (ias < 64 && lin >> ias) {
 		context_fault(out, 1); /* beyond the region: TF */
 		return 0;
@@ -453,4 +409,181 @@ int smmuv2_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t 
 		context_fault(out, 3);
 	}
 	return 0;
+}
+
+/* A nested bank n over stage 2 bank s2n: stage 1 walked at IPAs, each table
+ * read through stage 2 (which must allow reads), stage 1's permissions, then
+ * the IPA through stage 2 and its permissions.  Either stage off: the other
+ * alone; both off: untranslated. */
+static int nested(struct smmu_unit *u, struct smmu_translation *out, unsigned n, unsigned s2n, uint64_t iova,
+		  unsigned access)
+{
+	struct smmu_config c1, c2;
+	uint64_t sctlr1, sctlr2, at;
+	uint32_t a2r1, a2r2;
+	bool upper = false;
+	int rc;
+
+	if ((rc = cb_read(u, n, SMMUV2_CB_SCTLR, 4, &sctlr1)) || (rc = cb_read(u, s2n, SMMUV2_CB_SCTLR, 4, &sctlr2)) ||
+	    (rc = smmuv2_gr1(u, SMMUV2_CBA2R + 4 * n, &at)) || (rc = reg_read32(u, (uint32_t)at, &a2r1)) ||
+	    (rc = smmuv2_gr1(u, SMMUV2_CBA2R + 4 * s2n, &at)) || (rc = reg_read32(u, (uint32_t)at, &a2r2)))
+		return rc;
+	bool s1on = SMMU_GET(SMMUV2_CB_SCTLR_M, sctlr1), s2on = SMMU_GET(SMMUV2_CB_SCTLR_M, sctlr2);
+	memset(&c2, 0, sizeof(c2));
+	if ((rc = stage2(u, &c2, s2n, true, SMMU_GET(SMMUV2_CBA2R_VA64, a2r2))))
+		return rc;
+	if (!s1on && !s2on) {
+		out->ok = true;
+		out->pa = iova;
+		return 0;
+	}
+	if (!s1on) {
+		out->cfg.pgt = c2.pgt;
+		out->cfg.root = c2.root;
+		if (c2.verdict != SMMU_CFG_TRANSLATE) {
+			context_fault(out, 1);
+			return 0;
+		}
+		return one_stage(u, out, iova, (uint32_t)sctlr2, access);
+	}
+	memset(&c1, 0, sizeof(c1));
+	bool va64 = SMMU_GET(SMMUV2_CBA2R_VA64, a2r1);
+	if ((rc = stage1(u, &c1, n, va64)) || (va64 && (rc = ttbr1_region(u, n, iova, &c1, &upper))))
+		return rc;
+	snprintf(out->cfg.reason, sizeof(out->cfg.reason), "nested: bank %u (stage 1) over bank %u (stage 2): %.120s", n,
+		 s2n, c1.reason);
+	if (c1.verdict != SMMU_CFG_TRANSLATE) {
+		context_fault(out, c1.code ? c1.code : 1);
+		return 0;
+	}
+	out->cfg.pgt = c1.pgt;
+	out->cfg.root = c1.root;
+	uint64_t lin = upper ? iova & ((1ULL << c1.pgt.ias) - 1) : iova;
+	if (!s2on)
+		return one_stage(u, out, lin, (uint32_t)sctlr1, access);
+	if (c1.pgt.ias < 64 && lin >> c1.pgt.ias) {
+		context_fault(out, 1);
+		return 0;
+	}
+	if (c1.root >> c1.pgt.oas) {
+		context_fault(out, 7);
+		return 0;
+	}
+	if (c2.verdict != SMMU_CFG_TRANSLATE) {
+		context_fault(out, 1); /* stage 2 faults the first table read */
+		return 0;
+	}
+	struct live_nest nest = { .u = u, .cfg = c2.pgt, .root = c2.root, .affd = SMMU_GET(SMMUV2_CB_SCTLR_AFFD, sctlr2) };
+	out->cfg.nested = true;
+	out->cfg.s2pgt = c2.pgt;
+	out->cfg.s2root = c2.root;
+	if ((rc = live_nest_open(&nest))) {
+		context_fault(out, 1);
+		return 0;
+	}
+	rc = live_walk_nested(&nest, &c1.pgt, c1.root, lin, out);
+	if (rc || !out->walked) {
+		live_nest_close(&nest);
+		if (!rc)
+			context_fault(out, 1);
+		return rc;
+	}
+	if (out->stop == SMMU_STOP_FETCH) {
+		const struct smmu_pgt_xlate *f = &out->s2_fetch[out->nfetch - 1];
+		context_fault(out, fsr_bit(f->fault));
+	} else if (out->stop == SMMU_STOP_FETCH_READ) {
+		context_fault(out, 4); /* EF */
+	} else {
+		if (out->x.fault == SMMU_PGT_F_ACCESS && SMMU_GET(SMMUV2_CB_SCTLR_AFFD, sctlr1)) {
+			out->x.fault = SMMU_PGT_OK;
+			out->ok = true;
+			out->pa = out->ipa = out->x.oa;
+		}
+		if (!out->ok) {
+			context_fault(out, fsr_bit(out->x.fault));
+		} else if (s1_denied(&out->x, (uint32_t)sctlr1, access)) {
+			out->x.fault = SMMU_PGT_F_PERM;
+			context_fault(out, 3);
+		} else {
+			/* the output, an IPA, through stage 2 */
+			out->s2_walked = true;
+			rc = live_nest_s2(&nest, out->ipa, 0, &out->s2);
+			if (rc && rc != -EFAULT) {
+				live_nest_close(&nest);
+				return rc;
+			}
+			if (!rc && s2_denied(&out->s2, access)) {
+				out->s2.fault = SMMU_PGT_F_PERM;
+				rc = -EFAULT;
+			}
+			if (rc) {
+				out->stop = SMMU_STOP_OUTPUT;
+				context_fault(out, fsr_bit(out->s2.fault));
+			} else {
+				out->pa = out->s2.oa;
+			}
+		}
+	}
+	live_nest_close(&nest);
+	return 0;
+}
+
+int smmuv2_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		     struct smmu_translation *out)
+{
+	const struct smmu_cfg_step *cbar = NULL, *sctlr_step = NULL;
+	int rc;
+
+	if ((rc = smmuv2_config(u, s, &out->cfg)))
+		return rc;
+	live_from_cfg(out);
+	for (unsigned i = 0; i < out->cfg.nsteps; i++) {
+		if (!strcmp(out->cfg.step[i].kind, "smmuv2.cbar"))
+			cbar = &out->cfg.step[i];
+		if (!strcmp(out->cfg.step[i].kind, "smmuv2.sctlr"))
+			sctlr_step = &out->cfg.step[i];
+	}
+	unsigned type = cbar ? (unsigned)SMMU_GET(SMMUV2_CBAR_TYPE, cbar->words[0]) : 0;
+	if (type == SMMUV2_CBAR_TYPE_NESTED && out->cfg.verdict != SMMU_CFG_FAULT) {
+		/* the configuration reads the stage 2 bank only: both, here */
+		const struct smmu_cfg_step *s2cr = NULL;
+		for (unsigned i = 0; i < out->cfg.nsteps; i++)
+			if (!strcmp(out->cfg.step[i].kind, "smmuv2.s2cr"))
+				s2cr = &out->cfg.step[i];
+		out->code = 0;
+		out->code_name = NULL;
+		return nested(u, out, (unsigned)SMMU_GET(SMMUV2_S2CR_CBNDX, s2cr->words[0]),
+			      (unsigned)SMMU_GET(SMMUV2_CBAR_N_CBNDX, cbar->words[0]), iova, access);
+	}
+	if (out->cfg.verdict == SMMU_CFG_BYPASS) {
+		if (cbar && type == SMMUV2_CBAR_TYPE_S1_FAULT) {
+			/* stage 1 off, and stage 2 faults every access */
+			context_fault(out, 1);
+			return 0;
+		}
+		out->ok = true;
+		out->pa = iova;
+		return 0;
+	}
+	/* an AArch64 stage 1 bank: an input in TTBR1's region walks TTBR1
+	 * (whatever TTBR0's configuration says: EPD0, its tables) */
+	const struct smmu_cfg_step *cba2r = NULL, *s2cr = NULL;
+	for (unsigned i = 0; i < out->cfg.nsteps; i++) {
+		if (!strcmp(out->cfg.step[i].kind, "smmuv2.cba2r"))
+			cba2r = &out->cfg.step[i];
+		if (!strcmp(out->cfg.step[i].kind, "smmuv2.s2cr"))
+			s2cr = &out->cfg.step[i];
+	}
+	bool upper = false;
+	if (cbar && s2cr && cba2r && sctlr_step && (type == SMMUV2_CBAR_TYPE_S1_BYPASS || type == SMMUV2_CBAR_TYPE_S1_FAULT) &&
+	    SMMU_GET(SMMUV2_CBA2R_VA64, cba2r->words[0]) && SMMU_GET(SMMUV2_CB_SCTLR_M, sctlr_step->words[0])) {
+		unsigned n = (unsigned)SMMU_GET(SMMUV2_S2CR_CBNDX, s2cr->words[0]);
+		if ((rc = ttbr1_region(u, n, iova, &out->cfg, &upper)))
+			return rc;
+		live_from_cfg(out);
+	}
+	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
+		return 0;
+	return one_stage(u, out, upper ? iova & ((1ULL << out->cfg.pgt.ias) - 1) : iova,
+			 sctlr_step ? (uint32_t)sctlr_step->words[0] : 0, access);
 }

@@ -706,6 +706,31 @@ START_TEST(v2_stage2_geometry)
 }
 END_TEST
 
+/* A nested bank (bank 0 over stage 2 bank 1, which maps RAM's 1 GiB to
+ * itself with one block) is followed through both stages (the library
+ * reported stage 2 alone); a stage 1 permission fault comes before its
+ * output goes through stage 2 (the model walked stage 2 first). */
+START_TEST(v2_nested_both_stages)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m), blk = r | 1 | BIT(10) | 3u << 6; /* S2AP RW, AF */
+
+	dfz_reg(m, 0x1000, 4, 3u << 16 | 1u << 8);                      /* CBAR0: nested over bank 1 */
+	dfz_reg(m, 0x1004, 4, 2);                                        /* CBAR1: stage 2, VMID 2 */
+	dfz_reg(m, 0x1804, 4, 1);                                        /* CBA2R1: VA64 */
+	dfz_reg(m, V2_CB(1, 0x30), 4, 25 | 1u << 6 | 5u << 16 | BIT(31)); /* 39 bits from level 1 */
+	dfz_reg(m, V2_CB(1, 0x20), 8, r + 0x500000);
+	dfz_write(m, r + 0x500000 + ((r >> 30) & 0x1ff) * 8, &blk, 1);
+	dfz_reg(m, V2_CB(1, 0x00), 4, 1);
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1));
+	v2_map(m, r + V2_PT, 0x2000, V2_PAGE(BIT(39), 3)); /* read-only, its IPA beyond stage 2 */
+	expect_pa(m, 0, 0x1010, SMMU_PROT_W, r + 0x800010);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_W, 0x3, false);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x1, false);
+	dfz_close(m);
+}
+END_TEST
+
 Suite *suite_diff_fuzz(void);
 Suite *suite_diff_fuzz(void)
 {
@@ -742,6 +767,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v2_ttbr1_and_t0sz_limits);
 	tcase_add_test(tc, v2_descriptor_bits);
 	tcase_add_test(tc, v2_stage2_geometry);
+	tcase_add_test(tc, v2_nested_both_stages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -72,7 +72,10 @@ uint64_t pick_map(struct ctx *c, unsigned d);
  * at root (granule 2^g, ia input bits, start level sl, stage 2 or 1), base
  * OR'ed into the recorded addresses */
 unsigned lvl_shift(unsigned g, int l);
-void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base, unsigned n);   /* a mapped input address */
+void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base, unsigned n);
+/* Stage 2 blocks mapping RAM to itself (a few faulty), so that nested
+ * stage-1 tables are reachable */
+void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl);   /* a mapped input address */
 /* an input address: mapped ones mostly, near them, anywhere */
 uint64_t pick_iova(struct ctx *c, unsigned d);
 

@@ -35,6 +35,11 @@
 
 struct v2gen {
 	uint64_t page, cb0; /* register page size, the first bank's offset */
+	/* each bank's type, the nested banks' stage 2 bank, and the stage 2
+	 * geometry a bank of type stage 2 got */
+	unsigned type[NCB], s2n[NCB], g[NCB], ia[NCB];
+	int sl[NCB];
+	uint64_t root[NCB];
 };
 static struct v2gen *vg2;
 
@@ -124,6 +129,10 @@ static void v2_s2(struct ctx *c, unsigned n, bool nested)
 
 	reg32(c, cb_off(n, CB_TCR), tcr);
 	reg64(c, cb_off(n, CB_TTBR0), t & (BIT(48) - 1));
+	vg2->g[n] = g;
+	vg2->ia[n] = ia;
+	vg2->sl[n] = (g == 12 ? 2 : 3) - (int)sl0;
+	vg2->root[n] = t;
 	if (g && ia >= 25 && ia <= 48 && t >= c->ram && t < c->ram_end)
 		lpae_tables(c, t, g, ia, (g == 12 ? 2 : 3) - (int)sl0, true, 0, (nested ? 0 : 2) + (unsigned)rn(s, 6));
 }
@@ -133,6 +142,10 @@ static void v2_bank(struct ctx *c, unsigned n)
 	struct dfz_src *s = c->src;
 	static const unsigned types[] = { 1, 1, 1, 1, 0, 0, 2, 3 }; /* S1 (S2 bypass), S2, S1 + S2 fault, nested */
 	unsigned type = types[rn(s, 8)], s2n = (unsigned)rn(s, NCB);
+
+	vg2->type[n] = type;
+	vg2->s2n[n] = s2n;
+	vg2->g[n] = 0;
 	uint32_t cbar = type << 16 | (uint32_t)rn(s, 256) | (type == 3 ? s2n << 8 : 0);
 
 	reg32(c, vg2->page + V2_CBAR + 4 * n, cbar); /* GR1 is the second page */
@@ -185,6 +198,14 @@ int dfz_smmuv2_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st,
 		reg32(&c, V2_SMR + 4 * rn(s, NSMRG), (uint32_t)r64(s));
 	for (unsigned n = 0; n < NCB; n++)
 		v2_bank(&c, n);
+	/* nested banks: their stage 2 bank maps RAM to itself, mostly, so that
+	 * stage 1's tables (at IPAs) and its output can be reached */
+	for (unsigned n = 0; n < NCB; n++) {
+		unsigned b = vg2->s2n[n];
+		if (vg2->type[n] == 3 && vg2->type[b] == 0 && vg2->g[b] && vg2->ia[b] >= 32 && vg2->ia[b] <= 48 &&
+		    vg2->root[b] >= c.ram && vg2->root[b] < c.ram_end && vg2->sl[b] >= 0 && pc(s, 80))
+			s2_identity(&c, vg2->root[b], vg2->g[b], vg2->ia[b], vg2->sl[b]);
+	}
 	/* sCR0: client ports enabled mostly; unmatched streams fault or bypass */
 	reg32(&c, V2_SCR0, (pc(s, 5) ? 1 : 0) | (pc(s, 70) ? 1u << 10 : 0));
 

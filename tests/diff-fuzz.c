@@ -530,7 +530,7 @@ static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
  * pages are, at IPA = PA) with blocks at level 2 (4K: 2M, 16K: 32M, 64K:
  * 512M), a few of them broken (invalid, no read, no write, AF=0, execute
  * never), and with the 4K granule sometimes one block split into pages. */
-static void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
+void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
 {
 	struct dfz_src *s = c->src;
 	uint64_t bsz = BIT(lvl_shift(g, 2)), split = g == 12 && pc(s, 40) ? c->ram + rn(s, 32) * bsz : 0;

@@ -610,6 +610,13 @@ static int translate_cb(struct mmu500 *s, unsigned cbi, const struct sim_txn *t,
 		n.perm_u = r.perm_u;
 		n.perm_p = r.perm_p;
 		n.global = r.global;
+		if (s2on && !((priv ? r.perm_p : r.perm_u) & want(t))) {
+			/* stage 1's permission fault comes before its output
+			 * goes through stage 2 */
+			f = (struct fault){ .fsr = FSR_PF, .level = 3 };
+			context_fault(s, cbi, &f, t, cbi);
+			return -EFAULT;
+		}
 		if (s2on) { /* the output through stage 2: one page of both */
 			uint64_t ipa = r.oa | (t->iova & (r.size - 1)), opa;
 			struct walk r2;
@@ -634,11 +641,14 @@ static int translate_cb(struct mmu500 *s, unsigned cbi, const struct sim_txn *t,
 			}
 		}
 	} else {
-		s2_cfg(s, cbi, &w);
-		if (walk(s, &w, t->iova, !(c->sctlr & SCTLR_AFFD), NULL, &r, &f)) {
+		/* stage 2 alone: this bank's, or for a nested bank with stage 1
+		 * off, the stage 2 bank's (its registers and its faults) */
+		unsigned s2i = type == 3 ? s2cb : cbi;
+		s2_cfg(s, s2i, &w);
+		if (walk(s, &w, t->iova, !(s->cb[s2i].sctlr & SCTLR_AFFD), NULL, &r, &f)) {
 			f.s2 = true;
 			f.ipa = t->iova;
-			context_fault(s, cbi, &f, t, cbi);
+			context_fault(s, s2i, &f, t, cbi);
 			return -EFAULT;
 		}
 		n.s2only = true;
