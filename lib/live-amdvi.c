@@ -76,10 +76,11 @@ int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_c
 	}
 	uint64_t root = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, w);
 	if (mode > 5) {
-		/* the engine's levels end at 5 (57-bit): a 6-level table's top
-		 * entry (bits 63:57) is not followed */
+		/* the engine's levels end at 5 (57-bit): walks and listings do
+		 * not follow a 6-level table's top entry (bits 63:57);
+		 * amdvi_translate() reads it itself */
 		STOP(cfg, SMMU_CFG_FAULT, 0, NULL,
-		     "the DTE translates with 6-level tables at 0x%" PRIx64 ": not predicted (smmush walks 1 to 5 levels)",
+		     "the DTE translates with 6-level tables at 0x%" PRIx64 ": smmush lists 1 to 5 levels (xlate follows 6)",
 		     root);
 		return 0;
 	}
@@ -114,6 +115,74 @@ static void io_page_fault(struct smmu_translation *out, const uint64_t *dte)
 	out->code = AMDVI_EV_IO_PAGE_FAULT;
 	out->code_name = "IO_PAGE_FAULT";
 	out->quiet = SMMU_GETW(AMDVI_DTE_SE, dte) || SMMU_GETW(AMDVI_DTE_SA, dte);
+}
+
+/* After the walk: a table that could not be read is a hardware error with
+ * its address; else the DTE's (and a sixth level's) IR/IW over the
+ * tables', and any stop an IO_PAGE_FAULT. */
+static void settle(struct smmu_translation *out, const uint64_t *dte, bool ir, bool iw, bool write)
+{
+	if (out->x.fault == SMMU_PGT_F_TABLE_READ && out->x.nsteps) {
+		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
+		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
+		out->fetch_addr = out->x.step[out->x.nsteps - 1].entry_pa;
+		out->ok = false;
+		return;
+	}
+	if (out->ok && (write ? !iw : !ir)) {
+		out->x.fault = SMMU_PGT_F_PERM;
+		out->x.perm_missing = write ? SMMU_PROT_W : SMMU_PROT_R;
+	}
+	if (!out->ok || out->x.fault) {
+		io_page_fault(out, dte);
+		out->ok = false;
+	}
+}
+
+/* Mode 6: the top entry (input bits 63:57) read here, the rest of the walk
+ * by the engine, whose levels end at 5: a pointer down to level NextLevel,
+ * the skipped levels' bits zero, or a leaf (a NextLevel-7 size can never
+ * exceed this level's 2^57 bytes: reserved). */
+static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const uint64_t *dte, uint64_t iova,
+		      bool write)
+{
+	uint64_t at = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte) + ((iova >> 57) & 0x1ff) * 8, pte;
+	bool ir = SMMU_GETW(AMDVI_DTE_IR, dte), iw = SMMU_GETW(AMDVI_DTE_IW, dte);
+
+	out->code = 0;
+	out->code_name = NULL;
+	out->cfg.verdict = SMMU_CFG_TRANSLATE;
+	snprintf(out->cfg.reason, sizeof(out->cfg.reason), "v1 tables, 6 levels (64-bit), at 0x%" PRIx64 ", domain %u",
+		 (uint64_t)SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte), (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, dte));
+	if (smmu_mem_read(u->t, at, &pte, 8)) {
+		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
+		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
+		out->fetch_addr = at;
+		return 0;
+	}
+	unsigned nl = (unsigned)SMMU_GET(AMDVI_PTE_NextLevel, pte);
+	uint64_t addr = pte & SMMU_MASK(AMDVI_PTE_LEAF_Address);
+	if (!SMMU_GET(AMDVI_PTE_PR, pte) || nl == 7 || (nl == 0 && (pte & SMMU_GENMASK(58, 52))) ||
+	    (nl != 0 && ((pte & SMMU_GENMASK(60, 52)) || nl >= 6 || (iova & SMMU_GENMASK(56, 12 + 9 * nl))))) {
+		io_page_fault(out, dte); /* absent, reserved, or a skipped level's bits set */
+		return 0;
+	}
+	ir = ir && SMMU_GET(AMDVI_PTE_LEAF_IR, pte);
+	iw = iw && SMMU_GET(AMDVI_PTE_LEAF_IW, pte);
+	if (nl == 0) {
+		out->ok = true; /* a 2^57-byte page */
+		out->pa = (addr & ~(SMMU_GENMASK(56, 0))) | (iova & SMMU_GENMASK(56, 0));
+		settle(out, dte, ir, iw, write);
+		return 0;
+	}
+	out->cfg.pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * nl, .oas = 52 };
+	out->cfg.root = addr;
+	int rc = live_walk(u, &out->cfg.pgt, addr, iova & SMMU_GENMASK(11 + 9 * nl, 0), write ? SMMU_PROT_W : SMMU_PROT_R,
+			   out);
+	if (rc)
+		return rc;
+	settle(out, dte, ir, iw, write);
+	return 0;
 }
 
 int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
@@ -156,25 +225,14 @@ int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t i
 		}
 		return 0;
 	}
+	if (SMMU_GETW(AMDVI_DTE_Mode, w) == 6)
+		return six_levels(u, out, w, iova, write);
 	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
 		return 0;
 	/* v1 tables know reads and writes only: an instruction fetch or a
 	 * privileged access needs what a read or a write needs */
 	if ((rc = live_walk(u, &out->cfg.pgt, out->cfg.root, iova, write ? SMMU_PROT_W : SMMU_PROT_R, out)))
 		return rc;
-	if (out->x.fault == SMMU_PGT_F_TABLE_READ && out->x.nsteps) {
-		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
-		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
-		out->fetch_addr = out->x.step[out->x.nsteps - 1].entry_pa;
-		return 0;
-	}
-	if (out->ok && (write ? !iw : !ir)) {
-		out->x.fault = SMMU_PGT_F_PERM;
-		out->x.perm_missing = write ? SMMU_PROT_W : SMMU_PROT_R;
-	}
-	if (!out->ok || out->x.fault) {
-		io_page_fault(out, w);
-		out->ok = false;
-	}
+	settle(out, w, ir, iw, write);
 	return 0;
 }

@@ -521,6 +521,25 @@ START_TEST(amd_one_and_two_level_tables)
 }
 END_TEST
 
+/* Mode 6: the top entry indexes bits 63:57 (the library did not predict
+ * 6-level tables); here a PDE down to level 3, skipping 5 and 4. */
+START_TEST(amd_six_levels)
+{
+	struct dfz_machine *m = amd(0, 6, 0x400000, true, true, 0);
+	uint64_t r = dfz_ram(m), top = A_PDE(r + A_PT + 0x3000, 3), l3 = A_PDE(r + A_PT + 0x1000, 2);
+	uint64_t l2 = A_PDE(r + A_PT + 0x2000, 1), l1 = A_PTE(r + 0x800000);
+
+	dfz_write(m, r + A_PT, &top, 1);
+	dfz_write(m, r + A_PT + 0x3000, &l3, 1);
+	dfz_write(m, r + A_PT + 0x1000, &l2, 1);
+	dfz_write(m, r + A_PT + 0x2000 + 8, &l1, 1);
+	expect_pa(m, 0, 0x1010, SMMU_PROT_R, 0x800010);
+	expect(m, 0, false, 0, BIT(40) | 0x1010, SMMU_PROT_R, 0x2, false); /* a skipped level's bit */
+	expect(m, 0, false, 0, BIT(57) | 0x1010, SMMU_PROT_R, 0x2, false); /* top index 1: absent */
+	dfz_close(m);
+}
+END_TEST
+
 /* NextLevel 7: the page size is the run of ones from address bit 12 up
  * (the library counted from the level's own size, so a level-2 entry whose
  * bits 20:12 are not all ones was a 4 MiB page; it encodes a size not above
@@ -762,6 +781,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, amd_nextlevel7_size_from_bit_12);
 	tcase_add_test(tc, amd_fetch_errors_are_hardware_errors);
 	tcase_add_test(tc, amd_exclusion_range);
+	tcase_add_test(tc, amd_six_levels);
 	tcase_add_test(tc, v2_walk_faults_are_fsr_bits);
 	tcase_add_test(tc, v2_global_faults_are_0x100_plus_bit);
 	tcase_add_test(tc, v2_ttbr1_and_t0sz_limits);
