@@ -131,10 +131,16 @@ static void v2_s2(struct ctx *c, unsigned n, bool nested)
 	reg64(c, cb_off(n, CB_TTBR0), t & (BIT(48) - 1));
 	vg2->g[n] = g;
 	vg2->ia[n] = ia;
-	vg2->sl[n] = (g == 12 ? 2 : 3) - (int)sl0;
+	vg2->sl[n] = -1;
 	vg2->root[n] = t;
-	if (g && ia >= 25 && ia <= 48 && t >= c->ram && t < c->ram_end)
-		lpae_tables(c, t, g, ia, (g == 12 ? 2 : 3) - (int)sl0, true, 0, (nested ? 0 : 2) + (unsigned)rn(s, 6));
+	/* tables only where SL0 fits T0SZ (else every access faults anyway) */
+	int start = g ? (g == 12 ? 2 : 3) - (int)sl0 : -1;
+	unsigned covered = start < 0 ? 0 : g + (g - 3) * (unsigned)(4 - start);
+	if (g && start >= 0 && sl0 < 3 && ia >= 25 && ia <= 48 && ia <= covered + 4 && ia + (g - 3) > covered &&
+	    t >= c->ram && t < c->ram_end) {
+		lpae_tables(c, t, g, ia, start, true, 0, (nested ? 0 : 2) + (unsigned)rn(s, 6));
+		vg2->sl[n] = start; /* a nested bank's stage 1 may get an identity map here */
+	}
 }
 
 static void v2_bank(struct ctx *c, unsigned n)
