@@ -473,6 +473,12 @@ static int nested(struct smmu_unit *u, struct smmu_translation *out, unsigned n,
 		context_fault(out, 1); /* stage 2 faults the first table read */
 		return 0;
 	}
+	if (c2.root >> c2.pgt.oas) {
+		/* every stage 2 walk stops at its base: the first, for stage 1's
+		 * first table read, at its input range or there */
+		context_fault(out, c2.pgt.ias < 64 && c1.root >> c2.pgt.ias ? 1 : 7);
+		return 0;
+	}
 	struct live_nest nest = { .u = u, .cfg = c2.pgt, .root = c2.root, .affd = SMMU_GET(SMMUV2_CB_SCTLR_AFFD, sctlr2) };
 	out->cfg.nested = true;
 	out->cfg.s2pgt = c2.pgt;

@@ -146,7 +146,7 @@ static void v2_s2(struct ctx *c, unsigned n, bool nested)
 static void v2_bank(struct ctx *c, unsigned n)
 {
 	struct dfz_src *s = c->src;
-	static const unsigned types[] = { 1, 1, 1, 1, 0, 0, 2, 3 }; /* S1 (S2 bypass), S2, S1 + S2 fault, nested */
+	static const unsigned types[] = { 1, 1, 1, 0, 0, 2, 3, 3 }; /* S1 (S2 bypass), S2, S1 + S2 fault, nested */
 	unsigned type = types[rn(s, 8)], s2n = (unsigned)rn(s, NCB);
 
 	vg2->type[n] = type;
@@ -204,8 +204,19 @@ int dfz_smmuv2_run(struct dfz_src *src, unsigned accesses, struct dfz_stats *st,
 		reg32(&c, V2_SMR + 4 * rn(s, NSMRG), (uint32_t)r64(s));
 	for (unsigned n = 0; n < NCB; n++)
 		v2_bank(&c, n);
-	/* nested banks: their stage 2 bank maps RAM to itself, mostly, so that
-	 * stage 1's tables (at IPAs) and its output can be reached */
+	/* nested banks: mostly over a bank that is stage 2 (else ICF), which
+	 * maps RAM to itself, mostly, so that stage 1's tables (at IPAs) and its
+	 * output can be reached */
+	unsigned s2banks[NCB], ns2 = 0;
+	for (unsigned n = 0; n < NCB; n++)
+		if (vg2->type[n] == 0)
+			s2banks[ns2++] = n;
+	for (unsigned n = 0; n < NCB; n++)
+		if (vg2->type[n] == 3 && ns2 && pc(s, 75)) {
+			uint32_t cbar = (uint32_t)rreg(&c, vg2->page + V2_CBAR + 4 * n, 4);
+			vg2->s2n[n] = s2banks[rn(s, ns2)];
+			reg32(&c, vg2->page + V2_CBAR + 4 * n, (cbar & ~0xff00u) | vg2->s2n[n] << 8);
+		}
 	for (unsigned n = 0; n < NCB; n++) {
 		unsigned b = vg2->s2n[n];
 		if (vg2->type[n] == 3 && vg2->type[b] == 0 && vg2->g[b] && vg2->ia[b] >= 32 && vg2->ia[b] <= 48 &&
