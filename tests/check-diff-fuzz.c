@@ -746,6 +746,11 @@ START_TEST(v2_nested_both_stages)
 	expect_pa(m, 0, 0x1010, SMMU_PROT_W, r + 0x800010);
 	expect(m, 0, false, 0, 0x2000, SMMU_PROT_W, 0x3, false);
 	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x1, false);
+	/* stage 2's table base beyond its 40-bit output: stage 1's first table
+	 * read stops there, ASF (the library read memory and said EF) */
+	dfz_reg(m, V2_CB(1, 0x30), 4, 25 | 1u << 6 | 2u << 16 | BIT(31));
+	dfz_reg(m, V2_CB(1, 0x20), 8, BIT(44));
+	expect(m, 0, false, 0, 0x1010, SMMU_PROT_R, 0x7, false);
 	dfz_close(m);
 }
 END_TEST
