@@ -277,23 +277,6 @@ static int be_mem_read(void *priv, uint64_t pa, void *buf, size_t len)
 	return smmu_snap_mem(&be->snap, pa, buf, len);
 }
 
-/* Saved with --ram: the file's memory is the machine's RAM (the tables the
- * capture read live in it); without, it holds tables only and says nothing. */
-static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
-{
-	struct smmu_snap_be *be = priv;
-	const struct smmu_snap *s = &be->snap;
-	size_t n = 0;
-
-	if (!s->ours || !(s->flags & SMMU_SNAP_F_RAM))
-		return 0;
-	for (size_t i = 0; i < s->nsegs && n < max; i++, n++) {
-		ranges[n][0] = s->segs[i].pa;
-		ranges[n][1] = s->segs[i].memsz;
-	}
-	return (int)n;
-}
-
 static int be_readonly(void)
 {
 	return -SMMU_E_READONLY;
@@ -370,6 +353,30 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 {
 	(void)priv, (void)base, (void)size;
 	return be_readonly();
+}
+
+/* The RAM the machine had, as the capture's backend said (the RAM note);
+ * for files without it, a capture saved with --ram holds the RAM itself. */
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct smmu_snap_be *be = priv;
+	const struct smmu_snap *m = meta(be), *mem = &be->snap;
+	size_t n = 0;
+
+	if (m->has_ram) {
+		for (; n < m->nram && n < max; n++) {
+			ranges[n][0] = m->ram[n][0];
+			ranges[n][1] = m->ram[n][1];
+		}
+		return (int)n;
+	}
+	if (!mem->ours || !(mem->flags & SMMU_SNAP_F_RAM))
+		return -ENOTSUP;
+	for (size_t i = 0; i < mem->nsegs && n < max; i++, n++) {
+		ranges[n][0] = mem->segs[i].pa;
+		ranges[n][1] = mem->segs[i].memsz;
+	}
+	return (int)n;
 }
 
 static uint64_t be_now(void *priv)

@@ -643,7 +643,8 @@ static int drain(struct smmu_unit *u)
 		if (bits) {
 			unsigned b = lowest(bits);
 			struct smmu_fault f = {
-				.unit = u, .raw_kind = "smmuv2.sgfsr", .nraw = 1, .raw = { gfsr }, .code = b,
+				.unit = u, .raw_kind = "smmuv2.sgfsr", .nraw = 1, .raw = { gfsr },
+				.code = SMMUV2_CODE_GLOBAL | b,
 				.code_name = smmuv2_gfsr_name(b) ? smmuv2_gfsr_name(b) : "global fault",
 				.cls = b == 1 ? SMMU_FC_STREAM : b == 0 || b == 2 ? SMMU_FC_CONFIG
 				     : b == 6 ? SMMU_FC_FETCH : SMMU_FC_OTHER,

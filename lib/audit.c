@@ -30,6 +30,7 @@
 #include <libfdt.h>
 
 #include "decoders/acpi.h"
+#include "lib/amdvi.h"
 #include "lib/domain.h"
 #include "lib/pgtable.h"
 #include "lib/smmuv2.h"
@@ -461,6 +462,15 @@ static void ste_details(struct adev *ad)
 		if (si.valid && si.s2)
 			ad->pub.stages |= SMMU_AUDIT_S2;
 	}
+	/* SMMUv2: a nested bank's chain reports its stage 2 bank */
+	for (unsigned k = 0; k < ad->cfg.nsteps; k++) {
+		s = &ad->cfg.step[k];
+		if (s->kind && !strcmp(s->kind, "smmuv2.cbar") &&
+		    SMMU_GET(SMMUV2_CBAR_TYPE, s->words[0]) == SMMUV2_CBAR_TYPE_NESTED) {
+			ad->pub.nested = true;
+			ad->pub.stages |= SMMU_AUDIT_S1 | SMMU_AUDIT_S2;
+		}
+	}
 	if ((s = smmu_config_step(&ad->cfg, SMMU_CS_CONTEXT)) && s->nwords >= 2) {
 		if (!strcmp(s->kind, "vtd.ctx"))
 			ad->eats = SMMU_GETW(VTD_CTX_TT, s->words) == 1;
@@ -521,8 +531,9 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 	}
 	ad->pub.verdict = SMMU_AUDIT_TRANSLATED;
 	if (!ad->pub.stages)
-		ad->pub.stages = ad->cfg.pgt.fmt == SMMU_PGT_LPAE_S1 || ad->cfg.pgt.fmt == SMMU_PGT_VTD_FL
-					 ? SMMU_AUDIT_S1 : SMMU_AUDIT_S2;
+		ad->pub.stages = ad->cfg.pgt.fmt == SMMU_PGT_AMD_V1 ? SMMU_AUDIT_V1
+				 : ad->cfg.pgt.fmt == SMMU_PGT_LPAE_S1 || ad->cfg.pgt.fmt == SMMU_PGT_VTD_FL ? SMMU_AUDIT_S1
+				 : SMMU_AUDIT_S2;
 	ad->granule = ad->cfg.pgt.granule ? ad->cfg.pgt.granule : 4096;
 	struct walk_ctx w = { .ad = ad };
 	struct smmu_pgt_walk_stats st;
@@ -778,7 +789,30 @@ static int unit_regions(struct smmu_audit *a, struct smmu_unit *u)
 		    (rc = region(a, SMMU_GET(SMMUV3_OUTQ_BASE_ADDR, q) << 5, 32ull << SMMU_GET(SMMUV3_OUTQ_BASE_LOG2SIZE, q),
 				 SMMU_MEM_IOMMU_TABLE, "event queue of %s", u->name)))
 			return rc;
-	} else {
+	} else if (u->arch == SMMU_ARCH_AMDVI) {
+		/* the device table and the logs the IOMMU writes; enabled or not,
+		 * a device that can write them can take the IOMMU over */
+		static const struct {
+			uint32_t reg;
+			const char *what;
+		} bufs[] = { { AMDVI_CMDBUF_BASE, "command buffer" }, { AMDVI_EVTLOG_BASE, "event log" },
+			     { AMDVI_PPRLOG_BASE, "PPR log" } };
+		uint64_t dtb = rd64(t, u->base + AMDVI_DEVTAB_BASE);
+		if ((dtb & SMMU_MASK(AMDVI_DEVTAB_BASE_DevTabBase)) &&
+		    (rc = region(a, dtb & SMMU_MASK(AMDVI_DEVTAB_BASE_DevTabBase),
+				 (SMMU_GET(AMDVI_DEVTAB_BASE_Size, dtb) + 1) * 4096, SMMU_MEM_IOMMU_TABLE,
+				 "device table of %s", u->name)))
+			return rc;
+		for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+			/* the three base registers share one layout: base [51:12], length [59:56] */
+			uint64_t q = rd64(t, u->base + bufs[i].reg);
+			if ((q & SMMU_MASK(AMDVI_CMDBUF_BASE_ComBase)) &&
+			    (rc = region(a, q & SMMU_MASK(AMDVI_CMDBUF_BASE_ComBase),
+					 16ull << SMMU_GET(AMDVI_CMDBUF_BASE_ComLen, q), SMMU_MEM_IOMMU_TABLE, "%s of %s",
+					 bufs[i].what, u->name)))
+				return rc;
+		}
+	} else if (u->arch == SMMU_ARCH_VTD) {
 		struct smmu_roottab rt;
 		if (!smmu_roottab_info(u, &rt) && rt.has_table && rt.table) {
 			if ((rc = region(a, rt.table, 4096, SMMU_MEM_IOMMU_TABLE, "root table of %s", u->name)))

@@ -317,6 +317,12 @@ int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t io
 	case SMMU_ARCH_VTD:
 		rc = vtd_translate(u, s, iova, access, out);
 		break;
+	case SMMU_ARCH_AMDVI:
+		rc = amdvi_translate(u, s, iova, access, out);
+		break;
+	case SMMU_ARCH_SMMUV2:
+		rc = smmuv2_translate(u, s, iova, access, out);
+		break;
 	default:
 		rc = generic_translate(u, s, iova, access, out);
 		break;

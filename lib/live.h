@@ -67,5 +67,9 @@ int live_open_nested(struct live_nest *n, const struct smmu_pgt_cfg *pc, uint64_
 /* The configuration's outcome copied into the translation's prediction. */
 void live_from_cfg(struct smmu_translation *out);
 int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+int smmuv2_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		     struct smmu_translation *out);
+int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
+		    struct smmu_translation *out);
 
 #endif

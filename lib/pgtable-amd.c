@@ -58,7 +58,8 @@ static int amd_init(struct smmu_pgt *p)
 	p->pgd_bits = 9;
 	p->ias = c->ias;
 	p->oas = c->oas ? c->oas : 52;
-	if (p->ias != 39 && p->ias != 48 && p->ias != 57)
+	/* Mode 1 to 5: 21 to 57-bit input */
+	if (p->ias < 21 || p->ias > 57 || (p->ias - 12) % 9)
 		return -EINVAL;
 	if (p->oas < 32 || p->oas > 52 || (c->flags & SMMU_PGT_CFG_START_LEVEL))
 		return -EINVAL;
@@ -134,13 +135,14 @@ static void amd_decode(const struct smmu_pgt *p, int level, uint64_t pte, struct
 	if ((pte & AMD_PTE_RSVD) || (d->addr >> p->oas))
 		d->status = SMMU_PGT_F_RESERVED;
 	if (nl == 7) {
-		/* the size: the lowest clear address bit at or above the natural size's */
-		unsigned z = pgt_shift(p, level);
+		/* the size: a run of ones from address bit 12 up, then a zero at
+		 * bit z, encodes 2^(z+1) bytes */
+		unsigned z = 12;
 
 		while (z < 52 && (d->addr >> z & 1))
 			z++;
-		if (z + 1 >= pgt_shift(p, level) + p->bpl)
-			d->status = SMMU_PGT_F_RESERVED; /* as large as a next-level entry, or larger */
+		if (z + 1 <= pgt_shift(p, level) || z + 1 >= pgt_shift(p, level) + p->bpl)
+			d->status = SMMU_PGT_F_RESERVED; /* not larger than the level's size, or not smaller than the next's */
 		/* each entry of the run maps its natural-size slice of the page:
 		 * the engine adds the offset within the slice */
 		d->addr &= ~((2ULL << z) - 1);

@@ -183,6 +183,8 @@ static uint64_t pte_addr(const struct smmu_pgt *p, uint64_t pte)
 		return pte & AA32_OA;
 	if (p->lpa64)
 		return (pte & SMMU_GENMASK(47, p->pg_shift)) | SMMU_FIELD_GET(LPAE_OA_HI64K, pte) << 48;
+	if (p->cfg.flags & SMMU_PGT_CFG_OA48)
+		return pte & SMMU_GENMASK(47, p->pg_shift);
 	return pte & SMMU_GENMASK(51, p->pg_shift);
 }
 

@@ -52,6 +52,7 @@ SMMU_EXPORT const char *smmu_audit_verdict_name(enum smmu_audit_verdict v);
 enum smmu_audit_stage {
 	SMMU_AUDIT_S1 = 1 << 0, /* SMMUv3 stage 1, VT-d first level */
 	SMMU_AUDIT_S2 = 1 << 1, /* SMMUv3 stage 2, VT-d second level */
+	SMMU_AUDIT_V1 = 1 << 2, /* AMD-Vi host translation: v1 tables, its one stage */
 };
 
 /* What a piece of physical memory is. */

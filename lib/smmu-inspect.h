@@ -43,6 +43,9 @@ enum smmu_pgt_cfg_flags {
 	/* VT-d SL: the unit has no snoop control (ECAP.SC = 0): SNP (bit 11)
 	 * is reserved in leaves as well as in tables */
 	SMMU_PGT_CFG_NO_SNOOP    = 1 << 6,
+	/* LPAE: descriptors' address bits [51:48] are RES0 and ignored (the
+	 * VMSAv8.0 format an SMMUv2 walks), not output address bits */
+	SMMU_PGT_CFG_OA48        = 1 << 7,
 };
 
 struct smmu_pgt_cfg {

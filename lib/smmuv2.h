@@ -29,6 +29,9 @@ enum {
 	SMMUV2_TG_4K = 0, /* TCR.TG0 */
 	SMMUV2_TG_64K = 1,
 	SMMUV2_TG_16K = 2,
+	/* a global fault's code: its sGFSR bit, above the FSR bits that name
+	 * context faults (ICF is bit 0: code 0 would be no fault) */
+	SMMUV2_CODE_GLOBAL = 0x100,
 };
 
 struct smmu_unit;

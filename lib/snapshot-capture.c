@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include "decoders/decode.h"
+#include "lib/amdvi.h"
 #include "lib/fault.h"
 #include "lib/hw.h"
+#include "lib/smmuv2.h"
 #include "lib/smmuv3.h"
 #include "lib/snapshot.h"
 #include "lib/target.h"
@@ -175,6 +177,16 @@ static size_t put_strs(uint8_t *o, size_t room, int n, ...)
 
 /* --- registers ------------------------------------------------------------------ */
 
+static bool recorded(const uint8_t *d, size_t n, uint32_t off, unsigned size)
+{
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *r = d + SMMU_SNAP_REGS_FIXED + i * SMMU_SNAP_REG_SIZE;
+		if (snap_rd32(r) == off && r[4] == size)
+			return true;
+	}
+	return false;
+}
+
 static void capture_regs(struct cap *c, struct smmu_unit *u)
 {
 	struct smmu_reg reg;
@@ -187,6 +199,8 @@ static void capture_regs(struct cap *c, struct smmu_unit *u)
 			for (unsigned w = 0; w < reg.desc->nwords; w++) {
 				uint32_t off = reg.offset + k * reg.stride + w * wbytes;
 				uint64_t v = 0;
+				if (recorded(d, n, off, wbytes))
+					continue; /* two layouts of one register (SMMUv2 CBARn, TCR): read once */
 				int rc = smmu_mmio_read(c->t, u->base + off, wbytes, &v);
 				if (n == cap) {
 					cap = cap ? cap * 2 : 128;
@@ -365,6 +379,22 @@ static void capture_queues(struct cap *c, struct smmu_unit *u)
 				      16ull << SMMU_GET(SMMUV3_OUTQ_BASE_LOG2SIZE, v));
 		return;
 	}
+	if (u->arch == SMMU_ARCH_SMMUV2)
+		return; /* no queues: faults are in registers */
+	if (u->arch == SMMU_ARCH_AMDVI) {
+		if (reg_read64(u, AMDVI_CONTROL, &v2))
+			return;
+		if (SMMU_GET(AMDVI_CONTROL_CmdBufEn, v2) && !reg_read64(u, AMDVI_CMDBUF_BASE, &v))
+			capture_queue(c, u, "command buffer", SMMU_MASK(AMDVI_CMDBUF_BASE_ComBase) & v,
+				      16ull << SMMU_GET(AMDVI_CMDBUF_BASE_ComLen, v));
+		if (SMMU_GET(AMDVI_CONTROL_EventLogEn, v2) && !reg_read64(u, AMDVI_EVTLOG_BASE, &v))
+			capture_queue(c, u, "event log", SMMU_MASK(AMDVI_EVTLOG_BASE_EventBase) & v,
+				      16ull << SMMU_GET(AMDVI_EVTLOG_BASE_EventLen, v));
+		if (SMMU_GET(AMDVI_CONTROL_PprLogEn, v2) && !reg_read64(u, AMDVI_PPRLOG_BASE, &v))
+			capture_queue(c, u, "PPR log", SMMU_MASK(AMDVI_PPRLOG_BASE_PPRLogBase) & v,
+				      16ull << SMMU_GET(AMDVI_PPRLOG_BASE_PPRLogLen, v));
+		return;
+	}
 	if (reg_read32(u, VTD_GSTS, &w))
 		return;
 	if (SMMU_GET(VTD_GSTS_QIES, w) && !reg_read64(u, VTD_IQA, &v))
@@ -374,6 +404,58 @@ static void capture_queues(struct cap *c, struct smmu_unit *u)
 			      32ull << SMMU_GET(VTD_IRTA_S, v));
 	if (!reg_read64(u, VTD_ECAP, &v2) && SMMU_GET(VTD_ECAP_PRS, v2) && !reg_read64(u, VTD_PQA, &v))
 		capture_queue(c, u, "page request queue", SMMU_MASK(VTD_PQA_PQA) & v, 4096ull << SMMU_GET(VTD_PQA_PQS, v));
+}
+
+/* SMMUv2 has no stream table in memory: the StreamIDs to follow are each valid
+ * stream-match entry's ID and every device's StreamIDs on the unit (the
+ * configuration itself is registers only; only the page tables are memory). */
+static int smmuv2_sids(struct cap *c, struct smmu_unit *u, struct sids *sids)
+{
+	unsigned nsmrg = 0, ncb = 0;
+	uint32_t smr;
+	int rc;
+
+	if ((rc = smmuv2_counts(u, &nsmrg, &ncb)))
+		return rc;
+	for (unsigned n = 0; n < nsmrg; n++)
+		if (!reg_read32(u, SMMUV2_SMR + 4 * n, &smr) && SMMU_GET(SMMUV2_SMR_VALID, smr) &&
+		    (rc = add_sid(sids, (uint32_t)SMMU_GET(SMMUV2_SMR_ID, smr))))
+			return rc;
+	for (size_t i = 0; i < c->t->ndevices; i++) {
+		struct smmu_device_info in;
+		smmu_device_info(&c->t->devices[i], &in);
+		for (unsigned k = 0; in.unit == u && k < in.nsids; k++)
+			if ((rc = add_sid(sids, in.sids[k])))
+				return rc;
+	}
+	return 0;
+}
+
+/* AMD-Vi: the whole device table (every DeviceID's DTE is the configuration
+ * `dte` and `config` read), then each valid DTE's DeviceID. */
+static int amdvi_sids(struct cap *c, struct smmu_unit *u, struct sids *sids)
+{
+	uint64_t ctl, dtb;
+	int rc;
+
+	if ((rc = reg_read64(u, AMDVI_CONTROL, &ctl)) || (rc = reg_read64(u, AMDVI_DEVTAB_BASE, &dtb)))
+		return rc;
+	if (!SMMU_GET(AMDVI_CONTROL_IommuEn, ctl))
+		return -ENXIO; /* not translating: its device table base is nobody's business */
+	uint64_t base = dtb & SMMU_MASK(AMDVI_DEVTAB_BASE_DevTabBase);
+	uint64_t bytes = (SMMU_GET(AMDVI_DEVTAB_BASE_Size, dtb) + 1) * 4096;
+	uint64_t *tab = malloc(bytes);
+	if (!tab)
+		return -ENOMEM;
+	if ((rc = smmu_mem_read(c->t, base, tab, bytes))) {
+		free(tab);
+		return rc;
+	}
+	for (uint64_t id = 0; id < bytes / AMDVI_DTE_BYTES && !rc; id++)
+		if (SMMU_GETW(AMDVI_DTE_V, &tab[id * 4]))
+			rc = add_sid(sids, (uint32_t)id);
+	free(tab);
+	return rc;
 }
 
 static int capture_unit(struct cap *c, struct smmu_unit *u, size_t i)
@@ -388,8 +470,15 @@ static int capture_unit(struct cap *c, struct smmu_unit *u, size_t i)
 	}
 	memset(&st, 0, sizeof(st));
 	smmu_unit_status(u, &st);
+	static const char *const what[] = { [SMMU_ARCH_SMMUV3] = "stream table", [SMMU_ARCH_VTD] = "root table",
+					    [SMMU_ARCH_SMMUV2] = "stream-match entries",
+					    [SMMU_ARCH_AMDVI] = "device table" };
 	if (u->arch == SMMU_ARCH_SMMUV3)
 		rc = smmu_strtab_walk(u, SMMU_STRTAB_WALK_INVALID, ste_visit, &sids);
+	else if (u->arch == SMMU_ARCH_SMMUV2)
+		rc = smmuv2_sids(c, u, &sids);
+	else if (u->arch == SMMU_ARCH_AMDVI)
+		rc = amdvi_sids(c, u, &sids);
 	else
 		rc = smmu_roottab_walk(u, 0, 255, SMMU_ROOTTAB_WALK_ABSENT | SMMU_ROOTTAB_WALK_CONTEXT, ctx_visit, &sids);
 	if (rc == -ENOMEM) {
@@ -397,8 +486,7 @@ static int capture_unit(struct cap *c, struct smmu_unit *u, size_t i)
 		return rc;
 	}
 	if (rc && rc != -ENXIO && st.translating) /* a disabled unit's stale pointer is nobody's business */
-		warn(c, "%s: %s: %s", u->name, u->arch == SMMU_ARCH_SMMUV3 ? "stream table" : "root table",
-		     smmu_strerror(rc));
+		warn(c, "%s: %s: %s", u->name, what[u->arch], smmu_strerror(rc));
 	for (size_t k = 0; k < sids.n; k++) {
 		if ((k & 63) == 0 && (rc = progress(c, "tables", i * 1000 + k * 1000 / sids.n, c->t->nunits * 1000)))
 			break;
@@ -505,6 +593,29 @@ static void capture_devices(struct cap *c)
 			capture_pci(c, in.bdf);
 	}
 	c->rep->devices = (unsigned)c->t->ndevices;
+}
+
+/* Where RAM is: audit's memory classes and "not RAM" explanations need it
+ * offline too (the device tree says so on Arm; x86 machines only tell the
+ * live backend). */
+static void capture_ram(struct cap *c)
+{
+	uint64_t ram[SMMU_SNAP_MAX_RAM][2];
+	uint8_t d[SMMU_SNAP_RAM_FIXED + sizeof(ram)];
+	int n = c->orig->ram_ranges ? c->orig->ram_ranges(c->t->priv, ram, SMMU_SNAP_MAX_RAM) : 0;
+
+	if (n <= 0)
+		return;
+	size_t k = 0;
+	memset(d, 0, sizeof(d));
+	for (int i = 0; i < n; i++)
+		if (ram[i][1]) {
+			snap_wr64(d + SMMU_SNAP_RAM_FIXED + 16 * k, ram[i][0]);
+			snap_wr64(d + SMMU_SNAP_RAM_FIXED + 16 * k + 8, ram[i][1]);
+			k++;
+		}
+	snap_wr32(d, (uint32_t)k);
+	note_add(&c->notes, SMMU_SNAP_NT_RAM, d, SMMU_SNAP_RAM_FIXED + 16 * k);
 }
 
 static void capture_faults(struct cap *c)
@@ -754,6 +865,7 @@ int smmu_snapshot_save(struct smmu_target *t, const char *path, unsigned flags, 
 		capture_fw(&c);
 		capture_devices(&c);
 		capture_faults(&c);
+		capture_ram(&c);
 	}
 	/* the header last, so it can say whether anything went wrong */
 	if (!rc) {

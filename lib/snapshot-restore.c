@@ -14,7 +14,7 @@
 
 static const char *static_source(const char *s)
 {
-	static const char *const known[] = { "fdt", "IORT", "DMAR", "manual", "snapshot" };
+	static const char *const known[] = { "fdt", "IORT", "DMAR", "IVRS", "manual", "snapshot" };
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(s, known[i]))

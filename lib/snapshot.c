@@ -139,7 +139,7 @@ static int note_unit(struct parse *p, const uint8_t *d, size_t n)
 	u = &s->units[s->nunits++];
 	u->arch = snap_rd32(d + 4);
 	u->base = snap_rd64(d + 8);
-	if (u->arch > SMMU_ARCH_VTD)
+	if (u->arch > SMMU_ARCH_AMDVI)
 		return bad(p->err, p->errlen, "unit %zu: unknown architecture %u", s->nunits - 1, u->arch);
 	for (size_t i = 0; i + 1 < s->nunits; i++)
 		if (s->units[i].base == u->base)
@@ -274,6 +274,32 @@ static int note_warning(struct parse *p, const uint8_t *d, size_t n)
 	return 0;
 }
 
+/* RAM ranges: at most SMMU_SNAP_MAX_RAM, each inside the 64-bit space. */
+static int note_ram(struct parse *p, const uint8_t *d, size_t n)
+{
+	struct smmu_snap *s = p->s;
+
+	if (n < SMMU_SNAP_RAM_FIXED)
+		return bad(p->err, p->errlen, "RAM note of %zu bytes (at least %d)", n, SMMU_SNAP_RAM_FIXED);
+	uint32_t count = snap_rd32(d);
+	if (count > SMMU_SNAP_MAX_RAM || (n - SMMU_SNAP_RAM_FIXED) / 16 < count)
+		return bad(p->err, p->errlen, "RAM note: %" PRIu32 " ranges in %zu bytes (at most %d)", count, n,
+			   SMMU_SNAP_MAX_RAM);
+	if (s->has_ram)
+		return bad(p->err, p->errlen, "two RAM notes");
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t b = snap_rd64(d + SMMU_SNAP_RAM_FIXED + 16 * i), l = snap_rd64(d + SMMU_SNAP_RAM_FIXED + 16 * i + 8);
+		if (!l || b + (l - 1) < b)
+			return bad(p->err, p->errlen, "RAM range %" PRIu32 ": 0x%" PRIx64 "+0x%" PRIx64 " is empty or wraps", i,
+				   b, l);
+		s->ram[i][0] = b;
+		s->ram[i][1] = l;
+	}
+	s->nram = count;
+	s->has_ram = true;
+	return 0;
+}
+
 static int parse_notes(struct parse *p, const uint8_t *d, size_t n, unsigned align, size_t *nnotes)
 {
 	size_t off = 0;
@@ -308,6 +334,7 @@ static int parse_notes(struct parse *p, const uint8_t *d, size_t n, unsigned ali
 				break;
 			case SMMU_SNAP_NT_FAULTS: rc = note_faults(p, desc, descsz); break;
 			case SMMU_SNAP_NT_WARNING: rc = note_warning(p, desc, descsz); break;
+			case SMMU_SNAP_NT_RAM: rc = note_ram(p, desc, descsz); break;
 			default: break; /* a newer minor addition: skipped */
 			}
 			if (rc)

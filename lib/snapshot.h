@@ -30,6 +30,7 @@ enum smmu_snap_note {
 	SMMU_SNAP_NT_DEVICE = 0x534d0006,  /* one per device */
 	SMMU_SNAP_NT_FAULTS = 0x534d0007,  /* totals and kept fault records */
 	SMMU_SNAP_NT_WARNING = 0x534d0008, /* one per warning the capture gave */
+	SMMU_SNAP_NT_RAM = 0x534d0009,     /* where the machine's RAM is (backend ram_ranges) */
 };
 
 /* Fixed layouts (little-endian; offsets in bytes). */
@@ -43,6 +44,8 @@ enum smmu_snap_note {
 #define SMMU_SNAP_DEVICE_FIXED 48
 #define SMMU_SNAP_FAULTS_FIXED 48 /* 5 x u64 totals, u32 count, u32 record size */
 #define SMMU_SNAP_FAULT_SIZE 160
+#define SMMU_SNAP_RAM_FIXED 8     /* u32 count, u32 0; then count x (u64 base, u64 size) */
+#define SMMU_SNAP_MAX_RAM 64      /* ranges kept */
 
 enum { SMMU_SNAP_F_RAM = 1 << 0, SMMU_SNAP_F_INCOMPLETE = 1 << 1 }; /* header flags */
 enum { SMMU_SNAP_REG_FAILED = 1 << 0 };                             /* register record flags */
@@ -110,6 +113,9 @@ struct smmu_snap {
 	size_t nfaults;
 	char **warnings;
 	size_t nwarnings;
+	uint64_t ram[SMMU_SNAP_MAX_RAM][2]; /* RAM ranges (base, size), from the RAM note */
+	size_t nram;
+	bool has_ram;
 };
 
 /* Parse len bytes at buf (kept: it must outlive s), or a file (mapped, or

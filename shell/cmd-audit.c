@@ -31,6 +31,12 @@ static const char *perms(unsigned p, char *b)
 	return b;
 }
 
+/* What the architecture calls a requester's ID. */
+static const char *id_name(unsigned arch)
+{
+	return arch == SMMU_ARCH_VTD ? "source-id" : arch == SMMU_ARCH_AMDVI ? "DeviceID" : "StreamID";
+}
+
 static const char *stages(const struct smmu_audit_device *d, char *b, size_t n)
 {
 	struct smmu_unit_info ui = { 0 };
@@ -39,7 +45,9 @@ static const char *stages(const struct smmu_audit_device *d, char *b, size_t n)
 		smmu_unit_info(d->unit, &ui);
 	const char *s1 = ui.arch == SMMU_ARCH_VTD ? "first level" : "stage 1";
 	const char *s2 = ui.arch == SMMU_ARCH_VTD ? "second level" : "stage 2";
-	if ((d->stages & SMMU_AUDIT_S1) && (d->stages & SMMU_AUDIT_S2))
+	if (d->stages & SMMU_AUDIT_V1)
+		snprintf(b, n, "host translation (v1 tables)");
+	else if ((d->stages & SMMU_AUDIT_S1) && (d->stages & SMMU_AUDIT_S2))
 		snprintf(b, n, "%s + %s (nested)", s1, s2);
 	else
 		snprintf(b, n, "%s", d->stages & SMMU_AUDIT_S1 ? s1 : d->stages & SMMU_AUDIT_S2 ? s2 : "-");
@@ -69,15 +77,15 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 		break;
 	case SMMU_AUDIT_BYPASS:
 		fprintf(sh->out, "  verdict: BYPASS on %s (%s 0x%x): its DMA reaches ALL of memory\n", ui.name,
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid);
+			id_name(ui.arch), d->dma_sid);
 		break;
 	case SMMU_AUDIT_ABORT:
 		fprintf(sh->out, "  verdict: abort on %s (%s 0x%x): its DMA reaches nothing\n", ui.name,
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid);
+			id_name(ui.arch), d->dma_sid);
 		break;
 	case SMMU_AUDIT_TRANSLATED:
 		fprintf(sh->out, "  verdict: translated by %s on %s (%s 0x%x%s%s)\n", stages(d, st, sizeof(st)), ui.name,
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid, d->domain ? ", domain " : "",
+			id_name(ui.arch), d->dma_sid, d->domain ? ", domain " : "",
 			d->domain ? d->domain : "");
 		break;
 	}
@@ -85,7 +93,7 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 		fprintf(sh->out, "  its DMA carries requester ID %02x:%02x.%x (taken over by bridge %s), not its own: "
 			"it gets %s 0x%x's configuration; the one for 0x%x is never used\n",
 			d->dma_rid >> 8, (d->dma_rid >> 3) & 0x1f, d->dma_rid & 7, d->alias_via ? d->alias_via : "?",
-			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid, d->sid);
+			id_name(ui.arch), d->dma_sid, d->sid);
 	if (d->reason[0])
 		fprintf(sh->out, "  why: %s\n", d->reason);
 	if (d->verdict == SMMU_AUDIT_TRANSLATED || d->nranges) {
@@ -150,6 +158,8 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		smmu_json_u64(j, 1);
 	if (d->stages & SMMU_AUDIT_S2)
 		smmu_json_u64(j, 2);
+	if (d->stages & SMMU_AUDIT_V1)
+		smmu_json_str(j, "v1");
 	smmu_json_arr_end(j);
 	smmu_json_kbool(j, "nested", d->nested);
 	smmu_json_kbool(j, "complete", !d->walk_incomplete);

@@ -331,9 +331,29 @@ static void diff_config(struct diff *d, const char *dev, const struct smmu_confi
 				smmu_cfg_verdict_name(cb->verdict), cb->reason);
 		}
 	}
+	/* Steps pair by what they are, not by position: a chain that now reads
+	 * one more register (an SMMUv2 stream that matches an entry at last)
+	 * must not compare sCR0 with an SMR.  Same name and address first, then
+	 * same name (a structure that moved); the rest were or are not read. */
+	int pair[SMMU_CFG_MAX_STEPS];
+	bool taken[SMMU_CFG_MAX_STEPS] = { false };
+	for (unsigned i = 0; i < ca->nsteps; i++) {
+		pair[i] = -1;
+		for (unsigned k = 0; k < cb->nsteps && pair[i] < 0; k++)
+			if (!taken[k] && ca->step[i].addr == cb->step[k].addr && !strcmp(ca->step[i].what, cb->step[k].what))
+				pair[i] = (int)k, taken[k] = true;
+	}
+	for (unsigned i = 0; i < ca->nsteps; i++)
+		for (unsigned k = 0; k < cb->nsteps && pair[i] < 0; k++)
+			if (!taken[k] && !strcmp(ca->step[i].what, cb->step[k].what))
+				pair[i] = (int)k, taken[k] = true;
+	n = ca->nsteps + cb->nsteps;
 	for (unsigned i = 0; i < n; i++) {
 		const struct smmu_cfg_step *sa = i < ca->nsteps ? &ca->step[i] : NULL;
-		const struct smmu_cfg_step *sb = i < cb->nsteps ? &cb->step[i] : NULL;
+		const struct smmu_cfg_step *sb = i < ca->nsteps ? (pair[i] >= 0 ? &cb->step[pair[i]] : NULL)
+				     : !taken[i - ca->nsteps] ? &cb->step[i - ca->nsteps] : NULL;
+		if (!sa && !sb)
+			continue;
 		if (sa && sb && sa->addr == sb->addr && sa->nwords == sb->nwords && !strcmp(sa->what, sb->what) &&
 		    !memcmp(sa->words, sb->words, sa->nwords * sizeof(sa->words[0])))
 			continue;

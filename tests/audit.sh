@@ -241,6 +241,50 @@ check "JSON: an owned machine's audit parses" json_valid "$TMP/j1.json" 'docs[-1
 check "JSON: a bypassing machine with a bridge and ATS parses" json_valid "$TMP/j2.json" \
 	'len(doc["devices"]) == 5 and doc["summary"]["critical"] == 1 and doc["summary"]["high"] == 3' 
 
+# AMD-Vi (sim:amd): v1 tables are the one stage, named as such; the device
+# table and the logs are the IOMMU's own tables; a DTE without translation
+# information passes DMA untranslated
+T=(--target sim:amd)
+M="own; domain create a; attach 00:01.0 a; map a 0x10000 0x100000 0x2000 rw"
+expect_findings "sim:amd: fresh machine: the IOMMU is off, DMA goes through" "critical:unit-bypass:-:-" "${T[@]}" -- "units"
+expect_findings "sim:amd: one device, two pages: no finding" "" "${T[@]}" -- "$M"
+expect_json "sim:amd: ... translated by v1 tables (not 'stage 2'), exactly its two pages; the other device blocked" \
+	"dev['00:01.0']['stages'] == ['v1'] and dev['00:01.0']['ranges'] == [{'iova': '0x10000', 'pa': '0x100000', 'size': '0x2000', 'perms': 'rw-', 'memory': [{'pa': '0x100000', 'size': '0x2000', 'kind': 'ram', 'what': 'RAM'}]}] and dev['00:02.0']['verdict'] == 'abort'"
+run "${T[@]}" -c "$M; audit"
+check "sim:amd: the text says host translation (v1 tables) and DeviceID" \
+	grep -q "translated by host translation (v1 tables) on amdvi@0xfed80000 (DeviceID 0x8, domain a)" "$TMP/out"
+expect_findings "sim:amd: a DTE with TV=0 written behind smmush's back: bypass, and stale" \
+	"critical:bypass:00:02.0:- high:stale:-:-" "${T[@]}" -- "$M; wg 0x3f000200 0x1"
+expect_findings "sim:amd: a device that can write the device table" "critical:reaches-iommu:00:01.0:-" \
+	"${T[@]}" -- "$M; map a 0x100000 0x3f000000 0x1000 rw"
+expect_json "sim:amd: ... the device table, exactly the mapped page; command buffer and event log are IOMMU tables too" \
+	"[(f['pa'], f['size']) for f in d['findings']] == [('0x3f000000', '0x1000')] and 'device table of amdvi@0xfed80000' in d['findings'][0]['reason']"
+expect_findings "sim:amd: overlapping domains" "high:overlap:00:01.0:00:02.0" "${T[@]}" -- \
+	"$M; domain create b; attach 00:02.0 b; map b 0x0 0x101000 0x1000 r"
+
+# SMMUv2 (sim:mmu500): sCR0.CLIENTPD lets everything through; S2CR bypass,
+# fault and translate per stream-match entry
+T=(--target sim:mmu500)
+M="own; domain create a; attach 00:01.0 a; attach 00:02.0 a; map a 0x10000 0x48000000 0x2000 rw"
+expect_findings "sim:mmu500: fresh machine: sCR0.CLIENTPD=1, DMA bypasses the SMMU" "critical:unit-bypass:-:-" "${T[@]}" -- "units"
+expect_json "sim:mmu500: ... the unit says why" "'CLIENTPD=1' in d['units'][0]['state'] and d['units'][0]['global'] == 'bypass' and all(x['verdict'] == 'bypass' for x in d['devices'])"
+expect_findings "sim:mmu500: two devices in one domain: no finding" "" "${T[@]}" -- "$M"
+expect_json "sim:mmu500: ... stage 1, exactly the two pages; unattached platform devices fault (USF)" \
+	"dev['00:01.0']['stages'] == [1] and dev['00:02.0']['ranges'] == dev['00:01.0']['ranges'] and dev['00:01.0']['ranges'][0]['size'] == '0x2000' and dev['platform@0x0c000000']['verdict'] == 'abort'"
+expect_findings "sim:mmu500: S2CR1 TYPE=bypass: 00:02.0 bypasses" "critical:bypass:00:02.0:-" "${T[@]}" -- \
+	"$M; reg write s2cr[1] 0x10000"
+expect_json "sim:mmu500: ... and the finding names SMR1 and S2CR1" "'SMR1, S2CR1 bypasses translation' in d['findings'][0]['reason']"
+expect_findings "sim:mmu500: S2CR0 TYPE=fault: 00:01.0 reaches nothing, no finding" "" "${T[@]}" -- \
+	"$M; reg write s2cr[0] 0x20000"
+expect_json "sim:mmu500: ... its verdict is abort" "dev['00:01.0']['verdict'] == 'abort' and dev['00:01.0']['ranges'] == []"
+expect_findings "sim:mmu500: CBAR0 TYPE=nested over bank 1 (stage 2): both stages composed, stage 1's tables unmapped in stage 2" \
+	"" "${T[@]}" -- \
+	"own; domain create a; attach 00:01.0 a; domain create b; attach 00:02.0 b; map b 0x0 0x48000000 0x1000 rw; reg write cbar[1] 0x2; reg write tcr[1] 0x80050059; reg write cbar[0] 0x30100"
+expect_json "sim:mmu500: ... 00:01.0 nested (stages 1 and 2) reaches nothing, 00:02.0 on bank 1 stage 2 alone" \
+	"dev['00:01.0']['stages'] == [1, 2] and dev['00:01.0']['nested'] and dev['00:01.0']['complete'] and dev['00:01.0']['ranges'] == [] and dev['00:02.0']['stages'] == [2] and not dev['00:02.0']['nested']"
+expect_findings "sim:mmu500: a device that can write its own page tables" "critical:reaches-iommu:00:01.0:-" \
+	"${T[@]}" -- "own; domain create a; attach 00:01.0 a; map a 0x100000 0x7f000000 0x1000 rw"
+
 # QEMU: the same machine, the other implementation
 if command -v qemu-system-aarch64 >/dev/null; then
 	expect_findings "qemu:virt: one device mapped, one bypassed through its STE" "critical:bypass:00:01.0:- high:stale:-:-" \

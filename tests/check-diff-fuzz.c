@@ -130,6 +130,18 @@ START_TEST(vtd_prediction_against_qemu)
 }
 END_TEST
 
+START_TEST(amdvi_prediction_equals_model)
+{
+	run(DFZ_AMDVI, "amdvi", 0xa3d00000);
+}
+END_TEST
+
+START_TEST(smmuv2_prediction_equals_model)
+{
+	run(DFZ_SMMUV2, "smmuv2", 0x52000000);
+}
+END_TEST
+
 /* --- named regressions: each a disagreement once found (by the fuzzer or
  * by reading the specification), built by hand.  Every case checks both
  * the expected architectural outcome and that the model agrees. --------- */
@@ -640,6 +652,345 @@ START_TEST(vtd_nested_is_followed_through_second_level)
 }
 END_TEST
 
+/* --- AMD-Vi (sim:amd): each a disagreement the AMD-Vi fuzzer found in the
+ * library, built by hand (AMD IOMMU specification #48882, 2.2.2-2.2.3). --- */
+
+#define A_PT 0x400000 /* v1 tables from here, one page each */
+#define A_PDE(pa, nl) (1 | (pa) | (uint64_t)(nl) << 9 | BIT(61) | BIT(62))
+#define A_PTE(pa) (1 | (pa) | BIT(61) | BIT(62))
+
+/* DTE of device dev: V, TV, Mode, root, IR/IW as given; w1 (DomainID 1 | flags). */
+static struct dfz_machine *amd(unsigned dev, unsigned mode, uint64_t root, bool ir, bool iw, uint64_t w1)
+{
+	struct dfz_machine *m = dfz_open(DFZ_AMDVI, false);
+	uint64_t dte[4] = { 3 | (uint64_t)mode << 9 | root | (ir ? BIT(61) : 0) | (iw ? BIT(62) : 0), 1 | w1 };
+
+	ck_assert_ptr_nonnull(m);
+	dfz_write(m, dfz_ram(m) + DFZ_AMD_DEVTAB + ((dev + 1) << 3) * 32ULL, dte, 4);
+	return m;
+}
+
+#define expect_pa(m, dev, iova, acc, pa) expect_pa_at(__LINE__, m, dev, iova, acc, pa)
+static void expect_pa_at(int line, struct dfz_machine *m, unsigned dev, uint64_t iova, unsigned acc, uint64_t pa)
+{
+	struct smmu_translation tr;
+	const char *msg;
+
+	ck_assert_msg(dfz_access(m, dev, false, 0, iova, acc, &tr, &msg) == 0, "line %d: %s", line, msg);
+	ck_assert_msg(tr.ok && tr.pa == pa, "line %d: predicted ok=%d pa 0x%" PRIx64 " code 0x%x (%s), want 0x%" PRIx64,
+		      line, tr.ok, tr.pa, tr.code, tr.cfg.reason, pa);
+}
+
+/* 3 levels: 0x1000 -> RAM + 0x800000 (4K), 0x1000 alone mapped. */
+static void amd_3level(struct dfz_machine *m)
+{
+	uint64_t r = dfz_ram(m), l3 = A_PDE(r + A_PT + 0x1000, 2), l2 = A_PDE(r + A_PT + 0x2000, 1), l1 = A_PTE(r + 0x800000);
+
+	dfz_write(m, r + A_PT, &l3, 1);
+	dfz_write(m, r + A_PT + 0x1000, &l2, 1);
+	dfz_write(m, r + A_PT + 0x2000 + 8, &l1, 1);
+}
+
+/* A walk that finds no entry logs IO_PAGE_FAULT (the library predicted an
+ * unrecorded stop); DTE.SE / SA suppress it. */
+START_TEST(amd_walk_fault_is_io_page_fault)
+{
+	struct dfz_machine *m = amd(0, 3, 0x400000, true, true, 0);
+
+	amd_3level(m);
+	expect_pa(m, 0, 0x1010, SMMU_PROT_R, 0x800010);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x2, false);
+	expect(m, 0, false, 0, BIT(39), SMMU_PROT_W, 0x2, false); /* beyond the 3 levels */
+	dfz_close(m);
+	m = amd(0, 3, 0x400000, true, true, BIT(33)); /* SE */
+	amd_3level(m);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x2, true);
+	dfz_close(m);
+}
+END_TEST
+
+/* The DTE's IR and IW apply over the tables' (the library ignored them);
+ * Mode 0 lets through only what IR / IW allow. */
+START_TEST(amd_dte_permissions_apply)
+{
+	struct dfz_machine *m = amd(0, 3, 0x400000, false, true, 0);
+
+	amd_3level(m);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x2, false);
+	expect_pa(m, 0, 0x1000, SMMU_PROT_W, 0x800000);
+	dfz_close(m);
+	m = amd(1, 0, 0, true, false, 0);
+	expect_pa(m, 1, 0x123000, SMMU_PROT_R, 0x123000);
+	expect(m, 1, false, 0, 0x123000, SMMU_PROT_W, 0x2, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* v1 tables have no execute or privilege: an instruction fetch or a
+ * privileged read needs what a read needs (the engine refused them). */
+START_TEST(amd_exec_and_priv_are_reads)
+{
+	struct dfz_machine *m = amd(0, 3, 0x400000, true, true, 0);
+
+	amd_3level(m);
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R | SMMU_PROT_X, 0x800008);
+	expect_pa(m, 0, 0x1008, SMMU_PROT_W | SMMU_PROT_PRIV, 0x800008);
+	dfz_close(m);
+}
+END_TEST
+
+/* Mode 2 (30-bit) and Mode 1 (21-bit) tables are walked (smmush took 3-5). */
+START_TEST(amd_one_and_two_level_tables)
+{
+	struct dfz_machine *m = amd(0, 2, 0x400000, true, true, 0);
+	uint64_t r = dfz_ram(m), l2 = A_PDE(r + A_PT + 0x1000, 1), l1 = A_PTE(r + 0x800000);
+
+	dfz_write(m, r + A_PT, &l2, 1);
+	dfz_write(m, r + A_PT + 0x1000 + 8, &l1, 1);
+	expect_pa(m, 0, 0x1010, SMMU_PROT_R, 0x800010);
+	expect(m, 0, false, 0, BIT(30), SMMU_PROT_R, 0x2, false);
+	dfz_close(m);
+	m = amd(0, 1, 0x400000, true, true, 0);
+	dfz_write(m, r + A_PT + 8, &l1, 1);
+	expect_pa(m, 0, 0x1010, SMMU_PROT_R, 0x800010);
+	dfz_close(m);
+}
+END_TEST
+
+/* Mode 6: the top entry indexes bits 63:57 (the library did not predict
+ * 6-level tables); here a PDE down to level 3, skipping 5 and 4. */
+START_TEST(amd_six_levels)
+{
+	struct dfz_machine *m = amd(0, 6, 0x400000, true, true, 0);
+	uint64_t r = dfz_ram(m), top = A_PDE(r + A_PT + 0x3000, 3), l3 = A_PDE(r + A_PT + 0x1000, 2);
+	uint64_t l2 = A_PDE(r + A_PT + 0x2000, 1), l1 = A_PTE(r + 0x800000);
+
+	dfz_write(m, r + A_PT, &top, 1);
+	dfz_write(m, r + A_PT + 0x3000, &l3, 1);
+	dfz_write(m, r + A_PT + 0x1000, &l2, 1);
+	dfz_write(m, r + A_PT + 0x2000 + 8, &l1, 1);
+	expect_pa(m, 0, 0x1010, SMMU_PROT_R, 0x800010);
+	expect(m, 0, false, 0, BIT(40) | 0x1010, SMMU_PROT_R, 0x2, false); /* a skipped level's bit */
+	expect(m, 0, false, 0, BIT(57) | 0x1010, SMMU_PROT_R, 0x2, false); /* top index 1: absent */
+	dfz_close(m);
+}
+END_TEST
+
+/* NextLevel 7: the page size is the run of ones from address bit 12 up
+ * (the library counted from the level's own size, so a level-2 entry whose
+ * bits 20:12 are not all ones was a 4 MiB page; it encodes a size not above
+ * 2 MiB there: reserved, IO_PAGE_FAULT). */
+START_TEST(amd_nextlevel7_size_from_bit_12)
+{
+	struct dfz_machine *m = amd(0, 3, 0x400000, true, true, 0);
+	uint64_t r = dfz_ram(m), l3 = A_PDE(r + A_PT + 0x1000, 2);
+	uint64_t good = A_PTE(r + 0x800000 + 0x1ff000) | 7ULL << 9; /* bits 20:12 ones, 21 zero: 4 MiB */
+	uint64_t bad = A_PTE(r + 0x800000 + 0x1fe000) | 7ULL << 9;  /* bit 12 zero: 8 KiB at level 2 */
+
+	dfz_write(m, r + A_PT, &l3, 1);
+	dfz_write(m, r + A_PT + 0x1000 + 2 * 8, &good, 1); /* each 2 MiB slot of the page holds it */
+	dfz_write(m, r + A_PT + 0x1000 + 3 * 8, &good, 1);
+	dfz_write(m, r + A_PT + 0x1000 + 4 * 8, &bad, 1);
+	expect_pa(m, 0, 0x400010, SMMU_PROT_R, 0x800010);
+	expect_pa(m, 0, 0x7ffff8, SMMU_PROT_R, 0xbffff8);
+	expect(m, 0, false, 0, 0x800010, SMMU_PROT_R, 0x2, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* A table or DTE that cannot be fetched: PAGE_TAB_HARDWARE_ERROR /
+ * DEV_TAB_HARDWARE_ERROR with the address (the library predicted an
+ * unrecorded stop); the fetch address is compared by dfz_access. */
+START_TEST(amd_fetch_errors_are_hardware_errors)
+{
+	struct dfz_machine *m = amd(0, 3, BIT(40), true, true, 0);
+
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x4, false);
+	dfz_reg(m, 0x0000, 8, BIT(40)); /* the device table outside RAM */
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x3, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* The exclusion range: untranslated for DTE.EX devices (or all, Allow),
+ * whatever the DTE says (the library ignored it). */
+START_TEST(amd_exclusion_range)
+{
+	struct dfz_machine *m = amd(0, 0, 0, false, false, BIT(39)); /* blocks DMA, EX */
+
+	expect(m, 0, false, 0, 0x2ff000, SMMU_PROT_R, 0x2, false);
+	dfz_reg(m, 0x20, 8, 0x200000 | 1);  /* ExEn */
+	dfz_reg(m, 0x28, 8, 0x2ff000);
+	expect_pa(m, 0, 0x2ff008, SMMU_PROT_W, 0x2ff008);
+	expect(m, 0, false, 0, 0x300000, SMMU_PROT_R, 0x2, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* --- SMMUv2 (sim:mmu500): each a disagreement the SMMUv2 fuzzer found,
+ * built by hand (IHI 0062; VMSAv8-64 descriptors).  Bank n's registers are
+ * at 0x8000 + n * 0x1000 (4 KiB pages, NUMPAGENDXB 3), GR1 at 0x1000. ----- */
+
+#define V2_CB(n, off) (0x8000 + (n) * 0x1000 + (off))
+#define V2_PT 0x400000
+#define V2_PAGE(pa, ap) ((pa) | 3 | BIT(10) | (uint64_t)(ap) << 6) /* AF, AP[2:1] */
+
+/* Device 0 (StreamID 0x8) on bank 0, stage 1 (stage 2 bypass), AArch64 4K,
+ * T0SZ t0sz, TTBR0 at RAM + V2_PT; sCR0.USFCFG. */
+static struct dfz_machine *v2(unsigned t0sz, uint32_t sctlr_extra)
+{
+	struct dfz_machine *m = dfz_open(DFZ_SMMUV2, false);
+
+	ck_assert_ptr_nonnull(m);
+	dfz_reg(m, 0x800, 4, BIT(31) | 0x8);            /* SMR0: VALID, ID 0x8 */
+	dfz_reg(m, 0xc00, 4, 0);                        /* S2CR0: translate, bank 0 */
+	dfz_reg(m, 0x1000, 4, 1u << 16 | 1);            /* CBAR0: stage 1 (stage 2 bypass), VMID 1 */
+	dfz_reg(m, 0x1800, 4, 1);                       /* CBA2R0: VA64 */
+	dfz_reg(m, V2_CB(0, 0x30), 4, t0sz | BIT(23));  /* TCR: T0SZ, TG0 4K, EPD1 */
+	dfz_reg(m, V2_CB(0, 0x10), 4, 5 | BIT(4));      /* TCR2: 48-bit, 16-bit ASID */
+	dfz_reg(m, V2_CB(0, 0x20), 8, (dfz_ram(m) + V2_PT) | 1ULL << 48);
+	dfz_reg(m, V2_CB(0, 0x00), 4, 1 | sctlr_extra); /* SCTLR.M */
+	dfz_reg(m, 0x000, 4, BIT(10));                  /* sCR0: USFCFG */
+	return m;
+}
+
+/* 39-bit (level 1 start): leaf at L3 for va, the tables on the way. */
+static void v2_map(struct dfz_machine *m, uint64_t root, uint64_t va, uint64_t leaf)
+{
+	uint64_t r = dfz_ram(m), t2 = (r + V2_PT + 0x1000) | 3, t3 = (r + V2_PT + 0x2000) | 3;
+
+	dfz_write(m, root + ((va >> 30) & 0x1ff) * 8, &t2, 1);
+	dfz_write(m, r + V2_PT + 0x1000 + ((va >> 21) & 0x1ff) * 8, &t3, 1);
+	dfz_write(m, r + V2_PT + 0x2000 + ((va >> 12) & 0x1ff) * 8, &leaf, 1);
+}
+
+/* Walk faults carry their FSR bit (the library predicted unrecorded stops):
+ * TF, AFF (not with SCTLR.AFFD), PF. */
+START_TEST(v2_walk_faults_are_fsr_bits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1));                  /* EL0 RW */
+	v2_map(m, r + V2_PT, 0x3000, V2_PAGE(r + 0x801000, 3));                  /* EL0 RO */
+	v2_map(m, r + V2_PT, 0x4000, V2_PAGE(r + 0x802000, 1) & ~BIT(10));       /* AF clear */
+	expect_pa(m, 0, 0x1010, SMMU_PROT_W, r + 0x800010);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x1, false);
+	expect(m, 0, false, 0, 0x3000, SMMU_PROT_W, 0x3, false);
+	expect(m, 0, false, 0, 0x4000, SMMU_PROT_R, 0x2, false);
+	dfz_close(m);
+	m = v2(25, BIT(3)); /* AFFD */
+	v2_map(m, r + V2_PT, 0x4000, V2_PAGE(r + 0x802000, 1) & ~BIT(10));
+	expect_pa(m, 0, 0x4008, SMMU_PROT_R, r + 0x802008);
+	dfz_close(m);
+}
+END_TEST
+
+/* An S2CR naming a bank beyond NUMCB: sGFSR.ICF, code 0x100 (it was code
+ * 0, 'no fault'); an unmatched StreamID: USF, 0x101. */
+START_TEST(v2_global_faults_are_0x100_plus_bit)
+{
+	struct dfz_machine *m = v2(25, 0);
+
+	dfz_reg(m, 0xc00, 4, 0xff);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x100, false);
+	expect(m, 1, false, 0, 0x1000, SMMU_PROT_R, 0x101, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* TTBR1's region (the top T1SZ bits all ones) walks TTBR1 (the library
+ * walked TTBR0); T0SZ below 16 acts as 16 (the library faulted). */
+START_TEST(v2_ttbr1_and_t0sz_limits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m), top = ~0ULL << 39 | 0x5000;
+
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 25u << 16 | 2u << 30); /* T1SZ 25, TG1 4K, EPD1 clear */
+	dfz_reg(m, V2_CB(0, 0x28), 8, r + V2_PT + 0x10000);
+	v2_map(m, r + V2_PT + 0x10000, top, V2_PAGE(r + 0x803000, 1));
+	expect_pa(m, 0, top | 0x18, SMMU_PROT_R, r + 0x803018);
+	dfz_close(m);
+	m = v2(10, 0); /* T0SZ 10: 48 bits, a level-0 start */
+	uint64_t t1 = (r + V2_PT + 0x3000) | 3;
+	dfz_write(m, r + V2_PT, &t1, 1);
+	v2_map(m, r + V2_PT + 0x3000, 0x1000, V2_PAGE(r + 0x800000, 1));
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	dfz_close(m);
+}
+END_TEST
+
+/* VMSAv8.0 descriptors: address bits [51:48] are RES0, ignored (the library
+ * took them as address bits: ASF); execute at EL0 is UXN's alone, and
+ * PXNTable forbids privileged execution below (the model had both wrong). */
+START_TEST(v2_descriptor_bits)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1) | BIT(49));
+	v2_map(m, r + V2_PT, 0x2000, V2_PAGE(r + 0x801000, 0));   /* EL1 RW, UXN clear */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	expect_pa(m, 0, 0x2008, SMMU_PROT_R | SMMU_PROT_X, r + 0x801008);
+	expect(m, 0, false, 0, 0x2008, SMMU_PROT_R, 0x3, false);
+	uint64_t t3 = (r + V2_PT + 0x2000) | 3 | BIT(59);            /* PXNTable */
+	dfz_write(m, r + V2_PT + 0x1000, &t3, 1);
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R | SMMU_PROT_X | SMMU_PROT_PRIV, 0x3, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* Stage 2: SL0 that does not fit T0SZ faults (TF); an AArch32 bank's
+ * stage 2 TCR has a signed 4-bit T0SZ (both read as AArch64 before). */
+START_TEST(v2_stage2_geometry)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m);
+
+	dfz_reg(m, 0x1000, 4, 0);                                     /* CBAR0: stage 2 */
+	dfz_reg(m, V2_CB(0, 0x20), 8, r + V2_PT);
+	v2_map(m, r + V2_PT, 0x1000, (r + 0x800000) | 3 | BIT(10) | 3u << 6); /* S2AP RW */
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 1u << 6 | 5u << 16 | BIT(31)); /* 39 bits, SL0 1: level 1 */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_W, r + 0x800008);
+	dfz_reg(m, V2_CB(0, 0x30), 4, 25 | 0u << 6 | 5u << 16 | BIT(31)); /* SL0 0 (level 2): 256 tables */
+	expect(m, 0, false, 0, 0x1008, SMMU_PROT_R, 0x1, false);
+	dfz_reg(m, 0x1800, 4, 0);                                     /* CBA2R0: AArch32 */
+	dfz_reg(m, V2_CB(0, 0x30), 4, 0x8 | 1u << 6 | BIT(31));      /* T0SZ -8: 40 bits, level 1 */
+	expect_pa(m, 0, 0x1008, SMMU_PROT_R, r + 0x800008);
+	dfz_close(m);
+}
+END_TEST
+
+/* A nested bank (bank 0 over stage 2 bank 1, which maps RAM's 1 GiB to
+ * itself with one block) is followed through both stages (the library
+ * reported stage 2 alone); a stage 1 permission fault comes before its
+ * output goes through stage 2 (the model walked stage 2 first). */
+START_TEST(v2_nested_both_stages)
+{
+	struct dfz_machine *m = v2(25, 0);
+	uint64_t r = dfz_ram(m), blk = r | 1 | BIT(10) | 3u << 6; /* S2AP RW, AF */
+
+	dfz_reg(m, 0x1000, 4, 3u << 16 | 1u << 8);                      /* CBAR0: nested over bank 1 */
+	dfz_reg(m, 0x1004, 4, 2);                                        /* CBAR1: stage 2, VMID 2 */
+	dfz_reg(m, 0x1804, 4, 1);                                        /* CBA2R1: VA64 */
+	dfz_reg(m, V2_CB(1, 0x30), 4, 25 | 1u << 6 | 5u << 16 | BIT(31)); /* 39 bits from level 1 */
+	dfz_reg(m, V2_CB(1, 0x20), 8, r + 0x500000);
+	dfz_write(m, r + 0x500000 + ((r >> 30) & 0x1ff) * 8, &blk, 1);
+	dfz_reg(m, V2_CB(1, 0x00), 4, 1);
+	v2_map(m, r + V2_PT, 0x1000, V2_PAGE(r + 0x800000, 1));
+	v2_map(m, r + V2_PT, 0x2000, V2_PAGE(BIT(39), 3)); /* read-only, its IPA beyond stage 2 */
+	expect_pa(m, 0, 0x1010, SMMU_PROT_W, r + 0x800010);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_W, 0x3, false);
+	expect(m, 0, false, 0, 0x2000, SMMU_PROT_R, 0x1, false);
+	/* stage 2's table base beyond its 40-bit output: stage 1's first table
+	 * read stops there, ASF (the library read memory and said EF) */
+	dfz_reg(m, V2_CB(1, 0x30), 4, 25 | 1u << 6 | 2u << 16 | BIT(31));
+	dfz_reg(m, V2_CB(1, 0x20), 8, BIT(44));
+	expect(m, 0, false, 0, 0x1010, SMMU_PROT_R, 0x7, false);
+	dfz_close(m);
+}
+END_TEST
+
 Suite *suite_diff_fuzz(void);
 Suite *suite_diff_fuzz(void)
 {
@@ -652,6 +1003,8 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, vtd_scalable_prediction_equals_model);
 	tcase_add_test(tc, smmuv3_prediction_against_qemu);
 	tcase_add_test(tc, vtd_prediction_against_qemu);
+	tcase_add_test(tc, amdvi_prediction_equals_model);
+	tcase_add_test(tc, smmuv2_prediction_equals_model);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("regressions");
 	tcase_add_test(tc, v3_no_ssid_with_substreams_is_stream_disabled);
@@ -668,6 +1021,20 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v3_aarch32_stage2_walks);
 	tcase_add_test(tc, vtd_sm_root_not_present_is_0x39);
 	tcase_add_test(tc, vtd_pasid_reserved_pgtt_is_0x5b);
+	tcase_add_test(tc, amd_walk_fault_is_io_page_fault);
+	tcase_add_test(tc, amd_dte_permissions_apply);
+	tcase_add_test(tc, amd_exec_and_priv_are_reads);
+	tcase_add_test(tc, amd_one_and_two_level_tables);
+	tcase_add_test(tc, amd_nextlevel7_size_from_bit_12);
+	tcase_add_test(tc, amd_fetch_errors_are_hardware_errors);
+	tcase_add_test(tc, amd_exclusion_range);
+	tcase_add_test(tc, amd_six_levels);
+	tcase_add_test(tc, v2_walk_faults_are_fsr_bits);
+	tcase_add_test(tc, v2_global_faults_are_0x100_plus_bit);
+	tcase_add_test(tc, v2_ttbr1_and_t0sz_limits);
+	tcase_add_test(tc, v2_descriptor_bits);
+	tcase_add_test(tc, v2_stage2_geometry);
+	tcase_add_test(tc, v2_nested_both_stages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,9 +16,7 @@
 
 #include "lib/smmu.h"
 #include "lib/smmuv3.h"
-#include "tests/diff-fuzz.h"
-
-#define BIT(n) (1ULL << (n))
+#include "tests/diff-fuzz-priv.h"
 
 /* --- randomness -------------------------------------------------------------- */
 
@@ -41,7 +39,7 @@ void dfz_src_bytes(struct dfz_src *s, const uint8_t *data, size_t len)
 	s->len = len;
 }
 
-static uint64_t r64(struct dfz_src *s)
+uint64_t r64(struct dfz_src *s)
 {
 	uint64_t v = 0;
 
@@ -57,54 +55,20 @@ static uint64_t r64(struct dfz_src *s)
 }
 
 /* 0 .. n-1 */
-static uint64_t rn(struct dfz_src *s, uint64_t n)
+uint64_t rn(struct dfz_src *s, uint64_t n)
 {
 	return n ? r64(s) % n : 0;
 }
 
 /* true with probability pct % */
-static bool pc(struct dfz_src *s, unsigned pct)
+bool pc(struct dfz_src *s, unsigned pct)
 {
 	return rn(s, 100) < pct;
 }
 
 /* --- the machine --------------------------------------------------------------- */
 
-#define MAX_PTRS 256
-#define MAX_MAPS 96
-
-struct ctx {
-	struct dfz_src *src;
-	struct dfz_stats *st;
-	struct smmu_target *t;
-	struct smmu_unit *u;
-	char *msg;
-	size_t msglen;
-	uint64_t unit, ram, ram_end;
-	uint64_t slot_next, slot_end;   /* 64 KiB slots for tables and structures */
-	uint64_t data;                  /* pattern-filled data pages */
-	uint64_t ptrs[MAX_PTRS];        /* every structure and table placed, for aliasing */
-	unsigned nptrs;
-	uint64_t maps[MAX_MAPS];        /* input addresses that were mapped, for accesses */
-	unsigned nmaps;
-	unsigned ndevs;
-	unsigned dmap[8][2];            /* maps[] entries each device's own tables made */
-	uint64_t bar[8];
-	unsigned ttf;                   /* SMMUv3 IDR0.TTF the sim advertises: 1 AArch32, 2 AArch64, 3 both */
-	bool s2aa32;                    /* the STE being built has a VMSAv8-32 stage 2 */
-	/* against QEMU: one machine reused, so the pages written are zeroed
-	 * again before the next configuration */
-	bool qemu;
-	FILE *trace;                    /* QEMU's trace log: what it translated, and to where */
-	int qemu_fmt;                   /* SMMUv3 stream table format forced (-1: random) */
-	uint64_t dirty[4096];
-	unsigned ndirty;
-	struct smmu_device *edu[8];
-	bool failed;
-};
-
-static void fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct ctx *c, const char *fmt, ...)
+void fail(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -117,7 +81,7 @@ static void fail(struct ctx *c, const char *fmt, ...)
 }
 
 /* Structures aimed outside RAM are simply not written. */
-static void w64(struct ctx *c, uint64_t pa, uint64_t v)
+void w64(struct ctx *c, uint64_t pa, uint64_t v)
 {
 	if (pa >= c->ram && pa + 8 <= c->ram_end) {
 		smmu_mem_write(c->t, pa, &v, 8);
@@ -127,7 +91,7 @@ static void w64(struct ctx *c, uint64_t pa, uint64_t v)
 	}
 }
 
-static uint64_t rd64(struct ctx *c, uint64_t pa)
+uint64_t rd64(struct ctx *c, uint64_t pa)
 {
 	uint64_t v = 0;
 
@@ -135,17 +99,17 @@ static uint64_t rd64(struct ctx *c, uint64_t pa)
 	return v;
 }
 
-static void reg32(struct ctx *c, uint64_t off, uint32_t v)
+void reg32(struct ctx *c, uint64_t off, uint32_t v)
 {
 	smmu_mmio_write(c->t, c->unit + off, 4, v);
 }
 
-static void reg64(struct ctx *c, uint64_t off, uint64_t v)
+void reg64(struct ctx *c, uint64_t off, uint64_t v)
 {
 	smmu_mmio_write(c->t, c->unit + off, 8, v);
 }
 
-static uint64_t rreg(struct ctx *c, uint64_t off, unsigned size)
+uint64_t rreg(struct ctx *c, uint64_t off, unsigned size)
 {
 	uint64_t v = 0;
 
@@ -160,7 +124,7 @@ static void remember(struct ctx *c, uint64_t pa)
 }
 
 /* A fresh 64 KiB-aligned slot (zeroed: the machine is new). */
-static uint64_t slot(struct ctx *c)
+uint64_t slot(struct ctx *c)
 {
 	uint64_t a = c->slot_next;
 
@@ -174,7 +138,7 @@ static uint64_t slot(struct ctx *c)
 
 /* A pointer for a structure field: mostly a fresh slot, else an alias of
  * something already placed, a data page, or somewhere adversarial. */
-static uint64_t ptr(struct ctx *c, bool *fresh)
+uint64_t ptr(struct ctx *c, bool *fresh)
 {
 	struct dfz_src *s = c->src;
 	unsigned k = (unsigned)rn(s, 100);
@@ -200,13 +164,13 @@ static uint64_t ptr(struct ctx *c, bool *fresh)
 }
 
 /* Flip a few bits of a structure: reserved ones included. */
-static void mutate(struct ctx *c, uint64_t *w, unsigned nwords, unsigned pct)
+void mutate(struct ctx *c, uint64_t *w, unsigned nwords, unsigned pct)
 {
 	while (pc(c->src, pct))
 		w[rn(c->src, nwords)] ^= BIT(rn(c->src, 64));
 }
 
-static void write_words(struct ctx *c, uint64_t pa, const uint64_t *w, unsigned n)
+void write_words(struct ctx *c, uint64_t pa, const uint64_t *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		w64(c, pa + 8 * i, w[i]);
@@ -265,16 +229,6 @@ static uint64_t dma(struct ctx *c, unsigned d, bool ssv, uint32_t ssid, uint64_t
 
 /* --- comparing one access ----------------------------------------------------------- */
 
-/* What the model recorded for the access. */
-struct rec {
-	unsigned n;        /* records */
-	uint32_t code;     /* the first one's EventID / fault reason */
-	uint64_t fetch;    /* its fetch address, when it has one */
-	bool has_fetch;
-};
-
-typedef void (*drain_fn)(struct ctx *c, struct rec *r);
-
 static const char *acc_text(unsigned acc)
 {
 	static char b[16];
@@ -284,7 +238,7 @@ static const char *acc_text(unsigned acc)
 	return b;
 }
 
-static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid,
+void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, bool ssv, uint32_t ssid,
 		       uint64_t iova, unsigned acc)
 {
 	struct smmu_translation tr;
@@ -330,7 +284,9 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 		 iova, acc_text(acc));
 	if (getenv("DFZ_TRACE") && (!getenv("DFZ_TRACE_NESTED") || tr.cfg.nested))
 		fprintf(stderr, "%s: lib ok=%d pa=0x%" PRIx64 " code=0x%x quiet=%d (%s) | model status=%" PRIx64
-			" records=%u code=0x%x\n", where, tr.ok, tr.pa, tr.code, tr.quiet, tr.cfg.reason, status, r.n, r.code);
+			" records=%u code=0x%x; walk: %u steps, last entry 0x%" PRIx64 "\n", where, tr.ok, tr.pa, tr.code,
+			tr.quiet, tr.cfg.reason, status, r.n, r.code, tr.x.nsteps,
+			tr.x.nsteps ? tr.x.step[tr.x.nsteps - 1].pte : 0);
 	if (tr.ok) {
 		if (r.n) {
 			fail(c, "%s: the library translates to 0x%" PRIx64 " (%s); the model recorded 0x%x", where, tr.pa,
@@ -387,13 +343,30 @@ static void access_one(struct ctx *c, drain_fn drain, unsigned d, uint32_t sid, 
 }
 
 /* A mapped input address: mostly one the device's own tables map. */
-static uint64_t pick_map(struct ctx *c, unsigned d)
+uint64_t pick_map(struct ctx *c, unsigned d)
 {
 	unsigned lo = c->dmap[d][0], hi = c->dmap[d][1];
 
 	if (hi > lo && pc(c->src, 70))
 		return c->maps[lo + rn(c->src, hi - lo)];
 	return c->maps[rn(c->src, c->nmaps)];
+}
+
+uint64_t pick_iova(struct ctx *c, unsigned d)
+{
+	struct dfz_src *s = c->src;
+	unsigned k = (unsigned)rn(s, 100);
+	uint64_t iova;
+
+	if (k < 60 && c->nmaps)
+		iova = pick_map(c, d) + (pc(s, 20) ? rn(s, 0x4000) - 0x2000 : 0);
+	else if (k < 75)
+		iova = rn(s, BIT(30 + rn(s, 28)));
+	else if (k < 85)
+		iova = c->data + rn(s, 0x10000);
+	else
+		iova = r64(s);
+	return iova & ~7ULL;
 }
 
 /* --- SMMUv3 (IHI 0070) --------------------------------------------------------------- */
@@ -451,7 +424,7 @@ static void v3_drain(struct ctx *c, struct rec *r)
 }
 
 /* VMSAv8-64 geometry */
-static unsigned lvl_shift(unsigned g, int l)
+unsigned lvl_shift(unsigned g, int l)
 {
 	return g + (g - 3) * (unsigned)(3 - l);
 }
@@ -459,7 +432,7 @@ static unsigned lvl_shift(unsigned g, int l)
 /* Map `n` random input addresses below 2^ia in LPAE tables at root (stage 1
  * or 2), with random leaves, levels, attributes and garbage.  `base` is
  * OR'ed into the recorded input addresses (TTB1's upper half). */
-static void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base,
+void lpae_tables(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl, bool s2, uint64_t base,
 			unsigned n)
 {
 	struct dfz_src *s = c->src;
@@ -613,7 +586,7 @@ static void v3_cd(struct ctx *c, uint64_t pa, unsigned asid)
  * pages are, at IPA = PA) with blocks at level 2 (4K: 2M, 16K: 32M, 64K:
  * 512M), a few of them broken (invalid, no read, no write, AF=0, execute
  * never), and with the 4K granule sometimes one block split into pages. */
-static void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
+void s2_identity(struct ctx *c, uint64_t root, unsigned g, unsigned ia, int sl)
 {
 	struct dfz_src *s = c->src;
 	uint64_t bsz = BIT(lvl_shift(g, 2)), split = g == 12 && pc(s, 40) ? c->ram + rn(s, 32) * bsz : 0;
@@ -1166,12 +1139,17 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 	const char *q35_opts[] = { "devs=4", "ram=64M", "nfr=8", arch == DFZ_VTD_SCALABLE ? "scalable=on" : "scalable=off",
 				   aw == 57 ? "aw=57" : aw == 48 ? "aw=48" : "aw=39" };
 	bool v3 = arch == DFZ_SMMUV3;
+
+	return sim_ready(c, v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
+			 v3 ? (s2 ? 3 : 4) : 5, v3 ? 0x09050000 : 0xfed90000, v3 ? 0x40000000 : 0);
+}
+
+int sim_ready(struct ctx *c, const char *spec, const char *const *opts, unsigned nopts, uint64_t unit, uint64_t ram)
+{
 	char err[256];
 
 	c->ndevs = 4;
-	if (smmu_target_open(v3 ? "sim:virt" : "sim:q35", v3 ? (s2 ? virt_opts : virt_s1_opts) : q35_opts,
-			     v3 ? (s2 ? 3 : 4) : 5, &c->t, err, sizeof(err)) ||
-	    smmu_discover(c->t, err, sizeof(err))) {
+	if (smmu_target_open(spec, opts, nopts, &c->t, err, sizeof(err)) || smmu_discover(c->t, err, sizeof(err))) {
 		snprintf(c->msg, c->msglen, "cannot open the sim: %s", err);
 		if (c->t)
 			smmu_target_close(c->t);
@@ -1179,8 +1157,8 @@ static int open_machine(struct ctx *c, enum dfz_arch arch, bool s2, unsigned aw)
 		return -1;
 	}
 	c->u = smmu_unit_at(c->t, 0);
-	c->unit = v3 ? 0x09050000 : 0xfed90000;
-	c->ram = v3 ? 0x40000000 : 0;
+	c->unit = unit;
+	c->ram = ram;
 	c->ram_end = c->ram + (64 << 20);
 	c->data = c->ram + 0x1000000;
 	c->slot_next = c->ram + 0x200000;
@@ -1206,6 +1184,10 @@ int dfz_run(enum dfz_arch arch, struct dfz_src *src, unsigned accesses, struct d
 	struct ctx c = { .src = src, .st = st, .msg = msg, .msglen = msglen };
 	int rc;
 
+	if (arch == DFZ_AMDVI)
+		return dfz_amdvi_run(src, accesses, st, msg, msglen);
+	if (arch == DFZ_SMMUV2)
+		return dfz_smmuv2_run(src, accesses, st, msg, msglen);
 	msg[0] = '\0';
 	static const unsigned aws[] = { 39, 48, 57 };
 	unsigned aw = aws[rn(src, 3)];
@@ -1784,6 +1766,7 @@ struct dfz_machine {
 	struct v3gen g;
 	struct vgen vg;
 	bool v3;
+	struct dfz_hooks hooks; /* AMD-Vi, SMMUv2: their generators' drain and invalidation */
 	char msg[1024];
 };
 
@@ -1800,6 +1783,8 @@ struct dfz_machine *dfz_open_ttf(enum dfz_arch arch, bool stage2, unsigned ttf)
 	memset(&m, 0, sizeof(m));
 	dfz_src_seed(&m.src, 1);
 	m.c = (struct ctx){ .src = &m.src, .st = &m.st, .msg = m.msg, .msglen = sizeof(m.msg), .ttf = ttf };
+	if (arch == DFZ_AMDVI || arch == DFZ_SMMUV2)
+		return (arch == DFZ_AMDVI ? dfz_amdvi_machine : dfz_smmuv2_machine)(&m.c, &m.hooks) ? NULL : &m;
 	if (open_machine(&m.c, arch, stage2, 48))
 		return NULL;
 	m.v3 = arch == DFZ_SMMUV3;
@@ -1840,7 +1825,10 @@ int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uin
 {
 	m->c.failed = false;
 	m->msg[0] = '\0';
-	if (m->v3) {
+	if (m->hooks.drain) {
+		m->hooks.inv(&m->c, dev);
+		access_one(&m->c, m->hooks.drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	} else if (m->v3) {
 		v3_cmd(&m->c, &m->g, 0x04, 31);      /* CMD_CFGI_ALL */
 		v3_cmd(&m->c, &m->g, 0x30, 0);       /* CMD_TLBI_NSNH_ALL */
 		v3_cmd(&m->c, &m->g, 0x46, 0);
@@ -1848,7 +1836,8 @@ int dfz_access(struct dfz_machine *m, unsigned dev, bool ssv, uint32_t ssid, uin
 		reg64(&m->c, VTD_CCMD, BIT(63) | 1ULL << 61);
 		reg64(&m->c, VTD_IOTLB, BIT(63) | 1ULL << 60);
 	}
-	access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
+	if (!m->hooks.drain)
+		access_one(&m->c, m->v3 ? v3_drain : vtd_drain, dev, (dev + 1) << 3, ssv, ssid, iova, acc);
 	smmu_translate(m->c.u, &(struct smmu_stream){ (dev + 1) << 3, ssv, ssid }, iova, acc, tr);
 	*msg = m->msg;
 	return m->c.failed ? -1 : 0;

@@ -45,7 +45,7 @@ struct dfz_stats {
 	uint64_t code[256];      /* faults by code */
 };
 
-enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
+enum dfz_arch { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE, DFZ_AMDVI, DFZ_SMMUV2 };
 
 /* One configuration and `accesses` accesses.  0 when every prediction held;
  * otherwise -1 with what disagreed in msg. */
@@ -72,8 +72,12 @@ int dfz_qemu_run(enum dfz_arch arch, uint64_t seed, unsigned configs, unsigned a
 
 /* Hand-built cases (named regressions): a fresh machine; SMMUv3 with its
  * queues on (CR0 = CMDQEN | EVENTQEN; set the tables and SMMUEN yourself),
- * IDR0.TTF advertising both table formats; VT-d (q35, MGAW 48) with nothing set; RAM from dfz_ram(), 64 MiB; test
- * devices 0-3 are StreamIDs / source-ids 0x8-0x20. */
+ * IDR0.TTF advertising both table formats; VT-d (q35, MGAW 48) with nothing
+ * set; AMD-Vi with its device table at RAM + DFZ_AMD_DEVTAB (one page: 256
+ * DTEs), command buffer and event log on, IommuEn set; SMMUv2 (mmu500) with
+ * nothing set; RAM from dfz_ram(), 64 MiB; test devices 0-3 are StreamIDs /
+ * source-ids / DeviceIDs 0x8-0x20. */
+#define DFZ_AMD_DEVTAB 0x100000
 struct dfz_machine;
 struct smmu_translation;
 struct dfz_machine *dfz_open(enum dfz_arch arch, bool stage2);

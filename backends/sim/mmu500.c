@@ -353,9 +353,12 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 		struct walk *out, struct fault *f)
 {
 	unsigned g = w->gshift, per = g - 3;
-	uint64_t table = w->ttb & mask(48) & ~7ull;
+	/* TTBR bits below the start table's size (64 bytes at least) are RES0:
+	 * taken as zero */
+	unsigned tbits = w->ok && !w->disabled ? w->ias - (g + per * (unsigned)(3 - w->start)) + 3 : 6;
+	uint64_t table = w->ttb & mask(48) & ~mask(tbits < 6 ? 6 : tbits);
 	unsigned ap_mask = 0; /* APTable restrictions: bit 0 no EL0, bit 1 read-only */
-	bool xn_table = false;
+	bool xn_table = false, pxn_table = false;
 	int level = w->start;
 
 	*f = (struct fault){ .level = level };
@@ -398,6 +401,7 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 			if (!w->s2) {
 				ap_mask |= (unsigned)(d >> 61) & 3;
 				xn_table |= (d >> 60) & 1; /* UXNTable */
+				pxn_table |= (d >> 59) & 1; /* PXNTable */
 			}
 			table = addr;
 			continue;
@@ -426,9 +430,11 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 		} else {
 			bool el0 = (d >> 6 & 1) && !(ap_mask & 1), ro = (d >> 7 & 1) || (ap_mask & 2);
 			unsigned base = P_R | (ro ? 0 : P_W);
-			out->perm_u = el0 ? base | (d >> 54 & 1 || xn_table ? 0 : P_X) : 0;
+			/* EL0 execution is UXN's alone: AP[1] gives data access (an
+			 * EL1-only page without UXN is execute-only at EL0) */
+			out->perm_u = (el0 ? base : 0) | (d >> 54 & 1 || xn_table ? 0 : P_X);
 			/* privileged: PXN (bit 53); EL0-writable pages are never privileged-executable */
-			out->perm_p = base | ((d >> 53 & 1) || (el0 && !ro) ? 0 : P_X);
+			out->perm_p = base | ((d >> 53 & 1) || pxn_table || (el0 && !ro) ? 0 : P_X);
 		}
 		return 0;
 	}
@@ -604,6 +610,13 @@ static int translate_cb(struct mmu500 *s, unsigned cbi, const struct sim_txn *t,
 		n.perm_u = r.perm_u;
 		n.perm_p = r.perm_p;
 		n.global = r.global;
+		if (s2on && !((priv ? r.perm_p : r.perm_u) & want(t))) {
+			/* stage 1's permission fault comes before its output
+			 * goes through stage 2 */
+			f = (struct fault){ .fsr = FSR_PF, .level = 3 };
+			context_fault(s, cbi, &f, t, cbi);
+			return -EFAULT;
+		}
 		if (s2on) { /* the output through stage 2: one page of both */
 			uint64_t ipa = r.oa | (t->iova & (r.size - 1)), opa;
 			struct walk r2;
@@ -628,11 +641,14 @@ static int translate_cb(struct mmu500 *s, unsigned cbi, const struct sim_txn *t,
 			}
 		}
 	} else {
-		s2_cfg(s, cbi, &w);
-		if (walk(s, &w, t->iova, !(c->sctlr & SCTLR_AFFD), NULL, &r, &f)) {
+		/* stage 2 alone: this bank's, or for a nested bank with stage 1
+		 * off, the stage 2 bank's (its registers and its faults) */
+		unsigned s2i = type == 3 ? s2cb : cbi;
+		s2_cfg(s, s2i, &w);
+		if (walk(s, &w, t->iova, !(s->cb[s2i].sctlr & SCTLR_AFFD), NULL, &r, &f)) {
 			f.s2 = true;
 			f.ipa = t->iova;
-			context_fault(s, cbi, &f, t, cbi);
+			context_fault(s, s2i, &f, t, cbi);
 			return -EFAULT;
 		}
 		n.s2only = true;

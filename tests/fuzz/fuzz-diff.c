@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum dfz_arch archs[] = { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE };
+	static const enum dfz_arch archs[] = { DFZ_SMMUV3, DFZ_VTD_LEGACY, DFZ_VTD_SCALABLE, DFZ_AMDVI, DFZ_SMMUV2 };
 	struct dfz_stats st = { 0 };
 	struct dfz_src src;
 	char msg[1024];
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	dfz_src_bytes(&src, data + 1, size - 1);
-	if (dfz_run(archs[data[0] % 3], &src, 50, &st, msg, sizeof(msg))) {
+	if (dfz_run(archs[data[0] % (sizeof(archs) / sizeof(archs[0]))], &src, 50, &st, msg, sizeof(msg))) {
 		fprintf(stderr, "prediction differs from the model: %s\n", msg);
 		abort();
 	}

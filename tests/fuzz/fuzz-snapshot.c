@@ -42,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < s.npci; i++)
 			if (s.pci[i].len)
 				v = s.pci[i].data[s.pci[i].len - 1];
+		for (size_t i = 0; i < s.nram; i++)
+			smmu_snap_mem(&s, s.ram[i][0] + s.ram[i][1] - 1, buf, 1);
 		(void)smmu_snap_mem_bytes(&s);
 		smmu_snap_free(&s);
 	} else if (!err[0] || strchr(err, '\n')) {
