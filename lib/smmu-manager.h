@@ -403,7 +403,7 @@ SMMU_EXPORT int smmu_device_pasid_at(const struct smmu_device *d, size_t i, uint
  * Device type (stage 2 honours it).  What the domain's format cannot express
  * (PRIV at stage 2 or VT-d second level) is left out. */
 struct smmu_reserved_region {
-	const char *source;     /* "RMRR" or "IORT RMR" */
+	const char *source;     /* "RMRR", "IORT RMR", "IVMD" or "IVMD exclusion" */
 	uint32_t fw_offset;     /* the RMRR structure / RMR node's offset in its table */
 	uint64_t base, size;    /* the range, mapped IOVA = PA (whole 4 KiB pages) */
 	unsigned prot;          /* SMMU_PROT_*: what firmware implies */

@@ -43,4 +43,11 @@ expect_out "discover from QEMU's IVRS: one AMD-Vi unit and its DeviceIDs" \
 expect_out "discover from an IVRS with 10h and 11h blocks: the 11h one is used" \
 	'amdvi@0xfeb80000.*|RID 0x0000-0xffff -> unit 0' \
 	discover --acpi "$srcdir/tests/data/acpi/ivrs-full.dat" || true
+run discover --acpi "$srcdir/tests/data/acpi/ivrs-full.dat"
+check "discover: IVMD 20h (unity, IR, IW): a read-write region of every device" \
+	grep -qF "reserved IVMD 0xa0000-0xbffff (IVRS offset 0xc0) rw for 0000:00:00.0-ff:1f.7" "$TMP/out"
+check "discover: IVMD 21h (exclusion): what it gives 00:02.0, read-write" \
+	grep -qF "reserved IVMD exclusion 0xc0000000-0xc00fffff (IVRS offset 0xe0) rw for 0000:00:02.0" "$TMP/out"
+check "discover: IVMD 22h (unity, IR only): read-only for its device range" \
+	grep -qF "reserved IVMD 0xff000000-0xff000fff (IVRS offset 0x100) r for 0000:00:03.0-00:03.7" "$TMP/out"
 finish

@@ -50,6 +50,13 @@ expect_err "rmrr: outside q35's RAM window" "rmrr: 0xb0000000\+0x1000 is not ins
 expect_err "rmrr: past the RAM the machine has" "rmrr: 0x40000000\+0x1000 runs past RAM \(0x0-0x3fffffff\): raise ram$" \
 	--target sim:q35 -O rmrr=01.0@0x40000000+4K -c units
 expect_out "rmrr: ... and with ram=2G it opens" "not owned" --target sim:q35 -O ram=2G -O rmrr=01.0@0x40000000+4K -c units
+expect_err "ivmd=01.0: the form" "ivmd: '01.0' is not BDF@ADDR\+LEN$" --target sim:amd -O ivmd=01.0 -c units
+expect_err "ivmd: not whole 4K pages" "ivmd: 0x100800\+0x1000 is not whole 4K pages$" \
+	--target sim:amd -O ivmd=01.0@0x100800+4K -c units
+expect_err "ivmd: past the RAM the machine has" "ivmd: 0x40000000\+0x1000 runs past RAM \(0x0-0x3fffffff\): raise ram$" \
+	--target sim:amd -O ivmd=01.0@0x40000000+4K -c units
+expect_err "ivmd on sim:q35: names the machine it belongs to" "ivmd: a parameter of sim:amd, not sim:q35$" \
+	--target sim:q35 -O ivmd=01.0@0x100000+4K -c units
 expect_err "rmrr: at most 4" "rmrr: more than 4 regions$" --target sim:q35 \
 	-O rmrr=01.0@0x100000+4K,01.0@0x200000+4K,01.0@0x300000+4K,01.0@0x400000+4K,01.0@0x500000+4K -c units
 expect_err "rmr: a StreamID's range" "rmr: '0x10000' is not a StreamID \(0-0xffff\)$" -O rmr=0x10000@0x48000000+64K -c units
