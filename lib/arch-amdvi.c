@@ -421,14 +421,19 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return rc ? rc : cmd_sync(u);
 }
 
+/* EFR.HATS: host tables of up to 4 (0), 5 (1) or 6 (2) levels; 3 is reserved. */
+unsigned smmu_arch_amdvi_max_levels(struct smmu_unit *u)
+{
+	unsigned hats = (unsigned)SMMU_GET(AMDVI_EFR_HATS, priv(u)->efr);
+
+	return hats < 3 ? 4 + hats : 4;
+}
+
 int smmu_arch_amdvi_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 {
-	struct amdvi *a = priv(u);
-	/* HATS: 4, 5 or 6 levels; the engine builds 3 to 5 (39 to 57 bits) */
-	unsigned levels = 4 + (unsigned)SMMU_GET(AMDVI_EFR_HATS, a->efr);
-
+	(void)u;
 	cfg->fmt = SMMU_PGT_AMD_V1;
-	cfg->ias = levels >= 4 ? 48 : 39;
+	cfg->ias = 48; /* 4 levels, which every unit has */
 	cfg->oas = 52;
 	cfg->flags |= SMMU_PGT_CFG_2M | SMMU_PGT_CFG_1G;
 	return 0;

@@ -67,15 +67,15 @@ int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_c
 		return 0;
 	}
 	uint64_t root = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, w);
-	if (mode < 3 || mode > 5) {
+	if (mode > 5) {
 		STOP(cfg, SMMU_CFG_FAULT, 0, NULL,
-		     "the DTE translates with %u-level tables at 0x%" PRIx64 ": smmush walks 3 to 5 levels", mode, root);
+		     "the DTE translates with %u-level tables at 0x%" PRIx64 ": smmush walks 1 to 5 levels", mode, root);
 		return 0;
 	}
 	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * mode, .oas = 52 };
 	cfg->root = root;
-	STOP(cfg, SMMU_CFG_TRANSLATE, 0, NULL, "v1 tables, %u levels (%u-bit), at 0x%" PRIx64 ", domain %u%s%s",
-	     mode, 12 + 9 * mode, root, (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, w),
+	STOP(cfg, SMMU_CFG_TRANSLATE, 0, NULL, "v1 tables, %u level%s (%u-bit), at 0x%" PRIx64 ", domain %u%s%s",
+	     mode, mode == 1 ? "" : "s", 12 + 9 * mode, root, (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, w),
 	     !ir ? ", reads denied by the DTE (IR=0)" : "", !iw ? ", writes denied by the DTE (IW=0)" : "");
 	return 0;
 }

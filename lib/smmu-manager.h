@@ -358,7 +358,7 @@ struct smmu_domain_geometry {
 				     * the IPAs its mappings output in the parent yourself */
 	unsigned granule;           /* 4096, 16384, 65536 (SMMUv3) */
 	unsigned ias, oas;          /* input and output address bits */
-	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first) */
+	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first); AMD-Vi: 1 to 5 (EFR.HATS) */
 };
 SMMU_EXPORT int smmu_domain_create_geom(struct smmu_target *t, const char *name, const struct smmu_domain_geometry *g,
 					struct smmu_domain **out, char *err, size_t errlen);

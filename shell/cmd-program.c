@@ -451,7 +451,7 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 	}
 	if (!strcmp(sub, "create")) {
 		static const char usage[] = "domain create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] "
-					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels 3|4|5] "
+					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels N] "
 					    "[--first-level | --second-level]";
 		struct smmu_domain_geometry g = { 0 };
 		const char *name = NULL, *parent = NULL;

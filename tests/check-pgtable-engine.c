@@ -1025,6 +1025,55 @@ START_TEST(test_random_model)
 }
 END_TEST
 
+/* AMD-Vi v1 at every Mode the engine builds, 1 to 5 levels: the whole
+ * input space, its last page, the largest natural page that fits, a walk
+ * with one step a level, unmap back to the bare root; and live tables of
+ * each read the same. */
+START_TEST(test_amd_levels)
+{
+	for (unsigned levels = 1; levels <= 5; levels++) {
+		unsigned ias = 12 + 9 * levels;
+		struct smmu_pgt *p = mk(SMMU_PGT_AMD_V1, 4096, ias, 52, SMMU_PGT_CFG_2M | SMMU_PGT_CFG_1G), *l;
+		struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = ias, .oas = 52 };
+		uint64_t top = 1ULL << ias, big = levels >= 2 ? SZ_2M : SZ_4K, n;
+		struct ranges rs = { 0 };
+		struct smmu_pgt_geom g;
+		struct smmu_pgt_xlate x;
+
+		smmu_pgt_geometry(p, &g);
+		ck_assert_uint_eq(g.levels, levels);
+		ck_assert_int_eq(g.start_level, (int)levels);
+		ck_assert_int_eq(smmu_pgt_map(p, 0, 0x90000000, SZ_4K, SMMU_PROT_R | SMMU_PROT_W), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, top - big, 0xa0000000, big, SMMU_PROT_R), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, top, 0, SZ_4K, SMMU_PROT_R), -ERANGE);
+		ck_assert_int_eq(smmu_pgt_translate(p, 0x18, SMMU_PROT_W, &x), 0);
+		ck_assert_uint_eq(x.oa, 0x90000018);
+		ck_assert_uint_eq(x.nsteps, levels);
+		ck_assert_int_eq(x.step[0].level, (int)levels);
+		ck_assert_int_eq(smmu_pgt_translate(p, top - 8, SMMU_PROT_R, &x), 0);
+		ck_assert_uint_eq(x.oa, 0xa0000000 + big - 8);
+		ck_assert_uint_eq(x.page_size, big);
+		ck_assert_int_eq(xlate_fault(p, top - 8, SMMU_PROT_W), SMMU_PGT_F_PERM);
+		ck_assert_int_eq(xlate_fault(p, top, 0), SMMU_PGT_F_INPUT_RANGE);
+		ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, smmu_pgt_root(p), &l), 0);
+		ck_assert_int_eq(smmu_pgt_list(l, 0, 0, collect, &rs, NULL), 0);
+		ck_assert_uint_eq(rs.n, 2);
+		ck_assert_uint_eq(rs.r[1].iova, top - big);
+		ck_assert_uint_eq(rs.r[1].size, big);
+		smmu_pgt_destroy(l);
+		ck_assert_int_eq(smmu_pgt_unmap(p, 0, top, &n), 0);
+		ck_assert_uint_eq(n, SZ_4K + big);
+		ck_assert_uint_eq(smmu_region_in_use(&region), SZ_4K);
+		done(p);
+	}
+	/* no sixth engine level: Mode 6 (64-bit input) is refused, not misread */
+	struct smmu_pgt_cfg six = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 64, .oas = 52 };
+	struct smmu_pgt *q = NULL;
+	ck_assert_int_eq(smmu_pgt_create(&six, &mem, &talloc, &q), -EINVAL);
+	ck_assert_int_eq(smmu_pgt_open_live(&six, &mem, RAM_BASE, &q), -EINVAL);
+}
+END_TEST
+
 /* AMD-Vi v1: a PDE written around the engine (the library's `wq`, noted)
  * in root slot 1 that skips levels 3 and 2 to the level-1 table map built
  * for slot 0: translate, walk, list and unmap all read that table at level 1
@@ -1172,6 +1221,7 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_region_alloc);
 	tcase_add_test(tc, test_leaf_cursor_follows_changes);
 	tcase_add_test(tc, test_amd_skip_levels);
+	tcase_add_test(tc, test_amd_levels);
 	suite_add_tcase(s, tc);
 
 	/* every test again with tables built in place in the RAM */
