@@ -188,8 +188,70 @@ static void dte_blocked(uint64_t *w)
 	SMMU_SETW(AMDVI_DTE_TV, w, 1);
 }
 
+/*
+ * The Device Table Base may not change while IommuEn is set (the IOMMU takes
+ * the register in two halves), and with IommuEn clear DMA passes
+ * untranslated.  A unit that is translating is therefore switched with its
+ * devices' bus mastering off (PCI COMMAND.BME): between the two Control
+ * writes no device we know of can do DMA at all, so none passes.  What was
+ * on is turned on again once our blocking DTEs are in use.
+ */
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_BME 0x4
+
+struct masters {
+	uint16_t *bdf;
+	size_t n;
+};
+
+static int masters_off(struct smmu_unit *u, struct masters *m)
+{
+	struct smmu_target *t = u->t;
+	int rc;
+
+	m->n = 0;
+	if (!(m->bdf = calloc(t->ndevices ? t->ndevices : 1, sizeof(*m->bdf))))
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ndevices; i++) {
+		const struct smmu_device *d = &t->devices[i];
+		uint32_t cmd;
+
+		if (d->info.unit != u || d->info.bus != SMMU_BUS_PCI || d->info.segment)
+			continue;
+		if ((rc = smmu_pci_read(t, d->info.bdf, PCI_COMMAND, 2, &cmd)))
+			return rc;
+		if (!(cmd & PCI_COMMAND_BME))
+			continue;
+		if ((rc = smmu_pci_write(t, d->info.bdf, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_BME)))
+			return rc;
+		m->bdf[m->n++] = d->info.bdf;
+	}
+	return 0;
+}
+
+/* Bus mastering back on where masters_off turned it off; the first error. */
+static int masters_on(struct smmu_unit *u, struct masters *m)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		uint32_t cmd;
+		int rc = smmu_pci_read(u->t, m->bdf[i], PCI_COMMAND, 2, &cmd);
+
+		if (!rc)
+			rc = smmu_pci_write(u->t, m->bdf[i], PCI_COMMAND, 2, cmd | PCI_COMMAND_BME);
+		if (rc && !first)
+			first = rc;
+	}
+	free(m->bdf);
+	m->bdf = NULL;
+	m->n = 0;
+	return first;
+}
+
 static int own(struct smmu_unit *u)
 {
+	struct masters m = { 0 };
 	struct amdvi *a = priv(u);
 	struct amdvi_saved *s = &a->saved;
 	unsigned maxbus = 0;
@@ -232,10 +294,11 @@ static int own(struct smmu_unit *u)
 	if (rc)
 		goto undo;
 	/* Stop the IOMMU's use of the old structures, point it at ours, then
-	 * enable.  A unit that was translating passes DMA through between the
-	 * two Control writes (the bases may not change while IommuEn is set). */
+	 * enable: a unit that was translating with its devices quiet (above). */
 	ctl = s->control & (SMMU_MASK(AMDVI_CONTROL_Coherent) | SMMU_MASK(AMDVI_CONTROL_InvTimeOut));
 	a->cmd_tail = a->evt_head = 0;
+	if (SMMU_GET(AMDVI_CONTROL_IommuEn, s->control) && (rc = masters_off(u, &m)))
+		goto undo;
 	if ((rc = reg_write64(u, AMDVI_CONTROL, ctl)) ||
 	    (rc = reg_write64(u, AMDVI_DEVTAB_BASE,
 			      a->devtab_pa | SMMU_PREP(AMDVI_DEVTAB_BASE_Size, a->devtab_bytes / 4096 - 1))) ||
@@ -259,11 +322,12 @@ static int own(struct smmu_unit *u)
 	a->no_run_bits = !SMMU_GET(AMDVI_STATUS_CmdBufRun, st);
 	if (a->no_run_bits)
 		u->t->faults.totals.quirks++; /* a departure from the specification, counted */
-	if ((rc = inv_all(u)) || (rc = cmd_sync(u)))
+	if ((rc = inv_all(u)) || (rc = cmd_sync(u)) || (rc = masters_on(u, &m)))
 		goto undo;
 	return 0;
 undo:
 	release(u);
+	masters_on(u, &m); /* after release: the old tables are back in use */
 	return rc;
 }
 
@@ -286,6 +350,7 @@ static int release(struct smmu_unit *u)
 {
 	struct amdvi *a = priv(u);
 	struct amdvi_saved *s = &a->saved;
+	struct masters m = { 0 };
 	uint64_t ctl;
 	int rc, first = 0;
 
@@ -295,6 +360,9 @@ static int release(struct smmu_unit *u)
 	/* what the IOMMU cached of our tables goes before the old ones return */
 	if (a->cmd_pa && reg_read64(u, AMDVI_CONTROL, &ctl) == 0 && SMMU_GET(AMDVI_CONTROL_CmdBufEn, ctl))
 		STEP(inv_all(u) ? 0 : cmd_sync(u));
+	/* back to a translating unit: no DMA between the two Control writes */
+	if (SMMU_GET(AMDVI_CONTROL_IommuEn, s->control))
+		STEP(masters_off(u, &m));
 	STEP(reg_write64(u, AMDVI_CONTROL, 0));
 	STEP(reg_write64(u, AMDVI_DEVTAB_BASE, s->devtab));
 	STEP(reg_write64(u, AMDVI_CMDBUF_BASE, s->cmdbase));
@@ -306,6 +374,7 @@ static int release(struct smmu_unit *u)
 	STEP(reg_write64(u, AMDVI_EVTLOG_HEAD, s->evthead));
 	STEP(reg_write64(u, AMDVI_EVTLOG_TAIL, s->evttail));
 	STEP(reg_write64(u, AMDVI_CONTROL, s->control));
+	STEP(masters_on(u, &m));
 #undef STEP
 	if (first)
 		return first;
@@ -352,14 +421,19 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return rc ? rc : cmd_sync(u);
 }
 
+/* EFR.HATS: host tables of up to 4 (0), 5 (1) or 6 (2) levels; 3 is reserved. */
+unsigned smmu_arch_amdvi_max_levels(struct smmu_unit *u)
+{
+	unsigned hats = (unsigned)SMMU_GET(AMDVI_EFR_HATS, priv(u)->efr);
+
+	return hats < 3 ? 4 + hats : 4;
+}
+
 int smmu_arch_amdvi_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 {
-	struct amdvi *a = priv(u);
-	/* HATS: 4, 5 or 6 levels; the engine builds 3 to 5 (39 to 57 bits) */
-	unsigned levels = 4 + (unsigned)SMMU_GET(AMDVI_EFR_HATS, a->efr);
-
+	(void)u;
 	cfg->fmt = SMMU_PGT_AMD_V1;
-	cfg->ias = levels >= 4 ? 48 : 39;
+	cfg->ias = 48; /* 4 levels, which every unit has */
 	cfg->oas = 52;
 	cfg->flags |= SMMU_PGT_CFG_2M | SMMU_PGT_CFG_1G;
 	return 0;

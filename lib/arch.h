@@ -16,6 +16,8 @@ int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 int smmu_arch_smmuv2_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
 int smmu_arch_amdvi_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg);
+/* The most levels of host (v1) tables the unit walks (EFR.HATS). */
+unsigned smmu_arch_amdvi_max_levels(struct smmu_unit *u);
 
 /* VT-d: whether own installed scalable-mode tables; whether it can (0, or
  * -EOPNOTSUPP with err naming the missing capability). */

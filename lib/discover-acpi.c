@@ -274,6 +274,36 @@ static int from_dmar(struct smmu_target *t, const void *buf, size_t len, char *e
 }
 
 /*
+ * An IVMD: memory firmware says devices keep using while the OS takes over,
+ * for every device (20h), one (21h) or a range (22h).  A unity range is
+ * mapped IOVA = PA with its IR/IW permissions.  An exclusion range is
+ * memory the IOMMU must not translate for those devices at all; the
+ * hardware has one such range per IOMMU (Exclusion Base/Limit, with DTE.EX
+ * or Allow), which would also let a device smmush blocks reach it, so
+ * smmush gives those devices what the exclusion gives them, an identity map
+ * readable and writable, in their domain.  An IVMD with neither flag
+ * describes nothing to do.
+ */
+static int add_ivmd(struct smmu_target *t, const struct smmu_acpi_ivrs_block *b)
+{
+	struct smmu_resv r = { .source = "IVMD", .fw_offset = b->offset, .pci = true };
+
+	if (b->flags & SMMU_ACPI_IVMD_EXCL) {
+		r.source = "IVMD exclusion";
+		r.prot = SMMU_PROT_R | SMMU_PROT_W;
+	} else if (b->flags & SMMU_ACPI_IVMD_UNITY) {
+		r.prot = (b->flags & SMMU_ACPI_IVMD_IR ? SMMU_PROT_R : 0) | (b->flags & SMMU_ACPI_IVMD_IW ? SMMU_PROT_W : 0);
+	}
+	if (!r.prot || !b->mem_length || b->start + b->mem_length - 1 < b->start)
+		return 0; /* nothing to map (or a range the parser warned of) */
+	r.first = b->type == SMMU_ACPI_IVMD_ALL ? 0 : b->devid;
+	r.last = b->type == SMMU_ACPI_IVMD_ALL ? 0xffff : b->type == SMMU_ACPI_IVMD_RANGE ? b->aux : b->devid;
+	if (r.last < r.first)
+		return 0;
+	return resv_pages(&r, b->start, b->start + b->mem_length - 1) ? smmu_resv_add(t, &r) : 0;
+}
+
+/*
  * IVRS: one unit per IOMMU, from the newest IVHD type the table has for it
  * (firmware describes each IOMMU once per type, for older and newer
  * drivers), and its device entries as DeviceID ranges, aliases included:
@@ -315,8 +345,11 @@ static int from_ivrs(struct smmu_target *t, const void *buf, size_t len, char *e
 				t->rid_maps[t->nrid_maps - 1].single = true;
 		}
 	}
+	for (size_t i = 0; i < ivrs->nblocks && !rc; i++)
+		if (ivrs->blocks[i].type >= SMMU_ACPI_IVMD_ALL && ivrs->blocks[i].type <= SMMU_ACPI_IVMD_RANGE)
+			rc = add_ivmd(t, &ivrs->blocks[i]);
 	if (rc == -ENOSPC)
-		snprintf(err, errlen, "IVRS: more device ranges or units than smmush keeps");
+		snprintf(err, errlen, "IVRS: more device ranges, units or reserved regions than smmush keeps");
 	else if (rc == -EEXIST)
 		snprintf(err, errlen, "IVRS: an IOMMU at an address another table gives another architecture");
 	smmu_acpi_ivrs_free(ivrs);

@@ -84,7 +84,7 @@ static int unit_format(struct smmu_unit *u, const struct smmu_domain_geometry *g
 		return smmu_arch_smmuv2_limits(u, cfg);
 	}
 	if (u->arch == SMMU_ARCH_AMDVI) {
-		/* host (v1) tables: one stage, 4 KiB pages, 3 to 5 levels */
+		/* host (v1) tables: one stage, 4 KiB pages, 1 to 5 levels */
 		unsigned levels = 0;
 		int rc;
 		if (g->stage == SMMU_STAGE_2 || g->stage == SMMU_STAGE_NESTED) {
@@ -104,10 +104,12 @@ static int unit_format(struct smmu_unit *u, const struct smmu_domain_geometry *g
 		if (g->levels)
 			levels = g->levels;
 		else if (g->ias)
-			levels = g->ias <= 39 ? 3 : g->ias <= 48 ? 4 : g->ias <= 57 ? 5 : 6;
+			levels = g->ias <= 21 ? 1 : (g->ias - 12 + 8) / 9; /* the fewest that hold it */
 		if (levels) {
-			if (levels < 3 || levels > 5) {
-				snprintf(err, n, "AMD-Vi v1 tables are built with 3, 4 or 5 levels (39, 48 or 57 bits)");
+			unsigned most = smmu_arch_amdvi_max_levels(u);
+			if (levels < 1 || levels > most || levels > 5) {
+				snprintf(err, n, "AMD-Vi v1 tables of %u levels: this unit walks 1 to %u (EFR.HATS)%s", levels,
+					 most, most > 5 ? ", smmush builds 1 to 5 (21 to 57 bits)" : "");
 				return -EOPNOTSUPP;
 			}
 			cfg->ias = 12 + 9 * levels;

@@ -44,7 +44,7 @@ static const char *const smmu_errors[SMMU_E_MAX - SMMU_E_BASE] = {
 		"the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in "
 		"SMMU_CMDQ_CONS.ERR): the command it stopped on was skipped, so an "
 		"invalidation may not have happened",
-	[SMMU_E_RESERVED - SMMU_E_BASE] = "the range overlaps a device's reserved region (RMRR, IORT RMR) the domain maps",
+	[SMMU_E_RESERVED - SMMU_E_BASE] = "the range overlaps a device's reserved region (RMRR, IORT RMR, IVMD) the domain maps",
 	[SMMU_E_STALE - SMMU_E_BASE] =
 		"the ownership journal was written for an earlier start of this machine: the machine restarted "
 		"since (its registers were reset), so the journal's registers no longer apply",

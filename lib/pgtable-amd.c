@@ -3,8 +3,8 @@
  * AMD-Vi v1 (host) I/O page tables for the page-table engine (AMD IOMMU
  * specification #48882, "I/O page tables for host translations").  4K
  * granule, 9 bits a level; the specification's level n is internal level
- * 4 - n (level 1 holds PTEs).  The engine builds 3, 4 or 5 levels (39, 48,
- * 57-bit input; the DTE's Mode is the number of levels).
+ * 4 - n (level 1 holds PTEs).  The engine builds and reads 1 to 5 levels
+ * (21, 30, 39, 48, 57-bit input; the DTE's Mode is the number of levels).
  *
  * An entry's NextLevel says what it is: 0 a leaf of its level's natural size
  * (4K, 2M, 1G ...), 7 a leaf whose size is encoded in its address (the bits
@@ -58,7 +58,7 @@ static int amd_init(struct smmu_pgt *p)
 	p->pgd_bits = 9;
 	p->ias = c->ias;
 	p->oas = c->oas ? c->oas : 52;
-	/* Mode 1 to 5: 21 to 57-bit input */
+	/* 1 to 5 levels (Mode 1-5); Mode 6 would need a sixth engine level */
 	if (p->ias < 21 || p->ias > 57 || (p->ias - 12) % 9)
 		return -EINVAL;
 	if (p->oas < 32 || p->oas > 52 || (c->flags & SMMU_PGT_CFG_START_LEVEL))

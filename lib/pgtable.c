@@ -1257,6 +1257,22 @@ int smmu_pgt_map(struct smmu_pgt *p, uint64_t iova, uint64_t pa, uint64_t size, 
 /* --- unmap ---------------------------------------------------------------------- */
 
 /* Tables needed to split a level-`level` leaf so that [va, end) inside it can go. */
+/*
+ * The end of what a table entry at [eb, ce) reaches below it: all of it, or
+ * for a pointer that skips levels (AMD-Vi NextLevel) only the start of the
+ * slot, where the skipped levels' index bits are zero; the rest of the slot
+ * does not translate (as translate and walk read it).
+ */
+static uint64_t skip_end(const struct smmu_pgt *p, const struct pgt_dec *d, int cl, uint64_t eb, uint64_t ce)
+{
+	uint64_t cover;
+
+	if (!d->skip)
+		return ce;
+	cover = (uint64_t)1 << (pgt_shift(p, cl) + idx_bits(p, cl));
+	return ce - eb > cover ? eb + cover : ce;
+}
+
 static size_t split_need(const struct smmu_pgt *p, int level, uint64_t va, uint64_t end)
 {
 	int cl = level + 1;
@@ -1326,10 +1342,17 @@ static int plan_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64_
 		} else {
 			dec(p, level, t->e[i], &d);
 			if (d.type == SMMU_PGT_E_TABLE) {
-				c = get_table(p, d.addr, level + 1, &err);
+				int cl = level + 1 + (int)d.skip;
+				uint64_t cend = skip_end(p, &d, cl, eb, ce);
+
+				if (cl > 3 || va >= cend) {
+					va = ce; /* nothing translates below it in range */
+					continue;
+				}
+				c = get_table(p, d.addr, cl, &err);
 				if (!c)
 					return err;
-				err = plan_unmap(p, c, level + 1, va, ce, need);
+				err = plan_unmap(p, c, cl, va, cend, need);
 				if (err)
 					return err;
 			} else if (d.type == SMMU_PGT_E_LEAF) {
@@ -1411,6 +1434,7 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 		}
 		if ((c = fast_child(t, level, i))) {
 			d.type = SMMU_PGT_E_TABLE;
+			d.skip = 0;
 		} else {
 			dec(p, level, t->e[i], &d);
 			if (d.type != SMMU_PGT_E_TABLE && full) {
@@ -1424,7 +1448,13 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 				continue;
 			}
 			if (d.type == SMMU_PGT_E_TABLE) {
-				c = get_table(p, d.addr, level + 1, &err);
+				int cl = level + 1 + (int)d.skip;
+
+				if (cl > 3 || va >= skip_end(p, &d, cl, eb, ce)) {
+					va = ce; /* nothing translates below it in range */
+					continue;
+				}
+				c = get_table(p, d.addr, cl, &err);
 				if (!c)
 					break;
 			} else if (d.type == SMMU_PGT_E_LEAF) {
@@ -1449,7 +1479,11 @@ static int apply_unmap(struct smmu_pgt *p, struct pgt_page *t, int level, uint64
 				continue;
 			}
 		}
-		err = apply_unmap(p, c, level + 1, va, ce, bytes);
+		{
+			int cl = level + 1 + (int)d.skip;
+
+			err = apply_unmap(p, c, cl, va, d.skip ? skip_end(p, &d, cl, eb, ce) : ce, bytes);
+		}
 		if (!err && !c->nnz) {
 			free_table(p, c);
 			t->e[i] = 0;

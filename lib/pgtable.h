@@ -18,6 +18,8 @@
  *  - VT-d second level: 3, 4 or 5 levels (39, 48, 57-bit); 2M/1G pages when
  *    the unit reports them (CAP.SLLPS).  First level: 4 or 5 levels (48,
  *    57-bit, canonical addresses), 2M pages, 1G with CAP.FL1GP.
+ *  - AMD-Vi v1 (host): 1 to 5 levels (21 to 57-bit), pointers that skip
+ *    levels and NextLevel 7 leaves read as the hardware reads them.
  *
  * Memory: the engine reads and writes tables through struct smmu_mem and keeps
  * a host-side cache (except tables it builds in place in memory the library

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reserved regions: memory firmware says a device keeps doing DMA to while
- * an OS takes the IOMMU over (VT-d RMRRs, Arm IORT RMR nodes).  Discovery
+ * an OS takes the IOMMU over (VT-d RMRRs, Arm IORT RMR nodes, AMD IVMDs).  Discovery
  * (discover-acpi.c) records them; attach maps a device's regions IOVA = PA
  * into its domain before the device is switched to the domain's tables, so
  * its DMA never sees a window without them; detach unmaps a region once no
@@ -25,7 +25,8 @@ int smmu_resv_add(struct smmu_target *t, const struct smmu_resv *r)
 }
 
 /* Whether firmware names d's requests in r: an RMRR by requester ID, an
- * IORT RMR by one of its StreamIDs on its SMMU. */
+ * IVMD by DeviceID (the requester ID too), an IORT RMR by one of its
+ * StreamIDs on its SMMU. */
 bool smmu_resv_device_has(const struct smmu_resv *r, const struct smmu_device *d)
 {
 	if (r->pci)
@@ -122,7 +123,8 @@ size_t smmu_device_reserved(const struct smmu_device *d, struct smmu_reserved_re
 const char *smmu_reserved_words(const struct smmu_reserved_region *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s 0x%" PRIx64 "-0x%" PRIx64 " (%s offset 0x%x)", r->source, r->base,
-		 r->base + r->size - 1, r->pci ? "DMAR" : "IORT", r->fw_offset);
+		 r->base + r->size - 1, !strncmp(r->source, "IVMD", 4) ? "IVRS" : r->pci ? "DMAR" : "IORT",
+		 r->fw_offset);
 	return buf;
 }
 

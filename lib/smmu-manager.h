@@ -358,7 +358,7 @@ struct smmu_domain_geometry {
 				     * the IPAs its mappings output in the parent yourself */
 	unsigned granule;           /* 4096, 16384, 65536 (SMMUv3) */
 	unsigned ias, oas;          /* input and output address bits */
-	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first) */
+	unsigned levels;            /* VT-d: 3, 4 or 5 levels (second level), 4 or 5 (first); AMD-Vi: 1 to 5 (EFR.HATS) */
 };
 SMMU_EXPORT int smmu_domain_create_geom(struct smmu_target *t, const char *name, const struct smmu_domain_geometry *g,
 					struct smmu_domain **out, char *err, size_t errlen);
@@ -403,7 +403,7 @@ SMMU_EXPORT int smmu_device_pasid_at(const struct smmu_device *d, size_t i, uint
  * Device type (stage 2 honours it).  What the domain's format cannot express
  * (PRIV at stage 2 or VT-d second level) is left out. */
 struct smmu_reserved_region {
-	const char *source;     /* "RMRR" or "IORT RMR" */
+	const char *source;     /* "RMRR", "IORT RMR", "IVMD" or "IVMD exclusion" */
 	uint32_t fw_offset;     /* the RMRR structure / RMR node's offset in its table */
 	uint64_t base, size;    /* the range, mapped IOVA = PA (whole 4 KiB pages) */
 	unsigned prot;          /* SMMU_PROT_*: what firmware implies */

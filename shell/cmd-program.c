@@ -451,7 +451,7 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 	}
 	if (!strcmp(sub, "create")) {
 		static const char usage[] = "domain create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] "
-					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels 3|4|5] "
+					    "[--granule 4K|16K|64K] [--ias BITS] [--oas BITS] [--levels N] "
 					    "[--first-level | --second-level]";
 		struct smmu_domain_geometry g = { 0 };
 		const char *name = NULL, *parent = NULL;
@@ -1438,7 +1438,7 @@ const struct shell_cmd shell_cmds_program[] = {
 	  cmd_release },
 	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level | --second-level] | destroy NAME]", "create, destroy or list domains",
 	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
-	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET,
+	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR, IVMD: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },
 	{ "detach", "DEVICE [--pasid N]", "take a device (or one PASID of it) out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
 	  COMPLETE_DEVICE },

@@ -36,6 +36,24 @@ START_TEST(test_efr_qemu)
 	expect_field("amdvi.efr", w, "PASmax", 0);
 	expect_text("amdvi.efr", w, 0, "IASup+");
 	ck_assert_uint_eq(decode_warnings("amdvi.efr", w), 0);
+	/* the upper bits one at a time: SATSSup 31, USSup 37, MsiCapMmioSup 46,
+	 * GIoSup 48, HASup 49, EPHSup 50, AttrFWSup 51, HDSup 52,
+	 * InvIotlbTypeSup 54, vIOMMUSup 55, VMGuardIOSup 56, GAUpdateDisSup 61,
+	 * ForcePhyDestSup 62, SNPSup 63 */
+	static const struct { unsigned bit; const char *name; } up[] = {
+		{ 5, "GAPPISup" }, { 31, "SATSSup" }, { 37, "USSup" }, { 46, "MsiCapMmioSup" }, { 48, "GIoSup" },
+		{ 49, "HASup" }, { 50, "EPHSup" }, { 51, "AttrFWSup" }, { 52, "HDSup" }, { 54, "InvIotlbTypeSup" },
+		{ 55, "vIOMMUSup" }, { 56, "VMGuardIOSup" }, { 61, "GAUpdateDisSup" }, { 62, "ForcePhyDestSup" },
+		{ 63, "SNPSup" },
+	};
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		const uint64_t one[] = { 1ull << up[i].bit };
+		for (size_t k = 0; k < sizeof(up) / sizeof(up[0]); k++)
+			expect_field("amdvi.efr", one, up[k].name, k == i);
+	}
+	const uint64_t vm[] = { 0xbull << 57 }, pas[] = { 0x13ull << 32 };
+	expect_field("amdvi.efr", vm, "VMTableSize", 0xb);
+	expect_field("amdvi.efr", pas, "PASmax", 0x13);
 }
 END_TEST
 
@@ -221,6 +239,12 @@ START_TEST(test_commands)
 	expect_field("amdvi.command", it, "Maxpend", 32);
 	expect_field("amdvi.command", it, "QueueID", 8);
 	expect_field("amdvi.command", it, "Address", 0x12345000 >> 12);
+	/* with PASID 0xab12 (GN): bits 15:8 in 23:16, bits 7:0 in 55:48 */
+	const uint64_t itp[] = { 0x4012000820ab0008ull, 0x0000000012345004ull };
+	expect_field("amdvi.command", itp, "PASID_15_8", 0xab);
+	expect_field("amdvi.command", itp, "PASID_7_0", 0x12);
+	expect_field("amdvi.command", itp, "Maxpend", 32);
+	expect_field("amdvi.command", itp, "GN", 1);
 	ck_assert_uint_eq(decode_warnings("amdvi.command", cw), 0);
 	ck_assert_uint_eq(decode_warnings("amdvi.command", ip), 0);
 	/* an unknown opcode (0xf) falls back to the generic layout with a warning */
@@ -257,6 +281,22 @@ START_TEST(test_events)
 	expect_field("amdvi.evt", ic, "Address", 0x104030 >> 4);
 	ck_assert_uint_eq(decode_warnings("amdvi.evt", pf), 0);
 	ck_assert_uint_eq(decode_warnings("amdvi.evt", il), 0);
+	/* IO_PAGE_FAULT flags 59:48 one at a time (GN 48, NX 49, US 50, I 51,
+	 * PR 52, RW 53, PE 54, RZ 55, TR 56), PASID 0x5a5a5 split 19:16 and 47:32 */
+	static const char *const flags[] = { "GN", "NX", "US", "I", "PR", "RW", "PE", "RZ", "TR" };
+	for (unsigned b = 0; b < 9; b++) {
+		const uint64_t e[] = { 0x2000000000000008ull | 1ull << (48 + b), 0 };
+		for (unsigned k = 0; k < 9; k++)
+			expect_field("amdvi.evt", e, flags[k], k == b);
+	}
+	const uint64_t gp[] = { 0x2001a5a500050008ull, 0x1000 };
+	expect_field("amdvi.evt", gp, "GN", 1);
+	expect_field("amdvi.evt", gp, "PASID_19_16", 5);
+	expect_field("amdvi.evt", gp, "DomainID", 0xa5a5);
+	/* event codes 0Dh and 0Eh (SNP's RMP checks) have names */
+	const uint64_t rmp[] = { 0xd000000000000000ull, 0 }, rhw[] = { 0xe000000000000000ull, 0 };
+	expect_enum("amdvi.evt", rmp, "EventCode", "RMP_PAGE_FAULT");
+	expect_enum("amdvi.evt", rhw, "EventCode", "RMP_HW_ERROR");
 }
 END_TEST
 

@@ -1138,6 +1138,53 @@ START_TEST(driver_masks_agree_with_decoders)
 }
 END_TEST
 
+/* Owning an AMD IOMMU that is already translating (firmware's or a kernel's
+ * tables, IommuEn set) and giving it back: the model records no moment with
+ * IommuEn clear while a device could master DMA, and the device's bus
+ * mastering is as it was afterwards. */
+START_TEST(amdvi_own_translating_unit_without_window)
+{
+	struct smmu_target *t = open_target("sim:amd");
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct sim_machine *m = smmu_sim_machine(t->priv);
+	const uint64_t base = 0xfed80000, old_devtab = 0x00100000 + 0x80000;
+	uint32_t cmd;
+
+	/* the old owner: a device table of bus 0 (V=0: untranslated), IommuEn */
+	ck_assert_int_eq(smmu_mmio_write(t, base + 0x00, 8, old_devtab | 0xf), 0);
+	ck_assert_int_eq(smmu_mmio_write(t, base + 0x18, 8, 1), 0);
+	ck_assert_int_eq(smmu_pci_read(t, 0x08, 0x04, 2, &cmd), 0);
+	ck_assert_int_eq(smmu_pci_write(t, 0x08, 0x04, 2, cmd | 0x6), 0);
+	ck_assert_uint_eq(sim_amdvi_open_windows(m), 0);
+
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_uint_eq(sim_amdvi_open_windows(m), 0);
+	ck_assert_int_eq(smmu_pci_read(t, 0x08, 0x04, 2, &cmd), 0);
+	ck_assert_uint_eq(cmd & 0x4, 0x4);
+	/* and our DTEs are in use: DMA is blocked */
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x00100000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 1);
+
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	ck_assert_uint_eq(sim_amdvi_open_windows(m), 0);
+	ck_assert_int_eq(smmu_pci_read(t, 0x08, 0x04, 2, &cmd), 0);
+	ck_assert_uint_eq(cmd & 0x4, 0x4);
+	/* the old table is back: untranslated again, data goes through */
+	uint8_t pattern[64], got[64];
+	memset(pattern, 0xa5, sizeof(pattern));
+	ck_assert_int_eq(smmu_mem_write(t, 0x00100000, pattern, sizeof(pattern)), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x00100000, 64, NULL), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_TO_MEM, 0x00100100, 64, NULL), 0);
+	ck_assert_int_eq(smmu_mem_read(t, 0x00100100, got, sizeof(got)), 0);
+	ck_assert_mem_eq(got, pattern, sizeof(pattern));
+	/* what the model counts: IommuEn cleared with a master on */
+	ck_assert_int_eq(smmu_mmio_write(t, base + 0x18, 8, 0), 0);
+	ck_assert_uint_eq(sim_amdvi_open_windows(m), 1);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_lib_e2e(void);
 Suite *suite_lib_e2e(void)
 {
@@ -1164,6 +1211,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, tables_read_back_only_after_foreign_writes, 0, 2);
 	tcase_add_test(tc, small_command_queue);
 	tcase_add_test(tc, driver_masks_agree_with_decoders);
+	tcase_add_test(tc, amdvi_own_translating_unit_without_window);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

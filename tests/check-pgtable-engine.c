@@ -1025,6 +1025,113 @@ START_TEST(test_random_model)
 }
 END_TEST
 
+/* AMD-Vi v1 at every Mode the engine builds, 1 to 5 levels: the whole
+ * input space, its last page, the largest natural page that fits, a walk
+ * with one step a level, unmap back to the bare root; and live tables of
+ * each read the same. */
+START_TEST(test_amd_levels)
+{
+	for (unsigned levels = 1; levels <= 5; levels++) {
+		unsigned ias = 12 + 9 * levels;
+		struct smmu_pgt *p = mk(SMMU_PGT_AMD_V1, 4096, ias, 52, SMMU_PGT_CFG_2M | SMMU_PGT_CFG_1G), *l;
+		struct smmu_pgt_cfg cfg = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = ias, .oas = 52 };
+		uint64_t top = 1ULL << ias, big = levels >= 2 ? SZ_2M : SZ_4K, n;
+		struct ranges rs = { 0 };
+		struct smmu_pgt_geom g;
+		struct smmu_pgt_xlate x;
+
+		smmu_pgt_geometry(p, &g);
+		ck_assert_uint_eq(g.levels, levels);
+		ck_assert_int_eq(g.start_level, (int)levels);
+		ck_assert_int_eq(smmu_pgt_map(p, 0, 0x90000000, SZ_4K, SMMU_PROT_R | SMMU_PROT_W), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, top - big, 0xa0000000, big, SMMU_PROT_R), 0);
+		ck_assert_int_eq(smmu_pgt_map(p, top, 0, SZ_4K, SMMU_PROT_R), -ERANGE);
+		ck_assert_int_eq(smmu_pgt_translate(p, 0x18, SMMU_PROT_W, &x), 0);
+		ck_assert_uint_eq(x.oa, 0x90000018);
+		ck_assert_uint_eq(x.nsteps, levels);
+		ck_assert_int_eq(x.step[0].level, (int)levels);
+		ck_assert_int_eq(smmu_pgt_translate(p, top - 8, SMMU_PROT_R, &x), 0);
+		ck_assert_uint_eq(x.oa, 0xa0000000 + big - 8);
+		ck_assert_uint_eq(x.page_size, big);
+		ck_assert_int_eq(xlate_fault(p, top - 8, SMMU_PROT_W), SMMU_PGT_F_PERM);
+		ck_assert_int_eq(xlate_fault(p, top, 0), SMMU_PGT_F_INPUT_RANGE);
+		ck_assert_int_eq(smmu_pgt_open_live(&cfg, &mem, smmu_pgt_root(p), &l), 0);
+		ck_assert_int_eq(smmu_pgt_list(l, 0, 0, collect, &rs, NULL), 0);
+		ck_assert_uint_eq(rs.n, 2);
+		ck_assert_uint_eq(rs.r[1].iova, top - big);
+		ck_assert_uint_eq(rs.r[1].size, big);
+		smmu_pgt_destroy(l);
+		ck_assert_int_eq(smmu_pgt_unmap(p, 0, top, &n), 0);
+		ck_assert_uint_eq(n, SZ_4K + big);
+		ck_assert_uint_eq(smmu_region_in_use(&region), SZ_4K);
+		done(p);
+	}
+	/* no sixth engine level: Mode 6 (64-bit input) is refused, not misread */
+	struct smmu_pgt_cfg six = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 64, .oas = 52 };
+	struct smmu_pgt *q = NULL;
+	ck_assert_int_eq(smmu_pgt_create(&six, &mem, &talloc, &q), -EINVAL);
+	ck_assert_int_eq(smmu_pgt_open_live(&six, &mem, RAM_BASE, &q), -EINVAL);
+}
+END_TEST
+
+/* AMD-Vi v1: a PDE written around the engine (the library's `wq`, noted)
+ * in root slot 1 that skips levels 3 and 2 to the level-1 table map built
+ * for slot 0: translate, walk, list and unmap all read that table at level 1
+ * through it, covering only the start of slot 1 (the skipped index bits
+ * zero), not as a level-2 table of 1G leaves. */
+#define AMD_PR (1ULL << 0)
+#define AMD_NL(n) ((uint64_t)(n) << 9)
+#define AMD_RW (3ULL << 61)
+START_TEST(test_amd_skip_levels)
+{
+	struct smmu_pgt *p = mk(SMMU_PGT_AMD_V1, 4096, 48, 52, 0);
+	const uint64_t va = 1ULL << 39, out = 0x90000000ULL;
+	struct ranges rs = { 0 };
+	struct smmu_pgt_xlate x;
+	uint64_t l1, n, pde;
+
+	ck_assert_int_eq(smmu_pgt_map(p, 0, out, 4 * SZ_4K, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, 0, &x), 0);
+	ck_assert_uint_eq(x.nsteps, 4);
+	l1 = x.step[3].table_pa;
+	pde = l1 | AMD_PR | AMD_NL(1) | AMD_RW;
+	ram_set(smmu_pgt_root(p) + 8, pde);
+	smmu_pgt_note_write(p, smmu_pgt_root(p) + 8, &pde, 8);
+
+	ck_assert_int_eq(smmu_pgt_translate(p, va + 2 * SZ_4K, SMMU_PROT_W, &x), 0);
+	ck_assert_uint_eq(x.oa, out + 2 * SZ_4K);
+	ck_assert_uint_eq(x.nsteps, 2);
+	ck_assert_int_eq(x.step[1].level, 1);
+	ck_assert_int_eq(xlate_fault(p, va + SZ_2M, 0), SMMU_PGT_F_INVALID); /* a skipped index bit set */
+	/* (listed from slot 1 alone: a whole walk descends an aliased table once) */
+	ck_assert_int_eq(smmu_pgt_list(p, va, SZ_1G, collect, &rs, NULL), 0);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_uint_eq(rs.r[0].iova, va);
+	ck_assert_uint_eq(rs.r[0].pa, out);
+	ck_assert_uint_eq(rs.r[0].size, 4 * SZ_4K);
+	/* one page out of the middle: exactly that entry of the level-1 table */
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + SZ_4K, SZ_4K, &n), 0);
+	ck_assert_uint_eq(n, SZ_4K);
+	ck_assert_uint_eq(ram_q(l1 + 8), 0);
+	ck_assert_uint_eq((ram_q(l1) & 0x000ffffffffff000ULL), out);
+	ck_assert_uint_eq(ram_q(smmu_pgt_root(p) + 8), pde);
+	ck_assert_int_eq(xlate_fault(p, va + SZ_4K, 0), SMMU_PGT_F_INVALID);
+	ck_assert_int_eq(xlate_fault(p, SZ_4K, 0), SMMU_PGT_F_INVALID); /* the same entry through slot 0 */
+	ck_assert_uint_eq(xlate_oa(p, va + 3 * SZ_4K, 0), out + 3 * SZ_4K);
+	/* beyond the covered start of the slot nothing translates, nothing goes */
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + SZ_2M, SZ_2M, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq((ram_q(l1 + 16) & 0x000ffffffffff000ULL), out + 2 * SZ_4K);
+	/* a range across the covered part's end: only what is in it */
+	ck_assert_int_eq(smmu_pgt_unmap(p, va + 3 * SZ_4K, SZ_1G, &n), 0);
+	ck_assert_uint_eq(n, SZ_4K);
+	ck_assert_uint_eq(ram_q(l1 + 24), 0);
+	ck_assert_uint_eq(xlate_oa(p, va, 0), out);
+	ck_assert_uint_eq(xlate_oa(p, 2 * SZ_4K, 0), out + 2 * SZ_4K);
+	done(p);
+}
+END_TEST
+
 /* Maps and unmaps in a row reuse the last leaf table's path; any change to an
  * entry on that path (a noted write, a table freed) is followed, never the
  * stale path. */
@@ -1113,6 +1220,8 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_random_model);
 	tcase_add_test(tc, test_region_alloc);
 	tcase_add_test(tc, test_leaf_cursor_follows_changes);
+	tcase_add_test(tc, test_amd_skip_levels);
+	tcase_add_test(tc, test_amd_levels);
 	suite_add_tcase(s, tc);
 
 	/* every test again with tables built in place in the RAM */
@@ -1140,6 +1249,7 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_random_model);
 	tcase_add_test(tc, test_region_alloc);
 	tcase_add_test(tc, test_leaf_cursor_follows_changes);
+	tcase_add_test(tc, test_amd_skip_levels);
 	suite_add_tcase(s, tc);
 	return s;
 }

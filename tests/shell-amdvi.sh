@@ -32,6 +32,16 @@ expect_out "dte: an attached device's DTE, decoded, with its verdict" \
 	--target sim:amd -c 'own; domain create d; attach 00:01.0 d; dte 00:01.0' || true
 expect_out "dte: an unattached device's DTE blocks DMA" \
 	'-> abort: the DTE blocks DMA' --target sim:amd -c 'own; dte 00:02.0' || true
+for lv in 1 2 5; do
+	run --target sim:amd -c "own; domain create d --levels $lv; attach 01.0 d; map d 0x1000 0x200000 4K rw; dma 01.0 read 0x1000 64 --pattern 0x11; dma 01.0 write 0x1008 32 --expect 0x11; dte 01.0; walk 01.0"
+	check "domain create --levels $lv: Mode $lv in the DTE, DMA through it, the walk lists the page" \
+		grep -q "Mode=$lv level" "$TMP/out"
+	check "... DMA through $lv-level tables" grep -q "write 0x1008 32: done, memory holds the expected data" "$TMP/out"
+	check "... the walk of $lv-level tables" grep -Eq "^0x0+1000-0x0+1fff -> 0x0+200000-0x0+200fff +4K +rw-" "$TMP/out"
+done
+run --target sim:amd -c 'own; domain create d --levels 6'
+check "domain create --levels 6: EFR.HATS allows it, smmush does not build it: one line, non-zero exit" \
+	test "$rc" -ne 0 -a "$err" = "smmush: domain create: d: amdvi@0xfed80000: AMD-Vi v1 tables of 6 levels: this unit walks 1 to 6 (EFR.HATS), smmush builds 1 to 5 (21 to 57 bits)"
 expect_fail "dte on a VT-d unit is refused" --target sim:q35 -c 'dte 00:01.0' || true
 expect_out "registers by name: Control after own" 'IommuEn\+' \
 	--target sim:amd -c 'own; regs control' || true
@@ -43,4 +53,11 @@ expect_out "discover from QEMU's IVRS: one AMD-Vi unit and its DeviceIDs" \
 expect_out "discover from an IVRS with 10h and 11h blocks: the 11h one is used" \
 	'amdvi@0xfeb80000.*|RID 0x0000-0xffff -> unit 0' \
 	discover --acpi "$srcdir/tests/data/acpi/ivrs-full.dat" || true
+run discover --acpi "$srcdir/tests/data/acpi/ivrs-full.dat"
+check "discover: IVMD 20h (unity, IR, IW): a read-write region of every device" \
+	grep -qF "reserved IVMD 0xa0000-0xbffff (IVRS offset 0xc0) rw for 0000:00:00.0-ff:1f.7" "$TMP/out"
+check "discover: IVMD 21h (exclusion): what it gives 00:02.0, read-write" \
+	grep -qF "reserved IVMD exclusion 0xc0000000-0xc00fffff (IVRS offset 0xe0) rw for 0000:00:02.0" "$TMP/out"
+check "discover: IVMD 22h (unity, IR only): read-only for its device range" \
+	grep -qF "reserved IVMD 0xff000000-0xff000fff (IVRS offset 0x100) r for 0000:00:03.0-00:03.7" "$TMP/out"
 finish

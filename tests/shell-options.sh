@@ -50,6 +50,13 @@ expect_err "rmrr: outside q35's RAM window" "rmrr: 0xb0000000\+0x1000 is not ins
 expect_err "rmrr: past the RAM the machine has" "rmrr: 0x40000000\+0x1000 runs past RAM \(0x0-0x3fffffff\): raise ram$" \
 	--target sim:q35 -O rmrr=01.0@0x40000000+4K -c units
 expect_out "rmrr: ... and with ram=2G it opens" "not owned" --target sim:q35 -O ram=2G -O rmrr=01.0@0x40000000+4K -c units
+expect_err "ivmd=01.0: the form" "ivmd: '01.0' is not BDF@ADDR\+LEN$" --target sim:amd -O ivmd=01.0 -c units
+expect_err "ivmd: not whole 4K pages" "ivmd: 0x100800\+0x1000 is not whole 4K pages$" \
+	--target sim:amd -O ivmd=01.0@0x100800+4K -c units
+expect_err "ivmd: past the RAM the machine has" "ivmd: 0x40000000\+0x1000 runs past RAM \(0x0-0x3fffffff\): raise ram$" \
+	--target sim:amd -O ivmd=01.0@0x40000000+4K -c units
+expect_err "ivmd on sim:q35: names the machine it belongs to" "ivmd: a parameter of sim:amd, not sim:q35$" \
+	--target sim:q35 -O ivmd=01.0@0x100000+4K -c units
 expect_err "rmrr: at most 4" "rmrr: more than 4 regions$" --target sim:q35 \
 	-O rmrr=01.0@0x100000+4K,01.0@0x200000+4K,01.0@0x300000+4K,01.0@0x400000+4K,01.0@0x500000+4K -c units
 expect_err "rmr: a StreamID's range" "rmr: '0x10000' is not a StreamID \(0-0xffff\)$" -O rmr=0x10000@0x48000000+64K -c units
@@ -70,9 +77,9 @@ done
 declare -A ON=([evtq]=virt [cmdq]=virt [stage2]=virt [ttf]=virt [nfr]=q35 [aw]=q35 [scalable]=q35
 	[smrg]=mmu500 [cbs]=mmu500 [pagesize]=mmu500 [cells]=mmu500 [bridge]="virt q35"
 	[switch]="virt q35" [acs]="virt q35" [untranslated]=virt
-	[ram]="virt q35 mmu500" [devs]="virt q35 mmu500" [ats]="virt q35 mmu500" [rmrr]=q35 [rmr]=virt)
+	[ram]="virt q35 mmu500 amd" [devs]="virt q35 mmu500 amd" [ats]="virt q35 mmu500 amd" [rmrr]=q35 [rmr]=virt [ivmd]=amd)
 declare -A DEF=([evtq]=19 [cmdq]=19 [stage2]=on [ttf]=aa64 [nfr]=8 [aw]=39 [scalable]=off [smrg]=16 [cbs]=8
-	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off [rmrr]= [rmr]=)
+	[pagesize]=4K [cells]=1 [bridge]=0 [switch]=0 [acs]=on [untranslated]=off [ram]=1G [devs]=2 [ats]=off [rmrr]= [rmr]= [ivmd]=)
 run --target-help
 sim_keys=$(awk '/^[^ ]/ { on = /^sim:/ } on && $1 == "-O" { print $2 }' "$TMP/out")
 check "--target-help lists sim's parameters" test "$(echo "$sim_keys" | wc -w)" -ge 14
@@ -80,7 +87,7 @@ for k in $sim_keys; do
 	check "--target-help's $k is in this test's table" test -n "${ON[$k]}"
 done
 for k in "${!ON[@]}"; do
-	for m in virt q35 mmu500; do
+	for m in virt q35 mmu500 amd; do
 		if [[ " ${ON[$k]} " == *" $m "* ]]; then
 			expect_out "$m: -O $k=${DEF[$k]} applies" "not owned" --target sim:$m -O "$k=${DEF[$k]}" -c units
 		else

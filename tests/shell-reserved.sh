@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reserved regions end to end: the sim's RMRRs (q35, -O rmrr=) and IORT RMR
-# nodes (virt, -O rmr=) are shown per device by devices, config and JSON;
+# Reserved regions end to end: the sim's RMRRs (q35, -O rmrr=), IVMDs (amd,
+# -O ivmd=) and IORT RMR nodes (virt, -O rmr=) are shown per device by devices, config and JSON;
 # attach maps them IOVA = PA so test DMA there works, --no-reserved leaves
 # them out (the DMA faults); map and unmap over one are refused naming it;
 # detach and release handle them; real firmware's RMRRs through discover.
@@ -19,9 +19,11 @@ refused() {
 	fi
 }
 
-for tgt in sim:q35 sim:virt; do
+for tgt in sim:q35 sim:virt sim:amd; do
 	if [ "$tgt" = sim:q35 ]; then
 		R=0x3e000000 O=(--target sim:q35 -O "rmrr=01.0@0x3e000000+64K") SRC="RMRR" FW="DMAR offset 0x50"
+	elif [ "$tgt" = sim:amd ]; then
+		R=0x3e000000 O=(--target sim:amd -O "ivmd=01.0@0x3e000000+64K") SRC="IVMD" FW="IVRS offset 0xa0"
 	else
 		R=0x48000000 O=(--target sim:virt -O "rmr=0x8@0x48000000+64K") SRC="IORT RMR" FW="IORT offset 0xe8"
 	fi

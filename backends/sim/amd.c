@@ -77,6 +77,8 @@ int sim_amd_build(struct sim_machine *m)
 	id.first_dev = 1 << 3;
 	id.last_dev = (uint16_t)(p->ndevs << 3 | 7);
 	id.ioapic_devid = AMD_IOAPIC_BDF;
+	id.ivmd = p->ivmd;
+	id.nivmd = p->nivmd;
 	rc = sim_ivrs_build(&id, &blob, &len);
 	if (rc)
 		return rc;

@@ -114,6 +114,7 @@ struct amdvi {
 	struct dte_cache dtes[65536];
 	struct tlb_entry tlb[IOTLB_SIZE];
 	unsigned tlb_next;
+	uint64_t open_windows; /* sim_amdvi_open_windows() */
 };
 
 static unsigned buf_entries(uint64_t basereg)
@@ -518,6 +519,8 @@ static void write_reg(struct amdvi *u, uint64_t q, uint64_t v)
 	case R_CONTROL:
 		old = u->control;
 		u->control = v;
+		if ((old & C_IOMMUEN) && !(v & C_IOMMUEN) && sim_pci_any_bus_master(u->m))
+			u->open_windows++;
 		if ((old ^ v) & C_CMDBUFEN) {
 			u->cmd_stopped = false;
 			if (v & C_CMDBUFEN)
@@ -578,6 +581,15 @@ static const struct sim_mmio_ops amdvi_ops = { .read = mmio_read, .write = mmio_
 static void amdvi_destroy(struct sim_iommu *iu)
 {
 	free(iu);
+}
+
+uint64_t sim_amdvi_open_windows(struct sim_machine *m)
+{
+	struct sim_iommu *iu = sim_machine_iommu(m);
+
+	if (!iu || iu->translate != translate)
+		return 0;
+	return ((struct amdvi *)iu)->open_windows; /* iommu is the first member */
 }
 
 uint64_t sim_amdvi_efr(void)

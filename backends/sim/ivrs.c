@@ -5,7 +5,7 @@
  * the same IOMMU (firmware lists both; a driver uses the newest type it
  * knows), each with the same device entries: a Select of the host bridge and
  * of the IOMMU itself, a Start/End range of the DMA test devices, and the
- * IOAPIC as a special device.
+ * IOAPIC as a special device; then the IVMDs -O ivmd= asks for.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,6 +32,9 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* An IVMD block: header, DeviceID, auxiliary data, reserved, start, length. */
+#define IVMD_LEN 32
+
 /* The device entries, the same in both blocks: 4 + 4 + 4 + 4 + 8 bytes. */
 #define DEV_LEN 24
 
@@ -54,7 +57,7 @@ static void devs(uint8_t *p, const struct sim_ivrs_desc *d)
 
 int sim_ivrs_build(const struct sim_ivrs_desc *d, void **out, size_t *len)
 {
-	size_t n = 48 + (24 + DEV_LEN) + (40 + DEV_LEN);
+	size_t n = 48 + (24 + DEV_LEN) + (40 + DEV_LEN) + d->nivmd * IVMD_LEN;
 	uint8_t *t = calloc(1, n), *b;
 
 	if (!t)
@@ -85,6 +88,16 @@ int sim_ivrs_build(const struct sim_ivrs_desc *d, void **out, size_t *len)
 	put64(b + 8, d->base);
 	put64(b + 24, d->efr);
 	devs(b + 40, d);
+
+	b += 40 + DEV_LEN; /* IVMD 21h: one device, unity mapped, IR and IW */
+	for (unsigned i = 0; i < d->nivmd; i++, b += IVMD_LEN) {
+		b[0] = 0x21;
+		b[1] = 0x07;
+		put16(b + 2, IVMD_LEN);
+		put16(b + 4, (uint16_t)d->ivmd[i].id);
+		put64(b + 16, d->ivmd[i].base);
+		put64(b + 24, d->ivmd[i].len);
+	}
 
 	sim_acpi_checksum(t, n);
 	*out = t;

@@ -12,6 +12,7 @@
 #define V  SIM_ON(SIM_VIRT)
 #define Q  SIM_ON(SIM_Q35)
 #define M5 SIM_ON(SIM_MMU500)
+#define A  SIM_ON(SIM_AMD)
 
 /* The ram limits here are sim_ram_max()'s; tests/shell-options.sh checks both. */
 const struct sim_param_desc sim_param_descs[] = {
@@ -43,6 +44,9 @@ const struct sim_param_desc sim_param_descs[] = {
 	{ "rmrr", "", "q35: RMRRs in the DMAR, BDF@ADDR+LEN[,...] (up to 4): a reserved region for PCI "
 		      "function BDF (BB:DD.F or DD.F); ADDR and LEN multiples of 4K, inside the RAM window "
 		      "(below 0xb0000000)", Q },
+	{ "ivmd", "", "amd: IVMD blocks (type 21h, unity, IR and IW) in the IVRS, BDF@ADDR+LEN[,...] (up to 4): "
+		      "a reserved region for PCI function BDF; ADDR and LEN multiples of 4K, inside the RAM window "
+		      "(below 0xb0000000)", A },
 	{ "rmr", "", "virt: IORT RMR nodes, SID@ADDR+LEN[,...] (up to 4): a reserved region for StreamID SID "
 		     "(0-0xffff; 00:01.0 is 0x8, the platform device 0x100); ADDR and LEN multiples of 64K (as IORT "
 		     "requires), inside the RAM window (0x40000000-0x400fffffff); flags: no remapping, unprivileged, "
@@ -180,7 +184,7 @@ static void fmt_machines(unsigned machines, char *buf, size_t len)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (int pl = SIM_VIRT; pl <= SIM_MMU500 && o < len; pl++) {
+	for (int pl = SIM_VIRT; pl <= SIM_AMD && o < len; pl++) {
 		if (!(machines & SIM_ON(pl)))
 			continue;
 		o += (size_t)snprintf(buf + o, len - o, "%ssim:%s",
@@ -217,12 +221,12 @@ static int parse_bdf(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
-/* rmrr= and rmr=: ID@ADDR+LEN[,ID@ADDR+LEN...], each range whole `align`
+/* rmrr=, ivmd= and rmr=: ID@ADDR+LEN[,ID@ADDR+LEN...], each range whole `align`
  * pages inside the platform's RAM window. */
 static int parse_resv(const struct sim_params *p, const char *name, const char *value, struct sim_resv *out,
 		      unsigned *nout, char *err, size_t errlen)
 {
-	bool bdf = !strcmp(name, "rmrr");
+	bool bdf = strcmp(name, "rmr") != 0; /* rmrr, ivmd */
 	uint64_t align = bdf ? 4096 : 65536;
 	uint64_t lo = p->ram_base, hi = p->ram_base + sim_ram_max(p->platform);
 	const char *form = bdf ? "BDF@ADDR+LEN" : "SID@ADDR+LEN";
@@ -374,6 +378,8 @@ int sim_params_set_err(struct sim_params *p, const char *name, const char *value
 		return parse_resv(p, name, value, p->rmrr, &p->nrmrr, err, errlen);
 	if (!strcmp(name, "rmr"))
 		return parse_resv(p, name, value, p->rmr, &p->nrmr, err, errlen);
+	if (!strcmp(name, "ivmd"))
+		return parse_resv(p, name, value, p->ivmd, &p->nivmd, err, errlen);
 	return -ENOENT;
 }
 
@@ -385,12 +391,13 @@ int sim_params_check(const struct sim_params *p, char *err, size_t errlen)
 		return FAIL("devs: %u with bridge=%u: bus 0 has 32 slots and the bridge is at 00:%02x.0, "
 			    "so devs is at most %u", p->ndevs, p->bridge_devs, top, top - 1);
 	/* reserved regions against the RAM the machine gets (the window was checked when set) */
-	for (int k = 0; k < 2; k++) {
-		const struct sim_resv *r = k ? p->rmr : p->rmrr;
-		for (unsigned i = 0; i < (k ? p->nrmr : p->nrmrr); i++)
+	for (int k = 0; k < 3; k++) {
+		static const char *const names[] = { "rmrr", "rmr", "ivmd" };
+		const struct sim_resv *r = k == 2 ? p->ivmd : k ? p->rmr : p->rmrr;
+		for (unsigned i = 0; i < (k == 2 ? p->nivmd : k ? p->nrmr : p->nrmrr); i++)
 			if (r[i].base + r[i].len > p->ram_base + p->ram_size)
 				return FAIL("%s: 0x%" PRIx64 "+0x%" PRIx64 " runs past RAM (0x%" PRIx64 "-0x%" PRIx64
-					    "): raise ram", k ? "rmr" : "rmrr", r[i].base, r[i].len, p->ram_base,
+					    "): raise ram", names[k], r[i].base, r[i].len, p->ram_base,
 					    p->ram_base + p->ram_size - 1);
 	}
 	return 0;

@@ -261,6 +261,14 @@ bool sim_pci_bus_master(const struct sim_pci_dev *d)
 	return d->cfg[PCI_COMMAND] & PCI_CMD_BME;
 }
 
+bool sim_pci_any_bus_master(const struct sim_machine *m)
+{
+	for (unsigned i = 0; m->pci && i < SIM_PCI_BUSES * 256; i++)
+		if (m->pci->devs[i] && sim_pci_bus_master(m->pci->devs[i]))
+			return true;
+	return false;
+}
+
 uint16_t sim_pci_bdf(const struct sim_pci_dev *d)
 {
 	return d->bdf;

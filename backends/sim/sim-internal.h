@@ -117,6 +117,8 @@ int sim_pci_add_switch_port(struct sim_machine *m, uint16_t bdf, bool upstream, 
 int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled);
 /* COMMAND.BME (bit 2) set: the device may master DMA. */
 bool sim_pci_bus_master(const struct sim_pci_dev *d);
+/* Some function of the machine may master DMA. */
+bool sim_pci_any_bus_master(const struct sim_machine *m);
 /* A read-only dword of configuration space (capability registers), and a
  * capability list of one entry at off (Status.CapList, Capabilities Pointer). */
 void sim_pci_cfg_set32(struct sim_pci_dev *d, unsigned off, uint32_t val);

@@ -47,12 +47,12 @@ struct sim_params {
 	bool switch_acs;       /* its downstream ports have ACS (SV, RR, CR, UF enabled) */
 	bool untranslated;     /* virt: a platform DMA device no IOMMU translates */
 	/* firmware's reserved regions: q35 RMRRs (id: a requester ID) in the
-	 * DMAR, virt IORT RMR nodes (id: a StreamID) */
+	 * DMAR, virt IORT RMR nodes (id: a StreamID), amd IVMDs (id: a DeviceID) */
 	struct sim_resv {
 		uint32_t id;
 		uint64_t base, len;
-	} rmrr[4], rmr[4];
-	unsigned nrmrr, nrmr;
+	} rmrr[4], rmr[4], ivmd[4];
+	unsigned nrmrr, nrmr, nivmd;
 };
 
 struct sim_param_desc {
@@ -177,6 +177,10 @@ uint64_t sim_mmu500_size(const struct sim_params *p);
 #define SIM_AMDVI_MMIO_SIZE 0x4000
 int sim_amdvi_create(struct sim_machine *m, uint64_t base);
 uint64_t sim_amdvi_efr(void);
+/* The model's record of untranslated windows: how many times Control turned
+ * IommuEn off (DMA then passes untranslated) while some PCI function had bus
+ * mastering on.  0 on a machine without an AMD IOMMU. */
+uint64_t sim_amdvi_open_windows(struct sim_machine *m);
 
 /* --- DMA test devices (testdev.c) -----------------------------------------
  * Register-compatible with QEMU's edu device (BAR0: 0x00 ID 0x010000ed,
