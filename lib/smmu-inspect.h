@@ -272,7 +272,7 @@ struct smmu_strtab {
 	unsigned log2size;  /* STRTAB_BASE_CFG.LOG2SIZE */
 	unsigned split;     /* STRTAB_BASE_CFG.SPLIT as programmed */
 	unsigned l2_bits;   /* 2-level: StreamID bits a level-2 table indexes (SPLIT;
-			     * reserved values behave as 8) */
+			     * reserved values behave as 6) */
 	unsigned sid_bits;  /* StreamID bits the table is read for: LOG2SIZE, at most SIDSIZE */
 	uint64_t l1_count;  /* 2-level: level-1 descriptors read */
 };
