@@ -111,7 +111,10 @@ static int stage1(struct smmu_unit *u, struct smmu_config *cfg, unsigned n, bool
 		ias = 32 - (unsigned)(SMMU_GET(SMMUV2_CB_TCR_T0SZ, tcr) & 7);
 		oas = 40;
 	}
-	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S1, .granule = g, .ias = ias, .oas = oas };
+	/* AArch32 banks: VMSAv8-32 permissions (XN for both privileges, no
+	 * implicit PXN), not AArch64's */
+	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S1, .granule = g, .ias = ias, .oas = oas,
+					  .flags = va64 ? 0 : SMMU_PGT_CFG_AARCH32 };
 	cfg->root = SMMU_GET(SMMUV2_CB_TTBR_ADDR, ttbr0) & ~(uint64_t)0xfff;
 	cfg_end(cfg, SMMU_CFG_TRANSLATE, 0, NULL,
 		"context bank %u, stage 1%s, ASID %u, %u KiB granule, %u-bit input, TTBR0 0x%" PRIx64, n,
