@@ -223,7 +223,7 @@ SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, 
 struct smmu_explain {
 	struct smmu_translation tr;
 	char text[512];
-	/* The class of what the walk found (no valid entry: translation; an
+	/* since 0.4: the class of what the walk found (no valid entry: translation; an
 	 * entry denies the access: permission; a table unreadable: fetch...), the
 	 * record's own class when the walk finds nothing more specific.  It can
 	 * differ from the record's: VT-d reports a missing second-level entry by

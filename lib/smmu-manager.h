@@ -261,7 +261,7 @@ struct smmu_left_owned {
 	char path[256];   /* the journal ("" when none) */
 	long pid;         /* the session that wrote it (0: unknown) */
 	long long time;   /* when (Unix time; 0: unknown) */
-	/* a journal names the unit but was written for an earlier start of the
+	/* since 0.4: a journal names the unit but was written for an earlier start of the
 	 * machine (then journal is false): it is reported, never acted on, and
 	 * the next own replaces it; smmu_unit_recover() says -SMMU_E_STALE */
 	bool stale;
