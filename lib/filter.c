@@ -23,7 +23,7 @@ enum term_key { T_DEV, T_SID, T_CODE, T_CODE_NAME, T_CLASS, T_ADDR, T_WORD };
 struct term {
 	enum term_key key;
 	bool negate;
-	const struct smmu_device *dev;
+	const struct smmu_device *dev;  /* T_DEV: NULL when parsed without a target (matches no fault) */
 	uint64_t lo, hi;
 	char text[MAX_TEXT];
 	/* a word: the devices and classes it names, whether it is a number
@@ -105,7 +105,7 @@ static const char *parse_term(struct smmu_target *t, char *tok, struct term *tm)
 				tm->class_hit |= 1u << c, hits++;
 		for (size_t i = 0; !hits && code_name_at(i); i++)
 			hits += has_text(code_name_at(i), tok);
-		if (!hits && !tm->numeric)
+		if (!hits && !tm->numeric && t) /* without a target: it may name a device */
 			return "names no device, reason or class (or use KEY=VALUE; keys: dev, sid, code, class, addr)";
 		return NULL;
 	}
@@ -119,7 +119,7 @@ static const char *parse_term(struct smmu_target *t, char *tok, struct term *tm)
 		return "expected KEY=VALUE or KEY!=VALUE (keys: dev, sid, code, class, addr)";
 	if (!strcmp(key, "dev")) {
 		tm->key = T_DEV;
-		if (!t || !(tm->dev = smmu_device_find(t, val)))
+		if (t && !(tm->dev = smmu_device_find(t, val)))
 			return "no such device ('devices' lists them)";
 	} else if (!strcmp(key, "sid")) {
 		tm->key = T_SID;
@@ -239,7 +239,7 @@ bool smmu_fault_filter_match(struct smmu_fault_filter *flt, const struct smmu_fa
 		struct term *tm = &flt->term[i];
 		bool ok = false;
 		switch (tm->key) {
-		case T_DEV: ok = f->dev == tm->dev; break;
+		case T_DEV: ok = tm->dev && f->dev == tm->dev; break;
 		case T_SID: ok = f->stream.sid == tm->lo; break;
 		case T_CODE: ok = f->code == tm->lo; break;
 		case T_CODE_NAME: ok = f->code_name && !strcasecmp(f->code_name, tm->text); break;

@@ -64,8 +64,7 @@ int smmu_strtab_info(struct smmu_unit *u, struct smmu_strtab *st)
 	st->base = base & SMMU_MASK(SMMUV3_STRTAB_BASE_ADDR);
 	st->log2size = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_LOG2SIZE, scfg);
 	st->split = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_SPLIT, scfg);
-	/* reserved SPLIT values behave as one of the others; the readers use 8, as Linux does */
-	st->l2_bits = st->split == 6 || st->split == 8 || st->split == 10 ? st->split : 8;
+	st->l2_bits = smmuv3_strtab_split(scfg);
 	st->sid_bits = st->log2size < us.sid_bits ? st->log2size : us.sid_bits;
 	if (st->two_level) /* LOG2SIZE <= SPLIT: one descriptor, for the StreamIDs there are */
 		st->l1_count = st->sid_bits > st->l2_bits ? 1ull << (st->sid_bits - st->l2_bits) : 1;

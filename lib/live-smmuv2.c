@@ -152,8 +152,10 @@ static int stage1(struct smmu_unit *u, struct smmu_config *cfg, unsigned n, bool
 		ias = 32 - (unsigned)(SMMU_GET(SMMUV2_CB_TCR_T0SZ, tcr) & 7);
 		oas = 40;
 	}
+	/* AArch32 banks: VMSAv8-32 permissions (XN for both privileges, no
+	 * implicit PXN), not AArch64's */
 	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S1, .granule = g, .ias = ias, .oas = oas,
-					  .flags = SMMU_PGT_CFG_OA48 };
+					  .flags = SMMU_PGT_CFG_OA48 | (va64 ? 0 : SMMU_PGT_CFG_AARCH32) };
 	cfg->root = ttb_base(SMMU_GET(SMMUV2_CB_TTBR_ADDR, ttbr0), ias, g, start_of(ias, g));
 	cfg_end(cfg, SMMU_CFG_TRANSLATE, 0, NULL,
 		"context bank %u, stage 1%s, ASID %u, %u KiB granule, %u-bit input, TTBR0 0x%" PRIx64, n,
@@ -283,10 +285,10 @@ static void context_fault(struct smmu_translation *out, unsigned bit)
 	out->quiet = false;
 }
 
-/* Stage 1 permissions of the leaf (VMSAv8-64): AP after APTable, UXN with
- * UXNTable and PXN with PXNTable, SCTLR.WXN and UWXN, and the implicit
- * privileged execute-never of EL0-writable pages. */
-static bool s1_denied(const struct smmu_pgt_xlate *x, uint32_t sctlr, unsigned access)
+/* Stage 1 permissions of the leaf: AP after APTable, UXN (VMSAv8-32: XN)
+ * with UXNTable and PXN with PXNTable, SCTLR.WXN and UWXN, and in VMSAv8-64
+ * the implicit privileged execute-never of EL0-writable pages. */
+static bool s1_denied(const struct smmu_pgt_xlate *x, uint32_t sctlr, unsigned access, bool aarch32)
 {
 	const uint64_t leaf = x->step[x->nsteps - 1].pte;
 	unsigned ap = (leaf >> 6) & 3;
@@ -303,6 +305,8 @@ static bool s1_denied(const struct smmu_pgt_xlate *x, uint32_t sctlr, unsigned a
 	}
 	bool ro = ap & 2, el0 = ap & 1, priv_w = !ro, user_w = el0 && !ro;
 	bool wxn = SMMU_GET(SMMUV2_CB_SCTLR_WXN, sctlr), uwxn = SMMU_GET(SMMUV2_CB_SCTLR_UWXN, sctlr);
+	if ((access & SMMU_PROT_X) && aarch32) /* VMSAv8-32: XN for both, PL0 executes what it reads, no implicit PXN */
+		return priv ? uxn || pxn || (wxn && priv_w) || (uwxn && user_w) : uxn || !el0 || (wxn && user_w);
 	if (access & SMMU_PROT_X)
 		return priv ? pxn || (wxn && priv_w) || user_w || (uwxn && user_w) : uxn || (wxn && user_w);
 	if (!priv)
@@ -403,7 +407,8 @@ static int one_stage(struct smmu_unit *u, struct smmu_translation *out, uint64_t
 			out->fetch_addr = out->x.step[out->x.nsteps - 1].entry_pa;
 		return 0;
 	}
-	if (s1 ? s1_denied(&out->x, sctlr, access) : s2_denied(&out->x, access)) {
+	if (s1 ? s1_denied(&out->x, sctlr, access, out->cfg.pgt.flags & SMMU_PGT_CFG_AARCH32)
+	       : s2_denied(&out->x, access)) {
 		out->x.fault = SMMU_PGT_F_PERM;
 		out->x.perm_missing = access & SMMU_PROT_X ? SMMU_PROT_X : access & SMMU_PROT_W ? SMMU_PROT_W : SMMU_PROT_R;
 		context_fault(out, 3);
@@ -507,7 +512,7 @@ static int nested(struct smmu_unit *u, struct smmu_translation *out, unsigned n,
 		}
 		if (!out->ok) {
 			context_fault(out, fsr_bit(out->x.fault));
-		} else if (s1_denied(&out->x, (uint32_t)sctlr1, access)) {
+		} else if (s1_denied(&out->x, (uint32_t)sctlr1, access, out->cfg.pgt.flags & SMMU_PGT_CFG_AARCH32)) {
 			out->x.fault = SMMU_PGT_F_PERM;
 			context_fault(out, 3);
 		} else {

@@ -557,9 +557,7 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		return 0;
 	}
 	if (SMMU_GET(SMMUV3_STRTAB_BASE_CFG_FMT, scfg) == SMMUV3_STRTAB_FMT_2LVL) {
-		unsigned split = SMMU_GET(SMMUV3_STRTAB_BASE_CFG_SPLIT, scfg);
-		if (split != 6 && split != 8 && split != 10)
-			split = 6; /* reserved SPLIT values behave as 6 (6.3.25) */
+		unsigned split = smmuv3_strtab_split(scfg);
 		/* 6.3.24: the base is aligned to the level-1 table's size (at
 		 * least 64 bytes): ADDR[MAX(5, LOG2SIZE - SPLIT + 2):0] = 0 */
 		int l1bits = (int)field_log2size - (int)split + 2;

@@ -40,10 +40,19 @@ struct vctx {
 
 enum { PGTT_FL = 1, PGTT_SL = 2, PGTT_NESTED = 3, PGTT_PT = 4 };
 
-/* Address bits from HAW up to bit 51 are reserved in every pointer. */
+/* Address bits from HAW up to bit 51 are reserved in paging entries and the
+ * scalable-mode pointers (the legacy root and context pointers: ptr_rsvd). */
 static uint64_t haw_rsvd(const struct vctx *v)
 {
 	return v->haw >= 52 ? 0 : GENMASK(51, v->haw);
+}
+
+/* The legacy root entry's context-table pointer and the context entry's
+ * second-level pointer: bits 63:HAW are reserved (VT-d 9.1, 9.3), not only
+ * HAW..51. */
+static uint64_t ptr_rsvd(const struct vctx *v)
+{
+	return GENMASK(63, v->haw);
 }
 
 static bool aw_supported(const struct vctx *v, unsigned aw)
@@ -118,7 +127,7 @@ static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s
 		stop(cfg, v, 0x1, "the root entry for bus %02x is not present", bus);
 		return 0;
 	}
-	if ((root[0] & (GENMASK(11, 1) | haw_rsvd(v))) || root[1]) {
+	if ((root[0] & (GENMASK(11, 1) | ptr_rsvd(v))) || root[1]) {
 		stop(cfg, v, 0xa, "the root entry for bus %02x has reserved bits set", bus);
 		return 0;
 	}
@@ -131,7 +140,7 @@ static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s
 		return 0;
 	}
 	v->fpd = SMMU_GETW(VTD_CTX_FPD, ctx);
-	if ((ctx[0] & (GENMASK(11, 4) | haw_rsvd(v))) || (ctx[1] & (BIT(7) | GENMASK(63, 24)))) {
+	if ((ctx[0] & (GENMASK(11, 4) | ptr_rsvd(v))) || (ctx[1] & (BIT(7) | GENMASK(63, 24)))) {
 		stop(cfg, v, 0xb, "the context entry has reserved bits set");
 		return 0;
 	}

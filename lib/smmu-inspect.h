@@ -226,7 +226,7 @@ SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, 
 struct smmu_explain {
 	struct smmu_translation tr;
 	char text[512];
-	/* The class of what the walk found (no valid entry: translation; an
+	/* since 0.4: the class of what the walk found (no valid entry: translation; an
 	 * entry denies the access: permission; a table unreadable: fetch...), the
 	 * record's own class when the walk finds nothing more specific.  It can
 	 * differ from the record's: VT-d reports a missing second-level entry by
@@ -275,7 +275,7 @@ struct smmu_strtab {
 	unsigned log2size;  /* STRTAB_BASE_CFG.LOG2SIZE */
 	unsigned split;     /* STRTAB_BASE_CFG.SPLIT as programmed */
 	unsigned l2_bits;   /* 2-level: StreamID bits a level-2 table indexes (SPLIT;
-			     * reserved values behave as 8) */
+			     * reserved values behave as 6) */
 	unsigned sid_bits;  /* StreamID bits the table is read for: LOG2SIZE, at most SIDSIZE */
 	uint64_t l1_count;  /* 2-level: level-1 descriptors read */
 };

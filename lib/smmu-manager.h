@@ -261,7 +261,7 @@ struct smmu_left_owned {
 	char path[256];   /* the journal ("" when none) */
 	long pid;         /* the session that wrote it (0: unknown) */
 	long long time;   /* when (Unix time; 0: unknown) */
-	/* a journal names the unit but was written for an earlier start of the
+	/* since 0.4: a journal names the unit but was written for an earlier start of the
 	 * machine (then journal is false): it is reported, never acted on, and
 	 * the next own replaces it; smmu_unit_recover() says -SMMU_E_STALE */
 	bool stale;
@@ -651,7 +651,10 @@ SMMU_EXPORT const char *smmu_target_isa(struct smmu_target *t);
  *                   the target is an error, like dev= a device it does not have.
  *   KEY!=VALUE      the term negated.
  * Errors (-EINVAL) come with the term at fault in err: "'sid=xyz': sid must be
- * a number".  Devices are resolved on t when parsing. */
+ * a number".  Devices are resolved on t when parsing.  With t NULL (a front
+ * end whose target is not open yet) everything but device names is checked:
+ * dev= then matches no fault and a word only SIDs, reasons and classes, so
+ * parse again with the target to filter. */
 struct smmu_fault_filter;
 SMMU_EXPORT int smmu_fault_filter_parse(struct smmu_target *t, const char *text, struct smmu_fault_filter **out,
 					char *err, size_t errlen);

@@ -10,6 +10,8 @@
 #ifndef SMMU_SMMUV3_H
 #define SMMU_SMMUV3_H
 
+#include <stdint.h>
+
 #define SMMU_DEF "decoders/smmuv3.def"
 #include "decoders/def-constants.h"
 #undef SMMU_DEF
@@ -99,5 +101,15 @@ enum {
 #define SMMUV3_CD_ASID             SMMU_MASK(SMMUV3_CD_ASID)
 #define SMMUV3_CD_V                SMMU_MASK(SMMUV3_CD_V)
 #define SMMUV3_CD_EPD1             SMMU_MASK(SMMUV3_CD_EPD1)
+
+/* The StreamID bits a level-2 stream table indexes: STRTAB_BASE_CFG.SPLIT,
+ * whose reserved values behave as 6 (IHI 0070, SMMU_STRTAB_BASE_CFG).  One
+ * place, so the prediction and the table listing read the same table. */
+static inline unsigned smmuv3_strtab_split(uint32_t strtab_base_cfg)
+{
+	unsigned split = (unsigned)SMMU_GET(SMMUV3_STRTAB_BASE_CFG_SPLIT, strtab_base_cfg);
+
+	return split == 6 || split == 8 || split == 10 ? split : 6;
+}
 
 #endif

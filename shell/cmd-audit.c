@@ -267,18 +267,23 @@ static int cmd_audit(struct shell *sh, int argc, char **argv)
 			policy_file = argv[++i];
 		} else if (!strcmp(argv[i], "--strict")) {
 			strict = true;
-			if (i + 1 < argc && argv[i + 1][0] != '-' && !smmu_severity_parse(argv[i + 1], &thr))
-				i++;
+			if (i + 1 < argc && argv[i + 1][0] != '-' && smmu_severity_parse(argv[++i], &thr)) {
+				shell_error("audit: --strict '%s' is not a severity (info, low, medium, high, critical)", argv[i]);
+				return -EINVAL;
+			}
 		} else {
 			shell_error("audit: expected audit [--policy FILE] [--strict [SEVERITY]] (SEVERITY: info, low, medium, high, critical)");
 			return -EINVAL;
 		}
 	}
-	if (!(t = shell_target(sh)))
-		return -ENODEV;
+	/* the options and the policy file before the target opens (CMD_OPENS_LATE) */
 	if (policy_file && (rc = smmu_policy_load(policy_file, &pol, err, sizeof(err)))) {
 		shell_error("audit: %s", err);
 		return rc;
+	}
+	if (!(t = shell_target(sh))) {
+		smmu_policy_free(pol);
+		return -ENODEV;
 	}
 	rc = smmu_audit_run(t, &(struct smmu_audit_opts){ .policy = pol }, &a);
 	smmu_policy_free(pol);
@@ -396,7 +401,7 @@ int shell_policy_apply(struct shell *sh, const char *cmd, const char *file, stru
 const struct shell_cmd shell_cmds_audit[] = {
 	{ "audit", "[--policy FILE] [--strict [SEVERITY]]",
 	  "is DMA isolation in place? per unit and device: verdict, the memory it reaches, findings by severity",
-	  CMD_TARGET, cmd_audit, COMPLETE_WORDS, "--policy --strict", COMPLETE_FILE,
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_audit, COMPLETE_WORDS, "--policy --strict", COMPLETE_FILE,
 	  "Per unit: translating, or what every device behind it gets.\n"
 	  "Per DMA-capable device: translated (by which stages), BYPASS, abort, or no IOMMU at all;\n"
 	  "the physical ranges it reaches (IOVA -> PA, rwx, p: privileged only) and what they are\n"

@@ -300,12 +300,16 @@ static void json_totals(struct shell *sh, const struct smmu_fault_totals *tot)
 	smmu_json_obj_end(&sh->j);
 }
 
-/* --filter EXPR: the library's fault filter language (smmu-manager.h). */
-static int parse_filter(struct shell *sh, const char *cmd, const char *expr, struct smmu_fault_filter **out)
+/* --filter EXPR: the library's fault filter language (smmu-manager.h),
+ * parsed on t; with t NULL only checked (all but device names), so a bad
+ * expression is said before the target opens. */
+static int parse_filter(struct smmu_target *t, const char *cmd, const char *expr, struct smmu_fault_filter **out)
 {
 	char err[256];
-	int rc = smmu_fault_filter_parse(sh->t, expr, out, err, sizeof(err));
+	struct smmu_fault_filter *checked = NULL;
+	int rc = smmu_fault_filter_parse(t, expr, out ? out : &checked, err, sizeof(err));
 
+	smmu_fault_filter_free(checked);
 	if (rc == -EINVAL)
 		shell_error("%s: --filter: %s", cmd, err);
 	else if (rc)
@@ -337,9 +341,11 @@ static int cmd_faults(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (filter && parse_filter(NULL, "faults", filter, NULL))
+		return -EINVAL;
 	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
 		return -ENODEV;
-	if (filter && parse_filter(sh, "faults", filter, &flt))
+	if (filter && parse_filter(t, "faults", filter, &flt))
 		return -EINVAL;
 	uint64_t from = cursor_get(t);
 	if ((rc = smmu_faults_poll(t)) < 0) {
@@ -439,9 +445,11 @@ static int cmd_trace(struct shell *sh, int argc, char **argv)
 			filter = val;
 		}
 	}
+	if (filter && parse_filter(NULL, "trace", filter, NULL))
+		return -EINVAL;
 	if (!(t = shell_target(sh))) /* the options first (CMD_OPENS_LATE) */
 		return -ENODEV;
-	if (filter && parse_filter(sh, "trace", filter, &flt))
+	if (filter && parse_filter(t, "trace", filter, &flt))
 		return -EINVAL;
 
 	struct smmu_fault_totals before, tot;

@@ -125,11 +125,15 @@ static int cmd_own(struct shell *sh, int argc, char **argv)
 	/* own --dma abort|passthrough: what happens to DMA already running */
 	if (argc == 3 && !strcmp(argv[1], "--dma")) {
 		if (strcmp(argv[2], "abort") && strcmp(argv[2], "passthrough")) {
-			shell_error("own: expected own [--recover | --dma abort|passthrough]");
+			shell_error("own: --dma '%s' is not abort or passthrough", argv[2]);
 			return -EINVAL;
 		}
 		oo.dma = !strcmp(argv[2], "abort") ? SMMU_OWN_DMA_ABORT : SMMU_OWN_DMA_PASSTHROUGH;
 		argc = 1;
+	}
+	if (recover && argc > 2) {
+		shell_error("own: too many arguments: expected own --recover");
+		return -EINVAL;
 	}
 	if (!recover && shell_nargs(sh, argc, argv, 0, 0))
 		return smmu_policy_free(policy), -EINVAL;
@@ -436,9 +440,10 @@ static int domain_list(struct shell *sh)
 	return err ? shell_lib_error("domain list", bad, err) : 0;
 }
 
+/* The values are checked before the target opens (CMD_OPENS_LATE). */
 static int cmd_domain(struct shell *sh, int argc, char **argv)
 {
-	struct smmu_target *t = sh->t;
+	struct smmu_target *t;
 	const char *sub = argc > 1 ? argv[1] : "list";
 	int rc;
 
@@ -447,7 +452,7 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 			shell_error("domain list: too many arguments: expected domain list");
 			return -EINVAL;
 		}
-		return domain_list(sh);
+		return shell_target(sh) ? domain_list(sh) : -ENODEV;
 	}
 	if (!strcmp(sub, "create")) {
 		static const char usage[] = "domain create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] "
@@ -528,6 +533,8 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 			shell_error("domain create: a nested domain needs --nested-in DOMAIN (a stage-2 domain)");
 			return -EINVAL;
 		}
+		if (!(t = shell_target(sh)))
+			return -ENODEV;
 		if (parent && !(g.parent = shell_domain(sh, "domain create", parent)))
 			return -ENOENT;
 		if (v3_flag) {
@@ -597,7 +604,8 @@ static int cmd_domain(struct shell *sh, int argc, char **argv)
 			return -EINVAL;
 		}
 		if (!(dom = shell_domain(sh, "domain destroy", argv[2])))
-			return -ENOENT;
+			return sh->t ? -ENOENT : -ENODEV;
+		t = sh->t;
 		if ((rc = smmu_domain_destroy(dom))) {
 			if (rc == -EBUSY) {
 				shell_error("domain destroy: %s has %zu device(s) attached (detach them first)", argv[2],
@@ -1433,14 +1441,14 @@ static int cmd_dma(struct shell *sh, int argc, char **argv)
 
 const struct shell_cmd shell_cmds_program[] = {
 	{ "own", "[--recover | --dma abort|passthrough | --policy FILE] [--scalable]", "take ownership of the selected unit: save its registers (journaled), install smmush's tables (and the domains kept since 'release'); --recover: take over a unit an earlier session left owned, its journal's registers as the originals; --dma: what happens to the DMA of devices a kernel driver runs (live machines: own refuses until told); --policy: then apply a QNX smmuman configuration (a domain per device name, allow lines mapped IOVA = PA; see 'help audit'); --scalable: VT-d scalable-mode tables (ECAP.SMTS): a PASID directory per device, requests without a PASID at PASID 0, first-level and nested domains, attach --pasid",
-	  CMD_TARGET, cmd_own },
-	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved", CMD_TARGET,
-	  cmd_release },
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_own },
+	{ "release", "[--recover]", "give the selected unit back: restore the registers 'own' saved; domains and mappings are kept for the next 'own'; --recover: restore what an earlier session that left it owned saved",
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_release },
 	{ "domain", "[list | create NAME [--stage2 | --stage 1|2|nested] [--nested-in DOMAIN] [--granule G] [--ias N] [--oas N] [--levels N] [--first-level | --second-level] | destroy NAME]", "create, destroy or list domains",
-	  CMD_TARGET, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
-	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR, IVMD: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET,
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_domain, COMPLETE_WORDS, "create destroy list", COMPLETE_DOMAIN },
+	{ "attach", "DEVICE DOMAIN [--no-reserved] [--pasid N]", "put a device in a domain (its unit must be owned); its reserved regions (RMRR, IORT RMR, IVMD: see 'devices') are mapped IOVA = PA with it, unless --no-reserved; --pasid: only its requests with that PASID (VT-d, own --scalable; reserved regions stay with the device's own domain)", CMD_TARGET | CMD_OPENS_LATE,
 	  cmd_attach, COMPLETE_DEVICE, NULL, COMPLETE_DOMAIN },
-	{ "detach", "DEVICE [--pasid N]", "take a device (or one PASID of it) out of its domain: its DMA aborts again", CMD_TARGET, cmd_detach,
+	{ "detach", "DEVICE [--pasid N]", "take a device (or one PASID of it) out of its domain: its DMA aborts again", CMD_TARGET | CMD_OPENS_LATE, cmd_detach,
 	  COMPLETE_DEVICE },
 	{ "map", "DOMAIN IOVA PA SIZE PERMS [--pages]",
 	  "map IOVA to PA in a domain (SIZE with K/M/G; PERMS of r, w, x, p; x alone at stage 2 only, p not at stage 2 or VT-d)", CMD_TARGET | CMD_OPENS_LATE, cmd_map,

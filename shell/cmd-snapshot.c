@@ -676,7 +676,8 @@ out:
 
 const struct shell_cmd shell_cmds_snapshot[] = {
 	{ "snapshot", "save FILE [--ram] [--note TEXT]",
-	  "save the machine's IOMMU state in one ELF core file (open it with --target snapshot:FILE)", CMD_TARGET,
+	  "save the machine's IOMMU state in one ELF core file (open it with --target snapshot:FILE)",
+	  CMD_TARGET | CMD_OPENS_LATE,
 	  cmd_snapshot, COMPLETE_WORDS, "save", COMPLETE_FILE },
 	{ "diff", "SNAPSHOT [SNAPSHOT]",
 	  "what changed between two snapshots, or a snapshot and the target: registers, units, devices, "

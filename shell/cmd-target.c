@@ -226,9 +226,11 @@ static int cmd_units(struct shell *sh, int argc, char **argv)
 
 static int cmd_unit(struct shell *sh, int argc, char **argv)
 {
+	struct smmu_target *t;
 	uint64_t v;
 	int rc;
 
+	/* the values first, then the target (CMD_OPENS_LATE) */
 	if (argc > 1 && !strcmp(argv[1], "add")) {
 		struct smmu_unit *u;
 		enum smmu_arch arch;
@@ -250,7 +252,9 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 		}
 		if (shell_parse_u64("unit add", argv[3], &v))
 			return -EINVAL;
-		if ((rc = smmu_unit_add(sh->t, arch, v, &u))) {
+		if (!(t = shell_target(sh)))
+			return -ENODEV;
+		if ((rc = smmu_unit_add(t, arch, v, &u))) {
 			if (rc == -EEXIST)
 				shell_error("unit add: a unit of another architecture is already at %s", argv[3]);
 			else if (rc == -EFAULT || rc == -ENODEV)
@@ -263,8 +267,10 @@ static int cmd_unit(struct shell *sh, int argc, char **argv)
 	}
 	if (shell_nargs(sh, argc, argv, 1, 1) || shell_parse_u64("unit", argv[1], &v))
 		return -EINVAL;
-	if (v >= smmu_unit_count(sh->t)) {
-		shell_error("unit: no unit %s (the target has %zu)", argv[1], smmu_unit_count(sh->t));
+	if (!(t = shell_target(sh)))
+		return -ENODEV;
+	if (v >= smmu_unit_count(t)) {
+		shell_error("unit: no unit %s (the target has %zu)", argv[1], smmu_unit_count(t));
 		return -ENOENT;
 	}
 	sh->unit = v;
@@ -630,8 +636,10 @@ const struct shell_cmd shell_cmds_target[] = {
 	  "show, list or open the target machine; reopen: the current one again (after QEMU died)",
 	  0, cmd_target, COMPLETE_WORDS, "info list open reopen" },
 	{ "units", "", "list IOMMU units: where found, owned, translating", CMD_TARGET, cmd_units },
-	{ "unit", "N | add smmuv3|vtd|amdvi ADDR", "select unit N, or add one firmware does not name", CMD_TARGET,
-	  cmd_unit, COMPLETE_WORDS, "add" },
+	{ "unit", "N | add smmuv3|smmuv2|vtd|amdvi ADDR", "select unit N, or add one firmware does not name",
+	  CMD_TARGET | CMD_OPENS_LATE, cmd_unit, COMPLETE_WORDS, "add" },
+	/* regs and reg: a register's name, and how many values it takes, are
+	 * the selected unit's architecture's, known only once the target is open */
 	{ "regs", "[-v] [NAME]", "the selected unit's registers, decoded", CMD_TARGET, cmd_regs,
 	  COMPLETE_REGISTER },
 	{ "reg", "write NAME[N] VALUE...", "write a register of the selected unit (N: the instance, VT-d FRCD)",

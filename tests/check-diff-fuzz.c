@@ -595,6 +595,26 @@ START_TEST(vtd_pasid_reserved_pgtt_is_0x5b)
 }
 END_TEST
 
+/* QEMU 7.2 took bits 63:52 of the legacy root entry's context-table pointer
+ * and the context entry's second-level pointer as reserved while smmush and
+ * the model took HAW..51: the specification (9.1, 9.3) reserves 63:HAW. */
+START_TEST(vtd_pointer_bits_63_to_haw_reserved)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_LEGACY, false);
+	uint64_t r = dfz_ram(m);
+
+	dfz_close(m);
+	m = vtd(false, (r + CDS) | 1 | BIT(60), 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0xa, false);
+	dfz_close(m);
+	m = vtd(false, (r + CDS) | 1, 0);
+	uint64_t ctx[2] = { 1 | (r + PT) | BIT(56), 2 }; /* P, TT 0, AW 48-bit */
+	dfz_write(m, r + CDS + 8 * 16, ctx, 2);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0xb, false);
+	dfz_close(m);
+}
+END_TEST
+
 /* Issue 14 part A: PGTT = nested.  The first-level tables and output are
  * guest-physical; the second level maps RAM in 2M pages.  Accessed-flag
  * updates are writes through the second level: a read-only page there
@@ -1035,6 +1055,7 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v2_descriptor_bits);
 	tcase_add_test(tc, v2_stage2_geometry);
 	tcase_add_test(tc, v2_nested_both_stages);
+	tcase_add_test(tc, vtd_pointer_bits_63_to_haw_reserved);
 	suite_add_tcase(s, tc);
 	return s;
 }

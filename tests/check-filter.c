@@ -130,6 +130,30 @@ START_TEST(too_long)
 }
 END_TEST
 
+/* Without a target (a front end checking before it opens one): everything
+ * but device names is checked; dev= then matches no fault, not the faults
+ * without a device. */
+START_TEST(checked_without_a_target)
+{
+	struct smmu_fault_filter *flt;
+	struct smmu_fault x = F_XLAT(d1), n = F_NODEV;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = smmu_fault_filter_parse(NULL, bad[i].text, &flt, err, sizeof(err));
+		bool names_device = !strcmp(bad[i].text, "foo") || !strncmp(bad[i].text, "dev=", 4);
+		ck_assert_msg(rc == (names_device ? 0 : -EINVAL), "'%s' without a target: %d (%s)", bad[i].text, rc, err);
+		smmu_fault_filter_free(rc ? NULL : flt);
+	}
+	ck_assert_int_eq(smmu_fault_filter_parse(NULL, "dev=00:01.0", &flt, err, sizeof(err)), 0);
+	ck_assert(!smmu_fault_filter_match(flt, &x) && !smmu_fault_filter_match(flt, &n));
+	smmu_fault_filter_free(flt);
+	ck_assert_int_eq(smmu_fault_filter_parse(NULL, "translation", &flt, err, sizeof(err)), 0);
+	ck_assert(smmu_fault_filter_match(flt, &x));
+	smmu_fault_filter_free(flt);
+}
+END_TEST
+
 START_TEST(each_term)
 {
 	MATCHES("dev=00:01.0", "x");
@@ -309,6 +333,7 @@ Suite *suite_filter(void)
 	tcase_add_checked_fixture(tc, filter_setup, filter_teardown);
 	tcase_add_loop_test(tc, parse_errors_say_which_term, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, too_long);
+	tcase_add_test(tc, checked_without_a_target);
 	tcase_add_test(tc, each_term);
 	tcase_add_test(tc, words);
 	tcase_add_test(tc, negation_and_combinations);

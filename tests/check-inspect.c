@@ -389,13 +389,28 @@ START_TEST(strtab_written_by_hand)
 	ck_assert_uint_eq(s.e[3].l2_table, 0xffff00000000ull);
 	ck_assert(s.e[4].index == 0x300 && s.e[4].addr == l2 + 0x1000 && s.e[5].index == 0x301);
 	ck_assert(s.e[6].type == SMMU_STRTAB_L1 && s.e[6].index == 3 && s.e[6].status == SMMU_PGT_OK);
-	/* a reserved SPLIT reads as 8 (the table's registers are read-only while SMMUEN=1) */
+	/* a reserved SPLIT behaves as 6 (IHI 0070 SMMU_STRTAB_BASE_CFG), as the
+	 * model and the prediction take it (the table's registers are read-only
+	 * while SMMUEN=1) */
 	reg_set(u, "cr0", 0);
 	reg_set(u, "strtab_base_cfg", 1u << 16 | 12 << 6 | 16);
 	ck_assert_int_eq(smmu_strtab_info(u, &st), 0);
 	ck_assert_uint_eq(st.split, 12);
-	ck_assert_uint_eq(st.l2_bits, 8);
-	ck_assert_uint_eq(st.l1_count, 256);
+	ck_assert_uint_eq(st.l2_bits, 6);
+	ck_assert_uint_eq(st.l1_count, 1024);
+	/* SPLIT 7, LOG2SIZE 10: descriptor 1 covers StreamIDs 64-127, so the
+	 * third STE of its table is StreamID 66 (not 258, as SPLIT 8 would have it) */
+	uint64_t l1r[4] = { 0, (l2 + 0x2000) | 7, 0, 0 };
+	ck_assert_int_eq(smmu_mem_write(t, tbl, l1r, sizeof(l1r)), 0);
+	ck_assert_int_eq(smmu_mem_write(t, l2 + 0x2000 + 2 * 64, ste, 64), 0);
+	reg_set(u, "strtab_base_cfg", 1u << 16 | 7 << 6 | 10);
+	ck_assert_int_eq(smmu_strtab_info(u, &st), 0);
+	ck_assert_uint_eq(st.l2_bits, 6);
+	ck_assert_uint_eq(st.l1_count, 16);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(smmu_strtab_walk(u, 0, keep, &s), 0);
+	ck_assert_uint_eq(s.ste, 1);
+	ck_assert(s.e[0].type == SMMU_STRTAB_STE && s.e[0].index == 66 && s.e[0].addr == l2 + 0x2000 + 128);
 	smmu_target_close(t);
 	/* not an SMMUv3 */
 	t = open_opts("sim:q35", NULL);

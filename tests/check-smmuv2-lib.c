@@ -555,6 +555,71 @@ START_TEST(every_failure_point_still_releases)
 }
 END_TEST
 
+/* An AArch32 bank a firmware left (CBA2R.VA64 = 0, TTBCR.EAE = 1): the
+ * library predicts VMSAv8-32 execute permissions (XN and XNTable for both
+ * privileges, PXN for PL1, PL0 execution needs PL0 read, no implicit PXN of
+ * PL0-writable pages), and the model's DMA does the same. */
+START_TEST(aarch32_bank_execute_rules)
+{
+	struct smmu_target *t = open_t();
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = dev(t, "00:01.0");
+	struct smmu_device_info di;
+	const uint64_t pt = RAM + 0x100000, data = RAM + 0x200000;
+	const uint64_t AF = 1ull << 10, AP1 = 1ull << 6, AP2 = 1ull << 7, PXN = 1ull << 53, XN = 1ull << 54;
+	const uint64_t XNTABLE = 1ull << 60;
+	static const struct {
+		uint64_t iova, attrs;
+		bool user_x, priv_x;
+	} pages[] = {
+		{ 0x1000, AF | AP1, true, true },             /* PL0-writable: no implicit PXN */
+		{ 0x2000, AF | AP1 | AP2 | XN, false, false }, /* XN: neither (AArch64: UXN only) */
+		{ 0x3000, AF, false, true },                   /* PL1 only: PL0 cannot read */
+		{ 0x5000, AF | AP1 | AP2 | PXN, true, false },
+		{ 0x40001000, AF | AP1 | AP2, false, false },  /* under XNTable */
+	};
+
+	smmu_device_info(d, &di);
+	/* level 1 (4 entries, 1 GiB each) -> level 2 -> level 3; the second GiB's table has XNTable */
+	const uint64_t l1[2] = { (pt + 0x1000) | 3, (pt + 0x2000) | 3 | XNTABLE };
+	ck_assert_int_eq(smmu_mem_write(t, pt, l1, sizeof(l1)), 0);
+	ck_assert_int_eq(smmu_mem_write(t, pt + 0x1000, &(uint64_t){ (pt + 0x3000) | 3 }, 8), 0);
+	ck_assert_int_eq(smmu_mem_write(t, pt + 0x2000, &(uint64_t){ (pt + 0x4000) | 3 }, 8), 0);
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		uint64_t l3 = (pages[i].iova >> 30 ? pt + 0x4000 : pt + 0x3000) + (pages[i].iova >> 12 & 0x1ff) * 8;
+		ck_assert_int_eq(smmu_mem_write(t, l3, &(uint64_t){ data | 3 | pages[i].attrs }, 8), 0);
+	}
+	/* bank 2: stage 1, AArch32 LPAE, T0SZ 0, TTBR1 walks off; stream 0 -> bank 2 */
+	ck_assert_int_eq(smmu_mmio_write(t, GR1(4 * 2), 4, 1u << 16), 0);             /* CBAR2 */
+	ck_assert_int_eq(smmu_mmio_write(t, GR1(0x800 + 4 * 2), 4, 0), 0);            /* CBA2R2: VA64 0 */
+	ck_assert_int_eq(smmu_mmio_write(t, CB(2, 0x30), 4, 1u << 31 | 1u << 23), 0); /* TTBCR: EAE, EPD1 */
+	ck_assert_int_eq(smmu_mmio_write(t, CB(2, 0x20), 8, pt), 0);                   /* TTBR0 */
+	ck_assert_int_eq(smmu_mmio_write(t, CB(2, 0x00), 4, 1 | 1u << 5 | 1u << 6), 0);    /* SCTLR: M, CFRE, CFIE */
+	ck_assert_int_eq(smmu_mmio_write(t, BASE + 0xc00, 4, 2), 0);                   /* S2CR0: bank 2 */
+	ck_assert_int_eq(smmu_mmio_write(t, BASE + 0x800, 4, 0x80000000u | di.sid), 0); /* SMR0 */
+	ck_assert_int_eq(smmu_mmio_write(t, BASE + 0x0, 4, 0x00200000), 0);            /* sCR0: clients on */
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		for (int priv = 0; priv < 2; priv++) {
+			struct smmu_translation tr;
+			bool want = priv ? pages[i].priv_x : pages[i].user_x;
+			ck_assert_int_eq(smmu_translate(u, &(struct smmu_stream){ .sid = di.sid }, pages[i].iova,
+						       SMMU_PROT_X | (priv ? SMMU_PROT_PRIV : 0), &tr), 0);
+			ck_assert(tr.cfg.pgt.flags & SMMU_PGT_CFG_AARCH32);
+			ck_assert_msg(tr.ok == want, "predicted: %s execute at 0x%llx %s", priv ? "PL1" : "PL0",
+				      (unsigned long long)pages[i].iova, tr.ok ? "allowed" : "denied");
+			ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, pages[i].iova, 8,
+						  &(struct smmu_dma_opts){ .priv = priv, .exec = true }), 0);
+			/* the unit is not owned (the library drains nothing): the bank's FSR */
+			uint64_t fsr = mmio(t, CB(2, 0x58), 4) & ~(3ull << 9); /* not FORMAT */
+			ck_assert_msg(!fsr == want, "the model: %s execute at 0x%llx: FSR 0x%llx", priv ? "PL1" : "PL0",
+				      (unsigned long long)pages[i].iova, (unsigned long long)fsr);
+			ck_assert_int_eq(smmu_mmio_write(t, CB(2, 0x58), 4, fsr), 0); /* W1C */
+		}
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_lib_smmuv2(void);
 Suite *suite_lib_smmuv2(void)
 {
@@ -569,6 +634,7 @@ Suite *suite_lib_smmuv2(void)
 	tcase_add_test(tc, shared_entries_and_running_out);
 	tcase_add_test(tc, fault_classes);
 	tcase_add_test(tc, every_failure_point_still_releases);
+	tcase_add_test(tc, aarch32_bank_execute_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

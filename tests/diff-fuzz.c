@@ -1606,13 +1606,6 @@ static const char *vtd_qemu_departure(struct ctx *c, uint64_t iova, const struct
 	 * invalid context entry (0x3), not as a paging-entry access error (0x7). */
 	if (tr->code == 0x7 && r->n && r->code == 0x3)
 		return "qemu72-vtd-top-table-read-is-context-fault";
-	/* Bits 63:52 of the root entry's and the context entry's table
-	 * pointers are reserved to QEMU (0xa/0xb); smmush and the sim take
-	 * HAW..51 as the reserved range there (a choice to check against the
-	 * specification). */
-	const struct smmu_cfg_step *re = smmu_config_step(&tr->cfg, SMMU_CS_ROOT), *cx = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
-	if (r->n && ((r->code == 0xa && re && re->words[0] >> 52) || (r->code == 0xb && cx && cx->words[0] >> 52)))
-		return "qemu72-vtd-pointer-bits-above-51-reserved";
 	/* RTADDR bits above the address width are dropped (the root table
 	 * read at the truncated address), not a root-table access error. */
 	if (tr->code == 0x8 && tr->fetch_addr >> vg->haw && (!r->n || r->code != 0x8))
@@ -1622,6 +1615,7 @@ static const char *vtd_qemu_departure(struct ctx *c, uint64_t iova, const struct
 	if ((tr->code == 0x7 || tr->code == 0x8 || tr->code == 0x9) && !(tr->fetch_addr >> vg->haw) &&
 	    (tr->fetch_addr < c->ram || tr->fetch_addr >= c->ram + (512ULL << 20)) && (!r->n || r->code != tr->code))
 		return "smmush-reads-ram-only";
+	const struct smmu_cfg_step *cx = smmu_config_step(&tr->cfg, SMMU_CS_CONTEXT);
 	/* FPD is honoured in a context entry that is not present (no 0x2
 	 * record), and ignored in one with reserved bits or an invalid
 	 * setting (0xb/0x3 recorded). */

@@ -356,6 +356,29 @@ faults --filter
 devices x
 units x
 strtab --all x
+unit zz
+unit add bogus 0x1000
+unit add smmuv3 zz
+domain create d --granule 3K
+domain create d --ias zz
+domain create d --stage 7
+domain create d e
+domain bogus
+own --dma zz
+own --recover zz
+release x
+release --recover x
+audit --strict zz
+audit --policy /nonexistent/policy
+faults --filter zz=1
+faults --filter sid=xyz
+trace --filter class=nosuch
+trace --count 1 --filter ,
+attach 00:01.0 d --pasid zz
+attach 00:01.0 d --bogus
+detach 00:01.0 --pasid zz
+snapshot save
+snapshot save f --bogus
 VALS
 expect_fail "a failing first open names the command that opened the target" --target qemu:bad -c units
 check "  ... 'smmush: units: target qemu:bad: '" grep -q "^smmush: units: target qemu:bad: qemu has no platform 'bad'" "$TMP/err"

@@ -37,6 +37,14 @@ expect_out "attach: requests without a PASID take PASID 0's entry (second level)
 	"^  PASID entry at 0x[0-9a-f]+: P\+ AW=48-bit 4-level PGTT=second-level SLPTPTR=0x[0-9a-f]+ DID=0x1$" \
 	"${S[@]}" -c "$SETUP; attach 01.0 d1; xlate 01.0 0x10000 r"
 
+# --- scalable-mode not-present entries are translation faults, not table fetches ----------
+for dom in "--second-level:0x79" "--first-level:0x71"; do
+	expect_json "an unmapped read through a ${dom%%:*} domain: ${dom#*:}, class translation (the record and the walk)" \
+		"${S[@]}" -c "own --scalable; domain create d ${dom%%:*}; attach 01.0 d; dma 01.0 read 0x1000 16; faults --explain" -- \
+		"docs[-1]['faults'][0]['code'] == '${dom#*:}' and docs[-1]['faults'][0]['class'] == 'translation'" \
+		"docs[-1]['faults'][0]['explanation']['class'] == 'translation'"
+done
+
 # --- DMA with a PASID, through its own domain -------------------------------------------
 run "${S[@]}" -c "$SETUP; attach 01.0 d1; attach 01.0 d2 --pasid 5; fill 0x200000 16 0xa5; fill 0x100000 16 0;
 	dma 01.0 read 0x10000 16 --pasid 5; dma 01.0 write 0x10000 16; x 0x100000 4"

@@ -175,6 +175,7 @@ struct wcfg {
 	uint16_t asid;
 	bool disabled;    /* EPDx */
 	bool upper;       /* TTBR1 */
+	bool aa32;        /* AArch32 LPAE (CBA2Rn.VA64 = 0): VMSAv8-32 execute rules */
 };
 
 static const unsigned pa_size[] = { 32, 36, 40, 42, 44, 48, 48, 48 };
@@ -238,6 +239,7 @@ static void s1_cfg(const struct mmu500 *s, unsigned cbi, uint64_t va, struct wcf
 			return; /* short descriptors: not implemented by MMU-500 (IDR0.PTFS) */
 		w->oas = 40;
 		w->gshift = 12;
+		w->aa32 = true;
 		if (va >> 32) {
 			w->ok = true;
 			w->disabled = true;
@@ -427,6 +429,15 @@ static int walk(struct mmu500 *s, const struct wcfg *w, uint64_t in, bool afe_fa
 		if (w->s2) {
 			unsigned p = (d >> 6 & 1 ? P_R : 0) | (d >> 7 & 1 ? P_W : 0) | (d >> 54 & 1 ? 0 : P_X);
 			out->perm_u = out->perm_p = p;
+		} else if (w->aa32) {
+			/* VMSAv8-32: XN (bit 54) and XNTable forbid execution at
+			 * PL1 and PL0, PXN and PXNTable at PL1; PL0 executes only
+			 * what it may read; no implicit PXN (SCTLR.UWXN is that) */
+			bool el0 = (d >> 6 & 1) && !(ap_mask & 1), ro = (d >> 7 & 1) || (ap_mask & 2);
+			bool xn = (d >> 54 & 1) || xn_table;
+			unsigned base = P_R | (ro ? 0 : P_W);
+			out->perm_u = el0 ? base | (xn ? 0 : P_X) : 0;
+			out->perm_p = base | (xn || (d >> 53 & 1) || pxn_table ? 0 : P_X);
 		} else {
 			bool el0 = (d >> 6 & 1) && !(ap_mask & 1), ro = (d >> 7 & 1) || (ap_mask & 2);
 			unsigned base = P_R | (ro ? 0 : P_W);

@@ -201,7 +201,8 @@ static int fetch(struct sim_vtd *v, uint64_t pa, uint64_t *q, unsigned n)
 
 static uint64_t haw_rsvd(const struct sim_vtd *v)
 {
-	/* Address bits from HAW up to bit 51 are reserved in every pointer. */
+	/* Address bits from HAW up to bit 51 are reserved in paging entries and
+	 * the scalable-mode pointers (the legacy root and context pointers: 63:HAW) */
 	return v->haw >= 52 ? 0 : GENMASK(51, v->haw);
 }
 
@@ -548,7 +549,8 @@ static unsigned xlate_legacy(struct sim_vtd *v, const struct sim_txn *t, uint64_
 			return FR_ROOT_ACCESS;
 		if (!(re[0] & 1))
 			return FR_ROOT_P;
-		if ((re[0] & (GENMASK(11, 1) | haw_rsvd(v))) || re[1])
+		/* bits 63:HAW of both pointers are reserved (9.1, 9.3) */
+		if ((re[0] & (GENMASK(11, 1) | GENMASK(63, v->haw))) || re[1])
 			return FR_ROOT_RSVD;
 		ctp = re[0] & GENMASK(63, 12);
 		if (fetch(v, ctp + devfn * 16, q, 2))
@@ -556,7 +558,7 @@ static unsigned xlate_legacy(struct sim_vtd *v, const struct sim_txn *t, uint64_
 		if (!(q[0] & 1))
 			return FR_CTX_P;
 		*fpd = q[0] & 2;
-		if ((q[0] & (GENMASK(11, 4) | haw_rsvd(v))) || (q[1] & (BIT(7) | GENMASK(63, 24))))
+		if ((q[0] & (GENMASK(11, 4) | GENMASK(63, v->haw))) || (q[1] & (BIT(7) | GENMASK(63, 24))))
 			return FR_CTX_RSVD;
 		tt = FIELD(q[0], 3, 2);
 		aw = FIELD(q[1], 2, 0);
