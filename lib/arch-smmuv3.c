@@ -632,6 +632,15 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return cmd_sync(u, cmds, n);
 }
 
+/* Translation table entries that fault are never cached (TLBs or walk
+ * caches), so a map that only fills invalid entries needs no TLBI.  STEs and
+ * CDs may be cached even when invalid, but a map changes neither. */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	(void)u;
+	return false;
+}
+
 /* --- events ---------------------------------------------------------------------------- */
 
 static enum smmu_fault_class event_class(unsigned id)
@@ -830,6 +839,7 @@ const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.release = release,
 	.attach = attach,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = smmuv3_config,

@@ -787,6 +787,16 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return rc || !priv(u)->sm ? rc : inv_fl_users(u, dom);
 }
 
+/* CAP.CM=0: not-present and erroneous entries are not cached.  CAP.RWBF=1
+ * still asks for a write-buffer flush after table writes, which an IOTLB
+ * invalidation does implicitly, so both keep the invalidation after a map. */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	uint64_t cap = priv(u)->cap;
+
+	return SMMU_GET(VTD_CAP_CM, cap) || SMMU_GET(VTD_CAP_RWBF, cap);
+}
+
 bool smmu_arch_vtd_scalable(struct smmu_unit *u)
 {
 	return u->arch == SMMU_ARCH_VTD && u->ops && u->arch_priv && priv(u)->sm;
@@ -974,6 +984,7 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.attach = attach,
 	.attach_pasid = attach_pasid,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = vtd_config,

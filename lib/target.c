@@ -296,8 +296,8 @@ int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t l
 	if (!rc)
 		rc = access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 	if (!rc) { /* smmush's cached page tables see what was written */
-		smmu_domains_note_write(t, pa, buf, len);
-		smmu_audit_note_write(t, pa, len);
+		bool fills_invalid = smmu_domains_note_write(t, pa, buf, len);
+		smmu_audit_note_write(t, pa, len, fills_invalid);
 	}
 	return rc;
 }

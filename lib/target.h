@@ -36,6 +36,9 @@ struct smmu_arch_ops {
 	int (*attach_pasid)(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom);
 	/* invalidate what a domain's mappings changed, with the sync required */
 	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
+	/* Whether the unit may cache invalid (not-present) table entries, so
+	 * that filling one needs an invalidation too; NULL: assume it may */
+	bool (*caches_invalid)(struct smmu_unit *u);
 	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
 	int (*status)(struct smmu_unit *u, struct smmu_unit_status *st); /* beyond .owned */
 	/* read the live configuration a requester gets */
@@ -172,8 +175,11 @@ void smmu_domain_unbind(struct smmu_domain *dom);
 int smmu_journal_saved(struct smmu_unit *u);
 int smmu_unit_own_recovering(struct smmu_unit *u); /* unit.c: own, not asking */
 void smmu_journal_remove(struct smmu_unit *u);
-/* Memory the library wrote at [pa, pa + len): domains' cached tables follow. */
-void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
+/* Memory the library wrote at [pa, pa + len): domains' cached tables follow.
+ * true when all of it lies in domains' page tables and it only filled
+ * entries that were zero (invalid): what a unit caching no invalid entry
+ * cannot hold stale. */
+bool smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
 /* The device with this StreamID / source-id behind unit u, or NULL. */
 struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
 /* kernel.c: live targets */
@@ -188,8 +194,11 @@ int smmu_resv_add(struct smmu_target *t, const struct smmu_resv *r);
 int smmu_resv_attach(struct smmu_domain *dom, struct smmu_device *d);
 void smmu_resv_detach(struct smmu_domain *dom, struct smmu_device *d);
 bool smmu_resv_device_has(const struct smmu_resv *r, const struct smmu_device *d);
+/* unit.c: smmu_arch_ops.caches_invalid, NULL meaning yes */
+bool smmu_unit_caches_invalid(struct smmu_unit *u);
 /* audit.c: a write into smmush's table region, remembered per owned unit
- * until its next invalidation (smmu_audit_note_flush) */
-void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len);
+ * until its next invalidation (smmu_audit_note_flush); fills_invalid: it
+ * only filled invalid page-table entries (smmu_domains_note_write) */
+void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len, bool fills_invalid);
 
 #endif

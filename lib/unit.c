@@ -35,6 +35,11 @@ int smmu_unit_bind(struct smmu_unit *u)
 	return rc;
 }
 
+bool smmu_unit_caches_invalid(struct smmu_unit *u)
+{
+	return !u->ops || !u->ops->caches_invalid || u->ops->caches_invalid(u);
+}
+
 /* For closing: release what can be released, then forget the driver.  A
  * release that failed (the backend is gone) leaves nothing owned in the
  * library either: the driver state that ownership needs is freed here. */
