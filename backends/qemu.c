@@ -822,6 +822,8 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.close = be_close,
 	.mem_read = be_mem_read,
 	.mem_write = be_mem_write,
+	/* -qtest: no CPU runs; devices and units write RAM only once driven */
+	.mem_written_when_driven = true,
 	.mmio_read = be_mmio_read,
 	.mmio_write = be_mmio_write,
 	.pci_read = be_pci_read,

@@ -40,6 +40,11 @@ struct smmu_backend_ops {
 	 * the units themselves, other CPUs) may have written RAM: what
 	 * smmu_mem.foreign_writes passes on to the page-table engine */
 	uint64_t (*mem_foreign_writes)(void *priv);
+	/* Instead of that number: no CPU runs on the machine (QEMU over qtest),
+	 * so RAM changes only by mem_write and by what a device or unit does
+	 * once an MMIO or PCI configuration write started it; the library
+	 * counts those writes itself (target.c) */
+	bool mem_written_when_driven;
 	/* MMIO, size 4 or 8 */
 	int (*mmio_read)(void *priv, uint64_t addr, unsigned size, uint64_t *val);
 	int (*mmio_write)(void *priv, uint64_t addr, unsigned size, uint64_t val);

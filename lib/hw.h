@@ -20,7 +20,7 @@ static inline int reg_read32(struct smmu_unit *u, uint32_t off, uint32_t *v)
 
 static inline int reg_write32(struct smmu_unit *u, uint32_t off, uint32_t v)
 {
-	return smmu_mmio_write(u->t, u->base + off, 4, v);
+	return smmu_unit_reg_write(u, off, 4, v);
 }
 
 static inline int reg_read64(struct smmu_unit *u, uint32_t off, uint64_t *v)
@@ -30,7 +30,7 @@ static inline int reg_read64(struct smmu_unit *u, uint32_t off, uint64_t *v)
 
 static inline int reg_write64(struct smmu_unit *u, uint32_t off, uint64_t v)
 {
-	return smmu_mmio_write(u->t, u->base + off, 8, v);
+	return smmu_unit_reg_write(u, off, 8, v);
 }
 
 /* Poll a 32-bit register until (value & mask) == want: 0, -SMMU_E_TIMEOUT

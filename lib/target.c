@@ -80,7 +80,10 @@ static uint64_t mem_foreign_writes(void *ctx)
 {
 	struct smmu_target *t = ctx;
 
-	return t->ops->mem_foreign_writes(t->priv);
+	if (t->ops->mem_foreign_writes)
+		return t->ops->mem_foreign_writes(t->priv);
+	/* a device still at work may write at any moment: a new number each time */
+	return t->devices_busy ? ++t->foreign_epoch : t->foreign_epoch;
 }
 
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
@@ -136,7 +139,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		return -ENOMEM;
 	t->ops = b;
 	t->mem = (struct smmu_mem){ mem_read, mem_write, t }; /* the page-table engine's view */
-	if (b->mem_foreign_writes)
+	if (b->mem_foreign_writes || b->mem_written_when_driven)
 		t->mem.foreign_writes = mem_foreign_writes;
 	if ((rc = smmu_fault_mon_init(&t->faults, SMMU_FAULT_RING))) {
 		free(t);
@@ -312,7 +315,7 @@ int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t
 	return rc ? rc : access_done(t, t->ops->mmio_read(t->priv, addr, size, val));
 }
 
-int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+static int mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
 	int rc;
 
@@ -320,6 +323,25 @@ int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_
 		return -EINVAL;
 	rc = access_check(t);
 	return rc ? rc : access_done(t, t->ops->mmio_write(t->priv, addr, size, val));
+}
+
+/* Any register but a driver's: it may start a device (or a unit the library
+ * did not point at its own memory) writing RAM, now or later. */
+int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+{
+	t->devices_busy = true;
+	return mmio_write(t, addr, size, val);
+}
+
+int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val)
+{
+	return mmio_write(u->t, u->base + off, size, val);
+}
+
+void smmu_target_dma_done(struct smmu_target *t, bool busy_before)
+{
+	t->devices_busy = busy_before;
+	t->foreign_epoch++; /* what it wrote is there now */
 }
 
 int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
@@ -338,6 +360,7 @@ int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned s
 
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
+	t->devices_busy = true; /* (bus mastering, a BAR moved onto RAM...) */
 	rc = access_check(t);
 	return rc ? rc : access_done(t, t->ops->pci_write(t->priv, bdf, off, size, val));
 }

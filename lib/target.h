@@ -146,6 +146,11 @@ struct smmu_target {
 	struct smmu_domain *domains[64];
 	size_t ndomains;
 	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */
+	/* mem_written_when_driven: a device may be writing RAM (an MMIO or PCI
+	 * write the library does not know the end of), and the foreign-write
+	 * epoch handed to the page-table engine */
+	bool devices_busy;
+	uint64_t foreign_epoch;
 	char journal_dir[200];    /* -O journal=DIR; "" = the default place */
 	/* The backend said -SMMU_E_BACKEND (QEMU died, the link is gone): every
 	 * later access fails the same way without reaching it. */
@@ -196,6 +201,13 @@ void smmu_resv_detach(struct smmu_domain *dom, struct smmu_device *d);
 bool smmu_resv_device_has(const struct smmu_resv *r, const struct smmu_device *d);
 /* unit.c: smmu_arch_ops.caches_invalid, NULL meaning yes */
 bool smmu_unit_caches_invalid(struct smmu_unit *u);
+/* target.c: a register write by a unit's driver, which points the unit's
+ * own writes (queues, logs, semaphores) only at smmush's memory outside
+ * table pages: no device is started by it */
+int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val);
+/* dma.c: the DMA the library started is over (every write it made landed):
+ * the devices are as busy as before it started */
+void smmu_target_dma_done(struct smmu_target *t, bool busy_before);
 /* audit.c: a write into smmush's table region, remembered per owned unit
  * until its next invalidation (smmu_audit_note_flush); fills_invalid: it
  * only filled invalid page-table entries (smmu_domains_note_write) */
