@@ -72,8 +72,8 @@ static int probe(struct smmu_unit *u)
 
 	if (!s)
 		return -ENOMEM;
-	if ((rc = reg_read32(u, SMMUV3_IDR0, &idr0)) || (rc = reg_read32(u, SMMUV3_IDR1, &idr1)) ||
-	    (rc = reg_read32(u, SMMUV3_IDR5, &idr5))) {
+	if ((rc = reg_read32_kept(u, SMMUV3_IDR0, true, &idr0)) || (rc = reg_read32_kept(u, SMMUV3_IDR1, true, &idr1)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_IDR5, true, &idr5))) {
 		free(s);
 		return rc;
 	}

@@ -91,7 +91,7 @@ static int probe(struct smmu_unit *u)
 
 	if (!v)
 		return -ENOMEM;
-	if ((rc = reg_read64(u, VTD_CAP, &v->cap)) || (rc = reg_read64(u, VTD_ECAP, &v->ecap))) {
+	if ((rc = reg_read64_kept(u, VTD_CAP, true, &v->cap)) || (rc = reg_read64_kept(u, VTD_ECAP, true, &v->ecap))) {
 		free(v);
 		return rc;
 	}

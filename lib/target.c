@@ -315,6 +315,18 @@ int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t
 	return rc ? rc : access_done(t, t->ops->mmio_read(t->priv, addr, size, val));
 }
 
+/* A register write may change what other registers read (GCMD -> GSTS):
+ * everything kept but the ID registers goes. */
+static void kept_drop(struct smmu_unit *u)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < u->nkept; i++)
+		if (u->kept[i].id)
+			u->kept[n++] = u->kept[i];
+	u->nkept = n;
+}
+
 static int mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
 	int rc;
@@ -330,12 +342,39 @@ static int mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint6
 int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
 	t->devices_busy = true;
+	for (size_t i = 0; i < t->nunits; i++) /* (it may be any unit's register) */
+		kept_drop(&t->units[i]);
+	return mmio_write(t, addr, size, val);
+}
+
+int smmu_device_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+{
+	t->devices_busy = true;
 	return mmio_write(t, addr, size, val);
 }
 
 int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val)
 {
+	kept_drop(u);
 	return mmio_write(u->t, u->base + off, size, val);
+}
+
+int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val)
+{
+	int rc;
+
+	for (unsigned i = 0; i < u->nkept; i++)
+		if (u->kept[i].off == off) {
+			*val = u->kept[i].val;
+			return 0;
+		}
+	if ((rc = smmu_mmio_read(u->t, u->base + off, size, val)))
+		return rc;
+	/* only what the library alone changes: ID registers, or an owned
+	 * unit's (a live machine's kernel drives the units it does not own) */
+	if ((id || u->owned) && u->nkept < sizeof(u->kept) / sizeof(u->kept[0]))
+		u->kept[u->nkept++] = (struct smmu_reg_kept){ off, id, *val };
+	return 0;
 }
 
 void smmu_target_dma_done(struct smmu_target *t, bool busy_before)

@@ -72,6 +72,11 @@ struct smmu_unit {
 	bool kunit_known;
 	int own_dma;
 	bool own_scalable;  /* VT-d: own installs scalable-mode tables (smmu_own_opts.scalable) */
+	/* hw.h reg_read*_kept: registers that cannot change under the library
+	 * (read-only ID registers; while owned, what only its driver writes),
+	 * dropped at any register write but the ID registers */
+	struct smmu_reg_kept { uint32_t off; bool id; uint64_t val; } kept[12];
+	unsigned nkept;
 	/* audit.c: table-region writes since the unit's last invalidation */
 	struct { uint64_t pa, len; } stale[8];
 	unsigned nstale;
@@ -205,6 +210,12 @@ bool smmu_unit_caches_invalid(struct smmu_unit *u);
  * own writes (queues, logs, semaphores) only at smmush's memory outside
  * table pages: no device is started by it */
 int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val);
+/* hw.h: a register read once and kept (see smmu_unit.kept); id: a
+ * read-only ID register, kept for the session */
+int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val);
+/* dma.c: a write to a DMA device's own registers (a known device, never a
+ * unit): it may start writing RAM */
+int smmu_device_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
 /* dma.c: the DMA the library started is over (every write it made landed):
  * the devices are as busy as before it started */
 void smmu_target_dma_done(struct smmu_target *t, bool busy_before);

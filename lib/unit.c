@@ -30,8 +30,10 @@ int smmu_unit_bind(struct smmu_unit *u)
 		 : u->arch == SMMU_ARCH_AMDVI ? &smmu_arch_amdvi
 					       : &smmu_arch_vtd;
 	rc = u->ops->probe(u);
-	if (rc)
+	if (rc) {
 		u->ops = NULL;
+		u->nkept = 0;
+	}
 	return rc;
 }
 
@@ -52,6 +54,7 @@ void smmu_unit_unbind(struct smmu_unit *u)
 	}
 	u->ops = NULL;
 	u->owned = false;
+	u->nkept = 0;
 }
 
 /* After own: what the library kept across the last release goes back in:

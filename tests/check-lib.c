@@ -165,6 +165,44 @@ START_TEST(map_invalidates_only_where_invalid_entries_are_cached)
 }
 END_TEST
 
+/* An owned unit's configuration registers are read once (only its driver
+ * writes them), its ID registers once per session; the tables are read
+ * live every time.  Any register write past the driver drops what was kept:
+ * the next look reads what the unit now says. */
+START_TEST(owned_unit_registers_are_read_once)
+{
+	static const uint32_t enable[] = { 0x20 /* CR0 */, 0x18 /* GCMD */ };
+	const struct plat *p = &plats[_i];
+	struct smmu_target *t = open_target(p->spec);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_domain *dom;
+	struct smmu_config cfg;
+	uint64_t first, again;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "kept", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_target_fail_after(t, 0), 0);
+	ck_assert_int_eq(smmu_device_config(d, false, 0, &cfg), 0);
+	first = smmu_target_accesses(t);
+	ck_assert_int_eq(smmu_target_fail_after(t, 0), 0);
+	ck_assert_int_eq(smmu_device_config(d, false, 0, &cfg), 0);
+	again = smmu_target_accesses(t);
+	ck_assert_uint_eq(cfg.verdict, SMMU_CFG_TRANSLATE);
+	ck_assert_uint_lt(again, first);
+	/* the structures, read live both times (L1 descriptor, STE, CD; root
+	 * and context entry), no register the second time */
+	ck_assert_uint_eq(again, _i == 0 ? 3 : 2);
+
+	/* translation turned off behind the driver's back: seen at once */
+	ck_assert_int_eq(smmu_mmio_write(t, p->unit_base + enable[_i], 4, 0), 0);
+	ck_assert_int_eq(smmu_device_config(d, false, 0, &cfg), 0);
+	ck_assert_uint_ne(cfg.verdict, SMMU_CFG_TRANSLATE);
+	smmu_target_close(t);
+}
+END_TEST
+
 /* The whole manager path: what `smmush` does for a user. */
 START_TEST(own_map_dma_fault_release)
 {
@@ -1213,6 +1251,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_loop_test(tc, discovers_units_and_devices, 0, NPLATS);
 	tcase_add_loop_test(tc, own_map_dma_fault_release, 0, NPLATS);
 	tcase_add_loop_test(tc, map_invalidates_only_where_invalid_entries_are_cached, 0, NPLATS);
+	tcase_add_loop_test(tc, owned_unit_registers_are_read_once, 0, 2);
 	tcase_add_loop_test(tc, every_failure_point_still_releases, 0, NPLATS);
 	tcase_add_loop_test(tc, domains_survive_release, 0, NPLATS);
 	tcase_add_loop_test(tc, engine_agrees_with_the_model, 0, NPLATS);
