@@ -48,6 +48,11 @@ struct smmu_backend_ops {
 	/* MMIO, size 4 or 8 */
 	int (*mmio_read)(void *priv, uint64_t addr, unsigned size, uint64_t *val);
 	int (*mmio_write)(void *priv, uint64_t addr, unsigned size, uint64_t val);
+	/* optional: a block of registers [addr, addr + len) in one request (len
+	 * a multiple of 8, addr 8-aligned), as aligned accesses of up to 8
+	 * bytes in address order; the library falls back to 8-byte accesses */
+	int (*mmio_read_block)(void *priv, uint64_t addr, void *buf, size_t len);
+	int (*mmio_write_block)(void *priv, uint64_t addr, const void *buf, size_t len);
 	/* PCI configuration space, segment 0; size 1, 2 or 4 */
 	int (*pci_read)(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
 	int (*pci_write)(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t val);

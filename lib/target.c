@@ -359,6 +359,41 @@ int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64
 	return mmio_write(u->t, u->base + off, size, val);
 }
 
+int smmu_unit_reg_read_block(struct smmu_unit *u, uint32_t off, void *buf, size_t len)
+{
+	struct smmu_target *t = u->t;
+	uint8_t *p = buf;
+	int rc;
+
+	if (t->ops->mmio_read_block)
+		return (rc = access_check(t)) ? rc : access_done(t, t->ops->mmio_read_block(t->priv, u->base + off, buf, len));
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+		if ((rc = smmu_mmio_read(t, u->base + off + i, 8, &v)))
+			return rc;
+		memcpy(p + i, &v, 8);
+	}
+	return 0;
+}
+
+int smmu_unit_reg_write_block(struct smmu_unit *u, uint32_t off, const void *buf, size_t len)
+{
+	struct smmu_target *t = u->t;
+	const uint8_t *p = buf;
+	int rc;
+
+	kept_drop(u);
+	if (t->ops->mmio_write_block)
+		return (rc = access_check(t)) ? rc : access_done(t, t->ops->mmio_write_block(t->priv, u->base + off, buf, len));
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if ((rc = mmio_write(t, u->base + off + i, 8, v)))
+			return rc;
+	}
+	return 0;
+}
+
 int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val)
 {
 	int rc;

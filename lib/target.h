@@ -210,6 +210,10 @@ bool smmu_unit_caches_invalid(struct smmu_unit *u);
  * own writes (queues, logs, semaphores) only at smmush's memory outside
  * table pages: no device is started by it */
 int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val);
+/* A block of registers at off (len a multiple of 8) in one request where
+ * the backend can (else 8-byte accesses), in address order. */
+int smmu_unit_reg_read_block(struct smmu_unit *u, uint32_t off, void *buf, size_t len);
+int smmu_unit_reg_write_block(struct smmu_unit *u, uint32_t off, const void *buf, size_t len);
 /* hw.h: a register read once and kept (see smmu_unit.kept); id: a
  * read-only ID register, kept for the session */
 int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val);
