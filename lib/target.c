@@ -398,6 +398,8 @@ int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bo
 {
 	int rc;
 
+	if (u->t->dead)
+		return -SMMU_E_BACKEND; /* as any access once the backend is gone */
 	for (unsigned i = 0; i < u->nkept; i++)
 		if (u->kept[i].off == off) {
 			*val = u->kept[i].val;
