@@ -459,7 +459,8 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 		return rc;
 	/* map fills invalid entries only (it never overwrites one): a unit that
 	 * caches no invalid entry holds nothing to invalidate (as Linux's
-	 * drivers: no TLBI on map for SMMUs, only with VT-d CAP.CM or RWBF) */
+	 * drivers: no TLBI on map for SMMUs, only with VT-d CAP.CM or RWBF,
+	 * AMD-Vi NpCache) */
 	if (dom->flush_owed || smmu_unit_caches_invalid(dom->unit))
 		return flush_after(dom, iova, size);
 	return 0;

@@ -69,6 +69,9 @@ struct smmu_unit {
 	 * choice smmu_unit_own_opts() passes to smmu_unit_own() */
 	struct smmu_backend_kunit kunit;
 	uint32_t stream_match_mask; /* SMMUv2: the device tree's stream-match-mask (0: none) */
+	/* AMD-Vi: the IOMMU's own PCI function and its capability block (IVHD) */
+	bool pci_fn_known;
+	uint16_t pci_segment, pci_bdf, pci_cap;
 	bool kunit_known;
 	int own_dma;
 	bool own_scalable;  /* VT-d: own installs scalable-mode tables (smmu_own_opts.scalable) */

@@ -535,6 +535,30 @@ START_TEST(tables_read_back_only_after_devices_ran)
 }
 END_TEST
 
+/* QEMU's AMD-Vi sets NpCache (it may cache not-present entries), so there a
+ * map still invalidates (sim's, without NpCache, does not: check_lib). */
+START_TEST(amd_npcache_maps_invalidate)
+{
+	const struct plat amd = { .spec = "qemu:amd", .binary = "qemu-system-x86_64" };
+	struct smmu_domain *dom;
+	struct smmu_target *t;
+	char err[256] = "";
+
+	if (skip_without(&amd))
+		return;
+	ck_assert_msg(smmu_target_open(amd.spec, NULL, 0, &t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(smmu_discover(t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, 0x100000, 0x1000, SMMU_PROT_R), 0);
+	uint64_t rt = smmu_target_roundtrips(t);
+	ck_assert_int_eq(smmu_map(dom, 0x11000, 0x101000, 0x1000, SMMU_PROT_R), 0);
+	/* the entry, then INVALIDATE_IOMMU_PAGES and COMPLETION_WAIT */
+	ck_assert_uint_gt(smmu_target_roundtrips(t) - rt, 2);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_qemu(void);
 Suite *suite_qemu(void)
 {
@@ -551,6 +575,7 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, attaches_to_a_running_qemu);
 	tcase_add_loop_test(tc, edu_cannot_storm, 0, 2);
 	tcase_add_loop_test(tc, tables_read_back_only_after_devices_ran, 0, 2);
+	tcase_add_test(tc, amd_npcache_maps_invalidate);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
