@@ -787,6 +787,18 @@ static int be_mmio_write(void *priv, uint64_t addr, unsigned size, uint64_t val)
 	return put_le(BE(priv), addr, size, val);
 }
 
+/* A block of registers: one memory packet (QEMU splits it into accesses
+ * of the region's size) */
+static int be_mmio_read_block(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	return rsp_mem_read(&BE(priv)->r, addr, buf, len);
+}
+
+static int be_mmio_write_block(void *priv, uint64_t addr, const void *buf, size_t len)
+{
+	return rsp_mem_write(&BE(priv)->r, addr, buf, len);
+}
+
 static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 {
 	struct gdb_be *be = priv;
@@ -901,6 +913,8 @@ const struct smmu_backend_ops smmu_backend_gdb = {
 	.mem_write = be_mem_write,
 	.mmio_read = be_mmio_read,
 	.mmio_write = be_mmio_write,
+	.mmio_read_block = be_mmio_read_block,
+	.mmio_write_block = be_mmio_write_block,
 	.pci_read = be_pci_read,
 	.pci_write = be_pci_write,
 	.fw_table = be_fw_table,

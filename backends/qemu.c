@@ -667,6 +667,18 @@ static int be_mmio_write(void *priv, uint64_t addr, unsigned size, uint64_t val)
 	return qtest_mmio_write(&BE(priv)->q, addr, size, val);
 }
 
+/* qtest's (b64)read and write go through the address space: on registers,
+ * one MMIO access per register of the region's size, in order */
+static int be_mmio_read_block(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	return qtest_mem_read(&BE(priv)->q, addr, buf, len);
+}
+
+static int be_mmio_write_block(void *priv, uint64_t addr, const void *buf, size_t len)
+{
+	return qtest_mem_write(&BE(priv)->q, addr, buf, len);
+}
+
 static int be_pci_read(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
 {
 	return qemu_pci_read(BE(priv), bdf, off, size, val);
@@ -822,8 +834,12 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.close = be_close,
 	.mem_read = be_mem_read,
 	.mem_write = be_mem_write,
+	/* -qtest: no CPU runs; devices and units write RAM only once driven */
+	.mem_written_when_driven = true,
 	.mmio_read = be_mmio_read,
 	.mmio_write = be_mmio_write,
+	.mmio_read_block = be_mmio_read_block,
+	.mmio_write_block = be_mmio_write_block,
 	.pci_read = be_pci_read,
 	.pci_write = be_pci_write,
 	.fw_table = be_fw_table,

@@ -37,6 +37,9 @@ struct amdvi {
 	/* Status.CmdBufRun did not follow Control.CmdBufEn (QEMU 7.2 sets
 	 * neither run bit): an illegal command then shows as a timeout */
 	bool no_run_bits;
+	/* the capability header's NpCache was read as 0: not-present entries
+	 * are never cached (unknown: assume they may be) */
+	bool no_npcache;
 };
 
 static struct amdvi *priv(struct smmu_unit *u)
@@ -60,6 +63,10 @@ static int probe(struct smmu_unit *u)
 		free(a);
 		return -ENODEV;
 	}
+	uint32_t hdr;
+	if (u->pci_fn_known && !u->pci_segment && !smmu_pci_read(u->t, u->pci_bdf, u->pci_cap, 4, &hdr) &&
+	    SMMU_GET(AMDVI_CAP_HDR_CapID, hdr) == 0x0f /* the IOMMU capability */)
+		a->no_npcache = !SMMU_GET(AMDVI_CAP_HDR_NpCache, hdr);
 	u->arch_priv = a;
 	return 0;
 }
@@ -596,12 +603,21 @@ static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t
 	return 0;
 }
 
+/* Capability header NpCache=0: page-table entries that are not present
+ * are never cached, so a map that only fills them needs no invalidation
+ * (as Linux, which flushes on map only with NpCache). */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	return !priv(u)->no_npcache;
+}
+
 const struct smmu_arch_ops smmu_arch_amdvi = {
 	.probe = probe,
 	.own = own,
 	.release = release,
 	.attach = attach,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = amdvi_config,

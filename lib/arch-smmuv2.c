@@ -763,12 +763,21 @@ static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t
 	return 0;
 }
 
+/* As in the Arm VMSA: an entry that gives a translation fault is never
+ * cached, so a map that only fills invalid entries needs no TLBI. */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	(void)u;
+	return false;
+}
+
 const struct smmu_arch_ops smmu_arch_smmuv2 = {
 	.probe = probe,
 	.own = own,
 	.release = release,
 	.attach = attach,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = smmuv2_config,

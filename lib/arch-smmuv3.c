@@ -72,8 +72,8 @@ static int probe(struct smmu_unit *u)
 
 	if (!s)
 		return -ENOMEM;
-	if ((rc = reg_read32(u, SMMUV3_IDR0, &idr0)) || (rc = reg_read32(u, SMMUV3_IDR1, &idr1)) ||
-	    (rc = reg_read32(u, SMMUV3_IDR5, &idr5))) {
+	if ((rc = reg_read32_kept(u, SMMUV3_IDR0, true, &idr0)) || (rc = reg_read32_kept(u, SMMUV3_IDR1, true, &idr1)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_IDR5, true, &idr5))) {
 		free(s);
 		return rc;
 	}
@@ -632,6 +632,15 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return cmd_sync(u, cmds, n);
 }
 
+/* Translation table entries that fault are never cached (TLBs or walk
+ * caches), so a map that only fills invalid entries needs no TLBI.  STEs and
+ * CDs may be cached even when invalid, but a map changes neither. */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	(void)u;
+	return false;
+}
+
 /* --- events ---------------------------------------------------------------------------- */
 
 static enum smmu_fault_class event_class(unsigned id)
@@ -830,6 +839,7 @@ const struct smmu_arch_ops smmu_arch_smmuv3 = {
 	.release = release,
 	.attach = attach,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = smmuv3_config,

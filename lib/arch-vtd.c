@@ -91,7 +91,7 @@ static int probe(struct smmu_unit *u)
 
 	if (!v)
 		return -ENOMEM;
-	if ((rc = reg_read64(u, VTD_CAP, &v->cap)) || (rc = reg_read64(u, VTD_ECAP, &v->ecap))) {
+	if ((rc = reg_read64_kept(u, VTD_CAP, true, &v->cap)) || (rc = reg_read64_kept(u, VTD_ECAP, true, &v->ecap))) {
 		free(v);
 		return rc;
 	}
@@ -787,6 +787,16 @@ static int flush(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, ui
 	return rc || !priv(u)->sm ? rc : inv_fl_users(u, dom);
 }
 
+/* CAP.CM=0: not-present and erroneous entries are not cached.  CAP.RWBF=1
+ * still asks for a write-buffer flush after table writes, which an IOTLB
+ * invalidation does implicitly, so both keep the invalidation after a map. */
+static bool caches_invalid(struct smmu_unit *u)
+{
+	uint64_t cap = priv(u)->cap;
+
+	return SMMU_GET(VTD_CAP_CM, cap) || SMMU_GET(VTD_CAP_RWBF, cap);
+}
+
 bool smmu_arch_vtd_scalable(struct smmu_unit *u)
 {
 	return u->arch == SMMU_ARCH_VTD && u->ops && u->arch_priv && priv(u)->sm;
@@ -847,10 +857,12 @@ static void push_record(struct smmu_unit *u, uint64_t lo, uint64_t hi)
 	smmu_fault_push(u->t, &f);
 }
 
+#define VTD_FRCD_MAX 256 /* CAP.NFR is 8 bits */
+
 static int drain(struct smmu_unit *u)
 {
 	struct vtd *v = priv(u);
-	uint32_t fsts;
+	uint32_t fsts, clear = 0;
 	int rc;
 
 	if (!u->owned)
@@ -859,38 +871,43 @@ static int drain(struct smmu_unit *u)
 		return rc;
 	if (SMMU_GET(VTD_FSTS_PFO, fsts)) { /* a fault arrived with every register full */
 		u->t->faults.totals.lost_overflow++;
-		if ((rc = reg_write32(u, VTD_FSTS, SMMU_MASK(VTD_FSTS_PFO))))
-			return rc;
+		clear |= SMMU_MASK(VTD_FSTS_PFO);
 	}
 	uint32_t inv_errors = SMMU_MASK(VTD_FSTS_IQE) | SMMU_MASK(VTD_FSTS_ICE) | SMMU_MASK(VTD_FSTS_ITE);
 	if (fsts & inv_errors) {
 		u->t->faults.totals.gerrors++;
-		if ((rc = reg_write32(u, VTD_FSTS, fsts & inv_errors)))
-			return rc;
+		clear |= fsts & inv_errors;
 	}
-	if (!SMMU_GET(VTD_FSTS_PPF, fsts))
+	if (SMMU_GET(VTD_FSTS_PPF, fsts)) {
+		/* Records are kept in a ring starting at FRI, in consecutive
+		 * registers: read all in one request, then free the ones taken
+		 * (F, write 1 to clear) in one more; a 0 written to F, and to the
+		 * read-only rest, leaves a record that arrived since alone. */
+		uint64_t rec[VTD_FRCD_MAX][2];
+		unsigned nfr = v->nfr < VTD_FRCD_MAX ? v->nfr : VTD_FRCD_MAX, first = nfr, last = 0;
+		if ((rc = smmu_unit_reg_read_block(u, VTD_FRCD_offset(v->cap, 0), rec, nfr * 16ul)))
+			return rc;
+		unsigned i = SMMU_GET(VTD_FSTS_FRI, fsts) % nfr;
+		for (unsigned n = 0; n < nfr; n++, i = (i + 1) % nfr) {
+			if (!SMMU_GET(VTD_FRCD_F, rec[i][1]))
+				continue;
+			push_record(u, rec[i][0], rec[i][1]);
+			first = i < first ? i : first;
+			last = i > last ? i : last;
+		}
+		for (unsigned k = first; k <= last && first < nfr; k++) {
+			rec[k][1] &= SMMU_MASK(VTD_FRCD_F);
+			rec[k][0] = 0;
+		}
+		if (first < nfr &&
+		    (rc = smmu_unit_reg_write_block(u, VTD_FRCD_offset(v->cap, first), rec[first], (last - first + 1) * 16ul)))
+			return rc;
+	} else if (!clear) {
 		return 0;
-	/* Records are kept in a ring starting at FRI; each is freed by writing
-	 * 1 to its F bit (the top of the register, written alone). */
-	unsigned i = SMMU_GET(VTD_FSTS_FRI, fsts) % v->nfr;
-	for (unsigned n = 0; n < v->nfr; n++, i = (i + 1) % v->nfr) {
-		uint32_t off = VTD_FRCD_offset(v->cap, i);
-		uint64_t lo, hi;
-		if ((rc = reg_read64(u, off + VTD_FRCD_F_W * 8, &hi)))
-			return rc;
-		if (!SMMU_GET(VTD_FRCD_F, hi))
-			continue;
-		if ((rc = reg_read64(u, off, &lo)))
-			u->t->faults.totals.lost_unread++;
-		else
-			push_record(u, lo, hi);
-		/* F is the top bit of the register: write 1 to its 32-bit half alone */
-		if ((rc = reg_write32(u, off + VTD_FRCD_F_W * 8 + 4, (uint32_t)(SMMU_MASK(VTD_FRCD_F) >> 32))))
-			return rc;
 	}
-	/* Writing FSTS (no bit set: nothing is cleared) is what makes QEMU
-	 * 7.2 drop FECTL.IP; the specification clears it on its own. */
-	return reg_write32(u, VTD_FSTS, 0);
+	/* Writing FSTS (what is set: cleared; nothing else) is also what makes
+	 * QEMU 7.2 drop FECTL.IP; the specification clears it on its own. */
+	return reg_write32(u, VTD_FSTS, clear);
 }
 
 int smmu_arch_vtd_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
@@ -980,6 +997,7 @@ const struct smmu_arch_ops smmu_arch_vtd = {
 	.attach = attach,
 	.attach_pasid = attach_pasid,
 	.flush = flush,
+	.caches_invalid = caches_invalid,
 	.drain = drain,
 	.status = status,
 	.config = vtd_config,

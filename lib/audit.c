@@ -121,13 +121,17 @@ const char *smmu_mem_kind_name(enum smmu_mem_kind k)
 }
 
 /* --- stale state: writes into the table region not yet invalidated --------------- */
-void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len)
+void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len, bool fills_invalid)
 {
 	if (!t->tables_ready || pa + len <= t->tables.base || pa >= t->tables.base + t->tables.size)
 		return;
 	for (size_t i = 0; i < t->nunits; i++) {
 		struct smmu_unit *u = &t->units[i];
 		if (!u->owned)
+			continue;
+		/* what a unit may hold stale is a valid entry changed or removed:
+		 * filling invalid ones is not, where invalid entries are not cached */
+		if (fills_invalid && !smmu_unit_caches_invalid(u))
 			continue;
 		bool merged = false; /* a write next to one already kept extends it */
 		for (unsigned k = 0; k < u->nstale && !merged; k++) {

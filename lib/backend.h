@@ -40,9 +40,19 @@ struct smmu_backend_ops {
 	 * the units themselves, other CPUs) may have written RAM: what
 	 * smmu_mem.foreign_writes passes on to the page-table engine */
 	uint64_t (*mem_foreign_writes)(void *priv);
+	/* Instead of that number: no CPU runs on the machine (QEMU over qtest),
+	 * so RAM changes only by mem_write and by what a device or unit does
+	 * once an MMIO or PCI configuration write started it; the library
+	 * counts those writes itself (target.c) */
+	bool mem_written_when_driven;
 	/* MMIO, size 4 or 8 */
 	int (*mmio_read)(void *priv, uint64_t addr, unsigned size, uint64_t *val);
 	int (*mmio_write)(void *priv, uint64_t addr, unsigned size, uint64_t val);
+	/* optional: a block of registers [addr, addr + len) in one request (len
+	 * a multiple of 8, addr 8-aligned), as aligned accesses of up to 8
+	 * bytes in address order; the library falls back to 8-byte accesses */
+	int (*mmio_read_block)(void *priv, uint64_t addr, void *buf, size_t len);
+	int (*mmio_write_block)(void *priv, uint64_t addr, const void *buf, size_t len);
 	/* PCI configuration space, segment 0; size 1, 2 or 4 */
 	int (*pci_read)(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t *val);
 	int (*pci_write)(void *priv, uint16_t bdf, unsigned off, unsigned size, uint32_t val);

@@ -333,8 +333,13 @@ static int from_ivrs(struct smmu_target *t, const void *buf, size_t len, char *e
 		}
 		if (newer)
 			continue;
-		if ((rc = smmu_unit_new(t, SMMU_ARCH_AMDVI, b->base, "IVRS", NULL)))
+		struct smmu_unit *u;
+		if ((rc = smmu_unit_new(t, SMMU_ARCH_AMDVI, b->base, "IVRS", &u)))
 			break;
+		u->pci_fn_known = true;
+		u->pci_segment = b->segment;
+		u->pci_bdf = b->devid;
+		u->pci_cap = b->cap_offset;
 		for (size_t r = 0; r < b->nranges && !rc; r++) {
 			const struct smmu_acpi_ivhd_range *g = &b->ranges[r];
 			bool alias = g->alias != SMMU_ACPI_IVRS_NO_ALIAS;

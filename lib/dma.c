@@ -107,9 +107,9 @@ static int set_attrs(struct smmu_target *t, uint64_t base, const struct smmu_dma
 	uint32_t access = o ? (o->priv ? SIM_ACC_PRIV : 0) | (o->exec ? SIM_ACC_EXEC : 0) : 0;
 	int rc;
 
-	if ((rc = smmu_mmio_write(t, base + SIM_SSID, 4, ssid)))
+	if ((rc = smmu_device_mmio_write(t, base + SIM_SSID, 4, ssid)))
 		return rc;
-	return smmu_mmio_write(t, base + SIM_ACCESS, 4, access);
+	return smmu_device_mmio_write(t, base + SIM_ACCESS, 4, access);
 }
 
 int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t len,
@@ -127,17 +127,21 @@ int smmu_dma(struct smmu_device *d, enum smmu_dma_dir dir, uint64_t iova, size_t
 		return -EINVAL;
 	if (opts && opts->ssv && !(d->info.caps & SMMU_DEV_PASID))
 		return -EOPNOTSUPP; /* it would go out without the PASID */
+	bool busy = t->devices_busy;
 	if ((rc = regs_base(d, true, &base)))
 		return rc;
 	bool to_mem = dir == SMMU_DMA_TO_MEM;
 	if ((rc = set_attrs(t, base, opts)) ||
-	    (rc = smmu_mmio_write(t, base + EDU_DMA_SRC, 8, to_mem ? EDU_BUF : iova)) ||
-	    (rc = smmu_mmio_write(t, base + EDU_DMA_DST, 8, to_mem ? iova : EDU_BUF)) ||
-	    (rc = smmu_mmio_write(t, base + EDU_DMA_COUNT, 8, len)) ||
-	    (rc = smmu_mmio_write(t, base + EDU_DMA_CMD, 8, EDU_CMD_RUN | (to_mem ? EDU_CMD_TO_RAM : 0))))
+	    (rc = smmu_device_mmio_write(t, base + EDU_DMA_SRC, 8, to_mem ? EDU_BUF : iova)) ||
+	    (rc = smmu_device_mmio_write(t, base + EDU_DMA_DST, 8, to_mem ? iova : EDU_BUF)) ||
+	    (rc = smmu_device_mmio_write(t, base + EDU_DMA_COUNT, 8, len)) ||
+	    (rc = smmu_device_mmio_write(t, base + EDU_DMA_CMD, 8, EDU_CMD_RUN | (to_mem ? EDU_CMD_TO_RAM : 0))))
 		return rc;
-	/* the run bit clears when the transfer is done */
-	return wait_reg(t, base + EDU_DMA_CMD, EDU_CMD_RUN, 0);
+	/* the run bit clears when the transfer is done: all it wrote (and the
+	 * unit's records of it) has landed, and the device waits again */
+	if (!(rc = wait_reg(t, base + EDU_DMA_CMD, EDU_CMD_RUN, 0)))
+		smmu_target_dma_done(t, busy);
+	return rc;
 }
 
 int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
@@ -151,10 +155,13 @@ int smmu_device_storm(struct smmu_device *d, uint64_t iova, uint64_t count,
 		return -EOPNOTSUPP;
 	if (!count)
 		return 0;
+	bool busy = t->devices_busy;
 	if ((rc = regs_base(d, true, &base)) || (rc = set_attrs(t, base, opts)) ||
-	    (rc = smmu_mmio_write(t, base + EDU_DMA_SRC, 8, iova)) ||
-	    (rc = smmu_mmio_write(t, base + SIM_STORM, 8, count)))
+	    (rc = smmu_device_mmio_write(t, base + EDU_DMA_SRC, 8, iova)) ||
+	    (rc = smmu_device_mmio_write(t, base + SIM_STORM, 8, count)))
 		return rc;
 	/* the status register says done when the last read was issued */
-	return wait_reg(t, base + SIM_STATUS, SIM_ST_DONE, SIM_ST_DONE);
+	if (!(rc = wait_reg(t, base + SIM_STATUS, SIM_ST_DONE, SIM_ST_DONE)))
+		smmu_target_dma_done(t, busy);
+	return rc;
 }

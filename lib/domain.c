@@ -302,11 +302,15 @@ int smmu_domain_conflicts(const struct smmu_domain *dom, struct smmu_table_confl
 }
 
 /* Memory the library wrote: cached tables of every domain see it. */
-void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
+bool smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len)
 {
+	bool changed = false;
+	size_t held = 0;
+
 	for (size_t i = 0; i < t->ndomains; i++)
 		if (t->domains[i]->pgt)
-			smmu_pgt_note_write(t->domains[i]->pgt, pa, buf, len);
+			held += smmu_pgt_note_write(t->domains[i]->pgt, pa, buf, len, &changed);
+	return held >= len && !changed;
 }
 
 struct smmu_domain *smmu_device_domain(const struct smmu_device *d)
@@ -427,6 +431,16 @@ static int domain_ready(struct smmu_domain *dom)
 	return domain_bind(dom, &dom->t->units[0]);
 }
 
+/* The invalidation after a table change; one that failed is owed and done
+ * whole by the next, since the unit may still hold what was unmapped. */
+static int flush_after(struct smmu_domain *dom, uint64_t iova, uint64_t size)
+{
+	int rc = dom->flush_owed ? flush_domain(dom) : dom->unit->ops->flush(dom->unit, dom, iova, size);
+
+	dom->flush_owed = rc != 0;
+	return rc;
+}
+
 int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
 {
 	int rc;
@@ -445,7 +459,13 @@ int smmu_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa, uint64_t size,
 	}
 	if ((rc = domain_ready(dom)) || (rc = smmu_pgt_map(dom->pgt, iova, pa, size, prot)))
 		return rc;
-	return dom->unit->ops->flush(dom->unit, dom, iova, size);
+	/* map fills invalid entries only (it never overwrites one): a unit that
+	 * caches no invalid entry holds nothing to invalidate (as Linux's
+	 * drivers: no TLBI on map for SMMUs, only with VT-d CAP.CM or RWBF,
+	 * AMD-Vi NpCache) */
+	if (dom->flush_owed || smmu_unit_caches_invalid(dom->unit))
+		return flush_after(dom, iova, size);
+	return 0;
 }
 
 int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
@@ -463,7 +483,7 @@ int smmu_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t size)
 		return rc;
 	if (!done)
 		return -ENOENT;
-	return dom->unit->ops->flush(dom->unit, dom, iova, size);
+	return flush_after(dom, iova, size);
 }
 
 /* --- PASID-granular attachment (VT-d scalable mode) ---------------------------------- */

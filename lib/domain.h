@@ -20,6 +20,7 @@ struct smmu_domain {
 	unsigned nchildren;               /* nested domains in this one */
 	struct smmu_table_alloc nest_alloc; /* nested: tables, mapped IPA = PA in parent */
 	bool v3_stage2_flag;              /* made with SMMU_DOMAIN_STAGE2: SMMUv3 only, as always */
+	bool flush_owed;                  /* an invalidation after unmap failed: the next map or unmap does it whole */
 	/* reserved regions attach mapped IOVA = PA (reserved.c), each with the
 	 * attached devices that need it */
 	struct smmu_dom_resv {

@@ -20,7 +20,7 @@ static inline int reg_read32(struct smmu_unit *u, uint32_t off, uint32_t *v)
 
 static inline int reg_write32(struct smmu_unit *u, uint32_t off, uint32_t v)
 {
-	return smmu_mmio_write(u->t, u->base + off, 4, v);
+	return smmu_unit_reg_write(u, off, 4, v);
 }
 
 static inline int reg_read64(struct smmu_unit *u, uint32_t off, uint64_t *v)
@@ -30,7 +30,23 @@ static inline int reg_read64(struct smmu_unit *u, uint32_t off, uint64_t *v)
 
 static inline int reg_write64(struct smmu_unit *u, uint32_t off, uint64_t v)
 {
-	return smmu_mmio_write(u->t, u->base + off, 8, v);
+	return smmu_unit_reg_write(u, off, 8, v);
+}
+
+/* Registers that cannot change under the library, read once: a read-only
+ * ID register (id), or one only the driver of an owned unit writes. */
+static inline int reg_read32_kept(struct smmu_unit *u, uint32_t off, bool id, uint32_t *v)
+{
+	uint64_t x;
+	int rc = smmu_unit_reg_read_kept(u, off, 4, id, &x);
+
+	*v = rc ? 0 : (uint32_t)x;
+	return rc;
+}
+
+static inline int reg_read64_kept(struct smmu_unit *u, uint32_t off, bool id, uint64_t *v)
+{
+	return smmu_unit_reg_read_kept(u, off, 8, id, v);
 }
 
 /* Poll a 32-bit register until (value & mask) == want: 0, -SMMU_E_TIMEOUT

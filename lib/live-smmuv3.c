@@ -90,9 +90,11 @@ static int read_id(struct smmu_unit *u, struct v3 *id)
 	static const unsigned oas[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
 	int rc;
 
-	if ((rc = reg_read32(u, SMMUV3_IDR0, &id->idr0)) || (rc = reg_read32(u, SMMUV3_IDR1, &id->idr1)) ||
-	    (rc = reg_read32(u, SMMUV3_IDR3, &id->idr3)) || (rc = reg_read32(u, SMMUV3_IDR5, &id->idr5)) ||
-	    (rc = reg_read32(u, SMMUV3_CR2, &id->cr2)))
+	if ((rc = reg_read32_kept(u, SMMUV3_IDR0, true, &id->idr0)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_IDR1, true, &id->idr1)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_IDR3, true, &id->idr3)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_IDR5, true, &id->idr5)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_CR2, false, &id->cr2)))
 		return rc;
 	id->oas = oas[SMMU_GET(SMMUV3_IDR5_OAS, id->idr5)];
 	id->aa32 = SMMU_GET(SMMUV3_IDR0_TTF, id->idr0) & 1;
@@ -524,7 +526,7 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = read_id(u, &c->id)) || (rc = reg_read32(u, SMMUV3_CR0, &cr0)))
+	if ((rc = read_id(u, &c->id)) || (rc = reg_read32_kept(u, SMMUV3_CR0, false, &cr0)))
 		return rc;
 	if (!SMMU_GET(SMMUV3_CR0_SMMUEN, cr0)) {
 		c->disabled = true;
@@ -539,8 +541,8 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, struct smmu
 		}
 		return 0;
 	}
-	if ((rc = reg_read64(u, SMMUV3_STRTAB_BASE, &base)) ||
-	    (rc = reg_read32(u, SMMUV3_STRTAB_BASE_CFG, &scfg)))
+	if ((rc = reg_read64_kept(u, SMMUV3_STRTAB_BASE, false, &base)) ||
+	    (rc = reg_read32_kept(u, SMMUV3_STRTAB_BASE_CFG, false, &scfg)))
 		return rc;
 	cfg_reg(cfg, "SMMU_STRTAB_BASE", "smmuv3.strtab_base", SMMUV3_STRTAB_BASE, base);
 	cfg_reg(cfg, "SMMU_STRTAB_BASE_CFG", "smmuv3.strtab_base_cfg", SMMUV3_STRTAB_BASE_CFG, scfg);

@@ -307,8 +307,8 @@ static int resolve(struct smmu_unit *u, const struct smmu_stream *s, unsigned ac
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if ((rc = reg_read32(u, VTD_GSTS, &gsts)) || (rc = reg_read64(u, VTD_RTADDR, &rtaddr)) ||
-	    (rc = reg_read64(u, VTD_CAP, &v->cap)) || (rc = reg_read64(u, VTD_ECAP, &v->ecap)))
+	if ((rc = reg_read32_kept(u, VTD_GSTS, false, &gsts)) || (rc = reg_read64_kept(u, VTD_RTADDR, false, &rtaddr)) ||
+	    (rc = reg_read64_kept(u, VTD_CAP, true, &v->cap)) || (rc = reg_read64_kept(u, VTD_ECAP, true, &v->ecap)))
 		return rc;
 	v->mgaw = SMMU_GET(VTD_CAP_MGAW, v->cap) + 1;
 	v->haw = v->mgaw > 52 ? 52 : v->mgaw;

@@ -460,13 +460,21 @@ int smmu_pgt_rewrite(struct smmu_pgt *p)
 
 /* --- what others write: kept in the cache, or noticed ------------------------------ */
 
-/* The bytes [pa, pa + len) of t now hold buf in memory. */
-static void note_page(struct pgt_page *t, uint64_t pa, const uint8_t *buf, size_t len)
+/* The bytes [pa, pa + len) of t now hold buf in memory: how many of them t
+ * holds; *changed once a non-zero entry (one a unit may cache) changes. */
+static size_t note_page(struct pgt_page *t, uint64_t pa, const uint8_t *buf, size_t len, bool *changed)
 {
 	uint64_t lo = pa > t->pa ? pa : t->pa, hi = pa + len < t->pa + t->size ? pa + len : t->pa + t->size;
 
 	if (lo >= hi)
-		return;
+		return 0;
+	for (uint64_t a = lo; a < hi && !*changed;) {
+		size_t k = (size_t)(a - t->pa) / 8, off = (size_t)(a - t->pa) % 8;
+		size_t n = hi - a < 8 - off ? (size_t)(hi - a) : 8 - off;
+
+		*changed = t->e[k] && memcmp((uint8_t *)&t->e[k] + off, buf + (a - pa), n);
+		a += n;
+	}
 	memcpy((uint8_t *)t->e + (lo - t->pa), buf + (lo - pa), hi - lo);
 	/* entries written whole are memory's now, not a pending change of ours */
 	for (uint64_t a = (lo + 7) & ~7ULL; a + 8 <= hi; a += 8) {
@@ -474,17 +482,19 @@ static void note_page(struct pgt_page *t, uint64_t pa, const uint8_t *buf, size_
 		t->dmap[k / 64] &= ~(1ULL << (k % 64));
 	}
 	t->nnz = count_nz(t);
+	return hi - lo;
 }
 
-void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len)
+size_t smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len, bool *changed)
 {
 	uint64_t g = p->granule, end = pa + len;
+	size_t held = 0;
 
 	if (p->live || !len || end < pa)
-		return;
+		return 0;
 	p->tgen++; /* entries on the cursor's path may be others now */
 	if (p->root)
-		note_page(p->root, pa, buf, len);
+		held += note_page(p->root, pa, buf, len, changed);
 	for (uint64_t a = pa & ~(g - 1); a < end && a >= (pa & ~(g - 1)); a += g) {
 		struct pgt_page *t;
 
@@ -492,8 +502,9 @@ void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_
 			break; /* only the root */
 		t = cache_find(p, a);
 		if (t && t != p->root)
-			note_page(t, pa, buf, len);
+			held += note_page(t, pa, buf, len, changed);
 	}
+	return held;
 }
 
 void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c)

@@ -155,8 +155,12 @@ int smmu_pgt_flush(struct smmu_pgt *p);
  * back after memory may have changed, e.g. on the next own). */
 int smmu_pgt_rewrite(struct smmu_pgt *p);
 /* Memory at [pa, pa + len) now holds buf (written around the engine): cached
- * table bytes there are updated.  Owned trees only; live ones read afresh. */
-void smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len);
+ * table bytes there are updated.  Owned trees only; live ones read afresh.
+ * Returns how many of the bytes the tree's tables hold; *changed becomes
+ * true when the write changed an entry that was not zero (left as it was
+ * otherwise): one a unit may have cached, where zero is invalid in every
+ * format. */
+size_t smmu_pgt_note_write(struct smmu_pgt *p, uint64_t pa, const void *buf, size_t len, bool *changed);
 /* Entries map/unmap found changed in memory beneath the cache (see above). */
 void smmu_pgt_conflicts(const struct smmu_pgt *p, struct smmu_table_conflict *c);
 

@@ -80,7 +80,10 @@ static uint64_t mem_foreign_writes(void *ctx)
 {
 	struct smmu_target *t = ctx;
 
-	return t->ops->mem_foreign_writes(t->priv);
+	if (t->ops->mem_foreign_writes)
+		return t->ops->mem_foreign_writes(t->priv);
+	/* a device still at work may write at any moment: a new number each time */
+	return t->devices_busy ? ++t->foreign_epoch : t->foreign_epoch;
 }
 
 int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
@@ -136,7 +139,7 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		return -ENOMEM;
 	t->ops = b;
 	t->mem = (struct smmu_mem){ mem_read, mem_write, t }; /* the page-table engine's view */
-	if (b->mem_foreign_writes)
+	if (b->mem_foreign_writes || b->mem_written_when_driven)
 		t->mem.foreign_writes = mem_foreign_writes;
 	if ((rc = smmu_fault_mon_init(&t->faults, SMMU_FAULT_RING))) {
 		free(t);
@@ -296,8 +299,8 @@ int smmu_mem_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t l
 	if (!rc)
 		rc = access_done(t, t->ops->mem_write(t->priv, pa, buf, len));
 	if (!rc) { /* smmush's cached page tables see what was written */
-		smmu_domains_note_write(t, pa, buf, len);
-		smmu_audit_note_write(t, pa, len);
+		bool fills_invalid = smmu_domains_note_write(t, pa, buf, len);
+		smmu_audit_note_write(t, pa, len, fills_invalid);
 	}
 	return rc;
 }
@@ -312,7 +315,19 @@ int smmu_mmio_read(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t
 	return rc ? rc : access_done(t, t->ops->mmio_read(t->priv, addr, size, val));
 }
 
-int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+/* A register write may change what other registers read (GCMD -> GSTS):
+ * everything kept but the ID registers goes. */
+static void kept_drop(struct smmu_unit *u)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < u->nkept; i++)
+		if (u->kept[i].id)
+			u->kept[n++] = u->kept[i];
+	u->nkept = n;
+}
+
+static int mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
 {
 	int rc;
 
@@ -320,6 +335,89 @@ int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_
 		return -EINVAL;
 	rc = access_check(t);
 	return rc ? rc : access_done(t, t->ops->mmio_write(t->priv, addr, size, val));
+}
+
+/* Any register but a driver's: it may start a device (or a unit the library
+ * did not point at its own memory) writing RAM, now or later. */
+int smmu_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+{
+	t->devices_busy = true;
+	for (size_t i = 0; i < t->nunits; i++) /* (it may be any unit's register) */
+		kept_drop(&t->units[i]);
+	return mmio_write(t, addr, size, val);
+}
+
+int smmu_device_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val)
+{
+	t->devices_busy = true;
+	return mmio_write(t, addr, size, val);
+}
+
+int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val)
+{
+	kept_drop(u);
+	return mmio_write(u->t, u->base + off, size, val);
+}
+
+int smmu_unit_reg_read_block(struct smmu_unit *u, uint32_t off, void *buf, size_t len)
+{
+	struct smmu_target *t = u->t;
+	uint8_t *p = buf;
+	int rc;
+
+	if (t->ops->mmio_read_block)
+		return (rc = access_check(t)) ? rc : access_done(t, t->ops->mmio_read_block(t->priv, u->base + off, buf, len));
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+		if ((rc = smmu_mmio_read(t, u->base + off + i, 8, &v)))
+			return rc;
+		memcpy(p + i, &v, 8);
+	}
+	return 0;
+}
+
+int smmu_unit_reg_write_block(struct smmu_unit *u, uint32_t off, const void *buf, size_t len)
+{
+	struct smmu_target *t = u->t;
+	const uint8_t *p = buf;
+	int rc;
+
+	kept_drop(u);
+	if (t->ops->mmio_write_block)
+		return (rc = access_check(t)) ? rc : access_done(t, t->ops->mmio_write_block(t->priv, u->base + off, buf, len));
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if ((rc = mmio_write(t, u->base + off + i, 8, v)))
+			return rc;
+	}
+	return 0;
+}
+
+int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val)
+{
+	int rc;
+
+	if (u->t->dead)
+		return -SMMU_E_BACKEND; /* as any access once the backend is gone */
+	for (unsigned i = 0; i < u->nkept; i++)
+		if (u->kept[i].off == off) {
+			*val = u->kept[i].val;
+			return 0;
+		}
+	if ((rc = smmu_mmio_read(u->t, u->base + off, size, val)))
+		return rc;
+	/* only what the library alone changes: ID registers, or an owned
+	 * unit's (a live machine's kernel drives the units it does not own) */
+	if ((id || u->owned) && u->nkept < sizeof(u->kept) / sizeof(u->kept[0]))
+		u->kept[u->nkept++] = (struct smmu_reg_kept){ off, id, *val };
+	return 0;
+}
+
+void smmu_target_dma_done(struct smmu_target *t, bool busy_before)
+{
+	t->devices_busy = busy_before;
+	t->foreign_epoch++; /* what it wrote is there now */
 }
 
 int smmu_pci_read(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned size, uint32_t *val)
@@ -338,6 +436,7 @@ int smmu_pci_write(struct smmu_target *t, uint16_t bdf, unsigned off, unsigned s
 
 	if ((size != 1 && size != 2 && size != 4) || off % size || off >= 4096)
 		return -EINVAL;
+	t->devices_busy = true; /* (bus mastering, a BAR moved onto RAM...) */
 	rc = access_check(t);
 	return rc ? rc : access_done(t, t->ops->pci_write(t->priv, bdf, off, size, val));
 }

@@ -36,6 +36,9 @@ struct smmu_arch_ops {
 	int (*attach_pasid)(struct smmu_unit *u, struct smmu_device *d, uint32_t pasid, struct smmu_domain *dom);
 	/* invalidate what a domain's mappings changed, with the sync required */
 	int (*flush)(struct smmu_unit *u, struct smmu_domain *dom, uint64_t iova, uint64_t size);
+	/* Whether the unit may cache invalid (not-present) table entries, so
+	 * that filling one needs an invalidation too; NULL: assume it may */
+	bool (*caches_invalid)(struct smmu_unit *u);
 	int (*drain)(struct smmu_unit *u); /* push every pending fault record */
 	int (*status)(struct smmu_unit *u, struct smmu_unit_status *st); /* beyond .owned */
 	/* read the live configuration a requester gets */
@@ -66,9 +69,17 @@ struct smmu_unit {
 	 * choice smmu_unit_own_opts() passes to smmu_unit_own() */
 	struct smmu_backend_kunit kunit;
 	uint32_t stream_match_mask; /* SMMUv2: the device tree's stream-match-mask (0: none) */
+	/* AMD-Vi: the IOMMU's own PCI function and its capability block (IVHD) */
+	bool pci_fn_known;
+	uint16_t pci_segment, pci_bdf, pci_cap;
 	bool kunit_known;
 	int own_dma;
 	bool own_scalable;  /* VT-d: own installs scalable-mode tables (smmu_own_opts.scalable) */
+	/* hw.h reg_read*_kept: registers that cannot change under the library
+	 * (read-only ID registers; while owned, what only its driver writes),
+	 * dropped at any register write but the ID registers */
+	struct smmu_reg_kept { uint32_t off; bool id; uint64_t val; } kept[12];
+	unsigned nkept;
 	/* audit.c: table-region writes since the unit's last invalidation */
 	struct { uint64_t pa, len; } stale[8];
 	unsigned nstale;
@@ -143,6 +154,11 @@ struct smmu_target {
 	struct smmu_domain *domains[64];
 	size_t ndomains;
 	uint64_t accesses, fail_after; /* fault injection (smmu_target_fail_after) */
+	/* mem_written_when_driven: a device may be writing RAM (an MMIO or PCI
+	 * write the library does not know the end of), and the foreign-write
+	 * epoch handed to the page-table engine */
+	bool devices_busy;
+	uint64_t foreign_epoch;
 	char journal_dir[200];    /* -O journal=DIR; "" = the default place */
 	/* The backend said -SMMU_E_BACKEND (QEMU died, the link is gone): every
 	 * later access fails the same way without reaching it. */
@@ -172,8 +188,11 @@ void smmu_domain_unbind(struct smmu_domain *dom);
 int smmu_journal_saved(struct smmu_unit *u);
 int smmu_unit_own_recovering(struct smmu_unit *u); /* unit.c: own, not asking */
 void smmu_journal_remove(struct smmu_unit *u);
-/* Memory the library wrote at [pa, pa + len): domains' cached tables follow. */
-void smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
+/* Memory the library wrote at [pa, pa + len): domains' cached tables follow.
+ * true when all of it lies in domains' page tables and it only filled
+ * entries that were zero (invalid): what a unit caching no invalid entry
+ * cannot hold stale. */
+bool smmu_domains_note_write(struct smmu_target *t, uint64_t pa, const void *buf, size_t len);
 /* The device with this StreamID / source-id behind unit u, or NULL. */
 struct smmu_device *smmu_device_by_sid(struct smmu_target *t, struct smmu_unit *u, uint32_t sid);
 /* kernel.c: live targets */
@@ -188,8 +207,28 @@ int smmu_resv_add(struct smmu_target *t, const struct smmu_resv *r);
 int smmu_resv_attach(struct smmu_domain *dom, struct smmu_device *d);
 void smmu_resv_detach(struct smmu_domain *dom, struct smmu_device *d);
 bool smmu_resv_device_has(const struct smmu_resv *r, const struct smmu_device *d);
+/* unit.c: smmu_arch_ops.caches_invalid, NULL meaning yes */
+bool smmu_unit_caches_invalid(struct smmu_unit *u);
+/* target.c: a register write by a unit's driver, which points the unit's
+ * own writes (queues, logs, semaphores) only at smmush's memory outside
+ * table pages: no device is started by it */
+int smmu_unit_reg_write(struct smmu_unit *u, uint32_t off, unsigned size, uint64_t val);
+/* A block of registers at off (len a multiple of 8) in one request where
+ * the backend can (else 8-byte accesses), in address order. */
+int smmu_unit_reg_read_block(struct smmu_unit *u, uint32_t off, void *buf, size_t len);
+int smmu_unit_reg_write_block(struct smmu_unit *u, uint32_t off, const void *buf, size_t len);
+/* hw.h: a register read once and kept (see smmu_unit.kept); id: a
+ * read-only ID register, kept for the session */
+int smmu_unit_reg_read_kept(struct smmu_unit *u, uint32_t off, unsigned size, bool id, uint64_t *val);
+/* dma.c: a write to a DMA device's own registers (a known device, never a
+ * unit): it may start writing RAM */
+int smmu_device_mmio_write(struct smmu_target *t, uint64_t addr, unsigned size, uint64_t val);
+/* dma.c: the DMA the library started is over (every write it made landed):
+ * the devices are as busy as before it started */
+void smmu_target_dma_done(struct smmu_target *t, bool busy_before);
 /* audit.c: a write into smmush's table region, remembered per owned unit
- * until its next invalidation (smmu_audit_note_flush) */
-void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len);
+ * until its next invalidation (smmu_audit_note_flush); fills_invalid: it
+ * only filled invalid page-table entries (smmu_domains_note_write) */
+void smmu_audit_note_write(struct smmu_target *t, uint64_t pa, size_t len, bool fills_invalid);
 
 #endif

@@ -30,9 +30,16 @@ int smmu_unit_bind(struct smmu_unit *u)
 		 : u->arch == SMMU_ARCH_AMDVI ? &smmu_arch_amdvi
 					       : &smmu_arch_vtd;
 	rc = u->ops->probe(u);
-	if (rc)
+	if (rc) {
 		u->ops = NULL;
+		u->nkept = 0;
+	}
 	return rc;
+}
+
+bool smmu_unit_caches_invalid(struct smmu_unit *u)
+{
+	return !u->ops || !u->ops->caches_invalid || u->ops->caches_invalid(u);
 }
 
 /* For closing: release what can be released, then forget the driver.  A
@@ -47,6 +54,7 @@ void smmu_unit_unbind(struct smmu_unit *u)
 	}
 	u->ops = NULL;
 	u->owned = false;
+	u->nkept = 0;
 }
 
 /* After own: what the library kept across the last release goes back in:

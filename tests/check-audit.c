@@ -154,27 +154,57 @@ END_TEST
 START_TEST(audit_stale)
 {
 	struct smmu_target *t = open_target("sim:virt", NULL, 0);
+	struct smmu_device *d;
 	struct smmu_domain *a;
 	struct smmu_audit *au;
 	uint64_t ste[8];
 	struct smmu_config cfg;
+	struct smmu_translation tr;
 
 	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
 	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
-	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), a), 0);
-	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:01.0"), false, 0, &cfg), 0);
+	ck_assert_int_eq(smmu_device_attach(d = smmu_device_find(t, "00:01.0"), a), 0);
+	ck_assert_int_eq(smmu_device_config(d, false, 0, &cfg), 0);
 	const struct smmu_cfg_step *s = smmu_config_step(&cfg, SMMU_CS_STE);
 	ck_assert_ptr_nonnull(s);
 	memcpy(ste, s->words, sizeof(ste));
-	ck_assert_int_eq(smmu_mem_write(t, s->addr, ste, 8), 0); /* same value: still not invalidated */
+	/* an STE may be cached even when invalid: any write to one is stale */
+	ck_assert_int_eq(smmu_mem_write(t, s->addr, ste, 8), 0);
 	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
 	ck_assert_uint_eq(count_id(au, "stale"), 1);
 	ck_assert_uint_eq(smmu_audit_finding_at(au, 0)->pa, s->addr);
 	smmu_audit_free(au);
-	/* a map issues an invalidation (and a sync) on the unit: nothing stale */
-	ck_assert_int_eq(smmu_map(a, 0, 0x48000000, 0x1000, SMMU_PROT_R), 0);
+	/* a map only fills invalid entries: no invalidation on an SMMUv3, so
+	 * the STE write stays stale; an unmap's invalidation (and sync) clears it */
+	ck_assert_int_eq(smmu_map(a, 0, 0x48000000, 0x2000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "stale"), 1);
+	smmu_audit_free(au);
+	ck_assert_int_eq(smmu_unmap(a, 0x1000, 0x1000), 0);
 	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
 	ck_assert_uint_eq(smmu_audit_finding_count(au), 0);
+	smmu_audit_free(au);
+
+	/* page-table entries written around the engine: filling the invalid
+	 * one is nothing a unit can hold stale, changing the valid one is */
+	struct smmu_device_info di;
+	smmu_device_info(d, &di);
+	struct smmu_stream st = { di.sid, false, 0 };
+	ck_assert_int_eq(smmu_translate(smmu_unit_at(t, 0), &st, 0, SMMU_PROT_R, &tr), 0);
+	ck_assert(tr.ok);
+	uint64_t valid_pa = tr.x.step[tr.x.nsteps - 1].entry_pa, pte = tr.x.step[tr.x.nsteps - 1].pte;
+	uint64_t fill = pte + 0x1000; /* the next page, at the entry unmap cleared */
+	ck_assert_int_eq(smmu_mem_write(t, valid_pa + 8, &fill, 8), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "stale"), 0);
+	smmu_audit_free(au);
+	ck_assert_int_eq(smmu_translate(smmu_unit_at(t, 0), &st, 0x1000, SMMU_PROT_R, &tr), 0);
+	ck_assert(tr.ok && tr.pa == 0x48001000);
+	uint64_t changed = pte ^ (1ull << 6); /* AP[1]: another permission */
+	ck_assert_int_eq(smmu_mem_write(t, valid_pa, &changed, 8), 0);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	ck_assert_uint_eq(count_id(au, "stale"), 1);
+	ck_assert_uint_eq(smmu_audit_finding_at(au, 0)->pa, valid_pa);
 	smmu_audit_free(au);
 	smmu_target_close(t);
 }

@@ -1147,7 +1147,9 @@ START_TEST(test_leaf_cursor_follows_changes)
 	ck_assert_int_eq(smmu_pgt_translate(p, va, SMMU_PROT_R, &x), 0);
 	uint64_t l2_entry = x.step[2].entry_pa, old_leaf = x.step[3].table_pa;
 	/* the level-2 entry is cleared through the library: the old leaf table is out of the tree */
-	smmu_pgt_note_write(p, l2_entry, &zero, 8);
+	bool changed = false;
+	ck_assert_uint_eq(smmu_pgt_note_write(p, l2_entry, &zero, 8, &changed), 8);
+	ck_assert(changed); /* a valid table entry removed */
 	ck_assert_int_eq(smmu_pgt_map(p, va + SZ_4K, 0x2000, SZ_4K, SMMU_PROT_R), 0);
 	ck_assert_int_eq(smmu_pgt_translate(p, va + SZ_4K, SMMU_PROT_R, &x), 0);
 	ck_assert_uint_eq(x.oa, 0x2000);

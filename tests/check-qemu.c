@@ -458,6 +458,107 @@ START_TEST(edu_cannot_storm)
 }
 END_TEST
 
+/* The leaf entry the device's live tables use for iova. */
+static uint64_t leaf_entry(struct smmu_target *t, struct smmu_device *d, uint64_t iova, uint64_t *pte)
+{
+	struct smmu_device_info di;
+	struct smmu_translation tr;
+
+	smmu_device_info(d, &di);
+	ck_assert_int_eq(smmu_translate(smmu_unit_at(t, 0), &(struct smmu_stream){ di.sid, false, 0 }, iova, 0, &tr), 0);
+	ck_assert(tr.ok);
+	*pte = tr.x.step[tr.x.nsteps - 1].pte;
+	return tr.x.step[tr.x.nsteps - 1].entry_pa;
+}
+
+/* No CPU runs under qtest: RAM changes only by what a device or a unit does
+ * once driven.  So maps in a row read nothing back (one request each: the
+ * entry, and no invalidation on a unit that caches no invalid entry); an
+ * edu DMA into a table page is still caught by the next map; and after a
+ * register write whose end the library cannot know, every map reads back. */
+START_TEST(tables_read_back_only_after_devices_ran)
+{
+	const struct plat *p = &plats[_i];
+	const unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
+	struct smmu_table_conflict c;
+	struct smmu_domain *dom;
+	uint64_t was, rt;
+
+	if (skip_without(p))
+		return;
+	struct smmu_target *t = open_opts(p, NULL, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, rw), 0);
+	for (uint64_t i = 1; i <= 4; i++) {
+		rt = smmu_target_roundtrips(t);
+		ck_assert_int_eq(smmu_map(dom, 0x10000 + i * 0x1000, p->ram + i * 0x1000, 0x1000, rw), 0);
+		ck_assert_uint_eq(smmu_target_roundtrips(t) - rt, 1);
+	}
+
+	/* edu writes A's entry: the value comes from RAM into its buffer, then
+	 * goes out to an IOVA mapped onto the table page */
+	uint64_t ea = leaf_entry(t, d, 0x10000, &was), foreign = was ^ 0x80;
+	ck_assert_int_eq(smmu_mem_write(t, p->ram + 0x8000, &foreign, 8), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x400000, p->ram + 0x8000, 0x1000, SMMU_PROT_R), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x600000, ea & ~0xfffull, 0x1000, rw), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x400000, 8, NULL), 0);
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_TO_MEM, 0x600000 + (ea & 0xfff), 8, NULL), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x18000, p->ram + 0x8000, 0x1000, rw), -SMMU_E_CONFLICT);
+	ck_assert_int_eq(smmu_domain_conflicts(dom, &c), 0);
+	ck_assert_uint_eq(c.count, 1);
+	ck_assert_uint_eq(c.entry_pa, ea);
+	ck_assert_uint_eq(c.cached, was);
+	ck_assert_uint_eq(c.memory, foreign);
+	ck_assert_int_eq(smmu_map(dom, 0x18000, p->ram + 0x8000, 0x1000, rw), 0);
+	rt = smmu_target_roundtrips(t);
+	ck_assert_int_eq(smmu_map(dom, 0x19000, p->ram + 0x9000, 0x1000, rw), 0);
+	ck_assert_uint_eq(smmu_target_roundtrips(t) - rt, 1);
+
+	/* a device register written past smmu_dma (edu's liveness check): it
+	 * may be at work from now on, so each map reads its table back first */
+	uint32_t bar0;
+	struct smmu_device_info di;
+	smmu_device_info(d, &di);
+	ck_assert_int_eq(smmu_pci_read(t, di.bdf, 0x10, 4, &bar0), 0);
+	ck_assert_int_eq(smmu_mmio_write(t, (bar0 & ~0xfu) + 4, 4, 0x1234), 0);
+	for (uint64_t i = 0; i < 2; i++) {
+		rt = smmu_target_roundtrips(t);
+		ck_assert_int_eq(smmu_map(dom, 0x1a000 + i * 0x1000, p->ram + 0xa000, 0x1000, rw), 0);
+		ck_assert_uint_eq(smmu_target_roundtrips(t) - rt, 2);
+	}
+	smmu_target_close(t);
+}
+END_TEST
+
+/* QEMU's AMD-Vi sets NpCache (it may cache not-present entries), so there a
+ * map still invalidates (sim's, without NpCache, does not: check_lib). */
+START_TEST(amd_npcache_maps_invalidate)
+{
+	const struct plat amd = { .spec = "qemu:amd", .binary = "qemu-system-x86_64" };
+	struct smmu_domain *dom;
+	struct smmu_target *t;
+	char err[256] = "";
+
+	if (skip_without(&amd))
+		return;
+	ck_assert_msg(smmu_target_open(amd.spec, NULL, 0, &t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(smmu_discover(t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, 0x100000, 0x1000, SMMU_PROT_R), 0);
+	uint64_t rt = smmu_target_roundtrips(t);
+	ck_assert_int_eq(smmu_map(dom, 0x11000, 0x101000, 0x1000, SMMU_PROT_R), 0);
+	/* the entry, then INVALIDATE_IOMMU_PAGES and COMPLETION_WAIT */
+	ck_assert_uint_gt(smmu_target_roundtrips(t) - rt, 2);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_qemu(void);
 Suite *suite_qemu(void)
 {
@@ -473,6 +574,8 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, hung_qemu_times_out);
 	tcase_add_test(tc, attaches_to_a_running_qemu);
 	tcase_add_loop_test(tc, edu_cannot_storm, 0, 2);
+	tcase_add_loop_test(tc, tables_read_back_only_after_devices_ran, 0, 2);
+	tcase_add_test(tc, amd_npcache_maps_invalidate);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
