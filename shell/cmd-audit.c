@@ -55,8 +55,21 @@ static const struct smmu_audit_pasid *range_pasid(const struct smmu_audit_device
 	return NULL;
 }
 
+/* "PASID 0x5 (domain d1)", "SubstreamID 0x3": the unit's word, smmush's domain when it attached it. */
+static const char *ssid_words(const struct smmu_audit_device *d, const struct smmu_audit_pasid *ps, char *b, size_t n)
+{
+	struct smmu_unit_info ui = { .arch = SMMU_ARCH_SMMUV3 };
+	if (d->unit)
+		smmu_unit_info(d->unit, &ui);
+	bool vtd = ui.arch == SMMU_ARCH_VTD;
+	snprintf(b, n, "%s 0x%x%s%s%s", vtd ? "PASID" : "SubstreamID", ps->pasid, ps->domain ? " (domain " : "",
+		 ps->domain ? ps->domain : "", ps->domain ? ")" : "");
+	return b;
+}
+
 static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 {
+	char sw[96];
 	char b1[32], b2[32], b3[32], st[80], p[8];
 	struct smmu_unit_info ui = { 0 };
 
@@ -100,12 +113,12 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 	}
 	for (size_t i = 0; i < d->npasids; i++)
 		if (!d->pasids[i].nranges)
-			fprintf(sh->out, "  PASID 0x%x (domain %s): reaches nothing\n", d->pasids[i].pasid, d->pasids[i].domain);
+			fprintf(sh->out, "  %s: reaches nothing\n", ssid_words(d, &d->pasids[i], sw, sizeof(sw)));
 	for (size_t r = 0; r < d->nranges; r++) {
 		const struct smmu_audit_range *g = &d->ranges[r];
 		const struct smmu_audit_pasid *ps = range_pasid(d, r);
 		if (ps && r == ps->first)
-			fprintf(sh->out, "  PASID 0x%x (domain %s) reaches:\n", ps->pasid, ps->domain);
+			fprintf(sh->out, "  %s reaches:\n", ssid_words(d, ps, sw, sizeof(sw)));
 		if (d->verdict == SMMU_AUDIT_TRANSLATED)
 			fprintf(sh->out, "    IOVA 0x%" PRIx64 "-0x%" PRIx64 " -> PA 0x%" PRIx64 "-0x%" PRIx64 " %s\n", g->iova,
 				g->iova + g->size - 1, g->pa, g->pa + g->size - 1, perms(g->prot, p));
@@ -185,12 +198,13 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		smmu_json_obj_end(j);
 	}
 	smmu_json_arr_end(j);
-	smmu_json_key(j, "pasids"); /* the PASIDs smmush attached, audited too */
+	smmu_json_key(j, "pasids"); /* its SubstreamIDs / PASIDs from the live tables, audited too */
 	smmu_json_arr_begin(j);
 	for (size_t i = 0; i < d->npasids; i++) {
 		smmu_json_obj_begin(j);
 		smmu_json_ku64(j, "pasid", d->pasids[i].pasid);
-		smmu_json_kstr(j, "domain", d->pasids[i].domain);
+		smmu_json_key(j, "domain");
+		d->pasids[i].domain ? smmu_json_str(j, d->pasids[i].domain) : smmu_json_null(j);
 		smmu_json_ku64(j, "ranges", d->pasids[i].nranges);
 		smmu_json_obj_end(j);
 	}
