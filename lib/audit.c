@@ -63,6 +63,13 @@ struct region {
 	char what[96];
 };
 
+/* A structure the unit reads for one substream of a device. */
+struct sub_step {
+	uint64_t addr, size;
+	const char *what; /* the configuration step's words: "CD", "PASID entry" */
+	uint32_t ssid;
+};
+
 struct adev {
 	struct smmu_audit_device pub;
 	VEC(struct smmu_audit_range) ranges;
@@ -70,6 +77,7 @@ struct adev {
 	VEC(uint64_t) tables;      /* page-table pages its walk read */
 	VEC(struct smmu_audit_pasid) pasids;
 	VEC(uint64_t) pasid_roots; /* each PASID's table root (overlaps within one domain are by design) */
+	VEC(struct sub_step) sub_steps; /* each substream's own structures (its CD, PASID entry...) */
 	size_t merge_from;         /* ranges before it belong to another stream: never extended */
 	unsigned granule;
 	struct smmu_config cfg;
@@ -348,12 +356,22 @@ static int add_range(struct adev *ad, uint64_t iova, uint64_t pa, uint64_t size,
 	return VEC_PUSH(ad->ranges, ((struct smmu_audit_range){ .iova = iova, .pa = pa, .size = size, .prot = prot }));
 }
 
+static bool have_table(const struct adev *ad, uint64_t pa)
+{
+	for (size_t i = 0; i < ad->tables.n; i++)
+		if (ad->tables.v[i] == pa)
+			return true;
+	return false;
+}
+
 static int walk_visit(void *arg, const struct smmu_pgt_entry *e)
 {
 	struct walk_ctx *w = arg;
 	struct adev *ad = w->ad;
 
-	if (e->index == 0 && (!ad->tables.n || ad->tables.v[ad->tables.n - 1] != e->table_pa))
+	/* substreams often share tables: each page once */
+	if (e->index == 0 && (!ad->tables.n || ad->tables.v[ad->tables.n - 1] != e->table_pa) &&
+	    !have_table(ad, e->table_pa))
 		if ((w->err = VEC_PUSH(ad->tables, e->table_pa)))
 			return w->err;
 	if (!leaf_used(e, w->af_used))
@@ -371,14 +389,6 @@ struct compose_ctx {
 	bool af_used;               /* stage 2's */
 	int err;
 };
-
-static bool have_table(const struct adev *ad, uint64_t pa)
-{
-	for (size_t i = 0; i < ad->tables.n; i++)
-		if (ad->tables.v[i] == pa)
-			return true;
-	return false;
-}
 
 /* A stage-2 entry under one stage-1 range: the part of it the range
  * covers, with the permissions both stages give (privilege is stage 1's). */
@@ -558,7 +568,7 @@ static int walk_stream(struct smmu_audit *a, struct adev *ad, const struct smmu_
 	size_t from = ad->merge_from = ad->ranges.n, tfrom = ad->tables.n;
 	int rc;
 
-	if (cfg->root && (rc = VEC_PUSH(ad->tables, cfg->root)))
+	if (cfg->root && !have_table(ad, cfg->root) && (rc = VEC_PUSH(ad->tables, cfg->root)))
 		return rc;
 	rc = smmu_walk_raw(ad->pub.unit, s, 0, 0, walk_visit, &w, &st);
 	if (w.err)
@@ -594,7 +604,10 @@ static int substream_visit(void *arg, uint32_t ssid, const struct smmu_config *c
 	switch (cfg->verdict) {
 	case SMMU_CFG_BYPASS: /* VT-d pass-through PASID entries */
 		if ((rc = VEC_PUSH(ad->ranges, ((struct smmu_audit_range){ 0, 0, pa_space(NULL, NULL),
-									   SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X }))))
+									   SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X }))) ||
+		    (rc = finding(sc->a, SMMU_SEV_CRITICAL, "bypass", ad->pub.unit, ad->pub.addr, NULL,
+				  "%s PASID 0x%x passes through %s: its DMA with that PASID reaches all of memory (%s)",
+				  ad->pub.addr, ssid, ad->pub.unit->name, cfg->reason)))
 			return rc;
 		break;
 	case SMMU_CFG_TRANSLATE:
@@ -615,6 +628,13 @@ static int substream_visit(void *arg, uint32_t ssid, const struct smmu_config *c
 		break; /* aborts: reaches nothing */
 	}
 	p.nranges = ad->ranges.n - p.first;
+	for (unsigned k = 0; k < cfg->nsteps; k++) {
+		const struct smmu_cfg_step *st = &cfg->step[k];
+		enum smmu_cfg_struct cs = smmu_cfg_step_struct(st);
+		if (!st->reg && (cs == SMMU_CS_L1_CD || cs == SMMU_CS_CD || cs == SMMU_CS_PASID_DIR || cs == SMMU_CS_PASID) &&
+		    (rc = VEC_PUSH(ad->sub_steps, ((struct sub_step){ st->addr, st->nwords * 8ull, st->what, ssid }))))
+			return rc;
+	}
 	if ((rc = VEC_PUSH(ad->pasids, p)) ||
 	    (rc = VEC_PUSH(ad->pasid_roots, cfg->verdict == SMMU_CFG_TRANSLATE ? cfg->root : 0)))
 		return rc;
@@ -864,6 +884,14 @@ static bool inside_table(const struct smmu_audit *a, uint64_t base, uint64_t siz
 	return false;
 }
 
+static bool have_region(const struct smmu_audit *a, uint64_t base, uint64_t size)
+{
+	for (size_t i = 0; i < a->regions.n; i++)
+		if (a->regions.v[i].base == base && a->regions.v[i].size == size)
+			return true;
+	return false;
+}
+
 static int build_map(struct smmu_audit *a)
 {
 	struct smmu_target *t = a->t;
@@ -886,6 +914,14 @@ static int build_map(struct smmu_audit *a)
 			if ((rc = region(a, s->addr, s->nwords * 8ull, SMMU_MEM_IOMMU_TABLE, "%s of %s", s->what, ad->pub.addr)))
 				return rc;
 		}
+		for (size_t k = 0; k < ad->sub_steps.n; k++) {
+			const struct sub_step *ss = &ad->sub_steps.v[k];
+			if (inside_table(a, ss->addr, ss->size) || have_region(a, ss->addr, ss->size))
+				continue; /* shared with requests without one, or another substream */
+			if ((rc = region(a, ss->addr, ss->size, SMMU_MEM_IOMMU_TABLE, "%s of %s (%s 0x%x)", ss->what,
+					 ad->pub.addr, ad->pub.unit->arch == SMMU_ARCH_VTD ? "PASID" : "SubstreamID", ss->ssid)))
+				return rc;
+		}
 		for (size_t k = 0; k < ad->tables.n; k++) {
 			/* contiguous table pages become one region */
 			uint64_t b = ad->tables.v[k], e = b + ad->granule;
@@ -906,6 +942,14 @@ static int build_map(struct smmu_audit *a)
 
 /* --- classification ---------------------------------------------------------------- */
 
+static bool have_hit(const struct adev *ad, const struct smmu_audit_hit *h)
+{
+	for (size_t i = 0; i < ad->hits.n; i++)
+		if (ad->hits.v[i].pa == h->pa && ad->hits.v[i].size == h->size && ad->hits.v[i].what == h->what)
+			return true;
+	return false;
+}
+
 static int classify(struct smmu_audit *a, struct adev *ad)
 {
 	for (size_t r = 0; r < ad->ranges.n; r++) {
@@ -924,6 +968,8 @@ static int classify(struct smmu_audit *a, struct adev *ad)
 				continue;
 			uint64_t lo = lo_max(g->base, rg->pa), hi = hi_min(gend, rend);
 			struct smmu_audit_hit h = { .pa = lo, .size = hi - lo + 1, .kind = g->kind, .what = g->what };
+			if (have_hit(ad, &h))
+				continue; /* another range of it (a substream's) reaches it too */
 			int rc = VEC_PUSH(ad->hits, h);
 			if (rc)
 				return rc;
@@ -1494,6 +1540,7 @@ void smmu_audit_free(struct smmu_audit *a)
 		free(a->devs.v[i].tables.v);
 		free(a->devs.v[i].pasids.v);
 		free(a->devs.v[i].pasid_roots.v);
+		free(a->devs.v[i].sub_steps.v);
 	}
 	free(a->devs.v);
 	free(a->regions.v);
