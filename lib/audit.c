@@ -756,6 +756,13 @@ static int reserved_regions(struct smmu_audit *a)
 	return rc;
 }
 
+static void bar_size_unknown(struct smmu_audit *a, const struct smmu_device *d)
+{
+	for (size_t i = 0; i < a->devs.n; i++)
+		if (a->devs.v[i].pub.dev == d)
+			a->devs.v[i].pub.bar_sizes_unknown = true;
+}
+
 static int mmio_regions(struct smmu_audit *a)
 {
 	struct smmu_target *t = a->t;
@@ -782,8 +789,11 @@ static int mmio_regions(struct smmu_audit *a)
 			/* sizing writes the BAR: the size when the target knows it
 			 * (its model, the kernel), else the first page stands for it */
 			if (!t->ops->pci_bar_size || t->ops->pci_bar_size(t->priv, d->info.segment, d->info.bdf, b, &size) ||
-			    !size)
+			    !size) {
 				size = 4096;
+				if (base)
+					bar_size_unknown(a, d);
+			}
 			if (base)
 				rc = region(a, base, size, SMMU_MEM_MMIO, "BAR%u of %s", b, d->addr);
 			if (is64)

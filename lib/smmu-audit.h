@@ -120,6 +120,10 @@ struct smmu_audit_device {
 	/* since 0.4: its SubstreamIDs / PASIDs, each walked through the live tables */
 	const struct smmu_audit_pasid *pasids;
 	size_t npasids;
+	/* since 0.5: the target cannot tell its BARs' sizes (sizing writes a
+	 * BAR: QEMU, gdb, snapshots without them): each counts as its first page
+	 * in the memory map, so memory past it is not known as its MMIO */
+	bool bar_sizes_unknown;
 };
 
 struct smmu_audit_unit {

@@ -455,6 +455,28 @@ static void capture_fw(struct cap *c)
 	}
 }
 
+/* BAR sizes where the source knows them without sizing (which writes the
+ * BAR): the sim's model, the kernel's resource file.  The audit of the
+ * snapshot then counts another device's MMIO in full. */
+static void capture_bars(struct cap *c, uint16_t bdf)
+{
+	uint8_t d[SMMU_SNAP_BARS_SIZE] = { 0 };
+	bool any = false;
+
+	if (!c->t->ops->pci_bar_size)
+		return;
+	for (unsigned b = 0; b < 6; b++) {
+		uint64_t size = 0;
+		if (!c->t->ops->pci_bar_size(c->t->priv, 0, bdf, b, &size) && size) {
+			snap_wr64(d + 8 + 8 * b, size);
+			any = true;
+		}
+	}
+	snap_wr16(d + 2, bdf);
+	if (any)
+		note_add(&c->notes, SMMU_SNAP_NT_BARS, d, sizeof(d));
+}
+
 static void capture_pci(struct cap *c, uint16_t bdf)
 {
 	uint8_t d[SMMU_SNAP_PCI_FIXED + 4096];
@@ -479,6 +501,7 @@ static void capture_pci(struct cap *c, uint16_t bdf)
 	snap_wr16(d + 2, bdf);
 	snap_wr32(d + 4, len);
 	note_add(&c->notes, SMMU_SNAP_NT_PCI, d, SMMU_SNAP_PCI_FIXED + len);
+	capture_bars(c, bdf);
 }
 
 static void capture_devices(struct cap *c)

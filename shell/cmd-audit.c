@@ -101,6 +101,8 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 			ui.arch == SMMU_ARCH_VTD ? "source-id" : "StreamID", d->dma_sid, d->sid);
 	if (d->reason[0])
 		fprintf(sh->out, "  why: %s\n", d->reason);
+	if (d->bar_sizes_unknown)
+		fprintf(sh->out, "  note: this target cannot tell its BARs' sizes: each counts as its first page of MMIO\n");
 	if (d->verdict == SMMU_AUDIT_TRANSLATED || d->nranges) {
 		uint64_t total = 0;
 		for (size_t r = 0; r < d->nranges; r++)
@@ -166,6 +168,7 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 	smmu_json_arr_end(j);
 	smmu_json_kbool(j, "nested", d->nested);
 	smmu_json_kbool(j, "complete", !d->walk_incomplete);
+	smmu_json_kbool(j, "bar_sizes_known", !d->bar_sizes_unknown);
 	smmu_json_key(j, "domain");
 	d->domain ? smmu_json_str(j, d->domain) : smmu_json_null(j);
 	smmu_json_kstr(j, "reason", d->reason);
