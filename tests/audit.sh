@@ -259,6 +259,10 @@ expect_findings "sim:virt: a 2-level CD table, one level-2 table outside RAM: wa
 	"$SV; wg 0x48210000 0x800000001 0x48220001; wg 0x48220140 $CDB; wg 0x7f014200 0x380000004821001b 0xd6"
 expect_json "sim:virt: ... SubstreamID 0x45 found in the readable one, its reach exact; the device translates through it" \
 	"[(r.get('pasid'), r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [(0x45, '0x20000', '0x48100000', '0x1000')] and dev['00:01.0']['verdict'] == 'translated' and not dev['00:01.0']['complete']"
+run --target sim:virt -c "$SV; wg 0x48210000 0x800000001 0x48220001; wg 0x48220140 $CDB; wg 0x7f014200 0x380000004821001b 0xd6; snapshot save $TMP/cd2.snap"
+"$SMMUSH" --target "snapshot:$TMP/cd2.snap" -j -c "audit" >"$TMP/cd2.json"
+check "sim:virt: ... a snapshot of it audits the same (SubstreamID 0 reserved by S1DSS does not end the search)" json_valid "$TMP/cd2.json" \
+	'[(r.get("pasid"), r["iova"], r["pa"], r["size"]) for x in doc["devices"] if x["device"] == "00:01.0" for r in x["ranges"]] == [(0x45, "0x20000", "0x48100000", "0x1000")]'
 run --target sim:virt -c "$SV; wg 0x48200000 $CDA $CDB 0 0 0 0 0 0 0 0 $CDA; wg 0x7f014200 0x100000004820000b 0xd6; audit"
 check "sim:virt: ... text names each SubstreamID" grep -q "^  SubstreamID 0x3 reaches:$" "$TMP/out"
 # q35 scalable: PASIDs 5 (00:01.0) and 9 (00:02.0) attached by smmush, PASID
