@@ -30,6 +30,7 @@
 #include <libfdt.h>
 
 #include "decoders/acpi.h"
+#include "lib/amdvi.h"
 #include "lib/domain.h"
 #include "lib/pgtable.h"
 #include "lib/smmuv2.h"
@@ -649,6 +650,15 @@ static int audit_substreams(struct smmu_audit *a, struct adev *ad)
 
 	if (!ad->pub.unit || !ad->have_cfg)
 		return 0;
+	const struct smmu_cfg_step *dte = smmu_config_step(&ad->cfg, SMMU_CS_DTE);
+	if (dte && dte->nwords >= 1 && SMMU_GETW(AMDVI_DTE_GV, dte->words)) {
+		/* AMD-Vi guest translation: PASIDs through GCR3 tables, not read here */
+		size_t n = strlen(ad->pub.reason);
+		snprintf(ad->pub.reason + n, sizeof(ad->pub.reason) - n,
+			 "; DTE.GV=1: its PASIDs' guest (GCR3) tables are not read, their reach is not counted");
+		ad->pub.walk_incomplete = true;
+		return 0;
+	}
 	int rc = smmu_unit_substreams(ad->pub.unit, ad->pub.dma_sid, substream_visit, &sc);
 	if (rc == -EFAULT || rc == -E2BIG) {
 		ad->pub.walk_incomplete = true; /* substream tables unreadable, or too many to look at */

@@ -311,6 +311,13 @@ expect_findings "sim:virt: nested: a stage-1 output beyond stage 2's IAS: no wal
 expect_json "sim:virt: ... it reaches nothing there" \
 	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x48000000', '0x1000')] and dev['00:01.0']['complete']"
 
+# AMD-Vi: a DTE with guest translation (GV=1) has PASIDs through GCR3 tables
+# smmush does not read: walk-incomplete, and the device's words say why
+expect_findings "sim:amd: DTE.GV=1: walk-incomplete (GCR3 tables not read)" "high:stale:-:- medium:walk-incomplete:00:01.0:-" \
+	--target sim:amd -- "own; domain create a; attach 00:01.0 a; map a 0x10000 0x100000 0x1000 rw; wg 0x3f000100 0x608000003f006803"
+expect_json "sim:amd: ... the host tables' reach is still listed, exactly" \
+	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x100000', '0x1000')] and dev['00:01.0']['reason'].endswith('DTE.GV=1: its PASIDs\\' guest (GCR3) tables are not read, their reach is not counted')"
+
 # BAR sizes: a snapshot records them where the source knows them (the
 # sim's model), so its audit counts 00:01.0's second BAR0 page as MMIO too
 BV="own; domain create a; attach 00:02.0 a; map a 0x10000 0x10001000 0x1000 rw"
