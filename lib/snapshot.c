@@ -180,10 +180,12 @@ static int note_regs(struct parse *p, const uint8_t *d, size_t n)
 static int note_bars(struct parse *p, const uint8_t *d, size_t n)
 {
 	struct smmu_snap *s = p->s;
-	struct smmu_snap_bars b = { .seg = snap_rd16(d), .bdf = snap_rd16(d + 2) };
+	struct smmu_snap_bars b;
 
 	if (n < SMMU_SNAP_BARS_SIZE)
 		return bad(p->err, p->errlen, "BAR sizes note of %zu bytes (at least %d)", n, SMMU_SNAP_BARS_SIZE);
+	b.seg = snap_rd16(d);
+	b.bdf = snap_rd16(d + 2);
 	for (unsigned i = 0; i < 6; i++)
 		b.size[i] = snap_rd64(d + 8 + 8 * i);
 	if (grow((void **)&s->bars, s->nbars, &p->capbars, sizeof(*s->bars)))
