@@ -407,6 +407,9 @@ int smmu_unit_substreams(struct smmu_unit *u, uint32_t sid, smmu_substream_fn fn
 	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ .sid = sid }, &base)))
 		return rc;
 	const struct smmu_cfg_step *own = smmu_config_step(&base, leaf);
+	if (base.verdict == SMMU_CFG_FAULT && base.fetch_addr && !smmu_config_step(&base, SMMU_CS_STE) &&
+	    !smmu_config_step(&base, SMMU_CS_CONTEXT))
+		return 0; /* the stream's own entry cannot be read: its configuration says so */
 	uint64_t own_entry = own ? own->addr : UINT64_MAX;
 	uint64_t limit = st.ssid_bits >= 32 ? 1ull << 32 : 1ull << st.ssid_bits;
 	unsigned probes = 0;
@@ -416,16 +419,18 @@ int smmu_unit_substreams(struct smmu_unit *u, uint32_t sid, smmu_substream_fn fn
 		if ((rc = smmu_unit_config(u, &(struct smmu_stream){ sid, true, (uint32_t)ssid }, &cfg)))
 			return rc;
 		const struct smmu_cfg_step *e = smmu_config_step(&cfg, leaf);
+		bool unreadable = cfg.verdict == SMMU_CFG_FAULT && cfg.fetch_addr;
+		if (unreadable)
+			ret = -EFAULT; /* a table that cannot be read: what it holds is unknown */
 		if (!e && !smmu_config_step(&cfg, dir)) {
 			/* stopped before any per-substream structure: beyond the
-			 * table (or none); SubstreamID 0 may be reserved alone
-			 * (SMMUv3 S1DSS=substream0) */
-			if (ssid)
+			 * table (or none), or a linear CD table that cannot be
+			 * read; SubstreamID 0 may be reserved alone (SMMUv3
+			 * S1DSS=substream0) */
+			if (ssid || unreadable)
 				break;
 			continue;
 		}
-		if (cfg.verdict == SMMU_CFG_FAULT && cfg.fetch_addr)
-			ret = -EFAULT; /* a table that cannot be read: what it holds is unknown */
 		if (!e) {
 			ssid |= 63; /* no level-2 table here */
 			continue;

@@ -265,6 +265,9 @@ check "sim:virt: ... a snapshot of it audits the same (SubstreamID 0 reserved by
 	'[(r.get("pasid"), r["iova"], r["pa"], r["size"]) for x in doc["devices"] if x["device"] == "00:01.0" for r in x["ranges"]] == [(0x45, "0x20000", "0x48100000", "0x1000")]'
 run --target sim:virt -c "$SV; wg 0x48200000 $CDA $CDB 0 0 0 0 0 0 0 0 $CDA; wg 0x7f014200 0x100000004820000b 0xd6; audit"
 check "sim:virt: ... text names each SubstreamID" grep -q "^  SubstreamID 0x3 reaches:$" "$TMP/out"
+# a linear CD table outside RAM: the search stops at once, walk-incomplete
+expect_findings "sim:virt: a linear CD table outside RAM: walk-incomplete" \
+	"high:stale:-:- medium:walk-incomplete:00:01.0:-" --target sim:virt -- "$SV; wg 0x7f014200 0x100000080000000b 0xd6"
 # q35 scalable: PASIDs 5 (00:01.0) and 9 (00:02.0) attached by smmush, PASID
 # 7 of 00:01.0 written by hand into its PASID table (a copy of PASID 5's
 # entry), PASID 0x41 in a second PASID table at 0x400000 (directory entry
