@@ -334,6 +334,11 @@ static int be_pci_write(void *priv, uint16_t bdf, unsigned off, unsigned size, u
 	return be_readonly();
 }
 
+static int be_pci_bar_size(void *priv, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	return smmu_snap_bar_size(meta(priv), seg, bdf, bar, size);
+}
+
 static int be_fw_table(void *priv, const char *name, void **data, size_t *len)
 {
 	const struct smmu_snap *m = meta(priv);
@@ -402,6 +407,7 @@ const struct smmu_backend_ops smmu_backend_snapshot = {
 	.mmio_write = be_mmio_write,
 	.pci_read = be_pci_read,
 	.pci_write = be_pci_write,
+	.pci_bar_size = be_pci_bar_size,
 	.fw_table = be_fw_table,
 	.table_region = be_table_region,
 	.ram_ranges = be_ram_ranges,

@@ -64,6 +64,13 @@ struct region {
 	char what[96];
 };
 
+/* A structure the unit reads for one substream of a device. */
+struct sub_step {
+	uint64_t addr, size;
+	const char *what; /* the configuration step's words: "CD", "PASID entry" */
+	uint32_t ssid;
+};
+
 struct adev {
 	struct smmu_audit_device pub;
 	VEC(struct smmu_audit_range) ranges;
@@ -71,6 +78,7 @@ struct adev {
 	VEC(uint64_t) tables;      /* page-table pages its walk read */
 	VEC(struct smmu_audit_pasid) pasids;
 	VEC(uint64_t) pasid_roots; /* each PASID's table root (overlaps within one domain are by design) */
+	VEC(struct sub_step) sub_steps; /* each substream's own structures (its CD, PASID entry...) */
 	size_t merge_from;         /* ranges before it belong to another stream: never extended */
 	unsigned granule;
 	struct smmu_config cfg;
@@ -332,8 +340,15 @@ static uint64_t hi_min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 struct walk_ctx {
 	struct adev *ad;
+	bool af_used; /* a leaf with AF=0 is used (smmu_config.af_used) */
 	int err;
 };
+
+/* A leaf the unit uses: valid, or valid but for an Access flag it does not fault on. */
+static bool leaf_used(const struct smmu_pgt_entry *e, bool af_used)
+{
+	return e->type == SMMU_PGT_E_LEAF && (e->status == SMMU_PGT_OK || (af_used && e->status == SMMU_PGT_F_ACCESS));
+}
 
 /* One more piece of reach, merged into the last range when it continues it. */
 static int add_range(struct adev *ad, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
@@ -346,15 +361,25 @@ static int add_range(struct adev *ad, uint64_t iova, uint64_t pa, uint64_t size,
 	return VEC_PUSH(ad->ranges, ((struct smmu_audit_range){ .iova = iova, .pa = pa, .size = size, .prot = prot }));
 }
 
+static bool have_table(const struct adev *ad, uint64_t pa)
+{
+	for (size_t i = 0; i < ad->tables.n; i++)
+		if (ad->tables.v[i] == pa)
+			return true;
+	return false;
+}
+
 static int walk_visit(void *arg, const struct smmu_pgt_entry *e)
 {
 	struct walk_ctx *w = arg;
 	struct adev *ad = w->ad;
 
-	if (e->index == 0 && (!ad->tables.n || ad->tables.v[ad->tables.n - 1] != e->table_pa))
+	/* substreams often share tables: each page once */
+	if (e->index == 0 && (!ad->tables.n || ad->tables.v[ad->tables.n - 1] != e->table_pa) &&
+	    !have_table(ad, e->table_pa))
 		if ((w->err = VEC_PUSH(ad->tables, e->table_pa)))
 			return w->err;
-	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
+	if (!leaf_used(e, w->af_used))
 		return 0;
 	unsigned prot = e->prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV);
 	if (!(prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
@@ -366,16 +391,9 @@ static int walk_visit(void *arg, const struct smmu_pgt_entry *e)
 struct compose_ctx {
 	struct adev *ad;
 	struct smmu_audit_range s1; /* pa: the intermediate address */
+	bool af_used;               /* stage 2's */
 	int err;
 };
-
-static bool have_table(const struct adev *ad, uint64_t pa)
-{
-	for (size_t i = 0; i < ad->tables.n; i++)
-		if (ad->tables.v[i] == pa)
-			return true;
-	return false;
-}
 
 /* A stage-2 entry under one stage-1 range: the part of it the range
  * covers, with the permissions both stages give (privilege is stage 1's). */
@@ -388,7 +406,7 @@ static int compose_visit(void *arg, const struct smmu_pgt_entry *e)
 	bool last = ad->tables.n && ad->tables.v[ad->tables.n - 1] == e->table_pa; /* the common case, cheap */
 	if (!last && !have_table(ad, e->table_pa) && (c->err = VEC_PUSH(ad->tables, e->table_pa)))
 		return c->err;
-	if (e->type != SMMU_PGT_E_LEAF || e->status != SMMU_PGT_OK)
+	if (!leaf_used(e, c->af_used))
 		return 0;
 	uint64_t lo = lo_max(e->iova, s1->pa), hi = hi_min(e->iova + (e->size - 1), s1->pa + (s1->size - 1));
 	unsigned rwx = SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X;
@@ -398,37 +416,49 @@ static int compose_visit(void *arg, const struct smmu_pgt_entry *e)
 	return (c->err = add_range(ad, s1->iova + (lo - s1->pa), e->addr + (lo - e->iova), hi - lo + 1, prot));
 }
 
-/* ad->ranges and ad->tables hold stage 1's walk (outputs and table pages at
- * intermediate addresses): replace them with what the device reaches in
- * physical memory, and add stage 2's own table pages. */
-static int compose_nested(struct smmu_audit *a, struct adev *ad)
+/* ad->ranges[from..] and ad->tables[tfrom..] hold a stage 1's walk (outputs
+ * and table pages at intermediate addresses): replace them with what the
+ * device reaches in physical memory, and add stage 2's own table pages.  A
+ * stage-1 output beyond stage 2's input size reaches nothing (stage 2 faults). */
+static int compose_nested(struct smmu_audit *a, struct adev *ad, const struct smmu_config *cfg, size_t from,
+			  size_t tfrom)
 {
 	struct smmu_pgt *s2;
 	struct smmu_pgt_walk_stats st;
 	int rc;
 
-	if ((rc = smmu_pgt_open_live(&ad->cfg.s2pgt, &a->t->mem, ad->cfg.s2root, &s2))) {
-		ad->ranges.n = ad->tables.n = 0;
+	if ((rc = smmu_pgt_open_live(&cfg->s2pgt, &a->t->mem, cfg->s2root, &s2))) {
+		ad->ranges.n = from;
+		ad->tables.n = tfrom;
 		ad->pub.walk_incomplete = true; /* stage 2 cannot be opened here: what it allows is unknown */
 		return 0;
 	}
 	/* stage 1's table pages: where stage 2 puts them (none if it does not) */
-	size_t kept = 0;
-	for (size_t i = 0; i < ad->tables.n; i++) {
+	size_t kept = tfrom;
+	for (size_t i = tfrom; i < ad->tables.n; i++) {
 		struct smmu_pgt_xlate x;
 		if (!smmu_pgt_translate(s2, ad->tables.v[i], 0, &x))
 			ad->tables.v[kept++] = x.oa;
 	}
 	ad->tables.n = kept;
-	if (ad->cfg.s2root && !have_table(ad, ad->cfg.s2root) && (rc = VEC_PUSH(ad->tables, ad->cfg.s2root)))
+	if (cfg->s2root && !have_table(ad, cfg->s2root) && (rc = VEC_PUSH(ad->tables, cfg->s2root)))
 		goto out;
-	struct smmu_audit_range *s1 = ad->ranges.v;
-	size_t ns1 = ad->ranges.n;
-	ad->ranges.v = NULL;
-	ad->ranges.n = ad->ranges.cap = 0;
+	size_t ns1 = ad->ranges.n - from;
+	struct smmu_audit_range *s1 = malloc((ns1 ? ns1 : 1) * sizeof(*s1));
+	if (!s1) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(s1, ad->ranges.v + from, ns1 * sizeof(*s1));
+	ad->ranges.n = ad->merge_from = from;
+	uint64_t s2_in = cfg->s2pgt.ias >= 64 || !cfg->s2pgt.ias ? UINT64_MAX : (1ull << cfg->s2pgt.ias) - 1;
 	for (size_t i = 0; i < ns1 && !rc; i++) {
-		struct compose_ctx c = { .ad = ad, .s1 = s1[i] };
-		rc = smmu_pgt_walk(s2, s1[i].pa, s1[i].size, 0, 0, compose_visit, &c, &st);
+		struct compose_ctx c = { .ad = ad, .s1 = s1[i], .af_used = cfg->s2_af_used };
+		if (c.s1.pa > s2_in)
+			continue;
+		if (c.s1.size - 1 > s2_in - c.s1.pa)
+			c.s1.size = s2_in - c.s1.pa + 1;
+		rc = smmu_pgt_walk(s2, c.s1.pa, c.s1.size, 0, 0, compose_visit, &c, &st);
 		if (c.err)
 			rc = c.err;
 		else if (rc == -SMMU_E_LOOP || rc == -ERANGE || st.count[SMMU_PGT_F_TABLE_READ] ||
@@ -482,6 +512,8 @@ static void ste_details(struct adev *ad)
 			ad->eats = SMMU_GETW(VTD_SM_CTX_DTE, s->words);
 	}
 }
+
+static int walk_stream(struct smmu_audit *a, struct adev *ad, const struct smmu_stream *s, const struct smmu_config *cfg);
 
 static int audit_device(struct smmu_audit *a, struct adev *ad)
 {
@@ -539,11 +571,21 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 				 : ad->cfg.pgt.fmt == SMMU_PGT_LPAE_S1 || ad->cfg.pgt.fmt == SMMU_PGT_VTD_FL ? SMMU_AUDIT_S1
 				 : SMMU_AUDIT_S2;
 	ad->granule = ad->cfg.pgt.granule ? ad->cfg.pgt.granule : 4096;
-	struct walk_ctx w = { .ad = ad };
+	return walk_stream(a, ad, &s, &ad->cfg);
+}
+
+/* One requester's tables walked (the whole input space, both canonical
+ * halves), their ranges after the device's others; nested, composed. */
+static int walk_stream(struct smmu_audit *a, struct adev *ad, const struct smmu_stream *s, const struct smmu_config *cfg)
+{
+	struct walk_ctx w = { .ad = ad, .af_used = cfg->af_used };
 	struct smmu_pgt_walk_stats st;
-	if (ad->cfg.root && (rc = VEC_PUSH(ad->tables, ad->cfg.root)))
+	size_t from = ad->merge_from = ad->ranges.n, tfrom = ad->tables.n;
+	int rc;
+
+	if (cfg->root && !have_table(ad, cfg->root) && (rc = VEC_PUSH(ad->tables, cfg->root)))
 		return rc;
-	rc = smmu_walk_raw(u, &s, 0, 0 /* the whole input space, both canonical halves */, walk_visit, &w, &st);
+	rc = smmu_walk_raw(ad->pub.unit, s, 0, 0, walk_visit, &w, &st);
 	if (w.err)
 		return w.err;
 	if (rc == -SMMU_E_LOOP || rc == -EFAULT || st.count[SMMU_PGT_F_TABLE_READ] || st.count[SMMU_PGT_F_LOOP] ||
@@ -551,53 +593,92 @@ static int audit_device(struct smmu_audit *a, struct adev *ad)
 		ad->pub.walk_incomplete = true;
 	else if (rc && rc != -ENXIO)
 		return rc;
-	return ad->cfg.nested ? compose_nested(a, ad) : 0;
+	return cfg->nested ? compose_nested(a, ad, cfg, from, tfrom) : 0;
 }
 
-/* The reach of the PASIDs smmush attached (VT-d scalable mode): each one's
- * live configuration walked, its ranges after the device's others.  A device
- * whose requests without a PASID are blocked still reaches what its PASIDs map. */
-static int audit_pasids(struct adev *ad)
+struct substream_ctx {
+	struct smmu_audit *a;
+	struct adev *ad;
+};
+
+/* One valid SubstreamID / PASID from the live tables: its reach, walked
+ * like the device's own, marked with it.  A device whose requests without
+ * one abort still reaches what its substreams map. */
+static int substream_visit(void *arg, uint32_t ssid, const struct smmu_config *cfg)
 {
+	struct substream_ctx *sc = arg;
+	struct adev *ad = sc->ad;
 	struct smmu_device *d = ad->pub.dev;
-	struct smmu_unit *u = d->info.unit;
+	struct smmu_stream s = { ad->pub.dma_sid, true, ssid };
+	struct smmu_audit_pasid p = { .pasid = ssid, .first = ad->ranges.n };
 	int rc;
 
-	for (unsigned i = 0; u && i < d->npasids; i++) {
-		struct smmu_stream s = { ad->pub.dma_sid, true, d->pasids[i].pasid };
-		struct smmu_audit_pasid p = { d->pasids[i].pasid, d->pasids[i].dom->name, ad->ranges.n, 0 };
-		struct smmu_config cfg;
-		struct smmu_pgt_walk_stats st;
-		struct walk_ctx w = { .ad = ad };
-		if ((rc = smmu_unit_config(u, &s, &cfg)))
+	for (unsigned i = 0; i < d->npasids; i++)
+		if (d->pasids[i].pasid == ssid)
+			p.domain = d->pasids[i].dom->name;
+	switch (cfg->verdict) {
+	case SMMU_CFG_BYPASS: /* VT-d pass-through PASID entries */
+		if ((rc = VEC_PUSH(ad->ranges, ((struct smmu_audit_range){ 0, 0, pa_space(NULL, NULL),
+									   SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X }))) ||
+		    (rc = finding(sc->a, SMMU_SEV_CRITICAL, "bypass", ad->pub.unit, ad->pub.addr, NULL,
+				  "%s PASID 0x%x passes through %s: its DMA with that PASID reaches all of memory (%s)",
+				  ad->pub.addr, ssid, ad->pub.unit->name, cfg->reason)))
 			return rc;
-		if (cfg.verdict == SMMU_CFG_TRANSLATE) {
-			uint64_t size = cfg.pgt.ias >= 64 || !cfg.pgt.ias ? UINT64_MAX : 1ull << cfg.pgt.ias;
-			if (cfg.root && (rc = VEC_PUSH(ad->tables, cfg.root)))
-				return rc;
-			size_t before = ad->merge_from = ad->ranges.n;
-			rc = smmu_walk_raw(u, &s, 0, size, walk_visit, &w, &st);
-			if (w.err)
-				return w.err;
-			if (rc == -SMMU_E_LOOP || rc == -EFAULT || st.count[SMMU_PGT_F_TABLE_READ] ||
-			    st.count[SMMU_PGT_F_LOOP] || st.count[SMMU_PGT_F_BUDGET])
-				ad->pub.walk_incomplete = true;
-			else if (rc && rc != -ENXIO)
-				return rc;
-			p.first = before;
-			p.nranges = ad->ranges.n - before;
-			if (ad->pub.verdict == SMMU_AUDIT_ABORT) {
-				ad->pub.verdict = SMMU_AUDIT_TRANSLATED;
-				ad->pub.stages = cfg.pgt.fmt == SMMU_PGT_VTD_FL ? SMMU_AUDIT_S1 : SMMU_AUDIT_S2;
-				size_t n = strlen(ad->pub.reason);
-				snprintf(ad->pub.reason + n, sizeof(ad->pub.reason) - n, " (requests without a PASID); PASIDs translate");
-			}
+		break;
+	case SMMU_CFG_TRANSLATE:
+		if ((rc = walk_stream(sc->a, ad, &s, cfg)))
+			return rc;
+		if (ad->pub.verdict == SMMU_AUDIT_ABORT) {
+			ad->pub.verdict = SMMU_AUDIT_TRANSLATED;
+			ad->pub.stages = cfg->nested ? SMMU_AUDIT_S1 | SMMU_AUDIT_S2
+				       : cfg->pgt.fmt == SMMU_PGT_VTD_FL || cfg->pgt.fmt == SMMU_PGT_LPAE_S1 ? SMMU_AUDIT_S1
+				       : SMMU_AUDIT_S2;
+			ad->pub.nested = cfg->nested;
+			size_t n = strlen(ad->pub.reason);
+			snprintf(ad->pub.reason + n, sizeof(ad->pub.reason) - n,
+				 " (requests without a %s); substreams translate", ad->pub.unit->arch == SMMU_ARCH_VTD ? "PASID" : "SubstreamID");
 		}
-		if ((rc = VEC_PUSH(ad->pasids, p)) ||
-		    (rc = VEC_PUSH(ad->pasid_roots, cfg.verdict == SMMU_CFG_TRANSLATE ? cfg.root : 0)))
+		break;
+	default:
+		break; /* aborts: reaches nothing */
+	}
+	p.nranges = ad->ranges.n - p.first;
+	for (unsigned k = 0; k < cfg->nsteps; k++) {
+		const struct smmu_cfg_step *st = &cfg->step[k];
+		enum smmu_cfg_struct cs = smmu_cfg_step_struct(st);
+		if (!st->reg && (cs == SMMU_CS_L1_CD || cs == SMMU_CS_CD || cs == SMMU_CS_PASID_DIR || cs == SMMU_CS_PASID) &&
+		    (rc = VEC_PUSH(ad->sub_steps, ((struct sub_step){ st->addr, st->nwords * 8ull, st->what, ssid }))))
 			return rc;
 	}
+	if ((rc = VEC_PUSH(ad->pasids, p)) ||
+	    (rc = VEC_PUSH(ad->pasid_roots, cfg->verdict == SMMU_CFG_TRANSLATE ? cfg->root : 0)))
+		return rc;
 	return 0;
+}
+
+/* Every SubstreamID / PASID the live tables give the device (whoever wrote
+ * them: smmush's attachments are found there like any other). */
+static int audit_substreams(struct smmu_audit *a, struct adev *ad)
+{
+	struct substream_ctx sc = { a, ad };
+
+	if (!ad->pub.unit || !ad->have_cfg)
+		return 0;
+	const struct smmu_cfg_step *dte = smmu_config_step(&ad->cfg, SMMU_CS_DTE);
+	if (dte && dte->nwords >= 1 && SMMU_GETW(AMDVI_DTE_GV, dte->words)) {
+		/* AMD-Vi guest translation: PASIDs through GCR3 tables, not read here */
+		size_t n = strlen(ad->pub.reason);
+		snprintf(ad->pub.reason + n, sizeof(ad->pub.reason) - n,
+			 "; DTE.GV=1: its PASIDs' guest (GCR3) tables are not read, their reach is not counted");
+		ad->pub.walk_incomplete = true;
+		return 0;
+	}
+	int rc = smmu_unit_substreams(ad->pub.unit, ad->pub.dma_sid, substream_visit, &sc);
+	if (rc == -EFAULT || rc == -E2BIG) {
+		ad->pub.walk_incomplete = true; /* substream tables unreadable, or too many to look at */
+		return 0;
+	}
+	return rc;
 }
 
 /* --- the memory map ---------------------------------------------------------------- */
@@ -699,6 +780,13 @@ static int reserved_regions(struct smmu_audit *a)
 	return rc;
 }
 
+static void bar_size_unknown(struct smmu_audit *a, const struct smmu_device *d)
+{
+	for (size_t i = 0; i < a->devs.n; i++)
+		if (a->devs.v[i].pub.dev == d)
+			a->devs.v[i].pub.bar_sizes_unknown = true;
+}
+
 static int mmio_regions(struct smmu_audit *a)
 {
 	struct smmu_target *t = a->t;
@@ -725,8 +813,11 @@ static int mmio_regions(struct smmu_audit *a)
 			/* sizing writes the BAR: the size when the target knows it
 			 * (its model, the kernel), else the first page stands for it */
 			if (!t->ops->pci_bar_size || t->ops->pci_bar_size(t->priv, d->info.segment, d->info.bdf, b, &size) ||
-			    !size)
+			    !size) {
 				size = 4096;
+				if (base)
+					bar_size_unknown(a, d);
+			}
 			if (base)
 				rc = region(a, base, size, SMMU_MEM_MMIO, "BAR%u of %s", b, d->addr);
 			if (is64)
@@ -850,6 +941,14 @@ static bool inside_table(const struct smmu_audit *a, uint64_t base, uint64_t siz
 	return false;
 }
 
+static bool have_region(const struct smmu_audit *a, uint64_t base, uint64_t size)
+{
+	for (size_t i = 0; i < a->regions.n; i++)
+		if (a->regions.v[i].base == base && a->regions.v[i].size == size)
+			return true;
+	return false;
+}
+
 static int build_map(struct smmu_audit *a)
 {
 	struct smmu_target *t = a->t;
@@ -872,6 +971,14 @@ static int build_map(struct smmu_audit *a)
 			if ((rc = region(a, s->addr, s->nwords * 8ull, SMMU_MEM_IOMMU_TABLE, "%s of %s", s->what, ad->pub.addr)))
 				return rc;
 		}
+		for (size_t k = 0; k < ad->sub_steps.n; k++) {
+			const struct sub_step *ss = &ad->sub_steps.v[k];
+			if (inside_table(a, ss->addr, ss->size) || have_region(a, ss->addr, ss->size))
+				continue; /* shared with requests without one, or another substream */
+			if ((rc = region(a, ss->addr, ss->size, SMMU_MEM_IOMMU_TABLE, "%s of %s (%s 0x%x)", ss->what,
+					 ad->pub.addr, ad->pub.unit->arch == SMMU_ARCH_VTD ? "PASID" : "SubstreamID", ss->ssid)))
+				return rc;
+		}
 		for (size_t k = 0; k < ad->tables.n; k++) {
 			/* contiguous table pages become one region */
 			uint64_t b = ad->tables.v[k], e = b + ad->granule;
@@ -892,6 +999,14 @@ static int build_map(struct smmu_audit *a)
 
 /* --- classification ---------------------------------------------------------------- */
 
+static bool have_hit(const struct adev *ad, const struct smmu_audit_hit *h)
+{
+	for (size_t i = 0; i < ad->hits.n; i++)
+		if (ad->hits.v[i].pa == h->pa && ad->hits.v[i].size == h->size && ad->hits.v[i].what == h->what)
+			return true;
+	return false;
+}
+
 static int classify(struct smmu_audit *a, struct adev *ad)
 {
 	for (size_t r = 0; r < ad->ranges.n; r++) {
@@ -910,6 +1025,8 @@ static int classify(struct smmu_audit *a, struct adev *ad)
 				continue;
 			uint64_t lo = lo_max(g->base, rg->pa), hi = hi_min(gend, rend);
 			struct smmu_audit_hit h = { .pa = lo, .size = hi - lo + 1, .kind = g->kind, .what = g->what };
+			if (have_hit(ad, &h))
+				continue; /* another range of it (a substream's) reaches it too */
 			int rc = VEC_PUSH(ad->hits, h);
 			if (rc)
 				return rc;
@@ -1425,7 +1542,7 @@ int smmu_audit_run(struct smmu_target *t, const struct smmu_audit_opts *o, struc
 			rc = audit_unit(a, &t->units[i]);
 	for (size_t i = 0; i < a->devs.n && !rc; i++)
 		if (!(rc = audit_device(a, &a->devs.v[i])))
-			rc = audit_pasids(&a->devs.v[i]);
+			rc = audit_substreams(a, &a->devs.v[i]);
 	if (!rc)
 		rc = build_map(a);
 	for (size_t i = 0; i < a->devs.n && !rc; i++)
@@ -1480,6 +1597,7 @@ void smmu_audit_free(struct smmu_audit *a)
 		free(a->devs.v[i].tables.v);
 		free(a->devs.v[i].pasids.v);
 		free(a->devs.v[i].pasid_roots.v);
+		free(a->devs.v[i].sub_steps.v);
 	}
 	free(a->devs.v);
 	free(a->regions.v);

@@ -309,7 +309,7 @@ static const char *ste_illegal(const uint64_t *ste, struct v3cfg *c)
 			return "S2ENDI=big-endian but the SMMU is little-endian only";
 		if (SMMU_GET(SMMUV3_IDR0_TTENDIAN, id->idr0) == 3 && !SMMU_GETW(SMMUV3_STE_S2ENDI, ste))
 			return "S2ENDI=little-endian but the SMMU is big-endian only";
-		c->s2affd = SMMU_GETW(SMMUV3_STE_S2AFFD, ste);
+		c->s2affd = SMMU_GETW(SMMUV3_STE_S2AFFD, ste) || (!c->s2aa32 && SMMU_GETW(SMMUV3_STE_S2HA, ste));
 		c->s2r = SMMU_GETW(SMMUV3_STE_S2R, ste);
 	}
 	if (config & 1) {
@@ -434,7 +434,8 @@ static const char *cd_illegal(const uint64_t *cd, struct v3cfg *c)
 	if ((why = tt_illegal(id, cd, false, &c->tt[0])) || (why = tt_illegal(id, cd, true, &c->tt[1])))
 		return why;
 flags:
-	c->affd = SMMU_GETW(SMMUV3_CD_AFFD, cd);
+	/* HTTU setting the Access flag (HA, IGNORED in VMSAv8-32) is as good as no fault */
+	c->affd = SMMU_GETW(SMMUV3_CD_AFFD, cd) || (!c->s1aa32 && SMMU_GETW(SMMUV3_CD_HA, cd));
 	c->wxn = SMMU_GETW(SMMUV3_CD_WXN, cd);
 	c->pan = SMMU_GETW(SMMUV3_CD_PAN, cd);
 	c->r = SMMU_GETW(SMMUV3_CD_R, cd);
@@ -489,6 +490,7 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_LPAE_S1, .granule = tt->granule, .ias = tt->ia,
 					  .oas = tt->ps, .flags = c->s1aa32 ? SMMU_PGT_CFG_AARCH32 : 0 };
 	cfg->root = tt->ttb;
+	cfg->af_used = c->affd;
 	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 1%s, ASID %u, %u KiB granule, %u-bit input, TTB%d 0x%" PRIx64,
 	     c->s1aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_CD_ASID, cd), tt->granule / 1024, tt->ia,
 	     tt == &c->tt[1], tt->ttb);
@@ -497,6 +499,7 @@ static int stage1(struct smmu_unit *u, const uint64_t *ste, uint32_t ssid, struc
 		cfg->nested = true;
 		cfg->s2pgt = c->s2;
 		cfg->s2root = c->s2ttb;
+		cfg->s2_af_used = c->s2affd;
 		snprintf(cfg->reason + n, sizeof(cfg->reason) - n,
 			 " (an IPA); nested in stage 2%s, VMID %u, %u KiB granule, %u-bit IPA, S2TTB 0x%" PRIx64,
 			 c->s2aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste),
@@ -509,6 +512,7 @@ static void stage2_cfg(struct smmu_config *cfg, const uint64_t *ste, const struc
 {
 	cfg->pgt = c->s2;
 	cfg->root = c->s2ttb;
+	cfg->af_used = c->s2affd;
 	STOP(cfg, SMMU_CFG_TRANSLATE, 0, "stage 2%s, VMID %u, %u KiB granule, %u-bit input, S2TTB 0x%" PRIx64,
 	     c->s2aa32 ? " (VMSAv8-32 LPAE)" : "", (unsigned)SMMU_GETW(SMMUV3_STE_S2VMID, ste), c->s2.granule / 1024,
 	     c->s2.ias, c->s2ttb);

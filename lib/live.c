@@ -392,6 +392,63 @@ int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iov
 	return rc;
 }
 
+/* Substreams are probed in SubstreamID order, one configuration each: the
+ * architecture's own reader checks every structure on the way, and an
+ * absent level-1 entry (SMMUv3 L1CD, VT-d PASID directory entry) skips the
+ * 64 IDs it covers at least.  The budget bounds a linear table of 2^20 CDs. */
+#define SUBSTREAM_BUDGET (1u << 16)
+
+int smmu_unit_substreams(struct smmu_unit *u, uint32_t sid, smmu_substream_fn fn, void *arg)
+{
+	struct smmu_unit_status st;
+	struct smmu_config base, cfg;
+	int rc, ret = 0;
+
+	if ((rc = smmu_unit_status(u, &st)))
+		return rc;
+	if (!st.ssid_bits || (u->arch != SMMU_ARCH_SMMUV3 && u->arch != SMMU_ARCH_VTD))
+		return 0;
+	enum smmu_cfg_struct dir = u->arch == SMMU_ARCH_SMMUV3 ? SMMU_CS_L1_CD : SMMU_CS_PASID_DIR;
+	enum smmu_cfg_struct leaf = u->arch == SMMU_ARCH_SMMUV3 ? SMMU_CS_CD : SMMU_CS_PASID;
+	if ((rc = smmu_unit_config(u, &(struct smmu_stream){ .sid = sid }, &base)))
+		return rc;
+	const struct smmu_cfg_step *own = smmu_config_step(&base, leaf);
+	if (base.verdict == SMMU_CFG_FAULT && base.fetch_addr && !smmu_config_step(&base, SMMU_CS_STE) &&
+	    !smmu_config_step(&base, SMMU_CS_CONTEXT))
+		return 0; /* the stream's own entry cannot be read: its configuration says so */
+	uint64_t own_entry = own ? own->addr : UINT64_MAX;
+	uint64_t limit = st.ssid_bits >= 32 ? 1ull << 32 : 1ull << st.ssid_bits;
+	unsigned probes = 0;
+	for (uint64_t ssid = 0; ssid < limit; ssid++) {
+		if (++probes > SUBSTREAM_BUDGET)
+			return -E2BIG;
+		if ((rc = smmu_unit_config(u, &(struct smmu_stream){ sid, true, (uint32_t)ssid }, &cfg)))
+			return rc;
+		const struct smmu_cfg_step *e = smmu_config_step(&cfg, leaf);
+		bool unreadable = cfg.verdict == SMMU_CFG_FAULT && cfg.fetch_addr;
+		if (unreadable)
+			ret = -EFAULT; /* a table that cannot be read: what it holds is unknown */
+		if (!e && !smmu_config_step(&cfg, dir)) {
+			/* stopped before any per-substream structure: beyond the
+			 * table (or none), or a linear CD table that cannot be
+			 * read; SubstreamID 0 may be reserved alone (SMMUv3
+			 * S1DSS=substream0) */
+			if (ssid || unreadable)
+				break;
+			continue;
+		}
+		if (!e) {
+			ssid |= 63; /* no level-2 table here */
+			continue;
+		}
+		if (cfg.verdict == SMMU_CFG_FAULT || e->addr == own_entry)
+			continue; /* not valid, or the entry requests without one use */
+		if ((rc = fn(arg, (uint32_t)ssid, &cfg)))
+			return rc;
+	}
+	return ret;
+}
+
 static const char *access_word(unsigned acc)
 {
 	return acc & SMMU_PROT_X ? "instruction fetch" : acc & SMMU_PROT_W ? "write" : "read";

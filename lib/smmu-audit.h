@@ -83,12 +83,13 @@ struct smmu_audit_hit {
 	const char *what; /* "RAM", "stream table of smmuv3@0x09050000", "BAR0 of 00:02.0" */
 };
 
-/* Since 0.4, VT-d scalable mode: a PASID of the device that smmush attached to
- * a domain (smmu_device_attach_pasid).  Its requests reach ranges[first,
+/* Since 0.4 (0.5: every one the live tables hold, whoever wrote them): a
+ * valid SubstreamID (SMMUv3 CD) or PASID (VT-d scalable-mode PASID entry) of
+ * the device (smmu_unit_substreams).  Its requests reach ranges[first,
  * first + nranges) of the device, after those of its requests without one. */
 struct smmu_audit_pasid {
 	uint32_t pasid;
-	const char *domain;
+	const char *domain; /* smmush's domain when smmush attached it, else NULL */
 	size_t first, nranges;
 };
 
@@ -117,9 +118,13 @@ struct smmu_audit_device {
 	/* PCIe capabilities */
 	bool ats, ats_enabled, ats_accepted, pri, pasid;
 	bool walk_incomplete;      /* the tables could not be walked in full (loop, unreadable) */
-	/* since 0.4: the PASIDs smmush attached, each walked through the live tables */
+	/* since 0.4: its SubstreamIDs / PASIDs, each walked through the live tables */
 	const struct smmu_audit_pasid *pasids;
 	size_t npasids;
+	/* since 0.5: the target cannot tell its BARs' sizes (sizing writes a
+	 * BAR: QEMU, gdb, snapshots without them): each counts as its first page
+	 * in the memory map, so memory past it is not known as its MMIO */
+	bool bar_sizes_unknown;
 };
 
 struct smmu_audit_unit {

@@ -169,6 +169,11 @@ struct smmu_config {
 	bool nested;
 	struct smmu_pgt_cfg s2pgt;
 	uint64_t s2root;
+	/* Since 0.5, SMMUv3: a leaf with AF=0 is used as if AF=1, no Access
+	 * flag fault (CD.AFFD / STE.S2AFFD, or hardware sets AF: CD.HA /
+	 * STE.S2HA): for pgt's tables (af_used) and s2pgt's (s2_af_used).
+	 * VT-d and AMD-Vi A bits never fault: their walks never report AF. */
+	bool af_used, s2_af_used;
 };
 SMMU_EXPORT int smmu_unit_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 SMMU_EXPORT int smmu_device_config(struct smmu_device *d, bool ssv, uint32_t ssid, struct smmu_config *cfg);
@@ -219,6 +224,17 @@ SMMU_EXPORT int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint
 			  smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
 SMMU_EXPORT int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
 			      smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
+
+/* Since 0.5: the SubstreamIDs (SMMUv3, under an STE with S1CDMax > 0) and
+ * PASIDs (VT-d scalable mode) that the live tables give a requester, lowest
+ * first: fn(arg, ssid, cfg) for each valid CD / present PASID entry, with its
+ * configuration.  The entry that requests without one use (the RID_PASID's,
+ * CD 0 under S1DSS=substream0) is left out: smmu_unit_config() without ssv
+ * has it.  AMD-Vi GCR3 tables are not read (none visited).  0; -EFAULT when
+ * some table could not be read (the readable ones were visited); -E2BIG when
+ * the probe budget (65536 SubstreamIDs) ran out first; fn's non-zero return. */
+typedef int (*smmu_substream_fn)(void *arg, uint32_t ssid, const struct smmu_config *cfg);
+SMMU_EXPORT int smmu_unit_substreams(struct smmu_unit *u, uint32_t sid, smmu_substream_fn fn, void *arg);
 
 /* A fault, explained: the device's live configuration and tables walked for
  * the faulting address; text says which structure or table level stopped

@@ -30,7 +30,6 @@
 #include "lib/vtd.h"
 
 #define PAGE 4096ull
-#define MAX_SSIDS (1u << 16)      /* SubstreamIDs / PASIDs looked at per stream */
 #define MAX_QUEUE (16ull << 20)   /* bytes of one queue */
 #define MAX_LOADS 65000u          /* PT_LOAD segments (no PN_XNUM) */
 #define CHUNK (1u << 20)          /* bytes per memory read while writing */
@@ -271,19 +270,29 @@ static void walk_tables(struct cap *c, struct smmu_unit *u, const struct smmu_st
 		warn(c, "%s: SID 0x%x: tables at 0x%" PRIx64 " loop or exceed the walk budget", u->name, s->sid, cfg->root);
 }
 
-static bool reached(const struct smmu_config *cfg, enum smmu_cfg_struct a, enum smmu_cfg_struct b)
+struct cap_stream {
+	struct cap *c;
+	struct smmu_unit *u;
+	uint32_t sid;
+};
+
+static int capture_substream(void *arg, uint32_t ssid, const struct smmu_config *cfg)
 {
-	return smmu_config_step(cfg, a) || smmu_config_step(cfg, b);
+	struct cap_stream *cs = arg;
+	struct smmu_stream s = { cs->sid, true, ssid };
+
+	if (cfg->verdict == SMMU_CFG_TRANSLATE)
+		walk_tables(cs->c, cs->u, &s, cfg);
+	return 0;
 }
 
-/* One requester: its configuration, its tables, then every SubstreamID / PASID. */
+/* One requester: its configuration, its tables, then every SubstreamID /
+ * PASID the live tables hold (the reads that find them are watched too, so
+ * their tables, CDs and PASID entries are in the file). */
 static void capture_stream(struct cap *c, struct smmu_unit *u, uint32_t sid, unsigned ssid_bits)
 {
 	struct smmu_stream s = { .sid = sid };
 	struct smmu_config cfg;
-	bool smmuv3 = u->arch == SMMU_ARCH_SMMUV3;
-	enum smmu_cfg_struct dir = smmuv3 ? SMMU_CS_L1_CD : SMMU_CS_PASID_DIR;
-	enum smmu_cfg_struct leaf = smmuv3 ? SMMU_CS_CD : SMMU_CS_PASID;
 
 	if (smmu_unit_config(u, &s, &cfg))
 		return;
@@ -291,23 +300,14 @@ static void capture_stream(struct cap *c, struct smmu_unit *u, uint32_t sid, uns
 		walk_tables(c, u, &s, &cfg);
 	if (!ssid_bits)
 		return;
-	uint64_t limit = ssid_bits >= 32 ? 1ull << 32 : 1ull << ssid_bits, looked = 0;
-	s.ssv = true;
-	for (uint64_t ssid = 0; ssid < limit; ssid++) {
-		if (++looked > MAX_SSIDS) {
-			warn(c, "%s: SID 0x%x: SubstreamIDs / PASIDs from 0x%" PRIx64 " on not looked at", u->name, sid, ssid);
-			break;
-		}
-		s.ssid = (uint32_t)ssid;
-		if (smmu_unit_config(u, &s, &cfg))
-			break;
-		if (!reached(&cfg, dir, leaf))
-			break; /* stopped before any per-SSID structure: no SSIDs here (or no more) */
-		if (cfg.verdict == SMMU_CFG_TRANSLATE)
-			walk_tables(c, u, &s, &cfg);
-		else if (cfg.verdict == SMMU_CFG_FAULT && !smmu_config_step(&cfg, leaf))
-			ssid |= 63; /* an absent level-1 CD / PASID directory entry: 64 at least */
-	}
+	struct cap_stream cs = { c, u, sid };
+	int rc = smmu_unit_substreams(u, sid, capture_substream, &cs);
+	if (rc == -E2BIG)
+		warn(c, "%s: SID 0x%x: more SubstreamIDs / PASIDs than are looked at: the rest not captured", u->name, sid);
+	else if (rc == -EFAULT)
+		warn(c, "%s: SID 0x%x: a CD / PASID table could not be read", u->name, sid);
+	else if (rc)
+		warn(c, "%s: SID 0x%x: SubstreamIDs / PASIDs: %s", u->name, sid, smmu_strerror(rc));
 }
 
 struct sids {
@@ -543,6 +543,28 @@ static void capture_fw(struct cap *c)
 	}
 }
 
+/* BAR sizes where the source knows them without sizing (which writes the
+ * BAR): the sim's model, the kernel's resource file.  The audit of the
+ * snapshot then counts another device's MMIO in full. */
+static void capture_bars(struct cap *c, uint16_t bdf)
+{
+	uint8_t d[SMMU_SNAP_BARS_SIZE] = { 0 };
+	bool any = false;
+
+	if (!c->t->ops->pci_bar_size)
+		return;
+	for (unsigned b = 0; b < 6; b++) {
+		uint64_t size = 0;
+		if (!c->t->ops->pci_bar_size(c->t->priv, 0, bdf, b, &size) && size) {
+			snap_wr64(d + 8 + 8 * b, size);
+			any = true;
+		}
+	}
+	snap_wr16(d + 2, bdf);
+	if (any)
+		note_add(&c->notes, SMMU_SNAP_NT_BARS, d, sizeof(d));
+}
+
 static void capture_pci(struct cap *c, uint16_t bdf)
 {
 	uint8_t d[SMMU_SNAP_PCI_FIXED + 4096];
@@ -567,6 +589,7 @@ static void capture_pci(struct cap *c, uint16_t bdf)
 	snap_wr16(d + 2, bdf);
 	snap_wr32(d + 4, len);
 	note_add(&c->notes, SMMU_SNAP_NT_PCI, d, SMMU_SNAP_PCI_FIXED + len);
+	capture_bars(c, bdf);
 }
 
 static void capture_devices(struct cap *c)

@@ -94,7 +94,7 @@ static int cmp_reg(const void *a, const void *b)
 
 struct parse {
 	struct smmu_snap *s;
-	size_t capseg, capreg, capfw, cappci, capwarn;
+	size_t capseg, capreg, capfw, cappci, capwarn, capbars;
 	char *err;
 	size_t errlen;
 };
@@ -175,6 +175,33 @@ static int note_regs(struct parse *p, const uint8_t *d, size_t n)
 							      .value = snap_rd64(r + 8) };
 	}
 	return 0;
+}
+
+static int note_bars(struct parse *p, const uint8_t *d, size_t n)
+{
+	struct smmu_snap *s = p->s;
+	struct smmu_snap_bars b;
+
+	if (n < SMMU_SNAP_BARS_SIZE)
+		return bad(p->err, p->errlen, "BAR sizes note of %zu bytes (at least %d)", n, SMMU_SNAP_BARS_SIZE);
+	b.seg = snap_rd16(d);
+	b.bdf = snap_rd16(d + 2);
+	for (unsigned i = 0; i < 6; i++)
+		b.size[i] = snap_rd64(d + 8 + 8 * i);
+	if (grow((void **)&s->bars, s->nbars, &p->capbars, sizeof(*s->bars)))
+		return -ENOMEM;
+	s->bars[s->nbars++] = b;
+	return 0;
+}
+
+int smmu_snap_bar_size(const struct smmu_snap *s, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size)
+{
+	for (size_t i = 0; i < s->nbars; i++)
+		if (s->bars[i].seg == seg && s->bars[i].bdf == bdf && bar < 6 && s->bars[i].size[bar]) {
+			*size = s->bars[i].size[bar];
+			return 0;
+		}
+	return -ENOENT;
 }
 
 static int note_blob(struct parse *p, bool fw, const uint8_t *d, size_t n)
@@ -335,6 +362,7 @@ static int parse_notes(struct parse *p, const uint8_t *d, size_t n, unsigned ali
 			case SMMU_SNAP_NT_FAULTS: rc = note_faults(p, desc, descsz); break;
 			case SMMU_SNAP_NT_WARNING: rc = note_warning(p, desc, descsz); break;
 			case SMMU_SNAP_NT_RAM: rc = note_ram(p, desc, descsz); break;
+			case SMMU_SNAP_NT_BARS: rc = note_bars(p, desc, descsz); break;
 			default: break; /* a newer minor addition: skipped */
 			}
 			if (rc)
@@ -581,6 +609,7 @@ void smmu_snap_free(struct smmu_snap *s)
 	free(s->units);
 	free(s->fw);
 	free(s->pci);
+	free(s->bars);
 	free(s->faults);
 	for (size_t i = 0; i < s->nwarnings; i++)
 		free(s->warnings[i]);

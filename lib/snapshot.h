@@ -31,6 +31,7 @@ enum smmu_snap_note {
 	SMMU_SNAP_NT_FAULTS = 0x534d0007,  /* totals and kept fault records */
 	SMMU_SNAP_NT_WARNING = 0x534d0008, /* one per warning the capture gave */
 	SMMU_SNAP_NT_RAM = 0x534d0009,     /* where the machine's RAM is (backend ram_ranges) */
+	SMMU_SNAP_NT_BARS = 0x534d000a,    /* one per PCI function whose BAR sizes the source knew */
 };
 
 /* Fixed layouts (little-endian; offsets in bytes). */
@@ -42,6 +43,7 @@ enum smmu_snap_note {
 #define SMMU_SNAP_MAX_FW (64u << 20) /* bytes one firmware table may claim */
 #define SMMU_SNAP_PCI_FIXED 8     /* u16 segment, u16 bdf, u32 length */
 #define SMMU_SNAP_DEVICE_FIXED 48
+#define SMMU_SNAP_BARS_SIZE 56    /* u16 segment, u16 bdf, u32 0, 6 x u64 size (0: none or unknown) */
 #define SMMU_SNAP_FAULTS_FIXED 48 /* 5 x u64 totals, u32 count, u32 record size */
 #define SMMU_SNAP_FAULT_SIZE 160
 #define SMMU_SNAP_RAM_FIXED 8     /* u32 count, u32 0; then count x (u64 base, u64 size) */
@@ -75,6 +77,10 @@ struct smmu_snap_blob {
 	size_t len;     /* the table's length */
 	size_t present; /* bytes at data; the rest of len reads as zeros */
 };
+struct smmu_snap_bars {
+	uint16_t seg, bdf;
+	uint64_t size[6];
+};
 struct smmu_snap_fault {
 	struct smmu_fault f;  /* unit and dev NULL; names point into the snapshot */
 	uint64_t unit_base;
@@ -106,6 +112,8 @@ struct smmu_snap {
 	size_t nunits;
 	struct smmu_snap_blob *fw, *pci;
 	size_t nfw, npci;
+	struct smmu_snap_bars *bars;  /* BAR sizes (sizing writes a BAR: the source asked its model or kernel) */
+	size_t nbars;
 	size_t ndevices;
 	bool has_faults;
 	struct smmu_fault_totals totals;
@@ -129,6 +137,8 @@ int smmu_snap_mem(const struct smmu_snap *s, uint64_t pa, void *buf, size_t len)
 /* A register at an absolute address, size 4 or 8, composed from the recorded
  * accesses; -ENXIO when it was not recorded, -EIO when its read had failed. */
 int smmu_snap_reg(const struct smmu_snap *s, uint64_t addr, unsigned size, uint64_t *v);
+/* A BAR's size as recorded: -ENOENT when the snapshot does not know it. */
+int smmu_snap_bar_size(const struct smmu_snap *s, uint16_t seg, uint16_t bdf, unsigned bar, uint64_t *size);
 /* Total bytes in segments. */
 uint64_t smmu_snap_mem_bytes(const struct smmu_snap *s);
 

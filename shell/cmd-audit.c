@@ -63,8 +63,21 @@ static const struct smmu_audit_pasid *range_pasid(const struct smmu_audit_device
 	return NULL;
 }
 
+/* "PASID 0x5 (domain d1)", "SubstreamID 0x3": the unit's word, smmush's domain when it attached it. */
+static const char *ssid_words(const struct smmu_audit_device *d, const struct smmu_audit_pasid *ps, char *b, size_t n)
+{
+	struct smmu_unit_info ui = { .arch = SMMU_ARCH_SMMUV3 };
+	if (d->unit)
+		smmu_unit_info(d->unit, &ui);
+	bool vtd = ui.arch == SMMU_ARCH_VTD;
+	snprintf(b, n, "%s 0x%x%s%s%s", vtd ? "PASID" : "SubstreamID", ps->pasid, ps->domain ? " (domain " : "",
+		 ps->domain ? ps->domain : "", ps->domain ? ")" : "");
+	return b;
+}
+
 static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 {
+	char sw[96];
 	char b1[32], b2[32], b3[32], st[80], p[8];
 	struct smmu_unit_info ui = { 0 };
 
@@ -96,6 +109,8 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 			id_name(ui.arch), d->dma_sid, d->sid);
 	if (d->reason[0])
 		fprintf(sh->out, "  why: %s\n", d->reason);
+	if (d->bar_sizes_unknown)
+		fprintf(sh->out, "  note: this target cannot tell its BARs' sizes: each counts as its first page of MMIO\n");
 	if (d->verdict == SMMU_AUDIT_TRANSLATED || d->nranges) {
 		uint64_t total = 0;
 		for (size_t r = 0; r < d->nranges; r++)
@@ -108,12 +123,12 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 	}
 	for (size_t i = 0; i < d->npasids; i++)
 		if (!d->pasids[i].nranges)
-			fprintf(sh->out, "  PASID 0x%x (domain %s): reaches nothing\n", d->pasids[i].pasid, d->pasids[i].domain);
+			fprintf(sh->out, "  %s: reaches nothing\n", ssid_words(d, &d->pasids[i], sw, sizeof(sw)));
 	for (size_t r = 0; r < d->nranges; r++) {
 		const struct smmu_audit_range *g = &d->ranges[r];
 		const struct smmu_audit_pasid *ps = range_pasid(d, r);
 		if (ps && r == ps->first)
-			fprintf(sh->out, "  PASID 0x%x (domain %s) reaches:\n", ps->pasid, ps->domain);
+			fprintf(sh->out, "  %s reaches:\n", ssid_words(d, ps, sw, sizeof(sw)));
 		if (d->verdict == SMMU_AUDIT_TRANSLATED)
 			fprintf(sh->out, "    IOVA 0x%" PRIx64 "-0x%" PRIx64 " -> PA 0x%" PRIx64 "-0x%" PRIx64 " %s\n", g->iova,
 				g->iova + g->size - 1, g->pa, g->pa + g->size - 1, perms(g->prot, p));
@@ -163,6 +178,7 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 	smmu_json_arr_end(j);
 	smmu_json_kbool(j, "nested", d->nested);
 	smmu_json_kbool(j, "complete", !d->walk_incomplete);
+	smmu_json_kbool(j, "bar_sizes_known", !d->bar_sizes_unknown);
 	smmu_json_key(j, "domain");
 	d->domain ? smmu_json_str(j, d->domain) : smmu_json_null(j);
 	smmu_json_kstr(j, "reason", d->reason);
@@ -195,12 +211,13 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		smmu_json_obj_end(j);
 	}
 	smmu_json_arr_end(j);
-	smmu_json_key(j, "pasids"); /* the PASIDs smmush attached, audited too */
+	smmu_json_key(j, "pasids"); /* its SubstreamIDs / PASIDs from the live tables, audited too */
 	smmu_json_arr_begin(j);
 	for (size_t i = 0; i < d->npasids; i++) {
 		smmu_json_obj_begin(j);
 		smmu_json_ku64(j, "pasid", d->pasids[i].pasid);
-		smmu_json_kstr(j, "domain", d->pasids[i].domain);
+		smmu_json_key(j, "domain");
+		d->pasids[i].domain ? smmu_json_str(j, d->pasids[i].domain) : smmu_json_null(j);
 		smmu_json_ku64(j, "ranges", d->pasids[i].nranges);
 		smmu_json_obj_end(j);
 	}
@@ -405,7 +422,8 @@ const struct shell_cmd shell_cmds_audit[] = {
 	  "Per unit: translating, or what every device behind it gets.\n"
 	  "Per DMA-capable device: translated (by which stages), BYPASS, abort, or no IOMMU at all;\n"
 	  "the physical ranges it reaches (IOVA -> PA, rwx, p: privileged only) and what they are\n"
-	  "(RAM, another device's MMIO, the IOMMU's registers or tables, firmware-reserved).\n"
+	  "(RAM, another device's MMIO, the IOMMU's registers or tables, firmware-reserved);\n"
+	  "each SubstreamID / PASID the live tables hold is walked too, its ranges marked with it.\n"
 	  "Findings: uncovered, bypass, unit-bypass, identity-shared, p2p, reaches-iommu, overlap,\n"
 	  "write-exec, priv-unusable, ats-translated, ats-unaccepted, pri, pasid, stale,\n"
 	  "walk-incomplete, policy-violation, policy-fault.\n"

@@ -285,12 +285,105 @@ expect_json "sim:mmu500: ... 00:01.0 nested (stages 1 and 2) reaches nothing, 00
 expect_findings "sim:mmu500: a device that can write its own page tables" "critical:reaches-iommu:00:01.0:-" \
 	"${T[@]}" -- "own; domain create a; attach 00:01.0 a; map a 0x100000 0x7f000000 0x1000 rw"
 
+# substreams from the live tables, whoever wrote them.  virt: 00:01.0's STE
+# (0x7f014200) rewritten by hand to a linear CD table at 0x48200000 of 4 CDs
+# (S1CDMax=2, S1DSS=substream0): CD 0 = domain a's (requests without a
+# SubstreamID), CD 1 = domain b's, CD 2 invalid, CD 3 = a's again
+SV="own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x2000 rw; domain create b; attach 00:02.0 b; map b 0x20000 0x48100000 0x1000 r"
+CDA="0x00016205c0003510 0x7f011000 0 0x4ff 0 0 0 0" CDB="0x00026205c0003510 0x7f01c000 0 0x4ff 0 0 0 0"
+expect_findings "sim:virt: a linear CD table of 4 SubstreamIDs written by hand: only the STE write is a finding" \
+	"high:stale:-:-" --target sim:virt -- "$SV; wg 0x48200000 $CDA $CDB 0 0 0 0 0 0 0 0 $CDA; wg 0x7f014200 0x100000004820000b 0xd6"
+expect_json "sim:virt: ... SubstreamIDs 1 and 3 reach their CDs' tables, exactly; 2 (V=0) nothing" \
+	"[(r.get('pasid'), r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [(None, '0x10000', '0x48000000', '0x2000', 'rw-'), (1, '0x20000', '0x48100000', '0x1000', 'r--'), (3, '0x10000', '0x48000000', '0x2000', 'rw-')] and dev['00:01.0']['pasids'] == [{'pasid': 1, 'domain': None, 'ranges': 1}, {'pasid': 3, 'domain': None, 'ranges': 1}] and dev['00:01.0']['complete']"
+# a 2-level CD table (S1Fmt=1, S1CDMax=7, S1DSS=substream0): L1 entry 0's
+# level-2 table is outside RAM (so is CD 0: requests without one abort), L1
+# entry 1's holds domain b's CD at SubstreamID 0x45
+expect_findings "sim:virt: a 2-level CD table, one level-2 table outside RAM: walk-incomplete" \
+	"high:stale:-:- medium:walk-incomplete:00:01.0:-" --target sim:virt -- \
+	"$SV; wg 0x48210000 0x800000001 0x48220001; wg 0x48220140 $CDB; wg 0x7f014200 0x380000004821001b 0xd6"
+expect_json "sim:virt: ... SubstreamID 0x45 found in the readable one, its reach exact; the device translates through it" \
+	"[(r.get('pasid'), r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [(0x45, '0x20000', '0x48100000', '0x1000')] and dev['00:01.0']['verdict'] == 'translated' and not dev['00:01.0']['complete']"
+run --target sim:virt -c "$SV; wg 0x48210000 0x800000001 0x48220001; wg 0x48220140 $CDB; wg 0x7f014200 0x380000004821001b 0xd6; snapshot save $TMP/cd2.snap"
+"$SMMUSH" --target "snapshot:$TMP/cd2.snap" -j -c "audit" >"$TMP/cd2.json"
+check "sim:virt: ... a snapshot of it audits the same (SubstreamID 0 reserved by S1DSS does not end the search)" json_valid "$TMP/cd2.json" \
+	'[(r.get("pasid"), r["iova"], r["pa"], r["size"]) for x in doc["devices"] if x["device"] == "00:01.0" for r in x["ranges"]] == [(0x45, "0x20000", "0x48100000", "0x1000")]'
+run --target sim:virt -c "$SV; wg 0x48200000 $CDA $CDB 0 0 0 0 0 0 0 0 $CDA; wg 0x7f014200 0x100000004820000b 0xd6; audit"
+check "sim:virt: ... text names each SubstreamID" grep -q "^  SubstreamID 0x3 reaches:$" "$TMP/out"
+# a linear CD table outside RAM: the search stops at once, walk-incomplete
+expect_findings "sim:virt: a linear CD table outside RAM: walk-incomplete" \
+	"high:stale:-:- medium:walk-incomplete:00:01.0:-" --target sim:virt -- "$SV; wg 0x7f014200 0x100000080000000b 0xd6"
+# q35 scalable: PASIDs 5 (00:01.0) and 9 (00:02.0) attached by smmush, PASID
+# 7 of 00:01.0 written by hand into its PASID table (a copy of PASID 5's
+# entry), PASID 0x41 in a second PASID table at 0x400000 (directory entry
+# 1), pass-through
+SQ="own --scalable; domain create d1; domain create d2; map d1 0x10000 0x100000 4K rw; map d2 0x10000 0x200000 8K r; map d2 0x20000 0x300000 4K rw; attach 01.0 d1; attach 01.0 d2 --pasid 5; attach 02.0 d2 --pasid 9"
+SQ+="; wg 0x3f02c1c0 0x3f007089 2 0 0 0 0 0 0; wg 0x3f00c008 0x400001; wg 0x400040 0x101 0 0 0 0 0 0 0"
+expect_findings "sim:q35 scalable: PASIDs by smmush and by hand, one pass-through: bypass, its reach of every table" \
+	"$(printf '%s ' critical:bypass:00:01.0:- $(for i in $(seq 21); do echo critical:reaches-iommu:00:01.0:-; done) high:overlap:00:01.0:00:02.0 high:overlap:00:01.0:00:02.0 high:stale:-:- high:stale:-:-)medium:write-exec:00:01.0:-" \
+	--target sim:q35 -O scalable=on -O aw=48 -- "$SQ"
+expect_json "sim:q35 scalable: ... each PASID's reach exact, smmush's with their domains" \
+	"[(r.get('pasid'), r['iova'], r['pa'], r['size'], r['perms']) for r in dev['00:01.0']['ranges']] == [(None, '0x10000', '0x100000', '0x1000', 'rw-'), (5, '0x10000', '0x200000', '0x2000', 'r--'), (5, '0x20000', '0x300000', '0x1000', 'rw-'), (7, '0x10000', '0x200000', '0x2000', 'r--'), (7, '0x20000', '0x300000', '0x1000', 'rw-'), (0x41, '0x0', '0x0', '0x1000000000000', 'rwx')] and [(p['pasid'], p['domain']) for p in dev['00:01.0']['pasids']] == [(5, 'd2'), (7, None), (0x41, None)] and [(p['pasid'], p['domain']) for p in dev['00:02.0']['pasids']] == [(9, 'd2')] and 'PASID 0x41 passes through' in [f for f in d['findings'] if f['id'] == 'bypass'][0]['reason'] and ('0x3f02c1c0', '0x40') in [(f['pa'], f['size']) for f in d['findings'] if f['id'] == 'reaches-iommu']"
+# a snapshot of it audits the same
+run --target sim:q35 -O scalable=on -O aw=48 -c "$SQ; snapshot save $TMP/pasid.snap"
+"$SMMUSH" --target sim:q35 -O scalable=on -O aw=48 -j -c "$SQ; audit" | tail -n 1 >"$TMP/live.json"
+"$SMMUSH" --target "snapshot:$TMP/pasid.snap" -j -c "audit" | tail -n 1 >"$TMP/snap.json"
+check "sim:q35 scalable: a snapshot of it: the same devices' reach and PASIDs (not smmush's domain names)" python3 -c "
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+r = lambda x: [(g.get('pasid'), g['iova'], g['pa'], g['size'], g['perms']) for g in x['ranges']]
+k = lambda d: [(x['device'], r(x), [(p['pasid'], p['ranges']) for p in x['pasids']]) for x in d['devices']]
+sys.exit(0 if k(a) == k(b) and any(x['pasids'] for x in b['devices']) else 1)" "$TMP/live.json" "$TMP/snap.json"
+
+# Access flag 0: faults (and reaches nothing) unless CD.AFFD / STE.S2AFFD;
+# what xlate and the sim's DMA say too
+AF1="own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x2000 rw; wg 0x7f019080 0x0060000048000b43"
+AF2="own; domain create h --stage2; attach 00:01.0 h; map h 0x10000 0x48000000 0x2000 rw; wg 0x7f018080 0x00400000480003ff"
+for c in "stage 1|$AF1|; wg 0x7f018000 0x0001620dc0003510" "stage 2|$AF2|; wg 0x7f014210 0x042d359000000001"; do
+	st=${c%%|*} c=${c#*|} cmds=${c%%|*} affd=${c#*|}
+	findings --target sim:virt -- "$cmds" >/dev/null
+	expect_json "sim:virt: $st leaf with AF=0: not reached" \
+		"[(r['iova'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x11000', '0x1000')]"
+	findings --target sim:virt -- "$cmds$affd" >/dev/null
+	expect_json "sim:virt: $st leaf with AF=0 under AFFD: reached" \
+		"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x48000000', '0x2000')]"
+	run --target sim:virt -c "$cmds$affd; dma 01.0 read 0x10000 8; xlate 01.0 0x10000 r"
+	check "sim:virt: $st ... the sim's DMA goes through and xlate agrees" \
+		grep -q "^result: 0x10000 -> 0x48000000" "$TMP/out" -a -n "$(grep 'read 0x10000 8: done' "$TMP/out")"
+done
+
+# nested: a stage-1 output beyond stage 2's input size (S2T0SZ=17: 47 bits)
+# reaches nothing, and is not a walk that could not be completed
+NS="own; domain create h --stage2; domain create g --nested-in h; attach 00:01.0 g; map h 0x80000000 0x48000000 0x1000 rw; map g 0x10000 0x80000000 0x1000 rw; map g 0x20000 0x800000000000 0x1000 rw; wg 0x7f018210 0x040d359100000001"
+expect_findings "sim:virt: nested: a stage-1 output beyond stage 2's IAS: no walk-incomplete" "high:stale:-:-" --target sim:virt -- "$NS"
+expect_json "sim:virt: ... it reaches nothing there" \
+	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x48000000', '0x1000')] and dev['00:01.0']['complete']"
+
+# AMD-Vi: a DTE with guest translation (GV=1) has PASIDs through GCR3 tables
+# smmush does not read: walk-incomplete, and the device's words say why
+expect_findings "sim:amd: DTE.GV=1: walk-incomplete (GCR3 tables not read)" "high:stale:-:- medium:walk-incomplete:00:01.0:-" \
+	--target sim:amd -- "own; domain create a; attach 00:01.0 a; map a 0x10000 0x100000 0x1000 rw; wg 0x3f000100 0x608000003f006803"
+expect_json "sim:amd: ... the host tables' reach is still listed, exactly" \
+	"[(r['iova'], r['pa'], r['size']) for r in dev['00:01.0']['ranges']] == [('0x10000', '0x100000', '0x1000')] and dev['00:01.0']['reason'].endswith('DTE.GV=1: its PASIDs\\' guest (GCR3) tables are not read, their reach is not counted')"
+
+# BAR sizes: a snapshot records them where the source knows them (the
+# sim's model), so its audit counts 00:01.0's second BAR0 page as MMIO too
+BV="own; domain create a; attach 00:02.0 a; map a 0x10000 0x10001000 0x1000 rw"
+run --target sim:virt -c "$BV; snapshot save $TMP/bars.snap"
+"$SMMUSH" --target "snapshot:$TMP/bars.snap" -j -c "audit" >"$TMP/bars.json"
+check "snapshot of sim:virt: BAR sizes recorded: a page past BAR0's first is that device's MMIO" json_valid "$TMP/bars.json" \
+	'[(m["pa"], m["kind"], m["what"]) for x in doc["devices"] if x["device"] == "00:02.0" for r in x["ranges"] for m in r["memory"]] == [("0x10001000", "mmio", "BAR0 of 00:01.0")] and all(x["bar_sizes_known"] for x in doc["devices"])'
+
 # QEMU: the same machine, the other implementation
 if command -v qemu-system-aarch64 >/dev/null; then
 	expect_findings "qemu:virt: one device mapped, one bypassed through its STE" "critical:bypass:00:01.0:- high:stale:-:-" \
 		--target qemu:virt -- "own; domain create a; attach 00:02.0 a; map a 0x10000 0x48000000 0x2000 rw; wg 0x5f014200 0x9"
 	expect_json "qemu:virt: the mapped device's reach is exact" \
 		"dev['00:02.0']['ranges'][0]['pa'] == '0x48000000' and dev['00:02.0']['ranges'][0]['size'] == '0x2000' and dev['00:02.0']['ranges'][0]['memory'][0]['kind'] == 'ram'"
+	expect_json "qemu:virt: BAR sizes are unknown there, and the audit says so" \
+		"not dev['00:01.0']['bar_sizes_known'] and not dev['00:02.0']['bar_sizes_known']"
+	run --target qemu:virt -c "audit"
+	check "qemu:virt: ... a note in each such device's section" \
+		test "$(grep -c "^  note: this target cannot tell its BARs' sizes: each counts as its first page of MMIO$" "$TMP/out")" -eq 2
 elif [ "${CI:-}" = true ]; then
 	not_ok "QEMU is not installed"
 fi

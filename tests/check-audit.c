@@ -291,6 +291,115 @@ START_TEST(audit_acs_controls)
 }
 END_TEST
 
+/* Substreams from the live tables: a CD table written here (not by smmush's
+ * domains) is enumerated by smmu_unit_substreams() and audited per
+ * SubstreamID; a level-2 CD table outside RAM is -EFAULT with the readable
+ * ones visited; CD.AFFD is af_used. */
+struct ssids {
+	uint32_t v[8];
+	uint64_t root[8];
+	unsigned n;
+};
+
+static int ssid_visit(void *arg, uint32_t ssid, const struct smmu_config *cfg)
+{
+	struct ssids *s = arg;
+
+	ck_assert_uint_lt(s->n, 8);
+	s->root[s->n] = cfg->root;
+	s->v[s->n++] = ssid;
+	return 0;
+}
+
+static void cd_words(struct smmu_target *t, const char *dev, uint64_t cd[8], uint64_t *ste_pa, uint64_t ste[8])
+{
+	struct smmu_config cfg;
+
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, dev), false, 0, &cfg), 0);
+	const struct smmu_cfg_step *c = smmu_config_step(&cfg, SMMU_CS_CD), *s = smmu_config_step(&cfg, SMMU_CS_STE);
+	ck_assert(c && s);
+	memcpy(cd, c->words, 64);
+	memcpy(ste, s->words, 64);
+	*ste_pa = s->addr;
+}
+
+START_TEST(audit_substreams_live)
+{
+	struct smmu_target *t = open_target("sim:virt", NULL, 0);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_domain *a, *b;
+	struct smmu_audit *au;
+	uint64_t cda[8], cdb[8], ste[8], steb[8], ste_pa, pa, zero[8] = { 0 };
+	struct ssids got = { 0 };
+
+	ck_assert_int_eq(smmu_unit_own(u), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "a", 0, &a), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "b", 0, &b), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), a), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:02.0"), b), 0);
+	ck_assert_int_eq(smmu_map(a, 0x10000, 0x48000000, 0x2000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_map(b, 0x20000, 0x48100000, 0x1000, SMMU_PROT_R), 0);
+	cd_words(t, "00:02.0", cdb, &pa, steb);
+	cd_words(t, "00:01.0", cda, &ste_pa, ste);
+	/* no substreams yet: none visited */
+	ck_assert_int_eq(smmu_unit_substreams(u, 8, ssid_visit, &got), 0);
+	ck_assert_uint_eq(got.n, 0);
+	/* a linear table of 4: CD 0 (requests without one, S1DSS=substream0) a, 1 b, 2 invalid, 3 a */
+	ck_assert_int_eq(smmu_mem_write(t, 0x48200000, cda, 64), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x48200040, cdb, 64), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x48200080, zero, 64), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x482000c0, cda, 64), 0);
+	ste[0] = 0x100000004820000bull; /* V, S1Trans, linear, S1CDMax=2 */
+	ste[1] = (ste[1] & ~3ull) | 2;  /* S1DSS=substream0 */
+	ck_assert_int_eq(smmu_mem_write(t, ste_pa, ste, 16), 0);
+	ck_assert_int_eq(smmu_unit_substreams(u, 8, ssid_visit, &got), 0);
+	ck_assert_uint_eq(got.n, 2);
+	ck_assert_uint_eq(got.v[0], 1);
+	ck_assert_uint_eq(got.root[0], cdb[1] & ~0xfull);
+	ck_assert_uint_eq(got.v[1], 3);
+	ck_assert_uint_eq(got.root[1], cda[1] & ~0xfull);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	const struct smmu_audit_device *d = adev(au, "00:01.0");
+	ck_assert_uint_eq(d->npasids, 2);
+	ck_assert_uint_eq(d->pasids[0].pasid, 1);
+	ck_assert_ptr_null(d->pasids[0].domain);
+	ck_assert_uint_eq(d->pasids[0].nranges, 1);
+	ck_assert_uint_eq(d->ranges[d->pasids[0].first].pa, 0x48100000);
+	ck_assert_uint_eq(d->ranges[d->pasids[0].first].prot, SMMU_PROT_R);
+	ck_assert_uint_eq(d->ranges[d->pasids[1].first].pa, 0x48000000);
+	ck_assert_uint_eq(d->ranges[d->pasids[1].first].size, 0x2000);
+	ck_assert(!d->walk_incomplete);
+	smmu_audit_free(au);
+
+	/* 2-level (S1Fmt=1, S1CDMax=7): L1 entry 0's table outside RAM, entry 1's holds b at 0x45 */
+	uint64_t l1[2] = { 0x800000001ull, 0x48220001ull };
+	ck_assert_int_eq(smmu_mem_write(t, 0x48210000, l1, 16), 0);
+	ck_assert_int_eq(smmu_mem_write(t, 0x48220140, cdb, 64), 0);
+	ste[0] = 0x380000004821001bull;
+	ck_assert_int_eq(smmu_mem_write(t, ste_pa, ste, 8), 0);
+	got.n = 0;
+	ck_assert_int_eq(smmu_unit_substreams(u, 8, ssid_visit, &got), -EFAULT);
+	ck_assert_uint_eq(got.n, 1);
+	ck_assert_uint_eq(got.v[0], 0x45);
+	ck_assert_int_eq(smmu_audit_run(t, NULL, &au), 0);
+	d = adev(au, "00:01.0");
+	ck_assert(d->walk_incomplete && d->verdict == SMMU_AUDIT_TRANSLATED);
+	ck_assert_uint_eq(d->npasids, 1);
+	ck_assert_uint_eq(d->nranges, 1);
+	smmu_audit_free(au);
+
+	/* CD.AFFD (bit 35) and HA are what af_used says */
+	struct smmu_config cfg;
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:02.0"), false, 0, &cfg), 0);
+	ck_assert(!cfg.af_used);
+	cdb[0] |= 1ull << 35;
+	ck_assert_int_eq(smmu_mem_write(t, smmu_config_step(&cfg, SMMU_CS_CD)->addr, cdb, 8), 0);
+	ck_assert_int_eq(smmu_device_config(smmu_device_find(t, "00:02.0"), false, 0, &cfg), 0);
+	ck_assert(cfg.af_used);
+	smmu_target_close(t);
+}
+END_TEST
+
 Suite *suite_audit(void);
 Suite *suite_audit(void)
 {
@@ -306,6 +415,7 @@ Suite *suite_audit(void)
 	tcase_add_test(tc, audit_hooks_waiting);
 	tcase_add_test(tc, audit_nested_composed);
 	tcase_add_test(tc, audit_acs_controls);
+	tcase_add_test(tc, audit_substreams_live);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1096,7 +1096,7 @@ START_TEST(test_amd_skip_levels)
 	l1 = x.step[3].table_pa;
 	pde = l1 | AMD_PR | AMD_NL(1) | AMD_RW;
 	ram_set(smmu_pgt_root(p) + 8, pde);
-	smmu_pgt_note_write(p, smmu_pgt_root(p) + 8, &pde, 8);
+	smmu_pgt_note_write(p, smmu_pgt_root(p) + 8, &pde, 8, &(bool){ false });
 
 	ck_assert_int_eq(smmu_pgt_translate(p, va + 2 * SZ_4K, SMMU_PROT_W, &x), 0);
 	ck_assert_uint_eq(x.oa, out + 2 * SZ_4K);

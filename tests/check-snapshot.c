@@ -332,6 +332,37 @@ START_TEST(reader_refusals)
 }
 END_TEST
 
+/* The BARS note: sizes per function and BAR, 0 or absent unknown; too short refused. */
+START_TEST(reader_bars)
+{
+	static uint8_t b[16384];
+	const size_t note = 64 + 56 * 3, desc = note + 20;
+	struct smmu_snap s;
+	char err[256];
+	uint64_t size;
+	size_t len = make_core(b, sizeof(b), true);
+
+	snap_wr32(b + note + 8, SMMU_SNAP_NT_BARS);
+	memset(b + desc, 0, 64);
+	snap_wr16(b + desc + 2, 0x0008);
+	snap_wr64(b + desc + 8, 0x100000);      /* BAR0 */
+	snap_wr64(b + desc + 8 + 16, 0x4000);   /* BAR2 */
+	ck_assert_int_eq(smmu_snap_parse(&s, b, len, err, sizeof(err)), 0);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 0, 8, 0, &size), 0);
+	ck_assert_uint_eq(size, 0x100000);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 0, 8, 2, &size), 0);
+	ck_assert_uint_eq(size, 0x4000);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 0, 8, 1, &size), -ENOENT);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 0, 8, 6, &size), -ENOENT);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 0, 9, 0, &size), -ENOENT);
+	ck_assert_int_eq(smmu_snap_bar_size(&s, 1, 8, 0, &size), -ENOENT);
+	smmu_snap_free(&s);
+	snap_wr32(b + note + 4, 20); /* descsz: shorter than a record */
+	ck_assert_int_eq(smmu_snap_parse(&s, b, len, err, sizeof(err)), -SMMU_E_PARSE);
+	ck_assert_msg(strstr(err, "BAR sizes note of 20 bytes"), "%s", err);
+}
+END_TEST
+
 Suite *suite_lib_snapshot(void);
 Suite *suite_lib_snapshot(void)
 {
@@ -345,6 +376,7 @@ Suite *suite_lib_snapshot(void)
 	tcase_add_test(tc, round_trip_amd);
 	tcase_add_test(tc, reader_edges);
 	tcase_add_test(tc, reader_refusals);
+	tcase_add_test(tc, reader_bars);
 	suite_add_tcase(s, tc);
 	return s;
 }
