@@ -8,9 +8,11 @@
 #ifndef SMMU_BACKEND_H
 #define SMMU_BACKEND_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct smmu_backend_kunit;
 
@@ -108,6 +110,24 @@ struct smmu_backend_kunit {
 	char iommu[48];      /* its name there ("dmar0", "smmu3.0x0000000009050000") */
 	bool relaxed;        /* booted with iomem=relaxed: claimed registers stay readable */
 };
+
+/* For the backends on the host's clock (now_ns, sleep_ns, timeouts): the
+ * monotonic clock in ns, and a sleep of ns that signals do not cut short. */
+static inline uint64_t smmu_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline void smmu_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
 
 extern const struct smmu_backend_ops smmu_backend_sim;
 /* The model behind a sim target (tests write RAM as its devices do). */
