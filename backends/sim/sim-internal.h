@@ -180,6 +180,9 @@ int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n);
 #define SIM_SWITCH_DEVFN 0xe8
 #define SIM_SWITCH_BUS 3
 int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs);
+/* virt and q35: the test devices on bus 0, behind the bridge and behind the
+ * switch, as many as the parameters say. */
+int sim_pci_add_param_testdevs(struct sim_machine *m);
 /* The platform (non-PCI) test device: registers at base (SIM_TESTDEV_BAR_SIZE
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,

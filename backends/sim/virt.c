@@ -198,13 +198,7 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_pci_init(m, l.ecam_base, l.ecam_size, l.mmio32_base, 0x1b36, 0x0008);
 	if (rc)
 		return rc;
-	rc = sim_pci_add_testdevs(m, p->ndevs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	rc = sim_pci_add_param_testdevs(m);
 	if (rc)
 		return rc;
 	rc = sim_testdev_create_platform(m, l.platdev_base, l.platdev_sid, NULL);
