@@ -36,6 +36,20 @@ expect_fail() {
 	fi
 }
 
+# expect_err WHAT PATTERN ARGS...: non-zero exit and exactly one stderr line,
+# "smmush: ..." matching PATTERN (stdout may hold earlier commands' output).
+expect_err() {
+	local what=$1 pat=$2; shift 2
+	run "$@"
+	local lines
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == smmush:* ]] && grep -Eq -- "$pat" "$TMP/err"; then
+		ok "$what"
+	else
+		not_ok "$what (rc=$rc, want /$pat/; stderr: $err)"
+	fi
+}
+
 # expect_out WHAT PATTERN ARGS...: exit 0 and stdout matches the grep -E pattern.
 expect_out() {
 	local what=$1 pat=$2; shift 2

@@ -6,20 +6,6 @@
 # shellcheck disable=SC2154,SC2054,SC2034 # lib.sh sets rc/out/err; QEMU options hold commas
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-# expect_err WHAT PATTERN ARGS...: non-zero exit and exactly one stderr line,
-# "smmush: ..." matching PATTERN (stdout may hold earlier commands' output).
-expect_err() {
-	local what=$1 pat=$2; shift 2
-	run "$@"
-	local lines
-	lines=$(wc -l <"$TMP/err")
-	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == smmush:* ]] && grep -Eq -- "$pat" "$TMP/err"; then
-		ok "$what"
-	else
-		not_ok "$what (rc=$rc, want /$pat/; stderr: $err)"
-	fi
-}
-
 # regs JSON compared register by register; VT-d keeps documented traces of
 # having been owned: GSTS.RTPS stays latched, CCMD and IOTLB show the last
 # invalidation, IVA its address.
