@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "backends/gdb-rsp.h"
+#include "lib/backend.h"
 #include "lib/smmu.h"
 
 #define MAX_PKT     (1u << 20) /* the largest packet accepted from a server */
@@ -175,29 +176,6 @@ static bool is_output(const char *p, size_t len)
 
 /* --- the connection ------------------------------------------------------------------ */
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int reserve(char **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 4096;
-	while (n < need)
-		n *= 2;
-	char *p = realloc(*buf, n);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
-}
-
 __attribute__((format(printf, 2, 3))) static int die(struct rsp *r, const char *fmt, ...)
 {
 	if (!r->dead) {
@@ -224,8 +202,8 @@ int rsp_init(struct rsp *r, int fd, int timeout_ms)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	/* room for the largest packet decoded: run-length encoding lets a
 	 * short packet stand for a long one */
-	if (reserve(&r->pkt, &r->pktcap, MAX_PKT + 1) || reserve(&r->rx, &r->rxcap, 8192) ||
-	    reserve(&r->tx, &r->txcap, 8192))
+	if (smmu_buf_reserve(&r->pkt, &r->pktcap, MAX_PKT + 1, 4096) ||
+	    smmu_buf_reserve(&r->rx, &r->rxcap, 8192, 4096) || smmu_buf_reserve(&r->tx, &r->txcap, 8192, 4096))
 		return -ENOMEM;
 	return 0;
 }
@@ -257,7 +235,7 @@ static int send_all(struct rsp *r, const char *p, size_t len, uint64_t deadline)
 			continue;
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return die(r, "the GDB server closed the connection (%s)", strerror(errno));
-		uint64_t now = mono_ms();
+		uint64_t now = smmu_mono_ms();
 		if (now >= deadline)
 			return die(r, "the GDB server took no data for %d ms", r->timeout_ms);
 		struct pollfd pf = { .fd = r->fd, .events = POLLOUT };
@@ -271,7 +249,7 @@ static int send_all(struct rsp *r, const char *p, size_t len, uint64_t deadline)
 static int fill(struct rsp *r, uint64_t deadline, const char *waiting_for)
 {
 	for (;;) {
-		if (reserve(&r->rx, &r->rxcap, r->rxlen + 65536))
+		if (smmu_buf_reserve(&r->rx, &r->rxcap, r->rxlen + 65536, 4096))
 			return die(r, "out of memory");
 		ssize_t n = recv(r->fd, r->rx + r->rxlen, r->rxcap - r->rxlen, MSG_DONTWAIT);
 		if (n > 0) {
@@ -286,7 +264,7 @@ static int fill(struct rsp *r, uint64_t deadline, const char *waiting_for)
 			return die(r, "the GDB server closed the connection (reset)");
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return die(r, "the GDB connection failed: %s", strerror(errno));
-		uint64_t now = mono_ms();
+		uint64_t now = smmu_mono_ms();
 		if (now >= deadline)
 			return die(r, "the GDB server did not answer %s within %.3g s", waiting_for,
 				   r->timeout_ms / 1000.0);
@@ -375,13 +353,13 @@ int rsp_request_raw(struct rsp *r, const char *data, size_t len, bool binary, co
 	for (size_t i = 1; i + 1 < strlen(what); i++)
 		if ((unsigned char)what[i] < 32 || (unsigned char)what[i] > 126)
 			what[i] = '.';
-	if (reserve(&r->tx, &r->txcap, 2 * len + 8))
+	if (smmu_buf_reserve(&r->tx, &r->txcap, 2 * len + 8, 4096))
 		return -ENOMEM;
 	size_t flen = rsp_frame(data, len, binary, r->tx, r->txcap);
 	if (!flen)
 		return -E2BIG;
 	r->requests++;
-	deadline = mono_ms() + (uint64_t)r->timeout_ms;
+	deadline = smmu_mono_ms() + (uint64_t)r->timeout_ms;
 	for (;;) {
 		if ((rc = send_all(r, r->tx, flen, deadline)))
 			return rc;
@@ -730,7 +708,7 @@ int rsp_resume(struct rsp *r)
 	}
 	const char *cmd = r->vcont ? "vCont;c" : "c";
 	size_t flen = rsp_frame(cmd, strlen(cmd), false, r->tx, r->txcap);
-	uint64_t deadline = mono_ms() + (uint64_t)r->timeout_ms;
+	uint64_t deadline = smmu_mono_ms() + (uint64_t)r->timeout_ms;
 	r->requests++;
 	for (int tries = 0;; tries++) {
 		if ((rc = send_all(r, r->tx, flen, deadline)))
@@ -772,7 +750,7 @@ acked:
 
 int rsp_interrupt(struct rsp *r)
 {
-	uint64_t deadline = mono_ms() + (uint64_t)r->timeout_ms;
+	uint64_t deadline = smmu_mono_ms() + (uint64_t)r->timeout_ms;
 	unsigned acks = 0, naks = 0;
 	bool sent = false;
 	int rc;

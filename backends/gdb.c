@@ -87,14 +87,6 @@ struct gdb_be {
 	char desc[1280];
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint32_t rd32le(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -637,7 +629,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		return -ENOMEM;
 	be->magic = GDB_MAGIC;
 	be->r.fd = -1;
-	be->epoch_ns = mono_ns();
+	be->epoch_ns = smmu_mono_ns();
 	be->run_free = run && !strcmp(run, "free");
 	be->slice_ns = (uint64_t)(slice_us * 1000);
 	snprintf(be->where, sizeof(be->where), "%s", variant);
@@ -839,7 +831,7 @@ static int be_table_region(void *priv, uint64_t *base, uint64_t *size)
 /* Time since the target opened, as the sim and QEMU count. */
 static uint64_t be_now(void *priv)
 {
-	return mono_ns() - ((struct gdb_be *)priv)->epoch_ns;
+	return smmu_mono_ns() - ((struct gdb_be *)priv)->epoch_ns;
 }
 
 /* Lets the machine run for at least ns: resumed, then interrupted again
@@ -856,9 +848,7 @@ static int be_sleep(void *priv, uint64_t ns)
 			return rc;
 		be->resumes++;
 	}
-	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	smmu_sleep_ns(ns);
 	return be->run_free ? 0 : rsp_interrupt(&be->r);
 }
 

@@ -1100,14 +1100,6 @@ static int has_rawio(const struct linux_be *be)
 	return (int)(v >> 17 & 1);
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int be_open(const char *variant, const char *const *opts, size_t nopts, void **priv, char *err,
 		   size_t errlen)
 {
@@ -1119,7 +1111,7 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	if (!be)
 		return -ENOMEM;
 	be->mem_fd = be->kcore_fd = be->kmsg_fd = -1;
-	be->epoch_ns = mono_ns();
+	be->epoch_ns = smmu_mono_ns();
 	be->arch = (
 #if defined(__aarch64__)
 		ARCH_ARM64
@@ -1232,16 +1224,13 @@ static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
 /* Time since the target opened, as the sim and QEMU count (not the uptime). */
 static uint64_t be_now(void *priv)
 {
-	return mono_ns() - ((struct linux_be *)priv)->epoch_ns;
+	return smmu_mono_ns() - ((struct linux_be *)priv)->epoch_ns;
 }
 
 static int be_sleep(void *priv, uint64_t ns)
 {
-	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
-
 	(void)priv;
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	smmu_sleep_ns(ns);
 	return 0;
 }
 

@@ -17,17 +17,10 @@
 #include <unistd.h>
 
 #include "backends/qemu-qtest.h"
+#include "lib/backend.h"
 #include "lib/smmu.h"
 
 #define CHUNK 0x10000u /* bulk transfers: 64 KiB per command, aligned */
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void qtest_init(struct qtest *q, int fd, int timeout_ms)
 {
@@ -59,26 +52,11 @@ static int die(struct qtest *q, const char *why)
 	return -SMMU_E_BACKEND;
 }
 
-static int reserve(char **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 256;
-	while (n < need)
-		n *= 2;
-	char *p = realloc(*buf, n);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
-}
-
 /* Waits for fd to become ready for events, until deadline; 0 when ready. */
 static int wait_fd(struct qtest *q, short events, uint64_t deadline)
 {
 	for (;;) {
-		uint64_t now = mono_ms();
+		uint64_t now = smmu_mono_ms();
 		if (now >= deadline)
 			return die(q, "QEMU did not answer in time");
 		struct pollfd p = { .fd = q->fd, .events = events };
@@ -94,7 +72,7 @@ static int wait_fd(struct qtest *q, short events, uint64_t deadline)
  * *reply points at its text after "OK " until the next command. */
 static int roundtrip(struct qtest *q, size_t len, const char **reply)
 {
-	uint64_t deadline = mono_ms() + (uint64_t)q->timeout_ms;
+	uint64_t deadline = smmu_mono_ms() + (uint64_t)q->timeout_ms;
 	size_t off = 0;
 	int rc;
 
@@ -138,7 +116,7 @@ static int roundtrip(struct qtest *q, size_t len, const char **reply)
 				*reply = q->rx + (q->rx[2] ? 3 : 2);
 			return 0;
 		}
-		if ((rc = reserve(&q->rx, &q->rxcap, q->rxlen + 65536)))
+		if ((rc = smmu_buf_reserve(&q->rx, &q->rxcap, q->rxlen + 65536, 256)))
 			return rc;
 		ssize_t n = recv(q->fd, q->rx + q->rxlen, q->rxcap - q->rxlen, MSG_DONTWAIT);
 		if (n > 0) {
@@ -171,7 +149,7 @@ int qtest_cmd(struct qtest *q, const char **reply, const char *fmt, ...)
 			return -EINVAL;
 		if ((size_t)n + 1 < q->txcap)
 			break;
-		if ((rc = reserve(&q->tx, &q->txcap, (size_t)n + 2)))
+		if ((rc = smmu_buf_reserve(&q->tx, &q->txcap, (size_t)n + 2, 256)))
 			return rc;
 	}
 	q->tx[n] = '\n';
@@ -321,7 +299,7 @@ int qtest_mem_write(struct qtest *q, uint64_t pa, const void *buf, size_t len)
 		if (all_zero(p, n)) { /* fresh tables are mostly zeros */
 			rc = qtest_cmd(q, NULL, "memset 0x%llx 0x%zx 0", (unsigned long long)pa, n);
 		} else {
-			if ((rc = reserve(&q->tx, &q->txcap, 64 + (n + 2) / 3 * 4)))
+			if ((rc = smmu_buf_reserve(&q->tx, &q->txcap, 64 + (n + 2) / 3 * 4, 256)))
 				return rc;
 			int h = snprintf(q->tx, 64, "b64write 0x%llx 0x%zx ", (unsigned long long)pa, n);
 			size_t l = (size_t)h + b64_encode(q->tx + h, p, n);

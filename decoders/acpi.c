@@ -251,8 +251,9 @@ static int acpi_detect(const uint8_t *b, size_t len, enum acpi_kind *kind, char 
 			 sig);
 }
 
-int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbose, char *err,
-			  size_t errlen)
+/* Parse the table and hand it to the text printer (j NULL) or to j. */
+static int acpi_render(FILE *out, unsigned verbose, struct smmu_json *j, const void *buf, size_t len, char *err,
+		       size_t errlen)
 {
 	enum acpi_kind kind;
 	int rc = acpi_detect(buf, len, &kind, err, errlen);
@@ -265,7 +266,10 @@ int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbo
 		rc = smmu_acpi_dmar_parse(buf, len, &d, err, errlen);
 		if (rc)
 			return rc;
-		smmu_acpi_dmar_print(out, d, verbose);
+		if (j)
+			smmu_acpi_dmar_json(j, d);
+		else
+			smmu_acpi_dmar_print(out, d, verbose);
 		smmu_acpi_dmar_free(d);
 	} else if (kind == ACPI_IVRS) {
 		struct smmu_acpi_ivrs *r;
@@ -273,7 +277,10 @@ int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbo
 		rc = smmu_acpi_ivrs_parse(buf, len, &r, err, errlen);
 		if (rc)
 			return rc;
-		smmu_acpi_ivrs_print(out, r, verbose);
+		if (j)
+			smmu_acpi_ivrs_json(j, r);
+		else
+			smmu_acpi_ivrs_print(out, r, verbose);
 		smmu_acpi_ivrs_free(r);
 	} else {
 		struct smmu_acpi_iort *t;
@@ -281,44 +288,23 @@ int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbo
 		rc = smmu_acpi_iort_parse(buf, len, &t, err, errlen);
 		if (rc)
 			return rc;
-		smmu_acpi_iort_print(out, t, verbose);
+		if (j)
+			smmu_acpi_iort_json(j, t);
+		else
+			smmu_acpi_iort_print(out, t, verbose);
 		smmu_acpi_iort_free(t);
 	}
 	return 0;
 }
 
+int smmu_acpi_render_text(FILE *out, const void *buf, size_t len, unsigned verbose, char *err,
+			  size_t errlen)
+{
+	return acpi_render(out, verbose, NULL, buf, len, err, errlen);
+}
+
 int smmu_acpi_render_json(struct smmu_json *j, const void *buf, size_t len, char *err,
 			  size_t errlen)
 {
-	enum acpi_kind kind;
-	int rc = acpi_detect(buf, len, &kind, err, errlen);
-
-	if (rc)
-		return rc;
-	if (kind == ACPI_DMAR) {
-		struct smmu_acpi_dmar *d;
-
-		rc = smmu_acpi_dmar_parse(buf, len, &d, err, errlen);
-		if (rc)
-			return rc;
-		smmu_acpi_dmar_json(j, d);
-		smmu_acpi_dmar_free(d);
-	} else if (kind == ACPI_IVRS) {
-		struct smmu_acpi_ivrs *r;
-
-		rc = smmu_acpi_ivrs_parse(buf, len, &r, err, errlen);
-		if (rc)
-			return rc;
-		smmu_acpi_ivrs_json(j, r);
-		smmu_acpi_ivrs_free(r);
-	} else {
-		struct smmu_acpi_iort *t;
-
-		rc = smmu_acpi_iort_parse(buf, len, &t, err, errlen);
-		if (rc)
-			return rc;
-		smmu_acpi_iort_json(j, t);
-		smmu_acpi_iort_free(t);
-	}
-	return 0;
+	return acpi_render(NULL, 0, j, buf, len, err, errlen);
 }

@@ -739,14 +739,9 @@ static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t
 
 	(void)releasing;
 	/* every register or none: the journal must name each one */
-	for (size_t i = 0; i < nw; i++) {
-		size_t k = 0;
-		while (k < n && (r[k].off != want[i].off || r[k].size != want[i].size))
-			k++;
-		if (k == n)
+	for (size_t i = 0; i < nw; i++)
+		if (smmu_saved_find(r, n, want[i].off, want[i].size, &want[i].val))
 			return -SMMU_E_PARSE;
-		want[i].val = r[k].val;
-	}
 	size_t i = 0;
 	s->scr0 = (uint32_t)want[i++].val;
 	s->gfsr = (uint32_t)want[i++].val;
@@ -790,15 +785,5 @@ int smmu_arch_smmuv2_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 {
 	struct smmuv2 *s = priv(u);
 
-	if (cfg->fmt == SMMU_PGT_LPAE_S2 ? !s->s2 : !s->s1)
-		return -EOPNOTSUPP;
-	if (!(s->granules & cfg->granule))
-		cfg->granule = s->granules & (1u << 12) ? 4096 : s->granules & (1u << 14) ? 16384 : 65536;
-	if (cfg->oas > s->oas)
-		cfg->oas = s->oas;
-	if (cfg->fmt == SMMU_PGT_LPAE_S2 && cfg->ias > s->ias)
-		cfg->ias = s->ias; /* stage 2 input: IDR2.IAS */
-	if (cfg->fmt == SMMU_PGT_LPAE_S2 && cfg->ias > cfg->oas)
-		cfg->ias = cfg->oas;
-	return 0;
+	return smmu_arch_lpae_limits(cfg, s->s1, s->s2, s->granules, s->oas, s->ias /* IDR2.IAS */);
 }

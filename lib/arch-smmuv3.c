@@ -816,12 +816,10 @@ static int saved_set(struct smmu_unit *u, const struct smmu_saved_reg *r, size_t
 	struct saved v;
 
 	for (size_t i = 0; i < sizeof(saved_list) / sizeof(saved_list[0]); i++) {
-		size_t k = 0;
-		while (k < n && (r[k].off != saved_list[i].off || r[k].size != saved_list[i].size))
-			k++;
-		if (k == n)
-			return -SMMU_E_PARSE; /* every register or none */
-		memcpy((char *)&v + saved_list[i].at, &r[k].val, saved_list[i].size);
+		uint64_t x;
+		if (smmu_saved_find(r, n, saved_list[i].off, saved_list[i].size, &x))
+			return -SMMU_E_PARSE;
+		memcpy((char *)&v + saved_list[i].at, &x, saved_list[i].size);
 	}
 	s->saved = v;
 	/* release() invalidates through a queue of ours before it restores */
@@ -852,15 +850,8 @@ int smmu_arch_smmuv3_limits(struct smmu_unit *u, struct smmu_pgt_cfg *cfg)
 {
 	struct smmuv3 *s = priv(u);
 
-	if ((cfg->fmt == SMMU_PGT_LPAE_S2 ? !s->s2p : !s->s1p) || !s->aa64)
-		return -EOPNOTSUPP;
-	if (!(s->granules & cfg->granule))
-		cfg->granule = s->granules & (1u << 12) ? 4096 : s->granules & (1u << 14) ? 16384 : 65536;
-	if (cfg->oas > s->oas)
-		cfg->oas = s->oas;
-	if (cfg->fmt == SMMU_PGT_LPAE_S2 && cfg->ias > cfg->oas)
-		cfg->ias = cfg->oas; /* stage 2 input is an IPA: no wider than the output */
-	return 0;
+	/* no IAS of its own: stage 2 input is bounded by the output size */
+	return smmu_arch_lpae_limits(cfg, s->s1p && s->aa64, s->s2p && s->aa64, s->granules, s->oas, s->oas);
 }
 
 /* An event record drained by someone else (the kernel, which printed it):

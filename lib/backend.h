@@ -8,9 +8,12 @@
 #ifndef SMMU_BACKEND_H
 #define SMMU_BACKEND_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 
 struct smmu_backend_kunit;
 
@@ -118,6 +121,46 @@ struct smmu_backend_kunit {
 	char iommu[48];      /* its name there ("dmar0", "smmu3.0x0000000009050000") */
 	bool relaxed;        /* booted with iomem=relaxed: claimed registers stay readable */
 };
+
+/* For the backends on the host's clock (now_ns, sleep_ns, timeouts): the
+ * monotonic clock in ns, and a sleep of ns that signals do not cut short. */
+static inline uint64_t smmu_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t smmu_mono_ms(void)
+{
+	return smmu_mono_ns() / 1000000;
+}
+
+static inline void smmu_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* The remote backends' protocol buffers: *buf (*cap bytes) grown to hold
+ * need, doubling from first.  -ENOMEM leaves it as it was. */
+static inline int smmu_buf_reserve(char **buf, size_t *cap, size_t need, size_t first)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : first;
+	while (n < need)
+		n *= 2;
+	char *p = realloc(*buf, n);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
 
 extern const struct smmu_backend_ops smmu_backend_sim;
 /* The model behind a sim target (tests write RAM as its devices do). */

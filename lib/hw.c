@@ -5,17 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/backend.h"
 #include "lib/hw.h"
 
 #define POLL_LIMIT_NS 1000000000ull /* hardware that has not answered in 1 s will not */
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 int smmu_poll32(struct smmu_unit *u, uint32_t off, uint32_t mask, uint32_t want)
 {
@@ -31,8 +24,8 @@ int smmu_poll32(struct smmu_unit *u, uint32_t off, uint32_t mask, uint32_t want)
 		/* the clock is read only once the first few polls failed: models
 		 * answer at once, and reading it costs more than the poll */
 		if (i == 16)
-			deadline = mono_ns() + POLL_LIMIT_NS;
-		else if (i > 16 && mono_ns() > deadline)
+			deadline = smmu_mono_ns() + POLL_LIMIT_NS;
+		else if (i > 16 && smmu_mono_ns() > deadline)
 			return -SMMU_E_TIMEOUT;
 		if (u->t->ops->sleep_ns && i >= 16)
 			u->t->ops->sleep_ns(u->t->priv, 1000);

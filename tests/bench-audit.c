@@ -14,14 +14,7 @@
 #include <time.h>
 
 #include "lib/smmu.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "tests/bench.h"
 
 static void die(const char *what, int rc)
 {
@@ -69,14 +62,14 @@ int main(void)
 
 	const unsigned rounds = 20;
 	struct smmu_audit *a = NULL;
-	double t0 = now();
+	double t0 = bench_now();
 	for (unsigned r = 0; r < rounds; r++) {
 		if ((rc = smmu_audit_run(t, NULL, &a)))
 			die("audit", rc);
 		if (r + 1 < rounds)
 			smmu_audit_free(a);
 	}
-	double audit_s = (now() - t0) / rounds;
+	double audit_s = (bench_now() - t0) / rounds;
 	if (smmu_audit_finding_count(a) || smmu_audit_device_count(a) != 32)
 		die("the bench machine audits clean", -EINVAL);
 	uint64_t reach = 0;
@@ -87,7 +80,7 @@ int main(void)
 
 	/* reference 1: the coalesced listing of the same devices */
 	uint64_t nr = 0, leaves = 0, tables = 0;
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned r = 0; r < rounds; r++)
 		for (unsigned i = 0; i < ndev; i++) {
 			struct smmu_pgt_walk_stats st;
@@ -97,18 +90,18 @@ int main(void)
 			if (r == 0)
 				leaves += st.leaves, tables += st.tables;
 		}
-	double list_s = (now() - t0) / rounds;
+	double list_s = (bench_now() - t0) / rounds;
 
 	/* reference 2: reading that much table memory, page by page */
 	uint64_t base, size;
 	static char page[4096];
 	if ((rc = smmu_target_table_region(t, &base, &size)))
 		die("table region", rc);
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned r = 0; r < rounds; r++)
 		for (uint64_t p = 0; p < tables; p++)
 			smmu_mem_read(t, base + (p * 4096) % size, page, sizeof(page));
-	double read_s = (now() - t0) / rounds;
+	double read_s = (bench_now() - t0) / rounds;
 
 	printf("audit_32dev_1GiB_each %.3f ms\n", audit_s * 1e3);
 	printf("audit_32dev_reached %" PRIu64 " GiB\n", reach >> 30);

@@ -19,14 +19,7 @@
 #include <unistd.h>
 
 #include "lib/smmu.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "tests/bench.h"
 
 static int count_range(void *arg, const struct smmu_pgt_range *r)
 {
@@ -77,9 +70,9 @@ static int open_target(const char *spec, const char *const *opts, size_t nopts, 
 	for (int i = 0; i < 100; i++) {
 		if (!(rc = smmu_target_open(spec, opts, nopts, t, err, errlen))) {
 			*open_rt = smmu_target_roundtrips(*t);
-			double t0 = now();
+			double t0 = bench_now();
 			if (!(rc = smmu_discover(*t, err, errlen)) && smmu_unit_count(*t)) {
-				*secs = now() - t0;
+				*secs = bench_now() - t0;
 				*units_rt = smmu_target_roundtrips(*t) - *open_rt;
 				return 0;
 			}
@@ -118,39 +111,31 @@ static int bench(const char *spec, const char *const *opts, size_t nopts, const 
 			   SMMU_PROT_R | SMMU_PROT_W | SMMU_MAP_PAGES)))
 		goto fail;
 	rt = smmu_target_roundtrips(t);
-	double t0 = now();
+	double t0 = bench_now();
 	if ((rc = smmu_map(dom, 0x80000000, data, 4096, SMMU_PROT_R | SMMU_PROT_W)))
 		goto fail;
-	printf("%s_map_4k %.3f ms\n", tag, (now() - t0) * 1e3);
+	printf("%s_map_4k %.3f ms\n", tag, (bench_now() - t0) * 1e3);
 	printf("%s_map_4k_requests %llu requests\n", tag, (unsigned long long)(smmu_target_roundtrips(t) - rt));
 	struct smmu_device_info di;
 	smmu_device_info(d, &di);
 	rt = smmu_target_roundtrips(t);
-	t0 = now();
+	t0 = bench_now();
 	if ((rc = smmu_list(u, &(struct smmu_stream){ di.sid, false, 0 }, 0, 0, count_range, &ranges, NULL)))
 		goto fail;
-	printf("%s_walk_64m_4k %.3f ms\n", tag, (now() - t0) * 1e3);
+	printf("%s_walk_64m_4k %.3f ms\n", tag, (bench_now() - t0) * 1e3);
 	printf("%s_walk_64m_4k_requests %llu requests (%u ranges)\n", tag,
 	       (unsigned long long)(smmu_target_roundtrips(t) - rt), ranges);
-	t0 = now();
+	t0 = bench_now();
 	if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x80000000, 256, NULL)))
 		goto fail;
-	printf("%s_edu_dma %.3f ms\n", tag, (now() - t0) * 1e3);
+	printf("%s_edu_dma %.3f ms\n", tag, (bench_now() - t0) * 1e3);
 
 	/* faults: unmapped reads, then one drain */
-	if ((rc = smmu_faults_poll(t)) < 0)
+	double per;
+	int n;
+	if ((rc = bench_fault_roundtrips(t, d, &per, &n)))
 		goto fail;
-	for (int i = 0; i < 4; i++)
-		if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x90000000 + i * 0x1000, 4, NULL)))
-			goto fail;
-	rt = smmu_target_roundtrips(t);
-	int n = smmu_faults_poll(t);
-	if (n <= 0) {
-		rc = n ? n : -EPROTO;
-		goto fail;
-	}
-	printf("%s_requests_per_fault %.1f requests (%d records drained)\n", tag,
-	       (double)(smmu_target_roundtrips(t) - rt) / n, n);
+	printf("%s_requests_per_fault %.1f requests (%d records drained)\n", tag, per, n);
 	smmu_target_close(t);
 	return 0;
 fail:

@@ -11,14 +11,7 @@
 #include <time.h>
 
 #include "lib/smmu.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "tests/bench.h"
 
 static void die(const char *what, int rc)
 {
@@ -57,9 +50,9 @@ int main(void)
 	uint64_t drained = 0;
 	for (unsigned r = 0; r < rounds; r++) {
 		smmu_mmio_write(t, base + 0x110, 8, batch); /* storm: `batch` faulting reads */
-		double t0 = now();
+		double t0 = bench_now();
 		rc = smmu_faults_poll(t);
-		spent += now() - t0;
+		spent += bench_now() - t0;
 		if (rc < 0)
 			die("poll", rc);
 		drained += rc;
@@ -75,12 +68,12 @@ int main(void)
 	size_t bytes = (size_t)batch * 32;
 	char *src = malloc(bytes), *dst = malloc(bytes);
 	memset(src, 1, bytes);
-	double t0 = now();
+	double t0 = bench_now();
 	for (unsigned r = 0; r < rounds; r++) {
 		memcpy(dst, src, bytes);
 		__asm__ volatile("" ::"r"(dst) : "memory");
 	}
-	double ref = now() - t0;
+	double ref = bench_now() - t0;
 	printf("fault_drain_memcpy_reference %.1f ns\n", ref * 1e9 / drained);
 	free(src);
 	free(dst);

@@ -20,13 +20,7 @@
 #include <time.h>
 
 #include "lib/smmu.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/bench.h"
 
 static int count_range(void *arg, const struct smmu_pgt_range *r)
 {
@@ -60,7 +54,7 @@ int main(int argc, char **argv)
 
 	/* units; devices, whole: open to close */
 	for (int i = 0; i < 10; i++) {
-		double t0 = now();
+		double t0 = bench_now();
 		struct smmu_target *t = open_linux();
 		for (size_t u = 0; u < smmu_unit_count(t); u++) {
 			struct smmu_unit_kernel k;
@@ -74,7 +68,7 @@ int main(int argc, char **argv)
 		}
 		req = smmu_target_roundtrips(t);
 		smmu_target_close(t);
-		double dt = now() - t0;
+		double dt = bench_now() - t0;
 		if (!i)
 			first = dt;
 		if (dt < best)
@@ -99,9 +93,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 5; i++) {
 		uint64_t r0 = smmu_target_roundtrips(t);
 		unsigned n = 0;
-		double t0 = now();
+		double t0 = bench_now();
 		int rc = smmu_list(di.unit, &(struct smmu_stream){ di.sid, false, 0 }, 0, 0, count_range, &n, NULL);
-		double dt = now() - t0;
+		double dt = bench_now() - t0;
 		if (rc) {
 			fprintf(stderr, "bench-live: walk %s: %s\n", argv[2], smmu_strerror(rc));
 			return 1;

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/bench.h"
 #include "tui/monitor.h"
 
 /* What a child reports when it leaves. */
@@ -36,14 +37,6 @@ struct child {
 	double t_first;
 	struct rusage ru_first;
 };
-
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double cpu_of(const struct rusage *ru)
 {
@@ -148,7 +141,7 @@ static int run_child(const char *spec, bool storm, double secs, struct report *r
 		_exit(child_main(spec, storm, secs, p[1]));
 	}
 	close(p[1]);
-	double deadline = mono() + secs + 30;
+	double deadline = bench_now() + secs + 30;
 	char buf[4096];
 	for (;;) {
 		struct pollfd pfd = { .fd = master, .events = POLLIN };
@@ -158,7 +151,7 @@ static int run_child(const char *spec, bool storm, double secs, struct report *r
 			if (got <= 0 && !(got < 0 && errno == EINTR))
 				break; /* EIO: the child closed the terminal */
 		}
-		if (mono() > deadline) {
+		if (bench_now() > deadline) {
 			kill(pid, SIGKILL);
 			break;
 		}

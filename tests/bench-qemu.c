@@ -12,14 +12,7 @@
 #include <time.h>
 
 #include "lib/smmu.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "tests/bench.h"
 
 static int count_range(void *arg, const struct smmu_pgt_range *r)
 {
@@ -52,11 +45,11 @@ static int bench(const char *spec, const char *tag)
 	double best = 1e9;
 	for (int i = 0; i < 50; i++) {
 		memset(page, i, sizeof(page));
-		double t0 = now();
+		double t0 = bench_now();
 		if ((rc = smmu_mem_write(t, data, page, sizeof(page))))
 			goto fail;
-		if (now() - t0 < best)
-			best = now() - t0;
+		if (bench_now() - t0 < best)
+			best = bench_now() - t0;
 	}
 	printf("%s_page_write %.3f ms\n", tag, best * 1e3);
 
@@ -64,11 +57,11 @@ static int bench(const char *spec, const char *tag)
 	    (rc = smmu_device_attach(d, dom)))
 		goto fail;
 	rt = smmu_target_roundtrips(t);
-	double t0 = now();
+	double t0 = bench_now();
 	if ((rc = smmu_map(dom, 0x10000000, data - (64ull << 20), 64ull << 20,
 			   SMMU_PROT_R | SMMU_PROT_W | SMMU_MAP_PAGES)))
 		goto fail;
-	printf("%s_map_64m_4k %.3f s\n", tag, now() - t0);
+	printf("%s_map_64m_4k %.3f s\n", tag, bench_now() - t0);
 	printf("%s_map_64m_4k_roundtrips %llu requests\n", tag,
 	       (unsigned long long)(smmu_target_roundtrips(t) - rt));
 	rt = smmu_target_roundtrips(t);
@@ -79,11 +72,11 @@ static int bench(const char *spec, const char *tag)
 	/* one edu DMA through the IOMMU, best of 20 */
 	best = 1e9;
 	for (int i = 0; i < 20; i++) {
-		t0 = now();
+		t0 = bench_now();
 		if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x80000000, 256, NULL)))
 			goto fail;
-		if (now() - t0 < best)
-			best = now() - t0;
+		if (bench_now() - t0 < best)
+			best = bench_now() - t0;
 	}
 	printf("%s_edu_dma %.3f ms\n", tag, best * 1e3);
 
@@ -102,19 +95,11 @@ static int bench(const char *spec, const char *tag)
 	printf("%s_walk_again_roundtrips %llu requests\n", tag, (unsigned long long)(smmu_target_roundtrips(t) - rt));
 
 	/* faults: unmapped reads, then one drain */
-	if ((rc = smmu_faults_poll(t)) < 0)
+	double per;
+	int n;
+	if ((rc = bench_fault_roundtrips(t, d, &per, &n)))
 		goto fail;
-	for (int i = 0; i < 4; i++)
-		if ((rc = smmu_dma(d, SMMU_DMA_FROM_MEM, 0x90000000 + i * 0x1000, 4, NULL)))
-			goto fail;
-	rt = smmu_target_roundtrips(t);
-	int n = smmu_faults_poll(t);
-	if (n <= 0) {
-		rc = n ? n : -EPROTO;
-		goto fail;
-	}
-	printf("%s_roundtrips_per_fault %.1f requests (%d records drained)\n", tag,
-	       (double)(smmu_target_roundtrips(t) - rt) / n, n);
+	printf("%s_roundtrips_per_fault %.1f requests (%d records drained)\n", tag, per, n);
 	smmu_target_close(t);
 	return 0;
 fail:

@@ -15,16 +15,9 @@
 #include <unistd.h>
 
 #include "lib/smmu.h"
+#include "tests/bench.h"
 
 #define MAPPED (64ull << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int count_range(void *arg, const struct smmu_pgt_range *r)
 {
@@ -66,9 +59,9 @@ static int bench(const char *spec, const char *tag, const char *const *opts, siz
 		return rc;
 	}
 	snprintf(path, sizeof(path), "/tmp/bench-snapshot-%d.core", (int)getpid());
-	double t0 = now();
+	double t0 = bench_now();
 	rc = smmu_snapshot_save(t, path, 0, NULL, NULL, NULL, &rep);
-	double cap = now() - t0;
+	double cap = bench_now() - t0;
 	if (rc) {
 		fprintf(stderr, "bench-snapshot: %s: save: %s\n", spec, smmu_strerror(rc));
 		smmu_target_close(t);
@@ -79,10 +72,10 @@ static int bench(const char *spec, const char *tag, const char *const *opts, siz
 	double ref = 1e9;
 	for (int i = 0; a && b && i < 5; i++) {
 		memset(a, i, rep.memory_bytes);
-		double r0 = now();
+		double r0 = bench_now();
 		memcpy(b, a, rep.memory_bytes);
 		__asm__ volatile("" : : "r"(b) : "memory");
-		double r = now() - r0;
+		double r = bench_now() - r0;
 		ref = r < ref ? r : ref;
 	}
 	free(a);
@@ -95,25 +88,25 @@ static int bench(const char *spec, const char *tag, const char *const *opts, siz
 	printf("snapshot_%s_segments %u segments\n", tag, rep.segments);
 
 	/* open + walk on the snapshot, beside the same walk on the live target */
-	t0 = now();
+	t0 = bench_now();
 	if ((rc = walk(t, &mapped)) || mapped != MAPPED)
 		fprintf(stderr, "bench-snapshot: %s: live walk: %s (%llu bytes)\n", spec, smmu_strerror(rc),
 			(unsigned long long)mapped);
-	double live = now() - t0;
+	double live = bench_now() - t0;
 	snprintf(sspec, sizeof(sspec), "snapshot:%s", path);
-	t0 = now();
+	t0 = bench_now();
 	if ((rc = smmu_target_open(sspec, NULL, 0, &s, err, sizeof(err))) || (rc = smmu_discover(s, err, sizeof(err)))) {
 		fprintf(stderr, "bench-snapshot: %s: %s\n", sspec, err);
 		smmu_target_close(t);
 		unlink(path);
 		return rc;
 	}
-	double open_s = now() - t0;
-	t0 = now();
+	double open_s = bench_now() - t0;
+	t0 = bench_now();
 	if ((rc = walk(s, &mapped)) || mapped != MAPPED)
 		fprintf(stderr, "bench-snapshot: walk on the snapshot: %s (%llu bytes)\n", smmu_strerror(rc),
 			(unsigned long long)mapped);
-	double walk_s = now() - t0;
+	double walk_s = bench_now() - t0;
 	printf("snapshot_%s_open_ms %.2f ms\n", tag, open_s * 1e3);
 	printf("snapshot_%s_walk_ms %.2f ms\n", tag, walk_s * 1e3);
 	printf("snapshot_%s_live_walk_reference_ms %.2f ms\n", tag, live * 1e3);

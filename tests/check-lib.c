@@ -57,14 +57,30 @@ static const struct plat plats[] = {
 
 #define NPLATS ((int)(sizeof(plats) / sizeof(plats[0])))
 
-static struct smmu_target *open_target(const char *spec)
+static struct smmu_target *open_target_with(const char *spec, const char *const *opts, size_t nopts)
 {
 	struct smmu_target *t;
 	char err[256] = "";
 
-	ck_assert_msg(smmu_target_open(spec, NULL, 0, &t, err, sizeof(err)) == 0, "%s: %s", spec, err);
+	ck_assert_msg(smmu_target_open(spec, opts, nopts, &t, err, sizeof(err)) == 0, "%s: %s", spec, err);
 	ck_assert_msg(smmu_discover(t, err, sizeof(err)) == 0, "%s: discover: %s", spec, err);
 	return t;
+}
+
+static struct smmu_target *open_target(const char *spec)
+{
+	return open_target_with(spec, NULL, 0);
+}
+
+/* The first unit owned and a domain "d" with 00:01.0 attached. */
+static struct smmu_domain *own_and_attach(struct smmu_target *t)
+{
+	struct smmu_domain *dom;
+
+	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
+	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
+	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	return dom;
 }
 
 static void read_regs(struct smmu_target *t, const struct plat *p, uint32_t *out)
@@ -1032,9 +1048,7 @@ START_TEST(library_writes_reach_the_table_cache)
 	struct smmu_domain *dom;
 	struct smmu_table_conflict c;
 
-	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
-	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	dom = own_and_attach(t);
 	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
 	uint64_t ea = leaf_entry(dom, 0x10000), injected = mem_q(t, ea) ^ 0x80; /* a flipped bit */
 	ck_assert_int_eq(smmu_mem_write(t, ea, &injected, 8), 0);
@@ -1063,9 +1077,7 @@ START_TEST(tables_changed_beneath_the_cache_are_reported)
 	struct smmu_table_conflict c;
 	const unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 
-	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
-	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	dom = own_and_attach(t);
 	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, rw), 0);
 	uint64_t ea = leaf_entry(dom, 0x10000), was = mem_q(t, ea), foreign = was ^ 0x80;
 
@@ -1114,9 +1126,7 @@ START_TEST(tables_read_back_only_after_foreign_writes)
 	const unsigned rw = SMMU_PROT_R | SMMU_PROT_W;
 	uint64_t quiet[2], after_dma, z = 0;
 
-	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
-	ck_assert_int_eq(smmu_device_attach(smmu_device_find(t, "00:01.0"), dom), 0);
+	dom = own_and_attach(t);
 	ck_assert_int_eq(smmu_map(dom, 0x10000, p->ram, 0x1000, rw), 0);
 	for (int k = 0; k < 3; k++) {
 		if (k == 2) /* a device writes a data page, no table */
@@ -1139,17 +1149,10 @@ END_TEST
  * from CMDQS's bits before.) */
 START_TEST(small_event_queue)
 {
-	struct smmu_target *t;
-	char err[256];
 	const char *opts[] = { "evtq=1" };
-
-	ck_assert_int_eq(smmu_target_open("sim:virt", opts, 1, &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_target *t = open_target_with("sim:virt", opts, 1);
 	struct smmu_device *d = smmu_device_find(t, "00:01.0");
-	struct smmu_domain *dom;
-	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
-	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	struct smmu_domain *dom = own_and_attach(t);
 	for (int i = 0; i < 4; i++) {
 		struct smmu_fault f;
 		ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x30000 + i * 0x1000, 64, NULL), 0);
@@ -1167,17 +1170,10 @@ END_TEST
  * lost (the sim's TLB would keep the unmapped pages reachable). */
 START_TEST(small_command_queue)
 {
-	struct smmu_target *t;
-	char err[256];
 	const char *opts[] = { "cmdq=1" };
-
-	ck_assert_int_eq(smmu_target_open("sim:virt", opts, 1, &t, err, sizeof(err)), 0);
-	ck_assert_int_eq(smmu_discover(t, err, sizeof(err)), 0);
+	struct smmu_target *t = open_target_with("sim:virt", opts, 1);
 	struct smmu_device *d = smmu_device_find(t, "00:01.0");
-	struct smmu_domain *dom;
-	ck_assert_int_eq(smmu_unit_own(smmu_unit_at(t, 0)), 0);
-	ck_assert_int_eq(smmu_domain_create(t, "d", 0, &dom), 0);
-	ck_assert_int_eq(smmu_device_attach(d, dom), 0);
+	struct smmu_domain *dom = own_and_attach(t);
 	ck_assert_int_eq(smmu_map(dom, 0x30000, 0x40100000, 8 * 0x1000, SMMU_PROT_R | SMMU_MAP_PAGES), 0);
 	ck_assert_int_eq(smmu_faults_poll(t), 0);
 	for (int i = 0; i < 8; i++) /* every page in the TLB */

@@ -282,6 +282,16 @@ static void fx_pci(struct fx *f, const char *addr, uint16_t vendor, uint16_t dev
 #define GSTS_IRES (1u << 25)
 
 /* q35 with VT-d: the kernel left the unit alone unless a test says otherwise */
+/* A fresh directory for the machine's files, and root= naming it. */
+static void fx_root(struct fx *f)
+{
+	snprintf(f->dir, sizeof(f->dir), "/tmp/smmush-linux-XXXXXX");
+	ck_assert(mkdtemp(f->dir));
+	snprintf(f->opt_root, sizeof(f->opt_root), "root=%s", f->dir);
+	f->opts[0] = f->opt_root;
+	f->nopts = 1;
+}
+
 static void fx_q35(struct fx *f)
 {
 	static const struct seg segs[] = {
@@ -290,11 +300,7 @@ static void fx_q35(struct fx *f)
 		{ PT_NOTE, 0x300000, 0x1000, NULL, 0 },                   /* not a load segment */
 	};
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/smmush-linux-XXXXXX");
-	ck_assert(mkdtemp(f->dir));
-	snprintf(f->opt_root, sizeof(f->opt_root), "root=%s", f->dir);
-	f->opts[0] = f->opt_root;
-	f->nopts = 1;
+	fx_root(f);
 	fx_text(f, "/proc/iomem", Q35_IOMEM);
 	fx_text(f, "/proc/cmdline", "BOOT_IMAGE=/vmlinuz console=ttyS0 intel_iommu=off\n");
 	fx_text(f, "/proc/self/status", "Name:\tsmmush\nCapInh:\t0000000000000000\nCapEff:\t000001ffffffffff\n");
@@ -345,6 +351,20 @@ static struct smmu_target *fx_open_ok(struct fx *f)
 	return t;
 }
 
+/* The q35 tests' machine, fabricated afresh for each (a checked fixture). */
+static struct fx F;
+
+static void q35_setup(void)
+{
+	memset(&F, 0, sizeof(F));
+	fx_q35(&F);
+}
+
+static void q35_teardown(void)
+{
+	fx_free(&F);
+}
+
 /* Opening refuses with one line containing each needle. */
 static void expect_refusal(struct fx *f, int want_rc, const char *n1, const char *n2)
 {
@@ -362,116 +382,96 @@ static void expect_refusal(struct fx *f, int want_rc, const char *n1, const char
 
 START_TEST(refuses_lockdown)
 {
-	struct fx f = { 0 };
-	fx_q35(&f);
-	fx_text(&f, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
-	expect_refusal(&f, -SMMU_E_LOCKDOWN, "lockdown is 'integrity'", "Secure Boot off");
-	fx_text(&f, "/sys/kernel/security/lockdown", "none integrity [confidentiality]\n");
-	expect_refusal(&f, -SMMU_E_LOCKDOWN, "'confidentiality'", "/dev/mem and /proc/kcore");
-	fx_free(&f);
+	fx_text(&F, "/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	expect_refusal(&F, -SMMU_E_LOCKDOWN, "lockdown is 'integrity'", "Secure Boot off");
+	fx_text(&F, "/sys/kernel/security/lockdown", "none integrity [confidentiality]\n");
+	expect_refusal(&F, -SMMU_E_LOCKDOWN, "'confidentiality'", "/dev/mem and /proc/kcore");
 }
 END_TEST
 
 START_TEST(refuses_not_root)
 {
-	struct fx f = { 0 };
-	fx_q35(&f);
-	fx_text(&f, "/proc/self/status", "Name:\tsmmush\nCapEff:\t0000000000000000\n");
-	expect_refusal(&f, -SMMU_E_NOTROOT, "not root", "run smmush as root");
+	fx_text(&F, "/proc/self/status", "Name:\tsmmush\nCapEff:\t0000000000000000\n");
+	expect_refusal(&F, -SMMU_E_NOTROOT, "not root", "run smmush as root");
 	/* an unprivileged reader sees /proc/iomem with every address zero */
-	fx_text(&f, "/proc/self/status", "Name:\tsmmush\n");
-	fx_text(&f, "/proc/iomem", "00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n");
-	expect_refusal(&f, -SMMU_E_NOTROOT, "/proc/iomem shows no addresses", "run it as root");
-	fx_free(&f);
+	fx_text(&F, "/proc/self/status", "Name:\tsmmush\n");
+	fx_text(&F, "/proc/iomem", "00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n");
+	expect_refusal(&F, -SMMU_E_NOTROOT, "/proc/iomem shows no addresses", "run it as root");
 }
 END_TEST
 
 START_TEST(refuses_no_devmem)
 {
-	struct fx f = { 0 };
-	fx_q35(&f);
-	fx_rm(&f, "/dev/mem");
-	expect_refusal(&f, -ENOENT, "no ", "CONFIG_DEVMEM=y");
-	fx_free(&f);
+	fx_rm(&F, "/dev/mem");
+	expect_refusal(&F, -ENOENT, "no ", "CONFIG_DEVMEM=y");
 }
 END_TEST
 
 START_TEST(refuses_bad_kcore)
 {
-	struct fx f = { 0 };
 	uint8_t junk[64] = "not an ELF file at all";
-	fx_q35(&f);
-	fx_write(&f, "/proc/kcore", junk, sizeof(junk));
-	expect_refusal(&f, -SMMU_E_PARSE, "kcore is not a 64-bit little-endian ELF core", NULL);
+	fx_write(&F, "/proc/kcore", junk, sizeof(junk));
+	expect_refusal(&F, -SMMU_E_PARSE, "kcore is not a 64-bit little-endian ELF core", NULL);
 	/* program headers said to lie past the end of the file */
 	static const struct seg one[] = { { PT_LOAD, 0x100000, 0x1000, NULL, 0 } };
-	fx_kcore(&f, EM_X86_64, one, 1);
+	fx_kcore(&F, EM_X86_64, one, 1);
 	char full[512];
-	snprintf(full, sizeof(full), "%s/proc/kcore", f.dir);
+	snprintf(full, sizeof(full), "%s/proc/kcore", F.dir);
 	int fd = open(full, O_RDWR);
 	Elf64_Ehdr eh;
 	ck_assert(pread(fd, &eh, sizeof(eh), 0) == sizeof(eh));
 	eh.e_phnum = 4000;
 	ck_assert(pwrite(fd, &eh, sizeof(eh), 0) == sizeof(eh));
 	ck_assert(ftruncate(fd, sizeof(eh) + sizeof(Elf64_Phdr)) == 0);
-	expect_refusal(&f, -SMMU_E_PARSE, "program header 1 is past the end", NULL);
+	expect_refusal(&F, -SMMU_E_PARSE, "program header 1 is past the end", NULL);
 	eh.e_phentsize = 17;
 	ck_assert(pwrite(fd, &eh, sizeof(eh), 0) == sizeof(eh));
-	expect_refusal(&f, -SMMU_E_PARSE, "program headers malformed", NULL);
+	expect_refusal(&F, -SMMU_E_PARSE, "program headers malformed", NULL);
 	close(fd);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(kcore_wrapping_segments_ignored)
 {
-	struct fx f = { 0 };
 	static const struct seg segs[] = {
 		{ PT_LOAD, 0xfffffffffffff000ull, 0x2000, NULL, 0 }, /* wraps */
 		{ PT_LOAD, 0x100000, 0x200000, "KCORE", 0x1000 },
 	};
 	char buf[8] = { 0 };
-	fx_q35(&f);
-	fx_kcore(&f, EM_X86_64, segs, 2);
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_kcore(&F, EM_X86_64, segs, 2);
+	struct smmu_target *t = fx_open_ok(&F);
 	ck_assert_int_eq(smmu_mem_read(t, 0x101000, buf, 5), 0);
 	ck_assert_str_eq(buf, "KCORE");
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(refuses_bad_tables)
 {
-	struct fx f = { 0 };
-	fx_q35(&f);
-	fx_opt(&f, "tables=0x3f000000,64M");
-	expect_refusal(&f, -EINVAL, "overlaps System RAM 0x100000-0x3fffffff", "memmap=SIZE$ADDR");
-	f.opts[1] = "tables=0x44000000,16M";
-	expect_refusal(&f, -EBUSY, "claimed by 'some-driver'", NULL);
-	f.opts[1] = "tables=0x40000800,64M";
-	expect_refusal(&f, -EINVAL, "4 KiB aligned", NULL);
-	f.opts[1] = "tables=banana";
-	expect_refusal(&f, -EINVAL, "expected tables=ADDR,SIZE", NULL);
-	f.opts[1] = "tables=0x40000000,64M";
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_opt(&F, "tables=0x3f000000,64M");
+	expect_refusal(&F, -EINVAL, "overlaps System RAM 0x100000-0x3fffffff", "memmap=SIZE$ADDR");
+	F.opts[1] = "tables=0x44000000,16M";
+	expect_refusal(&F, -EBUSY, "claimed by 'some-driver'", NULL);
+	F.opts[1] = "tables=0x40000800,64M";
+	expect_refusal(&F, -EINVAL, "4 KiB aligned", NULL);
+	F.opts[1] = "tables=banana";
+	expect_refusal(&F, -EINVAL, "expected tables=ADDR,SIZE", NULL);
+	F.opts[1] = "tables=0x40000000,64M";
+	struct smmu_target *t = fx_open_ok(&F);
 	uint64_t base, size;
 	ck_assert_int_eq(smmu_target_table_region(t, &base, &size), 0);
 	ck_assert_uint_eq(base, 0x40000000);
 	ck_assert_uint_eq(size, 64 << 20);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(refuses_claimed_registers)
 {
-	struct fx f = { 0 };
 	struct smmu_target *t;
 	char err[512];
-	fx_q35(&f);
-	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
-	ck_assert_int_eq(fx_open(&f, &t, err, sizeof(err)), 0);
+	fx_text(&F, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
+	ck_assert_int_eq(fx_open(&F, &t, err, sizeof(err)), 0);
 	int rc = smmu_discover(t, err, sizeof(err));
 	ck_assert_int_eq(rc, -SMMU_E_CLAIMED);
 	ck_assert_msg(strstr(err, "dmar@0xfed90000") && strstr(err, "claimed") && strstr(err, "'dmar0'") &&
@@ -479,12 +479,11 @@ START_TEST(refuses_claimed_registers)
 		      "%s", err);
 	smmu_target_close(t);
 	/* with iomem=relaxed the same registers are readable */
-	fx_text(&f, "/proc/cmdline", "console=ttyS0 iomem=relaxed\n");
-	t = fx_open_ok(&f);
+	fx_text(&F, "/proc/cmdline", "console=ttyS0 iomem=relaxed\n");
+	t = fx_open_ok(&F);
 	ck_assert_uint_eq(smmu_unit_count(t), 1);
 	ck_assert_ptr_nonnull(strstr(smmu_target_describe(t), "iomem=relaxed"));
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -492,17 +491,15 @@ END_TEST
 
 START_TEST(registers_through_devmem)
 {
-	struct fx f = { 0 };
 	uint64_t v, cap_file;
-	fx_q35(&f);
-	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_target *t = fx_open_ok(&F);
 	ck_assert_str_eq(smmu_target_spec(t), "linux");
 	ck_assert_uint_eq(smmu_unit_count(t), 1);
 	struct smmu_unit_info ui;
 	smmu_unit_info(smmu_unit_at(t, 0), &ui);
 	ck_assert_uint_eq(ui.base, VTD);
 	ck_assert_str_eq(ui.source, "DMAR");
-	fx_mem_read(&f, VTD + 8, &cap_file, 8);
+	fx_mem_read(&F, VTD + 8, &cap_file, 8);
 	ck_assert_int_eq(smmu_mmio_read(t, VTD + 8, 8, &v), 0);
 	ck_assert_uint_eq(v, cap_file);
 	ck_assert_uint_ne(v, 0);
@@ -510,22 +507,19 @@ START_TEST(registers_through_devmem)
 	ck_assert_uint_eq(v, (uint32_t)cap_file);
 	ck_assert_int_eq(smmu_mmio_write(t, VTD + 0x38, 4, 0x12345678), 0); /* FEDATA */
 	uint32_t w;
-	fx_mem_read(&f, VTD + 0x38, &w, 4);
+	fx_mem_read(&F, VTD + 0x38, &w, 4);
 	ck_assert_uint_eq(w, 0x12345678);
 	ck_assert_int_eq(smmu_mmio_read(t, VTD + 2, 4, &v), -EINVAL); /* unaligned */
 	/* registers are not RAM */
 	ck_assert_int_eq(smmu_mmio_read(t, 0x200000, 4, &v), -EINVAL);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(ram_through_kcore)
 {
-	struct fx f = { 0 };
 	char buf[32] = { 0 };
-	fx_q35(&f);
-	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_target *t = fx_open_ok(&F);
 	/* System RAM above 1 MiB: from kcore, never from /dev/mem */
 	ck_assert_int_eq(smmu_mem_read(t, 0x200000, buf, 21), 0);
 	ck_assert_str_eq(buf, "KCORE-RAM-AT-0x200000");
@@ -540,7 +534,7 @@ START_TEST(ram_through_kcore)
 	ck_assert_int_eq(smmu_mem_write(t, 0x3ffffff0, "0123456789abcdefXYZ", 19), -SMMU_E_RAMWRITE);
 	ck_assert_int_eq(smmu_mem_write(t, 0x40000010, "CARVE-OUT", 9), 0);
 	memset(buf, 0, sizeof(buf));
-	fx_mem_read(&f, 0x40000010, buf, 9);
+	fx_mem_read(&F, 0x40000010, buf, 9);
 	ck_assert_str_eq(buf, "CARVE-OUT");
 	memset(buf, 0, sizeof(buf));
 	ck_assert_int_eq(smmu_mem_read(t, 0x40000010, buf, 9), 0);
@@ -550,17 +544,14 @@ START_TEST(ram_through_kcore)
 	/* a read straddling the end of System RAM: kcore part refused */
 	ck_assert_int_eq(smmu_mem_read(t, 0x3ffffff8, buf, 16), -EFAULT);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(refuses_ram_without_kcore)
 {
-	struct fx f = { 0 };
 	char buf[8];
-	fx_q35(&f);
-	fx_rm(&f, "/proc/kcore");
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_rm(&F, "/proc/kcore");
+	struct smmu_target *t = fx_open_ok(&F);
 	int rc = smmu_mem_read(t, 0x200000, buf, 8);
 	ck_assert_int_eq(rc, -SMMU_E_NORAM);
 	ck_assert_ptr_nonnull(strstr(smmu_strerror(rc), "CONFIG_PROC_KCORE"));
@@ -568,16 +559,13 @@ START_TEST(refuses_ram_without_kcore)
 	/* the first MiB is still there */
 	ck_assert_int_eq(smmu_mem_read(t, 0x2000, buf, 8), 0);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(pci_through_libpci_sysfs)
 {
-	struct fx f = { 0 };
 	struct smmu_device_info di;
-	fx_q35(&f);
-	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_target *t = fx_open_ok(&F);
 	ck_assert_uint_eq(smmu_device_count(t), 5);
 	struct smmu_device *edu = smmu_device_find(t, "00:01.0");
 	ck_assert_ptr_nonnull(edu);
@@ -608,17 +596,14 @@ START_TEST(pci_through_libpci_sysfs)
 	ck_assert_int_eq(smmu_pci_read(t, 0x0100, 0, 4, &v), 0);
 	ck_assert_uint_eq(v, 0xffffffff);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(firmware_tables_from_sysfs)
 {
-	struct fx f = { 0 };
 	void *data;
 	size_t len;
-	fx_q35(&f);
-	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_target *t = fx_open_ok(&F);
 	ck_assert_int_eq(smmu_fw_table(t, "DMAR", &data, &len), 0);
 	ck_assert_uint_eq(len, 120);
 	ck_assert(!memcmp(data, "DMAR", 4));
@@ -627,7 +612,6 @@ START_TEST(firmware_tables_from_sysfs)
 	ck_assert_int_eq(smmu_fw_table(t, "fdt", &data, &len), -ENOENT);
 	ck_assert_int_eq(smmu_fw_table(t, "../x", &data, &len), -ENOENT);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -635,16 +619,14 @@ END_TEST
 
 START_TEST(kernel_owned_unit_is_read_only)
 {
-	struct fx f = { 0 };
 	struct smmu_unit_kernel k;
 	char err[512];
-	fx_q35(&f);
-	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
-	fx_text(&f, "/proc/cmdline", "iomem=relaxed\n");
-	fx_text(&f, "/sys/class/iommu/dmar0/intel-iommu/address", "fed90000\n");
-	fx_mem32(&f, VTD + VTD_GSTS, GSTS_TES | GSTS_QIES | GSTS_IRES);
-	fx_opt(&f, "tables=0x40000000,64M");
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_text(&F, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
+	fx_text(&F, "/proc/cmdline", "iomem=relaxed\n");
+	fx_text(&F, "/sys/class/iommu/dmar0/intel-iommu/address", "fed90000\n");
+	fx_mem32(&F, VTD + VTD_GSTS, GSTS_TES | GSTS_QIES | GSTS_IRES);
+	fx_opt(&F, "tables=0x40000000,64M");
+	struct smmu_target *t = fx_open_ok(&F);
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	ck_assert_int_eq(smmu_unit_kernel(u, &k), 0);
 	ck_assert(k.known && k.kernel_owned && k.claimed && k.translating && k.irq_remap && k.queued_inv);
@@ -659,36 +641,32 @@ START_TEST(kernel_owned_unit_is_read_only)
 	ck_assert(!smmu_unit_owned(u));
 	/* nothing was written: GSTS is as the kernel left it */
 	uint32_t gsts;
-	fx_mem_read(&f, VTD + VTD_GSTS, &gsts, 4);
+	fx_mem_read(&F, VTD + VTD_GSTS, &gsts, 4);
 	ck_assert_uint_eq(gsts, GSTS_TES | GSTS_QIES | GSTS_IRES);
 	/* inspection still works */
 	struct smmu_unit_status st;
 	ck_assert_int_eq(smmu_unit_status(u, &st), 0);
 	ck_assert(st.translating);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(kernel_owned_without_sysfs_registration)
 {
 	/* claimed and translating, but no /sys/class/iommu entry (older kernels) */
-	struct fx f = { 0 };
 	struct smmu_unit_kernel k;
 	char err[512];
-	fx_q35(&f);
-	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
-	fx_text(&f, "/proc/cmdline", "iomem=relaxed\n");
-	fx_mem32(&f, VTD + VTD_GSTS, GSTS_TES);
-	fx_opt(&f, "tables=0x40000000,64M");
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_text(&F, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
+	fx_text(&F, "/proc/cmdline", "iomem=relaxed\n");
+	fx_mem32(&F, VTD + VTD_GSTS, GSTS_TES);
+	fx_opt(&F, "tables=0x40000000,64M");
+	struct smmu_target *t = fx_open_ok(&F);
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	ck_assert_int_eq(smmu_unit_kernel(u, &k), 0);
 	ck_assert(k.kernel_owned && !k.iommu);
 	ck_assert_int_eq(smmu_unit_own_opts(u, NULL, err, sizeof(err)), -SMMU_E_KERNEL);
 	ck_assert_msg(strstr(err, "the kernel drives this unit (dmar0, translation on)"), "%s", err);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -697,15 +675,13 @@ START_TEST(kernel_interrupt_remapping_reported)
 	/* intel_iommu=off with interrupt remapping on: the kernel still holds
 	 * the unit for IR and queued invalidation, which smmush keeps on (it
 	 * swaps in a queue of its own): seen, and no reason to refuse */
-	struct fx f = { 0 };
 	struct smmu_unit_kernel k;
 	char err[512] = "";
-	fx_q35(&f);
-	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
-	fx_text(&f, "/proc/cmdline", "intel_iommu=off iomem=relaxed\n");
-	fx_mem32(&f, VTD + VTD_GSTS, GSTS_QIES | GSTS_IRES);
-	fx_opt(&f, "tables=0x40000000,64M");
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_text(&F, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
+	fx_text(&F, "/proc/cmdline", "intel_iommu=off iomem=relaxed\n");
+	fx_mem32(&F, VTD + VTD_GSTS, GSTS_QIES | GSTS_IRES);
+	fx_opt(&F, "tables=0x40000000,64M");
+	struct smmu_target *t = fx_open_ok(&F);
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	ck_assert_int_eq(smmu_unit_kernel(u, &k), 0);
 	ck_assert(!k.kernel_owned && k.claimed && k.irq_remap && k.queued_inv && !k.translating);
@@ -715,16 +691,13 @@ START_TEST(kernel_interrupt_remapping_reported)
 	u->own_dma = SMMU_OWN_DMA_ABORT;
 	ck_assert_int_eq(smmu_unit_own_precheck(u, err, sizeof(err)), 0);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(own_needs_a_table_region)
 {
-	struct fx f = { 0 };
 	char err[512];
-	fx_q35(&f);
-	struct smmu_target *t = fx_open_ok(&f);
+	struct smmu_target *t = fx_open_ok(&F);
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	uint64_t b, s;
 	ck_assert_int_eq(smmu_target_table_region(t, &b, &s), -SMMU_E_NOTABLES);
@@ -732,17 +705,14 @@ START_TEST(own_needs_a_table_region)
 	ck_assert_msg(strstr(err, "no table region") && strstr(err, "memmap=") && strstr(err, "-O tables=ADDR,SIZE"),
 		      "%s", err);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
 START_TEST(own_names_devices_doing_dma)
 {
-	struct fx f = { 0 };
 	char err[768];
-	fx_q35(&f);
-	fx_opt(&f, "tables=0x40000000,64M");
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_opt(&F, "tables=0x40000000,64M");
+	struct smmu_target *t = fx_open_ok(&F);
 	struct smmu_unit *u = smmu_unit_at(t, 0);
 	struct smmu_device *act[4];
 	/* 00:1f.0 (lpc_ich) and 00:1f.2 (ahci) have bus mastering on; 00:01.0
@@ -762,7 +732,6 @@ START_TEST(own_names_devices_doing_dma)
 	int rc = smmu_unit_own_opts(u, &o, err, sizeof(err));
 	ck_assert_msg(rc != -SMMU_E_DMA_ACTIVE && rc != -SMMU_E_NOTABLES && rc != -SMMU_E_KERNEL, "%d %s", rc, err);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -770,17 +739,15 @@ END_TEST
 
 START_TEST(kmsg_faults_reach_the_monitor)
 {
-	struct fx f = { 0 };
 	struct smmu_fault fl;
-	fx_q35(&f);
-	fx_text(&f, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
-	fx_text(&f, "/proc/cmdline", "iomem=relaxed\n");
-	fx_text(&f, "/sys/class/iommu/dmar0/intel-iommu/address", "fed90000\n");
-	fx_mem32(&f, VTD + VTD_GSTS, GSTS_TES);
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_text(&F, "/proc/iomem", Q35_IOMEM Q35_DMAR_CLAIM);
+	fx_text(&F, "/proc/cmdline", "iomem=relaxed\n");
+	fx_text(&F, "/sys/class/iommu/dmar0/intel-iommu/address", "fed90000\n");
+	fx_mem32(&F, VTD + VTD_GSTS, GSTS_TES);
+	struct smmu_target *t = fx_open_ok(&F);
 	/* what was in the log before open is not reported */
 	ck_assert_int_eq(smmu_faults_poll(t), 0);
-	fx_append(&f, "/dev/kmsg",
+	fx_append(&F, "/dev/kmsg",
 		  "3,101,2000,-;DMAR: DRHD: handling fault status reg 2\n"
 		  "3,102,2001,-;DMAR: [DMA Read NO_PASID] Request device [00:01.0] fault addr 0x200000 "
 		  "[fault reason 0x06] PTE Read access is not set\n"
@@ -811,7 +778,6 @@ START_TEST(kmsg_faults_reach_the_monitor)
 	/* nothing new: nothing drained */
 	ck_assert_int_eq(smmu_faults_poll(t), 0);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -916,11 +882,7 @@ static void fx_virt(struct fx *f)
 		{ PT_LOAD, UINT64_MAX, 0x10000, NULL, 0 },
 		{ PT_LOAD, 0x40000000, 0x100000, "ARM64-LINEAR-MAP", 0x2000 },
 	};
-	snprintf(f->dir, sizeof(f->dir), "/tmp/smmush-linux-XXXXXX");
-	ck_assert(mkdtemp(f->dir));
-	snprintf(f->opt_root, sizeof(f->opt_root), "root=%s", f->dir);
-	f->opts[0] = f->opt_root;
-	f->nopts = 1;
+	fx_root(f);
 	fx_text(f, "/proc/iomem", VIRT_IOMEM);
 	fx_text(f, "/proc/cmdline", "console=ttyAMA0 iomem=relaxed\n");
 	fx_text(f, "/proc/self/status", "CapEff:\t000001ffffffffff\n");
@@ -1057,11 +1019,9 @@ static void put(struct tbl *t, uint64_t v, int bytes) /* bytes <= 8 */
 
 START_TEST(dmar_scopes_through_bridges_and_segments)
 {
-	struct fx f = { 0 };
 	struct tbl d = { .n = 0 };
 	struct smmu_device_info di;
 
-	fx_q35(&f);
 	/* DMAR: DRHD 0 (segment 0): endpoint 00:1c.4 -> 00.0 (through a bridge)
 	 * and bridge 00:1c.0's buses; DRHD 1 (segment 1): INCLUDE_PCI_ALL */
 	memcpy(d.b, "DMAR", 4), d.n = 4;
@@ -1079,13 +1039,13 @@ START_TEST(dmar_scopes_through_bridges_and_segments)
 	for (size_t i = 0; i < d.n; i++)
 		sum += d.b[i];
 	d.b[9] = (uint8_t)-sum;
-	fx_write(&f, "/sys/firmware/acpi/tables/DMAR", d.b, d.n);
-	fx_sim_regs_at(&f, "sim:q35", VTD, VTD + 0x1000, 0x1000);
-	fx_bridge(&f, "0000:00:1c.0", 0x81, 2, 3);
-	fx_bridge(&f, "0000:00:1c.4", 0x01, 5, 5);
-	fx_pci(&f, "0000:02:00.0", 0x8086, 0x10d3, 0, "e1000e", 9);
-	fx_pci(&f, "0000:05:00.0", 0x1234, 0x11e8, 0, NULL, -1);
-	struct smmu_target *t = fx_open_ok(&f);
+	fx_write(&F, "/sys/firmware/acpi/tables/DMAR", d.b, d.n);
+	fx_sim_regs_at(&F, "sim:q35", VTD, VTD + 0x1000, 0x1000);
+	fx_bridge(&F, "0000:00:1c.0", 0x81, 2, 3);
+	fx_bridge(&F, "0000:00:1c.4", 0x01, 5, 5);
+	fx_pci(&F, "0000:02:00.0", 0x8086, 0x10d3, 0, "e1000e", 9);
+	fx_pci(&F, "0000:05:00.0", 0x1234, 0x11e8, 0, NULL, -1);
+	struct smmu_target *t = fx_open_ok(&F);
 	ck_assert_uint_eq(smmu_unit_count(t), 2);
 	smmu_device_info(smmu_device_find(t, "05:00.0"), &di);
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 0));
@@ -1100,7 +1060,6 @@ START_TEST(dmar_scopes_through_bridges_and_segments)
 	ck_assert_ptr_eq(di.unit, smmu_unit_at(t, 1));
 	ck_assert_uint_eq(di.sid, 0);
 	smmu_target_close(t);
-	fx_free(&f);
 }
 END_TEST
 
@@ -1237,34 +1196,37 @@ END_TEST
 Suite *suite_linux(void)
 {
 	Suite *s = suite_create("linux");
-	TCase *tc = tcase_create("backend");
+	TCase *q35 = tcase_create("backend-q35"), *tc = tcase_create("backend");
 
+	tcase_add_checked_fixture(q35, q35_setup, q35_teardown);
+	tcase_set_timeout(q35, 30);
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, refuses_lockdown);
-	tcase_add_test(tc, refuses_not_root);
-	tcase_add_test(tc, refuses_no_devmem);
-	tcase_add_test(tc, refuses_bad_kcore);
-	tcase_add_test(tc, kcore_wrapping_segments_ignored);
-	tcase_add_test(tc, refuses_bad_tables);
-	tcase_add_test(tc, refuses_claimed_registers);
+	tcase_add_test(q35, refuses_lockdown);
+	tcase_add_test(q35, refuses_not_root);
+	tcase_add_test(q35, refuses_no_devmem);
+	tcase_add_test(q35, refuses_bad_kcore);
+	tcase_add_test(q35, kcore_wrapping_segments_ignored);
+	tcase_add_test(q35, refuses_bad_tables);
+	tcase_add_test(q35, refuses_claimed_registers);
 	tcase_add_test(tc, refuses_claimed_registers_devicetree_names);
-	tcase_add_test(tc, registers_through_devmem);
-	tcase_add_test(tc, ram_through_kcore);
-	tcase_add_test(tc, refuses_ram_without_kcore);
-	tcase_add_test(tc, pci_through_libpci_sysfs);
-	tcase_add_test(tc, firmware_tables_from_sysfs);
-	tcase_add_test(tc, kernel_owned_unit_is_read_only);
-	tcase_add_test(tc, kernel_owned_without_sysfs_registration);
-	tcase_add_test(tc, kernel_interrupt_remapping_reported);
-	tcase_add_test(tc, own_needs_a_table_region);
-	tcase_add_test(tc, own_names_devices_doing_dma);
-	tcase_add_test(tc, kmsg_faults_reach_the_monitor);
+	tcase_add_test(q35, registers_through_devmem);
+	tcase_add_test(q35, ram_through_kcore);
+	tcase_add_test(q35, refuses_ram_without_kcore);
+	tcase_add_test(q35, pci_through_libpci_sysfs);
+	tcase_add_test(q35, firmware_tables_from_sysfs);
+	tcase_add_test(q35, kernel_owned_unit_is_read_only);
+	tcase_add_test(q35, kernel_owned_without_sysfs_registration);
+	tcase_add_test(q35, kernel_interrupt_remapping_reported);
+	tcase_add_test(q35, own_needs_a_table_region);
+	tcase_add_test(q35, own_names_devices_doing_dma);
+	tcase_add_test(q35, kmsg_faults_reach_the_monitor);
 	tcase_add_test(tc, amdvi_kernel_owned_and_events);
 	tcase_add_test(tc, smmuv3_kernel_owned_and_events);
 	tcase_add_test(tc, smmuv3_left_alone_own_checks_pass);
-	tcase_add_test(tc, dmar_scopes_through_bridges_and_segments);
+	tcase_add_test(q35, dmar_scopes_through_bridges_and_segments);
 	tcase_add_test(tc, fdt_iommu_map_mask_on_pci);
 	tcase_add_test(tc, iort_several_rids_one_streamid);
+	suite_add_tcase(s, q35);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -69,6 +69,8 @@ struct rig {
 	uint64_t bar[3];
 };
 
+#include "tests/check-sim-rig.h"
+
 static uint64_t rd(struct rig *r, uint64_t off)
 {
 	uint64_t v;
@@ -82,62 +84,6 @@ static void wr(struct rig *r, uint64_t off, uint64_t v)
 	ck_assert_int_eq(sim_mmio_write(r->m, r->l.iommu_base + off, 8, v), 0);
 }
 
-static void wq(struct rig *r, uint64_t pa, uint64_t v)
-{
-	ck_assert_int_eq(sim_mem_write(r->m, pa, &v, 8), 0);
-}
-
-static uint64_t rq(struct rig *r, uint64_t pa)
-{
-	uint64_t v;
-
-	ck_assert_int_eq(sim_mem_read(r->m, pa, &v, 8), 0);
-	return v;
-}
-
-static uint64_t page(struct rig *r)
-{
-	uint64_t p = r->next;
-	uint8_t z[4096] = { 0 };
-
-	r->next += 4096;
-	ck_assert_int_eq(sim_mem_write(r->m, p, z, sizeof(z)), 0);
-	return p;
-}
-
-static void dev_w64(struct rig *r, unsigned dev, uint64_t off, uint64_t v)
-{
-	ck_assert_int_eq(sim_mmio_write(r->m, r->bar[dev] + off, 8, v), 0);
-}
-
-static uint64_t dev_r64(struct rig *r, unsigned dev, uint64_t off)
-{
-	uint64_t v;
-
-	ck_assert_int_eq(sim_mmio_read(r->m, r->bar[dev] + off, 8, &v), 0);
-	return v;
-}
-
-static bool dma_write(struct rig *r, unsigned dev, uint64_t iova, uint64_t v)
-{
-	dev_w64(r, dev, SIM_TESTDEV_BUF, v);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_SRC, SIM_TESTDEV_BUF);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_DST, iova);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_COUNT, 8);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_CMD, SIM_TESTDEV_CMD_RUN | SIM_TESTDEV_CMD_TO_RAM);
-	return !(dev_r64(r, dev, SIM_TESTDEV_STATUS) & SIM_TESTDEV_ST_FAULT);
-}
-
-static bool dma_read(struct rig *r, unsigned dev, uint64_t iova, uint64_t *v)
-{
-	dev_w64(r, dev, SIM_TESTDEV_DMA_SRC, iova);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_DST, SIM_TESTDEV_BUF);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_COUNT, 8);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_CMD, SIM_TESTDEV_CMD_RUN);
-	*v = dev_r64(r, dev, SIM_TESTDEV_BUF);
-	return !(dev_r64(r, dev, SIM_TESTDEV_STATUS) & SIM_TESTDEV_ST_FAULT);
-}
-
 /* evtlen: log2 of the event log entries (8 = 256) */
 static void rig_init(struct rig *r, unsigned evtlen)
 {
@@ -145,19 +91,7 @@ static void rig_init(struct rig *r, unsigned evtlen)
 
 	memset(r, 0, sizeof(*r));
 	sim_params_default(&p, SIM_AMD);
-	ck_assert_int_eq(sim_machine_create(&p, &r->m), 0);
-	sim_machine_layout(r->m, &r->l);
-	ck_assert_uint_eq(r->l.iommu_base, 0xfed80000);
-	r->next = r->l.table_base;
-	for (unsigned i = 0; i < 2; i++) {
-		uint16_t bdf = (uint16_t)((i + 1) << 3);
-		uint32_t bar, cmd;
-
-		ck_assert_int_eq(sim_pci_cfg_read(r->m, bdf, 0x10, 4, &bar), 0);
-		r->bar[i + 1] = bar & ~0xfu;
-		ck_assert_int_eq(sim_pci_cfg_read(r->m, bdf, 0x04, 2, &cmd), 0);
-		ck_assert_int_eq(sim_pci_cfg_write(r->m, bdf, 0x04, 2, cmd | 0x6), 0);
-	}
+	rig_machine(r, &p, 0xfed80000);
 	/* device table: one page (Size 0) holds DeviceIDs 0-127 */
 	r->devtab = page(r);
 	r->cmd = page(r);

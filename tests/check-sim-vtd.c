@@ -58,6 +58,8 @@ struct rig {
 	uint64_t iotlb;      /* IOTLB register, from ECAP.IRO */
 };
 
+#include "tests/check-sim-rig.h"
+
 static uint64_t rd(struct rig *r, uint64_t off, unsigned size)
 {
 	uint64_t v;
@@ -69,30 +71,6 @@ static uint64_t rd(struct rig *r, uint64_t off, unsigned size)
 static void wr(struct rig *r, uint64_t off, unsigned size, uint64_t v)
 {
 	ck_assert_int_eq(sim_mmio_write(r->m, r->l.iommu_base + off, size, v), 0);
-}
-
-static void wq(struct rig *r, uint64_t pa, uint64_t v)
-{
-	ck_assert_int_eq(sim_mem_write(r->m, pa, &v, 8), 0);
-}
-
-static uint64_t rq(struct rig *r, uint64_t pa)
-{
-	uint64_t v;
-
-	ck_assert_int_eq(sim_mem_read(r->m, pa, &v, 8), 0);
-	return v;
-}
-
-static uint64_t page(struct rig *r)
-{
-	uint64_t p = r->next;
-	uint8_t z[4096] = { 0 };
-
-	r->next += 4096;
-	ck_assert_uint_le(r->next, r->l.table_base + r->l.table_size);
-	ck_assert_int_eq(sim_mem_write(r->m, p, z, sizeof(z)), 0);
-	return p;
 }
 
 static void rig_init(struct rig *r, bool scalable, unsigned aw, unsigned nfr)
@@ -108,23 +86,11 @@ static void rig_init(struct rig *r, bool scalable, unsigned aw, unsigned nfr)
 	snprintf(buf, sizeof(buf), "%u", nfr);
 	ck_assert_int_eq(sim_params_set(&p, "nfr", buf), 0);
 	ck_assert_int_eq(sim_params_set(&p, "scalable", scalable ? "on" : "off"), 0);
-	ck_assert_int_eq(sim_machine_create(&p, &r->m), 0);
-	sim_machine_layout(r->m, &r->l);
-	ck_assert_uint_eq(r->l.iommu_base, 0xfed90000);
-	r->next = r->l.table_base;
+	rig_machine(r, &p, 0xfed90000);
 	cap = rd(r, CAP, 8);
 	ecap = rd(r, ECAP, 8);
 	r->frcd = ((cap >> 24) & 0x3ff) * 16;      /* CAP.FRO, bits 33:24 */
 	r->iotlb = ((ecap >> 8) & 0x3ff) * 16 + 8; /* ECAP.IRO, bits 17:8 */
-	for (unsigned i = 0; i < 2; i++) {
-		uint16_t bdf = (uint16_t)((i + 1) << 3);
-		uint32_t bar, cmd;
-
-		ck_assert_int_eq(sim_pci_cfg_read(r->m, bdf, 0x10, 4, &bar), 0);
-		r->bar[i + 1] = bar & ~0xfu;
-		ck_assert_int_eq(sim_pci_cfg_read(r->m, bdf, 0x04, 2, &cmd), 0);
-		ck_assert_int_eq(sim_pci_cfg_write(r->m, bdf, 0x04, 2, cmd | 0x6), 0);
-	}
 	r->root = page(r);
 }
 
@@ -151,44 +117,10 @@ static void enable(struct rig *r, uint64_t rtaddr)
 }
 
 /* --- test device DMA ---------------------------------------------------------- */
-static void dev_w64(struct rig *r, unsigned dev, uint64_t off, uint64_t v)
-{
-	ck_assert_int_eq(sim_mmio_write(r->m, r->bar[dev] + off, 8, v), 0);
-}
-
-static uint64_t dev_r64(struct rig *r, unsigned dev, uint64_t off)
-{
-	uint64_t v;
-
-	ck_assert_int_eq(sim_mmio_read(r->m, r->bar[dev] + off, 8, &v), 0);
-	return v;
-}
-
 static void dev_pasid(struct rig *r, unsigned dev, bool valid, uint32_t pasid, unsigned attr)
 {
 	dev_w64(r, dev, SIM_TESTDEV_SSID, valid ? (SIM_TESTDEV_SSID_VALID | pasid) : 0);
 	dev_w64(r, dev, SIM_TESTDEV_ACCESS, attr);
-}
-
-/* Device writes 8 bytes of v to iova; true if no fault. */
-static bool dma_write(struct rig *r, unsigned dev, uint64_t iova, uint64_t v)
-{
-	dev_w64(r, dev, SIM_TESTDEV_BUF, v);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_SRC, SIM_TESTDEV_BUF);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_DST, iova);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_COUNT, 8);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_CMD, SIM_TESTDEV_CMD_RUN | SIM_TESTDEV_CMD_TO_RAM);
-	return !(dev_r64(r, dev, SIM_TESTDEV_STATUS) & SIM_TESTDEV_ST_FAULT);
-}
-
-static bool dma_read(struct rig *r, unsigned dev, uint64_t iova, uint64_t *v)
-{
-	dev_w64(r, dev, SIM_TESTDEV_DMA_SRC, iova);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_DST, SIM_TESTDEV_BUF);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_COUNT, 8);
-	dev_w64(r, dev, SIM_TESTDEV_DMA_CMD, SIM_TESTDEV_CMD_RUN);
-	*v = dev_r64(r, dev, SIM_TESTDEV_BUF);
-	return !(dev_r64(r, dev, SIM_TESTDEV_STATUS) & SIM_TESTDEV_ST_FAULT);
 }
 
 /* --- legacy tables (spec 9.1-9.3, 9.8) ------------------------------------- */

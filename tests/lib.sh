@@ -36,6 +36,20 @@ expect_fail() {
 	fi
 }
 
+# expect_err WHAT PATTERN ARGS...: non-zero exit and exactly one stderr line,
+# "smmush: ..." matching PATTERN (stdout may hold earlier commands' output).
+expect_err() {
+	local what=$1 pat=$2; shift 2
+	run "$@"
+	local lines
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == smmush:* ]] && grep -Eq -- "$pat" "$TMP/err"; then
+		ok "$what"
+	else
+		not_ok "$what (rc=$rc, want /$pat/; stderr: $err)"
+	fi
+}
+
 # expect_out WHAT PATTERN ARGS...: exit 0 and stdout matches the grep -E pattern.
 expect_out() {
 	local what=$1 pat=$2; shift 2
@@ -87,4 +101,31 @@ expect_json() {
 	else
 		not_ok "$what (rc=$rc; $(cat "$TMP/jerr") $err)"
 	fi
+}
+
+# start_qemu PLAT BIN: QEMU BIN (virt with SMMUv3 or q35 with VT-d, and edu)
+# halted in its firmware, with qtest on $sock (the caller's); sets qpid and
+# an EXIT trap that kills it.
+start_qemu() {
+	local plat=$1 bin=$2 fw=$TMP/fw-$1 i
+	local machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57)
+	if [ "$plat" = q35 ]; then
+		machine=(-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on)
+		# cli; hlt at the reset vector, after making the PIT one-shot (as backends/qemu.c does)
+		python3 -c '
+import sys
+img = bytearray(b"\xff" * 0x10000)
+code = bytes([0xb0, 0x30, 0xe6, 0x43, 0x31, 0xc0, 0xe6, 0x40, 0xe6, 0x40, 0xfa, 0xf4, 0xeb, 0xfd])
+img[0xff00:0xff00 + len(code)] = code
+img[0xfff0:0xfff3] = b"\xe9\x0d\xff"
+open(sys.argv[1], "wb").write(img)' "$fw"
+	else
+		printf '\x7f\x20\x03\xd5\xff\xff\xff\x17' >"$fw" # wfi; b .-4
+	fi
+	"$bin" "${machine[@]}" -m 256M -nodefaults -display none -serial none -monitor none -bios "$fw" \
+		-icount shift=0,sleep=off -qtest "unix:$sock,server=on,wait=off" -qtest-log /dev/null \
+		-device edu,dma_mask=0xffffffffffffffff 2>"$TMP/qemu-$plat.log" &
+	qpid=$!
+	trap 'kill $qpid 2>/dev/null; rm -rf "$TMP"' EXIT # never leave a QEMU behind
+	for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
 }

@@ -11,39 +11,7 @@
 # CI=true, where that is a failure.
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$srcdir/tests/live/lib.sh"
-export HOME=$TMP/home
-mkdir -p "$HOME"
-t_start=$(live_ms)
-
-missing() { # WHAT: a failure under CI, a skip elsewhere
-	if [ "${CI:-}" = true ]; then
-		not_ok "$1"
-	else
-		echo "# SKIP: $1"
-	fi
-	finish
-	exit
-}
-for a in amd64 arm64; do
-	live_need "$a" 2>"$TMP/need" || missing "no $a guest: $(cat "$TMP/need")"
-done
-
-# --- the board binaries -------------------------------------------------------------------
-declare -A bin vfio
-static_dir=${builddir:-$TMP}/live-static
-build() { # ARCH [CONFIGURE-ARG...]
-	local a=$1 t0
-	t0=$(live_ms)
-	if BUILDDIR=$static_dir/$a "$srcdir/tests/live/build-static.sh" "$@" >"$TMP/paths-$a" 2>"$TMP/build-$a"; then
-		bin[$a]=$(sed -n 1p "$TMP/paths-$a") vfio[$a]=$(sed -n 2p "$TMP/paths-$a")
-		echo "# $a static build: $(($(live_ms) - t0)) ms, smmush $(stat -c %s "${bin[$a]}") bytes"
-		return 0
-	fi
-	grep -v 'statically linked applications\|in function\|^(.text' "$TMP/build-$a" | tail -5 | sed 's/^/#   /'
-	missing "build-static.sh $*"
-}
-build amd64 --without-readline --without-capstone --without-ncurses
-build arm64
+live_setup
 
 for a in amd64 arm64; do
 	f=$(file -b "${bin[$a]}")

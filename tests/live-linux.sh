@@ -37,38 +37,7 @@
 # and fetches them); without them the test is skipped, except under CI=true.
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$srcdir/tests/live/lib.sh"
-export HOME=$TMP/home
-mkdir -p "$HOME"
-t_start=$(live_ms)
-
-missing() { # WHAT: a failure under CI, a skip elsewhere
-	if [ "${CI:-}" = true ]; then
-		not_ok "$1"
-	else
-		echo "# SKIP: $1"
-	fi
-	finish
-	exit
-}
-for a in amd64 arm64; do
-	live_need "$a" 2>"$TMP/need" || missing "no $a guest: $(cat "$TMP/need")"
-done
-
-# --- the board binaries (the same build directories and options as
-# tests/live-guest.sh, which runs first: nothing is rebuilt) -----------------------------
-declare -A bin vfio
-static_dir=${builddir:-$TMP}/live-static
-build() { # ARCH [CONFIGURE-ARG...]
-	local a=$1
-	if BUILDDIR=$static_dir/$a "$srcdir/tests/live/build-static.sh" "$@" >"$TMP/paths-$a" 2>"$TMP/build-$a"; then
-		bin[$a]=$(sed -n 1p "$TMP/paths-$a") vfio[$a]=$(sed -n 2p "$TMP/paths-$a")
-		return 0
-	fi
-	tail -5 "$TMP/build-$a" | sed 's/^/#   /'
-	missing "build-static.sh $*"
-}
-build amd64 --without-readline --without-capstone --without-ncurses
-build arm64
+live_setup # the same binaries as tests/live-guest.sh, which runs first: nothing is rebuilt
 
 want() { [ -z "${LIVE_ONLY:-}" ] || [[ " $LIVE_ONLY " == *" $1 "* ]]; }
 

@@ -6,16 +6,6 @@
 # shellcheck disable=SC2154 # lib.sh sets rc/out/err
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-expect_err() {
-	local what=$1 pat=$2; shift 2
-	run "$@"
-	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq -- "$pat" "$TMP/err"; then
-		ok "$what"
-	else
-		not_ok "$what (rc=$rc, want /$pat/; stderr: $err)"
-	fi
-}
-
 V=(--target sim:virt)
 NEST="own; domain create h --stage2; domain create g --nested-in h; attach 00:01.0 g; map h 0x80000000 0x41000000 2M rw; map g 0x10000 0x80003000 4K rw"
 

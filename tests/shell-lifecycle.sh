@@ -116,29 +116,6 @@ fi
 # Registers equal, except status only a reset clears (VT-d GSTS.RTPS) and the
 # command registers' read-only granularity fields (as in shell-program.sh).
 REGS_SAME='all(a == b or (a["kind"] == "vtd.gsts" and int(a["words"][0], 16) & ~0x40000000 == int(b["words"][0], 16) & ~0x40000000) or a["kind"] in ("vtd.ccmd", "vtd.iotlb", "vtd.iva") for a, b in zip(docs[0], docs[-1])) and len(docs[0]) == len(docs[-1]) > 5'
-start_qemu() { # start_qemu PLAT BIN: a QEMU with qtest on $sock; sets qpid
-	local plat=$1 bin=$2 fw=$TMP/fw-$1 i
-	local machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57)
-	if [ "$plat" = q35 ]; then
-		machine=(-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on)
-		# cli; hlt at the reset vector, after making the PIT one-shot (as backends/qemu.c does)
-		python3 -c '
-import sys
-img = bytearray(b"\xff" * 0x10000)
-code = bytes([0xb0, 0x30, 0xe6, 0x43, 0x31, 0xc0, 0xe6, 0x40, 0xe6, 0x40, 0xfa, 0xf4, 0xeb, 0xfd])
-img[0xff00:0xff00 + len(code)] = code
-img[0xfff0:0xfff3] = b"\xe9\x0d\xff"
-open(sys.argv[1], "wb").write(img)' "$fw"
-	else
-		printf '\x7f\x20\x03\xd5\xff\xff\xff\x17' >"$fw" # wfi; b .-4
-	fi
-	"$bin" "${machine[@]}" -m 256M -nodefaults -display none -serial none -monitor none -bios "$fw" \
-		-icount shift=0,sleep=off -qtest "unix:$sock,server=on,wait=off" -qtest-log /dev/null \
-		-device edu,dma_mask=0xffffffffffffffff 2>"$TMP/qemu-$plat.log" &
-	qpid=$!
-	trap 'kill $qpid 2>/dev/null; rm -rf "$TMP"' EXIT # never leave a QEMU behind
-	for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
-}
 # an smmush that owns the unit, attaches, maps, does DMA, and is killed -9
 own_and_die() {
 	local fifo=$TMP/fifo-$1 spid i

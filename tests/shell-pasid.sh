@@ -9,16 +9,6 @@
 # shellcheck disable=SC2154 # lib.sh sets rc/out/err
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-expect_err() {
-	local what=$1 pat=$2; shift 2
-	run "$@"
-	if [ "$rc" -ne 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq -- "$pat" "$TMP/err"; then
-		ok "$what"
-	else
-		not_ok "$what (rc=$rc, want one line /$pat/; stderr: $err)"
-	fi
-}
-
 S=(--target sim:q35 -O scalable=on -O aw=48)
 # d1 and d2 map the same IOVA to different pages: which one a request used
 # shows in memory

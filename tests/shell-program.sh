@@ -6,20 +6,6 @@
 # shellcheck disable=SC2154,SC2054,SC2034 # lib.sh sets rc/out/err; QEMU options hold commas
 . "${srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-# expect_err WHAT PATTERN ARGS...: non-zero exit and exactly one stderr line,
-# "smmush: ..." matching PATTERN (stdout may hold earlier commands' output).
-expect_err() {
-	local what=$1 pat=$2; shift 2
-	run "$@"
-	local lines
-	lines=$(wc -l <"$TMP/err")
-	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ $err == smmush:* ]] && grep -Eq -- "$pat" "$TMP/err"; then
-		ok "$what"
-	else
-		not_ok "$what (rc=$rc, want /$pat/; stderr: $err)"
-	fi
-}
-
 # regs JSON compared register by register; VT-d keeps documented traces of
 # having been owned: GSTS.RTPS stays latched, CCMD and IOTLB show the last
 # invalidation, IVA its address.
@@ -237,27 +223,8 @@ done
 
 # --- SIGTERM while owning puts the registers back (QEMU: sim dies with smmush) ----
 qemu_sigterm() {
-	local plat=$1 bin=$2 fw=$TMP/fw-$1 sock=$TMP/qtest-$1 fifo=$TMP/fifo-$1 qpid spid i
-	local machine=(-machine virt,iommu=smmuv3 -cpu cortex-a57)
-	if [ "$plat" = q35 ]; then
-		machine=(-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on)
-		# cli; hlt at the reset vector, after making the PIT one-shot (as backends/qemu.c does)
-		python3 -c '
-import sys
-img = bytearray(b"\xff" * 0x10000)
-code = bytes([0xb0, 0x30, 0xe6, 0x43, 0x31, 0xc0, 0xe6, 0x40, 0xe6, 0x40, 0xfa, 0xf4, 0xeb, 0xfd])
-img[0xff00:0xff00 + len(code)] = code
-img[0xfff0:0xfff3] = b"\xe9\x0d\xff"
-open(sys.argv[1], "wb").write(img)' "$fw"
-	else
-		printf '\x7f\x20\x03\xd5\xff\xff\xff\x17' >"$fw" # wfi; b .-4
-	fi
-	"$bin" "${machine[@]}" -m 256M -nodefaults -display none -serial none -monitor none -bios "$fw" \
-		-icount shift=0,sleep=off -qtest "unix:$sock,server=on,wait=off" -qtest-log /dev/null \
-		-device edu,dma_mask=0xffffffffffffffff 2>"$TMP/qemu-$plat.log" &
-	qpid=$!
-	trap 'kill $qpid 2>/dev/null; rm -rf "$TMP"' EXIT # never leave a QEMU behind
-	for i in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+	local plat=$1 bin=$2 sock=$TMP/qtest-$1 fifo=$TMP/fifo-$1 spid i
+	start_qemu "$plat" "$bin"
 	local Q=(--target "qemu:$plat" -O "socket=$sock")
 	run -j "${Q[@]}" -c regs
 	cp "$TMP/out" "$TMP/q-before"

@@ -11,7 +11,6 @@
 
 #include "backends/sim/sim-internal.h"
 #include "backends/sim/sim-amd.h"
-#include "backends/sim/sim-q35.h"
 
 #define AMD_IOMMU_BASE  0xfed80000ULL
 #define AMD_IOMMU_BDF   0x0002       /* 00:00.2 */
@@ -20,7 +19,6 @@
 #define AMD_ECAM_BASE   0xb0000000ULL
 #define AMD_ECAM_SIZE   0x10000000ULL
 #define AMD_MMIO32_BASE 0xc0000000ULL
-#define AMD_TABLE_MAX   (16ULL << 20)
 
 int sim_amd_build(struct sim_machine *m)
 {
@@ -34,16 +32,14 @@ int sim_amd_build(struct sim_machine *m)
 
 	if (p->ram_base != 0 || p->ram_size > AMD_ECAM_BASE)
 		return -EINVAL;
-	if (p->ndevs < 1 || p->ndevs > 31)
-		return -EINVAL;
 	l.iommu_base = AMD_IOMMU_BASE;
 	l.iommu_size = SIM_AMDVI_MMIO_SIZE;
 	l.ecam_base = AMD_ECAM_BASE;
 	l.ecam_size = AMD_ECAM_SIZE;
 	l.mmio32_base = AMD_MMIO32_BASE;
-	l.table_size = p->ram_size / 4 < AMD_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL : AMD_TABLE_MAX;
-	l.table_base = p->ram_base + p->ram_size - l.table_size;
-	sim_set_layout(m, &l);
+	rc = sim_layout_finish(m, &l);
+	if (rc)
+		return rc;
 
 	rc = sim_amdvi_create(m, l.iommu_base);
 	if (rc)
@@ -85,8 +81,5 @@ int sim_amd_build(struct sim_machine *m)
 	rc = sim_fw_add(m, "IVRS", blob, len);
 	if (rc)
 		return rc;
-	rc = sim_mcfg_build(l.ecam_base, l.ecam_size, &blob, &len);
-	if (rc)
-		return rc;
-	return sim_fw_add(m, "MCFG", blob, len);
+	return sim_fw_add_mcfg(m, l.ecam_base, l.ecam_size);
 }

@@ -10,18 +10,6 @@
 #include "backends/sim/sim-internal.h"
 #include "backends/sim/sim-q35.h"
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 #define ACPI_HDR_LEN   36
 #define DMAR_HDR_LEN   48   /* header, HAW, flags, 10 reserved bytes */
 #define DRHD_LEN       16
@@ -44,14 +32,14 @@ int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 	t[36] = (uint8_t)(d->haw - 1);           /* Host Address Width: N - 1 */
 	t[37] = d->intr_remap ? 0x1 : 0x0;       /* INTR_REMAP */
 	p = t + DMAR_HDR_LEN;
-	put16(p + 0, 0);                         /* type 0: DRHD */
-	put16(p + 2, (uint16_t)drhd_len);
+	sim_put16(p + 0, 0);                         /* type 0: DRHD */
+	sim_put16(p + 2, (uint16_t)drhd_len);
 	p[4] = 0;                                /* flags: explicit scopes, not INCLUDE_PCI_ALL */
 	while ((4096ULL << size_log2) < d->drhd_size)
 		size_log2++;
 	p[5] = (uint8_t)size_log2;               /* Size: 2^N 4 KiB pages */
-	put16(p + 6, 0);                         /* segment */
-	put64(p + 8, d->drhd_base);
+	sim_put16(p + 6, 0);                         /* segment */
+	sim_put64(p + 8, d->drhd_base);
 	p += DRHD_LEN;
 	for (unsigned i = 0; i < d->ndevs; i++, p += SCOPE_EP_LEN) {
 		p[0] = 1;                        /* PCI endpoint */
@@ -74,11 +62,11 @@ int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 	}
 	for (unsigned i = 0; i < d->nrmrr; i++, p += RMRR_LEN + SCOPE_EP_LEN) {
 		uint32_t rid = d->rmrr[i].id;
-		put16(p + 0, 1);                 /* type 1: RMRR */
-		put16(p + 2, RMRR_LEN + SCOPE_EP_LEN);
-		put16(p + 6, 0);                 /* segment */
-		put64(p + 8, d->rmrr[i].base);
-		put64(p + 16, d->rmrr[i].base + d->rmrr[i].len - 1); /* limit: the last byte */
+		sim_put16(p + 0, 1);                 /* type 1: RMRR */
+		sim_put16(p + 2, RMRR_LEN + SCOPE_EP_LEN);
+		sim_put16(p + 6, 0);                 /* segment */
+		sim_put64(p + 8, d->rmrr[i].base);
+		sim_put64(p + 16, d->rmrr[i].base + d->rmrr[i].len - 1); /* limit: the last byte */
 		p[RMRR_LEN + 0] = 1;             /* PCI endpoint */
 		p[RMRR_LEN + 1] = SCOPE_EP_LEN;
 		p[RMRR_LEN + 5] = (uint8_t)(rid >> 8); /* start bus: the path is the function itself */
@@ -91,7 +79,7 @@ int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len)
 	return 0;
 }
 
-int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *len)
+int sim_fw_add_mcfg(struct sim_machine *m, uint64_t ecam_base, uint64_t ecam_size)
 {
 	size_t total = ACPI_HDR_LEN + 8 + 16;
 	uint64_t buses = ecam_size >> 20;
@@ -103,12 +91,10 @@ int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *l
 	if (!t)
 		return -ENOMEM;
 	sim_acpi_header(t, "MCFG", (uint32_t)total, 1);
-	put64(t + 44, ecam_base);
-	put16(t + 52, 0);                        /* segment */
+	sim_put64(t + 44, ecam_base);
+	sim_put16(t + 52, 0);                        /* segment */
 	t[54] = 0;                               /* start bus */
 	t[55] = (uint8_t)(buses - 1);            /* end bus */
 	sim_acpi_checksum(t, total);
-	*out = t;
-	*len = total;
-	return 0;
+	return sim_fw_add(m, "MCFG", t, total);
 }

@@ -84,6 +84,20 @@ void sim_set_layout(struct sim_machine *m, const struct sim_layout *l)
 	m->layout.ram_size = m->p.ram_size;
 }
 
+#define SIM_TABLE_MAX (16ULL << 20)
+
+int sim_layout_finish(struct sim_machine *m, struct sim_layout *l)
+{
+	const struct sim_params *p = &m->p;
+
+	if (p->ndevs < 1 || p->ndevs > 31)
+		return -EINVAL;
+	l->table_size = p->ram_size / 4 < SIM_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL : SIM_TABLE_MAX;
+	l->table_base = p->ram_base + p->ram_size - l->table_size;
+	sim_set_layout(m, l);
+	return 0;
+}
+
 void sim_machine_layout(const struct sim_machine *m, struct sim_layout *l)
 {
 	*l = m->layout;
@@ -246,25 +260,19 @@ int sim_fw_table(struct sim_machine *m, const char *name, const void **data, siz
 	return -ENOENT;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
 void sim_acpi_header(void *table, const char sig[4], uint32_t len, uint8_t rev)
 {
 	uint8_t *t = table;
 
 	memset(t, 0, 36);
 	memcpy(t, sig, 4);
-	put_le32(t + 4, len);
+	sim_put32(t + 4, len);
 	t[8] = rev;
 	memcpy(t + 10, "SMMUSH", 6);
 	memcpy(t + 16, "SIMMACH ", 8);
-	put_le32(t + 24, 1);          /* OEM revision */
+	sim_put32(t + 24, 1);          /* OEM revision */
 	memcpy(t + 28, "SMSH", 4);    /* creator id */
-	put_le32(t + 32, 1);          /* creator revision */
+	sim_put32(t + 32, 1);          /* creator revision */
 }
 
 void sim_acpi_checksum(void *table, size_t len)

@@ -42,18 +42,6 @@ static uint32_t get32(const uint8_t *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
 static int ecam_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 {
 	struct sim_machine *m = opaque;
@@ -146,23 +134,23 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
 	d->bar_size = bar_size;
 	d->ops = ops;
 	d->opaque = opaque;
-	put16(d->cfg + 0x00, vendor);
-	put16(d->cfg + 0x02, device);
-	put32(d->cfg + 0x08, class_rev);
+	sim_put16(d->cfg + 0x00, vendor);
+	sim_put16(d->cfg + 0x02, device);
+	sim_put32(d->cfg + 0x08, class_rev);
 	d->cfg[0x0e] = 0; /* header type 0, single function */
-	put16(d->cfg + 0x2c, vendor); /* subsystem vendor / id */
-	put16(d->cfg + 0x2e, 0x1100);
+	sim_put16(d->cfg + 0x2c, vendor); /* subsystem vendor / id */
+	sim_put16(d->cfg + 0x2e, 0x1100);
 	/* COMMAND: I/O, memory, bus master, parity, SERR, INTx disable. */
-	put16(d->wmask + PCI_COMMAND, 0x0547);
+	sim_put16(d->wmask + PCI_COMMAND, 0x0547);
 	d->wmask[0x3c] = 0xff; /* interrupt line */
 	if (bar_size) {
 		uint64_t base = (pci->next_bar + bar_size - 1) & ~(uint64_t)(bar_size - 1);
 
-		put32(d->wmask + PCI_BAR0, ~(bar_size - 1));
+		sim_put32(d->wmask + PCI_BAR0, ~(bar_size - 1));
 		/* Assigned the way firmware would, memory decoding on. */
-		put32(d->cfg + PCI_BAR0, (uint32_t)base);
+		sim_put32(d->cfg + PCI_BAR0, (uint32_t)base);
 		pci->next_bar = base + bar_size;
-		put16(d->cfg + PCI_COMMAND, PCI_CMD_MEM);
+		sim_put16(d->cfg + PCI_COMMAND, PCI_CMD_MEM);
 		d->cfg[0x3d] = 1; /* INTA */
 	}
 	pci->devs[bdf] = d;
@@ -174,7 +162,7 @@ int sim_pci_register(struct sim_machine *m, uint16_t bdf, uint16_t vendor,
 void sim_pci_cfg_set32(struct sim_pci_dev *d, unsigned off, uint32_t val)
 {
 	if (off <= PCI_CFG_SIZE - 4)
-		put32(d->cfg + off, val);
+		sim_put32(d->cfg + off, val);
 }
 
 void sim_pci_add_cap(struct sim_pci_dev *d, uint8_t off)
@@ -201,8 +189,8 @@ int sim_pci_add_bridge(struct sim_machine *m, uint16_t bdf, uint8_t secondary)
 	d->cfg[0x34] = 0x40;
 	d->cfg[0x40] = 0x10;              /* PCI Express capability, last in the list */
 	d->cfg[0x41] = 0;
-	put16(d->cfg + 0x42, 0x0072);     /* version 2, device/port type 7: PCIe to PCI/PCI-X bridge */
-	put16(d->wmask + PCI_COMMAND, 0x0547);
+	sim_put16(d->cfg + 0x42, 0x0072);     /* version 2, device/port type 7: PCIe to PCI/PCI-X bridge */
+	sim_put16(d->wmask + PCI_COMMAND, 0x0547);
 	return 0;
 }
 
@@ -223,15 +211,15 @@ int sim_pci_add_switch_port(struct sim_machine *m, uint16_t bdf, bool upstream, 
 	d->cfg[0x1a] = subordinate;
 	sim_pci_add_cap(d, 0x40);
 	d->cfg[0x40] = 0x10;                /* PCI Express capability, last in the list */
-	put16(d->cfg + 0x42, upstream ? 0x0052 : 0x0062); /* version 2, type 5 upstream / 6 downstream port */
+	sim_put16(d->cfg + 0x42, upstream ? 0x0052 : 0x0062); /* version 2, type 5 upstream / 6 downstream port */
 	if (!upstream && acs) {
 		/* ACS extended capability (ID 0x000d), version 1, last: Source
 		 * Validation, Translation Blocking, P2P Request and Completion
 		 * Redirect, Upstream Forwarding implemented and enabled */
-		put32(d->cfg + 0x100, 0x000d | 1u << 16);
-		put16(d->cfg + 0x104, 0x001f);
-		put16(d->cfg + 0x106, 0x001d);
-		put16(d->wmask + 0x106, 0x007f);
+		sim_put32(d->cfg + 0x100, 0x000d | 1u << 16);
+		sim_put16(d->cfg + 0x104, 0x001f);
+		sim_put16(d->cfg + 0x106, 0x001d);
+		sim_put16(d->wmask + 0x106, 0x007f);
 	}
 	return 0;
 }
@@ -239,10 +227,10 @@ int sim_pci_add_switch_port(struct sim_machine *m, uint16_t bdf, bool upstream, 
 int sim_pci_add_ats(struct sim_pci_dev *d, bool enabled)
 {
 	/* the first extended capability: ATS (ID 0x000f), version 1, last */
-	put32(d->cfg + 0x100, 0x0000f | 1u << 16);
-	put16(d->cfg + 0x104, 0x0020);      /* ATS Capability: page aligned requests */
-	put16(d->cfg + 0x106, enabled ? 0x8000 : 0); /* ATS Control: Enable, STU 0 */
-	put16(d->wmask + 0x106, 0x801f);
+	sim_put32(d->cfg + 0x100, 0x0000f | 1u << 16);
+	sim_put16(d->cfg + 0x104, 0x0020);      /* ATS Capability: page aligned requests */
+	sim_put16(d->cfg + 0x106, enabled ? 0x8000 : 0); /* ATS Control: Enable, STU 0 */
+	sim_put16(d->wmask + 0x106, 0x801f);
 	return 0;
 }
 

@@ -14,7 +14,6 @@
 #define Q35_ECAM_BASE   SIM_Q35_ECAM_BASE
 #define Q35_ECAM_SIZE   0x10000000ULL   /* 256 buses */
 #define Q35_MMIO32_BASE 0xc0000000ULL
-#define Q35_TABLE_MAX   (16ULL << 20)
 
 int sim_q35_build(struct sim_machine *m)
 {
@@ -29,18 +28,14 @@ int sim_q35_build(struct sim_machine *m)
 	/* RAM is one range from 0 and must end below the PCI hole (ECAM). */
 	if (p->ram_base != 0 || p->ram_size > Q35_ECAM_BASE)
 		return -EINVAL;
-	if (p->ndevs < 1 || p->ndevs > 31)
-		return -EINVAL;
 	l.iommu_base = Q35_VTD_BASE;
 	l.iommu_size = sim_vtd_frame_size(p->nfr);
 	l.ecam_base = Q35_ECAM_BASE;
 	l.ecam_size = Q35_ECAM_SIZE;
 	l.mmio32_base = Q35_MMIO32_BASE;
-	/* smmush's own tables: the top of RAM (a quarter of it when RAM is small). */
-	l.table_size = p->ram_size / 4 < Q35_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL
-						       : Q35_TABLE_MAX;
-	l.table_base = p->ram_base + p->ram_size - l.table_size;
-	sim_set_layout(m, &l);
+	rc = sim_layout_finish(m, &l);
+	if (rc)
+		return rc;
 
 	rc = sim_vtd_create(m, l.iommu_base);
 	if (rc)
@@ -49,13 +44,7 @@ int sim_q35_build(struct sim_machine *m)
 	rc = sim_pci_init(m, l.ecam_base, l.ecam_size, l.mmio32_base, 0x8086, 0x29c0);
 	if (rc)
 		return rc;
-	rc = sim_pci_add_testdevs(m, p->ndevs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	rc = sim_pci_add_param_testdevs(m);
 	if (rc)
 		return rc;
 
@@ -78,8 +67,5 @@ int sim_q35_build(struct sim_machine *m)
 	rc = sim_fw_add(m, "DMAR", blob, len);
 	if (rc)
 		return rc;
-	rc = sim_mcfg_build(l.ecam_base, l.ecam_size, &blob, &len);
-	if (rc)
-		return rc;
-	return sim_fw_add(m, "MCFG", blob, len);
+	return sim_fw_add_mcfg(m, l.ecam_base, l.ecam_size);
 }

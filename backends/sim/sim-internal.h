@@ -60,6 +60,34 @@ int sim_fw_add(struct sim_machine *m, const char *name, void *data, size_t len);
 void sim_acpi_header(void *table, const char sig[4], uint32_t len, uint8_t rev);
 void sim_acpi_checksum(void *table, size_t len);
 
+/* Little-endian stores for the firmware tables the builders lay out. */
+static inline void sim_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void sim_put32(uint8_t *p, uint32_t v)
+{
+	sim_put16(p, (uint16_t)v);
+	sim_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void sim_put64(uint8_t *p, uint64_t v)
+{
+	sim_put32(p, (uint32_t)v);
+	sim_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* What every builder does once its addresses are in l: check the test
+ * device count (1 to 31, the functions bus 0 has after 00:00.0), put
+ * smmush's own tables at the top of RAM (a quarter of it when RAM is
+ * small), and record l.  -EINVAL on a bad count. */
+int sim_layout_finish(struct sim_machine *m, struct sim_layout *l);
+
+/* Build the MCFG for one ECAM window on segment 0 and add it (dmar.c). */
+int sim_fw_add_mcfg(struct sim_machine *m, uint64_t ecam_base, uint64_t ecam_size);
+
 /* Virtual time: every DMA access and every table fetch costs a fixed amount,
  * so the same script gives the same timestamps. */
 #define SIM_NS_PER_ACCESS 10
@@ -154,6 +182,9 @@ int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n);
 #define SIM_SWITCH_DEVFN 0xe8
 #define SIM_SWITCH_BUS 3
 int sim_pci_add_switched_testdevs(struct sim_machine *m, unsigned n, bool acs);
+/* virt and q35: the test devices on bus 0, behind the bridge and behind the
+ * switch, as many as the parameters say. */
+int sim_pci_add_param_testdevs(struct sim_machine *m);
 /* The platform (non-PCI) test device: registers at base (SIM_TESTDEV_BAR_SIZE
  * bytes), DMA always enabled, StreamID sid. */
 int sim_testdev_create_platform(struct sim_machine *m, uint64_t base, uint32_t sid,

@@ -32,7 +32,5 @@ struct sim_dmar_desc {
 /* Build an ACPI DMAR table (malloc'd) describing one DRHD with explicit
  * endpoint scopes, and the RMRRs. */
 int sim_dmar_build(const struct sim_dmar_desc *d, void **out, size_t *len);
-/* Build an ACPI MCFG table for one ECAM window on segment 0. */
-int sim_mcfg_build(uint64_t ecam_base, uint64_t ecam_size, void **out, size_t *len);
 
 #endif

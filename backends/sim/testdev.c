@@ -366,3 +366,12 @@ int sim_pci_add_bridged_testdevs(struct sim_machine *m, unsigned n)
 	}
 	return 0;
 }
+
+int sim_pci_add_param_testdevs(struct sim_machine *m)
+{
+	int rc;
+
+	if ((rc = sim_pci_add_testdevs(m, m->p.ndevs)) || (rc = sim_pci_add_bridged_testdevs(m, m->p.bridge_devs)))
+		return rc;
+	return sim_pci_add_switched_testdevs(m, m->p.switch_devs, m->p.switch_acs);
+}

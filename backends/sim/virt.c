@@ -13,8 +13,8 @@
 
 #include <libfdt.h>
 
+#include "backends/sim/sim-arm.h"
 #include "backends/sim/sim-internal.h"
-#include "backends/sim/sim-q35.h" /* sim_mcfg_build */
 
 #define VIRT_SMMU_BASE    0x09050000ULL
 #define VIRT_SMMU_SIZE    0x20000ULL
@@ -24,45 +24,10 @@
 #define VIRT_MMIO32_SIZE  0x2eff0000ULL
 #define VIRT_ECAM_BASE    SIM_ARM_ECAM_BASE
 #define VIRT_ECAM_SIZE    0x10000000ULL  /* 256 buses */
-#define VIRT_TABLE_MAX    (16ULL << 20)
 #define FDT_MAX           0x10000
 #define SMMU_PHANDLE      1
 #define ITS_PHANDLE       2
 #define VIRT_ITS_BASE     0x08080000ULL  /* QEMU virt's GICv3 ITS (described, not modelled) */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
-static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
-{
-	fdt32_t buf[16];
-
-	for (int i = 0; i < n; i++)
-		buf[i] = cpu_to_fdt32(cells[i]);
-	return fdt_property(fdt, name, buf, n * (int)sizeof(buf[0]));
-}
-
-static int prop_reg(void *fdt, uint64_t base, uint64_t size)
-{
-	uint32_t r[4] = { base >> 32, (uint32_t)base, size >> 32, (uint32_t)size };
-
-	return prop_cells(fdt, "reg", r, 4);
-}
 
 /* The device tree, with the sequential-write API; errors accumulate in rc. */
 static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
@@ -74,29 +39,14 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 	if (!fdt)
 		return -ENOMEM;
 #define T(x) do { if (!rc) rc = (x); } while (0)
-	T(fdt_create(fdt, FDT_MAX));
-	T(fdt_finish_reservemap(fdt));
-	T(fdt_begin_node(fdt, ""));
-	T(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
-	T(fdt_property_string(fdt, "model", "smmush sim:virt"));
-	T(fdt_property_u32(fdt, "#address-cells", 2));
-	T(fdt_property_u32(fdt, "#size-cells", 2));
-
-	T(fdt_begin_node(fdt, "chosen"));
-	T(fdt_end_node(fdt));
-
-	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)l->ram_base);
-	T(fdt_begin_node(fdt, name));
-	T(fdt_property_string(fdt, "device_type", "memory"));
-	T(prop_reg(fdt, l->ram_base, l->ram_size));
-	T(fdt_end_node(fdt));
+	T(sim_fdt_begin(fdt, FDT_MAX, "smmush sim:virt", l));
 
 	/* The ITS is only described, so that msi-map has a controller to name:
 	 * the model delivers no MSIs. */
 	snprintf(name, sizeof(name), "its@%llx", VIRT_ITS_BASE);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
-	T(prop_reg(fdt, VIRT_ITS_BASE, 0x20000));
+	T(sim_fdt_prop_reg(fdt, VIRT_ITS_BASE, 0x20000));
 	T(fdt_property(fdt, "msi-controller", NULL, 0));
 	T(fdt_property_u32(fdt, "#msi-cells", 1));
 	T(fdt_property_u32(fdt, "phandle", ITS_PHANDLE));
@@ -105,33 +55,17 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 	snprintf(name, sizeof(name), "smmuv3@%llx", (unsigned long long)l->iommu_base);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property_string(fdt, "compatible", "arm,smmu-v3"));
-	T(prop_reg(fdt, l->iommu_base, l->iommu_size));
+	T(sim_fdt_prop_reg(fdt, l->iommu_base, l->iommu_size));
 	T(fdt_property_u32(fdt, "#iommu-cells", 1));
 	T(fdt_property(fdt, "dma-coherent", NULL, 0));
 	T(fdt_property_u32(fdt, "phandle", SMMU_PHANDLE));
 	T(fdt_end_node(fdt));
 
-	snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)VIRT_MMIO32_BASE);
-	T(fdt_begin_node(fdt, name));
-	T(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
-	T(fdt_property_string(fdt, "device_type", "pci"));
-	T(prop_reg(fdt, l->ecam_base, l->ecam_size));
-	T(fdt_property_u32(fdt, "#address-cells", 3));
-	T(fdt_property_u32(fdt, "#size-cells", 2));
-	T(fdt_property_u32(fdt, "linux,pci-domain", 0));
+	T(sim_fdt_pcie_begin(fdt, l, VIRT_MMIO32_SIZE, SMMU_PHANDLE));
 	{
-		uint32_t bus_range[2] = { 0, (uint32_t)(l->ecam_size >> 20) - 1 };
-		/* 32-bit memory window, identity-mapped. */
-		uint32_t ranges[7] = { 0x02000000, 0, (uint32_t)VIRT_MMIO32_BASE,
-				       0, (uint32_t)VIRT_MMIO32_BASE, 0, (uint32_t)VIRT_MMIO32_SIZE };
-		/* RID -> StreamID identity for all 64K RIDs, as on QEMU. */
-		uint32_t iommu_map[4] = { 0, SMMU_PHANDLE, 0, 0x10000 };
 		uint32_t msi_map[4] = { 0, ITS_PHANDLE, 0, 0x10000 }; /* RID -> ITS DeviceID */
 
-		T(prop_cells(fdt, "bus-range", bus_range, 2));
-		T(prop_cells(fdt, "ranges", ranges, 7));
-		T(prop_cells(fdt, "iommu-map", iommu_map, 4));
-		T(prop_cells(fdt, "msi-map", msi_map, 4));
+		T(sim_fdt_prop_cells(fdt, "msi-map", msi_map, 4));
 	}
 	T(fdt_property(fdt, "dma-coherent", NULL, 0));
 	T(fdt_end_node(fdt));
@@ -139,11 +73,11 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 	snprintf(name, sizeof(name), "dma@%llx", (unsigned long long)l->platdev_base);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property_string(fdt, "compatible", "smmush,sim-testdev"));
-	T(prop_reg(fdt, l->platdev_base, SIM_TESTDEV_BAR_SIZE));
+	T(sim_fdt_prop_reg(fdt, l->platdev_base, SIM_TESTDEV_BAR_SIZE));
 	{
 		uint32_t iommus[2] = { SMMU_PHANDLE, l->platdev_sid };
 
-		T(prop_cells(fdt, "iommus", iommus, 2));
+		T(sim_fdt_prop_cells(fdt, "iommus", iommus, 2));
 	}
 	T(fdt_property(fdt, "dma-coherent", NULL, 0));
 	T(fdt_end_node(fdt));
@@ -152,21 +86,13 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 		snprintf(name, sizeof(name), "dma@%llx", (unsigned long long)l->rogue_base);
 		T(fdt_begin_node(fdt, name));
 		T(fdt_property_string(fdt, "compatible", "smmush,sim-testdev"));
-		T(prop_reg(fdt, l->rogue_base, SIM_TESTDEV_BAR_SIZE));
+		T(sim_fdt_prop_reg(fdt, l->rogue_base, SIM_TESTDEV_BAR_SIZE));
 		T(fdt_property(fdt, "dma-coherent", NULL, 0));
 		T(fdt_end_node(fdt));
 	}
 
-	T(fdt_end_node(fdt));
-	T(fdt_finish(fdt));
 #undef T
-	if (rc) {
-		free(fdt);
-		return -EINVAL;
-	}
-	*len = fdt_totalsize(fdt);
-	*out = fdt;
-	return 0;
+	return sim_fdt_finish(fdt, rc, out, len);
 }
 
 /* ACPI IORT (DEN 0049): an SMMUv3 node, a root complex whose RIDs map 1:1 to
@@ -178,26 +104,6 @@ static int build_fdt(const struct sim_layout *l, void **out, size_t *len)
 #define IORT_NC_FIXED 29
 #define IORT_NC_IDS   ((IORT_NC_FIXED + sizeof(IORT_NC_NAME) + 3) & ~3u)
 #define IORT_NC_LEN   (IORT_NC_IDS + 20)
-
-static void iort_node(uint8_t *n, uint8_t type, uint16_t len, uint8_t rev,
-		      uint32_t nids, uint32_t ids_off)
-{
-	n[0] = type;
-	put16(n + 1, len);
-	n[3] = rev;
-	put32(n + 8, nids);
-	put32(n + 12, ids_off);
-}
-
-static void iort_map(uint8_t *p, uint32_t in, uint32_t count_minus_1, uint32_t out,
-		     uint32_t ref, uint32_t flags)
-{
-	put32(p, in);
-	put32(p + 4, count_minus_1);
-	put32(p + 8, out);
-	put32(p + 12, ref);
-	put32(p + 16, flags);
-}
 
 /* An RMR node (revision 3): flags, one ID mapping (the StreamID on the
  * SMMUv3), one memory range descriptor. */
@@ -216,41 +122,41 @@ static int build_iort(const struct sim_layout *l, const struct sim_params *p, vo
 		return -ENOMEM;
 	/* RMR nodes exist from IORT issue E.c on (table revision 5) */
 	sim_acpi_header(t, "IORT", (uint32_t)total, p->nrmr ? 5 : 0);
-	put32(t + 36, 3 + p->nrmr); /* number of nodes */
-	put32(t + 40, IORT_HDR);   /* offset of the first node */
+	sim_put32(t + 36, 3 + p->nrmr); /* number of nodes */
+	sim_put32(t + 40, IORT_HDR);   /* offset of the first node */
 
 	n = t + smmu_off;          /* SMMUv3 node, revision 2 */
-	iort_node(n, 4, IORT_SMMU_LEN, 2, 0, 0);
-	put64(n + 16, l->iommu_base);
-	put32(n + 24, 1);          /* flags: COHACC override */
-	put32(n + 40, 0);          /* model: generic SMMUv3 */
+	sim_iort_node(n, 4, IORT_SMMU_LEN, 2, 0, 0);
+	sim_put64(n + 16, l->iommu_base);
+	sim_put32(n + 24, 1);          /* flags: COHACC override */
+	sim_put32(n + 40, 0);          /* model: generic SMMUv3 */
 
 	n = t + rc_off;            /* root complex node, revision 1 */
-	iort_node(n, 2, IORT_RC_LEN, 1, 1, 36);
-	put32(n + 16, 1);          /* cache coherent */
+	sim_iort_node(n, 2, IORT_RC_LEN, 1, 1, 36);
+	sim_put32(n + 16, 1);          /* cache coherent */
 	n[23] = 0x3;               /* CPM | DACS */
-	put32(n + 24, 0);          /* no ATS */
-	put32(n + 28, 0);          /* PCI segment 0 */
+	sim_put32(n + 24, 0);          /* no ATS */
+	sim_put32(n + 28, 0);          /* PCI segment 0 */
 	n[32] = 48;                /* memory address size limit */
-	iort_map(n + 36, 0, 0xffff, 0, smmu_off, 0);
+	sim_iort_map(n + 36, 0, 0xffff, 0, smmu_off, 0);
 
 	n = t + nc_off;            /* named component, revision 0 */
-	iort_node(n, 1, IORT_NC_LEN, 0, 1, IORT_NC_IDS);
-	put32(n + 20, 1);          /* cache coherent */
+	sim_iort_node(n, 1, IORT_NC_LEN, 0, 1, IORT_NC_IDS);
+	sim_put32(n + 20, 1);          /* cache coherent */
 	n[28] = 48;                /* device memory address size limit */
 	memcpy(n + IORT_NC_FIXED, IORT_NC_NAME, sizeof(IORT_NC_NAME));
-	iort_map(n + IORT_NC_IDS, 0, 0, l->platdev_sid, smmu_off, 1 /* single mapping */);
+	sim_iort_map(n + IORT_NC_IDS, 0, 0, l->platdev_sid, smmu_off, 1 /* single mapping */);
 
 	for (unsigned i = 0; i < p->nrmr; i++) {
 		n = t + nc_off + IORT_NC_LEN + (size_t)i * IORT_RMR_LEN;
-		iort_node(n, 6, IORT_RMR_LEN, 3, 1, IORT_RMR_FIXED);
-		put32(n + 4, i);           /* identifier */
-		put32(n + 16, IORT_RMR_FLAGS);
-		put32(n + 20, 1);          /* memory range descriptors */
-		put32(n + 24, IORT_RMR_FIXED + 20);
-		iort_map(n + IORT_RMR_FIXED, p->rmr[i].id, 0, p->rmr[i].id, smmu_off, 1 /* single mapping */);
-		put64(n + IORT_RMR_FIXED + 20, p->rmr[i].base);
-		put64(n + IORT_RMR_FIXED + 28, p->rmr[i].len);
+		sim_iort_node(n, 6, IORT_RMR_LEN, 3, 1, IORT_RMR_FIXED);
+		sim_put32(n + 4, i);           /* identifier */
+		sim_put32(n + 16, IORT_RMR_FLAGS);
+		sim_put32(n + 20, 1);          /* memory range descriptors */
+		sim_put32(n + 24, IORT_RMR_FIXED + 20);
+		sim_iort_map(n + IORT_RMR_FIXED, p->rmr[i].id, 0, p->rmr[i].id, smmu_off, 1 /* single mapping */);
+		sim_put64(n + IORT_RMR_FIXED + 20, p->rmr[i].base);
+		sim_put64(n + IORT_RMR_FIXED + 28, p->rmr[i].len);
 	}
 
 	sim_acpi_checksum(t, total);
@@ -270,8 +176,6 @@ int sim_virt_build(struct sim_machine *m)
 	if (p->ram_base != 0x40000000 || p->ram_size < (1ULL << 20) ||
 	    p->ram_base + p->ram_size > VIRT_ECAM_BASE)
 		return -EINVAL;
-	if (p->ndevs < 1 || p->ndevs > 31)
-		return -EINVAL;
 	l.ram_base = p->ram_base;
 	l.ram_size = p->ram_size;
 	l.iommu_base = VIRT_SMMU_BASE;
@@ -283,11 +187,9 @@ int sim_virt_build(struct sim_machine *m)
 	l.platdev_sid = VIRT_PLATDEV_SID;
 	l.rogue_base = p->untranslated ? VIRT_PLATDEV_BASE + SIM_TESTDEV_BAR_SIZE : 0;
 	l.fdt_addr = p->ram_base;
-	/* smmush's own tables: the top of RAM (a quarter of it when RAM is small). */
-	l.table_size = p->ram_size / 4 < VIRT_TABLE_MAX ? (p->ram_size / 4) & ~0xfffULL
-							: VIRT_TABLE_MAX;
-	l.table_base = p->ram_base + p->ram_size - l.table_size;
-	sim_set_layout(m, &l);
+	rc = sim_layout_finish(m, &l);
+	if (rc)
+		return rc;
 
 	rc = sim_smmuv3_create(m, l.iommu_base);
 	if (rc)
@@ -296,13 +198,7 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_pci_init(m, l.ecam_base, l.ecam_size, l.mmio32_base, 0x1b36, 0x0008);
 	if (rc)
 		return rc;
-	rc = sim_pci_add_testdevs(m, p->ndevs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_bridged_testdevs(m, p->bridge_devs);
-	if (rc)
-		return rc;
-	rc = sim_pci_add_switched_testdevs(m, p->switch_devs, p->switch_acs);
+	rc = sim_pci_add_param_testdevs(m);
 	if (rc)
 		return rc;
 	rc = sim_testdev_create_platform(m, l.platdev_base, l.platdev_sid, NULL);
@@ -314,13 +210,7 @@ int sim_virt_build(struct sim_machine *m)
 	rc = build_fdt(&l, &blob, &len);
 	if (rc)
 		return rc;
-	/* Like QEMU with -bios: the blob sits at the start of RAM. */
-	rc = sim_mem_write(m, l.fdt_addr, blob, len);
-	if (rc) {
-		free(blob);
-		return rc;
-	}
-	rc = sim_fw_add(m, "fdt", blob, len);
+	rc = sim_fw_add_fdt(m, &l, blob, len);
 	if (rc)
 		return rc;
 	rc = build_iort(&l, p, &blob, &len);
@@ -329,8 +219,5 @@ int sim_virt_build(struct sim_machine *m)
 	rc = sim_fw_add(m, "IORT", blob, len);
 	if (rc)
 		return rc;
-	rc = sim_mcfg_build(l.ecam_base, l.ecam_size, &blob, &len);
-	if (rc)
-		return rc;
-	return sim_fw_add(m, "MCFG", blob, len);
+	return sim_fw_add_mcfg(m, l.ecam_base, l.ecam_size);
 }

@@ -74,6 +74,47 @@ live_need() {
 
 live_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# The start of tests/live-guest.sh and tests/live-linux.sh (after
+# tests/lib.sh): HOME in $TMP, t_start for the wall time, both guests, and
+# the board binaries, the amd64 one built without readline, capstone and
+# ncurses, in bin[ARCH] and vfio[ARCH] (the same build directories for both
+# scripts, so the second rebuilds nothing).  What is missing fails under
+# CI=true and skips elsewhere (live_missing), ending the script.
+live_missing() { # WHAT
+	if [ "${CI:-}" = true ]; then
+		not_ok "$1"
+	else
+		echo "# SKIP: $1"
+	fi
+	finish
+	exit
+}
+
+live_build() { # ARCH [CONFIGURE-ARG...]
+	local a=$1 t0
+	t0=$(live_ms)
+	if BUILDDIR=$static_dir/$a "$srcdir/tests/live/build-static.sh" "$@" >"$TMP/paths-$a" 2>"$TMP/build-$a"; then
+		bin[$a]=$(sed -n 1p "$TMP/paths-$a") vfio[$a]=$(sed -n 2p "$TMP/paths-$a")
+		echo "# $a static build: $(($(live_ms) - t0)) ms, smmush $(stat -c %s "${bin[$a]}") bytes"
+		return 0
+	fi
+	grep -v 'statically linked applications\|in function\|^(.text' "$TMP/build-$a" | tail -5 | sed 's/^/#   /'
+	live_missing "build-static.sh $*"
+}
+
+live_setup() {
+	export HOME=$TMP/home
+	mkdir -p "$HOME"
+	t_start=$(live_ms)
+	for a in amd64 arm64; do
+		live_need "$a" 2>"$TMP/need" || live_missing "no $a guest: $(cat "$TMP/need")"
+	done
+	declare -gA bin vfio
+	static_dir=${builddir:-$TMP}/live-static
+	live_build amd64 --without-readline --without-capstone --without-ncurses
+	live_build arm64
+}
+
 live_run() {
 	local timeout=${LIVE_TIMEOUT:-180} mem=1G iommu=intel-iommu,intremap=off machine=virt,iommu=smmuv3
 	local extra=() opt OPTIND=1
