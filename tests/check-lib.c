@@ -1152,7 +1152,7 @@ START_TEST(small_event_queue)
 	const char *opts[] = { "evtq=1" };
 	struct smmu_target *t = open_target_with("sim:virt", opts, 1);
 	struct smmu_device *d = smmu_device_find(t, "00:01.0");
-	struct smmu_domain *dom = own_and_attach(t);
+	own_and_attach(t);
 	for (int i = 0; i < 4; i++) {
 		struct smmu_fault f;
 		ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x30000 + i * 0x1000, 64, NULL), 0);

@@ -133,15 +133,17 @@ expect_json "q35: reg write FRCD[0] 0 1<<63 clears the record" "${S[@]}" -c "$SM
 run -j "${V[@]}" -c "own; domain create d; attach 00:01.0 d; regs cmdq_base; regs cmdq_prod"
 qb=$(python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; print(d[-2][0]["fields"]["ADDR"])' "$TMP/out")
 qp=$(python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; print(int(d[-1][0]["fields"]["WR"], 16))' "$TMP/out")
-BAD="own; domain create d; attach 00:01.0 d; wg $(printf 0x%x $((qb + 16 * qp))) 0xff 0; reg write CMDQ_PROD $((qp + 1))"
-run "${V[@]}" -c "$BAD; map d 0x10000 0x40100000 4K rw"
-check "virt: map after a command-queue error fails" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
-check "virt: map after a command-queue error names CMDQ_CONS.ERR and GERROR.CMDQ_ERR" \
-	grep -q '^smmush: map: d: the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in SMMU_CMDQ_CONS.ERR' "$TMP/err"
-run "${V[@]}" -c "set errexit off; $BAD; map d 0x10000 0x40100000 4K rw; regs cmdq_cons"
+# (a map fills invalid entries only, which an SMMUv3 never caches: no command;
+# the unmap's invalidation meets the stopped queue)
+BAD="own; domain create d; attach 00:01.0 d; map d 0x10000 0x40100000 4K rw; wg $(printf 0x%x $((qb + 16 * qp))) 0xff 0; reg write CMDQ_PROD $((qp + 1))"
+run "${V[@]}" -c "$BAD; unmap d 0x10000 4K"
+check "virt: unmap after a command-queue error fails" test "$rc" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1
+check "virt: unmap after a command-queue error names CMDQ_CONS.ERR and GERROR.CMDQ_ERR" \
+	grep -q '^smmush: unmap: d: the SMMU stopped its command queue on an error (SMMU_GERROR.CMDQ_ERR; the reason is in SMMU_CMDQ_CONS.ERR' "$TMP/err"
+run "${V[@]}" -c "set errexit off; $BAD; unmap d 0x10000 4K; regs cmdq_cons"
 check "virt: the reason is in CMDQ_CONS.ERR" grep -q 'ERR=CERROR_ILL' "$TMP/out"
-run -j "${V[@]}" -c "$BAD; map d 0x10000 0x40100000 4K rw"
-check "virt: -j: the error object says it too" json_valid "$TMP/out" "docs[-1]['command'] == 'map' and 'SMMU_CMDQ_CONS.ERR' in docs[-1]['error']"
+run -j "${V[@]}" -c "$BAD; unmap d 0x10000 4K"
+check "virt: -j: the error object says it too" json_valid "$TMP/out" "docs[-1]['command'] == 'unmap' and 'SMMU_CMDQ_CONS.ERR' in docs[-1]['error']"
 
 # --- documentation: the man page, help and completion say what exists ------------------------
 "$SMMUSH" --gen-man >"$TMP/smmush.1"
