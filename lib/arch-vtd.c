@@ -818,18 +818,30 @@ int smmu_arch_vtd_can_scalable(struct smmu_unit *u, char *err, size_t n)
 /* The class of a fault reason.  Scalable-mode paging (0x70-0x7c): 0x71
  * (first-level P clear) and 0x79 (second-level R = W = 0) are entries not
  * present, 0x74 an address beyond the width, 0x75-0x77 second-level
- * permissions refusing a first-level table access (nested); the rest stay
- * with the table fetch. */
+ * permissions refusing a first-level table access (nested).  An entry the
+ * walk reached but that is set up wrong (reserved bits: 0x0c, 0x72, 0x7a; an
+ * A/D update needed in a no-snoop entry: 0x7c, 0x90) is configuration, as
+ * the structures' reserved bits are; only failed reads (0x07, 0x70, 0x73,
+ * 0x78, and 0x7b, the second-level pointer itself) are table fetches. */
 static enum smmu_fault_class reason_class(unsigned fr)
 {
 	switch (fr) {
 	case 0x71: case 0x79: return SMMU_FC_TRANSLATION;
 	case 0x04: case 0x74: case 0x83: case 0x84: return SMMU_FC_ADDR_SIZE;
 	case 0x05: case 0x06: case 0x75 ... 0x77: case 0x81: case 0x82: case 0x85: case 0x86: return SMMU_FC_PERMISSION;
-	case 0x07: case 0x08: case 0x09: case 0x70: case 0x72: case 0x73: case 0x78: case 0x7a ... 0x7c: return SMMU_FC_FETCH;
-	case 0x01: case 0x02: case 0x03: case 0x0a: case 0x0b: case 0x0c: return SMMU_FC_CONFIG;
+	case 0x07: case 0x08: case 0x09: case 0x70: case 0x73: case 0x78: case 0x7b: return SMMU_FC_FETCH;
+	case 0x01: case 0x02: case 0x03: case 0x0a: case 0x0b: return SMMU_FC_CONFIG;
+	case 0x0c: case 0x72: case 0x7a: case 0x7c: case 0x90: return SMMU_FC_CONFIG;
 	case 0x0d: return SMMU_FC_STREAM;
 	default: return fr >= 0x30 && fr < 0x70 ? SMMU_FC_CONFIG : SMMU_FC_OTHER;
+	}
+}
+
+bool vtd_reason_in_walk(unsigned fr)
+{
+	switch (fr) {
+	case 0x04 ... 0x07: case 0x0c: case 0x70 ... 0x7c: case 0x80 ... 0x86: case 0x90: case 0x91: return true;
+	default: return false;
 	}
 }
 

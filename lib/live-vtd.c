@@ -40,16 +40,10 @@ struct vctx {
 
 enum { PGTT_FL = 1, PGTT_SL = 2, PGTT_NESTED = 3, PGTT_PT = 4 };
 
-/* Address bits from HAW up to bit 51 are reserved in paging entries and the
- * scalable-mode pointers (the legacy root and context pointers: ptr_rsvd). */
-static uint64_t haw_rsvd(const struct vctx *v)
-{
-	return v->haw >= 52 ? 0 : GENMASK(51, v->haw);
-}
-
-/* The legacy root entry's context-table pointer and the context entry's
- * second-level pointer: bits 63:HAW are reserved (VT-d 9.1, 9.3), not only
- * HAW..51. */
+/* The pointers the remapping structures hold (legacy root and context
+ * entries, scalable-mode root LCTP/UCTP, context PASIDDIRPTR, PASID directory
+ * SMPTBLPTR, PASID entry SLPTPTR/FLPTPTR): bits 63:HAW are reserved (VT-d
+ * 9.1-9.6), not only HAW..51 as in the paging entries. */
 static uint64_t ptr_rsvd(const struct vctx *v)
 {
 	return GENMASK(63, v->haw);
@@ -140,11 +134,13 @@ static int legacy(struct smmu_unit *u, uint64_t rta, const struct smmu_stream *s
 		return 0;
 	}
 	v->fpd = SMMU_GETW(VTD_CTX_FPD, ctx);
-	if ((ctx[0] & (GENMASK(11, 4) | ptr_rsvd(v))) || (ctx[1] & (BIT(7) | GENMASK(63, 24)))) {
+	unsigned tt = SMMU_GETW(VTD_CTX_TT, ctx), aw = SMMU_GETW(VTD_CTX_AW, ctx);
+	/* under TT=10b (pass-through) SLPTPTR is ignored (9.3): none of its bits is checked */
+	uint64_t slptptr_rsvd = tt == VTD_CTX_TT_PASSTHROUGH ? 0 : ptr_rsvd(v);
+	if ((ctx[0] & (GENMASK(11, 4) | slptptr_rsvd)) || (ctx[1] & (BIT(7) | GENMASK(63, 24)))) {
 		stop(cfg, v, 0xb, "the context entry has reserved bits set");
 		return 0;
 	}
-	unsigned tt = SMMU_GETW(VTD_CTX_TT, ctx), aw = SMMU_GETW(VTD_CTX_AW, ctx);
 	/* TT 01 (device TLBs) needs ECAP.DT; 11 is reserved */
 	if ((tt == 1 && !SMMU_GET(VTD_ECAP_DT, v->ecap)) || tt == 3 || (tt != 2 && !aw_supported(v, aw))) {
 		stop(cfg, v, 0x3, "the context entry is invalid (TT=%u, AW=%u)", tt, aw);
@@ -175,7 +171,7 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 		     upper ? "upper" : "lower", upper ? "UP" : "LP");
 		return 0;
 	}
-	if (half & (GENMASK(11, 1) | haw_rsvd(v))) {
+	if (half & (GENMASK(11, 1) | ptr_rsvd(v))) {
 		stop(cfg, v, 0x3a, "the root entry for bus %02x has reserved bits set", bus);
 		return 0;
 	}
@@ -189,7 +185,7 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 		return 0;
 	}
 	v->fpd = SMMU_GETW(VTD_SM_CTX_FPD, ctx);
-	if ((ctx[0] & (GENMASK(8, 5) | haw_rsvd(v))) || (ctx[1] & GENMASK(63, 21)) ||
+	if ((ctx[0] & (GENMASK(8, 5) | ptr_rsvd(v))) || (ctx[1] & GENMASK(63, 21)) ||
 	    (SMMU_GETW(VTD_SM_CTX_RID_PRIV, ctx) && !SMMU_GET(VTD_ECAP_RPRIVS, v->ecap)) || ctx[2] || ctx[3]) {
 		stop(cfg, v, 0x42, "the context entry has reserved bits set");
 		return 0;
@@ -220,7 +216,7 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 		return 0;
 	}
 	v->fpd |= SMMU_GETW(VTD_PASID_DIR_FPD, dir);
-	if (dir[0] & (GENMASK(11, 2) | haw_rsvd(v))) {
+	if (dir[0] & (GENMASK(11, 2) | ptr_rsvd(v))) {
 		stop(cfg, v, 0x52, "the PASID directory entry has reserved bits set");
 		return 0;
 	}
@@ -232,13 +228,17 @@ static int scalable(struct smmu_unit *u, uint64_t rta, const struct smmu_stream 
 		return 0;
 	}
 	v->fpd |= SMMU_GETW(VTD_PASID_FPD, pe);
-	if ((pe[0] & (GENMASK(11, 10) | haw_rsvd(v))) || (pe[1] & GENMASK(22, 16)) ||
-	    (pe[2] & (GENMASK(11, 8) | haw_rsvd(v)))) {
+	v->pgtt = SMMU_GETW(VTD_PASID_PGTT, pe);
+	/* a PGTT that does not use a pointer leaves it ignored (9.6): SLPTPTR
+	 * under first-level only and pass-through, FLPTPTR under second-level
+	 * only and pass-through */
+	uint64_t sl_rsvd = v->pgtt == PGTT_FL || v->pgtt == PGTT_PT ? 0 : ptr_rsvd(v);
+	uint64_t fl_rsvd = v->pgtt == PGTT_SL || v->pgtt == PGTT_PT ? 0 : ptr_rsvd(v);
+	if ((pe[0] & (GENMASK(11, 10) | sl_rsvd)) || (pe[1] & GENMASK(22, 16)) || (pe[2] & (GENMASK(11, 8) | fl_rsvd))) {
 		stop(cfg, v, 0x5a, "the PASID entry has reserved bits set");
 		return 0;
 	}
 	memcpy(v->pe, pe, sizeof(v->pe));
-	v->pgtt = SMMU_GETW(VTD_PASID_PGTT, pe);
 	unsigned aw = SMMU_GETW(VTD_PASID_AW, pe), flpm = SMMU_GETW(VTD_PASID_FLPM, pe);
 	bool ok;
 	switch (v->pgtt) {

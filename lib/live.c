@@ -492,7 +492,9 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	bool has_addr = f->cls == SMMU_FC_TRANSLATION || f->cls == SMMU_FC_PERMISSION ||
 			f->cls == SMMU_FC_ACCESS || f->cls == SMMU_FC_ADDR_SIZE ||
 			/* an abort fetching a table (F_WALK_EABT): the walk finds it */
-			(f->cls == SMMU_FC_FETCH && f->addr);
+			(f->cls == SMMU_FC_FETCH && f->addr) ||
+			/* a VT-d paging entry set up wrong (reserved bits): configuration, found walking */
+			(f->unit->arch == SMMU_ARCH_VTD && vtd_reason_in_walk(f->code));
 	if (!has_addr && cfg->verdict == SMMU_CFG_TRANSLATE) {
 		tr->walked = false;
 		snprintf(out->text, sizeof(out->text), "%s: %s; the requester's configuration now: %s",

@@ -19,6 +19,10 @@ void cfg_end(struct smmu_config *cfg, enum smmu_cfg_verdict v, uint32_t code, co
 
 int smmuv3_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 int vtd_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
+/* Whether the hardware reports fault reason fr on a paging entry its walk
+ * reached (its address is the request's): an explanation walks for it,
+ * whatever its class (arch-vtd.c). */
+bool vtd_reason_in_walk(unsigned fr);
 int smmuv2_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 
 /* One access predicted end to end: configuration, walk, the fault the

@@ -615,6 +615,90 @@ START_TEST(vtd_pointer_bits_63_to_haw_reserved)
 }
 END_TEST
 
+/* Under TT=10b (pass-through) the context entry's SLPTPTR is ignored (VT-d
+ * 9.3): bits 63:HAW set there are no reserved-field fault; under TT=00b
+ * they are (0xb). */
+START_TEST(vtd_passthrough_context_ignores_slptptr)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_LEGACY, false);
+	uint64_t r = dfz_ram(m);
+
+	dfz_close(m);
+	m = vtd(false, (r + CDS) | 1, 0);
+	uint64_t ctx[2] = { 1 | 2ULL << 2 | BIT(60) | BIT(51) | (r + PT), 2 }; /* P, TT 10b, AW 48-bit */
+	dfz_write(m, r + CDS + 8 * 16, ctx, 2);
+	expect_ok(m, 0, 0x1008, SMMU_PROT_R, 0x1008);
+	ctx[0] &= ~(3ULL << 2);
+	dfz_write(m, r + CDS + 8 * 16, ctx, 2);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0xb, false);
+	dfz_close(m);
+}
+END_TEST
+
+/* The scalable-mode pointers (root LCTP, context PASIDDIRPTR, directory
+ * SMPTBLPTR, PASID entry SLPTPTR and FLPTPTR) reserve bits 63:HAW like the
+ * legacy ones (VT-d 9.2, 9.4-9.6); the library and the model took HAW..51.
+ * A pointer the PGTT does not use is ignored. */
+static struct dfz_machine *vtd_sm_pasid(uint64_t ctx_lo, uint64_t dir, const uint64_t *pe)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_SCALABLE, false);
+	uint64_t r = dfz_ram(m);
+
+	dfz_close(m);
+	m = vtd(true, r + CDS + 1, 0);
+	uint64_t ctx[4] = { 1 | 8 | ctx_lo | (r + L2CD), 0 }; /* P, PASIDE, PDTS 0 */
+	dfz_write(m, r + CDS + 8 * 32, ctx, 4);
+	dir |= r + PT;
+	dfz_write(m, r + L2CD, &dir, 1);
+	dfz_write(m, r + PT, pe, 8);
+	return m;
+}
+
+START_TEST(vtd_sm_pointer_bits_63_to_haw_reserved)
+{
+	struct dfz_machine *m = dfz_open(DFZ_VTD_SCALABLE, false);
+	uint64_t r = dfz_ram(m), sl = r + PT + 0x1000, fl = r + PT + 0x2000;
+	const unsigned sl_only = 2ULL << 6, fl_only = 1ULL << 6, pt = 4ULL << 6, aw48 = 2ULL << 2;
+
+	dfz_close(m);
+	m = vtd(true, (r + CDS) | 1 | BIT(60), 0);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x3a, false);
+	dfz_close(m);
+	uint64_t pe[8] = { 1 | aw48 | sl_only | sl, 1, fl };
+	m = vtd_sm_pasid(BIT(60), 1, pe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x42, false);
+	dfz_close(m);
+	m = vtd_sm_pasid(0, 1 | BIT(60), pe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x52, false);
+	dfz_close(m);
+	/* second level only: SLPTPTR checked, FLPTPTR ignored (the walk goes
+	 * on to the empty second-level table: 0x79) */
+	pe[0] |= BIT(60);
+	m = vtd_sm_pasid(0, 1, pe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x5a, false);
+	dfz_close(m);
+	pe[0] &= ~BIT(60);
+	pe[2] |= BIT(60);
+	m = vtd_sm_pasid(0, 1, pe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x79, false);
+	dfz_close(m);
+	/* first level only: FLPTPTR checked, SLPTPTR ignored (empty table: 0x71) */
+	uint64_t fpe[8] = { 1 | fl_only | BIT(60) | sl, 1, fl | BIT(60) };
+	m = vtd_sm_pasid(0, 1, fpe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x5a, false);
+	dfz_close(m);
+	fpe[2] = fl;
+	m = vtd_sm_pasid(0, 1, fpe);
+	expect(m, 0, false, 0, 0x1000, SMMU_PROT_R, 0x71, false);
+	dfz_close(m);
+	/* pass-through uses neither */
+	uint64_t ppe[8] = { 1 | pt | BIT(60) | sl, 1, fl | BIT(60) };
+	m = vtd_sm_pasid(0, 1, ppe);
+	expect_ok(m, 0, 0x1008, SMMU_PROT_R, 0x1008);
+	dfz_close(m);
+}
+END_TEST
+
 /* Issue 14 part A: PGTT = nested.  The first-level tables and output are
  * guest-physical; the second level maps RAM in 2M pages.  Accessed-flag
  * updates are writes through the second level: a read-only page there
@@ -1056,6 +1140,8 @@ Suite *suite_diff_fuzz(void)
 	tcase_add_test(tc, v2_stage2_geometry);
 	tcase_add_test(tc, v2_nested_both_stages);
 	tcase_add_test(tc, vtd_pointer_bits_63_to_haw_reserved);
+	tcase_add_test(tc, vtd_passthrough_context_ignores_slptptr);
+	tcase_add_test(tc, vtd_sm_pointer_bits_63_to_haw_reserved);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -878,6 +878,53 @@ static uint32_t newest_fault(struct smmu_target *t)
 	return f.code;
 }
 
+/* A paging entry with reserved bits set (legacy 0x0c, scalable second level
+ * 0x7a, first level 0x72): a configuration-class record, as the structures'
+ * reserved-bit reasons are, whose explanation walks to the entry (it used to
+ * be table-fetch, or configuration without the walk). */
+START_TEST(vtd_reserved_paging_entry_is_configuration_walked)
+{
+	static const uint32_t want[] = { 0x0c, 0x7a, 0x72 };
+	const char *opts[] = { "scalable=on", "aw=48" };
+	struct smmu_target *t = open_target_with("sim:q35", opts, 2); /* MGAW 48: bits 51:48 reserved */
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_device *d = smmu_device_find(t, "00:01.0");
+	struct smmu_own_opts oo = { .scalable = _i > 0 };
+	struct smmu_domain_geometry g = { .stage = _i == 2 ? SMMU_STAGE_1 : SMMU_STAGE_2 };
+	struct smmu_dma_opts o = { .ssv = _i == 2, .ssid = 9 };
+	struct smmu_stream s = { 0x8, o.ssv, o.ssid };
+	struct smmu_domain *dom;
+	struct smmu_translation tr;
+	struct smmu_explain ex;
+	struct smmu_fault f;
+	char err[256];
+
+	ck_assert_msg(smmu_unit_own_opts(u, &oo, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(smmu_domain_create_geom(t, "d", &g, &dom, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(smmu_map(dom, 0x10000, 0x100000, 0x1000, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(o.ssv ? smmu_device_attach_pasid(d, o.ssid, dom) : smmu_device_attach(d, dom), 0);
+	ck_assert_int_eq(smmu_translate(u, &s, 0x10000, SMMU_PROT_R, &tr), 0);
+	ck_assert_msg(tr.ok && tr.x.nsteps > 0, "%s", tr.cfg.reason);
+	const struct smmu_pgt_step *leaf = &tr.x.step[tr.x.nsteps - 1];
+	uint64_t pte = leaf->pte | 1ULL << 50;
+	ck_assert_int_eq(smmu_mem_write(t, leaf->entry_pa, &pte, 8), 0);
+
+	ck_assert_int_eq(smmu_dma(d, SMMU_DMA_FROM_MEM, 0x10000, 8, &o), 0);
+	ck_assert_int_eq(smmu_faults_poll(t), 1);
+	ck_assert_int_eq(smmu_faults_get(t, smmu_faults_kept(t) - 1, &f), 0);
+	ck_assert_uint_eq(f.code, want[_i]);
+	ck_assert_uint_eq(f.cls, SMMU_FC_CONFIG);
+	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
+	ck_assert_msg(ex.tr.walked && ex.tr.x.fault == SMMU_PGT_F_RESERVED && ex.cls == SMMU_FC_CONFIG &&
+			      strstr(ex.text, "the walk stopped at level"),
+		      "class %s: %s", smmu_fault_class_name(ex.cls), ex.text);
+	ck_assert_uint_eq(ex.tr.code, want[_i]); /* the prediction names the recorded reason */
+	ck_assert_int_eq(o.ssv ? smmu_device_detach_pasid(d, o.ssid) : smmu_device_detach(d), 0);
+	ck_assert_int_eq(smmu_unit_release(u), 0);
+	smmu_target_close(t);
+}
+END_TEST
+
 /* own with scalable-mode tables: requests without a PASID at PASID 0, PASIDs
  * with domains of their own (second and first level), each DMA reading the
  * page its PASID's domain maps, the library's prediction equal to the
@@ -1300,6 +1347,7 @@ Suite *suite_lib_e2e(void)
 	tcase_add_test(tc, pci_names_from_pci_ids);
 	tcase_add_test(tc, vtd_scalable_mode_live_config);
 	tcase_add_test(tc, vtd_scalable_own_pasid_attach);
+	tcase_add_loop_test(tc, vtd_reserved_paging_entry_is_configuration_walked, 0, 3);
 	tcase_add_test(tc, vtd_queued_invalidation_kept);
 	tcase_add_loop_test(tc, reused_asid_sees_no_stale_translation, 0, NPLATS);
 	tcase_add_test(tc, small_event_queue);

@@ -201,9 +201,15 @@ static int fetch(struct sim_vtd *v, uint64_t pa, uint64_t *q, unsigned n)
 
 static uint64_t haw_rsvd(const struct sim_vtd *v)
 {
-	/* Address bits from HAW up to bit 51 are reserved in paging entries and
-	 * the scalable-mode pointers (the legacy root and context pointers: 63:HAW) */
+	/* Address bits from HAW up to bit 51 are reserved in paging entries */
 	return v->haw >= 52 ? 0 : GENMASK(51, v->haw);
+}
+
+/* The pointers in root, context, PASID directory and PASID entries, legacy
+ * and scalable: bits 63:HAW are reserved (9.1-9.6). */
+static uint64_t ptr_rsvd(const struct sim_vtd *v)
+{
+	return GENMASK(63, v->haw);
 }
 
 /* --- events --------------------------------------------------------------- */
@@ -549,8 +555,7 @@ static unsigned xlate_legacy(struct sim_vtd *v, const struct sim_txn *t, uint64_
 			return FR_ROOT_ACCESS;
 		if (!(re[0] & 1))
 			return FR_ROOT_P;
-		/* bits 63:HAW of both pointers are reserved (9.1, 9.3) */
-		if ((re[0] & (GENMASK(11, 1) | GENMASK(63, v->haw))) || re[1])
+		if ((re[0] & (GENMASK(11, 1) | ptr_rsvd(v))) || re[1])
 			return FR_ROOT_RSVD;
 		ctp = re[0] & GENMASK(63, 12);
 		if (fetch(v, ctp + devfn * 16, q, 2))
@@ -558,10 +563,11 @@ static unsigned xlate_legacy(struct sim_vtd *v, const struct sim_txn *t, uint64_
 		if (!(q[0] & 1))
 			return FR_CTX_P;
 		*fpd = q[0] & 2;
-		if ((q[0] & (GENMASK(11, 4) | GENMASK(63, v->haw))) || (q[1] & (BIT(7) | GENMASK(63, 24))))
-			return FR_CTX_RSVD;
 		tt = FIELD(q[0], 3, 2);
 		aw = FIELD(q[1], 2, 0);
+		/* Pass-through (TT 10b) ignores SLPTPTR, its high bits included. */
+		if ((q[0] & (GENMASK(11, 4) | (tt == 2 ? 0 : ptr_rsvd(v)))) || (q[1] & (BIT(7) | GENMASK(63, 24))))
+			return FR_CTX_RSVD;
 		/* TT 01 needs ECAP.DT (not supported), 11 is reserved. */
 		if (tt == 1 || tt == 3 || (tt == 0 && !aw_supported(v, aw)))
 			return FR_CTX_INV;
@@ -789,17 +795,20 @@ static unsigned sm_pasid_entry(struct sim_vtd *v, const struct sim_txn *t, const
 	if (!(de & 1))
 		return FR_SPD_P;
 	*fpd |= de & 2;
-	if (de & (GENMASK(11, 2) | haw_rsvd(v)))
+	if (de & (GENMASK(11, 2) | ptr_rsvd(v)))
 		return FR_SPD_RSVD;
 	if (fetch(v, (de & GENMASK(63, 12)) + (pasid & 0x3f) * 64, q, 8))
 		return FR_SPT_ACCESS;
 	if (!(q[0] & 1))
 		return FR_SPT_P;
 	*fpd |= q[0] & 2;
-	if ((q[0] & (GENMASK(11, 10) | haw_rsvd(v))) || (q[1] & GENMASK(22, 16)) ||
-	    (q[2] & (GENMASK(11, 8) | haw_rsvd(v))))
-		return FR_SPT_RSVD;
 	pc->pgtt = FIELD(q[0], 8, 6);
+	/* A pointer the PGTT does not use is ignored: SLPTPTR under first-level
+	 * only (1) and pass-through (4), FLPTPTR under second-level only (2)
+	 * and pass-through. */
+	if ((q[0] & (GENMASK(11, 10) | (pc->pgtt == 1 || pc->pgtt == 4 ? 0 : ptr_rsvd(v)))) ||
+	    (q[1] & GENMASK(22, 16)) || (q[2] & (GENMASK(11, 8) | (pc->pgtt == 2 || pc->pgtt == 4 ? 0 : ptr_rsvd(v)))))
+		return FR_SPT_RSVD;
 	switch (pc->pgtt) {
 	case 1:                             /* first level only */
 		if (!(v->ecap & BIT(47)))
@@ -863,14 +872,14 @@ static unsigned xlate_sm(struct sim_vtd *v, const struct sim_txn *t, uint64_t *p
 		half = re[devfn >= 128];
 		if (!(half & 1))
 			return FR_SRT_P;
-		if (half & (GENMASK(11, 1) | haw_rsvd(v)))
+		if (half & (GENMASK(11, 1) | ptr_rsvd(v)))
 			return FR_SRT_RSVD;
 		if (fetch(v, (half & GENMASK(63, 12)) + (devfn & 0x7f) * 32, q, 4))
 			return FR_SCT_ACCESS;
 		if (!(q[0] & 1))
 			return FR_SCT_P;
 		*fpd = q[0] & 2;
-		if ((q[0] & (GENMASK(8, 5) | haw_rsvd(v))) || (q[1] & GENMASK(63, 21)) ||
+		if ((q[0] & (GENMASK(8, 5) | ptr_rsvd(v))) || (q[1] & GENMASK(63, 21)) ||
 		    ((q[1] & BIT(20)) && !(v->ecap & BIT(53))) || q[2] || q[3])
 			return FR_SCT_RSVD;
 		/* DTE needs ECAP.DT, PRE needs ECAP.PRS: neither is supported. */
