@@ -340,6 +340,16 @@ def norm(d):
     return (d['devices'], d['units'], [f for f in d['findings'] if f['id'] != 'stale'])
 sys.exit(0 if norm(a) == norm(b) and any(x['pasids'] for x in b['devices']) and not [f for f in b['findings'] if f['id'] == 'stale'] and sum(f['id'] == 'reaches-iommu' for f in b['findings']) == 21 else 1)" "$TMP/live.json" "$TMP/snap.json"
 
+# two PASIDs (and requests without one) reaching the same pages: the totals
+# count each physical byte once, each range lists its own memory only
+SP="own --scalable; domain create d1; domain create d2; map d1 0x10000 0x100000 4K rw; map d2 0x20000 0x100000 8K r; attach 01.0 d1; attach 01.0 d2 --pasid 5; attach 01.0 d2 --pasid 7"
+expect_findings "sim:q35 scalable: two PASIDs on the same pages: no finding" "" --target sim:q35 -O scalable=on -- "$SP"
+expect_json "sim:q35 scalable: ... 8 KiB reached, 8 KiB readable, 4 KiB writable, 8 KiB of RAM; each range's own memory" \
+	"[(k, dev['00:01.0']['bytes'][k]) for k in ('total', 'read', 'write', 'execute', 'ram', 'unknown')] == [('total', '0x2000'), ('read', '0x2000'), ('write', '0x1000'), ('execute', '0x0'), ('ram', '0x2000'), ('unknown', '0x0')] and [[(m['pa'], m['size']) for m in r['memory']] for r in dev['00:01.0']['ranges']] == [[('0x100000', '0x1000')], [('0x100000', '0x2000')], [('0x100000', '0x2000')]]"
+expect_out "sim:q35 scalable: ... and the text says 8 KiB" \
+	"^  reaches 8 KiB in 3 ranges \(read 8 KiB, write 4 KiB, execute 0 B\): RAM 8 KiB, MMIO 0 B, IOMMU 0 B$" \
+	--target sim:q35 -O scalable=on -c "$SP; audit"
+
 # Access flag 0: faults (and reaches nothing) unless CD.AFFD / STE.S2AFFD;
 # what xlate and the sim's DMA say too
 AF1="own; domain create a; attach 00:01.0 a; map a 0x10000 0x48000000 0x2000 rw; wg 0x7f019080 0x0060000048000b43"
