@@ -46,6 +46,9 @@ static const struct smmu_backend_param gdb_params[] = {
 	{ "tables", "",
 	  "ADDR,SIZE of RAM smmush may use for its own tables (default: the top 16 MiB of the device "
 	  "tree's memory)" },
+	{ "ram", "",
+	  "ADDR,SIZE of the machine's RAM, which audit tells from MMIO (default: the device tree's "
+	  "memory; nothing on x86, whose firmware keeps its memory map in its own memory)" },
 	{ "assign-bars", "no",
 	  "yes: give unassigned memory BARs on bus 0 addresses in the device tree's PCI window "
 	  "(firmware that assigned nothing); BASE,SIZE: in that window" },
@@ -82,6 +85,7 @@ struct gdb_be {
 	size_t nacpi;
 	char acpi_from[96];
 	uint64_t tbase, tsize;   /* table region, 0 size: none */
+	uint64_t ram_base, ram_size; /* -O ram, 0 size: not given */
 	const char *tables_from;
 	unsigned bars_assigned;
 	char desc[1280];
@@ -618,6 +622,11 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 		snprintf(err, errlen, "gdb: bad tables '%s' (ADDR,SIZE: whole pages, at least 64K)", s);
 		return -EINVAL;
 	}
+	uint64_t rb = 0, rs = 0;
+	if ((s = opt(opts, nopts, "ram")) && *s && (parse_pair(s, &rb, &rs, false) || !rs || rb + (rs - 1) < rb)) {
+		snprintf(err, errlen, "gdb: bad ram '%s' (ADDR,SIZE)", s);
+		return -EINVAL;
+	}
 	if ((s = opt(opts, nopts, "ecam")) && *s &&
 	    (parse_pair(s, &ecam, &buses, true) || !buses || buses > 256 || ecam & 0xfffff)) {
 		snprintf(err, errlen, "gdb: bad ecam '%s' (ADDR[,BUSES]: 1 MiB aligned, 1 to 256 buses)", s);
@@ -628,6 +637,8 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 	if (!be)
 		return -ENOMEM;
 	be->magic = GDB_MAGIC;
+	be->ram_base = rb;
+	be->ram_size = rs;
 	be->r.fd = -1;
 	be->epoch_ns = smmu_mono_ns();
 	be->run_free = run && !strcmp(run, "free");
@@ -892,6 +903,20 @@ static uint64_t gdb_requests(void *priv)
 	return be && be->magic == GDB_MAGIC ? be->r.requests : 0;
 }
 
+/* RAM as -O ram says; without it not known here (audit reads the device tree's) */
+static int be_ram_ranges(void *priv, uint64_t (*ranges)[2], size_t max)
+{
+	struct gdb_be *be = priv;
+
+	if (!be->ram_size)
+		return -ENOTSUP;
+	if (!max)
+		return 0;
+	ranges[0][0] = be->ram_base;
+	ranges[0][1] = be->ram_size;
+	return 1;
+}
+
 const struct smmu_backend_ops smmu_backend_gdb = {
 	.name = "gdb",
 	.help = "a machine halted in a debugger, through a GDB remote server (OpenOCD, J-Link, QEMU's gdbstub)",
@@ -909,6 +934,7 @@ const struct smmu_backend_ops smmu_backend_gdb = {
 	.pci_write = be_pci_write,
 	.fw_table = be_fw_table,
 	.table_region = be_table_region,
+	.ram_ranges = be_ram_ranges,
 	.now_ns = be_now,
 	.sleep_ns = be_sleep,
 	.describe = be_describe,

@@ -1007,17 +1007,45 @@ static bool have_hit(const struct adev *ad, const struct smmu_audit_hit *h)
 	return false;
 }
 
+/* Physical spans, inclusive ends (no overflow at the top of memory). */
+struct span {
+	uint64_t lo, hi;
+};
+
+static int cmp_span(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* The ranges of ad whose permissions include all of want, merged into
+ * disjoint spans in s (room for every range); returns how many, and their
+ * bytes in *bytes: substreams or PASIDs that reach one page count it once. */
+static size_t distinct_spans(const struct adev *ad, unsigned want, struct span *s, uint64_t *bytes)
+{
+	size_t n = 0, m = 0;
+	for (size_t r = 0; r < ad->ranges.n; r++)
+		if ((ad->ranges.v[r].prot & want) == want)
+			s[n++] = (struct span){ ad->ranges.v[r].pa, ad->ranges.v[r].pa + (ad->ranges.v[r].size - 1) };
+	qsort(s, n, sizeof(*s), cmp_span);
+	*bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && (s[i].lo <= s[m - 1].hi || s[i].lo - 1 == s[m - 1].hi)) {
+			s[m - 1].hi = lo_max(s[m - 1].hi, s[i].hi);
+			continue;
+		}
+		s[m++] = s[i];
+	}
+	for (size_t i = 0; i < m; i++)
+		*bytes += s[i].hi - s[i].lo + 1;
+	return m;
+}
+
 static int classify(struct smmu_audit *a, struct adev *ad)
 {
 	for (size_t r = 0; r < ad->ranges.n; r++) {
 		const struct smmu_audit_range *rg = &ad->ranges.v[r];
-		uint64_t rend = rg->pa + rg->size - 1, described = 0; /* inclusive ends: no overflow */
-		if (rg->prot & SMMU_PROT_R)
-			ad->pub.bytes_r += rg->size;
-		if (rg->prot & SMMU_PROT_W)
-			ad->pub.bytes_w += rg->size;
-		if (rg->prot & SMMU_PROT_X)
-			ad->pub.bytes_x += rg->size;
+		uint64_t rend = rg->pa + rg->size - 1; /* inclusive ends: no overflow */
 		for (size_t i = 0; i < a->regions.n; i++) {
 			const struct region *g = &a->regions.v[i];
 			uint64_t gend = g->base + g->size - 1;
@@ -1030,13 +1058,33 @@ static int classify(struct smmu_audit *a, struct adev *ad)
 			int rc = VEC_PUSH(ad->hits, h);
 			if (rc)
 				return rc;
-			ad->pub.bytes[g->kind] += h.size;
-			if (g->kind == SMMU_MEM_RAM || g->kind == SMMU_MEM_MMIO || g->kind == SMMU_MEM_IOMMU_REGS)
-				described += h.size;
 		}
-		if (rg->size > described)
-			ad->pub.bytes[SMMU_MEM_UNKNOWN] += rg->size - described;
 	}
+	/* the byte counts: each physical byte once, whichever ranges reach it */
+	if (!ad->ranges.n)
+		return 0;
+	struct span *s = malloc(ad->ranges.n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	distinct_spans(ad, SMMU_PROT_R, s, &ad->pub.bytes_r);
+	distinct_spans(ad, SMMU_PROT_W, s, &ad->pub.bytes_w);
+	distinct_spans(ad, SMMU_PROT_X, s, &ad->pub.bytes_x);
+	size_t n = distinct_spans(ad, 0, s, &ad->pub.bytes_total);
+	uint64_t described = 0;
+	for (size_t i = 0; i < a->regions.n; i++) {
+		const struct region *g = &a->regions.v[i];
+		uint64_t gend = g->base + g->size - 1;
+		for (size_t k = 0; k < n; k++) {
+			if (g->base > s[k].hi || gend < s[k].lo)
+				continue;
+			uint64_t in = hi_min(gend, s[k].hi) - lo_max(g->base, s[k].lo) + 1;
+			ad->pub.bytes[g->kind] += in;
+			if (g->kind == SMMU_MEM_RAM || g->kind == SMMU_MEM_MMIO || g->kind == SMMU_MEM_IOMMU_REGS)
+				described += in;
+		}
+	}
+	ad->pub.bytes[SMMU_MEM_UNKNOWN] += ad->pub.bytes_total > described ? ad->pub.bytes_total - described : 0;
+	free(s);
 	return 0;
 }
 

@@ -125,6 +125,9 @@ struct smmu_audit_device {
 	 * BAR: QEMU, gdb, snapshots without them): each counts as its first page
 	 * in the memory map, so memory past it is not known as its MMIO */
 	bool bar_sizes_unknown;
+	/* since 0.6: the physical bytes it reaches, each once (bytes_r/_w/_x
+	 * and bytes[] count each once too, however many substreams reach it) */
+	uint64_t bytes_total;
 };
 
 struct smmu_audit_unit {

@@ -63,6 +63,36 @@ static const struct smmu_audit_pasid *range_pasid(const struct smmu_audit_device
 	return NULL;
 }
 
+/* Hit x's piece inside range g in [*lo, *hi] (inclusive), false when none. */
+static bool clip_hit(const struct smmu_audit_hit *x, const struct smmu_audit_range *g, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t gend = g->pa + (g->size - 1), xend = x->pa + (x->size - 1);
+	if (x->pa > gend || xend < g->pa)
+		return false;
+	*lo = x->pa > g->pa ? x->pa : g->pa;
+	*hi = xend < gend ? xend : gend;
+	return true;
+}
+
+/* Hit h's piece of range g, unless another hit on the same memory gives a
+ * larger one or the same one earlier: the hits are the pieces of all the
+ * device's ranges, and where substreams reach one page several cover a range. */
+static bool range_hit(const struct smmu_audit_device *d, const struct smmu_audit_range *g, size_t h, uint64_t *lo,
+		      uint64_t *hi)
+{
+	if (!clip_hit(&d->hits[h], g, lo, hi))
+		return false;
+	for (size_t k = 0; k < d->nhits; k++) {
+		uint64_t l, e;
+		if (k == h || d->hits[k].kind != d->hits[h].kind || d->hits[k].what != d->hits[h].what ||
+		    !clip_hit(&d->hits[k], g, &l, &e) || l > *lo || e < *hi)
+			continue;
+		if (l < *lo || e > *hi || k < h)
+			return false;
+	}
+	return true;
+}
+
 /* "PASID 0x5 (domain d1)", "SubstreamID 0x3": the unit's word, smmush's domain when it attached it. */
 static const char *ssid_words(const struct smmu_audit_device *d, const struct smmu_audit_pasid *ps, char *b, size_t n)
 {
@@ -112,11 +142,8 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 	if (d->bar_sizes_unknown)
 		fprintf(sh->out, "  note: this target cannot tell its BARs' sizes: each counts as its first page of MMIO\n");
 	if (d->verdict == SMMU_AUDIT_TRANSLATED || d->nranges) {
-		uint64_t total = 0;
-		for (size_t r = 0; r < d->nranges; r++)
-			total += d->ranges[r].size;
 		fprintf(sh->out, "  reaches %s in %zu range%s (read %s, write %s, execute %s): RAM %s, MMIO %s, IOMMU %s\n",
-			human(total, b1, sizeof(b1)), d->nranges, d->nranges == 1 ? "" : "s", human(d->bytes_r, b2, sizeof(b2)),
+			human(d->bytes_total, b1, sizeof(b1)), d->nranges, d->nranges == 1 ? "" : "s", human(d->bytes_r, b2, sizeof(b2)),
 			human(d->bytes_w, b3, sizeof(b3)), human(d->bytes_x, (char[32]){ 0 }, 32),
 			human(d->bytes[SMMU_MEM_RAM], (char[32]){ 0 }, 32), human(d->bytes[SMMU_MEM_MMIO], (char[32]){ 0 }, 32),
 			human(d->bytes[SMMU_MEM_IOMMU_TABLE] + d->bytes[SMMU_MEM_IOMMU_REGS], (char[32]){ 0 }, 32));
@@ -137,10 +164,11 @@ static void text_device(struct shell *sh, const struct smmu_audit_device *d)
 				perms(g->prot, p));
 		for (size_t h = 0; h < d->nhits; h++) {
 			const struct smmu_audit_hit *x = &d->hits[h];
-			if (x->pa < g->pa || x->pa - g->pa >= g->size)
+			uint64_t lo, hi;
+			if (!range_hit(d, g, h, &lo, &hi))
 				continue;
-			fprintf(sh->out, "      0x%" PRIx64 "-0x%" PRIx64 "  %s: %s\n", x->pa, x->pa + x->size - 1,
-				smmu_mem_kind_name(x->kind), x->what);
+			fprintf(sh->out, "      0x%" PRIx64 "-0x%" PRIx64 "  %s: %s\n", lo, hi, smmu_mem_kind_name(x->kind),
+				x->what);
 		}
 	}
 	if (d->ats || d->pri || d->pasid)
@@ -198,11 +226,12 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 		smmu_json_arr_begin(j);
 		for (size_t h = 0; h < d->nhits; h++) {
 			const struct smmu_audit_hit *x = &d->hits[h];
-			if (x->pa < g->pa || x->pa - g->pa >= g->size)
+			uint64_t lo, hi;
+			if (!range_hit(d, g, h, &lo, &hi))
 				continue;
 			smmu_json_obj_begin(j);
-			smmu_json_khex(j, "pa", x->pa);
-			smmu_json_khex(j, "size", x->size);
+			smmu_json_khex(j, "pa", lo);
+			smmu_json_khex(j, "size", hi - lo + 1);
 			smmu_json_kstr(j, "kind", smmu_mem_kind_name(x->kind));
 			smmu_json_kstr(j, "what", x->what);
 			smmu_json_obj_end(j);
@@ -226,6 +255,7 @@ static void json_device(struct shell *sh, const struct smmu_audit_device *d)
 	smmu_json_obj_begin(j);
 	for (int k = 0; k <= SMMU_MEM_UNKNOWN; k++)
 		smmu_json_khex(j, smmu_mem_kind_name(k), d->bytes[k]);
+	smmu_json_khex(j, "total", d->bytes_total);
 	smmu_json_khex(j, "read", d->bytes_r);
 	smmu_json_khex(j, "write", d->bytes_w);
 	smmu_json_khex(j, "execute", d->bytes_x);

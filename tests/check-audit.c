@@ -369,6 +369,13 @@ START_TEST(audit_substreams_live)
 	ck_assert_uint_eq(d->ranges[d->pasids[1].first].pa, 0x48000000);
 	ck_assert_uint_eq(d->ranges[d->pasids[1].first].size, 0x2000);
 	ck_assert(!d->walk_incomplete);
+	/* substream 3 reaches what requests without one reach: each byte counts once */
+	ck_assert_uint_eq(d->nranges, 3);
+	ck_assert_uint_eq(d->bytes_total, 0x3000);
+	ck_assert_uint_eq(d->bytes_r, 0x3000);
+	ck_assert_uint_eq(d->bytes_w, 0x2000);
+	ck_assert_uint_eq(d->bytes[SMMU_MEM_RAM], 0x3000);
+	ck_assert_uint_eq(d->bytes[SMMU_MEM_UNKNOWN], 0);
 	smmu_audit_free(au);
 
 	/* 2-level (S1Fmt=1, S1CDMax=7): L1 entry 0's table outside RAM, entry 1's holds b at 0x45 */

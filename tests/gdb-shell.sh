@@ -46,6 +46,12 @@ fake_fails "a server that stalls: the time limit, then one line" stall "^smmush:
 fake_fails "a server that is not QEMU: addresses must be stated physical" mem \
 	'^smmush: .*not QEMU.*say -O physical=yes$' -c units
 
+# -O ram checked before anything is asked of the server
+for bad in 0x1000 0x1000,0 0xffffffffffff0000,0x20000; do
+	expect_fail "-O ram=$bad: one line, before connecting" --target gdb:unix:$TMP/none.sock -O ram=$bad -c units
+	check "... it says what ram wants" grep -q "gdb: bad ram '$bad' (ADDR,SIZE)" "$TMP/err"
+done
+
 # a working server that is not QEMU: no acknowledgements, binary X writes with
 # bytes that need escaping, run-length encoded answers, PacketSize 0x200
 start_fake mem
@@ -151,6 +157,37 @@ for arch in virt q35; do
 		check "scenario $arch over gdb: the DMA round trip's data read back" json_valid "$TMP/gdb.json" \
 			'[d["values"][0] for d in docs if "values" in d] == ["0x706050403020100"] * 2'
 	fi
+
+	# audit over gdb says what it says over qtest: the same tables (qtest's
+	# are the top 16 MiB of RAM) and, on q35, RAM as stated (x86 firmware
+	# keeps its memory map to itself); a mapping of the unit's registers
+	# makes a finding
+	if [ "$arch" = virt ]; then
+		RAM=0x48000000 REGS=0x09050000 AOPTS=("${OPTS[@]}")
+	else
+		RAM=0x08000000 REGS=0xfed90000 AOPTS=(-O tables=0x1f000000,16M -O ram=0,0x20000000)
+	fi
+	AUD="own; domain create d1; attach 00:01.0 d1; map d1 0x10000 $RAM 0x2000 rw; map d1 0x200000 $((RAM + 0x200000)) 2M r; map d1 0x400000 $REGS 0x1000 r; audit"
+	"$SMMUSH" -j --target "$TGT" "${AOPTS[@]}" -c "$AUD" >"$TMP/gdb.json" 2>"$TMP/gdb.err"
+	grc=$?
+	"$SMMUSH" -j --target "qemu:$arch" -c "$AUD" >"$TMP/qtest.json" 2>"$TMP/qtest.err"
+	qrc=$?
+	# alike but for the target's name and, when neither can size its BARs, that note
+	check "$arch: audit over gdb is audit over qtest: units, devices, reach, memory kinds, findings (exit $grc, qtest $qrc)" \
+		python3 -c "
+import json, sys
+def doc(f):
+    d = json.loads(open(f).read().splitlines()[-1])
+    d.pop('target')
+    return d
+g, q = doc(sys.argv[1]), doc(sys.argv[2])
+both_unknown = all(not x['bar_sizes_known'] for x in g['devices'] + q['devices'])
+for x in g['devices'] + q['devices'] if both_unknown else []:
+    x.pop('bar_sizes_known')
+ids = sorted(f['id'] for f in g['findings'])
+reach = [(r['pa'], r['size'], r['perms'], [m['kind'] for m in r['memory']]) for x in g['devices'] if x['device'] == '00:01.0' for r in x['ranges']]
+sys.exit(0 if g == q and ids == ['reaches-iommu'] and reach == [(hex($RAM), '0x2000', 'rw-', ['ram']), (hex($RAM + 0x200000), '0x200000', 'r--', ['ram']), (hex($REGS), '0x1000', 'r--', ['iommu-registers'])] else 1)" \
+		"$TMP/gdb.json" "$TMP/qtest.json"
 
 	run -j --target "$TGT" "${OPTS[@]}" -c 'regs; own; release; regs'
 	check "$arch over gdb: every register after release equals its value before own" json_valid "$TMP/out" \
