@@ -42,6 +42,32 @@ done
 run --target sim:amd -c 'own; domain create d --levels 6'
 check "domain create --levels 6: EFR.HATS allows it, smmush does not build it: one line, non-zero exit" \
 	test "$rc" -ne 0 -a "$err" = "smmush: domain create: d: amdvi@0xfed80000: AMD-Vi v1 tables of 6 levels: this unit walks 1 to 6 (EFR.HATS), smmush builds 1 to 5 (21 to 57 bits)"
+# Mode 6 by hand: a top table at 0x10000000 (input bits 63:57) whose slot 2
+# points to the domain's 5-level root and slot 5 to its level-3 table
+# (NextLevel 3, levels 5 and 4 skipped) without IW; the DTE switched to it.
+six='own; domain create d --levels 5; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x10000010 0x600000003f006a01; wg 0x10000028 0x200000003f009601; wg 0x3f000100 0x6000000010000c03'
+expect_json "Mode 6: walk lists both subtrees at their slots' IOVAs, the top entry's IW=0 taken from the second" \
+	--target sim:amd -c "$six; walk 01.0; walk --raw 01.0; xlate 01.0 0xa00000000001008" -- \
+	'[(r["iova"], r["pa"], r["size"], r["permissions"]) for r in docs[-3]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw"), ("0xa00000000001000", "0x200000", "0x1000", "r")]' \
+	'docs[-3]["complete"] is True and not docs[-3]["warnings"]' \
+	'[(e["level"], e["entry_address"]) for e in docs[-2]["entries"] if e["level"] == 6] == [(6, "0x10000010"), (6, "0x10000028")]' \
+	'[e["iova"] for e in docs[-2]["entries"] if e["level"] == 1] == ["0x400000000001000", "0xa00000000001000"]'
+run --target sim:amd -c "$six; xlate 01.0 0x400000000001008; xlate 01.0 0xa00000000001008 w; xlate 01.0 0x1008; dma 01.0 read 0x400000000001000 64 --pattern 0x11; dma 01.0 write 0x400000000001008 32 --expect 0x11; dma 01.0 read 0xa00000000001000 16 --pattern 0x22; dma 01.0 write 0xa00000000001000 16; faults"
+check "Mode 6: xlate follows the top entry, shown as the walk's first step" \
+	grep -q "level 6  table 0x10000000  index 2    entry 0x10000010" "$TMP/out"
+check "... and translates as walk lists" grep -q "result: 0x400000000001008 -> 0x200008 (4K page, rw-)" "$TMP/out"
+check "... an absent top entry stops the walk at level 6" \
+	grep -q "the walk stopped at level 6 (amdvi.pte 0x0000000000000000 at 0x10000000): entry not valid" "$TMP/out"
+check "... a write under the top entry without IW is predicted to fault" \
+	grep -q "result: fault: .*the write needs W" "$TMP/out"
+check "Mode 6: DMA agrees through both subtrees" \
+	grep -q "write 0x400000000001008 32: done, memory holds the expected data" "$TMP/out"
+check "... reads under the read-only slot pass" grep -q "read 0xa00000000001000 16: done" "$TMP/out"
+check "... its write is one IO_PAGE_FAULT" \
+	grep -Eq "sid 0x8 write 0xa00000000001000 +IO_PAGE_FAULT \(0x2\) permission" "$TMP/out"
+expect_json "Mode 6: audit reaches exactly the two mappings" --target sim:amd -c "$six; audit" -- \
+	'[(r["iova"], r["pa"], r["size"], r["perms"]) for r in docs[-1]["devices"][0]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw-"), ("0xa00000000001000", "0x200000", "0x1000", "r--")]' \
+	'docs[-1]["devices"][0]["complete"] is True and docs[-1]["devices"][0]["stages"] == ["v1"]'
 expect_fail "dte on a VT-d unit is refused" --target sim:q35 -c 'dte 00:01.0' || true
 expect_out "registers by name: Control after own" 'IommuEn\+' \
 	--target sim:amd -c 'own; regs control' || true
