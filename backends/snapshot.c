@@ -3,8 +3,8 @@
  * The snapshot backend: a saved ELF core served read-only.  Memory from its
  * PT_LOAD segments, registers, PCI configuration space and firmware tables
  * from its notes.  A core smmush did not write (a kdump vmcore, /proc/kcore)
- * is memory only: its units and their registers come from -O smmuv3=/vtd=
- * or from a companion snapshot (-O regs=FILE).  Every write is refused.
+ * is memory only: its units and their registers come from -O smmuv3=/vtd=/
+ * amdvi= or from a companion snapshot (-O regs=FILE).  Every write is refused.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,9 +26,11 @@ static const struct smmu_backend_param params[] = {
 			"smmuv3=0x9050000,strtab_base=0x...,strtab_base_cfg=0x...); repeatable" },
 	{ "vtd", "", "BASE[,REG=VALUE|REG.FIELD=VALUE...]: a VT-d unit at BASE (others: remapping "
 		     "enabled, 48-bit; e.g. vtd=0xfed90000,rtaddr=0x...); repeatable" },
+	{ "amdvi", "", "BASE[,REG=VALUE|REG.FIELD=VALUE...]: an AMD-Vi unit at BASE (others: translation "
+		       "enabled, tables of up to 6 levels; e.g. amdvi=0xfed80000,devtab_base=0x...); repeatable" },
 	{ "pci", "", "BB:DD.F[=VVVV:DDDD],...: PCI functions a memory-only core's machine had (it has no "
-		     "configuration space); ID default 1b36:0005; -O smmuv3=/vtd= units translate them "
-		     "with StreamID = requester ID" },
+		     "configuration space); ID default 1b36:0005; -O smmuv3=/vtd=/amdvi= units translate them "
+		     "with StreamID (DeviceID) = requester ID" },
 	{ NULL, NULL, NULL },
 };
 
@@ -42,6 +44,19 @@ static const char *const vtd_defaults[] = {
 	"ver=0x10", "cap.SAGAW=6", "cap.MGAW=47", "cap.NFR=7", "cap.FRO=0x22", "cap.SLLPS=3",
 	"ecap.IRO=0x50", "gsts.TES=1", NULL,
 };
+/* HATS 2: the tables may have 6 levels, so no DTE's Mode is refused */
+static const char *const amdvi_defaults[] = { "control.IommuEn=1", "efr.HATS=2", NULL };
+
+/* The architectures a unit can be hand-given for, by option name. */
+static const struct opt_arch {
+	unsigned arch;
+	const char *opt, *prefix, *name;
+	const char *const *defaults;
+} opt_archs[] = {
+	{ SMMU_ARCH_SMMUV3, "smmuv3", "smmuv3.", "SMMUv3", smmuv3_defaults },
+	{ SMMU_ARCH_VTD, "vtd", "vtd.", "VT-d", vtd_defaults },
+	{ SMMU_ARCH_AMDVI, "amdvi", "amdvi.", "AMD-Vi", amdvi_defaults },
+};
 
 static const struct smmu_snap *meta(const struct smmu_snap_be *be)
 {
@@ -54,7 +69,7 @@ const struct smmu_snap *smmu_snap_be_meta(const struct smmu_snap_be *be)
 }
 
 /* Set reg[.field]=value on a hand-given unit's register file. */
-static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const char *kv, char *err, size_t errlen)
+static int opt_reg(struct smmu_snap_be *be, const struct opt_arch *a, uint64_t base, const char *kv, char *err, size_t errlen)
 {
 	const char *eq = strchr(kv, '='), *dot;
 	const struct smmu_desc *d = NULL;
@@ -65,12 +80,12 @@ static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const 
 		return -EINVAL;
 	}
 	dot = memchr(kv, '.', eq - kv);
-	snprintf(kind, sizeof(kind), "%s.%.*s", arch ? "vtd" : "smmuv3", (int)((dot ? dot : eq) - kv), kv);
+	snprintf(kind, sizeof(kind), "%s%.*s", a->prefix, (int)((dot ? dot : eq) - kv), kv);
 	for (char *c = kind; *c; c++)
 		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 	if (smmu_decoder_find(kind, &d, NULL) || !(d->flags & SMMU_D_REGISTER) || (d->flags & SMMU_D_DYNAMIC) ||
 	    d->nwords != 1) {
-		snprintf(err, errlen, "'%s': %s has no register %.*s", kv, arch ? "VT-d" : "SMMUv3",
+		snprintf(err, errlen, "'%s': %s has no register %.*s", kv, a->name,
 			 (int)((dot ? dot : eq) - kv), kv);
 		return -EINVAL;
 	}
@@ -108,13 +123,13 @@ static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const 
 	return -EINVAL;
 }
 
-/* -O smmuv3=BASE,... / vtd=BASE,...: every register of the architecture at 0,
- * then the defaults, then what the option says. */
-static int opt_unit(struct smmu_snap_be *be, unsigned arch, const char *val, char *err, size_t errlen)
+/* -O smmuv3=BASE,... / vtd= / amdvi=: every register of the architecture at
+ * 0, then the defaults, then what the option says. */
+static int opt_unit(struct smmu_snap_be *be, const struct opt_arch *a, const char *val, char *err, size_t errlen)
 {
 	char *copy = strdup(val), *save = NULL, *tok, *end;
 	struct smmu_snap *o = &be->opt;
-	const char *prefix = arch ? "vtd." : "smmuv3.";
+	const char *prefix = a->prefix;
 	int rc = 0;
 
 	if (!copy)
@@ -123,7 +138,7 @@ static int opt_unit(struct smmu_snap_be *be, unsigned arch, const char *val, cha
 	errno = 0;
 	uint64_t base = tok ? strtoull(tok, &end, 0) : 0;
 	if (!tok || *end || errno) {
-		snprintf(err, errlen, "%s=%s: expected BASE[,REG=VALUE...]", arch ? "vtd" : "smmuv3", val);
+		snprintf(err, errlen, "%s=%s: expected BASE[,REG=VALUE...]", a->opt, val);
 		free(copy);
 		return -EINVAL;
 	}
@@ -132,7 +147,7 @@ static int opt_unit(struct smmu_snap_be *be, unsigned arch, const char *val, cha
 		free(copy);
 		return -ENOSPC;
 	}
-	be->opt_units[be->nopt_units++] = (struct smmu_snap_unit){ .arch = arch, .base = base };
+	be->opt_units[be->nopt_units++] = (struct smmu_snap_unit){ .arch = a->arch, .base = base };
 	for (size_t i = 0; i < smmu_decoder_count(); i++) {
 		const struct smmu_desc *d = smmu_decoder_at(i);
 		if (!(d->flags & SMMU_D_REGISTER) || (d->flags & SMMU_D_DYNAMIC) || d->nwords != 1 ||
@@ -146,10 +161,10 @@ static int opt_unit(struct smmu_snap_be *be, unsigned arch, const char *val, cha
 		o->regs = r;
 		o->regs[o->nregs++] = (struct smmu_snap_reg){ .addr = base + d->offset, .size = d->width / 8 };
 	}
-	for (const char *const *def = arch ? vtd_defaults : smmuv3_defaults; *def && !rc; def++)
-		rc = opt_reg(be, arch, base, *def, err, errlen);
+	for (const char *const *def = a->defaults; *def && !rc; def++)
+		rc = opt_reg(be, a, base, *def, err, errlen);
 	while (!rc && (tok = strtok_r(NULL, ",", &save)))
-		rc = opt_reg(be, arch, base, tok, err, errlen);
+		rc = opt_reg(be, a, base, tok, err, errlen);
 	free(copy);
 	return rc;
 }
@@ -240,12 +255,13 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 					rc = -SMMU_E_PARSE;
 				}
 			}
-		} else if (!strncmp(opts[i], "smmuv3=", 7)) {
-			rc = opt_unit(be, 0, v, err, errlen);
-		} else if (!strncmp(opts[i], "vtd=", 4)) {
-			rc = opt_unit(be, 1, v, err, errlen);
 		} else if (!strncmp(opts[i], "pci=", 4)) {
 			rc = opt_pci(be, v, err, errlen);
+		} else {
+			for (size_t k = 0; k < sizeof(opt_archs) / sizeof(opt_archs[0]); k++)
+				if ((size_t)(v - 1 - opts[i]) == strlen(opt_archs[k].opt) &&
+				    !strncmp(opts[i], opt_archs[k].opt, strlen(opt_archs[k].opt)))
+					rc = opt_unit(be, &opt_archs[k], v, err, errlen);
 		}
 	}
 	if (!rc && be->opt.nregs)

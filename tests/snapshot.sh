@@ -229,7 +229,7 @@ check "diff: a missing file is trouble: exit 2, one line" \
 	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$TMP/err') -eq 1 ] && [ -z \"\$(cat '$TMP/out')\" ]"
 
 # --- a memory-only core (kdump-shaped: no smmush notes) with -O register values -------------------
-for arch in virt q35; do
+for arch in virt q35 amd; do
 	f=$TMP/sim-$arch.core
 	k=$TMP/kdump-$arch.core
 	python3 - "$f" "$k" <<'PY'
@@ -266,6 +266,10 @@ PY
 import json, sys
 v = [json.loads(l)[0]["words"][0] for l in sys.stdin]
 print("smmuv3=0x09050000,strtab_base=%s,strtab_base_cfg=%s" % tuple(v))')
+	elif [ "$arch" = amd ]; then
+		regs=$("$S" -j --target "snapshot:$f" -c 'regs devtab_base' | python3 -c '
+import json, sys
+print("amdvi=0xfed80000,devtab_base=%s" % json.load(sys.stdin)[0]["words"][0])')
 	else
 		# CAP too: its MGAW is the output size of the tables
 		regs=$("$S" -j --target "snapshot:$f" -c 'regs rtaddr; regs cap' | python3 -c '
@@ -291,6 +295,10 @@ PY
 		not_ok "$arch: the memory-only core differs: $(head -c 300 "$TMP/k.json") $(cat "$TMP/k.err")"
 	fi
 done
+expect_out "a memory-only core: -O amdvi= gives an AMD-Vi unit, enabled by default" \
+	'amdvi@0xfed80000 +amdvi +from manual +not owned, translation on' --target "snapshot:$TMP/kdump-amd.core" -O amdvi=0xfed80000 -c units || true
+expect_fail "a memory-only core: an AMD-Vi register that does not exist is one line" \
+	--target "snapshot:$TMP/kdump-amd.core" -O amdvi=0xfed80000,rtaddr=1 units
 expect_fail "a memory-only core: a register name that does not exist is one line" \
 	--target "snapshot:$TMP/kdump-virt.core" -O smmuv3=0x09050000,nosuch=1 units
 run -j --target "snapshot:$TMP/kdump-virt.core" -c 'units; devices'
