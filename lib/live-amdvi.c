@@ -170,6 +170,18 @@ static struct top_entry top_decode(uint64_t pte)
 	return t;
 }
 
+/* A leaf's permissions under a top entry that takes some away (none left:
+ * privileged only, as the engine says of a leaf without rights). */
+static unsigned top_denies(unsigned prot, const struct top_entry *t)
+{
+	unsigned deny = (t->ir ? 0 : SMMU_PROT_R) | (t->iw ? 0 : SMMU_PROT_W);
+
+	if (!(prot & deny))
+		return prot;
+	prot &= ~deny;
+	return prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X) ? prot : prot | SMMU_PROT_PRIV;
+}
+
 /* Mode 6: the top entry read here, the rest of the walk by the engine. */
 static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const uint64_t *dte, uint64_t iova,
 		      bool write)
@@ -222,6 +234,7 @@ static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const u
 		out->x.step[0] = top;
 		out->x.nsteps++;
 	}
+	out->x.prot = top_denies(out->x.prot, &t);
 	settle(out, dte, ir, iw, write);
 	return 0;
 }
@@ -232,7 +245,7 @@ bool amdvi_six_levels(const struct smmu_config *cfg)
 }
 
 /* A Mode 6 walk: the visitor's or the listing's state, and one subtree's
- * place (its slot's IOVA, the rights its top entry takes away). */
+ * place (its slot's IOVA, its top entry). */
 struct six_walk {
 	smmu_pgt_visit_fn fn;
 	smmu_pgt_range_fn rfn;
@@ -240,7 +253,7 @@ struct six_walk {
 	uint64_t lo, hi; /* the requested range, inclusive */
 	struct smmu_pgt_range cur; /* the listing's open range */
 	uint64_t base;
-	unsigned deny;
+	struct top_entry top;
 	struct smmu_pgt_walk_stats *st;
 };
 
@@ -275,8 +288,7 @@ static int six_visit(struct six_walk *w, const struct smmu_pgt_entry *e)
 }
 
 /* An entry of a subtree: at its slot's IOVA, one level deeper, with the
- * rights the top entry takes away (none left: privileged only, as the
- * engine says of a leaf without rights). */
+ * rights the top entry takes away. */
 static int six_sub_visit(void *arg, const struct smmu_pgt_entry *e)
 {
 	struct six_walk *w = arg;
@@ -284,11 +296,8 @@ static int six_sub_visit(void *arg, const struct smmu_pgt_entry *e)
 
 	c.iova += w->base;
 	c.depth++;
-	if (c.type == SMMU_PGT_E_LEAF && (c.prot & w->deny)) {
-		c.prot &= ~w->deny;
-		if (!(c.prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X)))
-			c.prot |= SMMU_PROT_PRIV;
-	}
+	if (c.type == SMMU_PGT_E_LEAF)
+		c.prot = top_denies(c.prot, &w->top);
 	return six_visit(w, &c);
 }
 
@@ -302,10 +311,10 @@ static void add_stats(struct smmu_pgt_walk_stats *to, const struct smmu_pgt_walk
 }
 
 /* The subtree under top entry e, the part of it inside the range. */
-static int six_subtree(struct smmu_unit *u, struct six_walk *w, const struct smmu_pgt_entry *e, unsigned nl,
-		       unsigned flags)
+static int six_subtree(struct smmu_unit *u, struct six_walk *w, const struct smmu_pgt_entry *e,
+		       const struct top_entry *t, unsigned flags)
 {
-	struct smmu_pgt_cfg pc = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * nl, .oas = 52 };
+	struct smmu_pgt_cfg pc = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * t->nl, .oas = 52 };
 	uint64_t lo = e->iova > w->lo ? e->iova : w->lo, hi = e->iova + ((1ULL << pc.ias) - 1);
 	struct smmu_pgt_walk_stats sub;
 	struct smmu_pgt *p;
@@ -318,8 +327,7 @@ static int six_subtree(struct smmu_unit *u, struct six_walk *w, const struct smm
 	if ((rc = smmu_pgt_open_live(&pc, &u->t->mem, e->addr, &p)))
 		return rc;
 	w->base = e->iova;
-	w->deny = (SMMU_GET(AMDVI_PTE_LEAF_IR, e->pte) ? 0 : SMMU_PROT_R) |
-		  (SMMU_GET(AMDVI_PTE_LEAF_IW, e->pte) ? 0 : SMMU_PROT_W);
+	w->top = *t;
 	rc = smmu_pgt_walk(p, lo - e->iova, hi - lo + 1, flags, SMMU_PGT_WALK_BUDGET - w->st->steps, six_sub_visit, w,
 			   &sub);
 	smmu_pgt_destroy(p);
@@ -391,7 +399,7 @@ int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t 
 		if ((rc = six_visit(&w, &e)))
 			break;
 		if (e.type == SMMU_PGT_E_TABLE && !e.status)
-			rc = six_subtree(u, &w, &e, t.nl, flags);
+			rc = six_subtree(u, &w, &e, &t, flags);
 	}
 	if (rfn && w.cur.size && (!rc || rc == -SMMU_E_LOOP)) {
 		int rc2 = rfn(arg, &w.cur);

@@ -52,10 +52,13 @@ expect_json "Mode 6: walk lists both subtrees at their slots' IOVAs, the top ent
 	'docs[-3]["complete"] is True and not docs[-3]["warnings"]' \
 	'[(e["level"], e["entry_address"]) for e in docs[-2]["entries"] if e["level"] == 6] == [(6, "0x10000010"), (6, "0x10000028")]' \
 	'[e["iova"] for e in docs[-2]["entries"] if e["level"] == 1] == ["0x400000000001000", "0xa00000000001000"]'
-run --target sim:amd -c "$six; xlate 01.0 0x400000000001008; xlate 01.0 0xa00000000001008 w; xlate 01.0 0x1008; dma 01.0 read 0x400000000001000 64 --pattern 0x11; dma 01.0 write 0x400000000001008 32 --expect 0x11; dma 01.0 read 0xa00000000001000 16 --pattern 0x22; dma 01.0 write 0xa00000000001000 16; faults"
+run --target sim:amd -c "$six; xlate 01.0 0x400000000001008; xlate 01.0 0xa00000000001008; xlate 01.0 0xa00010000001008; xlate 01.0 0xa00000000001008 w; xlate 01.0 0x1008; dma 01.0 read 0x400000000001000 64 --pattern 0x11; dma 01.0 write 0x400000000001008 32 --expect 0x11; dma 01.0 read 0xa00000000001000 16 --pattern 0x22; dma 01.0 write 0xa00000000001000 16; faults"
 check "Mode 6: xlate follows the top entry, shown as the walk's first step" \
 	grep -q "level 6  table 0x10000000  index 2    entry 0x10000010" "$TMP/out"
 check "... and translates as walk lists" grep -q "result: 0x400000000001008 -> 0x200008 (4K page, rw-)" "$TMP/out"
+check "... under the top entry without IW, read-only" grep -q "result: 0xa00000000001008 -> 0x200008 (4K page, r--)" "$TMP/out"
+check "... a bit of a level the top entry skips set: the walk stops at level 6" \
+	grep -q "result: fault: .*stopped at level 6 (amdvi.pde 0x200000003f009601 at 0x10000028)" "$TMP/out"
 check "... an absent top entry stops the walk at level 6" \
 	grep -q "the walk stopped at level 6 (amdvi.pte 0x0000000000000000 at 0x10000000): entry not valid" "$TMP/out"
 check "... a write under the top entry without IW is predicted to fault" \
