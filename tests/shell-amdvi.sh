@@ -71,6 +71,20 @@ check "... its write is one IO_PAGE_FAULT" \
 expect_json "Mode 6: audit reaches exactly the two mappings" --target sim:amd -c "$six; audit" -- \
 	'[(r["iova"], r["pa"], r["size"], r["perms"]) for r in docs[-1]["devices"][0]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw-"), ("0xa00000000001000", "0x200000", "0x1000", "r--")]' \
 	'docs[-1]["devices"][0]["complete"] is True and docs[-1]["devices"][0]["stages"] == ["v1"]'
+# Mode 6 top entries the engine would warn about: slot 3 a second pointer to
+# slot 2's table (aliased), slot 4 back to the top table (a loop), slot 6 a
+# 2^57-byte leaf at 0; and a top table outside RAM.
+six2='own; domain create d --levels 5; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x10000010 0x600000003f006a01; wg 0x10000018 0x600000003f006a01; wg 0x10000020 0x6000000010000a01; wg 0x10000030 0x6000000000000001; wg 0x3f000100 0x6000000010000c03'
+run -j --target sim:amd -c "$six2; xlate 01.0 0xc00000000001234; walk 01.0" || true
+check "Mode 6: an aliased and a looping top entry are warnings, not followed; a 2^57-byte top leaf is listed and translates" \
+	json_valid "$TMP/out" \
+	'docs[-3]["result"]["translated"] is True and docs[-3]["result"]["pa"] == "0x1234"' \
+	'[(r["iova"], r["pa"], r["size"]) for r in docs[-2]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000"), ("0xc00000000000000", "0x0", "0x200000000000000")]' \
+	'docs[-2]["stats"]["status"]["alias"] == 1 and docs[-2]["stats"]["status"]["loop"] == 1 and docs[-2]["complete"] is False' \
+	'"loop back to a table on the path" in docs[-1]["error"]'
+expect_out "Mode 6: a top table outside RAM is one unreadable table, as in 5 levels" \
+	'L6 table at 0x10000000000: table unreadable' --target sim:amd \
+	-c 'own; domain create d --levels 5; attach 01.0 d; wg 0x3f000100 0x6000010000000c03; walk --raw 01.0' || true
 expect_fail "dte on a VT-d unit is refused" --target sim:q35 -c 'dte 00:01.0' || true
 expect_out "registers by name: Control after own" 'IommuEn\+' \
 	--target sim:amd -c 'own; regs control' || true
