@@ -400,6 +400,10 @@ int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t 
 			break;
 		if (e.type == SMMU_PGT_E_TABLE && !e.status)
 			rc = six_subtree(u, &w, &e, &t, flags);
+		if (rc == -SMMU_E_LOOP && !w.st->count[SMMU_PGT_F_BUDGET]) {
+			looped = true; /* a loop inside one subtree: the others are still walked */
+			rc = 0;
+		}
 	}
 	if (rfn && w.cur.size && (!rc || rc == -SMMU_E_LOOP)) {
 		int rc2 = rfn(arg, &w.cur);

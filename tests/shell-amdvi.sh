@@ -82,6 +82,9 @@ check "Mode 6: an aliased and a looping top entry are warnings, not followed; a 
 	'[(r["iova"], r["pa"], r["size"]) for r in docs[-2]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000"), ("0xc00000000000000", "0x0", "0x200000000000000")]' \
 	'docs[-2]["stats"]["status"]["alias"] == 1 and docs[-2]["stats"]["status"]["loop"] == 1 and docs[-2]["complete"] is False' \
 	'"loop back to a table on the path" in docs[-1]["error"]'
+run --target sim:amd -c "$six; wg 0x3f008008 0x600000003f009201; walk 01.0"
+check "Mode 6: a loop inside one subtree is a warning; the next subtree is still listed" \
+	bash -c "grep -q '^0x0a00000000001000-0x0a00000000001fff -> 0x0000000000200000-0x0000000000200fff .* r--' '$TMP/out' && grep -q '^warning: 2 entries: table loop' '$TMP/out'"
 expect_out "Mode 6: a top table outside RAM is one unreadable table, as in 5 levels" \
 	'L6 table at 0x10000000000: table unreadable' --target sim:amd \
 	-c 'own; domain create d --levels 5; attach 01.0 d; wg 0x3f000100 0x6000010000000c03; walk --raw 01.0' || true
