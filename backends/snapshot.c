@@ -3,8 +3,8 @@
  * The snapshot backend: a saved ELF core served read-only.  Memory from its
  * PT_LOAD segments, registers, PCI configuration space and firmware tables
  * from its notes.  A core smmush did not write (a kdump vmcore, /proc/kcore)
- * is memory only: its units and their registers come from -O smmuv3=/vtd=
- * or from a companion snapshot (-O regs=FILE).  Every write is refused.
+ * is memory only: its units and their registers come from -O smmuv3=/vtd=/
+ * smmuv2=/amdvi= or from a companion snapshot (-O regs=FILE).  Every write is refused.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,6 +16,7 @@
 
 #include "decoders/decode.h"
 #include "lib/backend.h"
+#include "lib/smmuv2.h"
 #include "lib/snapshot.h"
 
 static const struct smmu_backend_param params[] = {
@@ -26,9 +27,15 @@ static const struct smmu_backend_param params[] = {
 			"smmuv3=0x9050000,strtab_base=0x...,strtab_base_cfg=0x...); repeatable" },
 	{ "vtd", "", "BASE[,REG=VALUE|REG.FIELD=VALUE...]: a VT-d unit at BASE (others: remapping "
 		     "enabled, 48-bit; e.g. vtd=0xfed90000,rtaddr=0x...); repeatable" },
+	{ "smmuv2", "", "BASE[,REG=VALUE|REG[N]=VALUE|REG.FIELD=VALUE...]: an SMMUv2 / MMU-500 at BASE; N: "
+			"the instance of SMRn, S2CRn and the context bank registers (others: translation enabled, "
+			"16 SMRs, 8 context banks, 48-bit; e.g. smmuv2=0x2b400000,smr[0]=0x...,s2cr[0]=0x...,"
+			"ttbr0[0]=0x...); repeatable" },
+	{ "amdvi", "", "BASE[,REG=VALUE|REG.FIELD=VALUE...]: an AMD-Vi unit at BASE (others: translation "
+		       "enabled, tables of up to 6 levels; e.g. amdvi=0xfed80000,devtab_base=0x...); repeatable" },
 	{ "pci", "", "BB:DD.F[=VVVV:DDDD],...: PCI functions a memory-only core's machine had (it has no "
-		     "configuration space); ID default 1b36:0005; -O smmuv3=/vtd= units translate them "
-		     "with StreamID = requester ID" },
+		     "configuration space); ID default 1b36:0005; -O smmuv3=/vtd=/smmuv2=/amdvi= units translate them "
+		     "with StreamID (DeviceID) = requester ID" },
 	{ NULL, NULL, NULL },
 };
 
@@ -42,6 +49,26 @@ static const char *const vtd_defaults[] = {
 	"ver=0x10", "cap.SAGAW=6", "cap.MGAW=47", "cap.NFR=7", "cap.FRO=0x22", "cap.SLLPS=3",
 	"ecap.IRO=0x50", "gsts.TES=1", NULL,
 };
+/* the geometry (IDR0.NUMSMRG, IDR1) places the SMRs, S2CRs and banks */
+static const char *const smmuv2_defaults[] = {
+	"scr0.USFCFG=1", "idr0.S1TS=1", "idr0.S2TS=1", "idr0.NTS=1", "idr0.SMS=1", "idr0.NUMSMRG=16",
+	"idr1.NUMCB=8", "idr1.NUMPAGENDXB=3", "idr2.IAS=5", "idr2.OAS=5", "idr2.UBS=5", "idr2.PTFSv8_4kB=1",
+	"idr2.PTFSv8_16kB=1", "idr2.PTFSv8_64kB=1", NULL,
+};
+/* HATS 2: the tables may have 6 levels, so no DTE's Mode is refused */
+static const char *const amdvi_defaults[] = { "control.IommuEn=1", "efr.HATS=2", NULL };
+
+/* The architectures a unit can be hand-given for, by option name. */
+static const struct opt_arch {
+	unsigned arch;
+	const char *opt, *prefix, *name;
+	const char *const *defaults;
+} opt_archs[] = {
+	{ SMMU_ARCH_SMMUV3, "smmuv3", "smmuv3.", "SMMUv3", smmuv3_defaults },
+	{ SMMU_ARCH_VTD, "vtd", "vtd.", "VT-d", vtd_defaults },
+	{ SMMU_ARCH_SMMUV2, "smmuv2", "smmuv2.", "SMMUv2", smmuv2_defaults },
+	{ SMMU_ARCH_AMDVI, "amdvi", "amdvi.", "AMD-Vi", amdvi_defaults },
+};
 
 static const struct smmu_snap *meta(const struct smmu_snap_be *be)
 {
@@ -53,26 +80,99 @@ const struct smmu_snap *smmu_snap_be_meta(const struct smmu_snap_be *be)
 	return meta(be);
 }
 
-/* Set reg[.field]=value on a hand-given unit's register file. */
-static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const char *kv, char *err, size_t errlen)
+/* Where a hand-given unit's repeated registers are: SMMUv2's SMRn and S2CRn
+ * (IDR0.NUMSMRG), GR1 and context bank registers (IDR1.NUMCB, placed as
+ * IDR1 says).  Every other register, and every one of other architectures,
+ * is one instance at its offset. */
+struct opt_geom {
+	unsigned nsmrg, ncb, pgshift, numpage;
+};
+
+static bool repeated(const struct smmu_desc *d)
 {
-	const char *eq = strchr(kv, '='), *dot;
+	return (d->flags & (SMMU_D_GR1 | SMMU_D_CB)) || !strcmp(d->kind, "smmuv2.smr") ||
+	       !strcmp(d->kind, "smmuv2.s2cr");
+}
+
+static unsigned instances(const struct smmu_desc *d, const struct opt_geom *g)
+{
+	if (!repeated(d))
+		return 1;
+	return d->flags & (SMMU_D_GR1 | SMMU_D_CB) ? g->ncb : g->nsmrg;
+}
+
+static uint64_t placed(const struct smmu_desc *d, const struct opt_geom *g, unsigned n)
+{
+	if (d->flags & SMMU_D_GR1)
+		return (1ull << g->pgshift) + d->offset + 4ull * n;
+	if (d->flags & SMMU_D_CB)
+		return ((uint64_t)(g->numpage + n) << g->pgshift) + d->offset;
+	return d->offset + 4ull * n;
+}
+
+/* One register of the file (two layouts of one register share it). */
+static int add_reg(struct smmu_snap *o, uint64_t addr, unsigned size)
+{
+	for (size_t i = 0; i < o->nregs; i++)
+		if (o->regs[i].addr == addr)
+			return 0;
+	struct smmu_snap_reg *r = realloc(o->regs, (o->nregs + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	o->regs = r;
+	o->regs[o->nregs++] = (struct smmu_snap_reg){ .addr = addr, .size = (uint8_t)size };
+	return 0;
+}
+
+static uint64_t reg_value(const struct smmu_snap *o, uint64_t addr)
+{
+	for (size_t i = 0; i < o->nregs; i++)
+		if (o->regs[i].addr == addr)
+			return o->regs[i].value;
+	return 0;
+}
+
+/* Set reg[[N]][.field]=value on a hand-given unit's register file.  Without
+ * g (the geometry is not known yet) repeated registers are left for later;
+ * with it, only those are set. */
+static int opt_reg(struct smmu_snap_be *be, const struct opt_arch *a, uint64_t base, const char *kv,
+		   const struct opt_geom *g, char *err, size_t errlen)
+{
+	const char *eq = strchr(kv, '='), *dot, *br;
 	const struct smmu_desc *d = NULL;
 	char kind[64], *end;
+	unsigned long n = 0;
 
 	if (!eq) {
 		snprintf(err, errlen, "'%s': expected REG=VALUE", kv);
 		return -EINVAL;
 	}
 	dot = memchr(kv, '.', eq - kv);
-	snprintf(kind, sizeof(kind), "%s.%.*s", arch ? "vtd" : "smmuv3", (int)((dot ? dot : eq) - kv), kv);
+	const char *name_end = dot ? dot : eq;
+	if ((br = memchr(kv, '[', name_end - kv))) {
+		errno = 0;
+		n = strtoul(br + 1, &end, 10);
+		if (end == br + 1 || *end != ']' || end + 1 != name_end || errno) {
+			snprintf(err, errlen, "'%s': expected REG[N]=VALUE", kv);
+			return -EINVAL;
+		}
+		name_end = br;
+	}
+	snprintf(kind, sizeof(kind), "%s%.*s", a->prefix, (int)(name_end - kv), kv);
 	for (char *c = kind; *c; c++)
 		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 	if (smmu_decoder_find(kind, &d, NULL) || !(d->flags & SMMU_D_REGISTER) || (d->flags & SMMU_D_DYNAMIC) ||
 	    d->nwords != 1) {
-		snprintf(err, errlen, "'%s': %s has no register %.*s", kv, arch ? "VT-d" : "SMMUv3",
-			 (int)((dot ? dot : eq) - kv), kv);
+		snprintf(err, errlen, "'%s': %s has no register %.*s", kv, a->name, (int)(name_end - kv), kv);
 		return -EINVAL;
+	}
+	if (!g != !repeated(d))
+		return 0; /* the other pass sets it */
+	const struct opt_geom one = { 0 };
+	unsigned count = instances(d, g ? g : &one);
+	if (n >= count) {
+		snprintf(err, errlen, "'%s': %s has %u instance%s", kv, d->name, count, count == 1 ? "" : "s");
+		return -ERANGE;
 	}
 	errno = 0;
 	uint64_t v = strtoull(eq + 1, &end, 0);
@@ -83,12 +183,12 @@ static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const 
 	uint64_t mask = d->width == 64 ? UINT64_MAX : (1ull << d->width) - 1;
 	if (dot) {
 		const struct smmu_field *f = d->fields;
-		size_t n = (size_t)(eq - dot - 1);
+		size_t len = (size_t)(eq - dot - 1);
 		for (; f->name; f++)
-			if (strlen(f->name) == n && !strncasecmp(f->name, dot + 1, n))
+			if (strlen(f->name) == len && !strncasecmp(f->name, dot + 1, len))
 				break;
 		if (!f->name) {
-			snprintf(err, errlen, "'%s': %s has no field %.*s", kv, d->name, (int)n, dot + 1);
+			snprintf(err, errlen, "'%s': %s has no field %.*s", kv, d->name, (int)len, dot + 1);
 			return -EINVAL;
 		}
 		mask = (f->hi == 63 ? UINT64_MAX : (1ull << (f->hi + 1)) - 1) & ~((1ull << f->lo) - 1);
@@ -99,8 +199,9 @@ static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const 
 		return -ERANGE;
 	}
 	struct smmu_snap *o = &be->opt;
+	uint64_t addr = base + placed(d, g ? g : &one, (unsigned)n);
 	for (size_t i = 0; i < o->nregs; i++)
-		if (o->regs[i].addr == base + d->offset) {
+		if (o->regs[i].addr == addr) {
 			o->regs[i].value = (o->regs[i].value & ~mask) | v;
 			return 0;
 		}
@@ -108,48 +209,67 @@ static int opt_reg(struct smmu_snap_be *be, unsigned arch, uint64_t base, const 
 	return -EINVAL;
 }
 
-/* -O smmuv3=BASE,... / vtd=BASE,...: every register of the architecture at 0,
- * then the defaults, then what the option says. */
-static int opt_unit(struct smmu_snap_be *be, unsigned arch, const char *val, char *err, size_t errlen)
+/* Every register of the architecture, once or in every instance. */
+static int opt_regs(struct smmu_snap *o, const struct opt_arch *a, uint64_t base, const struct opt_geom *g)
 {
-	char *copy = strdup(val), *save = NULL, *tok, *end;
-	struct smmu_snap *o = &be->opt;
-	const char *prefix = arch ? "vtd." : "smmuv3.";
 	int rc = 0;
 
-	if (!copy)
+	for (size_t i = 0; i < smmu_decoder_count() && !rc; i++) {
+		const struct smmu_desc *d = smmu_decoder_at(i);
+		if (!(d->flags & SMMU_D_REGISTER) || (d->flags & SMMU_D_DYNAMIC) || d->nwords != 1 ||
+		    strncmp(d->kind, a->prefix, strlen(a->prefix)) || !g != !repeated(d))
+			continue;
+		for (unsigned n = 0; n < (g ? instances(d, g) : 1) && !rc; n++)
+			rc = add_reg(o, base + placed(d, g ? g : &(const struct opt_geom){ 0 }, n), d->width / 8);
+	}
+	return rc;
+}
+
+/* -O smmuv3=BASE,... / vtd= / smmuv2= / amdvi=: every register of the
+ * architecture at 0, then the defaults, then what the option says; SMMUv2's
+ * repeated registers after IDR0 and IDR1 have placed them. */
+static int opt_unit(struct smmu_snap_be *be, const struct opt_arch *a, const char *val, char *err, size_t errlen)
+{
+	char *copy = strdup(val), *save = NULL, *tok, *end, **toks;
+	struct smmu_snap *o = &be->opt;
+	size_t ntoks = 0;
+	int rc = 0;
+
+	if (!copy || !(toks = calloc(strlen(val) / 2 + 1, sizeof(*toks)))) {
+		free(copy);
 		return -ENOMEM;
+	}
 	tok = strtok_r(copy, ",", &save);
 	errno = 0;
 	uint64_t base = tok ? strtoull(tok, &end, 0) : 0;
 	if (!tok || *end || errno) {
-		snprintf(err, errlen, "%s=%s: expected BASE[,REG=VALUE...]", arch ? "vtd" : "smmuv3", val);
-		free(copy);
-		return -EINVAL;
-	}
-	if (be->nopt_units == sizeof(be->opt_units) / sizeof(be->opt_units[0])) {
+		snprintf(err, errlen, "%s=%s: expected BASE[,REG=VALUE...]", a->opt, val);
+		rc = -EINVAL;
+	} else if (be->nopt_units == sizeof(be->opt_units) / sizeof(be->opt_units[0])) {
 		snprintf(err, errlen, "too many units");
-		free(copy);
-		return -ENOSPC;
+		rc = -ENOSPC;
 	}
-	be->opt_units[be->nopt_units++] = (struct smmu_snap_unit){ .arch = arch, .base = base };
-	for (size_t i = 0; i < smmu_decoder_count(); i++) {
-		const struct smmu_desc *d = smmu_decoder_at(i);
-		if (!(d->flags & SMMU_D_REGISTER) || (d->flags & SMMU_D_DYNAMIC) || d->nwords != 1 ||
-		    strncmp(d->kind, prefix, strlen(prefix)))
-			continue;
-		struct smmu_snap_reg *r = realloc(o->regs, (o->nregs + 1) * sizeof(*r));
-		if (!r) {
-			free(copy);
-			return -ENOMEM;
-		}
-		o->regs = r;
-		o->regs[o->nregs++] = (struct smmu_snap_reg){ .addr = base + d->offset, .size = d->width / 8 };
-	}
-	for (const char *const *def = arch ? vtd_defaults : smmuv3_defaults; *def && !rc; def++)
-		rc = opt_reg(be, arch, base, *def, err, errlen);
 	while (!rc && (tok = strtok_r(NULL, ",", &save)))
-		rc = opt_reg(be, arch, base, tok, err, errlen);
+		toks[ntoks++] = tok;
+	if (!rc) {
+		be->opt_units[be->nopt_units++] = (struct smmu_snap_unit){ .arch = a->arch, .base = base };
+		rc = opt_regs(o, a, base, NULL);
+	}
+	for (const char *const *def = a->defaults; *def && !rc; def++)
+		rc = opt_reg(be, a, base, *def, NULL, err, errlen);
+	for (size_t i = 0; i < ntoks && !rc; i++)
+		rc = opt_reg(be, a, base, toks[i], NULL, err, errlen);
+	struct opt_geom g = { 0 };
+	if (!rc && a->arch == SMMU_ARCH_SMMUV2) {
+		uint32_t idr0 = (uint32_t)reg_value(o, base + SMMUV2_IDR0), idr1 = (uint32_t)reg_value(o, base + SMMUV2_IDR1);
+		g.nsmrg = (unsigned)SMMU_GET(SMMUV2_IDR0_NUMSMRG, idr0);
+		g.ncb = (unsigned)SMMU_GET(SMMUV2_IDR1_NUMCB, idr1);
+		smmuv2_layout(idr1, &g.pgshift, &g.numpage);
+		rc = opt_regs(o, a, base, &g);
+	}
+	for (size_t i = 0; i < ntoks && !rc; i++)
+		rc = opt_reg(be, a, base, toks[i], &g, err, errlen);
+	free(toks);
 	free(copy);
 	return rc;
 }
@@ -240,12 +360,13 @@ static int be_open(const char *variant, const char *const *opts, size_t nopts, v
 					rc = -SMMU_E_PARSE;
 				}
 			}
-		} else if (!strncmp(opts[i], "smmuv3=", 7)) {
-			rc = opt_unit(be, 0, v, err, errlen);
-		} else if (!strncmp(opts[i], "vtd=", 4)) {
-			rc = opt_unit(be, 1, v, err, errlen);
 		} else if (!strncmp(opts[i], "pci=", 4)) {
 			rc = opt_pci(be, v, err, errlen);
+		} else {
+			for (size_t k = 0; k < sizeof(opt_archs) / sizeof(opt_archs[0]); k++)
+				if ((size_t)(v - 1 - opts[i]) == strlen(opt_archs[k].opt) &&
+				    !strncmp(opts[i], opt_archs[k].opt, strlen(opt_archs[k].opt)))
+					rc = opt_unit(be, &opt_archs[k], v, err, errlen);
 		}
 	}
 	if (!rc && be->opt.nregs)

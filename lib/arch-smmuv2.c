@@ -64,9 +64,14 @@ static int read_layout(struct smmu_unit *u, unsigned *pgshift, unsigned *numpage
 
 	if (rc)
 		return rc;
+	smmuv2_layout(idr1, pgshift, numpage);
+	return 0;
+}
+
+void smmuv2_layout(uint32_t idr1, unsigned *pgshift, unsigned *numpage)
+{
 	*pgshift = SMMU_GET(SMMUV2_IDR1_PAGESIZE, idr1) ? 16 : 12;
 	*numpage = 2u << SMMU_GET(SMMUV2_IDR1_NUMPAGENDXB, idr1);
-	return 0;
 }
 
 int smmuv2_gr1(struct smmu_unit *u, uint32_t off, uint64_t *addr_off)

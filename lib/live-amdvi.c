@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/amdvi.h"
 #include "lib/live.h"
@@ -75,19 +76,14 @@ int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_c
 		return 0;
 	}
 	uint64_t root = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, w);
-	if (mode > 5) {
-		/* the engine's levels end at 5 (57-bit): walks and listings do
-		 * not follow a 6-level table's top entry (bits 63:57);
-		 * amdvi_translate() reads it itself */
-		STOP(cfg, SMMU_CFG_FAULT, 0, NULL,
-		     "the DTE translates with 6-level tables at 0x%" PRIx64 ": smmush lists 1 to 5 levels (xlate follows 6)",
-		     root);
-		return 0;
-	}
+	/* Mode 6: a 64-bit input whose top level (bits 63:57) is read here,
+	 * below it the engine's 1 to 5 (amdvi_walk_six, six_levels) */
 	cfg->pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * mode, .oas = 52 };
 	cfg->root = root;
+	if (mode == 6)
+		cfg->pgt.ias = 64;
 	STOP(cfg, SMMU_CFG_TRANSLATE, 0, NULL, "v1 tables, %u level%s (%u-bit), at 0x%" PRIx64 ", domain %u%s%s",
-	     mode, mode > 1 ? "s" : "", 12 + 9 * mode, root, (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, w),
+	     mode, mode > 1 ? "s" : "", cfg->pgt.ias, root, (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, w),
 	     !ir ? ", reads denied by the DTE (IR=0)" : "", !iw ? ", writes denied by the DTE (IW=0)" : "");
 	return 0;
 }
@@ -139,50 +135,281 @@ static void settle(struct smmu_translation *out, const uint64_t *dte, bool ir, b
 	}
 }
 
-/* Mode 6: the top entry (input bits 63:57) read here, the rest of the walk
- * by the engine, whose levels end at 5: a pointer down to level NextLevel,
- * the skipped levels' bits zero, or a leaf (a NextLevel-7 size can never
- * exceed this level's 2^57 bytes: reserved). */
+/* A Mode 6 top entry (input bits 63:57), decoded as the engine decodes the
+ * levels below: a pointer down to level NextLevel 1-5 (the skipped levels'
+ * bits zero), a 2^57-byte leaf (NextLevel 0; a NextLevel-7 size can never
+ * exceed this level's size: reserved), or absent. */
+struct top_entry {
+	enum smmu_pgt_etype type;
+	int status;
+	unsigned nl;   /* a pointer's NextLevel */
+	uint64_t addr; /* the table below, or the leaf's output */
+	bool ir, iw;
+};
+
+static struct top_entry top_decode(uint64_t pte)
+{
+	struct top_entry t = { .type = SMMU_PGT_E_INVALID, .status = SMMU_PGT_F_INVALID,
+			       .nl = (unsigned)SMMU_GET(AMDVI_PTE_NextLevel, pte),
+			       .addr = pte & SMMU_MASK(AMDVI_PTE_LEAF_Address),
+			       .ir = SMMU_GET(AMDVI_PTE_LEAF_IR, pte), .iw = SMMU_GET(AMDVI_PTE_LEAF_IW, pte) };
+
+	if (!SMMU_GET(AMDVI_PTE_PR, pte))
+		return t;
+	t.status = SMMU_PGT_OK;
+	if (t.nl == 0 || t.nl == 7) {
+		t.type = SMMU_PGT_E_LEAF;
+		t.addr &= ~SMMU_GENMASK(56, 0);
+		if (t.nl == 7 || (pte & SMMU_GENMASK(58, 52)))
+			t.status = SMMU_PGT_F_RESERVED;
+	} else {
+		t.type = SMMU_PGT_E_TABLE;
+		if (t.nl >= 6 || (pte & SMMU_GENMASK(60, 52)))
+			t.status = SMMU_PGT_F_RESERVED; /* a pointer to this level, or reserved bits */
+	}
+	return t;
+}
+
+/* A leaf's permissions under a top entry that takes some away (none left:
+ * privileged only, as the engine says of a leaf without rights). */
+static unsigned top_denies(unsigned prot, const struct top_entry *t)
+{
+	unsigned deny = (t->ir ? 0 : SMMU_PROT_R) | (t->iw ? 0 : SMMU_PROT_W);
+
+	if (!(prot & deny))
+		return prot;
+	prot &= ~deny;
+	return prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X) ? prot : prot | SMMU_PROT_PRIV;
+}
+
+/* Mode 6: the top entry read here, the rest of the walk by the engine. */
 static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const uint64_t *dte, uint64_t iova,
 		      bool write)
 {
-	uint64_t at = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte) + ((iova >> 57) & 0x1ff) * 8, pte;
+	uint64_t at = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte) + ((iova >> 57) & 0x7f) * 8, pte;
 	bool ir = SMMU_GETW(AMDVI_DTE_IR, dte), iw = SMMU_GETW(AMDVI_DTE_IW, dte);
 
 	out->code = 0;
 	out->code_name = NULL;
-	out->cfg.verdict = SMMU_CFG_TRANSLATE;
-	snprintf(out->cfg.reason, sizeof(out->cfg.reason), "v1 tables, 6 levels (64-bit), at 0x%" PRIx64 ", domain %u",
-		 (uint64_t)SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte), (unsigned)SMMU_GETW(AMDVI_DTE_DomainID, dte));
 	if (smmu_mem_read(u->t, at, &pte, 8)) {
 		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
 		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
 		out->fetch_addr = at;
 		return 0;
 	}
-	unsigned nl = (unsigned)SMMU_GET(AMDVI_PTE_NextLevel, pte);
-	uint64_t addr = pte & SMMU_MASK(AMDVI_PTE_LEAF_Address);
-	if (!SMMU_GET(AMDVI_PTE_PR, pte) || nl == 7 || (nl == 0 && (pte & SMMU_GENMASK(58, 52))) ||
-	    (nl != 0 && ((pte & SMMU_GENMASK(60, 52)) || nl >= 6 || (iova & SMMU_GENMASK(56, 12 + 9 * nl))))) {
-		io_page_fault(out, dte); /* absent, reserved, or a skipped level's bits set */
+	struct top_entry t = top_decode(pte);
+	/* the top entry is the trace's first step, the engine's follow */
+	struct smmu_pgt_step top = { .level = 6, .table_pa = at - ((iova >> 57) & 0x7f) * 8,
+				     .index = (unsigned)((iova >> 57) & 0x7f), .entry_pa = at, .pte = pte,
+				     .kind = t.type == SMMU_PGT_E_LEAF	  ? "amdvi.pte.leaf"
+					     : t.type == SMMU_PGT_E_TABLE ? "amdvi.pde"
+									  : "amdvi.pte" };
+	if (t.status || (t.type == SMMU_PGT_E_TABLE && (iova & SMMU_GENMASK(56, 12 + 9 * t.nl)))) {
+		/* absent, reserved, or a skipped level's bits set */
+		out->walked = true;
+		out->x = (struct smmu_pgt_xlate){ .nsteps = 1, .step = { top }, .fault_level = 6,
+						  .fault = t.status ? t.status : SMMU_PGT_F_RESERVED };
+		io_page_fault(out, dte);
 		return 0;
 	}
-	ir = ir && SMMU_GET(AMDVI_PTE_LEAF_IR, pte);
-	iw = iw && SMMU_GET(AMDVI_PTE_LEAF_IW, pte);
-	if (nl == 0) {
-		out->ok = true; /* a 2^57-byte page */
-		out->pa = (addr & ~(SMMU_GENMASK(56, 0))) | (iova & SMMU_GENMASK(56, 0));
+	ir = ir && t.ir;
+	iw = iw && t.iw;
+	if (t.type == SMMU_PGT_E_LEAF) {
+		out->ok = out->walked = true;
+		out->pa = t.addr | (iova & SMMU_GENMASK(56, 0));
+		out->x = (struct smmu_pgt_xlate){ .nsteps = 1, .step = { top }, .fault_level = 6, .oa = out->pa,
+						  .page_size = 1ULL << 57,
+						  .prot = (t.ir ? SMMU_PROT_R : 0) | (t.iw ? SMMU_PROT_W : 0) };
 		settle(out, dte, ir, iw, write);
 		return 0;
 	}
-	out->cfg.pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * nl, .oas = 52 };
-	out->cfg.root = addr;
-	int rc = live_walk(u, &out->cfg.pgt, addr, iova & SMMU_GENMASK(11 + 9 * nl, 0), write ? SMMU_PROT_W : SMMU_PROT_R,
-			   out);
+	out->cfg.pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * t.nl, .oas = 52 };
+	out->cfg.root = t.addr;
+	int rc = live_walk(u, &out->cfg.pgt, t.addr, iova & SMMU_GENMASK(11 + 9 * t.nl, 0),
+			   write ? SMMU_PROT_W : SMMU_PROT_R, out);
 	if (rc)
 		return rc;
+	if (out->x.nsteps < SMMU_PGT_MAX_STEPS) {
+		memmove(&out->x.step[1], &out->x.step[0], out->x.nsteps * sizeof(out->x.step[0]));
+		out->x.step[0] = top;
+		out->x.nsteps++;
+	}
+	out->x.prot = top_denies(out->x.prot, &t);
 	settle(out, dte, ir, iw, write);
 	return 0;
+}
+
+bool amdvi_six_levels(const struct smmu_config *cfg)
+{
+	return cfg->pgt.fmt == SMMU_PGT_AMD_V1 && cfg->pgt.ias == 64;
+}
+
+/* A Mode 6 walk: the visitor's or the listing's state, and one subtree's
+ * place (its slot's IOVA, its top entry). */
+struct six_walk {
+	smmu_pgt_visit_fn fn;
+	smmu_pgt_range_fn rfn;
+	void *arg;
+	uint64_t lo, hi; /* the requested range, inclusive */
+	struct smmu_pgt_range cur; /* the listing's open range */
+	uint64_t base;
+	struct top_entry top;
+	struct smmu_pgt_walk_stats *st;
+};
+
+/* A leaf that translates, clipped to the range, merged into the open range
+ * while permissions are equal and both addresses continue. */
+static int six_list(struct six_walk *w, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot)
+{
+	uint64_t last = iova + (size - 1);
+
+	if (iova < w->lo) {
+		pa += w->lo - iova;
+		iova = w->lo;
+	}
+	if (last > w->hi)
+		last = w->hi;
+	size = last - iova + 1;
+	if (w->cur.size && w->cur.prot == prot && w->cur.iova + w->cur.size == iova && w->cur.pa + w->cur.size == pa) {
+		w->cur.size += size;
+		return 0;
+	}
+	int rc = w->cur.size ? w->rfn(w->arg, &w->cur) : 0;
+	w->cur = (struct smmu_pgt_range){ .iova = iova, .pa = pa, .size = size, .prot = prot };
+	return rc;
+}
+
+static int six_visit(struct six_walk *w, const struct smmu_pgt_entry *e)
+{
+	if (!w->rfn)
+		return w->fn(w->arg, e);
+	return e->type == SMMU_PGT_E_LEAF && e->status == SMMU_PGT_OK ? six_list(w, e->iova, e->addr, e->size, e->prot)
+								       : 0;
+}
+
+/* An entry of a subtree: at its slot's IOVA, one level deeper, with the
+ * rights the top entry takes away. */
+static int six_sub_visit(void *arg, const struct smmu_pgt_entry *e)
+{
+	struct six_walk *w = arg;
+	struct smmu_pgt_entry c = *e;
+
+	c.iova += w->base;
+	c.depth++;
+	if (c.type == SMMU_PGT_E_LEAF)
+		c.prot = top_denies(c.prot, &w->top);
+	return six_visit(w, &c);
+}
+
+static void add_stats(struct smmu_pgt_walk_stats *to, const struct smmu_pgt_walk_stats *from)
+{
+	to->steps += from->steps;
+	to->tables += from->tables;
+	to->leaves += from->leaves;
+	for (int i = 0; i < SMMU_PGT_F_MAX; i++)
+		to->count[i] += from->count[i];
+}
+
+/* The subtree under top entry e, the part of it inside the range. */
+static int six_subtree(struct smmu_unit *u, struct six_walk *w, const struct smmu_pgt_entry *e,
+		       const struct top_entry *t, unsigned flags)
+{
+	struct smmu_pgt_cfg pc = { .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * t->nl, .oas = 52 };
+	uint64_t lo = e->iova > w->lo ? e->iova : w->lo, hi = e->iova + ((1ULL << pc.ias) - 1);
+	struct smmu_pgt_walk_stats sub;
+	struct smmu_pgt *p;
+	int rc;
+
+	if (hi > w->hi)
+		hi = w->hi;
+	if (lo > hi)
+		return 0; /* the range lies where skipped levels' bits are set */
+	if ((rc = smmu_pgt_open_live(&pc, &u->t->mem, e->addr, &p)))
+		return rc;
+	w->base = e->iova;
+	w->top = *t;
+	rc = smmu_pgt_walk(p, lo - e->iova, hi - lo + 1, flags, SMMU_PGT_WALK_BUDGET - w->st->steps, six_sub_visit, w,
+			   &sub);
+	smmu_pgt_destroy(p);
+	add_stats(w->st, &sub);
+	return rc;
+}
+
+int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t iova, uint64_t size, unsigned flags,
+		   smmu_pgt_visit_fn fn, smmu_pgt_range_fn rfn, void *arg, struct smmu_pgt_walk_stats *st)
+{
+	struct smmu_pgt_walk_stats local;
+	struct six_walk w = { .fn = fn, .rfn = rfn, .arg = arg, .lo = size ? iova : 0,
+			      .hi = size ? iova + (size - 1) : UINT64_MAX, .st = st ? st : &local };
+	uint64_t top[128], seen[128];
+	unsigned nseen = 0;
+	bool looped = false;
+	int rc = 0;
+
+	memset(w.st, 0, sizeof(*w.st));
+	if (!fn && !rfn)
+		return -EINVAL;
+	struct smmu_pgt_entry e = { .level = 6, .table_pa = cfg->root, .size = 1ULL << 57 };
+	if (smmu_mem_read(u->t, cfg->root, top, sizeof(top))) {
+		/* the top table itself is unreadable: a warning on it */
+		e.size = 0;
+		e.status = SMMU_PGT_F_TABLE_READ;
+		w.st->count[e.status]++;
+		return six_visit(&w, &e);
+	}
+	w.st->tables++;
+	for (unsigned i = (unsigned)(w.lo >> 57); i <= w.hi >> 57 && !rc; i++) {
+		struct top_entry t = top_decode(top[i]);
+
+		e = (struct smmu_pgt_entry){ .level = 6, .type = t.type, .iova = (uint64_t)i << 57, .size = 1ULL << 57,
+					     .table_pa = cfg->root, .entry_pa = cfg->root + 8ULL * i, .index = i,
+					     .pte = top[i], .addr = t.addr, .status = t.status,
+					     .kind = t.type == SMMU_PGT_E_LEAF	  ? "amdvi.pte.leaf"
+						     : t.type == SMMU_PGT_E_TABLE ? "amdvi.pde"
+										  : "amdvi.pte" };
+		if (++w.st->steps >= SMMU_PGT_WALK_BUDGET) {
+			e.type = SMMU_PGT_E_INVALID;
+			e.addr = 0;
+			e.kind = NULL;
+			e.status = SMMU_PGT_F_BUDGET;
+			w.st->count[e.status]++;
+			six_visit(&w, &e);
+			return -SMMU_E_LOOP;
+		}
+		if (t.type == SMMU_PGT_E_LEAF) {
+			w.st->leaves++;
+			e.prot = (t.ir ? SMMU_PROT_R : 0) | (t.iw ? SMMU_PROT_W : 0);
+			if (!e.prot)
+				e.prot = SMMU_PROT_PRIV;
+		}
+		if (t.type == SMMU_PGT_E_TABLE && !t.status) {
+			/* as the engine: a table met before is not walked again */
+			if (t.addr == cfg->root)
+				e.status = SMMU_PGT_F_LOOP;
+			for (unsigned k = 0; k < nseen && !e.status; k++)
+				if (seen[k] == t.addr)
+					e.status = SMMU_PGT_F_ALIAS;
+			looped |= e.status == SMMU_PGT_F_LOOP;
+			if (!e.status)
+				seen[nseen++] = t.addr;
+		}
+		w.st->count[e.status]++;
+		if (e.status == SMMU_PGT_F_INVALID && !(flags & SMMU_PGT_WALK_INVALID))
+			continue;
+		if ((rc = six_visit(&w, &e)))
+			break;
+		if (e.type == SMMU_PGT_E_TABLE && !e.status)
+			rc = six_subtree(u, &w, &e, &t, flags);
+		if (rc == -SMMU_E_LOOP && !w.st->count[SMMU_PGT_F_BUDGET]) {
+			looped = true; /* a loop inside one subtree: the others are still walked */
+			rc = 0;
+		}
+	}
+	if (rfn && w.cur.size && (!rc || rc == -SMMU_E_LOOP)) {
+		int rc2 = rfn(arg, &w.cur);
+		rc = rc ? rc : rc2;
+	}
+	return rc ? rc : looped ? -SMMU_E_LOOP : 0;
 }
 
 int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,

@@ -342,22 +342,25 @@ int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t io
 /* The requester's live tables opened for a walk; -ENXIO when it has none.
  * Nested: stage 1, read through stage 2 (n, open while p is), its leaves'
  * outputs intermediate addresses. */
-static int live_tables(struct smmu_unit *u, const struct smmu_stream *s, struct live_nest *n, struct smmu_pgt **p)
+static int live_tables(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg,
+		       struct live_nest *n, struct smmu_pgt **p)
 {
-	struct smmu_config cfg;
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	if ((rc = smmu_unit_config(u, s, &cfg)))
+	*p = NULL;
+	if ((rc = smmu_unit_config(u, s, cfg)))
 		return rc;
-	if (cfg.verdict != SMMU_CFG_TRANSLATE)
+	if (cfg->verdict != SMMU_CFG_TRANSLATE)
 		return -ENXIO;
-	if (!cfg.nested)
-		return open_tables(u, &cfg, p);
-	*n = (struct live_nest){ .u = u, .cfg = cfg.s2pgt, .root = cfg.s2root };
+	if (amdvi_six_levels(cfg))
+		return 0; /* no engine tables: the caller walks the top level */
+	if (!cfg->nested)
+		return open_tables(u, cfg, p);
+	*n = (struct live_nest){ .u = u, .cfg = cfg->s2pgt, .root = cfg->s2root };
 	if ((rc = live_nest_open(n)))
 		return rc;
-	if ((rc = live_open_nested(n, &cfg.pgt, cfg.root, p)))
+	if ((rc = live_open_nested(n, &cfg->pgt, cfg->root, p)))
 		live_nest_close(n);
 	return rc;
 }
@@ -365,12 +368,15 @@ static int live_tables(struct smmu_unit *u, const struct smmu_stream *s, struct 
 int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
 	      smmu_pgt_range_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
 {
+	struct smmu_config cfg;
 	struct smmu_pgt *p;
 	struct live_nest n;
-	int rc = live_tables(u, s, &n, &p);
+	int rc = live_tables(u, s, &cfg, &n, &p);
 
 	if (rc)
 		return rc;
+	if (!p)
+		return amdvi_walk_six(u, &cfg, iova, size, 0, NULL, fn, arg, st);
 	rc = smmu_pgt_list(p, iova, size, fn, arg, st);
 	smmu_pgt_destroy(p);
 	live_nest_close(&n);
@@ -380,12 +386,15 @@ int smmu_list(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, u
 int smmu_walk_raw(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, uint64_t size,
 		  smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st)
 {
+	struct smmu_config cfg;
 	struct smmu_pgt *p;
 	struct live_nest n;
-	int rc = live_tables(u, s, &n, &p);
+	int rc = live_tables(u, s, &cfg, &n, &p);
 
 	if (rc)
 		return rc;
+	if (!p)
+		return amdvi_walk_six(u, &cfg, iova, size, SMMU_PGT_WALK_INVALID, fn, NULL, arg, st);
 	rc = smmu_pgt_walk(p, iova, size, SMMU_PGT_WALK_INVALID, 0, fn, arg, st);
 	smmu_pgt_destroy(p);
 	live_nest_close(&n);

@@ -73,6 +73,13 @@ void live_from_cfg(struct smmu_translation *out);
 int amdvi_config(struct smmu_unit *u, const struct smmu_stream *s, struct smmu_config *cfg);
 int smmuv2_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		     struct smmu_translation *out);
+/* Mode 6 (64-bit input): the engine's levels end at 5, so the top table is
+ * read here and each subtree its entries point to walked by the engine.
+ * amdvi_walk_six: smmu_pgt_walk's visitor (fn) or smmu_pgt_list's ranges
+ * (rfn), the same returns, one budget for the whole walk. */
+bool amdvi_six_levels(const struct smmu_config *cfg);
+int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t iova, uint64_t size, unsigned flags,
+		   smmu_pgt_visit_fn fn, smmu_pgt_range_fn rfn, void *arg, struct smmu_pgt_walk_stats *st);
 int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		    struct smmu_translation *out);
 

@@ -13,7 +13,7 @@
 #include "pgtable.h"
 #include "smmu.h"
 
-#define DEFAULT_BUDGET (1ULL << 26)
+#define DEFAULT_BUDGET SMMU_PGT_WALK_BUDGET
 
 /* --- region allocator ------------------------------------------------------- */
 

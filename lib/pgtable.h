@@ -189,8 +189,9 @@ int smmu_pgt_translate_fast(struct smmu_pgt *p, uint64_t iova, unsigned access,
 /* Visit the entries covering [iova, iova+size) (size 0: the whole input
  * space).  Tables seen before are not descended again (status ALIAS, or LOOP
  * when on the current path), unreadable tables give TABLE_READ; budget 0
- * means the default (1 << 26 entries).  Returns 0, the visitor's non-zero
+ * means the default (SMMU_PGT_WALK_BUDGET entries).  Returns 0, the visitor's non-zero
  * return, or -SMMU_E_LOOP when a cycle was found or the budget ran out. */
+#define SMMU_PGT_WALK_BUDGET (1ULL << 26)
 int smmu_pgt_walk(struct smmu_pgt *p, uint64_t iova, uint64_t size, unsigned flags,
 		  uint64_t budget, smmu_pgt_visit_fn fn, void *arg, struct smmu_pgt_walk_stats *st);
 

@@ -35,6 +35,9 @@ enum {
 };
 
 struct smmu_unit;
+/* The page size (log2) and the number of pages of global space before the
+ * context banks, as IDR1 says: context bank n is at page numpage + n. */
+void smmuv2_layout(uint32_t idr1, unsigned *pgshift, unsigned *numpage);
 /* Where the unit's register spaces are (from IDR1): a GR1 register, a
  * register of context bank n.  0, or the access error reading IDR1. */
 int smmuv2_gr1(struct smmu_unit *u, uint32_t off, uint64_t *addr_off);

@@ -42,6 +42,52 @@ done
 run --target sim:amd -c 'own; domain create d --levels 6'
 check "domain create --levels 6: EFR.HATS allows it, smmush does not build it: one line, non-zero exit" \
 	test "$rc" -ne 0 -a "$err" = "smmush: domain create: d: amdvi@0xfed80000: AMD-Vi v1 tables of 6 levels: this unit walks 1 to 6 (EFR.HATS), smmush builds 1 to 5 (21 to 57 bits)"
+# Mode 6 by hand: a top table at 0x10000000 (input bits 63:57) whose slot 2
+# points to the domain's 5-level root and slot 5 to its level-3 table
+# (NextLevel 3, levels 5 and 4 skipped) without IW; the DTE switched to it.
+six='own; domain create d --levels 5; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x10000010 0x600000003f006a01; wg 0x10000028 0x200000003f009601; wg 0x3f000100 0x6000000010000c03'
+expect_json "Mode 6: walk lists both subtrees at their slots' IOVAs, the top entry's IW=0 taken from the second" \
+	--target sim:amd -c "$six; walk 01.0; walk --raw 01.0; xlate 01.0 0xa00000000001008" -- \
+	'[(r["iova"], r["pa"], r["size"], r["permissions"]) for r in docs[-3]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw"), ("0xa00000000001000", "0x200000", "0x1000", "r")]' \
+	'docs[-3]["complete"] is True and not docs[-3]["warnings"]' \
+	'[(e["level"], e["entry_address"]) for e in docs[-2]["entries"] if e["level"] == 6] == [(6, "0x10000010"), (6, "0x10000028")]' \
+	'[e["iova"] for e in docs[-2]["entries"] if e["level"] == 1] == ["0x400000000001000", "0xa00000000001000"]'
+run --target sim:amd -c "$six; xlate 01.0 0x400000000001008; xlate 01.0 0xa00000000001008; xlate 01.0 0xa00010000001008; xlate 01.0 0xa00000000001008 w; xlate 01.0 0x1008; dma 01.0 read 0x400000000001000 64 --pattern 0x11; dma 01.0 write 0x400000000001008 32 --expect 0x11; dma 01.0 read 0xa00000000001000 16 --pattern 0x22; dma 01.0 write 0xa00000000001000 16; faults"
+check "Mode 6: xlate follows the top entry, shown as the walk's first step" \
+	grep -q "level 6  table 0x10000000  index 2    entry 0x10000010" "$TMP/out"
+check "... and translates as walk lists" grep -q "result: 0x400000000001008 -> 0x200008 (4K page, rw-)" "$TMP/out"
+check "... under the top entry without IW, read-only" grep -q "result: 0xa00000000001008 -> 0x200008 (4K page, r--)" "$TMP/out"
+check "... a bit of a level the top entry skips set: the walk stops at level 6" \
+	grep -q "result: fault: .*stopped at level 6 (amdvi.pde 0x200000003f009601 at 0x10000028)" "$TMP/out"
+check "... an absent top entry stops the walk at level 6" \
+	grep -q "the walk stopped at level 6 (amdvi.pte 0x0000000000000000 at 0x10000000): entry not valid" "$TMP/out"
+check "... a write under the top entry without IW is predicted to fault" \
+	grep -q "result: fault: .*the write needs W" "$TMP/out"
+check "Mode 6: DMA agrees through both subtrees" \
+	grep -q "write 0x400000000001008 32: done, memory holds the expected data" "$TMP/out"
+check "... reads under the read-only slot pass" grep -q "read 0xa00000000001000 16: done" "$TMP/out"
+check "... its write is one IO_PAGE_FAULT" \
+	grep -Eq "sid 0x8 write 0xa00000000001000 +IO_PAGE_FAULT \(0x2\) permission" "$TMP/out"
+expect_json "Mode 6: audit reaches exactly the two mappings" --target sim:amd -c "$six; audit" -- \
+	'[(r["iova"], r["pa"], r["size"], r["perms"]) for r in docs[-1]["devices"][0]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw-"), ("0xa00000000001000", "0x200000", "0x1000", "r--")]' \
+	'docs[-1]["devices"][0]["complete"] is True and docs[-1]["devices"][0]["stages"] == ["v1"]'
+# Mode 6 top entries the engine would warn about: slot 3 a second pointer to
+# slot 2's table (aliased), slot 4 back to the top table (a loop), slot 6 a
+# 2^57-byte leaf at 0; and a top table outside RAM.
+six2='own; domain create d --levels 5; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x10000010 0x600000003f006a01; wg 0x10000018 0x600000003f006a01; wg 0x10000020 0x6000000010000a01; wg 0x10000030 0x6000000000000001; wg 0x3f000100 0x6000000010000c03'
+run -j --target sim:amd -c "$six2; xlate 01.0 0xc00000000001234; walk 01.0" || true
+check "Mode 6: an aliased and a looping top entry are warnings, not followed; a 2^57-byte top leaf is listed and translates" \
+	json_valid "$TMP/out" \
+	'docs[-3]["result"]["translated"] is True and docs[-3]["result"]["pa"] == "0x1234"' \
+	'[(r["iova"], r["pa"], r["size"]) for r in docs[-2]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000"), ("0xc00000000000000", "0x0", "0x200000000000000")]' \
+	'docs[-2]["stats"]["status"]["alias"] == 1 and docs[-2]["stats"]["status"]["loop"] == 1 and docs[-2]["complete"] is False' \
+	'"loop back to a table on the path" in docs[-1]["error"]'
+run --target sim:amd -c "$six; wg 0x3f008008 0x600000003f009201; walk 01.0"
+check "Mode 6: a loop inside one subtree is a warning; the next subtree is still listed" \
+	bash -c "grep -q '^0x0a00000000001000-0x0a00000000001fff -> 0x0000000000200000-0x0000000000200fff .* r--' '$TMP/out' && grep -q '^warning: 2 entries: table loop' '$TMP/out'"
+expect_out "Mode 6: a top table outside RAM is one unreadable table, as in 5 levels" \
+	'L6 table at 0x10000000000: table unreadable' --target sim:amd \
+	-c 'own; domain create d --levels 5; attach 01.0 d; wg 0x3f000100 0x6000010000000c03; walk --raw 01.0' || true
 expect_fail "dte on a VT-d unit is refused" --target sim:q35 -c 'dte 00:01.0' || true
 expect_out "registers by name: Control after own" 'IommuEn\+' \
 	--target sim:amd -c 'own; regs control' || true

@@ -229,7 +229,7 @@ check "diff: a missing file is trouble: exit 2, one line" \
 	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$TMP/err') -eq 1 ] && [ -z \"\$(cat '$TMP/out')\" ]"
 
 # --- a memory-only core (kdump-shaped: no smmush notes) with -O register values -------------------
-for arch in virt q35; do
+for arch in virt q35 amd mmu500; do
 	f=$TMP/sim-$arch.core
 	k=$TMP/kdump-$arch.core
 	python3 - "$f" "$k" <<'PY'
@@ -266,6 +266,21 @@ PY
 import json, sys
 v = [json.loads(l)[0]["words"][0] for l in sys.stdin]
 print("smmuv3=0x09050000,strtab_base=%s,strtab_base_cfg=%s" % tuple(v))')
+	elif [ "$arch" = mmu500 ]; then
+		# every register the session set, instance N of a kind as NAME[N]
+		regs=$("$S" -j --target "snapshot:$f" -c 'regs' | python3 -c '
+import json, sys
+seen, out = {}, ["smmuv2=0x0a000000"]
+for r in json.load(sys.stdin):
+    name = r["kind"].split(".", 1)[1]
+    n = seen[name] = seen.get(name, -1) + 1
+    if "." not in name and int(r["words"][0], 16):
+        out.append("%s[%d]=%s" % (name, n, r["words"][0]))
+print(",".join(out))')
+	elif [ "$arch" = amd ]; then
+		regs=$("$S" -j --target "snapshot:$f" -c 'regs devtab_base' | python3 -c '
+import json, sys
+print("amdvi=0xfed80000,devtab_base=%s" % json.load(sys.stdin)[0]["words"][0])')
 	else
 		# CAP too: its MGAW is the output size of the tables
 		regs=$("$S" -j --target "snapshot:$f" -c 'regs rtaddr; regs cap' | python3 -c '
@@ -291,6 +306,29 @@ PY
 		not_ok "$arch: the memory-only core differs: $(head -c 300 "$TMP/k.json") $(cat "$TMP/k.err")"
 	fi
 done
+# the defaults make a walkable SMMUv2: the stream's SMR, S2CR and bank alone
+regs=$("$S" -j --target "snapshot:$TMP/sim-mmu500.core" -c 'regs' | python3 -c '
+import json, sys
+seen, out = set(), ["smmuv2=0x0a000000"]
+for r in json.load(sys.stdin):
+    name = r["kind"].split(".", 1)[1]
+    if name not in seen and name in ("smr", "s2cr", "cbar", "cba2r", "sctlr", "tcr", "tcr2", "ttbr0", "mair0"):
+        out.append("%s[0]=%s" % (name, r["words"][0]))
+    seen.add(name)
+print(",".join(out))')
+expect_json "a memory-only core: -O smmuv2= with the stream's SMR, S2CR and context bank 0 only translates" \
+	--target "snapshot:$TMP/kdump-mmu500.core" -O "$regs" -O pci=00:01.0 -c 'xlate 00:01.0 0x10010; walk 00:01.0' -- \
+	'docs[0]["result"]["translated"] is True and docs[0]["result"]["pa"] == "0x40100010"' \
+	'[(r["iova"], r["pa"], r["size"]) for r in docs[1]["ranges"]] == [("0x10000", "0x40100000", "0x2000"), ("0x40000", "0x40040000", "0x1000"), ("0x200000", "0x40200000", "0x200000")]'
+run --target "snapshot:$TMP/kdump-mmu500.core" -O smmuv2=0x0a000000,smr[16]=1 units
+check "a memory-only core: an SMMUv2 instance beyond IDR0.NUMSMRG is one line" \
+	test "$rc" -ne 0 -a "$err" = "smmush: units: target snapshot:$TMP/kdump-mmu500.core: 'smr[16]=1': SMMU_SMRn has 16 instances"
+expect_fail "a memory-only core: an instance that is not a number is one line" \
+	--target "snapshot:$TMP/kdump-mmu500.core" -O 'smmuv2=0x0a000000,ttbr0[x]=1' units
+expect_out "a memory-only core: -O amdvi= gives an AMD-Vi unit, enabled by default" \
+	'amdvi@0xfed80000 +amdvi +from manual +not owned, translation on' --target "snapshot:$TMP/kdump-amd.core" -O amdvi=0xfed80000 -c units || true
+expect_fail "a memory-only core: an AMD-Vi register that does not exist is one line" \
+	--target "snapshot:$TMP/kdump-amd.core" -O amdvi=0xfed80000,rtaddr=1 units
 expect_fail "a memory-only core: a register name that does not exist is one line" \
 	--target "snapshot:$TMP/kdump-virt.core" -O smmuv3=0x09050000,nosuch=1 units
 run -j --target "snapshot:$TMP/kdump-virt.core" -c 'units; devices'
