@@ -343,21 +343,24 @@ void tbl_perm_letters(char *buf, size_t n, unsigned prot)
 }
 
 /* 4K, 2M, 1G when exact, else bytes. */
+/* Exact, in binary units: 64K, 2M, or the parts of an odd size largest
+ * first (128P+4K), never a long run of digits in one small unit. */
 void tbl_size_text(char *buf, size_t n, uint64_t size)
 {
 	static const char units[] = "KMGTPE";
-	unsigned u = 0;
+	size_t o = 0;
 
 	if (!size || size & 1023) {
 		snprintf(buf, n, "%" PRIu64, size);
 		return;
 	}
-	size >>= 10;
-	while (!(size & 1023) && u < 5) {
-		size >>= 10;
-		u++;
+	for (int u = 5; u >= 0 && o < n; u--) {
+		uint64_t part = size >> (10 * (u + 1)) & 1023;
+		if (u == 5)
+			part = size >> 60; /* E: what is left above P */
+		if (part)
+			o += (size_t)snprintf(buf + o, n - o, "%s%" PRIu64 "%c", o ? "+" : "", part, units[u]);
 	}
-	snprintf(buf, n, "%" PRIu64 "%c", size, units[u]);
 }
 
 void tbl_json_kpasid(struct shell *sh, bool set, uint32_t pasid)

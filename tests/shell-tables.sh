@@ -283,4 +283,8 @@ expect_out "aa32: walk lists the mapping" '^0x0000001000-0x0000001fff -> 0x00410
 expect_out "aa32: the model's DMA goes where xlate said" 'read 0x1010 8: done' "${A32[@]}" -c "$A32_SETUP; dma 00:01.0 read 0x1010 8"
 expect_out "aa64 only: the same CD is ILLEGAL" 'AA64=0 .*no AArch32 tables \(event 0x0a C_BAD_CD\)' --target sim:virt --write -c "$A32_SETUP; xlate 00:01.0 0x1010"
 
+# the summary's size: exact, in binary units, parts largest first (not 1050628K)
+expect_out "walk's summary: 1G+2M+4K mapped" '^3 ranges, 1G\+2M\+4K mapped;' --target sim:virt -c \
+	"own; domain create d; attach 00:01.0 d; map d 0x0 0x40000000 1G rw; map d 0x40000000 0x40000000 2M rw; map d 0x80000000 0x40000000 4K r; walk 00:01.0"
+
 finish
