@@ -773,6 +773,15 @@ static uint64_t qemu_roundtrips(void *priv)
 	return be && be->magic == QEMU_MAGIC ? be->q.roundtrips : 0;
 }
 
+/* A QEMU smmush attached to (socket=) rather than started: an earlier
+ * session may have left a device doing DMA. */
+static bool be_devices_may_run(void *priv)
+{
+	struct qemu_be *be = priv;
+
+	return be->pid <= 0;
+}
+
 /* Why the machine went away: QEMU's exit status when smmush started it
  * (reaped here), what the connection saw otherwise; NULL while it answers. */
 static const char *be_gone(void *priv)
@@ -836,6 +845,7 @@ const struct smmu_backend_ops smmu_backend_qemu = {
 	.mem_write = be_mem_write,
 	/* -qtest: no CPU runs; devices and units write RAM only once driven */
 	.mem_written_when_driven = true,
+	.devices_may_run = be_devices_may_run,
 	.mmio_read = be_mmio_read,
 	.mmio_write = be_mmio_write,
 	.mmio_read_block = be_mmio_read_block,

@@ -48,6 +48,10 @@ struct smmu_backend_ops {
 	 * once an MMIO or PCI configuration write started it; the library
 	 * counts those writes itself (target.c) */
 	bool mem_written_when_driven;
+	/* optional, with mem_written_when_driven: devices may be at work
+	 * already when the target opens (a machine started elsewhere, which an
+	 * earlier session may have left doing DMA) */
+	bool (*devices_may_run)(void *priv);
 	/* MMIO, size 4 or 8 */
 	int (*mmio_read)(void *priv, uint64_t addr, unsigned size, uint64_t *val);
 	int (*mmio_write)(void *priv, uint64_t addr, unsigned size, uint64_t val);

@@ -166,6 +166,8 @@ int smmu_target_open(const char *spec, const char *const *opts, size_t nopts,
 		free(t);
 		return rc;
 	}
+	/* until a DMA of ours has landed, every change reads its tables back */
+	t->devices_busy = b->devices_may_run && b->devices_may_run(t->priv);
 	*out = t;
 	return 0;
 }
