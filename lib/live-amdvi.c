@@ -113,28 +113,6 @@ static void io_page_fault(struct smmu_translation *out, const uint64_t *dte)
 	out->quiet = SMMU_GETW(AMDVI_DTE_SE, dte) || SMMU_GETW(AMDVI_DTE_SA, dte);
 }
 
-/* After the walk: a table that could not be read is a hardware error with
- * its address; else the DTE's (and a sixth level's) IR/IW over the
- * tables', and any stop an IO_PAGE_FAULT. */
-static void settle(struct smmu_translation *out, const uint64_t *dte, bool ir, bool iw, bool write)
-{
-	if (out->x.fault == SMMU_PGT_F_TABLE_READ && out->x.nsteps) {
-		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
-		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
-		out->fetch_addr = out->x.step[out->x.nsteps - 1].entry_pa;
-		out->ok = false;
-		return;
-	}
-	if (out->ok && (write ? !iw : !ir)) {
-		out->x.fault = SMMU_PGT_F_PERM;
-		out->x.perm_missing = write ? SMMU_PROT_W : SMMU_PROT_R;
-	}
-	if (!out->ok || out->x.fault) {
-		io_page_fault(out, dte);
-		out->ok = false;
-	}
-}
-
 /* A Mode 6 top entry (input bits 63:57), decoded as the engine decodes the
  * levels below: a pointer down to level NextLevel 1-5 (the skipped levels'
  * bits zero), a 2^57-byte leaf (NextLevel 0; a NextLevel-7 size can never
@@ -182,45 +160,71 @@ static unsigned top_denies(unsigned prot, const struct top_entry *t)
 	return prot & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X) ? prot : prot | SMMU_PROT_PRIV;
 }
 
+/* After the walk: a table that could not be read is a hardware error with
+ * its address; else the DTE's (and a sixth level's) IR/IW over the
+ * tables', the first on the path to lack the right named, and any stop an
+ * IO_PAGE_FAULT. */
+static void settle(struct smmu_translation *out, const uint64_t *dte, const struct top_entry *top, bool write)
+{
+	if (out->x.fault == SMMU_PGT_F_TABLE_READ && out->x.nsteps) {
+		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
+		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
+		out->fetch_addr = out->x.step[out->x.nsteps - 1].entry_pa;
+		out->ok = false;
+		return;
+	}
+	bool dte_denies = !(write ? SMMU_GETW(AMDVI_DTE_IW, dte) : SMMU_GETW(AMDVI_DTE_IR, dte));
+	bool top_denies = top && !(write ? top->iw : top->ir);
+	if ((out->ok || out->x.fault == SMMU_PGT_F_PERM) && (dte_denies || top_denies)) {
+		out->x.fault = SMMU_PGT_F_PERM;
+		out->x.perm_missing = write ? SMMU_PROT_W : SMMU_PROT_R;
+		out->x.perm_from = dte_denies			 ? SMMU_PGT_PERM_CONFIG
+				   : top->type == SMMU_PGT_E_LEAF ? SMMU_PGT_PERM_LEAF
+								  : SMMU_PGT_PERM_TABLE;
+		out->x.perm_level = 6;
+	}
+	if (!out->ok || out->x.fault) {
+		io_page_fault(out, dte);
+		out->ok = false;
+	}
+}
+
 /* Mode 6: the top entry read here, the rest of the walk by the engine. */
 static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const uint64_t *dte, uint64_t iova,
 		      bool write)
 {
-	uint64_t at = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte) + ((iova >> 57) & 0x7f) * 8, pte;
-	bool ir = SMMU_GETW(AMDVI_DTE_IR, dte), iw = SMMU_GETW(AMDVI_DTE_IW, dte);
+	uint64_t root = SMMU_ADDRW(AMDVI_DTE_PageTableRootPtr, dte), pte;
+	unsigned index = (unsigned)((iova >> 57) & 0x7f);
+	/* the top entry is the trace's first step, the engine's follow */
+	struct smmu_pgt_step top = { .level = 6, .table_pa = root, .index = index, .entry_pa = root + index * 8ULL };
 
 	out->code = 0;
 	out->code_name = NULL;
-	if (smmu_mem_read(u->t, at, &pte, 8)) {
-		out->code = AMDVI_EV_PAGE_TAB_HW_ERROR;
-		out->code_name = "PAGE_TAB_HARDWARE_ERROR";
-		out->fetch_addr = at;
+	out->walked = true;
+	if (smmu_mem_read(u->t, top.entry_pa, &pte, 8)) {
+		/* a walk stopped at its first table, as at any level below */
+		out->x = (struct smmu_pgt_xlate){ .nsteps = 1, .step = { top }, .fault_level = 6,
+						  .fault = SMMU_PGT_F_TABLE_READ };
+		settle(out, dte, NULL, write);
 		return 0;
 	}
 	struct top_entry t = top_decode(pte);
-	/* the top entry is the trace's first step, the engine's follow */
-	struct smmu_pgt_step top = { .level = 6, .table_pa = at - ((iova >> 57) & 0x7f) * 8,
-				     .index = (unsigned)((iova >> 57) & 0x7f), .entry_pa = at, .pte = pte,
-				     .kind = t.type == SMMU_PGT_E_LEAF	  ? "amdvi.pte.leaf"
-					     : t.type == SMMU_PGT_E_TABLE ? "amdvi.pde"
-									  : "amdvi.pte" };
+	top.pte = pte;
+	top.kind = t.type == SMMU_PGT_E_LEAF ? "amdvi.pte.leaf" : t.type == SMMU_PGT_E_TABLE ? "amdvi.pde" : "amdvi.pte";
 	if (t.status || (t.type == SMMU_PGT_E_TABLE && (iova & SMMU_GENMASK(56, 12 + 9 * t.nl)))) {
 		/* absent, reserved, or a skipped level's bits set */
-		out->walked = true;
 		out->x = (struct smmu_pgt_xlate){ .nsteps = 1, .step = { top }, .fault_level = 6,
 						  .fault = t.status ? t.status : SMMU_PGT_F_RESERVED };
 		io_page_fault(out, dte);
 		return 0;
 	}
-	ir = ir && t.ir;
-	iw = iw && t.iw;
 	if (t.type == SMMU_PGT_E_LEAF) {
-		out->ok = out->walked = true;
+		out->ok = true;
 		out->pa = t.addr | (iova & SMMU_GENMASK(56, 0));
 		out->x = (struct smmu_pgt_xlate){ .nsteps = 1, .step = { top }, .fault_level = 6, .oa = out->pa,
 						  .page_size = 1ULL << 57,
 						  .prot = (t.ir ? SMMU_PROT_R : 0) | (t.iw ? SMMU_PROT_W : 0) };
-		settle(out, dte, ir, iw, write);
+		settle(out, dte, &t, write);
 		return 0;
 	}
 	out->cfg.pgt = (struct smmu_pgt_cfg){ .fmt = SMMU_PGT_AMD_V1, .granule = 4096, .ias = 12 + 9 * t.nl, .oas = 52 };
@@ -235,7 +239,7 @@ static int six_levels(struct smmu_unit *u, struct smmu_translation *out, const u
 		out->x.nsteps++;
 	}
 	out->x.prot = top_denies(out->x.prot, &t);
-	settle(out, dte, ir, iw, write);
+	settle(out, dte, &t, write);
 	return 0;
 }
 
@@ -441,10 +445,9 @@ int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t i
 		out->code_name = NULL;
 		return 0;
 	}
-	bool ir = SMMU_GETW(AMDVI_DTE_IR, w), iw = SMMU_GETW(AMDVI_DTE_IW, w);
 	if (SMMU_GETW(AMDVI_DTE_Mode, w) == 0) {
 		/* no tables: IR and IW alone decide */
-		if (write ? iw : ir) {
+		if (write ? SMMU_GETW(AMDVI_DTE_IW, w) : SMMU_GETW(AMDVI_DTE_IR, w)) {
 			out->ok = true;
 			out->pa = iova;
 		} else {
@@ -460,6 +463,6 @@ int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t i
 	 * privileged access needs what a read or a write needs */
 	if ((rc = live_walk(u, &out->cfg.pgt, out->cfg.root, iova, write ? SMMU_PROT_W : SMMU_PROT_R, out)))
 		return rc;
-	settle(out, w, ir, iw, write);
+	settle(out, w, NULL, write);
 	return 0;
 }

@@ -584,9 +584,24 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 		char perm[32], miss[32];
 		perm_words(perm, sizeof(perm), x->prot);
 		perm_words(miss, sizeof(miss), x->perm_missing);
-		snprintf(out->text, sizeof(out->text),
-			 "%s; the leaf%s allows %s: the %s needs %s", cfg->reason, where, perm,
-			 access_word(f->access), miss);
+		const struct smmu_pgt_step *by = NULL;
+		for (unsigned i = 0; x->perm_from == SMMU_PGT_PERM_TABLE && i < x->nsteps; i++)
+			if (x->step[i].level == x->perm_level && x->step[i].kind)
+				by = &x->step[i];
+		/* name the entry that took the right away, not the leaf below it */
+		if (by)
+			snprintf(out->text, sizeof(out->text),
+				 "%s; the %s needs %s, which the entry at level %d (%s 0x%016" PRIx64 " at 0x%" PRIx64
+				 ") takes away from all below it: the leaf%s is left with %s",
+				 cfg->reason, access_word(f->access), miss, by->level, by->kind, by->pte, by->entry_pa,
+				 where, perm);
+		else if (x->perm_from == SMMU_PGT_PERM_CONFIG)
+			snprintf(out->text, sizeof(out->text),
+				 "%s; the %s needs %s, which the configuration denies (the leaf%s allows %s)",
+				 cfg->reason, access_word(f->access), miss, where, perm);
+		else
+			snprintf(out->text, sizeof(out->text), "%s; the leaf%s allows %s: the %s needs %s",
+				 cfg->reason, where, perm, access_word(f->access), miss);
 		break;
 	}
 	default:

@@ -1611,6 +1611,16 @@ static unsigned prot_of(unsigned rights, unsigned attr)
 	return prot;
 }
 
+/* A table entry takes rights away from everything below it: the level of the
+ * first to take each right, so a permission fault names it, not the leaf. */
+static inline unsigned take_rights(unsigned removed, unsigned rights, int arch_level, int took[6])
+{
+	for (unsigned b = 0, fresh = rights & ~removed; fresh >> b; b++)
+		if (fresh >> b & 1)
+			took[b] = arch_level;
+	return removed | rights;
+}
+
 /*
  * One translation; the trace goes to x when it is not NULL.  smmu_pgt_translate
  * and smmu_pgt_translate_fast both come here, so they cannot disagree.
@@ -1625,11 +1635,13 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 		access = (access & ~SMMU_PROT_X) | SMMU_PROT_R;
 	uint64_t lin, tpa = p->root_pa;
 	unsigned removed = 0;
-	int level = p->start, err;
+	int level = p->start, err, took[6] = { 0 };
 	struct pgt_page *t;
 
 	v->fault = SMMU_PGT_OK;
 	v->perm_missing = 0;
+	v->perm_from = SMMU_PGT_PERM_LEAF;
+	v->perm_level = 0;
 	v->oa = v->page_size = 0;
 	v->prot = 0;
 	v->fault_level = pgt_arch_level(p, level);
@@ -1651,7 +1663,7 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 
 				if (!t->child || !(c = t->child[i]) || t->e[i] != c->tpte)
 					break;
-				removed |= p->tbl_removed;
+				removed = take_rights(removed, p->tbl_removed, pgt_arch_level(p, level), took);
 				tpa = c->pa;
 				t = c;
 				level++;
@@ -1682,7 +1694,7 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 		pte = t->e[i];
 		if ((c = fast_child(t, level, i))) {
 			/* the entry the engine wrote: a valid table entry to c */
-			removed |= p->tbl_removed;
+			removed = take_rights(removed, p->tbl_removed, pgt_arch_level(p, level), took);
 			if (x)
 				x->step[x->nsteps - 1].kind = p->tbl_kind;
 			level++;
@@ -1704,7 +1716,7 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 			break;
 		}
 		if (d.type == SMMU_PGT_E_TABLE) {
-			removed |= d.rights;
+			removed = take_rights(removed, d.rights, pgt_arch_level(p, level), took);
 			tpa = d.addr;
 			level++;
 			/* a pointer that skips levels (AMD-Vi NextLevel): their
@@ -1746,8 +1758,18 @@ xlate(struct smmu_pgt *p, uint64_t iova, unsigned access, struct smmu_pgt_verdic
 		have = (access & SMMU_PROT_PRIV) ? rights : rights >> 3;
 		need = access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X);
 		v->perm_missing = need & ~have & 7;
-		if (v->perm_missing)
+		if (v->perm_missing) {
 			v->fault = SMMU_PGT_F_PERM;
+			/* a table above took a missing right (the first on the path
+			 * to lack it is named, even when the leaf lacks it too) */
+			unsigned shift = (access & SMMU_PROT_PRIV) ? 0 : 3;
+			for (unsigned b = 0; b < 3; b++)
+				if ((v->perm_missing >> b & 1) && (removed >> (b + shift) & 1)) {
+					v->perm_from = SMMU_PGT_PERM_TABLE;
+					v->perm_level = took[b + shift];
+					break;
+				}
+		}
 		break;
 	}
 	if (p->live)
@@ -1770,6 +1792,8 @@ int smmu_pgt_translate(struct smmu_pgt *p, uint64_t iova, unsigned access,
 	x->fault = v.fault;
 	x->fault_level = v.fault_level;
 	x->perm_missing = v.perm_missing;
+	x->perm_from = v.perm_from;
+	x->perm_level = v.perm_from == SMMU_PGT_PERM_TABLE ? v.perm_level : v.fault_level;
 	x->oa = v.oa;
 	x->page_size = v.page_size;
 	x->prot = v.prot;

@@ -178,6 +178,7 @@ struct smmu_pgt_verdict {
 	int fault;            /* enum smmu_pgt_fault; SMMU_PGT_OK when translated */
 	int fault_level;      /* level where it stopped (architecture numbering) */
 	unsigned perm_missing;
+	int perm_from, perm_level; /* as in struct smmu_pgt_xlate */
 	unsigned prot;
 	uint64_t oa;
 	uint64_t page_size;

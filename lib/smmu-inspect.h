@@ -95,6 +95,12 @@ struct smmu_pgt_xlate {
 	uint64_t oa;          /* output address (translated) */
 	uint64_t page_size;
 	unsigned prot;        /* effective permissions of the leaf (SMMU_PROT_*) */
+	/* since 0.7: SMMU_PGT_F_PERM: which entry lacks a missing right, the
+	 * first on the path: the leaf, a table entry above it at perm_level
+	 * (APTable, an AMD-Vi PDE without IW...), or the configuration above
+	 * the tables (an AMD-Vi DTE's IR/IW) */
+	enum smmu_pgt_perm_from { SMMU_PGT_PERM_LEAF, SMMU_PGT_PERM_TABLE, SMMU_PGT_PERM_CONFIG } perm_from;
+	int perm_level;
 };
 
 enum smmu_pgt_etype { SMMU_PGT_E_INVALID, SMMU_PGT_E_TABLE, SMMU_PGT_E_LEAF };

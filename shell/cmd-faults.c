@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "decoders/decode.h"
+#include "cmd-tables.h"
 #include "shell.h"
 #include "tui/monitor.h"
 
@@ -215,6 +216,7 @@ static void json_fault(struct shell *sh, const struct smmu_fault *f, bool explai
 			const struct smmu_pgt_xlate *x = &ex.tr.x;
 			smmu_json_kstr(j, "text", ex.text);
 			smmu_json_kstr(j, "class", smmu_fault_class_name(ex.cls)); /* the walk's */
+			tbl_json_denied_by(j, !ex.tr.ok && x->fault == SMMU_PGT_F_PERM ? x : NULL);
 			smmu_json_kstr(j, "verdict", verdict_name(cfg->verdict));
 			smmu_json_key(j, "config");
 			smmu_json_arr_begin(j);

@@ -342,6 +342,15 @@ void tbl_perm_letters(char *buf, size_t n, unsigned prot)
 		 prot & SMMU_PROT_X ? "x" : "", prot & SMMU_PROT_PRIV ? "p" : "");
 }
 
+void tbl_json_denied_by(struct smmu_json *j, const struct smmu_pgt_xlate *x)
+{
+	static const char *const from[] = { [SMMU_PGT_PERM_LEAF] = "leaf", [SMMU_PGT_PERM_TABLE] = "table",
+					    [SMMU_PGT_PERM_CONFIG] = "config" };
+	smmu_json_kstr(j, "denied_by", x ? from[x->perm_from] : NULL);
+	smmu_json_key(j, "denied_level");
+	x && x->perm_from != SMMU_PGT_PERM_CONFIG ? smmu_json_i64(j, x->perm_level) : smmu_json_null(j);
+}
+
 /* 4K, 2M, 1G when exact, else bytes. */
 /* Exact, in binary units: 64K, 2M, or the parts of an odd size largest
  * first (128P+4K), never a long run of digits in one small unit. */

@@ -61,6 +61,9 @@ void tbl_json_steps(struct shell *sh, const struct smmu_unit_info *ui, const str
 /* "rw-" (+ " priv", " device") for text; "rw"/"rwp" (the letters map takes) for JSON. */
 void tbl_perm_text(char *buf, size_t n, unsigned prot);
 void tbl_perm_letters(char *buf, size_t n, unsigned prot);
+/* a permission fault's "denied_by" (leaf, table, config) and "denied_level";
+ * both null when x is NULL (no permission fault) */
+void tbl_json_denied_by(struct smmu_json *j, const struct smmu_pgt_xlate *x);
 /* 4K, 2M, 1G when exact, else bytes. */
 void tbl_size_text(char *buf, size_t n, uint64_t size);
 void tbl_json_kpasid(struct shell *sh, bool set, uint32_t pasid);

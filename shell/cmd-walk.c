@@ -528,6 +528,7 @@ int cmd_xlate(struct shell *sh, int argc, char **argv)
 		!tr.ok && tr.walked ? smmu_json_i64(&sh->j, x->fault_level) : smmu_json_null(&sh->j);
 		tbl_perm_letters(perm, sizeof(perm), x->perm_missing);
 		smmu_json_kstr(&sh->j, "missing", !tr.ok && x->fault == SMMU_PGT_F_PERM ? perm : NULL);
+		tbl_json_denied_by(&sh->j, !tr.ok && x->fault == SMMU_PGT_F_PERM ? x : NULL);
 		smmu_json_kstr(&sh->j, "explanation", ex.text);
 		smmu_json_obj_end(&sh->j);
 		shell_json_end(sh);

@@ -1132,6 +1132,48 @@ START_TEST(test_amd_skip_levels)
 }
 END_TEST
 
+/* AMD-Vi v1: a PDE without IW makes all below it read-only; a write's
+ * permission fault names that PDE's level (the first on the path to lack
+ * W), the leaf's only when the tables above it allow the write. */
+START_TEST(test_amd_pde_takes_write)
+{
+	struct smmu_pgt *p = mk(SMMU_PGT_AMD_V1, 4096, 48, 52, 0);
+	struct smmu_pgt_xlate x;
+	uint64_t pde, leaf;
+
+	ck_assert_int_eq(smmu_pgt_map(p, 0, 0x90000000, SZ_4K, SMMU_PROT_R | SMMU_PROT_W), 0);
+	ck_assert_int_eq(smmu_pgt_translate(p, 0, SMMU_PROT_W, &x), 0);
+	ck_assert_uint_eq(x.nsteps, 4);
+	uint64_t pde_pa = x.step[1].entry_pa, leaf_pa = x.step[3].entry_pa;
+	pde = x.step[1].pte & ~(1ULL << 62); /* level 3: IW clear */
+	ram_set(pde_pa, pde);
+	smmu_pgt_note_write(p, pde_pa, &pde, 8, &(bool){ false });
+	ck_assert_int_eq(smmu_pgt_translate(p, 8, SMMU_PROT_W, &x), -EFAULT);
+	ck_assert_int_eq(x.fault, SMMU_PGT_F_PERM);
+	ck_assert_uint_eq(x.perm_missing, SMMU_PROT_W);
+	ck_assert_int_eq(x.perm_from, SMMU_PGT_PERM_TABLE);
+	ck_assert_int_eq(x.perm_level, 3);
+	ck_assert_int_eq(x.fault_level, 1);
+	ck_assert_uint_eq(x.prot, SMMU_PROT_R);
+	ck_assert_int_eq(smmu_pgt_translate(p, 8, SMMU_PROT_R, &x), 0);
+	/* the leaf without IW too: the PDE is still the first to lack it */
+	leaf = x.step[3].pte & ~(1ULL << 62);
+	ram_set(leaf_pa, leaf);
+	smmu_pgt_note_write(p, leaf_pa, &leaf, 8, &(bool){ false });
+	ck_assert_int_eq(smmu_pgt_translate(p, 8, SMMU_PROT_W, &x), -EFAULT);
+	ck_assert_int_eq(x.perm_from, SMMU_PGT_PERM_TABLE);
+	ck_assert_int_eq(x.perm_level, 3);
+	/* the PDE's IW back: the leaf is what lacks W */
+	pde |= 1ULL << 62;
+	ram_set(pde_pa, pde);
+	smmu_pgt_note_write(p, pde_pa, &pde, 8, &(bool){ false });
+	ck_assert_int_eq(smmu_pgt_translate(p, 8, SMMU_PROT_W, &x), -EFAULT);
+	ck_assert_int_eq(x.perm_from, SMMU_PGT_PERM_LEAF);
+	ck_assert_int_eq(x.perm_level, 1);
+	done(p);
+}
+END_TEST
+
 /* Maps and unmaps in a row reuse the last leaf table's path; any change to an
  * entry on that path (a noted write, a table freed) is followed, never the
  * stale path. */
@@ -1223,6 +1265,7 @@ Suite *suite_pgtable_engine(void)
 	tcase_add_test(tc, test_region_alloc);
 	tcase_add_test(tc, test_leaf_cursor_follows_changes);
 	tcase_add_test(tc, test_amd_skip_levels);
+	tcase_add_test(tc, test_amd_pde_takes_write);
 	tcase_add_test(tc, test_amd_levels);
 	suite_add_tcase(s, tc);
 

@@ -68,6 +68,47 @@ check "Mode 6: DMA agrees through both subtrees" \
 check "... reads under the read-only slot pass" grep -q "read 0xa00000000001000 16: done" "$TMP/out"
 check "... its write is one IO_PAGE_FAULT" \
 	grep -Eq "sid 0x8 write 0xa00000000001000 +IO_PAGE_FAULT \(0x2\) permission" "$TMP/out"
+# The entry that took W away is named, not the leaf (which allows RW): the
+# Mode 6 top entry, a level-3 PDE of 4-level tables, the DTE; xlate, the
+# fault's explanation (which the monitor's detail shows) and -j agree.
+denied='the write needs W, which the entry at level 6 (amdvi.pde 0x200000003f009601 at 0x10000028) takes away from all below it'
+run --target sim:amd -c "$six; xlate 01.0 0xa00000000001008 w; dma 01.0 write 0xa00000000001000 16; faults --explain"
+check "Mode 6: a write refused by the top entry's IW=0 names that entry (level 6), not the leaf" \
+	test "$(grep -cF "$denied" "$TMP/out")" -eq 2
+expect_json "... -j: xlate and faults --explain say the level-6 table entry denied it, the same class and walk" \
+	--target sim:amd -c "$six; xlate 01.0 0xa00000000001008 w; dma 01.0 write 0xa00000000001000 16; faults --explain" -- \
+	'(docs[-3]["result"]["fault"], docs[-3]["result"]["missing"], docs[-3]["result"]["denied_by"], docs[-3]["result"]["denied_level"]) == ("permission", "w", "table", 6)' \
+	'(docs[-1]["faults"][0]["class"], docs[-1]["faults"][0]["explanation"]["class"]) == ("permission", "permission")' \
+	'(docs[-1]["faults"][0]["explanation"]["denied_by"], docs[-1]["faults"][0]["explanation"]["denied_level"]) == ("table", 6)' \
+	'docs[-1]["faults"][0]["explanation"]["text"] == docs[-3]["result"]["explanation"] and "level 6 (amdvi.pde" in docs[-3]["result"]["explanation"]' \
+	'[(s["level"], s["entry"]) for s in docs[-1]["faults"][0]["explanation"]["steps"]] == [(l["level"], l["entry_address"]) for l in docs[-3]["levels"]] == [(6, "0x10000028"), (3, "0x3f009000"), (2, "0x3f008000"), (1, "0x3f007008")]'
+pde='own; domain create d; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x3f009000 0x200000003f008401'
+expect_json "4 levels: a level-3 PDE without IW is named as what denies the write, not the leaf" \
+	--target sim:amd -c "$pde; xlate 01.0 0x1008 w; xlate 01.0 0x1008; dma 01.0 write 0x1000 16; faults --explain" -- \
+	'(docs[-4]["result"]["denied_by"], docs[-4]["result"]["denied_level"]) == ("table", 3)' \
+	'"the write needs W, which the entry at level 3 (amdvi.pde 0x200000003f008401 at 0x3f009000) takes away from all below it: the leaf at level 1 (amdvi.pte.leaf 0x6000000000200001 at 0x3f007008) is left with R" in docs[-4]["result"]["explanation"]' \
+	'docs[-3]["result"]["translated"] is True and docs[-3]["result"]["denied_by"] is None' \
+	'docs[-1]["faults"][0]["explanation"]["text"] == docs[-4]["result"]["explanation"]' \
+	'docs[-1]["faults"][0]["explanation"]["denied_level"] == 3'
+expect_json "4 levels: a write refused by the DTE's IW=0 names the configuration, not the leaf" \
+	--target sim:amd -c "own; domain create d; attach 01.0 d; map d 0x1000 0x200000 4K rw; wg 0x3f000100 0x200000003f006803; xlate 01.0 0x1008 w" -- \
+	'(docs[-1]["result"]["denied_by"], docs[-1]["result"]["denied_level"]) == ("config", None)' \
+	'docs[-1]["result"]["explanation"].endswith("the write needs W, which the configuration denies (the leaf at level 1 (amdvi.pte.leaf 0x6000000000200001 at 0x3f007008) allows RW)")'
+# A Mode 6 top table outside RAM: the IOMMU logs PAGE_TAB_HARDWARE_ERROR for
+# the top entry's address; xlate stops in the walk at level 6 there.
+sixout='own; domain create d --levels 5; attach 01.0 d; wg 0x3f000100 0x6000010000000c03'
+run --target sim:amd -c "$sixout; xlate 01.0 0x1000 w; dma 01.0 write 0x1000 16; faults --explain"
+check "Mode 6: an unreadable top table: xlate and the fault say the walk stopped at level 6, outside RAM" \
+	test "$(grep -c "the walk stopped at level 6: its table at 0x10000000000 is outside RAM" "$TMP/out")" -eq 2
+check "... the level-6 step unreadable, not a stop in the configuration" \
+	bash -c "grep -q '^  level 6  table 0x10000000000  index 0    entry 0x10000000000  unreadable' '$TMP/out' && ! grep -q 'stopped in the configuration' '$TMP/out'"
+expect_json "... -j: stopped in the tables at level 6 (table_read), the address the model logged" \
+	--target sim:amd -c "$sixout; xlate 01.0 0x1000 w; dma 01.0 write 0x1000 16; faults --explain" -- \
+	'(docs[-3]["result"]["stopped_in"], docs[-3]["result"]["fault"], docs[-3]["result"]["fault_level"]) == ("tables", "table_read", 6)' \
+	'[(l["level"], l["entry_address"], l["table_readable"]) for l in docs[-3]["levels"]] == [(6, "0x10000000000", False)]' \
+	'(docs[-1]["faults"][0]["code_name"], docs[-1]["faults"][0]["address"]) == ("PAGE_TAB_HARDWARE_ERROR", "0x10000000000")' \
+	'(docs[-1]["faults"][0]["class"], docs[-1]["faults"][0]["explanation"]["class"]) == ("table-fetch", "table-fetch")' \
+	'docs[-1]["faults"][0]["explanation"]["text"] == docs[-3]["result"]["explanation"]'
 expect_json "Mode 6: audit reaches exactly the two mappings" --target sim:amd -c "$six; audit" -- \
 	'[(r["iova"], r["pa"], r["size"], r["perms"]) for r in docs[-1]["devices"][0]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw-"), ("0xa00000000001000", "0x200000", "0x1000", "r--")]' \
 	'docs[-1]["devices"][0]["complete"] is True and docs[-1]["devices"][0]["stages"] == ["v1"]'

@@ -191,6 +191,33 @@ check "q35: three different kinds (${!seen[*]}: ${seen[*]})" test "${#seen[@]}" 
 keys vtd Escape
 keys vtd q
 
+# AMD-Vi Mode 6: the detail agrees with xlate: class permission, the walk from
+# the level-6 top entry down, the top entry (IW=0) named as what denies
+cat >"$TMP/amd6.smmush" <<'EOF'
+own
+domain create d --levels 5
+attach 01.0 d
+map d 0x1000 0x200000 4K rw
+wg 0x10000028 0x200000003f009601
+wg 0x3f000100 0x6000000010000c03
+dma 01.0 write 0xa00000000001000 16
+EOF
+start amd6 150 60 --target sim:amd monitor --script "$TMP/amd6.smmush" --pace 20
+check "sim:amd Mode 6: one fault" wait_for amd6 'total 1  lost' 5
+keys amd6 Up Enter
+amd6_detail() {
+	local s
+	wait_for amd6 'Walk:' 2 || return 1
+	s=$(screen amd6)
+	grep -q 'reason IO_PAGE_FAULT (0x2), class permission' <<<"$s" &&
+		grep -Eq '^ +level 6 +@  0x10000000 +\[  5\] 200000003f009601  amdvi\.pde' <<<"$s" &&
+		grep -Eq '^ +level 1 +@  0x3f007000 +\[  1\] 6000000000200001  amdvi\.pte\.leaf  <- stopped: permission' <<<"$s" &&
+		grep -q 'which the entry at level 6 (amdvi.pde 0x200000003f009601 at 0x10000028) takes away' <<<"$(tr -s ' \n' ' ' <<<"$s")"
+}
+check "sim:amd Mode 6 detail: class, walk and the entry named agree with xlate" amd6_detail
+keys amd6 Escape
+keys amd6 q
+
 # sort cycles; ? lists the keys from the table
 keys a s
 check "sort by rate" wait_for a 'sort: rate' 2
