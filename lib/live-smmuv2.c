@@ -290,20 +290,11 @@ static void context_fault(struct smmu_translation *out, unsigned bit)
  * the implicit privileged execute-never of EL0-writable pages. */
 static bool s1_denied(const struct smmu_pgt_xlate *x, uint32_t sctlr, unsigned access, bool aarch32)
 {
-	const uint64_t leaf = x->step[x->nsteps - 1].pte;
-	unsigned ap = (leaf >> 6) & 3;
-	bool uxn = leaf >> 54 & 1, pxn = leaf >> 53 & 1, priv = access & SMMU_PROT_PRIV;
+	struct lpae_s1_rights r;
+	bool priv = access & SMMU_PROT_PRIV;
 
-	for (unsigned i = 0; i + 1 < x->nsteps; i++) {
-		uint64_t t = x->step[i].pte;
-		if (t >> 61 & 1)
-			ap &= ~1u; /* APTable[0]: no EL0 access below */
-		if (t >> 62 & 1)
-			ap |= 2;   /* APTable[1]: read-only below */
-		uxn |= t >> 60 & 1;
-		pxn |= t >> 59 & 1;
-	}
-	bool ro = ap & 2, el0 = ap & 1, priv_w = !ro, user_w = el0 && !ro;
+	lpae_s1_rights(x, &r);
+	bool ro = r.ro, el0 = r.el0, uxn = r.uxn, pxn = r.pxn, priv_w = !ro, user_w = el0 && !ro;
 	bool wxn = SMMU_GET(SMMUV2_CB_SCTLR_WXN, sctlr), uwxn = SMMU_GET(SMMUV2_CB_SCTLR_UWXN, sctlr);
 	if ((access & SMMU_PROT_X) && aarch32) /* VMSAv8-32: XN for both, PL0 executes what it reads, no implicit PXN */
 		return priv ? uxn || pxn || (wxn && priv_w) || (uwxn && user_w) : uxn || !el0 || (wxn && user_w);

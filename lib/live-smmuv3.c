@@ -711,20 +711,10 @@ static int walk_stage(struct smmu_unit *u, const struct smmu_pgt_cfg *pc, uint64
 static bool s1_denied(const struct v3cfg *c, const struct smmu_pgt_xlate *x, bool write, bool exec, bool priv,
 		      unsigned *missing)
 {
-	const uint64_t leaf = x->step[x->nsteps - 1].pte;
-	unsigned ap = (leaf >> 6) & 3;
-	bool uxn = leaf >> 54 & 1, pxn = leaf >> 53 & 1;
+	struct lpae_s1_rights r;
 
-	for (unsigned i = 0; i + 1 < x->nsteps; i++) {
-		uint64_t t = x->step[i].pte;
-		if (t >> 61 & 1)
-			ap &= ~1u; /* APTable[0]: no EL0 access below */
-		if (t >> 62 & 1)
-			ap |= 2;   /* APTable[1]: read-only below */
-		uxn |= t >> 60 & 1;
-		pxn |= t >> 59 & 1;
-	}
-	bool ro = ap & 2, el0 = ap & 1, priv_w = !ro, user_w = el0 && !ro;
+	lpae_s1_rights(x, &r);
+	bool ro = r.ro, el0 = r.el0, uxn = r.uxn, pxn = r.pxn, priv_w = !ro, user_w = el0 && !ro;
 
 	*missing = exec ? SMMU_PROT_X : write ? SMMU_PROT_W : SMMU_PROT_R;
 	/* VMSAv8-32 (AArch32.CheckPermission): bit 54 and XNTable are XN for

@@ -8,6 +8,11 @@
 
 #include "lib/live.h"
 
+/* stage-1 LPAE descriptor fields, for lpae_s1_rights() */
+#define SMMU_DEF "decoders/pgtable.def"
+#include "decoders/def-constants.h"
+#undef SMMU_DEF
+
 static struct smmu_cfg_step *new_step(struct smmu_config *cfg)
 {
 	if (cfg->nsteps == SMMU_CFG_MAX_STEPS)
@@ -609,4 +614,25 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 			 smmu_pgt_fault_name(x->fault));
 	}
 	return 0;
+}
+
+void lpae_s1_rights(const struct smmu_pgt_xlate *x, struct lpae_s1_rights *r)
+{
+	const uint64_t leaf = x->step[x->nsteps - 1].pte;
+	unsigned ap = (unsigned)SMMU_GET(LPAE_S1_PAGE_AP, leaf); /* AP[2:1] */
+
+	r->uxn = SMMU_GET(LPAE_S1_PAGE_UXN, leaf);
+	r->pxn = SMMU_GET(LPAE_S1_PAGE_PXN, leaf);
+	for (unsigned i = 0; i + 1 < x->nsteps; i++) {
+		uint64_t t = x->step[i].pte;
+		unsigned apt = (unsigned)SMMU_GET(LPAE_S1_TABLE_APTable, t);
+		if (apt & 1)
+			ap &= ~1u; /* APTable[0]: no EL0 access below */
+		if (apt & 2)
+			ap |= 2;   /* APTable[1]: read-only below */
+		r->uxn |= SMMU_GET(LPAE_S1_TABLE_UXNTable, t);
+		r->pxn |= SMMU_GET(LPAE_S1_TABLE_PXNTable, t);
+	}
+	r->ro = ap & 2;
+	r->el0 = ap & 1;
 }

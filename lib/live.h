@@ -83,4 +83,14 @@ int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t 
 int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		    struct smmu_translation *out);
 
+/* The stage-1 LPAE rights a translation's path leaves at its leaf: AP
+ * after every APTable above it, UXN (VMSAv8-32: XN) and PXN after every
+ * UXNTable/PXNTable.  The SMMUs' permission rules start from these. */
+struct lpae_s1_rights {
+	bool ro;  /* AP[2] or APTable[1]: read-only */
+	bool el0; /* AP[1] and no APTable[0]: EL0 (PL0) may access */
+	bool uxn, pxn;
+};
+void lpae_s1_rights(const struct smmu_pgt_xlate *x, struct lpae_s1_rights *r);
+
 #endif
