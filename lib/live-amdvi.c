@@ -9,6 +9,7 @@
  * DTE's IR/IW over the tables', and the event (IO_PAGE_FAULT unless SE or SA
  * suppresses it; the hardware errors with the address whose fetch failed).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -469,8 +470,13 @@ int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t i
 
 /* --- hardware-error events: the record holds a fetch address, not an IOVA ---- */
 
+/* Entries the search for a table's owner visits at most: every table of a
+ * large domain is 512 entries, and an explanation must not hang on one. */
+#define OWNER_SEARCH_BUDGET (1u << 20)
+
 struct table_owner {
 	uint64_t table;             /* the 4 KiB table page searched for */
+	unsigned visited;
 	bool found;
 	struct smmu_pgt_entry by;   /* the PDE that points to it */
 };
@@ -479,6 +485,8 @@ static int find_pointer(void *arg, const struct smmu_pgt_entry *e)
 {
 	struct table_owner *o = arg;
 
+	if (++o->visited > OWNER_SEARCH_BUDGET)
+		return -E2BIG;
 	if (e->type != SMMU_PGT_E_TABLE || (e->addr & ~0xfffULL) != o->table)
 		return 0;
 	o->by = *e;
@@ -523,7 +531,9 @@ static void name_table(struct smmu_unit *u, const struct smmu_stream *s, const s
 		rc = smmu_walk_raw(u, s, 0, 0, find_pointer, &o, NULL);
 		if (!o.found) {
 			snprintf(buf, n, "; no table of the requester's live tables is at 0x%" PRIx64 "%s", o.table,
-				 rc < 0 ? " (as far as they could be walked)" : "");
+				 rc == -E2BIG ? " (among the first 1048576 entries)"
+				 : rc < 0     ? " (as far as they could be walked)"
+					      : "");
 			return;
 		}
 		level = (int)SMMU_GET(AMDVI_PTE_NextLevel, o.by.pte);
