@@ -695,10 +695,11 @@ static void push_event(struct smmu_unit *u, const uint64_t *e)
 			f.access |= SMMU_PROT_X;
 		if (SMMU_GETW(SMMUV3_EVENT_F_WALK_EABT_PnU, e))
 			f.access |= SMMU_PROT_PRIV;
-	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ ||
-		   id == SMMUV3_EVT_F_TLB_CONFLICT || id == SMMUV3_EVT_F_VMS_FETCH) {
+	} else if (id == SMMUV3_EVT_F_UUT || id == SMMUV3_EVT_F_BAD_ATS_TREQ || id == SMMUV3_EVT_F_TLB_CONFLICT) {
 		f.addr = e[2]; /* InputAddr, word 2, in all of these */
 	}
+	/* F_STE_FETCH, F_CD_FETCH and F_VMS_FETCH have no InputAddr, only
+	 * FetchAddr (word 3): no address that a walk could take */
 	smmu_fault_push(u->t, &f);
 }
 

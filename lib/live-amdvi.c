@@ -9,6 +9,7 @@
  * DTE's IR/IW over the tables', and the event (IO_PAGE_FAULT unless SE or SA
  * suppresses it; the hardware errors with the address whose fetch failed).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -464,5 +465,127 @@ int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t i
 	if ((rc = live_walk(u, &out->cfg.pgt, out->cfg.root, iova, write ? SMMU_PROT_W : SMMU_PROT_R, out)))
 		return rc;
 	settle(out, w, NULL, write);
+	return 0;
+}
+
+/* --- hardware-error events: the record holds a fetch address, not an IOVA ---- */
+
+/* Entries the search for a table's owner visits at most: every table of a
+ * large domain is 512 entries, and an explanation must not hang on one. */
+#define OWNER_SEARCH_BUDGET (1u << 20)
+
+struct table_owner {
+	uint64_t table;             /* the 4 KiB table page searched for */
+	unsigned visited;
+	bool found;
+	struct smmu_pgt_entry by;   /* the PDE that points to it */
+};
+
+static int find_pointer(void *arg, const struct smmu_pgt_entry *e)
+{
+	struct table_owner *o = arg;
+
+	if (++o->visited > OWNER_SEARCH_BUDGET)
+		return -E2BIG;
+	if (e->type != SMMU_PGT_E_TABLE || (e->addr & ~0xfffULL) != o->table)
+		return 0;
+	o->by = *e;
+	o->found = true;
+	return 1; /* found: stop the walk */
+}
+
+/* What the fetch at pa is now: outside RAM, unreadable, or readable again. */
+static void fetch_words(struct smmu_unit *u, uint64_t pa, char *buf, size_t n)
+{
+	char ram[96];
+	uint64_t v;
+
+	if (!smmu_target_is_ram(u->t, pa, 8))
+		snprintf(buf, n, "it is outside RAM; RAM is %s", smmu_target_ram_words(u->t, ram, sizeof(ram)));
+	else if (smmu_mem_read(u->t, pa, &v, 8))
+		snprintf(buf, n, "it cannot be read");
+	else
+		snprintf(buf, n, "it reads now (0x%016" PRIx64 "): the failure was transient", v);
+}
+
+/* Which of the requester's live tables the entry at pa belongs to: the
+ * DTE's root, or a table a PDE points to (found by a walk of the tables,
+ * which ends at loops and visits each table once). */
+static void name_table(struct smmu_unit *u, const struct smmu_stream *s, const struct smmu_config *cfg,
+		       uint64_t pa, char *buf, size_t n)
+{
+	const struct smmu_cfg_step *dte = smmu_config_step(cfg, SMMU_CS_DTE);
+	struct table_owner o = { .table = pa & ~0xfffULL };
+	unsigned idx = (unsigned)(pa & 0xfff) / 8;
+	uint64_t base = 0;
+	int level;
+	int rc = 0;
+
+	if (cfg->verdict != SMMU_CFG_TRANSLATE || !dte) {
+		snprintf(buf, n, "; the requester has no tables now: %s", cfg->reason);
+		return;
+	}
+	if (o.table == cfg->root) {
+		level = (int)SMMU_GET(AMDVI_DTE_Mode, dte->words[0]);
+	} else {
+		rc = smmu_walk_raw(u, s, 0, 0, find_pointer, &o, NULL);
+		if (!o.found) {
+			snprintf(buf, n, "; no table of the requester's live tables is at 0x%" PRIx64 "%s", o.table,
+				 rc == -E2BIG ? " (among the first 1048576 entries)"
+				 : rc < 0     ? " (as far as they could be walked)"
+					      : "");
+			return;
+		}
+		level = (int)SMMU_GET(AMDVI_PTE_NextLevel, o.by.pte);
+		base = o.by.iova;
+	}
+	int shift = 12 + 9 * (level - 1);
+	int len = snprintf(buf, n, "; it is entry %u of the level-%d table at 0x%" PRIx64, idx, level, o.table);
+	if (len < 0 || (size_t)len >= n)
+		return;
+	if (o.found)
+		len += snprintf(buf + len, n - (size_t)len,
+				", which the level-%d entry (%s 0x%016" PRIx64 " at 0x%" PRIx64 ") points to", o.by.level,
+				o.by.kind ? o.by.kind : "entry", o.by.pte, o.by.entry_pa);
+	else
+		len += snprintf(buf + len, n - (size_t)len, ", the DTE's root");
+	/* the IOVA range the entry covers, where the level gives one */
+	if (level >= 1 && shift < 64 && (size_t)len < n && (shift + 9 <= 64 || idx < 1u << (64 - shift))) {
+		uint64_t lo = base + ((uint64_t)idx << shift);
+		snprintf(buf + len, n - (size_t)len, ", for IOVA 0x%" PRIx64 "-0x%" PRIx64, lo,
+			 lo + ((UINT64_C(1) << shift) - 1));
+	}
+}
+
+bool amdvi_fetch_event(const struct smmu_fault *f)
+{
+	return f->unit && f->unit->arch == SMMU_ARCH_AMDVI && f->raw_kind && !strcmp(f->raw_kind, "amdvi.evt") &&
+	       (f->code == AMDVI_EV_DEV_TAB_HW_ERROR || f->code == AMDVI_EV_PAGE_TAB_HW_ERROR);
+}
+
+int amdvi_explain_fetch(const struct smmu_fault *f, struct smmu_explain *out)
+{
+	struct smmu_unit *u = f->unit;
+	struct smmu_config *cfg = &out->tr.cfg;
+	char now[160], which[256] = "";
+	int rc;
+
+	if ((rc = smmu_unit_config(u, &f->stream, cfg)))
+		return rc;
+	out->cls = SMMU_FC_FETCH;
+	out->tr.walked = false;
+	fetch_words(u, f->addr, now, sizeof(now));
+	if (f->code == AMDVI_EV_DEV_TAB_HW_ERROR) {
+		snprintf(out->text, sizeof(out->text),
+			 "%s: reading the device table entry at 0x%" PRIx64 " failed: %s; the requester's "
+			 "configuration now: %s",
+			 f->code_name, f->addr, now, cfg->reason);
+		return 0;
+	}
+	name_table(u, &f->stream, cfg, f->addr, which, sizeof(which));
+	snprintf(out->text, sizeof(out->text),
+		 "%s: reading the page-table entry at 0x%" PRIx64 " failed (the event holds that address, "
+		 "not the IOVA): %s%s",
+		 f->code_name, f->addr, now, which);
 	return 0;
 }

@@ -499,6 +499,8 @@ int smmu_fault_explain(struct smmu_target *t, const struct smmu_fault *f, struct
 	if (!f->unit)
 		return -ENOENT;
 	out->cls = f->cls;
+	if (amdvi_fetch_event(f))
+		return amdvi_explain_fetch(f, out);
 	if ((rc = smmu_translate(f->unit, &f->stream, f->addr, f->access, tr)))
 		return rc;
 	const struct smmu_config *cfg = &tr->cfg;

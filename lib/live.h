@@ -82,6 +82,10 @@ int amdvi_walk_six(struct smmu_unit *u, const struct smmu_config *cfg, uint64_t 
 		   smmu_pgt_visit_fn fn, smmu_pgt_range_fn rfn, void *arg, struct smmu_pgt_walk_stats *st);
 int amdvi_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 		    struct smmu_translation *out);
+/* DEV_TAB_HARDWARE_ERROR and PAGE_TAB_HARDWARE_ERROR log the address of the
+ * fetch that failed, not the IOVA: they are explained from that address. */
+bool amdvi_fetch_event(const struct smmu_fault *f);
+int amdvi_explain_fetch(const struct smmu_fault *f, struct smmu_explain *out);
 
 /* The stage-1 LPAE rights a translation's path leaves at its leaf: AP
  * after every APTable above it, UXN (VMSAv8-32: XN) and PXN after every

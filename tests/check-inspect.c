@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decoders/decode.h"
+#include "lib/arch.h"
 #include "lib/smmu.h"
 
 #define VIRT_BASE 0x09050000u
@@ -168,6 +169,40 @@ START_TEST(smmuv3_registers_by_name)
 	ck_assert_int_eq(smmu_reg_at(u, 0, &r), 0);
 	ck_assert_str_eq(r.desc->kind, "smmuv3.idr0");
 	ck_assert_int_eq(smmu_reg_at(u, n, &r), -ENOENT);
+	smmu_target_close(t);
+}
+END_TEST
+
+/* Records that carry a fetch address only are not given an input address:
+ * F_VMS_FETCH's word 2 is RES0 (its only address is FetchAddr), so whatever
+ * it holds is never walked as an IOVA; F_WALK_EABT's address is its
+ * InputAddr, not FetchAddr. */
+START_TEST(smmuv3_fetch_records_keep_the_input_address_apart)
+{
+	struct smmu_target *t = open_opts("sim:virt", NULL);
+	struct smmu_unit *u = smmu_unit_at(t, 0);
+	struct smmu_fault f;
+	struct smmu_explain ex;
+
+	one_fault(t, u);
+	ck_assert_int_ge(smmu_faults_poll(t), 1);
+	ck_assert_int_eq(smmu_faults_get(t, 0, &f), 0);
+	uint64_t w0 = (uint64_t)f.stream.sid << 32;
+	size_t kept = smmu_faults_kept(t);
+
+	const uint64_t vms[4] = { w0 | 0x25, 0, 0x5000 /* RES0, not an address */, 0x40000000 };
+	smmu_arch_smmuv3_push_event(u, vms);
+	ck_assert_int_eq(smmu_faults_get(t, kept, &f), 0);
+	ck_assert_uint_eq(f.code, 0x25);
+	ck_assert_uint_eq(f.addr, 0);
+	ck_assert_int_eq(smmu_fault_explain(t, &f, &ex), 0);
+	ck_assert(!ex.tr.walked);
+
+	const uint64_t eabt[4] = { w0 | 0x0b, 0, 0x5000, 0x40000000 };
+	smmu_arch_smmuv3_push_event(u, eabt);
+	ck_assert_int_eq(smmu_faults_get(t, kept + 1, &f), 0);
+	ck_assert_uint_eq(f.code, 0x0b);
+	ck_assert_uint_eq(f.addr, 0x5000);
 	smmu_target_close(t);
 }
 END_TEST
@@ -595,6 +630,7 @@ Suite *suite_lib_inspect(void)
 
 	tcase_add_test(tc, vtd_registers_by_name);
 	tcase_add_test(tc, smmuv3_registers_by_name);
+	tcase_add_test(tc, smmuv3_fetch_records_keep_the_input_address_apart);
 	tcase_add_test(tc, unit_status_from_the_registers);
 	tcase_add_test(tc, strtab_two_level_as_own_installs_it);
 	tcase_add_test(tc, strtab_written_by_hand);

@@ -98,8 +98,8 @@ expect_json "4 levels: a write refused by the DTE's IW=0 names the configuration
 # the top entry's address; xlate stops in the walk at level 6 there.
 sixout='own; domain create d --levels 5; attach 01.0 d; wg 0x3f000100 0x6000010000000c03'
 run --target sim:amd -c "$sixout; xlate 01.0 0x1000 w; dma 01.0 write 0x1000 16; faults --explain"
-check "Mode 6: an unreadable top table: xlate and the fault say the walk stopped at level 6, outside RAM" \
-	test "$(grep -c "the walk stopped at level 6: its table at 0x10000000000 is outside RAM" "$TMP/out")" -eq 2
+check "Mode 6: an unreadable top table: xlate says the walk stopped at level 6, the fault that the level-6 fetch failed, outside RAM" \
+	bash -c "grep -q 'the walk stopped at level 6: its table at 0x10000000000 is outside RAM' '$TMP/out' && grep -q 'entry at 0x10000000000 failed .*outside RAM.* entry 0 of the level-6 table at 0x10000000000' '$TMP/out'"
 check "... the level-6 step unreadable, not a stop in the configuration" \
 	bash -c "grep -q '^  level 6  table 0x10000000000  index 0    entry 0x10000000000  unreadable' '$TMP/out' && ! grep -q 'stopped in the configuration' '$TMP/out'"
 expect_json "... -j: stopped in the tables at level 6 (table_read), the address the model logged" \
@@ -108,7 +108,34 @@ expect_json "... -j: stopped in the tables at level 6 (table_read), the address 
 	'[(l["level"], l["entry_address"], l["table_readable"]) for l in docs[-3]["levels"]] == [(6, "0x10000000000", False)]' \
 	'(docs[-1]["faults"][0]["code_name"], docs[-1]["faults"][0]["address"]) == ("PAGE_TAB_HARDWARE_ERROR", "0x10000000000")' \
 	'(docs[-1]["faults"][0]["class"], docs[-1]["faults"][0]["explanation"]["class"]) == ("table-fetch", "table-fetch")' \
-	'docs[-1]["faults"][0]["explanation"]["text"] == docs[-3]["result"]["explanation"]'
+	'docs[-1]["faults"][0]["explanation"]["text"].endswith("reading the page-table entry at 0x10000000000 failed (the event holds that address, not the IOVA): it is outside RAM; RAM is 0x0-0x3fffffff; it is entry 0 of the level-6 table at 0x10000000000, the DTE'"'"'s root, for IOVA 0x0-0x1ffffffffffffff")'
+# PAGE_TAB_HARDWARE_ERROR logs the entry whose fetch failed, not the IOVA: a
+# level-2 PDE outside RAM under IOVA 0x40203000 (slot 1 at levels 3 and 2,
+# slot 3 at level 1) makes the IOMMU log 0x10000000018.  Walking that as an
+# IOVA would follow slot 0 of the root (another subtree); the explanation
+# names the failing fetch and the table it belongs to, and walks nothing.
+pdeout='own; domain create d; attach 01.0 d; map d 0x40203000 0x200000 4K rw; wg 0x3f008008 0x6000010000000201'
+expect_json "PAGE_TAB_HARDWARE_ERROR at a non-zero slot: explained from the fetch address, the table and the PDE that points to it" \
+	--target sim:amd -c "$pdeout; xlate 01.0 0x40203000 w; dma 01.0 write 0x40203000 16; faults --explain" -- \
+	'(docs[-3]["result"]["fault"], docs[-3]["result"]["fault_level"]) == ("table_read", 1)' \
+	'(docs[-1]["faults"][0]["code_name"], docs[-1]["faults"][0]["address"]) == ("PAGE_TAB_HARDWARE_ERROR", "0x10000000018")' \
+	'(docs[-1]["faults"][0]["class"], docs[-1]["faults"][0]["explanation"]["class"]) == ("table-fetch", "table-fetch")' \
+	'docs[-1]["faults"][0]["explanation"]["text"] == "PAGE_TAB_HARDWARE_ERROR: reading the page-table entry at 0x10000000018 failed (the event holds that address, not the IOVA): it is outside RAM; RAM is 0x0-0x3fffffff; it is entry 3 of the level-1 table at 0x10000000000, which the level-2 entry (amdvi.pde 0x6000010000000201 at 0x3f008008) points to, for IOVA 0x40203000-0x40203fff"' \
+	'(docs[-1]["faults"][0]["explanation"]["steps"], docs[-1]["faults"][0]["explanation"]["stopped"]) == ([], None)' \
+	'docs[-1]["faults"][0]["explanation"]["verdict"] == "translate" and docs[-1]["faults"][0]["explanation"]["config"][-1]["address"] == "0x3f000100"'
+run --target sim:amd -c "$pdeout; dma 01.0 write 0x40203000 16; faults --explain"
+check "... text: the failing fetch is named, no walk of slot 0 of the root is claimed" \
+	bash -c "grep -q 'reading the page-table entry at 0x10000000018 failed' '$TMP/out' && ! grep -q 'walk stopped\|is not mapped\|at 0x3f006000)' '$TMP/out'"
+expect_json "... a table the live tables no longer point to is said to be none of theirs" \
+	--target sim:amd -c "$pdeout; dma 01.0 write 0x40203000 16; wg 0x3f008008 0x600000003f007201; faults --explain" -- \
+	'docs[-1]["faults"][0]["explanation"]["text"].endswith("it is outside RAM; RAM is 0x0-0x3fffffff; no table of the requester'"'"'s live tables is at 0x10000000000")'
+# DEV_TAB_HARDWARE_ERROR logs the DTE's address: with the device table back
+# in RAM, that address is not walked as an IOVA either.
+expect_json "DEV_TAB_HARDWARE_ERROR: explained from the DTE address it logs, with the configuration now; no walk" \
+	--target sim:amd -c "own; domain create d; attach 01.0 d; map d 0x1000 0x200000 4K rw; reg write DEVTAB_BASE 0x10000000002; dma 01.0 read 0x1000 16; reg write DEVTAB_BASE 0x3f000002; faults --explain" -- \
+	'(docs[-1]["faults"][0]["code_name"], docs[-1]["faults"][0]["address"]) == ("DEV_TAB_HARDWARE_ERROR", "0x10000000100")' \
+	'docs[-1]["faults"][0]["explanation"]["text"] == "DEV_TAB_HARDWARE_ERROR: reading the device table entry at 0x10000000100 failed: it is outside RAM; RAM is 0x0-0x3fffffff; the requester'"'"'s configuration now: v1 tables, 4 levels (48-bit), at 0x3f006000, domain 1"' \
+	'(docs[-1]["faults"][0]["explanation"]["class"], docs[-1]["faults"][0]["explanation"]["steps"], docs[-1]["faults"][0]["explanation"]["translates_to"]) == ("table-fetch", [], None)'
 expect_json "Mode 6: audit reaches exactly the two mappings" --target sim:amd -c "$six; audit" -- \
 	'[(r["iova"], r["pa"], r["size"], r["perms"]) for r in docs[-1]["devices"][0]["ranges"]] == [("0x400000000001000", "0x200000", "0x1000", "rw-"), ("0xa00000000001000", "0x200000", "0x1000", "r--")]' \
 	'docs[-1]["devices"][0]["complete"] is True and docs[-1]["devices"][0]["stages"] == ["v1"]'

@@ -218,6 +218,34 @@ check "sim:amd Mode 6 detail: class, walk and the entry named agree with xlate" 
 keys amd6 Escape
 keys amd6 q
 
+# AMD-Vi PAGE_TAB_HARDWARE_ERROR logs the failing entry's address (slot 3 of
+# a level-1 table outside RAM), not the IOVA: the detail explains that fetch
+# and the table it belongs to, and shows no walk of it as an IOVA
+cat >"$TMP/amdpt.smmush" <<'EOF'
+own
+domain create d
+attach 01.0 d
+map d 0x40203000 0x200000 4K rw
+wg 0x3f008008 0x6000010000000201
+dma 01.0 write 0x40203000 16
+EOF
+start amdpt 150 60 --target sim:amd monitor --script "$TMP/amdpt.smmush" --pace 20
+check "sim:amd PAGE_TAB_HARDWARE_ERROR: one fault" wait_for amdpt 'total 1  lost' 5
+keys amdpt Up Enter
+amdpt_detail() {
+	local s flat
+	wait_for amdpt 'Walk:' 2 || return 1
+	s=$(screen amdpt)
+	flat=$(tr -s ' \n' ' ' <<<"$s")
+	grep -q 'reason PAGE_TAB_HARDWARE_ERROR (0x4), class table-fetch' <<<"$s" &&
+		grep -q 'reading the page-table entry at 0x10000000018 failed (the event holds that address, not the IOVA): it is outside RAM' <<<"$flat" &&
+		grep -q 'entry 3 of the level-1 table at 0x10000000000, which the level-2 entry (amdvi.pde 0x6000010000000201 at 0x3f008008) points to, for IOVA 0x40203000-0x40203fff' <<<"$flat" &&
+		! grep -Eq '^ +level [0-9]+ +@' <<<"$s"
+}
+check "sim:amd PAGE_TAB_HARDWARE_ERROR detail: the failing fetch and its table, no walk of the address as an IOVA" amdpt_detail
+keys amdpt Escape
+keys amdpt q
+
 # sort cycles; ? lists the keys from the table
 keys a s
 check "sort by rate" wait_for a 'sort: rate' 2
