@@ -532,22 +532,7 @@ int vtd_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iov
 	/* Permissions, accumulated over every level (D8-style: the walk's steps). */
 	unsigned fr = 0;
 	if (fl) {
-		bool rw = true, us = true, xd = false, wpe = SMMU_GETW(VTD_PASID_WPE, v.pe), user = !v.priv;
-		for (unsigned i = 0; i < x->nsteps; i++) {
-			uint64_t e = x->step[i].pte;
-			rw &= e >> 1 & 1;
-			us &= e >> 2 & 1;
-			xd |= e >> 63 & 1;
-		}
-		bool r = user ? us : true, w = user ? us && rw : rw || !wpe, xok = (user ? us : true) && !xd;
-		if (user && !us)
-			fr = 0x81;
-		else if (exec && !xok)
-			fr = 0x82;
-		else if (write && !w)
-			fr = 0x85;
-		else if (!write && !r)
-			fr = user ? 0x81 : 0x86;
+		fr = fl_perm(&v, x, write, exec);
 	} else {
 		bool slee = v.scalable && SMMU_GETW(VTD_PASID_SLEE, v.pe);
 		bool r = true, w = true, xok = true;
