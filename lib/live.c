@@ -274,12 +274,12 @@ void live_from_cfg(struct smmu_translation *out)
 	out->fetch_addr = out->cfg.fetch_addr;
 }
 
-/* An architecture whose prediction has no reader of its own (SMMUv2): its
- * configuration, then its tables walked for the access. */
+/* An architecture whose prediction has no reader of its own (each has one
+ * today; a new one starts here): its configuration, then its tables walked
+ * for the access. */
 static int generic_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
 			     struct smmu_translation *out)
 {
-	struct smmu_pgt *p;
 	int rc;
 
 	if ((rc = smmu_unit_config(u, s, &out->cfg)))
@@ -291,20 +291,7 @@ static int generic_translate(struct smmu_unit *u, const struct smmu_stream *s, u
 	}
 	if (out->cfg.verdict != SMMU_CFG_TRANSLATE)
 		return 0;
-	if ((rc = open_tables(u, &out->cfg, &p))) {
-		cfg_end(&out->cfg, SMMU_CFG_FAULT, 0, NULL, "its page-table configuration is unusable: %s",
-			smmu_strerror(rc));
-		return 0;
-	}
-	rc = smmu_pgt_translate(p, iova, access & (SMMU_PROT_R | SMMU_PROT_W | SMMU_PROT_X | SMMU_PROT_PRIV),
-				&out->x);
-	smmu_pgt_destroy(p);
-	if (rc && rc != -EFAULT)
-		return rc;
-	out->walked = true;
-	out->ok = !rc;
-	out->pa = out->x.oa;
-	return 0;
+	return live_walk(u, &out->cfg.pgt, out->cfg.root, iova, access, out);
 }
 
 int smmu_translate(struct smmu_unit *u, const struct smmu_stream *s, uint64_t iova, unsigned access,
